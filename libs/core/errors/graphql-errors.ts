@@ -1,0 +1,57 @@
+import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
+import { GqlExceptionFilter } from '@nestjs/graphql';
+import { GraphQLError } from 'graphql';
+import { AppError, ErrorCode } from './app-error';
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.BAD_USER_INPUT,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  429: ErrorCode.TOO_MANY_REQUESTS,
+};
+
+/** PostgreSQL errors that mean the input was wrong, not that the server is. */
+const PG_INPUT_ERRORS: Record<string, string> = {
+  '23514': 'violates a rule on the data',
+  '23503': 'refers to something that does not exist',
+  '23505': 'already exists',
+  '22P02': 'has an invalid format',
+  '22007': 'is not a valid date or time',
+  '22008': 'is out of range',
+  '22003': 'is out of range',
+};
+const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+
+export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof AppError) {
+    return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
+  }
+  if (error instanceof HttpException) {
+    const response = error.getResponse() as { message?: string | string[] };
+    const message = Array.isArray(response?.message) ? response.message.join('; ') : (response?.message ?? error.message);
+    return new GraphQLError(message, { extensions: { code: HTTP_STATUS_CODES[error.getStatus()] ?? ErrorCode.INTERNAL_SERVER_ERROR } });
+  }
+  const pgCode = (error as { code?: string })?.code;
+  if (pgCode && PG_INPUT_ERRORS[pgCode]) {
+    const constraint = (error as { constraint?: string }).constraint;
+    const code = pgCode === '23505' ? ErrorCode.CONFLICT : ErrorCode.BAD_USER_INPUT;
+    return new GraphQLError(`Input ${PG_INPUT_ERRORS[pgCode]}${constraint ? ` (${constraint})` : ''}`, { extensions: { code, constraint } });
+  }
+  if ((pgCode && PG_UNAVAILABLE.has(pgCode)) || /ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect/i.test(String((error as Error)?.message))) {
+    return new GraphQLError('The database is unavailable; retry shortly', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
+  }
+  logger?.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+}
+
+/** One filter for every resolver: typed codes out, no stack traces or SQL text to the client. */
+@Catch()
+export class GraphQLErrorFilter implements GqlExceptionFilter {
+  private readonly logger = new Logger('GraphQL');
+  catch(exception: unknown, _host: ArgumentsHost) {
+    return toGraphQLError(exception, this.logger);
+  }
+}

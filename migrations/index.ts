@@ -1,0 +1,4 @@
+import { InitialSchema1795300000000 } from './1795300000000-InitialSchema';
+
+/** Every migration, in order. A migration is never edited after it lands: add a new one. */
+export const MIGRATIONS = [InitialSchema1795300000000];
