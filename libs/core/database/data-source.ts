@@ -1,6 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { QueryCountingLogger } from './query-counter.logger';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
 import type { AppLogger } from '../logging/logger';
 
 export function dataSourceOptions(url: string, logger?: AppLogger): DataSourceOptions {
@@ -8,6 +9,7 @@ export function dataSourceOptions(url: string, logger?: AppLogger): DataSourceOp
     type: 'postgres',
     url,
     synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
     migrationsRun: false,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migration',

@@ -15,6 +15,7 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 /** PostgreSQL errors that mean the input was wrong, not that the server is. */
 const PG_INPUT_ERRORS: Record<string, string> = {
   '23514': 'violates a rule on the data',
+  '23502': 'is missing a required value',
   '23503': 'refers to something that does not exist',
   '23505': 'already exists',
   '22P02': 'has an invalid format',

@@ -61,7 +61,7 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
-export async function prepareInfrastructure(config: AppConfig, logger: AppLogger): Promise<Infrastructure> {
+export async function prepareInfrastructure(config: AppConfig, logger: AppLogger, options: { redis: boolean } = { redis: true }): Promise<Infrastructure> {
   const stops: Array<() => Promise<void>> = [];
   let databaseUrl = config.databaseUrl;
   if (!config.databaseUrlGiven && config.EMBEDDED_SERVICES === 'true' && !(await canConnectPostgres(databaseUrl))) {
@@ -73,14 +73,14 @@ export async function prepareInfrastructure(config: AppConfig, logger: AppLogger
   }
   await ensureDatabaseExists(databaseUrl);
 
-  let redisUrl: string | null = config.redisUrl;
-  if (!config.redisUrlGiven && !(await canPingRedis(redisUrl))) {
+  let redisUrl: string | null = options.redis ? config.redisUrl : null;
+  if (options.redis && !config.redisUrlGiven && !(await canPingRedis(config.redisUrl))) {
     if (config.EMBEDDED_SERVICES === 'true' && redisServerOnPath()) {
       const dataDir = join(config.DATA_DIR, 'redis');
       const embedded = await startEmbeddedRedis(dataDir);
       redisUrl = embedded.url;
       stops.push(embedded.stop);
-      logger.info({ redisUrl, dataDir }, `Redis: nothing answered at ${config.redisUrl}; started redis-server on 127.0.0.1:${embedded.port} with data in ${dataDir}`);
+      logger.info({ redisUrl: embedded.url, dataDir }, `Redis: nothing answered at ${config.redisUrl}; started redis-server on 127.0.0.1:${embedded.port} with data in ${dataDir}`);
     } else {
       redisUrl = null;
       logger.warn(`Redis: nothing answers at ${config.redisUrl} and no redis-server is on PATH; the API serves but reminders wait. Get Redis with "docker compose up -d redis", your OS package (apt-get install redis-server), or set REDIS_URL.`);

@@ -1,0 +1,30 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
+import { PinoNestLogger } from '../../../libs/core/logging/logger';
+import { installHttpMetrics } from '../../../libs/metrics/metrics';
+import { installRequestContext, requestIdFrom } from '../../../libs/runtime/http';
+import type { Runtime } from '../../../libs/runtime/runtime';
+import { ApiModule } from './api.module';
+
+const ONE_MEGABYTE = 1024 * 1024;
+
+export async function createApiApp(runtime: Runtime, options: { withWorker: boolean }): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: runtime.logger,
+    // Per-request lines would drown the log at dashboard polling rates; metrics count requests instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: ONE_MEGABYTE,
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers['x-request-id']),
+    // Drain: on SIGTERM stop accepting, finish what is in flight, then close.
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(runtime, options), adapter, {
+    logger: new PinoNestLogger(runtime.logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  installRequestContext(fastify);
+  installHttpMetrics(fastify);
+  return app;
+}

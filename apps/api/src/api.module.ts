@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AccessGuard } from '../../../libs/access/access.guard';
+import { AccessModule } from '../../../libs/access/access.module';
+import { CoreModule } from '../../../libs/core/core.module';
+import { GraphQLErrorFilter } from '../../../libs/core/errors/graphql-errors';
+import { inputValidationPipe } from '../../../libs/core/validation/validation.pipe';
+import { ClockResolver } from '../../../libs/drill/clock.resolver';
+import { FootprintModule } from '../../../libs/footprint/footprint.module';
+import { GraphqlApiModule } from '../../../libs/graphql/graphql-api.module';
+import { HealthModule } from '../../../libs/health/health.module';
+import { JobsModule } from '../../../libs/jobs/jobs.module';
+import { MetricsModule } from '../../../libs/metrics/metrics.module';
+import { MilestonesModule } from '../../../libs/milestones/milestones.module';
+import { OrganisationsModule } from '../../../libs/organisations/organisations.module';
+import { ProgrammesModule } from '../../../libs/programmes/programmes.module';
+import { ReferenceModule } from '../../../libs/reference/reference.module';
+import type { Runtime } from '../../../libs/runtime/runtime';
+import { SelfReportModule } from '../../../libs/self-report/self-report.module';
+import { WorkerModule } from '../../worker/src/worker.module';
+
+@Module({})
+export class ApiModule {
+  /** `withWorker`: the single-machine main job, API and worker in one process. */
+  static forRoot(runtime: Runtime, options: { withWorker: boolean }): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CoreModule.forRoot(runtime),
+        JobsModule.forRoot(runtime),
+        GraphqlApiModule,
+        ReferenceModule,
+        ProgrammesModule,
+        OrganisationsModule,
+        FootprintModule,
+        MilestonesModule,
+        SelfReportModule,
+        AccessModule,
+        HealthModule,
+        MetricsModule,
+        ...(options.withWorker && runtime.redisUrl ? [WorkerModule] : []),
+      ],
+      providers: [
+        ClockResolver,
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: GraphQLErrorFilter },
+        { provide: APP_PIPE, useValue: inputValidationPipe },
+      ],
+    };
+  }
+}

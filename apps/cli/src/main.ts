@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { systemActor } from '../../../libs/access/actor';
+import { CredentialsService } from '../../../libs/access/credentials.service';
+import { AppError } from '../../../libs/core/errors/app-error';
+import { seedDemo } from '../../../libs/demo/seed-demo';
+import { ProgrammesService } from '../../../libs/programmes/programmes.service';
+import { prepareRuntime, runMain } from '../../../libs/runtime/boot';
+import { StatusService } from '../../../libs/status/status.service';
+import { CliModule } from './cli.module';
+
+const HELP = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  migrate                          apply pending migrations and load reference data
+  seed:demo                        load the deterministic demo set into an empty database
+  tokens create --role ROLE --label NAME [--sector CODE]... [--organisation ID] [--expires ISO]
+                                   mint a bearer token; the token alone is the last line of output
+                                   ROLE: admin | liaison (needs --sector) | reporter (needs --organisation) | viewer
+  tokens list                      list credentials (never their tokens)
+  tokens revoke ID                 revoke a credential at once
+  status refresh                   recompute every organisation's stored status now
+
+Environment: DATABASE_URL, TRACKER_NOW, LOG_LEVEL (see .env.example).`;
+
+runMain(async () => {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' }, label: { type: 'string' }, sector: { type: 'string', multiple: true },
+      organisation: { type: 'string' }, expires: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const known = ['migrate', 'seed:demo', 'tokens', 'status'];
+  if (!known.includes(command)) throw new Error(`unknown command "${command}"; see --help`);
+
+  const { runtime, infrastructure } = await prepareRuntime('cli', { redis: false, logLevel: 'warn' });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(runtime), { logger: ['error', 'warn'] });
+  const actor = systemActor('cli');
+  try {
+    if (command === 'migrate') {
+      process.stdout.write('migrations applied and reference data loaded\n');
+    } else if (command === 'seed:demo') {
+      const result = await seedDemo(app.get(DataSource), runtime.clock);
+      process.stdout.write(result.organisations ? `loaded ${result.organisations} demo organisations\n` : 'the database already has organisations; the demo set loads only into an empty one\n');
+    } else if (command === 'tokens' && sub === 'create') {
+      if (!values.role || !values.label) throw new Error('tokens create needs --role and --label');
+      const expiresAt = values.expires ? new Date(values.expires) : undefined;
+      if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new Error('--expires must be an ISO-8601 instant');
+      const { credential, token } = await app.get(CredentialsService).create(actor, {
+        role: values.role as never, label: values.label, sectors: values.sector, organisationId: values.organisation, expiresAt,
+      });
+      process.stdout.write(`created ${credential.role} credential ${credential.id} (${credential.label}); the token is shown once:\n${token}\n`);
+    } else if (command === 'tokens' && sub === 'list') {
+      for (const c of await app.get(CredentialsService).list()) {
+        process.stdout.write(`${c.id}  ${c.role.padEnd(8)} ${c.tokenPrefix}…  ${c.revokedAt ? 'revoked' : c.expiresAt ? `expires ${c.expiresAt.toISOString()}` : 'active'}  ${c.label}\n`);
+      }
+    } else if (command === 'tokens' && sub === 'revoke') {
+      if (!arg) throw new Error('tokens revoke needs the credential id');
+      const c = await app.get(CredentialsService).revoke(actor, arg);
+      process.stdout.write(`revoked ${c.id} (${c.label})\n`);
+    } else if (command === 'status' && sub === 'refresh') {
+      const status = app.get(StatusService);
+      for (const programme of await app.get(ProgrammesService).list()) {
+        process.stdout.write(`${programme.key}: ${await status.refreshAll(programme)} organisations\n`);
+      }
+    } else {
+      throw new Error(`unknown command "${positionals.join(' ')}"; see --help`);
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw new Error(error.message);
+    throw error;
+  } finally {
+    await app.close();
+    await infrastructure.stop();
+  }
+});

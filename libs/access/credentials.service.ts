@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../core/clock/clock';
+import { AppError, FieldProblem } from '../core/errors/app-error';
+import { ReferenceService } from '../reference/reference.service';
+import type { Actor, Role } from './actor';
+
+export interface CredentialRow {
+  id: string;
+  label: string;
+  role: Exclude<Role, 'system'>;
+  sectors: string[];
+  organisationId: string | null;
+  tokenPrefix: string;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+  createdBy: string;
+}
+
+export interface NewCredential {
+  role: Exclude<Role, 'system'>;
+  label: string;
+  sectors?: string[];
+  organisationId?: string;
+  expiresAt?: Date;
+}
+
+const TOKEN_PREFIX = 'ktt_';
+const hash = (token: string) => createHash('sha256').update(token).digest();
+
+const fromRow = (r: Record<string, any>): CredentialRow => ({
+  id: r.id, label: r.label, role: r.role, sectors: r.sectors ?? [], organisationId: r.organisation_id, tokenPrefix: r.token_prefix,
+  expiresAt: r.expires_at, revokedAt: r.revoked_at, createdAt: r.created_at, createdBy: r.created_by,
+});
+
+/**
+ * Bearer tokens: random, shown once, stored only as a SHA-256 hash (a token has 256 bits of entropy,
+ * so a slow password hash adds nothing). This is the seam for an identity provider: an OIDC JWT
+ * validated against a JWKS would produce the same Actor in `authenticate`.
+ */
+@Injectable()
+export class CredentialsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly reference: ReferenceService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The actor behind a bearer token, or null when it is unknown, expired or revoked. */
+  async authenticate(token: string): Promise<Actor | null> {
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+    const rows = await this.dataSource.query(`SELECT * FROM api_credential WHERE token_hash = $1`, [hash(token)]);
+    if (rows.length === 0) return null;
+    const c = fromRow(rows[0]);
+    const now = this.clock.now();
+    if (c.revokedAt || (c.expiresAt && c.expiresAt.getTime() <= now.getTime())) return null;
+    return { id: `credential:${c.id}`, role: c.role, label: c.label, sectors: c.sectors, organisationId: c.organisationId ?? undefined };
+  }
+
+  async create(creator: Actor, input: NewCredential): Promise<{ credential: CredentialRow; token: string }> {
+    const problems: FieldProblem[] = [];
+    const sectors = [...new Set(input.sectors ?? [])];
+    if (!input.label?.trim()) problems.push({ field: 'label', message: 'is required' });
+    if (input.role === 'liaison' && sectors.length === 0) problems.push({ field: 'sectors', message: 'a liaison needs at least one sector' });
+    if (input.role !== 'liaison' && sectors.length > 0) problems.push({ field: 'sectors', message: `only a liaison has sectors, not a ${input.role}` });
+    if (input.role === 'reporter' && !input.organisationId) problems.push({ field: 'organisationId', message: 'a reporter needs its organisation' });
+    if (input.role !== 'reporter' && input.organisationId) problems.push({ field: 'organisationId', message: `only a reporter has an organisation, not a ${input.role}` });
+    for (const s of sectors) if (!(await this.reference.sector(s))) problems.push({ field: 'sectors', message: `unknown sector ${s}` });
+    if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now().getTime()) problems.push({ field: 'expiresAt', message: 'must be in the future' });
+    if (problems.length) throw AppError.badInputs(problems);
+    if (input.organisationId) {
+      const found = /^[0-9a-f-]{36}$/i.test(input.organisationId) ? await this.dataSource.query(`SELECT 1 FROM organisation WHERE id = $1`, [input.organisationId]) : [];
+      if (found.length === 0) throw AppError.badInput('organisationId', 'no such organisation');
+    }
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query(
+        `INSERT INTO api_credential (label, role, sectors, organisation_id, token_hash, token_prefix, expires_at, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+        [input.label.trim(), input.role, sectors, input.organisationId ?? null, hash(token), token.slice(0, 10), input.expiresAt ?? null, this.clock.now(), creator.id],
+      );
+      const credential = fromRow(rows[0]);
+      const { tokenPrefix: _omit, ...safe } = credential;
+      await this.audit.record(manager, creator, [{ organisationId: credential.organisationId, entityType: 'credential', entityId: credential.id, action: 'create', after: safe }]);
+      return { credential, token };
+    });
+  }
+
+  async revoke(actor: Actor, id: string): Promise<CredentialRow> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = /^[0-9a-f-]{36}$/i.test(id)
+        ? await manager.query(`UPDATE api_credential SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING *`, [id, this.clock.now()])
+        : [];
+      if (rows.length === 0) throw AppError.notFound('Credential', id);
+      const credential = fromRow(rows[0]);
+      await this.audit.record(manager, actor, [{ organisationId: credential.organisationId, entityType: 'credential', entityId: id, action: 'revoke', before: { revokedAt: null }, after: { revokedAt: credential.revokedAt } }]);
+      return credential;
+    });
+  }
+
+  async list(): Promise<CredentialRow[]> {
+    return (await this.dataSource.query(`SELECT * FROM api_credential ORDER BY created_at DESC`)).map(fromRow);
+  }
+
+  async count(): Promise<number> {
+    return (await this.dataSource.query(`SELECT count(*)::int AS n FROM api_credential WHERE revoked_at IS NULL`))[0].n;
+  }
+}

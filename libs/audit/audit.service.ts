@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../core/clock/clock';
+import { currentRequestId } from '../core/context/request-context';
+import type { Actor } from '../access/actor';
+import { AuditEventEntity } from './audit-event.entity';
+
+export interface AuditChange {
+  organisationId: string | null;
+  entityType: string;
+  entityId: string;
+  action: string;
+  before?: object | null;
+  after?: object | null;
+}
+
+const comparable = (v: unknown) => (v instanceof Date ? v.toISOString() : JSON.stringify(v));
+
+/** Only the fields that changed, before and after; a create or delete keeps the whole row. */
+export function changedFields(before: object, after: object): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  const left = before as Record<string, unknown>;
+  const right = after as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+    if (key === 'updatedAt') continue;
+    if (comparable(left[key]) !== comparable(right[key])) {
+      b[key] = left[key] ?? null;
+      a[key] = right[key] ?? null;
+    }
+  }
+  return { before: b, after: a };
+}
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** Writes the events in the caller's transaction, in one statement: the change and its record commit together. */
+  async record(manager: EntityManager, actor: Actor, changes: AuditChange[], importId: string | null = null): Promise<void> {
+    if (changes.length === 0) return;
+    const now = this.clock.now();
+    const requestId = currentRequestId() ?? null;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AuditEventEntity)
+      .values(
+        changes.map((c) => ({
+          occurredAt: now,
+          actor: actor.id,
+          actorRole: actor.role,
+          organisationId: c.organisationId,
+          entityType: c.entityType,
+          entityId: c.entityId,
+          action: c.action,
+          before: (c.before ?? null) as never,
+          after: (c.after ?? null) as never,
+          importId,
+          requestId,
+        })),
+      )
+      .execute();
+  }
+
+  /** Newest first, keyset-paginated by id. */
+  async history(organisationId: string, first: number, before?: string): Promise<AuditEventEntity[]> {
+    const qb = this.dataSource
+      .getRepository(AuditEventEntity)
+      .createQueryBuilder('e')
+      .where('e.organisation_id = :organisationId', { organisationId })
+      .orderBy('e.id', 'DESC')
+      .limit(first);
+    if (before) qb.andWhere('e.id < :before', { before });
+    return qb.getMany();
+  }
+
+  /** History for many organisations at once (DataLoader): the latest `perOrganisation` of each, one statement. */
+  async latestFor(organisationIds: readonly string[], perOrganisation: number): Promise<AuditEventEntity[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT e.* FROM unnest($1::uuid[]) AS o(id)
+       CROSS JOIN LATERAL (
+         SELECT * FROM audit_event WHERE organisation_id = o.id ORDER BY id DESC LIMIT $2
+       ) e`,
+      [organisationIds, perOrganisation],
+    );
+    return rows.map((r) =>
+      Object.assign(new AuditEventEntity(), {
+        id: String(r.id), occurredAt: r.occurred_at, actor: r.actor, actorRole: r.actor_role, organisationId: r.organisation_id,
+        entityType: r.entity_type, entityId: r.entity_id, action: r.action, before: r.before, after: r.after,
+        importId: r.import_id, requestId: r.request_id,
+      }),
+    );
+  }
+}

@@ -1,0 +1,31 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from './clock/clock';
+import { dataSourceOptions } from './database/data-source';
+import { LOGGER } from './logging/logger';
+import { Runtime, RUNTIME } from '../runtime/runtime';
+
+/** Config, clock, logger and the database connection, for every app. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(runtime.databaseUrl, runtime.logger),
+          autoLoadEntities: true,
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+      ],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        { provide: Clock, useValue: runtime.clock },
+        { provide: LOGGER, useValue: runtime.logger },
+      ],
+      exports: [RUNTIME, Clock, LOGGER],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { Actor } from '../access/actor';
+import type { Loaders } from './loaders';
+
+export interface GraphQLContext {
+  actor: Actor | null;
+  loaders: Loaders;
+}
+
+export const gqlContext = (context: ExecutionContext): GraphQLContext => GqlExecutionContext.create(context).getContext<GraphQLContext>();
+
+/** The authenticated actor; guards have already refused a request without one. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => gqlContext(context).actor as Actor);
+
+export const RequestLoaders = createParamDecorator((_: unknown, context: ExecutionContext): Loaders => gqlContext(context).loaders);

@@ -1,0 +1,67 @@
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import mercurius from 'mercurius';
+import { AccessModule } from '../access/access.module';
+import { CredentialsService } from '../access/credentials.service';
+import { RUNTIME, Runtime } from '../runtime/runtime';
+import { GraphQLContext } from './context';
+import { LoaderFactory } from './loaders';
+import { LoadersModule } from './loaders.module';
+
+/** Codes for errors raised before a resolver runs (parse, validation, variable coercion). */
+function codeFor(message: string): string {
+  if (message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(message) || /^(Expected value of type|Enum "|Int cannot|String cannot|Float cannot|Boolean cannot|ID cannot)/.test(message)) {
+    return 'BAD_USER_INPUT';
+  }
+  return 'GRAPHQL_VALIDATION_FAILED';
+}
+
+async function authenticate(credentials: CredentialsService, request: FastifyRequest) {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? credentials.authenticate(match[1]) : null;
+}
+
+@Module({
+  imports: [
+    GraphQLModule.forRootAsync<MercuriusDriverConfig>({
+      driver: MercuriusDriver,
+      imports: [LoadersModule, AccessModule],
+      inject: [LoaderFactory, CredentialsService, RUNTIME],
+      useFactory: (loaders: LoaderFactory, credentials: CredentialsService, runtime: Runtime): MercuriusDriverConfig => {
+        const production = runtime.config.NODE_ENV === 'production';
+        return {
+          autoSchemaFile: true,
+          sortSchema: true,
+          path: '/graphql',
+          // Compile a query to JavaScript after its first run: repeated dashboard queries skip interpretation.
+          jit: 1,
+          graphiql: !production,
+          ide: false,
+          queryDepth: 12,
+          context: async (request: FastifyRequest): Promise<GraphQLContext> => ({
+            actor: await authenticate(credentials, request),
+            loaders: loaders.create(),
+          }),
+          errorFormatter: (execution, context) => {
+            const formatted = mercurius.defaultErrorFormatter(execution, context);
+            const errors = (formatted.response.errors ?? []).map((e: GraphQLError | Record<string, any>) => {
+              const json = e as { message: string; extensions?: Record<string, unknown> };
+              if (!json.extensions?.code) json.extensions = { ...json.extensions, code: codeFor(json.message) };
+              return json;
+            });
+            // Partial results keep 200; a request refused outright says 400, as GraphQL over HTTP asks.
+            const statusCode = execution.data ? 200 : errors.every((e) => e.extensions?.code !== 'INTERNAL_SERVER_ERROR') ? formatted.statusCode : 500;
+            return { statusCode, response: { data: formatted.response.data, errors } };
+          },
+        } as MercuriusDriverConfig;
+      },
+    }),
+  ],
+})
+export class GraphqlApiModule {}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { FootprintModule } from '../footprint/footprint.module';
+import { MilestonesModule } from '../milestones/milestones.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { ProgrammesModule } from '../programmes/programmes.module';
+import { LoaderFactory } from './loaders';
+
+@Module({
+  imports: [AuditModule, FootprintModule, MilestonesModule, OrganisationsModule, ProgrammesModule],
+  providers: [LoaderFactory],
+  exports: [LoaderFactory],
+})
+export class LoadersModule {}

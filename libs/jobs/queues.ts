@@ -1,0 +1,49 @@
+/**
+ * Queue names. Renaming a value orphans the jobs already queued under the old name: add a new
+ * queue and drain the old one instead.
+ */
+export enum QueueName {
+  Maintenance = 'maintenance',
+}
+
+export enum JobName {
+  /** Recompute every organisation's stored status: time passing changes it even when no one writes. */
+  RefreshStatuses = 'refresh-statuses',
+}
+
+export interface JobPayloads {
+  [JobName.RefreshStatuses]: { programmeId?: string };
+}
+
+/** The queue each job goes to; the compiler checks that every job has one. */
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.RefreshStatuses]: QueueName.Maintenance,
+};
+
+export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };
+export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];
+
+/** Central BullMQ defaults: failures stay visible, successes are trimmed. */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 5_000 },
+  removeOnComplete: { count: 1000, age: 7 * 24 * 3600 },
+  removeOnFail: false,
+};
+
+/** The time zone job schedulers run in, pinned so a host's TZ never shifts the schedule. */
+export const SCHEDULER_TIME_ZONE = 'America/New_York';
+
+export function redisConnectionOptions(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname && u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    // Reconnect for ever with a ceiling: an outage of Redis must not end the process.
+    retryStrategy: (times: number) => Math.min(times * 500, 5_000),
+  };
+}

@@ -1,0 +1,29 @@
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { OrganisationSortField, OrganisationStatusEnum, SortDirection } from '../../graphql/enums';
+
+@InputType()
+export class OrganisationFilter {
+  @Field({ nullable: true, description: 'Primary or secondary sector' }) @IsOptional() @Matches(/^[A-Z_]+$/, { message: 'sector must be a sector code' }) sector?: string;
+  @Field({ nullable: true }) @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'state must be a two-letter code' }) state?: string;
+  @Field(() => Int, { nullable: true, description: 'CISA region 1-10' }) @IsOptional() @IsInt() @Min(1) @Max(10) region?: number;
+  @Field(() => OrganisationStatusEnum, { nullable: true }) @IsOptional() @IsEnum(OrganisationStatusEnum) status?: OrganisationStatusEnum;
+  @Field({ nullable: true, description: 'Matches name or external key, case-insensitive' }) @IsOptional() @IsString() @MaxLength(200) search?: string;
+  @Field({ nullable: true, defaultValue: false }) @IsOptional() @IsBoolean() includeArchived?: boolean;
+}
+
+@InputType()
+export class OrganisationOrder {
+  @Field(() => OrganisationSortField) @IsEnum(OrganisationSortField) field: OrganisationSortField;
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) @IsEnum(SortDirection) direction: SortDirection = SortDirection.ASC;
+}
+
+@ArgsType()
+export class OrganisationsArgs {
+  @Field(() => Int, { defaultValue: 50 }) @IsInt() @Min(1) @Max(500) first = 50;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(500) after?: string;
+  @Field(() => OrganisationFilter, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => OrganisationFilter) filter?: OrganisationFilter;
+  @Field(() => OrganisationOrder, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => OrganisationOrder) orderBy?: OrganisationOrder;
+  @Field(() => ID, { nullable: true, description: 'Programme for the status filter; the default programme when omitted' }) @IsOptional() @IsUUID() programmeId?: string;
+}

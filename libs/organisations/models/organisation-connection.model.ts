@@ -1,0 +1,21 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { OrganisationModel } from './organisation.model';
+
+@ObjectType('PageInfo')
+export class PageInfoModel {
+  @Field() hasNextPage: boolean;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+@ObjectType('OrganisationEdge')
+export class OrganisationEdgeModel {
+  @Field() cursor: string;
+  @Field(() => OrganisationModel) node: OrganisationModel;
+}
+
+@ObjectType('OrganisationConnection')
+export class OrganisationConnectionModel {
+  @Field(() => Int, { description: 'All organisations matching the filter in your scope, not just this page' }) totalCount: number;
+  @Field(() => [OrganisationEdgeModel]) edges: OrganisationEdgeModel[];
+  @Field(() => PageInfoModel) pageInfo: PageInfoModel;
+}

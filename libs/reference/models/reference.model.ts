@@ -1,0 +1,26 @@
+import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('Sector', { description: 'A critical-infrastructure sector (PPD-21, kept by NSM-22) and its Sector Risk Management Agency' })
+export class SectorModel {
+  @Field() code: string;
+  @Field() name: string;
+  @Field({ description: 'Sector Risk Management Agency' }) srma: string;
+  @Field(() => GraphQLISODateTime) validFrom: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) validTo: Date | null;
+}
+
+@ObjectType('UsState', { description: 'A US state or territory and its CISA region (the ten standard federal regions)' })
+export class UsStateModel {
+  @Field() code: string;
+  @Field() name: string;
+  @Field(() => Int) region: number;
+  @Field() regionOffice: string;
+}
+
+@ObjectType('Product', { description: 'A Kaspersky product family from the catalogue' })
+export class ProductModel {
+  @Field() code: string;
+  @Field() name: string;
+  @Field() family: string;
+  @Field({ description: 'CATALOGUE, WHITE_LABEL (the engine inside a third-party product) or OTHER' }) kind: string;
+}

@@ -1,0 +1,25 @@
+import { Public } from '../access/access.decorators';
+import { Query, Resolver } from '@nestjs/graphql';
+import { ProductModel, SectorModel, UsStateModel } from './models/reference.model';
+import { ReferenceService } from './reference.service';
+
+@Public()
+@Resolver()
+export class ReferenceResolver {
+  constructor(private readonly reference: ReferenceService) {}
+
+  @Query(() => [SectorModel], { description: 'The sectors valid now, with their Sector Risk Management Agencies' })
+  sectors(): Promise<SectorModel[]> {
+    return this.reference.currentSectors();
+  }
+
+  @Query(() => [UsStateModel], { description: 'US states and territories with their CISA region' })
+  async states(): Promise<UsStateModel[]> {
+    return (await this.reference.allStates()).map((s) => ({ code: s.code, name: s.name, region: s.region, regionOffice: s.office }));
+  }
+
+  @Query(() => [ProductModel], { description: 'The Kaspersky product catalogue' })
+  products(): Promise<ProductModel[]> {
+    return this.reference.allProducts();
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../core/clock/clock';
+
+export interface Sector { code: string; name: string; srma: string; validFrom: Date; validTo: Date | null }
+export interface UsState { code: string; name: string; region: number; office: string }
+export interface Product { code: string; name: string; family: string; kind: 'CATALOGUE' | 'WHITE_LABEL' | 'OTHER' }
+
+const REFRESH_MS = 60_000;
+
+/**
+ * Sectors, states, regions and the product catalogue: small, read on every write for validation, so
+ * held in memory and reloaded at most once a minute (an admin's edit shows within a minute).
+ */
+@Injectable()
+export class ReferenceService implements OnModuleInit {
+  private loadedAt = 0;
+  private sectors: Sector[] = [];
+  private states = new Map<string, UsState>();
+  private products = new Map<string, Product>();
+  private loading: Promise<void> | null = null;
+
+  constructor(private readonly dataSource: DataSource, private readonly clock: Clock) {}
+
+  async onModuleInit() {
+    await this.refresh();
+  }
+
+  private async refresh(): Promise<void> {
+    const [sectors, states, products] = await Promise.all([
+      this.dataSource.query(`SELECT code, name, srma, valid_from AS "validFrom", valid_to AS "validTo" FROM sector ORDER BY name`),
+      this.dataSource.query(`SELECT s.code, s.name, s.region, r.office FROM us_state s JOIN cisa_region r USING (region) ORDER BY s.code`),
+      this.dataSource.query(`SELECT code, name, family, kind FROM product ORDER BY name`),
+    ]);
+    this.sectors = sectors;
+    this.states = new Map(states.map((s: UsState) => [s.code, s]));
+    this.products = new Map(products.map((p: Product) => [p.code, p]));
+    this.loadedAt = Date.now();
+  }
+
+  private async fresh(): Promise<void> {
+    if (Date.now() - this.loadedAt < REFRESH_MS) return;
+    this.loading ??= this.refresh().finally(() => (this.loading = null));
+    await this.loading;
+  }
+
+  /** Sectors valid at the clock's instant (or at `at`). */
+  async currentSectors(at: Date = this.clock.now()): Promise<Sector[]> {
+    await this.fresh();
+    return this.sectors.filter((s) => new Date(s.validFrom) <= at && (!s.validTo || new Date(s.validTo) > at));
+  }
+
+  async sector(code: string): Promise<Sector | undefined> {
+    return (await this.currentSectors()).find((s) => s.code === code);
+  }
+
+  async sectorAnyTime(code: string): Promise<Sector | undefined> {
+    await this.fresh();
+    const versions = this.sectors.filter((s) => s.code === code);
+    return versions.find((s) => !s.validTo) ?? versions[versions.length - 1];
+  }
+
+  async allStates(): Promise<UsState[]> {
+    await this.fresh();
+    return [...this.states.values()];
+  }
+
+  async state(code: string): Promise<UsState | undefined> {
+    await this.fresh();
+    return this.states.get(code);
+  }
+
+  async allProducts(): Promise<Product[]> {
+    await this.fresh();
+    return [...this.products.values()];
+  }
+
+  async product(code: string): Promise<Product | undefined> {
+    await this.fresh();
+    return this.products.get(code);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { FootprintModule } from '../footprint/footprint.module';
+import { MilestonesModule } from '../milestones/milestones.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { ProgrammesModule } from '../programmes/programmes.module';
+import { StatusModule } from '../status/status.module';
+import { SelfReportResolver } from './self-report.resolver';
+import { SelfReportService } from './self-report.service';
+
+@Module({
+  imports: [AuditModule, FootprintModule, MilestonesModule, OrganisationsModule, ProgrammesModule, StatusModule],
+  providers: [SelfReportService, SelfReportResolver],
+})
+export class SelfReportModule {}
