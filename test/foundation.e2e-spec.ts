@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { API_MAIN, baseEnv, errorCode, ok, runNode, startServer, TestServer } from './support/server';
+
+describe('foundation: the main job on real PostgreSQL and Redis', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ withWorker: true });
+  });
+  afterAll(() => server?.stop());
+
+  it('answers the sectors and the programme cutoff instant without a token', async () => {
+    const data = ok(await server.gql('{ sectors { code name srma } programmes { name announced newBusinessCutoff updatesCutoff } }', {}, null));
+    expect(data.sectors).toHaveLength(16);
+    expect(data.sectors).toContainEqual({ code: 'ENERGY', name: 'Energy', srma: 'DOE' });
+    expect(data.sectors).toContainEqual({ code: 'WATER', name: 'Water and Wastewater Systems', srma: 'EPA' });
+    expect(data.programmes).toEqual([
+      { name: 'Kaspersky 2024', announced: '2024-06-20T00:00:00.000Z', newBusinessCutoff: '2024-07-20T04:00:00.000Z', updatesCutoff: '2024-09-29T04:00:00.000Z' },
+    ]);
+  });
+
+  it('keeps reference data as rows: regions come from states, products from the catalogue', async () => {
+    const data = ok(await server.gql('{ states { code region regionOffice } products { code kind } }', {}, null));
+    expect(data.states).toContainEqual({ code: 'TX', region: 6, regionOffice: 'Dallas' });
+    expect(data.states).toContainEqual({ code: 'PR', region: 2, regionOffice: 'New York' });
+    expect(data.states).toHaveLength(56);
+    expect(data.products.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['KES_ADVANCED', 'KICS_NODES', 'WHITE_LABEL']));
+  });
+
+  it('refuses an operation without a token as UNAUTHENTICATED', async () => {
+    const response = await server.gql('{ organisations { totalCount } }', {}, null);
+    expect(errorCode(response)).toBe('UNAUTHENTICATED');
+  });
+
+  it('serves liveness, readiness and Prometheus metrics', async () => {
+    const live = await fetch(`${server.url}/health/live`);
+    expect(live.status).toBe(200);
+    const ready = await fetch(`${server.url}/health/ready`);
+    const body = await ready.json();
+    expect(ready.status).toBe(200);
+    expect(body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('http_request_duration_seconds_bucket');
+    expect(metrics).toMatch(/queue_jobs\{queue="maintenance",state="(waiting|delayed|completed|prioritized)"\}/);
+  });
+
+  it('applies migrations once, however many processes start', async () => {
+    const again = await server.cli('migrate');
+    expect(again.code).toBe(0);
+    const rows = await server.sql('SELECT name FROM schema_migration ORDER BY id');
+    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1795300000000', 'ApiCredentials1795300000001']);
+    expect((await server.sql('SELECT count(*)::int AS n FROM sector'))[0].n).toBe(16);
+  });
+
+  it('registers the status refresh on a job scheduler with a pinned time zone', async () => {
+    const { default: Redis } = await import('ioredis');
+    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const keys = await redis.keys(`${server.queuePrefix}:maintenance:repeat*`);
+      expect(keys.length).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('foundation: configuration errors', () => {
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT must be an integer/],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/],
+    [{ TRACKER_NOW: 'next tuesday' }, /^Invalid configuration: TRACKER_NOW must be an ISO-8601 instant/],
+    [{ REDIS_URL: '127.0.0.1:6379' }, /^Invalid configuration: REDIS_URL must be a redis:\/\/ URL/],
+  ])('%p stops start-up with one line naming it', async (env, expected) => {
+    const result = await runNode(API_MAIN, [], baseEnv(env as Record<string, string>));
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(expected);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('foundation: nothing listening on the default ports', () => {
+  it('comes up on an embedded PostgreSQL and a redis-server it starts itself', () => {
+    const probe = join(__dirname, 'support', 'fallback-probe.js');
+    const run = spawnSync('unshare', ['-n', 'bash', '-c', `ip link set lo up && "${process.execPath}" "${probe}"`], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(result.error).toBeUndefined();
+    expect(result.body.data.sectors).toHaveLength(16);
+    expect(result.body.data.programmes[0].updatesCutoff).toBe('2024-09-29T04:00:00.000Z');
+    expect(result.output.join('\n')).toMatch(/started embedded PostgreSQL/);
+    expect(result.output.join('\n')).toMatch(/started redis-server/);
+  }, 150_000);
+});
