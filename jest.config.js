@@ -1,8 +1,9 @@
 /** Unit specs beside the code; integration and e2e tests in test/. One config, two projects. */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 module.exports = {
+  testTimeout: 60000,
   projects: [
     { displayName: 'unit', testEnvironment: 'node', rootDir: '.', roots: ['<rootDir>/libs', '<rootDir>/apps'], testMatch: ['**/*.spec.ts'], transform },
-    { displayName: 'e2e', testEnvironment: 'node', rootDir: '.', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], transform, testTimeout: 60000, globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
+    { displayName: 'e2e', testEnvironment: 'node', rootDir: '.', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], transform, globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' },
   ],
 };

@@ -62,7 +62,7 @@ export class FootprintService {
       const now = this.clock.now();
       const row = await manager.save(manager.create(FootprintEntity, {
         ...shape, organisationId: input.organisationId, programmeId: programme.id, environment: input.environment,
-        updateChannel: input.updateChannel, licenceEnd: input.licenceEnd ?? null, replacementProduct: input.replacementProduct ?? null,
+        updateChannel: input.updateChannel ?? 'UNKNOWN', licenceEnd: input.licenceEnd ?? null, replacementProduct: input.replacementProduct ?? null,
         replacementChosenByOrganisation: input.replacementChosenByOrganisation ?? null, createdAt: now, updatedAt: now,
       }));
       const changes: AuditChange[] = [{ organisationId: row.organisationId, entityType: 'footprint', entityId: row.id, action: 'create', after: row }];

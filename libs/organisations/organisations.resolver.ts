@@ -137,9 +137,9 @@ export class OrganisationsResolver {
   async history(
     @Parent() o: OrganisationModel,
     @RequestLoaders() loaders: Loaders,
-    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+    @Args('first', { type: () => Int, nullable: true, description: 'Default 50, at most 500' }) first?: number,
   ): Promise<AuditEventModel[]> {
-    const limit = Math.min(Math.max(first, 1), 500);
+    const limit = Math.min(Math.max(first ?? 50, 1), 500);
     return loaders.history.load(`${limit}|${o.id}`);
   }
 }

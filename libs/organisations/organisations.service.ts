@@ -62,6 +62,7 @@ export class OrganisationsService {
 
   /** One page and its total: two statements whatever the page size. */
   async list(actor: Actor, args: OrganisationsArgs): Promise<OrganisationPage> {
+    const first = args.first ?? 50;
     const params: unknown[] = [];
     const where: string[] = [organisationScopeSql(actor, 'o', params)];
     const f = args.filter ?? {};
@@ -98,7 +99,7 @@ export class OrganisationsService {
       params.push(value, id);
       where.push(`(${sort.sql}, o.id) ${dir === 'ASC' ? '>' : '<'} ($${params.length - 1}, $${params.length}::uuid)`);
     }
-    params.push(args.first + 1);
+    params.push(first + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query(
         `SELECT o.* FROM organisation o WHERE ${where.join(' AND ')} ORDER BY ${sort.sql} ${dir}, o.id ${dir} LIMIT $${params.length}`,
@@ -106,10 +107,10 @@ export class OrganisationsService {
       ),
       this.dataSource.query(`SELECT count(*)::int AS n FROM organisation o WHERE ${countWhere}`, countParams),
     ]);
-    const organisations = rows.slice(0, args.first).map(organisationFromRow);
+    const organisations = rows.slice(0, first).map(organisationFromRow);
     return {
       totalCount: count[0].n,
-      hasNextPage: rows.length > args.first,
+      hasNextPage: rows.length > first,
       rows: organisations.map((o: OrganisationEntity) => ({ organisation: o, cursor: encodeCursor(sort.of(o), o.id) })),
     };
   }
@@ -200,7 +201,8 @@ export class OrganisationsService {
   /** Contacts of many organisations in one statement (DataLoader). */
   contactsOf(ids: readonly string[]): Promise<ContactEntity[]> {
     return this.dataSource.getRepository(ContactEntity).createQueryBuilder('c')
-      .where('c.organisation_id = ANY(:ids)', { ids }).orderBy('c.created_at').addOrderBy('c.id').getMany();
+      .where('c.organisation_id = ANY(:ids)', { ids })
+      .orderBy(`array_position(ARRAY['PRIMARY','EXECUTIVE','SECURITY_LEAD','OTHER'], c.role)`).addOrderBy('c.name').addOrderBy('c.id').getMany();
   }
 
   private async replaceContacts(manager: EntityManager, organisationId: string, contacts: ContactInput[], now: Date) {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../core/config/config';
 import { clockFromConfig } from '../core/clock/clock';
 import { migrate } from '../core/database/data-source';
@@ -11,6 +12,8 @@ import type { Runtime } from './runtime';
  * and Redis, apply pending migrations and load reference data (both idempotent, under a lock).
  */
 export async function prepareRuntime(name: string, options: { redis: boolean; logLevel?: string } = { redis: true }): Promise<{ runtime: Runtime; infrastructure: Infrastructure }> {
+  // A .env file in the working directory fills in what the environment leaves unset.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : (options.logLevel ?? config.LOG_LEVEL), name);
   const infrastructure = await prepareInfrastructure(config, logger, { redis: options.redis });

@@ -34,7 +34,8 @@ export class SelfReportService {
     private readonly status: StatusService,
   ) {}
 
-  async submit(actor: Actor, input: SelfReportInput): Promise<SelfReportResult> {
+  async submit(actor: Actor, request: SelfReportInput): Promise<SelfReportResult> {
+    const input = { organisationId: request.organisationId, footprint: request.footprint ?? [], milestones: request.milestones ?? [] };
     if (input.footprint.length === 0 && input.milestones.length === 0) throw AppError.badInput('footprint', 'a report needs at least one footprint row or milestone');
     const duplicated = (ids: string[]) => ids.find((id, i) => ids.indexOf(id) !== i);
     const dupF = duplicated(input.footprint.map((f) => f.id));

@@ -16,7 +16,7 @@ export class AddFootprintInput {
   @Field(() => Environment) @IsEnum(Environment) environment: Environment;
   @Field(() => Int) @IsInt() @Min(0, { message: 'endpointCount must not be negative' }) @Max(MAX_ENDPOINTS) endpointCount: number;
   @Field(() => Int, { nullable: true, description: 'Defaults to endpointCount' }) @IsOptional() @IsInt() @Min(0, { message: 'endpointsRemaining must not be negative' }) @Max(MAX_ENDPOINTS) endpointsRemaining?: number;
-  @Field(() => UpdateChannel, { defaultValue: UpdateChannel.UNKNOWN }) @IsEnum(UpdateChannel) updateChannel: UpdateChannel = UpdateChannel.UNKNOWN;
+  @Field(() => UpdateChannel, { nullable: true, description: 'Defaults to UNKNOWN' }) @IsOptional() @IsEnum(UpdateChannel) updateChannel?: UpdateChannel;
   @Field({ nullable: true, description: 'YYYY-MM-DD' }) @IsOptional() @IsCalendarDate() licenceEnd?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) replacementProduct?: string;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() replacementChosenByOrganisation?: boolean;

@@ -11,7 +11,7 @@ export class ContactInput {
   @Field(() => ContactRole) @IsEnum(ContactRole) role: ContactRole;
   @Field() @IsString() @Length(1, 200) name: string;
   @Field() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(320) email: string;
-  @Field({ nullable: true, defaultValue: 'America/New_York' }) @IsOptional() @IsTimeZone() timeZone?: string;
+  @Field(() => String, { nullable: true, description: 'IANA time zone (default America/New_York)' }) @IsOptional() @IsTimeZone() timeZone?: string;
 }
 
 @InputType()

@@ -10,18 +10,18 @@ export class OrganisationFilter {
   @Field(() => Int, { nullable: true, description: 'CISA region 1-10' }) @IsOptional() @IsInt() @Min(1) @Max(10) region?: number;
   @Field(() => OrganisationStatusEnum, { nullable: true }) @IsOptional() @IsEnum(OrganisationStatusEnum) status?: OrganisationStatusEnum;
   @Field({ nullable: true, description: 'Matches name or external key, case-insensitive' }) @IsOptional() @IsString() @MaxLength(200) search?: string;
-  @Field({ nullable: true, defaultValue: false }) @IsOptional() @IsBoolean() includeArchived?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'Include archived organisations (default false)' }) @IsOptional() @IsBoolean() includeArchived?: boolean;
 }
 
 @InputType()
 export class OrganisationOrder {
   @Field(() => OrganisationSortField) @IsEnum(OrganisationSortField) field: OrganisationSortField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC }) @IsEnum(SortDirection) direction: SortDirection = SortDirection.ASC;
+  @Field(() => SortDirection, { nullable: true, description: 'Default ASC' }) @IsOptional() @IsEnum(SortDirection) direction?: SortDirection;
 }
 
 @ArgsType()
 export class OrganisationsArgs {
-  @Field(() => Int, { defaultValue: 50 }) @IsInt() @Min(1) @Max(500) first = 50;
+  @Field(() => Int, { nullable: true, description: 'Page size, 1-500 (default 50)' }) @IsOptional() @IsInt() @Min(1) @Max(500) first?: number;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(500) after?: string;
   @Field(() => OrganisationFilter, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => OrganisationFilter) filter?: OrganisationFilter;
   @Field(() => OrganisationOrder, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => OrganisationOrder) orderBy?: OrganisationOrder;

@@ -25,6 +25,6 @@ export class MilestoneReportInput {
 @InputType({ description: 'One atomic report: every part applies or none does' })
 export class SelfReportInput {
   @Field(() => ID) @IsUUID() organisationId: string;
-  @Field(() => [FootprintReportInput], { defaultValue: [] }) @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => FootprintReportInput) footprint: FootprintReportInput[] = [];
-  @Field(() => [MilestoneReportInput], { defaultValue: [] }) @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => MilestoneReportInput) milestones: MilestoneReportInput[] = [];
+  @Field(() => [FootprintReportInput], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => FootprintReportInput) footprint?: FootprintReportInput[];
+  @Field(() => [MilestoneReportInput], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => MilestoneReportInput) milestones?: MilestoneReportInput[];
 }
