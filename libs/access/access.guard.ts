@@ -1,14 +1,25 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
 import { AppError, ErrorCode } from '../core/errors/app-error';
 import { gqlContext } from '../graphql/context';
+import { RUNTIME, Runtime } from '../runtime/runtime';
 import type { Role } from './actor';
 import { ALLOW_KEY, PUBLIC_KEY } from './access.decorators';
+import { RateLimiter } from './rate-limiter';
 
-/** Every GraphQL operation names who may call it; anything unnamed is refused. */
+/**
+ * Every GraphQL operation names who may call it; anything unnamed is refused (deny by default).
+ * Mutations are rate-limited per credential. Row scope is not decided here but in SQL
+ * (libs/access/scope.ts), so nested fields, filters and totals cannot leak past it.
+ */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly reflector: Reflector, @Inject(RUNTIME) runtime: Runtime) {
+    this.limiter = new RateLimiter(runtime.config.RATE_LIMIT_PER_MINUTE, runtime.config.RATE_LIMIT_BURST);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType<string>() !== 'graphql') return true;
@@ -19,6 +30,10 @@ export class AccessGuard implements CanActivate {
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOW_KEY, targets);
     if (!allowed || !allowed.includes(actor.role)) {
       throw new AppError(ErrorCode.FORBIDDEN, `A ${actor.role} may not call ${context.getHandler().name}`);
+    }
+    if (GqlExecutionContext.create(context).getInfo().parentType.name === 'Mutation') {
+      const wait = this.limiter.take(actor.id);
+      if (wait > 0) throw new AppError(ErrorCode.TOO_MANY_REQUESTS, `Too many changes from this credential; retry in ${wait} s`, { retryAfterSeconds: wait });
     }
     return true;
   }

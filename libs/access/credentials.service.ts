@@ -92,9 +92,10 @@ export class CredentialsService {
 
   async revoke(actor: Actor, id: string): Promise<CredentialRow> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = /^[0-9a-f-]{36}$/i.test(id)
+      // TypeORM answers an UPDATE ... RETURNING with [rows, affected]
+      const [rows] = /^[0-9a-f-]{36}$/i.test(id)
         ? await manager.query(`UPDATE api_credential SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING *`, [id, this.clock.now()])
-        : [];
+        : [[]];
       if (rows.length === 0) throw AppError.notFound('Credential', id);
       const credential = fromRow(rows[0]);
       await this.audit.record(manager, actor, [{ organisationId: credential.organisationId, entityType: 'credential', entityId: id, action: 'revoke', before: { revokedAt: null }, after: { revokedAt: credential.revokedAt } }]);

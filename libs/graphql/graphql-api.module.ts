@@ -51,8 +51,8 @@ async function authenticate(credentials: CredentialsService, request: FastifyReq
           errorFormatter: (execution, context) => {
             const formatted = mercurius.defaultErrorFormatter(execution, context);
             const errors = (formatted.response.errors ?? []).map((e: GraphQLError | Record<string, any>) => {
-              const json = e as { message: string; extensions?: Record<string, unknown> };
-              if (!json.extensions?.code) json.extensions = { ...json.extensions, code: codeFor(json.message) };
+              const json = e as { message: string; path?: unknown[]; extensions?: Record<string, unknown> };
+              if (!json.extensions?.code) json.extensions = { ...json.extensions, code: json.path ? 'INTERNAL_SERVER_ERROR' : codeFor(json.message) };
               return json;
             });
             // Partial results keep 200; a request refused outright says 400, as GraphQL over HTTP asks.

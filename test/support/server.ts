@@ -70,7 +70,7 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
   const queuePrefix = `e2e-${unique()}`;
   const env = baseEnv({
     DATABASE_URL: databaseUrl, REDIS_URL: redis, QUEUE_PREFIX: queuePrefix, PORT: '0', HOST: '127.0.0.1',
-    TRACKER_NOW: options.now, LOG_LEVEL: 'info', ...options.env,
+    TRACKER_NOW: options.now, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', ...options.env,
   });
   const child: ChildProcess = spawn(process.execPath, [API_MAIN, ...(options.withWorker ? ['--with-worker'] : [])], { env, cwd: ROOT });
   let output = '';

@@ -39,6 +39,13 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   EMBEDDED_SERVICES: 'true' | 'false' = 'true';
 
+  /** Mutations per minute per credential (0: no limit), and how many may come at once. */
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 1200;
+
+  @IsOptional() @IsInt() @Min(1) @Max(100_000)
+  RATE_LIMIT_BURST = 300;
+
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   SEED_DEMO: 'true' | 'false' = 'false';
 }
@@ -60,7 +67,7 @@ export class ConfigError extends Error {
   }
 }
 
-const NUMERIC = new Set(['PORT', 'WORKER_HEALTH_PORT']);
+const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000' };
 
 /** Validates the environment once at boot; the error names every bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -69,8 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const key of Object.keys(new EnvironmentVariables())) {
     const value = env[key];
     if (value === undefined || value === '') continue;
-    if (NUMERIC.has(key)) {
-      if (!/^\d+$/.test(value)) problems.push(`${key} must be an integer between 0 and 65535 (got "${value}")`);
+    if (NUMERIC[key]) {
+      if (!/^\d+$/.test(value)) problems.push(`${key} must be an integer between ${NUMERIC[key]} (got "${value}")`);
       else raw[key] = Number(value);
     } else raw[key] = value;
   }
