@@ -87,6 +87,10 @@ export interface ReminderLadder {
   /** After the cutoff, an overdue reminder every so many days until removal is verified. */
   overdueEveryDays: number;
   milestoneDueSoonDays: number;
+  /** An acknowledgement holds the level this long; without progress it climbs again after. */
+  acknowledgePauseDays: number;
+  /** The longest snooze; a snooze never passes the cutoff. */
+  snoozeMaxDays: number;
 }
 
 export const KASPERSKY_2024_MILESTONE_PLAN: MilestonePlanStep[] = [
@@ -103,6 +107,8 @@ export const DEFAULT_REMINDER_LADDER: ReminderLadder = {
   stagesDaysBeforeCutoff: [90, 60, 30, 14, 7, 3, 1, 0],
   overdueEveryDays: 7,
   milestoneDueSoonDays: 7,
+  acknowledgePauseDays: 7,
+  snoozeMaxDays: 14,
 };
 
 /** BIS Final Determination, ICTS-2021-002 (89 FR 52434). Instants, not calendar dates: 00:00 EDT is 04:00Z. */
