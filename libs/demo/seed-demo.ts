@@ -177,6 +177,17 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
        SELECT o, $1, s, r, $2 FROM unnest($3::uuid[], $4::text[], $5::jsonb[]) AS t(o, s, r)`,
       [programme.id, now, cols(statuses, 'organisation_id'), cols(statuses, 'status'), cols(statuses, 'reasons')],
     );
+    // the upper rungs of the ladder: a liaison and an SRMA contact per sector, a lead per CISA region
+    const ladder = [
+      ...SECTORS.map((s) => ['SECTOR_LIAISON', s.code, null, `${s.name} liaison`, `liaison.${s.code.toLowerCase()}@cisa.example`]),
+      ...SECTORS.map((s) => ['SRMA', s.code, null, `${s.srma} (${s.name})`, `srma.${s.code.toLowerCase()}@agency.example`]),
+      ...CISA_REGIONS.map((r) => ['CISA_REGION', null, r.region, `CISA Region ${r.region} (${r.office})`, `region${r.region}@cisa.example`]),
+    ];
+    await m.query(
+      `INSERT INTO escalation_contact (kind, sector_code, region, name, email, created_at)
+       SELECT k, s, r, n, e, $6 FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[]) AS t(k, s, r, n, e)`,
+      [...[0, 1, 2, 3, 4].map((i) => ladder.map((row) => row[i])), now],
+    );
     await m.query(
       `INSERT INTO audit_event (occurred_at, actor, actor_role, organisation_id, entity_type, entity_id, action, after)
        SELECT $1, 'system:seed-demo', 'system', o, 'organisation', o::text, 'create', jsonb_build_object('source', 'demo set')

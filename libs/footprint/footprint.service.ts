@@ -10,6 +10,7 @@ import { ProgrammeEntity } from '../programmes/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
 import { StatusService } from '../status/status.service';
+import { replanReminders } from '../reminders/outbox';
 import { AddFootprintInput, UpdateFootprintInput } from './dto/footprint.input';
 import { FootprintEntity } from './footprint.entity';
 import { VersionedIdInput } from '../organisations/dto/organisation.input';
@@ -126,6 +127,7 @@ export class FootprintService {
     }
     await manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = $1`, [organisationId, now]);
     await this.audit.record(manager, actor, changes);
-    await this.status.refresh(manager, programme, [organisationId]);
+    const status = await this.status.refresh(manager, programme, [organisationId]);
+    await replanReminders(manager, organisationId, status.get(organisationId)?.status);
   }
 }

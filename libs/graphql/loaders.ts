@@ -11,6 +11,7 @@ import { ContactEntity } from '../organisations/contact.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { ProgrammeEntity } from '../programmes/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
+import { DeliveryRow, RemindersService } from '../reminders/reminders.service';
 
 /** Per-request batching: each nested level of a list is one statement, whatever the page size. */
 export interface Loaders {
@@ -22,6 +23,19 @@ export interface Loaders {
   extensions: DataLoader<string, ExtensionEntity[]>;
   /** Keyed "limit|organisationId". */
   history: DataLoader<string, AuditEventEntity[]>;
+  /** Keyed "limit|organisationId". */
+  reminders: DataLoader<string, DeliveryRow[]>;
+  /** Keyed by contact id. */
+  preferences: DataLoader<string, NotificationPreference | null>;
+}
+
+export interface NotificationPreference {
+  contactId: string;
+  emailEnabled: boolean;
+  webhookUrl: string | null;
+  businessHoursStart: number;
+  businessHoursEnd: number;
+  weekdaysOnly: boolean;
 }
 
 function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
@@ -59,6 +73,7 @@ export class LoaderFactory {
     private readonly footprint: FootprintService,
     private readonly milestones: MilestonesService,
     private readonly audit: AuditService,
+    private readonly reminders: RemindersService,
   ) {}
 
   create(): Loaders {
@@ -75,6 +90,12 @@ export class LoaderFactory {
         return ids.map((id) => rows.get(id) ?? []);
       }),
       history: prefixedLoader((limit, ids) => this.audit.latestFor(ids, Number(limit)), (e) => e.organisationId!),
+      reminders: prefixedLoader((limit, ids) => this.reminders.latestFor(ids, Number(limit)), (d) => d.organisationId!),
+      preferences: new DataLoader(async (ids) => {
+        const rows: NotificationPreference[] = await this.reminders.preferencesOf(ids);
+        const byId = new Map(rows.map((r) => [r.contactId, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
     };
   }
 }

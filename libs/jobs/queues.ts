@@ -4,21 +4,32 @@
  */
 export enum QueueName {
   Maintenance = 'maintenance',
+  Reminders = 'reminders',
+  ReminderDelivery = 'reminder-delivery',
 }
 
 export enum JobName {
   /** Recompute every organisation's stored status: time passing changes it even when no one writes. */
   RefreshStatuses = 'refresh-statuses',
+  /** Work out due reminders from PostgreSQL and write them to the outbox. */
+  PlanReminders = 'plan-reminders',
+  /** Send one outbox row; the job id is the row id. */
+  DeliverReminder = 'deliver-reminder',
 }
 
 export interface JobPayloads {
   [JobName.RefreshStatuses]: { programmeId?: string };
+  [JobName.PlanReminders]: { programmeId?: string };
+  [JobName.DeliverReminder]: { deliveryId: string };
 }
 
 /** The queue each job goes to; the compiler checks that every job has one. */
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.RefreshStatuses]: QueueName.Maintenance,
+  [JobName.PlanReminders]: QueueName.Reminders,
+  [JobName.DeliverReminder]: QueueName.ReminderDelivery,
 };
+
 
 export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };
 export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];

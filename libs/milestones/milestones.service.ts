@@ -8,6 +8,7 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { VersionedIdInput } from '../organisations/dto/organisation.input';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { StatusService } from '../status/status.service';
+import { replanReminders } from '../reminders/outbox';
 import { DenyExtensionInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from './dto/milestone.input';
 import { ExtensionEntity } from './extension.entity';
 import { MilestoneEntity } from './milestone.entity';
@@ -178,6 +179,7 @@ export class MilestonesService {
   async afterChange(manager: EntityManager, actor: Actor, organisationId: string, programmeId: string, changes: AuditChange[], now: Date, isReport = true) {
     if (isReport) await manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = $1`, [organisationId, now]);
     await this.audit.record(manager, actor, changes);
-    await this.status.refresh(manager, await this.programmes.get(programmeId), [organisationId]);
+    const status = await this.status.refresh(manager, await this.programmes.get(programmeId), [organisationId]);
+    await replanReminders(manager, organisationId, status.get(organisationId)?.status);
   }
 }

@@ -10,6 +10,7 @@ import { MilestonePlanService } from '../milestones/milestone-plan.service';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
 import { StatusService } from '../status/status.service';
+import { cancelPendingReminders } from '../reminders/outbox';
 import { ContactEntity } from './contact.entity';
 import { ContactInput, CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from './dto/organisation.input';
 import { OrganisationsArgs } from './dto/organisations.args';
@@ -178,6 +179,8 @@ export class OrganisationsService {
         const old = await manager.find(ContactEntity, { where: { organisationId: saved.id }, order: { createdAt: 'ASC' } });
         const contacts = await this.replaceContacts(manager, saved.id, input.contacts, now);
         changes.push({ organisationId: saved.id, entityType: 'contact', entityId: saved.id, action: 'replace', before: old.map(stripContact) as never, after: contacts as never });
+        // reminders planned for the old contacts are planned again for the new ones
+        await cancelPendingReminders(manager, saved.id, 'recomputed');
       }
       await this.audit.record(manager, actor, changes);
       return saved;

@@ -12,6 +12,7 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { OrganisationEntity } from '../organisations/organisation.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { StatusService } from '../status/status.service';
+import { replanReminders } from '../reminders/outbox';
 import { SelfReportInput } from './dto/self-report.input';
 
 export interface SelfReportResult {
@@ -46,14 +47,12 @@ export class SelfReportService {
     return this.dataSource.transaction(async (manager) => {
       const organisation = await this.organisations.get(actor, input.organisationId, manager, true);
       const now = this.clock.now();
-      const [footprint, milestones] = await Promise.all([
-        input.footprint.length
-          ? manager.find(FootprintEntity, { where: { id: In(input.footprint.map((f) => f.id)), organisationId: organisation.id }, lock: { mode: 'pessimistic_write' } })
-          : Promise.resolve([]),
-        input.milestones.length
-          ? manager.find(MilestoneEntity, { where: { id: In(input.milestones.map((m) => m.id)), organisationId: organisation.id }, lock: { mode: 'pessimistic_write' } })
-          : Promise.resolve([]),
-      ]);
+      const footprint = input.footprint.length
+        ? await manager.find(FootprintEntity, { where: { id: In(input.footprint.map((f) => f.id)), organisationId: organisation.id }, lock: { mode: 'pessimistic_write' } })
+        : [];
+      const milestones = input.milestones.length
+        ? await manager.find(MilestoneEntity, { where: { id: In(input.milestones.map((m) => m.id)), organisationId: organisation.id }, lock: { mode: 'pessimistic_write' } })
+        : [];
       const problems: FieldProblem[] = [];
       const changes: AuditChange[] = [];
       const footprintById = new Map(footprint.map((f) => [f.id, f]));
@@ -98,7 +97,10 @@ export class SelfReportService {
       await manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = $1`, [organisation.id, now]);
       await this.audit.record(manager, actor, changes);
       const programmeIds = new Set([...savedFootprint.map((f) => f.programmeId), ...savedMilestones.map((m) => m.programmeId)]);
-      for (const programmeId of programmeIds) await this.status.refresh(manager, await this.programmes.get(programmeId), [organisation.id]);
+      for (const programmeId of programmeIds) {
+        const status = await this.status.refresh(manager, await this.programmes.get(programmeId), [organisation.id]);
+        await replanReminders(manager, organisation.id, status.get(organisation.id)?.status);
+      }
       return { organisation, footprint: savedFootprint, milestones: savedMilestones };
     });
   }

@@ -4,7 +4,11 @@ import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../programmes/programme.entity';
 import { deriveStatus, MilestoneState, StatusInput, StatusResult } from './derive-status';
 
-type Facts = Omit<StatusInput, 'now' | 'cutoff' | 'staleReportDays'>;
+/** What the rules of status and escalation read about one organisation. */
+export interface Facts extends Omit<StatusInput, 'now' | 'cutoff' | 'staleReportDays' | 'footprint' | 'milestones'> {
+  footprint: Array<StatusInput['footprint'][number] & { environment?: string }>;
+  milestones: Array<StatusInput['milestones'][number] & { id?: string; name?: string }>;
+}
 
 const BATCH = 5000;
 
@@ -28,23 +32,22 @@ export class StatusService {
 
   /** Three statements for any number of organisations. */
   async loadFacts(manager: EntityManager, programmeId: string, ids: readonly string[]): Promise<Map<string, Facts>> {
-    const [orgs, footprint, milestones] = await Promise.all([
-      manager.query(`SELECT id, last_reported_at FROM organisation WHERE id = ANY($1::uuid[])`, [ids]),
-      manager.query(
-        `SELECT organisation_id, endpoint_count, endpoints_remaining FROM footprint WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[])`,
+    // one after another: inside a transaction they share one connection
+    const orgs = await manager.query(`SELECT id, last_reported_at FROM organisation WHERE id = ANY($1::uuid[])`, [ids]);
+    const footprint = await manager.query(
+        `SELECT organisation_id, endpoint_count, endpoints_remaining, environment FROM footprint WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[])`,
         [programmeId, ids],
-      ),
-      manager.query(
-        `SELECT organisation_id, key, track, target_at, state, verified_at FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[])`,
+      );
+    const milestones = await manager.query(
+        `SELECT organisation_id, id, key, track, name, target_at, state, verified_at FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) ORDER BY track, position`,
         [programmeId, ids],
-      ),
-    ]);
+      );
     const facts = new Map<string, Facts>();
     for (const o of orgs) facts.set(o.id, { lastReportedAt: o.last_reported_at, footprint: [], milestones: [] });
-    for (const f of footprint) (facts.get(f.organisation_id)!.footprint as Facts['footprint'][number][]).push({ endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining });
+    for (const f of footprint) (facts.get(f.organisation_id)!.footprint as Facts['footprint'][number][]).push({ endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, environment: f.environment });
     for (const m of milestones) {
       (facts.get(m.organisation_id)!.milestones as Facts['milestones'][number][]).push({
-        key: m.key, track: m.track, targetAt: m.target_at, state: m.state as MilestoneState, verifiedAt: m.verified_at,
+        id: m.id, key: m.key, track: m.track, name: m.name, targetAt: m.target_at, state: m.state as MilestoneState, verifiedAt: m.verified_at,
       });
     }
     return facts;

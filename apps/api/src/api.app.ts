@@ -3,6 +3,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { LogController } from 'fastify';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
 import { installHttpMetrics } from '../../../libs/metrics/metrics';
+import { CredentialsService } from '../../../libs/access/credentials.service';
+import { installQueueBoard } from '../../../libs/admin/queue-board';
+import { JobProducer } from '../../../libs/jobs/job-producer';
 import { installRequestContext, requestIdFrom } from '../../../libs/runtime/http';
 import type { Runtime } from '../../../libs/runtime/runtime';
 import { ApiModule } from './api.module';
@@ -26,5 +29,6 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
   const fastify = app.getHttpAdapter().getInstance();
   installRequestContext(fastify);
   installHttpMetrics(fastify);
+  await installQueueBoard(fastify, app.get(JobProducer), app.get(CredentialsService));
   return app;
 }

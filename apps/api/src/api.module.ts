@@ -17,6 +17,7 @@ import { ProgrammesModule } from '../../../libs/programmes/programmes.module';
 import { ReferenceModule } from '../../../libs/reference/reference.module';
 import type { Runtime } from '../../../libs/runtime/runtime';
 import { SelfReportModule } from '../../../libs/self-report/self-report.module';
+import { RemindersModule } from '../../../libs/reminders/reminders.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 
 @Module({})
@@ -35,6 +36,7 @@ export class ApiModule {
         FootprintModule,
         MilestonesModule,
         SelfReportModule,
+        RemindersModule,
         AccessModule,
         HealthModule,
         MetricsModule,

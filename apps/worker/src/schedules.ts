@@ -10,13 +10,20 @@ export class Schedules implements OnApplicationBootstrap {
   constructor(private readonly jobs: JobProducer) {}
 
   async onApplicationBootstrap() {
-    const queue = this.jobs.queue(QueueName.Maintenance);
-    if (!queue) return;
+    const maintenance = this.jobs.queue(QueueName.Maintenance);
+    const reminders = this.jobs.queue(QueueName.Reminders);
+    if (!maintenance || !reminders) return;
     try {
-      await queue.upsertJobScheduler(
+      await maintenance.upsertJobScheduler(
         'refresh-statuses-hourly',
         { pattern: '5 * * * *', tz: SCHEDULER_TIME_ZONE },
         { name: JobName.RefreshStatuses, data: {} },
+      );
+      // One plan per quarter hour: the outbox's unique key makes each run add only what is new.
+      await reminders.upsertJobScheduler(
+        'plan-reminders',
+        { pattern: '*/15 * * * *', tz: SCHEDULER_TIME_ZONE },
+        { name: JobName.PlanReminders, data: {} },
       );
     } catch (error) {
       this.logger.warn(`could not register schedules yet (Redis away?): ${(error as Error).message}`);

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ProgrammesModule } from '../../../libs/programmes/programmes.module';
 import { StatusModule } from '../../../libs/status/status.module';
+import { ReminderDeliveryModule } from '../../../libs/reminders/reminders.module';
+import { ReminderDeliveryProcessor } from './processors/reminder-delivery.processor';
+import { RemindersProcessor } from './processors/reminders.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { Schedules } from './schedules';
 
 /** Processors and schedules. Needs CoreModule and JobsModule from the root that loads it. */
 @Module({
-  imports: [ProgrammesModule, StatusModule],
-  providers: [MaintenanceProcessor, Schedules],
+  imports: [ProgrammesModule, StatusModule, ReminderDeliveryModule],
+  providers: [MaintenanceProcessor, RemindersProcessor, ReminderDeliveryProcessor, Schedules],
 })
 export class WorkerModule {}

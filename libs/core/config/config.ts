@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -46,6 +46,27 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   RATE_LIMIT_BURST = 300;
 
+  /** Where e-mail goes, e.g. smtp://user:pass@mail.example:587; unset: e-mail deliveries fail visibly. */
+  @IsOptional() @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// or smtps:// URL, e.g. smtp://127.0.0.1:1025' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsString()
+  MAIL_FROM = 'Kaspersky Transition Tracker <tracker@localhost>';
+
+  /** Signs webhook bodies (HMAC-SHA256); unset: webhook deliveries fail visibly. */
+  @IsOptional() @Length(16, 512, { message: 'must be 16 to 512 characters' })
+  WEBHOOK_SECRET?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(256)
+  DELIVERY_CONCURRENCY = 16;
+
+  /** Tries per delivery before it ends FAILED, and the first retry's delay (it doubles each time). */
+  @IsOptional() @IsInt() @Min(1) @Max(50)
+  DELIVERY_ATTEMPTS = 8;
+
+  @IsOptional() @IsInt() @Min(10) @Max(3_600_000)
+  DELIVERY_BACKOFF_MS = 5000;
+
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   SEED_DEMO: 'true' | 'false' = 'false';
 }
@@ -67,7 +88,7 @@ export class ConfigError extends Error {
   }
 }
 
-const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000' };
+const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000' };
 
 /** Validates the environment once at boot; the error names every bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -81,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       else raw[key] = Number(value);
     } else raw[key] = value;
   }
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'TRACKER_NOW']) {
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL', 'WEBHOOK_SECRET']) {
     if (env[key] === '') problems.push(`${key} is set but empty: unset it or give a value`);
   }
   const config = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../core/clock/clock';
+import { RUNTIME, Runtime } from '../runtime/runtime';
+import { EmailChannel, WebhookChannel } from './channels/channels';
+import type { ReminderPayload } from './reminder-payload';
+import { renderReminder } from './templates';
+
+export type DeliveryOutcome = 'SENT' | 'SKIPPED';
+
+/**
+ * Sends one outbox row. The row is claimed (SENDING) before the send and marked SENT after it; a row
+ * already SENT, CANCELLED or FAILED is skipped, so a job run twice never sends twice after success.
+ * A worker killed between the send and the mark leaves SENDING: the retry sends again with the same
+ * delivery id (Message-ID, X-Tracker-Delivery), which is how the receiver recognises it.
+ */
+@Injectable()
+export class DeliveryService implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryService.name);
+  private readonly email: EmailChannel;
+  private readonly webhook: WebhookChannel;
+
+  constructor(private readonly dataSource: DataSource, private readonly clock: Clock, @Inject(RUNTIME) runtime: Runtime) {
+    this.email = new EmailChannel(runtime.config.SMTP_URL, runtime.config.MAIL_FROM);
+    this.webhook = new WebhookChannel(runtime.config.WEBHOOK_SECRET);
+  }
+
+  onModuleDestroy() {
+    this.email.close();
+  }
+
+  async deliver(deliveryId: string, finalAttempt: boolean): Promise<DeliveryOutcome> {
+    const [claimed] = await this.dataSource.query(
+      `UPDATE reminder_delivery SET state = 'SENDING', sending_since = $2, attempts = attempts + 1
+       WHERE id = $1 AND state IN ('PENDING', 'ENQUEUED', 'SENDING') RETURNING *`,
+      [deliveryId, this.clock.now()],
+    );
+    const row = claimed?.[0];
+    if (!row) return 'SKIPPED';
+    const payload = row.payload as ReminderPayload;
+    const message = renderReminder(payload, row.time_zone);
+    const outgoing = {
+      id: String(row.id), recipient: row.recipient, recipientName: row.recipient_name, message,
+      body: { deliveryId: String(row.id), stage: row.stage, level: row.level, recipientRole: row.recipient_role, subject: message.subject, text: message.text, reminder: payload },
+    };
+    try {
+      if (row.channel === 'EMAIL') await this.email.send(outgoing);
+      else await this.webhook.send(outgoing);
+    } catch (error) {
+      const reason = (error as Error).message.slice(0, 1000);
+      await this.dataSource.query(`UPDATE reminder_delivery SET state = $2, last_error = $3 WHERE id = $1 AND state = 'SENDING'`, [row.id, finalAttempt ? 'FAILED' : 'ENQUEUED', reason]);
+      if (finalAttempt) this.logger.warn(`delivery ${row.id} to ${row.recipient} failed for good: ${reason}`);
+      throw error;
+    }
+    await this.dataSource.query(`UPDATE reminder_delivery SET state = 'SENT', sent_at = $2, last_error = NULL WHERE id = $1`, [row.id, this.clock.now()]);
+    return 'SENT';
+  }
+}

@@ -1,0 +1,38 @@
+import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsTimeZone, IsValidInstant } from '../../core/validation/validators';
+
+@InputType()
+export class SnoozeRemindersInput {
+  @Field(() => ID) @IsUUID() organisationId: string;
+  @Field(() => GraphQLISODateTime, { description: 'Until when; at most the programme\'s snooze maximum, never past the cutoff' }) @IsValidInstant() until: Date;
+}
+
+@InputType()
+export class NotificationPreferenceInput {
+  @Field(() => ID) @IsUUID() contactId: string;
+  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() emailEnabled?: boolean;
+  @Field(() => String, { nullable: true, description: 'https:// endpoint for signed JSON webhooks; empty string removes it' })
+  @IsOptional() @Matches(/^(https?:\/\/\S+)?$/, { message: 'webhookUrl must be an http(s) URL' }) webhookUrl?: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(23) businessHoursStart?: number;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(24) businessHoursEnd?: number;
+  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() weekdaysOnly?: boolean;
+}
+
+@InputType()
+export class EscalationContactInput {
+  @Field({ description: 'SECTOR_LIAISON, SRMA or CISA_REGION' }) @IsIn(['SECTOR_LIAISON', 'SRMA', 'CISA_REGION'], { message: 'kind must be SECTOR_LIAISON, SRMA or CISA_REGION' }) kind: 'SECTOR_LIAISON' | 'SRMA' | 'CISA_REGION';
+  @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[A-Z_]+$/, { message: 'sector must be a sector code' }) sector?: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(10) region?: number;
+  @Field() @IsString() @Length(1, 200) name: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) email?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http(s) URL' }) webhookUrl?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsTimeZone() timeZone?: string;
+}
+
+@ArgsType()
+export class PreviewRemindersArgs {
+  @Field(() => GraphQLISODateTime, { description: 'The instant to plan at' }) @IsValidInstant() at: Date;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() organisationId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() programmeId?: string;
+}

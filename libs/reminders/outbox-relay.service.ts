@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../core/clock/clock';
+import { JobProducer } from '../jobs/job-producer';
+import { JobName, QueueName } from '../jobs/queues';
+import { RUNTIME, Runtime } from '../runtime/runtime';
+
+const BATCH = 1000;
+const IDLE_MS = 1000;
+const SWEEP_MS = 60_000;
+const STUCK_MS = 5 * 60_000;
+
+/**
+ * Moves committed outbox rows whose time has come to the delivery queue, the row id as the job id.
+ * It claims rows in one autocommitted statement (PENDING → ENQUEUED) and only then talks to Redis, so
+ * nothing is enqueued inside an open transaction; if Redis refuses, the rows go back to PENDING. A
+ * sweep re-adds rows claimed but never queued (a crash between the two); the job id makes that a no-op
+ * when the job is there. Several relays may run: SKIP LOCKED shares the rows out.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lastSweep = 0;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly jobs: JobProducer,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  onApplicationBootstrap() {
+    if (!this.jobs.queue(QueueName.ReminderDelivery)) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  async onApplicationShutdown() {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+  }
+
+  /** One pass: what a test or the planner can call to move rows at once. */
+  async relayOnce(): Promise<number> {
+    const [rows] = await this.dataSource.query(
+      `UPDATE reminder_delivery SET state = 'ENQUEUED', enqueued_at = now()
+       WHERE id IN (SELECT id FROM reminder_delivery WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [this.clock.now(), BATCH],
+    );
+    const ids: string[] = rows.map((r: { id: string }) => String(r.id));
+    if (ids.length === 0) return 0;
+    try {
+      await this.enqueue(ids);
+    } catch (error) {
+      await this.dataSource.query(`UPDATE reminder_delivery SET state = 'PENDING', enqueued_at = NULL WHERE id = ANY($1::bigint[]) AND state = 'ENQUEUED'`, [ids]);
+      throw error;
+    }
+    return ids.length;
+  }
+
+  private async enqueue(ids: string[]) {
+    const queue = this.jobs.queue(QueueName.ReminderDelivery)!;
+    await queue.addBulk(ids.map((id) => ({
+      name: JobName.DeliverReminder,
+      data: { deliveryId: id },
+      opts: { jobId: `delivery-${id}`, attempts: this.runtime.config.DELIVERY_ATTEMPTS, backoff: { type: 'exponential', delay: this.runtime.config.DELIVERY_BACKOFF_MS } },
+    })));
+  }
+
+  private async sweep() {
+    const rows = await this.dataSource.query(
+      `SELECT id FROM reminder_delivery WHERE state = 'ENQUEUED' AND enqueued_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 10000`,
+      [STUCK_MS / 1000],
+    );
+    if (rows.length) await this.enqueue(rows.map((r: { id: string }) => String(r.id)));
+  }
+
+  private async loop() {
+    while (this.running) {
+      let moved = 0;
+      try {
+        moved = await this.relayOnce();
+        if (Date.now() - this.lastSweep > SWEEP_MS) {
+          this.lastSweep = Date.now();
+          await this.sweep();
+        }
+      } catch (error) {
+        this.logger.warn(`relay paused: ${(error as Error).message}`);
+      }
+      if (moved < BATCH && this.running) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, IDLE_MS);
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/** What a reminder says, stored with the delivery and rendered at send time in the recipient's zone. */
+export interface ReminderPayload {
+  kind: 'STAGE' | 'MILESTONE' | 'DIGEST';
+  programme: { name: string; cutoff: string };
+  stage: string;
+  level: number;
+  organisation?: { id: string; name: string; externalKey: string; sector: string; status: string };
+  lagging: string[];
+  milestone?: { key: string; name: string; track: string; targetAt: string; state: string; dueKind: 'DUE_SOON' | 'OVERDUE' };
+  organisations?: Array<{ id: string; name: string; status: string; level: number; lagging: string[] }>;
+  organisationsTotal?: number;
+}

@@ -1,0 +1,240 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../core/clock/clock';
+import type { ProgrammeEntity } from '../programmes/programme.entity';
+import { deriveStatus } from '../status/derive-status';
+import { Facts, StatusService } from '../status/status.service';
+import type { ReminderPayload } from './reminder-payload';
+import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL } from './rules/escalation';
+import { currentStage, milestoneStages, Stage } from './rules/ladder';
+import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from './rules/quiet-hours';
+
+export interface PlannedDelivery {
+  subjectKey: string;
+  organisationId: string | null;
+  programmeId: string;
+  stage: string;
+  level: number;
+  recipient: string;
+  recipientName: string | null;
+  recipientRole: string;
+  channel: 'EMAIL' | 'WEBHOOK';
+  timeZone: string;
+  payload: ReminderPayload;
+  dueAt: Date;
+}
+
+export interface PlanResult {
+  organisations: number;
+  planned: number;
+  /** Rows new in the outbox (a re-run plans the same rows and adds none). */
+  inserted: number;
+  cancelledComplete: number;
+  deliveries: PlannedDelivery[];
+}
+
+interface DigestCandidate {
+  organisationId: string;
+  name: string;
+  sector: string;
+  region: number;
+  status: string;
+  level: number;
+  lagging: string[];
+}
+
+const BATCH = 5000;
+const PLANNER_LOCK = 727_2025;
+
+/**
+ * Works out which reminders are due at an instant and writes them to the outbox. Set-based: a fixed
+ * number of statements per batch of 5,000 organisations (facts, contacts, one insert), the rules of
+ * time applied in between by the pure functions of ./rules and deriveStatus.
+ */
+@Injectable()
+export class ReminderPlanner {
+  private readonly logger = new Logger(ReminderPlanner.name);
+
+  constructor(private readonly dataSource: DataSource, private readonly clock: Clock, private readonly status: StatusService) {}
+
+  async run(programme: ProgrammeEntity, options: { at?: Date; organisationIds?: string[]; dryRun?: boolean; scopeSql?: (alias: string, params: unknown[]) => string } = {}): Promise<PlanResult> {
+    const now = options.at ?? this.clock.now();
+    const cutoff = new Date(programme.updatesCutoff);
+    const ladder = programme.reminderLadder;
+    const stage = currentStage(now, cutoff, ladder);
+    const result: PlanResult = { organisations: 0, planned: 0, inserted: 0, cancelledComplete: 0, deliveries: [] };
+    const digest: DigestCandidate[] = [];
+    const complete: string[] = [];
+
+    const work = async (manager: EntityManager) => {
+      if (!options.dryRun) await manager.query('SELECT pg_advisory_xact_lock($1)', [PLANNER_LOCK]);
+      let after = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const params: unknown[] = [after, BATCH, programme.id];
+        let where = 'o.id > $1 AND o.archived_at IS NULL';
+        if (options.organisationIds) {
+          params.push(options.organisationIds);
+          where += ` AND o.id = ANY($${params.length}::uuid[])`;
+        }
+        if (options.scopeSql) where += ` AND ${options.scopeSql('o', params)}`;
+        const organisations: Array<Record<string, any>> = await manager.query(
+          `SELECT o.id, o.name, o.external_key, o.primary_sector_code, o.criticality_tier, s.region,
+                  c.acknowledged_level, c.paused_until, c.snoozed_until
+           FROM organisation o JOIN us_state s ON s.code = o.state_code
+           LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $3
+           WHERE ${where} ORDER BY o.id LIMIT $2`,
+          params,
+        );
+        if (organisations.length === 0) break;
+        after = organisations[organisations.length - 1].id;
+        const ids = organisations.map((o) => o.id);
+        const facts = await this.status.loadFacts(manager, programme.id, ids);
+        const contacts = await manager.query(
+            `SELECT c.organisation_id, c.role, c.name, c.email, c.time_zone, COALESCE(p.email_enabled, true) AS email_enabled, p.webhook_url,
+                    COALESCE(p.business_hours_start, 9) AS start, COALESCE(p.business_hours_end, 17) AS "end", COALESCE(p.weekdays_only, true) AS weekdays_only
+             FROM contact c LEFT JOIN notification_preference p ON p.contact_id = c.id WHERE c.organisation_id = ANY($1::uuid[])`,
+            [ids],
+          );
+        const contactsOf = new Map<string, any[]>();
+        for (const c of contacts) contactsOf.set(c.organisation_id, [...(contactsOf.get(c.organisation_id) ?? []), c]);
+
+        const batch: PlannedDelivery[] = [];
+        for (const o of organisations) {
+          result.organisations += 1;
+          const f = facts.get(o.id) as Facts;
+          const status = deriveStatus({ ...f, now, cutoff, staleReportDays: programme.staleReportDays });
+          if (status.status === 'COMPLETE') {
+            complete.push(o.id);
+            continue;
+          }
+          if (o.snoozed_until && new Date(o.snoozed_until).getTime() > now.getTime()) continue;
+          const overdue = f.milestones.filter((m) => m.state !== 'DONE' && m.targetAt.getTime() < now.getTime()).length;
+          const total = f.footprint.reduce((s, x) => s + x.endpointCount, 0);
+          const remaining = f.footprint.reduce((s, x) => s + x.endpointsRemaining, 0);
+          const escalation = escalationLevel({
+            now, cutoff, overdueMilestones: overdue, endpointsTotal: total, endpointsRemaining: remaining,
+            reportStale: status.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT'),
+            hasOt: f.footprint.some((x) => x.environment === 'OT'), criticalityTier: o.criticality_tier,
+            acknowledgedLevel: o.acknowledged_level, pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
+          });
+          const lagging = status.reasons.map((r) => r.message);
+          const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
+          const common = { programme: { name: programme.name, cutoff: cutoff.toISOString() }, level: escalation.level, organisation, lagging };
+          const items: Array<{ stage: string; urgent: boolean; payload: ReminderPayload }> = [];
+          if (stage) items.push({ stage: stage.key, urgent: stage.urgent, payload: { kind: 'STAGE', stage: stage.key, ...common } });
+          for (const ms of milestoneStages(now, f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! })), ladder)) {
+            items.push({
+              stage: ms.key, urgent: ms.kind === 'OVERDUE',
+              payload: { kind: 'MILESTONE', stage: ms.key, ...common, milestone: { key: ms.milestone.key, name: ms.milestone.name, track: ms.milestone.track, targetAt: ms.milestone.targetAt.toISOString(), state: ms.milestone.state, dueKind: ms.kind } },
+            });
+          }
+          const roles = CONTACT_ROLES_AT_LEVEL[escalation.level];
+          for (const item of items) {
+            for (const c of contactsOf.get(o.id) ?? []) {
+              if (!roles.includes(c.role)) continue;
+              const hours: BusinessHours = { start: c.start, end: c.end, weekdaysOnly: c.weekdays_only };
+              const base = { subjectKey: o.id, organisationId: o.id, programmeId: programme.id, stage: item.stage, level: escalation.level, recipientName: c.name, recipientRole: c.role, timeZone: c.time_zone, payload: item.payload, dueAt: deliveryInstant(now, c.time_zone, item.urgent, hours) };
+              if (c.email_enabled) batch.push({ ...base, recipient: c.email, channel: 'EMAIL' });
+              if (c.webhook_url) batch.push({ ...base, recipient: c.webhook_url, channel: 'WEBHOOK' });
+            }
+          }
+          if (stage && escalation.level >= 3) {
+            digest.push({ organisationId: o.id, name: o.name, sector: o.primary_sector_code, region: o.region, status: status.status, level: escalation.level, lagging });
+          }
+        }
+        result.planned += batch.length;
+        if (options.dryRun) result.deliveries.push(...batch);
+        else result.inserted += await this.insert(manager, batch);
+      }
+
+      if (stage && digest.length) {
+        const batch = await this.digests(manager, programme, stage, digest, now);
+        result.planned += batch.length;
+        if (options.dryRun) result.deliveries.push(...batch);
+        else result.inserted += await this.insert(manager, batch);
+      }
+      if (!options.dryRun && complete.length) {
+        const [, cancelled] = await manager.query(
+          `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'complete' WHERE state = 'PENDING' AND organisation_id = ANY($1::uuid[])`,
+          [complete],
+        );
+        result.cancelledComplete = cancelled ?? 0;
+      }
+    };
+    if (options.dryRun) await work(this.dataSource.manager);
+    else await this.dataSource.transaction(work);
+    if (!options.dryRun) this.logger.log(`planned ${result.planned} deliveries for ${result.organisations} organisations at ${now.toISOString()} (${result.inserted} new)`);
+    return result;
+  }
+
+  /** The escalation level the rule gives one organisation now (for acknowledgements and the API). */
+  async levelOf(programme: ProgrammeEntity, organisationId: string, at: Date = this.clock.now()): Promise<number> {
+    const [o] = await this.dataSource.query(
+      `SELECT o.criticality_tier, c.acknowledged_level, c.paused_until FROM organisation o
+       LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $2 WHERE o.id = $1`,
+      [organisationId, programme.id],
+    );
+    const f = (await this.status.loadFacts(this.dataSource.manager, programme.id, [organisationId])).get(organisationId)!;
+    const cutoff = new Date(programme.updatesCutoff);
+    const status = deriveStatus({ ...f, now: at, cutoff, staleReportDays: programme.staleReportDays });
+    return escalationLevel({
+      now: at, cutoff, overdueMilestones: f.milestones.filter((m) => m.state !== 'DONE' && m.targetAt.getTime() < at.getTime()).length,
+      endpointsTotal: f.footprint.reduce((s, x) => s + x.endpointCount, 0), endpointsRemaining: f.footprint.reduce((s, x) => s + x.endpointsRemaining, 0),
+      reportStale: status.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT'), hasOt: f.footprint.some((x) => x.environment === 'OT'),
+      criticalityTier: o.criticality_tier, acknowledgedLevel: o.acknowledged_level, pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
+    }).level;
+  }
+
+  /** One message per escalation contact per stage, listing every lagging organisation in its remit. */
+  private async digests(manager: EntityManager, programme: ProgrammeEntity, stage: Stage, candidates: DigestCandidate[], now: Date): Promise<PlannedDelivery[]> {
+    const contacts: Array<Record<string, any>> = await manager.query(`SELECT * FROM escalation_contact ORDER BY created_at, id`);
+    const deliveries: PlannedDelivery[] = [];
+    for (const contact of contacts) {
+      const mine = candidates.filter((c) =>
+        ESCALATION_KINDS_AT_LEVEL[c.level].includes(contact.kind) &&
+        (contact.kind === 'CISA_REGION' ? c.region === contact.region : c.sector === contact.sector_code));
+      if (mine.length === 0) continue;
+      mine.sort((a, b) => b.level - a.level || a.name.localeCompare(b.name));
+      const level = mine[0].level;
+      const payload: ReminderPayload = {
+        kind: 'DIGEST', stage: stage.key, level, lagging: [], programme: { name: programme.name, cutoff: new Date(programme.updatesCutoff).toISOString() },
+        organisations: mine.slice(0, 500).map((c) => ({ id: c.organisationId, name: c.name, status: c.status, level: c.level, lagging: c.lagging.slice(0, 5) })),
+        organisationsTotal: mine.length,
+      };
+      const base = {
+        subjectKey: `digest:${contact.id}`, organisationId: null, programmeId: programme.id, stage: `DIGEST:${stage.key}`, level,
+        recipientName: contact.name, recipientRole: contact.kind, timeZone: contact.time_zone, payload,
+        dueAt: deliveryInstant(now, contact.time_zone, stage.urgent, DEFAULT_BUSINESS_HOURS),
+      };
+      if (contact.email) deliveries.push({ ...base, recipient: contact.email, channel: 'EMAIL' });
+      if (contact.webhook_url) deliveries.push({ ...base, recipient: contact.webhook_url, channel: 'WEBHOOK' });
+    }
+    return deliveries;
+  }
+
+  /**
+   * One statement. The unique key makes a re-run a no-op; a row cancelled because its inputs changed
+   * comes back to life if the new plan wants it again. Sent rows never change.
+   */
+  private async insert(manager: EntityManager, planned: PlannedDelivery[]): Promise<number> {
+    // one row per unique key, even if two contacts share an address
+    const rows = [...new Map(planned.map((r) => [`${r.subjectKey}|${r.stage}|${r.level}|${r.recipient}|${r.channel}`, r])).values()];
+    if (rows.length === 0) return 0;
+    const now = this.clock.now();
+    const col = <K extends keyof PlannedDelivery>(k: K) => rows.map((r) => r[k]);
+    const inserted = await manager.query(
+      `INSERT INTO reminder_delivery (subject_key, organisation_id, programme_id, stage, level, recipient, recipient_name, recipient_role, channel, time_zone, payload, due_at, created_at)
+       SELECT sk, oid, pid, st, lv, rc, rn, rr, ch, tz, pl, du, $13
+       FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::timestamptz[])
+         AS t(sk, oid, pid, st, lv, rc, rn, rr, ch, tz, pl, du)
+       ON CONFLICT ON CONSTRAINT reminder_delivery_once DO UPDATE
+         SET state = 'PENDING', payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, cancel_reason = NULL
+         WHERE reminder_delivery.state = 'CANCELLED' AND reminder_delivery.cancel_reason = 'recomputed'
+       RETURNING id`,
+      [col('subjectKey'), col('organisationId'), col('programmeId'), col('stage'), col('level'), col('recipient'), col('recipientName'),
+        col('recipientRole'), col('channel'), col('timeZone'), rows.map((r) => JSON.stringify(r.payload)), col('dueAt'), now],
+    );
+    return inserted.length;
+  }
+}
+

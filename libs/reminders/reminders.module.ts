@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { ProgrammesModule } from '../programmes/programmes.module';
+import { ReferenceModule } from '../reference/reference.module';
+import { StatusModule } from '../status/status.module';
+import { DeliveryService } from './delivery.service';
+import { OutboxRelay } from './outbox-relay.service';
+import { ReminderPlanner } from './reminder-planner.service';
+import { ContactPreferenceResolver, OrganisationRemindersResolver, RemindersResolver } from './reminders.resolver';
+import { RemindersService } from './reminders.service';
+
+@Module({
+  imports: [AuditModule, OrganisationsModule, ProgrammesModule, ReferenceModule, StatusModule],
+  providers: [ReminderPlanner, RemindersService, RemindersResolver, OrganisationRemindersResolver, ContactPreferenceResolver],
+  exports: [ReminderPlanner, RemindersService],
+})
+export class RemindersModule {}
+
+/** The worker's side: the relay from the outbox to the queue, and the sender. */
+@Module({
+  imports: [RemindersModule],
+  providers: [OutboxRelay, DeliveryService],
+  exports: [OutboxRelay, DeliveryService, RemindersModule],
+})
+export class ReminderDeliveryModule {}

@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { organisationScopeSql } from '../access/scope';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../core/clock/clock';
+import { AppError, FieldProblem } from '../core/errors/app-error';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { ProgrammesService } from '../programmes/programmes.service';
+import { ReferenceService } from '../reference/reference.service';
+import { EscalationContactInput, NotificationPreferenceInput, SnoozeRemindersInput } from './dto/reminders.input';
+import { cancelPendingReminders } from './outbox';
+import { PlannedDelivery, ReminderPlanner } from './reminder-planner.service';
+import { renderReminder } from './templates';
+
+const DAY = 86_400_000;
+
+export interface DeliveryRow {
+  id: string; organisationId: string | null; stage: string; level: number; recipient: string; recipientRole: string; channel: string;
+  state: string; dueAt: Date; sentAt: Date | null; attempts: number; lastError: string | null; cancelReason: string | null; subject: string;
+}
+
+const toDelivery = (r: Record<string, any>): DeliveryRow => ({
+  id: String(r.id), organisationId: r.organisation_id, stage: r.stage, level: r.level, recipient: r.recipient, recipientRole: r.recipient_role,
+  channel: r.channel, state: r.state, dueAt: r.due_at, sentAt: r.sent_at, attempts: r.attempts, lastError: r.last_error, cancelReason: r.cancel_reason,
+  subject: renderReminder(r.payload, r.time_zone).subject,
+});
+
+/** What people do with reminders: read them, acknowledge, snooze, set preferences, preview, and (admins) run the planner. */
+@Injectable()
+export class RemindersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly organisations: OrganisationsService,
+    private readonly programmes: ProgrammesService,
+    private readonly reference: ReferenceService,
+    private readonly planner: ReminderPlanner,
+  ) {}
+
+  /** The latest deliveries of many organisations (DataLoader): one statement. */
+  async latestFor(organisationIds: readonly string[], perOrganisation: number): Promise<DeliveryRow[]> {
+    const rows = await this.dataSource.query(
+      `SELECT d.* FROM unnest($1::uuid[]) AS o(id)
+       CROSS JOIN LATERAL (SELECT * FROM reminder_delivery WHERE organisation_id = o.id ORDER BY id DESC LIMIT $2) d`,
+      [organisationIds, perOrganisation],
+    );
+    return rows.map(toDelivery);
+  }
+
+  async stateOf(actor: Actor, organisationId: string) {
+    await this.organisations.get(actor, organisationId);
+    const programme = await this.programmes.resolve();
+    const [control] = await this.dataSource.query(`SELECT * FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2`, [organisationId, programme.id]);
+    return {
+      acknowledgedLevel: control?.acknowledged_level ?? null, acknowledgedAt: control?.acknowledged_at ?? null, acknowledgedBy: control?.acknowledged_by ?? null,
+      pausedUntil: control?.paused_until ?? null, snoozedUntil: control?.snoozed_until ?? null,
+      currentLevel: await this.planner.levelOf(programme, organisationId),
+    };
+  }
+
+  /** Holds escalation at today's level for the programme's pause; without progress it climbs again after. */
+  async acknowledge(actor: Actor, organisationId: string) {
+    await this.organisations.get(actor, organisationId);
+    const programme = await this.programmes.resolve();
+    const now = this.clock.now();
+    const level = await this.planner.levelOf(programme, organisationId, now);
+    const pausedUntil = new Date(now.getTime() + programme.reminderLadder.acknowledgePauseDays * DAY);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO reminder_control (organisation_id, programme_id, acknowledged_level, acknowledged_at, acknowledged_by, paused_until)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (organisation_id, programme_id) DO UPDATE SET acknowledged_level = $3, acknowledged_at = $4, acknowledged_by = $5, paused_until = $6, version = reminder_control.version + 1`,
+        [organisationId, programme.id, level, now, actor.id, pausedUntil],
+      );
+      await this.audit.record(manager, actor, [{ organisationId, entityType: 'reminders', entityId: organisationId, action: 'acknowledge', after: { level, pausedUntil } }]);
+    });
+    return this.stateOf(actor, organisationId);
+  }
+
+  async snooze(actor: Actor, input: SnoozeRemindersInput) {
+    await this.organisations.get(actor, input.organisationId);
+    const programme = await this.programmes.resolve();
+    const now = this.clock.now();
+    const cutoff = new Date(programme.updatesCutoff);
+    const max = programme.reminderLadder.snoozeMaxDays;
+    if (now.getTime() >= cutoff.getTime()) throw AppError.badInput('until', 'the cutoff has passed: overdue reminders cannot be snoozed');
+    if (input.until.getTime() <= now.getTime()) throw AppError.badInput('until', 'must be in the future');
+    if (input.until.getTime() > now.getTime() + max * DAY) throw AppError.badInput('until', `may be at most ${max} days ahead`);
+    if (input.until.getTime() > cutoff.getTime()) throw AppError.badInput('until', `must not pass the cutoff ${cutoff.toISOString()}`);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO reminder_control (organisation_id, programme_id, snoozed_until, snoozed_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (organisation_id, programme_id) DO UPDATE SET snoozed_until = $3, snoozed_by = $4, version = reminder_control.version + 1`,
+        [input.organisationId, programme.id, input.until, actor.id],
+      );
+      await cancelPendingReminders(manager, input.organisationId, 'recomputed');
+      await this.audit.record(manager, actor, [{ organisationId: input.organisationId, entityType: 'reminders', entityId: input.organisationId, action: 'snooze', after: { until: input.until } }]);
+    });
+    return this.stateOf(actor, input.organisationId);
+  }
+
+  async updatePreference(actor: Actor, input: NotificationPreferenceInput) {
+    const [contact] = /^[0-9a-f-]{36}$/i.test(input.contactId) ? await this.dataSource.query(`SELECT organisation_id FROM contact WHERE id = $1`, [input.contactId]) : [];
+    if (!contact) throw AppError.notFound('Contact', input.contactId);
+    await this.organisations.get(actor, contact.organisation_id).catch(() => {
+      throw AppError.notFound('Contact', input.contactId);
+    });
+    const [current] = await this.dataSource.query(`SELECT * FROM notification_preference WHERE contact_id = $1`, [input.contactId]);
+    const next = {
+      emailEnabled: input.emailEnabled ?? current?.email_enabled ?? true,
+      webhookUrl: input.webhookUrl === '' ? null : (input.webhookUrl ?? current?.webhook_url ?? null),
+      businessHoursStart: input.businessHoursStart ?? current?.business_hours_start ?? 9,
+      businessHoursEnd: input.businessHoursEnd ?? current?.business_hours_end ?? 17,
+      weekdaysOnly: input.weekdaysOnly ?? current?.weekdays_only ?? true,
+    };
+    if (next.businessHoursEnd <= next.businessHoursStart) throw AppError.badInput('businessHoursEnd', 'must be after businessHoursStart');
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, business_hours_start, business_hours_end, weekdays_only, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (contact_id) DO UPDATE SET email_enabled = $2, webhook_url = $3, business_hours_start = $4, business_hours_end = $5, weekdays_only = $6, updated_at = $7`,
+        [input.contactId, next.emailEnabled, next.webhookUrl, next.businessHoursStart, next.businessHoursEnd, next.weekdaysOnly, this.clock.now()],
+      );
+      await cancelPendingReminders(manager, contact.organisation_id, 'recomputed');
+      await this.audit.record(manager, actor, [{ organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: input.contactId, action: 'update', before: current ?? null, after: next }]);
+    });
+    return { contactId: input.contactId, ...next };
+  }
+
+  async preferencesOf(contactIds: readonly string[]) {
+    const rows = await this.dataSource.query(`SELECT * FROM notification_preference WHERE contact_id = ANY($1::uuid[])`, [contactIds]);
+    return rows.map((r: any) => ({ contactId: r.contact_id, emailEnabled: r.email_enabled, webhookUrl: r.webhook_url, businessHoursStart: r.business_hours_start, businessHoursEnd: r.business_hours_end, weekdaysOnly: r.weekdays_only }));
+  }
+
+  /** What the planner would send at an instant, in the caller's scope; writes nothing. */
+  async preview(actor: Actor, at: Date, organisationId?: string, programmeId?: string) {
+    if (organisationId) await this.organisations.get(actor, organisationId);
+    const programme = await this.programmes.resolve(programmeId);
+    const result = await this.planner.run(programme, {
+      at, dryRun: true, organisationIds: organisationId ? [organisationId] : undefined,
+      scopeSql: (alias, params) => organisationScopeSql(actor, alias, params),
+    });
+    return result.deliveries.filter((d) => actor.role === 'admin' || d.organisationId !== null).map((d: PlannedDelivery) => ({
+      organisationId: d.organisationId, stage: d.stage, level: d.level, recipient: d.recipient, recipientRole: d.recipientRole, channel: d.channel,
+      dueAt: d.dueAt, subject: renderReminder(d.payload, d.timeZone).subject, payload: d.payload,
+    }));
+  }
+
+  async runPlanner() {
+    const totals = { organisations: 0, planned: 0, inserted: 0, cancelledComplete: 0 };
+    for (const programme of await this.programmes.list()) {
+      const r = await this.planner.run(programme);
+      totals.organisations += r.organisations;
+      totals.planned += r.planned;
+      totals.inserted += r.inserted;
+      totals.cancelledComplete += r.cancelledComplete;
+    }
+    return totals;
+  }
+
+  async escalationContacts() {
+    const rows = await this.dataSource.query(`SELECT * FROM escalation_contact ORDER BY kind, sector_code, region, name`);
+    return rows.map((r: any) => ({ id: r.id, kind: r.kind, sector: r.sector_code, region: r.region, name: r.name, email: r.email, webhookUrl: r.webhook_url, timeZone: r.time_zone }));
+  }
+
+  async addEscalationContact(actor: Actor, input: EscalationContactInput) {
+    const problems: FieldProblem[] = [];
+    if (input.kind === 'CISA_REGION' && !input.region) problems.push({ field: 'region', message: 'a CISA regional lead needs its region' });
+    if (input.kind !== 'CISA_REGION' && !input.sector) problems.push({ field: 'sector', message: `a ${input.kind} needs its sector` });
+    if (input.kind === 'CISA_REGION' && input.sector) problems.push({ field: 'sector', message: 'a CISA regional lead has a region, not a sector' });
+    if (input.kind !== 'CISA_REGION' && input.region) problems.push({ field: 'region', message: `a ${input.kind} has a sector, not a region` });
+    if (input.sector && !(await this.reference.sector(input.sector))) problems.push({ field: 'sector', message: `unknown sector ${input.sector}` });
+    if (!input.email && !input.webhookUrl) problems.push({ field: 'email', message: 'give an e-mail address or a webhook URL' });
+    if (problems.length) throw AppError.badInputs(problems);
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        `INSERT INTO escalation_contact (kind, sector_code, region, name, email, webhook_url, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        [input.kind, input.sector ?? null, input.region ?? null, input.name, input.email ?? null, input.webhookUrl ?? null, input.timeZone ?? 'America/New_York', this.clock.now()],
+      );
+      await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'escalation_contact', entityId: row.id, action: 'create', after: row }]);
+      return { id: row.id, kind: row.kind, sector: row.sector_code, region: row.region, name: row.name, email: row.email, webhookUrl: row.webhook_url, timeZone: row.time_zone };
+    });
+  }
+
+  async removeEscalationContact(actor: Actor, id: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [rows] = /^[0-9a-f-]{36}$/i.test(id) ? await manager.query(`DELETE FROM escalation_contact WHERE id = $1 RETURNING *`, [id]) : [[]];
+      if (!rows.length) throw AppError.notFound('EscalationContact', id);
+      await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'escalation_contact', entityId: id, action: 'delete', before: rows[0] }]);
+      return true;
+    });
+  }
+}

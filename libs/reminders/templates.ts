@@ -1,0 +1,84 @@
+import type { ReminderPayload } from './reminder-payload';
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The cutoff as the recipient reads it: in their time zone, with the zone named. */
+export function formatInstant(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'full', timeStyle: 'long' }).format(new Date(iso));
+}
+
+const LEVEL_NAMES: Record<number, string> = {
+  1: 'Reminder',
+  2: 'Escalated to your executives',
+  3: 'Escalated to your sector liaison',
+  4: 'Escalated to your Sector Risk Management Agency and CISA',
+};
+
+const NEXT_STEPS = [
+  'Report where you stand: update the endpoints remaining and each milestone\'s state in the tracker (one self-report does both).',
+  'If a milestone is blocked, say why; if operational technology needs a maintenance window, request an extension with its justification.',
+  'Record the replacement product and whether you chose it.',
+  'Acknowledge this reminder in the tracker to hold escalation while you work; it climbs again if nothing moves.',
+];
+
+function when(payload: ReminderPayload, timeZone: string): string {
+  return `The ${payload.programme.name} cutoff is ${formatInstant(payload.programme.cutoff, timeZone)}${payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0' ? ' and has passed' : ''}. After it Kaspersky may no longer update its software in the United States: every copy left running stops receiving signatures and fixes.`;
+}
+
+export interface RenderedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function renderReminder(payload: ReminderPayload, timeZone: string): RenderedMessage {
+  if (payload.kind === 'DIGEST') return renderDigest(payload, timeZone);
+  const org = payload.organisation!;
+  const headline = payload.kind === 'MILESTONE'
+    ? `${payload.milestone!.name} (${payload.milestone!.track}) ${payload.milestone!.dueKind === 'OVERDUE' ? 'is overdue' : 'is due'} — target ${formatInstant(payload.milestone!.targetAt, timeZone)}`
+    : payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0' ? 'Kaspersky removal is overdue' : `${payload.stage.replace('T-', '')} day(s) to the Kaspersky cutoff`;
+  const subject = `[${LEVEL_NAMES[payload.level] ?? 'Reminder'}] ${org.name}: ${headline}`;
+  const lagging = payload.lagging.length ? payload.lagging : ['Removal is not yet verified.'];
+  const text = [
+    `${org.name} (${org.externalKey})`,
+    '',
+    headline + '.',
+    when(payload, timeZone),
+    '',
+    'What is lagging:',
+    ...lagging.map((l) => `  - ${l}`),
+    '',
+    'What to do:',
+    ...NEXT_STEPS.map((s) => `  - ${s}`),
+    '',
+    `Escalation level ${payload.level}: ${LEVEL_NAMES[payload.level]}.`,
+  ].join('\n');
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;max-width:640px">
+<h2>${escape(org.name)} <small style="color:#666">${escape(org.externalKey)}</small></h2>
+<p><strong>${escape(headline)}.</strong></p>
+<p>${escape(when(payload, timeZone))}</p>
+<h3>What is lagging</h3><ul>${lagging.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>
+<h3>What to do</h3><ol>${NEXT_STEPS.map((s) => `<li>${escape(s)}</li>`).join('')}</ol>
+<p style="color:#666">Escalation level ${payload.level}: ${escape(LEVEL_NAMES[payload.level] ?? '')}.</p>
+</body></html>`;
+  return { subject, text, html };
+}
+
+function renderDigest(payload: ReminderPayload, timeZone: string): RenderedMessage {
+  const list = payload.organisations ?? [];
+  const total = payload.organisationsTotal ?? list.length;
+  const subject = `[Digest ${payload.stage}] ${total} organisation(s) lagging the ${payload.programme.name} cutoff`;
+  const text = [
+    `${total} organisation(s) in your remit are lagging at stage ${payload.stage}.`,
+    when(payload, timeZone),
+    '',
+    ...list.map((o) => `- ${o.name} [${o.status}, level ${o.level}]: ${o.lagging.join('; ') || 'removal not verified'}`),
+    total > list.length ? `…and ${total - list.length} more in the tracker.` : '',
+  ].join('\n');
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif">
+<h2>${total} organisation(s) lagging — ${escape(payload.stage)}</h2><p>${escape(when(payload, timeZone))}</p>
+<table border="1" cellpadding="4" cellspacing="0"><tr><th>Organisation</th><th>Status</th><th>Level</th><th>Lagging</th></tr>
+${list.map((o) => `<tr><td>${escape(o.name)}</td><td>${escape(o.status)}</td><td>${o.level}</td><td>${escape(o.lagging.join('; '))}</td></tr>`).join('\n')}
+</table>${total > list.length ? `<p>…and ${total - list.length} more in the tracker.</p>` : ''}</body></html>`;
+  return { subject, text, html };
+}
