@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from './clock/clock';
+import { ClockSync } from './clock/clock-sync';
 import { dataSourceOptions } from './database/data-source';
 import { LOGGER } from './logging/logger';
 import { Runtime, RUNTIME } from '../runtime/runtime';
@@ -24,8 +25,9 @@ export class CoreModule {
         { provide: RUNTIME, useValue: runtime },
         { provide: Clock, useValue: runtime.clock },
         { provide: LOGGER, useValue: runtime.logger },
+        ClockSync,
       ],
-      exports: [RUNTIME, Clock, LOGGER],
+      exports: [RUNTIME, Clock, LOGGER, ClockSync],
     };
   }
 }

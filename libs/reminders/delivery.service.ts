@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../core/clock/clock';
+import { ClockSync } from '../core/clock/clock-sync';
 import { RUNTIME, Runtime } from '../runtime/runtime';
 import { EmailChannel, WebhookChannel } from './channels/channels';
 import type { ReminderPayload } from './reminder-payload';
@@ -20,7 +21,12 @@ export class DeliveryService implements OnModuleDestroy {
   private readonly email: EmailChannel;
   private readonly webhook: WebhookChannel;
 
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock, @Inject(RUNTIME) runtime: Runtime) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly clockSync: ClockSync,
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
     this.email = new EmailChannel(runtime.config.SMTP_URL, runtime.config.MAIL_FROM);
     this.webhook = new WebhookChannel(runtime.config.WEBHOOK_SECRET);
   }
@@ -30,6 +36,7 @@ export class DeliveryService implements OnModuleDestroy {
   }
 
   async deliver(deliveryId: string, finalAttempt: boolean): Promise<DeliveryOutcome> {
+    await this.clockSync.refresh();
     const [claimed] = await this.dataSource.query(
       `UPDATE reminder_delivery SET state = 'SENDING', sending_since = $2, attempts = attempts + 1
        WHERE id = $1 AND state IN ('PENDING', 'ENQUEUED', 'SENDING') RETURNING *`,

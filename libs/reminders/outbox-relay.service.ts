@@ -6,7 +6,6 @@ import { JobName, QueueName } from '../jobs/queues';
 import { RUNTIME, Runtime } from '../runtime/runtime';
 
 const BATCH = 1000;
-const IDLE_MS = 1000;
 const SWEEP_MS = 60_000;
 const STUCK_MS = 5 * 60_000;
 
@@ -95,7 +94,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (moved < BATCH && this.running) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          this.timer = setTimeout(resolve, IDLE_MS);
+          this.timer = setTimeout(resolve, this.runtime.config.RELAY_IDLE_MS);
         });
       }
     }

@@ -23,6 +23,8 @@ export interface TestServer {
   databaseUrl: string;
   queuePrefix: string;
   adminToken: string;
+  /** The environment the server runs with: a worker started beside it takes the same. */
+  env: Record<string, string>;
   output: () => string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResponse<T>>;
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
@@ -104,6 +106,7 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
     databaseUrl,
     queuePrefix,
     adminToken,
+    env: Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'PORT')) as Record<string, string>,
     output: () => output,
     cli,
     async gql(query, variables, token = adminToken) {
@@ -130,6 +133,18 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
       await deleteKeys(redis, queuePrefix);
     },
   };
+}
+
+/** A separate worker process on the same database, Redis and prefix as the server. */
+export function startWorker(server: TestServer, env: Record<string, string> = {}): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], {
+    env: baseEnv({ ...server.env, WORKER_HEALTH_PORT: '0', LOG_LEVEL: 'info', ...env }),
+    cwd: ROOT,
+  });
+  let output = '';
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  return Object.assign(child, { output: () => output });
 }
 
 export async function dropDatabase(name: string) {

@@ -67,6 +67,14 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(10) @Max(3_600_000)
   DELIVERY_BACKOFF_MS = 5000;
 
+  /** How long a sender holds a job before another worker may take it over (a killed worker's jobs wait this long). */
+  @IsOptional() @IsInt() @Min(500) @Max(600_000)
+  DELIVERY_LOCK_MS = 30_000;
+
+  /** How often the outbox relay looks for due rows when it found none. */
+  @IsOptional() @IsInt() @Min(10) @Max(60_000)
+  RELAY_IDLE_MS = 1000;
+
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   SEED_DEMO: 'true' | 'false' = 'false';
 }
@@ -88,7 +96,7 @@ export class ConfigError extends Error {
   }
 }
 
-const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000' };
+const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000' };
 
 /** Validates the environment once at boot; the error names every bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -8,7 +8,10 @@ import { DeliveryService } from '../../../../libs/reminders/delivery.service';
 type DeliverJob = JobOf<JobName.DeliverReminder>;
 
 /** Sends one outbox row per job; a thrown error is a retry with backoff, the last one ends FAILED. */
-@Processor(QueueName.ReminderDelivery)
+// Decorator options are read when the module loads, before Nest exists; loadConfig has validated the variable by then.
+const LOCK_MS = Number(process.env.DELIVERY_LOCK_MS) || 30_000;
+
+@Processor(QueueName.ReminderDelivery, { lockDuration: LOCK_MS, stalledInterval: LOCK_MS, maxStalledCount: 5 })
 export class ReminderDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ReminderDeliveryProcessor.name);
 

@@ -1,0 +1,64 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock, SimulatedClock } from './clock';
+
+const POLL_MS = 250;
+
+/**
+ * Keeps a simulated clock the same in every process of a drill: moving it writes the instant to
+ * PostgreSQL, and each process reads it back within a quarter second. A process started with another
+ * TRACKER_NOW than the stored drill starts a new drill from its own instant.
+ */
+@Injectable()
+export class ClockSync implements OnModuleInit, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private startedFrom: Date | null = null;
+
+  constructor(private readonly clock: Clock, private readonly dataSource: DataSource) {}
+
+  get simulated(): boolean {
+    return this.clock instanceof SimulatedClock;
+  }
+
+  async onModuleInit() {
+    if (!(this.clock instanceof SimulatedClock)) return;
+    this.startedFrom = this.clock.now();
+    const [row] = await this.dataSource.query(`SELECT started_from, instant FROM simulated_time`);
+    if (row && new Date(row.started_from).getTime() === this.startedFrom.getTime()) this.clock.set(row.instant);
+    else await this.write(this.startedFrom);
+    this.timer = setInterval(() => void this.poll(), POLL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy() {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async set(instant: Date): Promise<void> {
+    if (!(this.clock instanceof SimulatedClock)) throw new Error('the clock is not simulated');
+    this.clock.set(instant);
+    await this.write(instant);
+  }
+
+  private async write(instant: Date) {
+    await this.dataSource.query(
+      `INSERT INTO simulated_time (singleton, started_from, instant) VALUES (true, $1, $2)
+       ON CONFLICT (singleton) DO UPDATE SET started_from = $1, instant = $2, updated_at = now()`,
+      [this.startedFrom, instant],
+    );
+  }
+
+  /** Reads the shared instant now, for a process about to stamp a time (a drill's processes may lag by a poll). */
+  async refresh(): Promise<void> {
+    if (this.timer) await this.poll();
+  }
+
+  private async poll() {
+    try {
+      const [row] = await this.dataSource.query(`SELECT started_from, instant FROM simulated_time`);
+      if (row && this.startedFrom && new Date(row.started_from).getTime() === this.startedFrom.getTime()) (this.clock as SimulatedClock).set(row.instant);
+    } catch {
+      // the database is away: keep the last instant
+    }
+  }
+}

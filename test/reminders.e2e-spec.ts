@@ -1,0 +1,213 @@
+import { ChildProcess } from 'node:child_process';
+import { milestonesOf, newFootprint, newOrganisation } from './support/factories';
+import { startSmtpReceiver, startWebhookReceiver } from './support/receivers';
+import { ok, startServer, startWorker, TestServer } from './support/server';
+
+const SECRET = 'e2e-webhook-secret-0123456789';
+const CUTOFF = Date.parse('2024-09-29T04:00:00Z');
+const DAY = 86_400_000;
+/** 15:00 UTC on day d from the cutoff: 10:00 in Chicago, 08:00 in Los Angeles. */
+const day = (d: number) => new Date(CUTOFF + d * DAY + 11 * 3_600_000).toISOString();
+
+function localHour(iso: string, timeZone: string): { hour: number; weekday: string } {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: 'numeric', weekday: 'short' }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return { hour: Number(parts.hour) % 24, weekday: parts.weekday };
+}
+
+describe('escalating reminders, walked day by day from T-100 to T+30', () => {
+  let server: TestServer;
+  let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
+  let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  const workers: ChildProcess[] = [];
+  const orgs: Record<string, any> = {};
+  const plannerRuns: Array<{ day: number; inserted: number; again: number }> = [];
+  let duplicatesAllowed = 0;
+
+  const deliveries = (where = 'TRUE', params: unknown[] = []) =>
+    server.sql(`SELECT d.*, o.name AS organisation FROM reminder_delivery d LEFT JOIN organisation o ON o.id = d.organisation_id WHERE ${where} ORDER BY d.id`, params);
+
+  async function settle(now: string) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [{ n }] = await server.sql(
+        `SELECT count(*)::int AS n FROM reminder_delivery WHERE state IN ('ENQUEUED', 'SENDING') OR (state = 'PENDING' AND due_at <= $1)`, [now]);
+      if (n === 0) return;
+      if (Date.now() > deadline) throw new Error(`outbox did not drain at ${now}: ${n} rows`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver();
+    hooks = await startWebhookReceiver(SECRET);
+    const env = { SMTP_URL: smtp.url, WEBHOOK_SECRET: SECRET, DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '50', DELIVERY_CONCURRENCY: '8', DELIVERY_LOCK_MS: '1500', RELAY_IDLE_MS: '50' };
+    server = await startServer({ now: day(-100), env });
+    // two workers at once, beside an API that runs none
+    workers.push(startWorker(server), startWorker(server));
+
+    const gql = (q: string, v: Record<string, unknown> = {}) => ok(server.gql(q, v) as never);
+    const add = (input: Record<string, unknown>) => server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', { input }).then(ok);
+    await add({ kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Water liaison', email: 'liaison.water@cisa.example' });
+    await add({ kind: 'SRMA', sector: 'WATER', name: 'EPA', email: 'water@epa.example' });
+    await add({ kind: 'CISA_REGION', region: 6, name: 'CISA Region 6', email: 'region6@cisa.example', timeZone: 'America/Chicago' });
+    await add({ kind: 'SECTOR_LIAISON', sector: 'ENERGY', name: 'Energy liaison', email: 'liaison.energy@cisa.example' });
+    void gql;
+
+    orgs.L = await newOrganisation(server, {
+      name: 'Laggard Water Utility', primarySector: 'WATER', state: 'TX', criticalityTier: 3,
+      contacts: [
+        { role: 'PRIMARY', name: 'Pat', email: 'pat@laggard.example', timeZone: 'America/Chicago' },
+        { role: 'EXECUTIVE', name: 'Eve', email: 'eve@laggard.example', timeZone: 'America/Chicago' },
+        { role: 'SECURITY_LEAD', name: 'Sam', email: 'sam@laggard.example', timeZone: 'America/Los_Angeles' },
+      ],
+    });
+    await newFootprint(server, orgs.L.id, { endpointCount: 100 });
+    orgs.V = await newOrganisation(server, { name: 'Verified Water District', primarySector: 'WATER', state: 'TX', contacts: [{ role: 'PRIMARY', name: 'Val', email: 'val@verified.example', timeZone: 'America/Chicago' }] });
+    orgs.Vf = await newFootprint(server, orgs.V.id, { endpointCount: 10 });
+    orgs.X = await newOrganisation(server, { name: 'Extended Power Coop', primarySector: 'ENERGY', state: 'OK', contacts: [{ role: 'PRIMARY', name: 'Xi', email: 'xi@coop.example', timeZone: 'America/Chicago' }] });
+    await newFootprint(server, orgs.X.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 6, updateChannel: 'OFFLINE' });
+    orgs.W = await newOrganisation(server, {
+      name: 'Webhook Dams Authority', primarySector: 'DAMS', state: 'WA', criticalityTier: 1,
+      contacts: [
+        { role: 'PRIMARY', name: 'Wes', email: 'wes@dams.example', timeZone: 'America/Los_Angeles' },
+        { role: 'EXECUTIVE', name: 'Wanda', email: 'wanda@dams.example', timeZone: 'America/Los_Angeles' },
+      ],
+    });
+    const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: orgs.W.id })).organisation.contacts;
+    const pref = 'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }';
+    ok(await server.gql(pref, { input: { contactId: contacts.find((c: any) => c.role === 'PRIMARY').id, webhookUrl: `${hooks.url}/ok`, emailEnabled: false } }));
+    ok(await server.gql(pref, { input: { contactId: contacts.find((c: any) => c.role === 'EXECUTIVE').id, webhookUrl: `${hooks.url}/fail`, emailEnabled: false } }));
+
+    for (let d = -100; d <= 30; d++) {
+      const now = day(d);
+      ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: now }));
+      if (d === -60) {
+        // V reports everything done and a liaison verifies removal: V is complete
+        const ms = await milestonesOf(server, orgs.V.id);
+        ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
+          input: { organisationId: orgs.V.id, footprint: [{ id: orgs.Vf.id, version: orgs.Vf.version, endpointsRemaining: 0 }], milestones: ms.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })) },
+        }));
+        const last = (await milestonesOf(server, orgs.V.id)).find((m) => m.key === 'REMOVAL_VERIFIED')!;
+        ok(await server.gql('mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { verified } }', { input: { id: last.id, version: last.version } }));
+        orgs.verifiedAt = now;
+      }
+      if (d === -20) {
+        const removal = (await milestonesOf(server, orgs.X.id)).find((m) => m.track === 'OT' && m.key === 'KASPERSKY_REMOVED')!;
+        const ext = ok(await server.gql('mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id version } }', {
+          input: { milestoneId: removal.id, justification: 'Controllers change only in the October outage.', requestedTargetAt: new Date(CUTOFF + 20 * DAY).toISOString() },
+        })).requestExtension;
+        ok(await server.gql('mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { state } }', { input: { id: ext.id, version: ext.version } }));
+      }
+      if (d === -8) {
+        orgs.ack = ok(await server.gql('mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { acknowledgedLevel pausedUntil currentLevel } }', { id: orgs.L.id })).acknowledgeReminders;
+      }
+      const first = ok(await server.gql('mutation { runReminderPlanner { inserted } }')).runReminderPlanner.inserted;
+      const again = ok(await server.gql('mutation { runReminderPlanner { inserted } }')).runReminderPlanner.inserted;
+      plannerRuns.push({ day: d, inserted: first, again });
+      if (d === 7) {
+        // kill one worker with SIGKILL while it sends, start another
+        await new Promise((r) => setTimeout(r, 30));
+        duplicatesAllowed = 8;
+        workers[0].kill('SIGKILL');
+        workers.push(startWorker(server));
+      }
+      await settle(now);
+    }
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGTERM');
+    await server?.stop();
+    await smtp?.close();
+    await hooks?.close();
+  });
+
+  it('plans each delivery once however often the planner runs', () => {
+    expect(plannerRuns.reduce((n, r) => n + r.inserted, 0)).toBeGreaterThan(50);
+    expect(plannerRuns.filter((r) => r.again !== 0)).toEqual([]);
+  });
+
+  it('climbs the ladder: the right stage at the right level to the right people', async () => {
+    const rows = await deliveries(`d.organisation_id = $1 AND (d.stage LIKE 'T-%' OR d.stage LIKE 'OVERDUE-%')`, [orgs.L.id]);
+    const levelsByStage: Record<string, number[]> = {};
+    for (const r of rows) levelsByStage[r.stage] = [...new Set([...(levelsByStage[r.stage] ?? []), r.level])].sort();
+    // T-90 starts at level 1; within the stage the inventory goes overdue (day -70, level 2) and the report goes stale (day -69, level 3)
+    expect(levelsByStage).toEqual({
+      'T-90': [1, 2, 3], 'T-60': [3], 'T-30': [3], 'T-14': [3], 'T-7': [3], 'T-3': [3], 'T-1': [4], 'T-0': [4],
+      'OVERDUE-1': [4], 'OVERDUE-2': [4], 'OVERDUE-3': [4], 'OVERDUE-4': [4],
+    });
+    const recipients = (stage: string) => rows.filter((r) => r.stage === stage).map((r) => r.recipient).sort();
+    expect(rows.filter((r) => r.stage === 'T-90' && r.level === 1).map((r) => r.recipient)).toEqual(['pat@laggard.example']);
+    expect(recipients('T-30')).toEqual(['eve@laggard.example', 'pat@laggard.example', 'sam@laggard.example']);
+    expect(rows.every((r) => r.state === 'SENT')).toBe(true);
+    const inbox = smtp.inbox.messages.filter((m) => m.to === 'pat@laggard.example' && /Laggard Water Utility/.test(m.subject));
+    expect(inbox.length).toBeGreaterThanOrEqual(12);
+    const t1 = smtp.inbox.messages.find((m) => m.to === 'pat@laggard.example' && /1 day\(s\) to the Kaspersky cutoff/.test(m.subject))!;
+    expect(t1.subject).toMatch(/^\[Escalated to your Sector Risk Management Agency and CISA\]/);
+    expect(t1.body).toMatch(/Saturday, September 28, 2024 at 11:00:00\s?PM CDT/);
+  });
+
+  it('holds the level while acknowledged and climbs again when the pause lapses without progress', async () => {
+    expect(orgs.ack).toMatchObject({ acknowledgedLevel: 3, currentLevel: 3 });
+    const srma = await deliveries(`d.recipient = 'water@epa.example'`);
+    const stages = srma.map((r) => r.stage);
+    expect(stages).not.toContain('DIGEST:T-7');
+    expect(stages).toContain('DIGEST:T-1');
+  });
+
+  it('sends a liaison one digest per stage listing its lagging organisations', async () => {
+    const digests = smtp.inbox.messages.filter((m) => m.to === 'liaison.water@cisa.example');
+    const stages = digests.map((m) => /\[Digest ([^\]]+)\]/.exec(m.subject)![1]);
+    expect(new Set(stages).size).toBe(stages.length);
+    expect(stages).toEqual(expect.arrayContaining(['T-60', 'T-30', 'T-1', 'OVERDUE-1']));
+    const t60 = digests.find((m) => m.subject.includes('Digest T-60'))!;
+    expect(t60.body).toContain('Laggard Water Utility');
+    expect(smtp.inbox.messages.filter((m) => m.to === 'liaison.energy@cisa.example').every((m) => !m.body.includes('Laggard'))).toBe(true);
+  });
+
+  it('stops everything once removal is verified', async () => {
+    const rows = await deliveries(`d.organisation_id = $1`, [orgs.V.id]);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => new Date(r.created_at).getTime() >= Date.parse(orgs.verifiedAt))).toEqual([]);
+    expect(rows.every((r) => r.state === 'SENT' || r.state === 'CANCELLED')).toBe(true);
+  });
+
+  it('reschedules a milestone reminder when an extension is granted', async () => {
+    const stages = (await deliveries(`d.organisation_id = $1`, [orgs.X.id])).map((r) => r.stage);
+    expect(stages).not.toContain('MILESTONE-DUE:OT:KASPERSKY_REMOVED:2024-09-29T04:00:00.000Z');
+    expect(stages).toContain('MILESTONE-DUE:OT:KASPERSKY_REMOVED:2024-10-19T04:00:00.000Z');
+    expect(stages).toContain('MILESTONE-DUE:IT:KASPERSKY_REMOVED:2024-09-29T04:00:00.000Z');
+  });
+
+  it('keeps quiet hours in the recipient\'s zone unless the stage is urgent', async () => {
+    const rows = await deliveries(`d.stage IN ('T-90', 'T-60', 'T-30', 'T-14', 'T-7', 'T-3') OR d.stage LIKE 'MILESTONE-DUE:%'`);
+    expect(rows.length).toBeGreaterThan(10);
+    for (const r of rows) {
+      const { hour, weekday } = localHour(new Date(r.due_at).toISOString(), r.time_zone);
+      expect([r.id, r.time_zone, weekday, hour >= 9 && hour < 17]).toEqual([r.id, r.time_zone, expect.not.stringMatching(/Sat|Sun/), true]);
+      if (r.sent_at) expect(new Date(r.sent_at).getTime()).toBeGreaterThanOrEqual(new Date(r.due_at).getTime());
+    }
+    const la = rows.filter((r) => r.time_zone === 'America/Los_Angeles' && r.stage === 'T-30');
+    expect(la.length).toBeGreaterThan(0);
+    expect(la.every((r) => new Date(r.due_at).toISOString().endsWith('16:00:00.000Z'))).toBe(true);
+  });
+
+  it('delivers each message exactly once to the receivers, through two workers and one killed mid-send', async () => {
+    const sent = await deliveries(`d.state = 'SENT'`);
+    const received = [...smtp.inbox.messages, ...hooks.inbox.messages].map((m) => m.deliveryId).sort();
+    expect(received).toEqual(sent.map((r) => String(r.id)).sort());
+    // a worker killed between a send and its record resends with the same delivery id; the receiver sees the id twice
+    expect(smtp.inbox.duplicates.length + hooks.inbox.duplicates.length).toBeLessThanOrEqual(duplicatesAllowed);
+    expect(hooks.rejected).toEqual([]);
+  });
+
+  it('retries a failing receiver, then shows the delivery FAILED over GraphQL', async () => {
+    const data = ok(await server.gql('query($id: ID!) { organisation(id: $id) { reminders(first: 500) { recipient channel state attempts lastError } } }', { id: orgs.W.id }));
+    const failing = data.organisation.reminders.filter((r: any) => r.recipient.endsWith('/fail'));
+    const good = data.organisation.reminders.filter((r: any) => r.recipient.endsWith('/ok'));
+    expect(failing.length).toBeGreaterThan(0);
+    expect(failing.every((r: any) => r.state === 'FAILED' && r.attempts === 3 && /answered 500/.test(r.lastError))).toBe(true);
+    expect(good.every((r: any) => r.state === 'SENT' && r.channel === 'WEBHOOK')).toBe(true);
+    expect(hooks.failures()).toBeGreaterThanOrEqual(failing.length * 3);
+  });
+});
