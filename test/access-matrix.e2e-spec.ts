@@ -23,6 +23,8 @@ interface Fixture {
   doneMilestone: { id: string; version: number };
   extension: { id: string; version: number };
   credentialId: string;
+  contactId: string;
+  escalationContactId: string;
 }
 
 interface Operation {
@@ -123,6 +125,43 @@ const OPERATIONS: Operation[] = [
     variables: (f) => ({ id: f.credentialId }),
   },
   {
+    name: 'reminderState', expected: SELF_REPORT,
+    query: 'query($id: ID!) { reminderState(organisationId: $id) { currentLevel } }',
+    variables: (f) => ({ id: f.org.id }),
+  },
+  {
+    name: 'acknowledgeReminders', expected: SELF_REPORT,
+    query: 'mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { acknowledgedLevel } }',
+    variables: (f) => ({ id: f.org.id }),
+  },
+  {
+    name: 'snoozeReminders', expected: SELF_REPORT,
+    query: 'mutation($input: SnoozeRemindersInput!) { snoozeReminders(input: $input) { snoozedUntil } }',
+    variables: (f) => ({ input: { organisationId: f.org.id, until: '2024-08-05T00:00:00Z' } }),
+  },
+  {
+    name: 'updateNotificationPreference', expected: SELF_REPORT,
+    query: 'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { contactId } }',
+    variables: (f) => ({ input: { contactId: f.contactId, businessHoursStart: 8 } }),
+  },
+  {
+    name: 'previewReminders', expected: LIAISON_EDIT,
+    query: 'query($id: ID) { previewReminders(at: "2024-09-22T15:00:00Z", organisationId: $id) { recipient level } }',
+    variables: (f) => ({ id: f.org.id }),
+  },
+  { name: 'runReminderPlanner', expected: ADMIN_ONLY, query: 'mutation { runReminderPlanner { planned } }', variables: () => ({}) },
+  { name: 'escalationContacts', expected: ADMIN_ONLY, query: '{ escalationContacts { id } }', variables: () => ({}) },
+  {
+    name: 'addEscalationContact', expected: ADMIN_ONLY,
+    query: 'mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }',
+    variables: () => ({ input: { kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Matrix liaison', email: 'matrix@cisa.example' } }),
+  },
+  {
+    name: 'removeEscalationContact', expected: ADMIN_ONLY,
+    query: 'mutation($id: ID!) { removeEscalationContact(id: $id) }',
+    variables: (f) => ({ id: f.escalationContactId }),
+  },
+  {
     name: 'setSimulatedTime', expected: ADMIN_ONLY,
     query: 'mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }',
     variables: () => ({ at: '2024-08-01T00:10:00Z' }), // the instant the clock already shows: the expired token stays expired
@@ -146,8 +185,12 @@ describe('who may do what: every operation as every caller', () => {
     })).requestExtension;
     const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
     const spare = await newToken(server, { role: 'viewer', label: 'to revoke' });
+    const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id } } }', { id: org.id })).organisation.contacts;
+    const escalation = ok(await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
+      input: { kind: 'SRMA', sector: 'WATER', name: 'EPA fixture', email: 'fixture@epa.example' },
+    })).addEscalationContact;
     return {
-      f: { org: { id: org.id, version: 1 }, footprint: { id: footprint.id, version: footprint.version }, milestone: { id: first.id, version: first.version }, doneMilestone: done, extension, credentialId: spare.id },
+      f: { org: { id: org.id, version: 1 }, footprint: { id: footprint.id, version: footprint.version }, milestone: { id: first.id, version: first.version }, doneMilestone: done, extension, credentialId: spare.id, contactId: contacts[0].id, escalationContactId: escalation.id },
       reporterIn: reporter.token,
     };
   }

@@ -211,3 +211,35 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
     expect(hooks.failures()).toBeGreaterThanOrEqual(failing.length * 3);
   });
 });
+
+describe('snooze limits and the preview', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ now: day(-10) });
+  });
+  afterAll(() => server?.stop());
+
+  it('caps a snooze at the programme maximum and never lets it pass the cutoff', async () => {
+    const org = await newOrganisation(server);
+    const snooze = (until: string) => server.gql('mutation($input: SnoozeRemindersInput!) { snoozeReminders(input: $input) { snoozedUntil } }', { input: { organisationId: org.id, until } });
+    const tooLong = await snooze(day(5));
+    expect(tooLong.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'until' });
+    expect(tooLong.errors![0].message).toMatch(/past|cutoff|at most/);
+    expect((await snooze(day(-9) + '')).errors).toBeUndefined();
+    const beyondCutoff = await snooze(new Date(CUTOFF + 3_600_000).toISOString());
+    expect(beyondCutoff.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: day(1) }));
+    const afterCutoff = await snooze(day(3));
+    expect(afterCutoff.errors![0].message).toMatch(/cutoff has passed/);
+  });
+
+  it('previews what the planner would send at an instant and writes nothing', async () => {
+    const org = await newOrganisation(server, { name: 'Preview Utility' });
+    await newFootprint(server, org.id, { endpointCount: 40 });
+    const preview = ok(await server.gql('query($id: ID) { previewReminders(at: "2024-09-22T15:00:00Z", organisationId: $id) { stage level recipient recipientRole channel dueAt subject } }', { id: org.id })).previewReminders;
+    expect(preview.length).toBeGreaterThan(0);
+    expect(preview.find((p: any) => p.stage === 'T-7')).toMatchObject({ level: 4, channel: 'EMAIL' });
+    expect(preview.map((p: any) => p.recipientRole)).toEqual(expect.arrayContaining(['PRIMARY', 'EXECUTIVE']));
+    expect((await server.sql('SELECT count(*)::int AS n FROM reminder_delivery'))[0].n).toBe(0);
+  });
+});
