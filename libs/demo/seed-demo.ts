@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import type { Clock } from '../core/clock/clock';
 import { CISA_REGIONS, KASPERSKY_2024_PROGRAMME, PRODUCTS, SECTORS } from '../reference/reference-data';
-import { deriveStatus, MilestoneState } from '../status/derive-status';
+import { ProgrammeEntity } from '../programmes/programme.entity';
+import type { MilestoneState } from '../status/derive-status';
+import { StatusService } from '../status/status.service';
 
 /** Small deterministic PRNG (mulberry32): the same demo set on every machine. */
 function prng(seed: number) {
@@ -61,7 +63,6 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
   const footprint: any[] = [];
   const milestones: any[] = [];
   const extensions: any[] = [];
-  const statuses: any[] = [];
   let n = 0;
   for (const sector of SECTORS) {
     for (let i = 0; i < perSector; i++, n++) {
@@ -87,7 +88,6 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
       const hasOt = ['ENERGY', 'WATER', 'DAMS', 'NUCLEAR', 'CHEMICAL', 'CRITICAL_MANUFACTURING', 'TRANSPORTATION'].includes(sector.code) && r.next() < 0.6;
       const rows = r.int(1, 3);
       const remainingShare = verified ? 0 : progress >= 6 ? 0 : progress >= 5 ? r.next() * 0.3 : progress >= 3 ? 0.5 + r.next() * 0.5 : 1;
-      const orgFootprint: Array<{ endpointCount: number; endpointsRemaining: number }> = [];
       for (let k = 0; k < rows + (hasOt ? 1 : 0); k++) {
         const isOt = hasOt && k === rows;
         const whiteLabel = !isOt && r.next() < 0.12;
@@ -95,7 +95,6 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
         const wl = whiteLabel ? r.pick(WHITE_LABEL) : null;
         const count = isOt ? r.int(5, 80) : r.int(10, 2500);
         const remaining = Math.round(count * remainingShare);
-        orgFootprint.push({ endpointCount: count, endpointsRemaining: remaining });
         footprint.push({
           id: r.uuid(), organisation_id: id, programme_id: programme.id, product_code: product.code, product_name: wl?.product ?? null, vendor: wl?.vendor ?? null,
           white_label_confidence: wl ? r.pick(['CONFIRMED', 'SUSPECTED', 'UNKNOWN']) : null, environment: isOt ? 'OT' : whiteLabel ? 'MAIL_GATEWAY' : r.pick(['IT', 'IT', 'IT', 'CLOUD']),
@@ -104,7 +103,6 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
           replacement_product: progress >= 2 ? r.pick(REPLACEMENTS) : null, replacement_chosen_by_organisation: progress >= 2 ? r.next() < 0.85 : null, created_at: created,
         });
       }
-      const orgMilestones: Array<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null }> = [];
       for (const track of hasOt ? ['IT', 'OT'] : ['IT']) {
         plan.forEach((step, position) => {
           const target = new Date(cutoff + (track === 'OT' ? step.otOffsetDays : step.itOffsetDays) * DAY);
@@ -119,7 +117,6 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
             evidence: state === 'DONE' ? `Reported ${step.name.toLowerCase()}` : null, reported_by: state === 'NOT_STARTED' ? null : 'system:demo', reported_at: state === 'NOT_STARTED' ? null : lastReported,
             verified_by: verifiedAt ? 'system:demo-liaison' : null, verified_at: verifiedAt, created_at: created,
           });
-          orgMilestones.push({ key: step.key, track, targetAt: target, state, verifiedAt });
           if (track === 'OT' && state === 'BLOCKED' && r.next() < 0.7) {
             extensions.push({
               organisation_id: id, milestone_id: mid, justification: 'OT assets can only change in the spring maintenance outage; the replacement needs vendor certification.',
@@ -128,8 +125,6 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
           }
         });
       }
-      const status = deriveStatus({ now, cutoff: new Date(cutoff), staleReportDays: programme.stale_report_days, lastReportedAt: lastReported, footprint: orgFootprint, milestones: orgMilestones });
-      statuses.push({ organisation_id: id, status: status.status, reasons: JSON.stringify(status.reasons) });
     }
   }
 
@@ -172,11 +167,6 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
         ['organisation_id', 'milestone_id', 'justification', 'requested_target_at', 'requested_by', 'requested_at'].map((k) => cols(extensions, k)),
       );
     }
-    await m.query(
-      `INSERT INTO organisation_status (organisation_id, programme_id, status, reasons, as_of)
-       SELECT o, $1, s, r, $2 FROM unnest($3::uuid[], $4::text[], $5::jsonb[]) AS t(o, s, r)`,
-      [programme.id, now, cols(statuses, 'organisation_id'), cols(statuses, 'status'), cols(statuses, 'reasons')],
-    );
     // the upper rungs of the ladder: a liaison and an SRMA contact per sector, a lead per CISA region
     const ladder = [
       ...SECTORS.map((s) => ['SECTOR_LIAISON', s.code, null, `${s.name} liaison`, `liaison.${s.code.toLowerCase()}@cisa.example`]),
@@ -195,5 +185,30 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
       [now, cols(orgs, 'id')],
     );
   });
+  // statuses and rollups by the same code every write uses, then a demo history for the burn-down
+  const entity = await dataSource.getRepository(ProgrammeEntity).findOneByOrFail({ id: programme.id });
+  await new StatusService(dataSource, clock).refreshAll(entity);
+  await seedDemoHistory(dataSource, programme.id, now);
   return { organisations: orgs.length };
+}
+
+/**
+ * 90 days of daily snapshots, marked DEMO: each sector's endpoints fall from their total 90 days ago
+ * to what remains today along a slightly uneven line, so the burn-down has a shape to show.
+ */
+async function seedDemoHistory(dataSource: DataSource, programmeId: string, now: Date) {
+  await dataSource.query(
+    `INSERT INTO daily_snapshot (day, programme_id, sector_code, organisations, organisations_not_done, endpoints_total, endpoints_remaining, source, taken_at)
+     SELECT d.day, $1, t.sector, t.organisations,
+            round(t.not_done + (t.organisations - t.not_done) * (1 - d.k))::int,
+            t.total,
+            round(t.remaining + (t.total - t.remaining) * power(1 - d.k, 1.4) * (0.97 + 0.06 * ((extract(doy FROM d.day)::int % 5) / 4.0)))::bigint,
+            'DEMO', $2
+     FROM (SELECT o.primary_sector_code AS sector, count(*)::int AS organisations, count(*) FILTER (WHERE s.status <> 'COMPLETE')::int AS not_done,
+                  sum(s.endpoints_total)::bigint AS total, sum(s.endpoints_remaining)::bigint AS remaining
+           FROM organisation o JOIN organisation_status s ON s.organisation_id = o.id AND s.programme_id = $1 GROUP BY 1) t
+     CROSS JOIN (SELECT (($2::timestamptz AT TIME ZONE 'UTC')::date - g) AS day, (90 - g) / 90.0 AS k FROM generate_series(0, 90) AS g) d
+     ON CONFLICT DO NOTHING`,
+    [programmeId, now],
+  );
 }

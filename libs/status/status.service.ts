@@ -2,15 +2,43 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../programmes/programme.entity';
+import { riskScore } from '../dashboard/risk-score';
 import { deriveStatus, MilestoneState, StatusInput, StatusResult } from './derive-status';
 
 /** What the rules of status and escalation read about one organisation. */
 export interface Facts extends Omit<StatusInput, 'now' | 'cutoff' | 'staleReportDays' | 'footprint' | 'milestones'> {
+  criticalityTier?: number;
   footprint: Array<StatusInput['footprint'][number] & { environment?: string }>;
   milestones: Array<StatusInput['milestones'][number] & { id?: string; name?: string }>;
 }
 
 const BATCH = 5000;
+
+interface Rollup {
+  id: string; status: string; reasons: unknown; endpointsTotal: number; endpointsRemaining: number; otTotal: number; otRemaining: number;
+  notStarted: number; inProgress: number; done: number; blocked: number; overdue: number; removalVerified: boolean; riskScore: number; riskReasons: unknown;
+}
+
+/** The per-organisation figures dashboards add up, and the risk score the at-risk list ranks by. */
+function rollup(id: string, f: Facts, result: StatusResult, now: Date, cutoff: Date): Rollup {
+  const sum = (xs: Facts['footprint'], k: 'endpointCount' | 'endpointsRemaining') => xs.reduce((s, x) => s + x[k], 0);
+  const ot = f.footprint.filter((x) => x.environment === 'OT');
+  const count = (state: string) => f.milestones.filter((m) => m.state === state).length;
+  const overdue = f.milestones.filter((m) => m.state !== 'DONE' && m.targetAt.getTime() < now.getTime()).length;
+  const verifiedTracks = new Set(f.milestones.filter((m) => m.key === 'REMOVAL_VERIFIED' && m.state === 'DONE' && m.verifiedAt).map((m) => m.track));
+  const tracks = new Set(f.milestones.map((m) => m.track));
+  const risk = riskScore({
+    complete: result.status === 'COMPLETE', endpointsTotal: sum(f.footprint, 'endpointCount'), endpointsRemaining: sum(f.footprint, 'endpointsRemaining'),
+    overdueMilestones: overdue, hasOt: ot.length > 0, reportStale: result.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT'),
+    criticalityTier: f.criticalityTier ?? 4, pastCutoff: now.getTime() >= cutoff.getTime(),
+  });
+  return {
+    id, status: result.status, reasons: result.reasons, endpointsTotal: sum(f.footprint, 'endpointCount'), endpointsRemaining: sum(f.footprint, 'endpointsRemaining'),
+    otTotal: sum(ot, 'endpointCount'), otRemaining: sum(ot, 'endpointsRemaining'), notStarted: count('NOT_STARTED'), inProgress: count('IN_PROGRESS'),
+    done: count('DONE'), blocked: count('BLOCKED'), overdue, removalVerified: tracks.size > 0 && verifiedTracks.size === tracks.size,
+    riskScore: risk.score, riskReasons: risk.reasons,
+  };
+}
 
 /**
  * Keeps organisation_status (what list filters and dashboards read in SQL) equal to deriveStatus():
@@ -33,7 +61,7 @@ export class StatusService {
   /** Three statements for any number of organisations. */
   async loadFacts(manager: EntityManager, programmeId: string, ids: readonly string[]): Promise<Map<string, Facts>> {
     // one after another: inside a transaction they share one connection
-    const orgs = await manager.query(`SELECT id, last_reported_at FROM organisation WHERE id = ANY($1::uuid[])`, [ids]);
+    const orgs = await manager.query(`SELECT id, last_reported_at, criticality_tier FROM organisation WHERE id = ANY($1::uuid[])`, [ids]);
     const footprint = await manager.query(
         `SELECT organisation_id, endpoint_count, endpoints_remaining, environment FROM footprint WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[])`,
         [programmeId, ids],
@@ -43,7 +71,7 @@ export class StatusService {
         [programmeId, ids],
       );
     const facts = new Map<string, Facts>();
-    for (const o of orgs) facts.set(o.id, { lastReportedAt: o.last_reported_at, footprint: [], milestones: [] });
+    for (const o of orgs) facts.set(o.id, { lastReportedAt: o.last_reported_at, criticalityTier: o.criticality_tier, footprint: [], milestones: [] });
     for (const f of footprint) (facts.get(f.organisation_id)!.footprint as Facts['footprint'][number][]).push({ endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, environment: f.environment });
     for (const m of milestones) {
       (facts.get(m.organisation_id)!.milestones as Facts['milestones'][number][]).push({
@@ -57,14 +85,27 @@ export class StatusService {
     const now = this.clock.now();
     const facts = await this.loadFacts(manager, programme.id, ids);
     const results = new Map<string, StatusResult>();
-    for (const [id, f] of facts) results.set(id, this.evaluate(programme, f, now));
-    if (results.size === 0) return results;
-    const entries = [...results.entries()];
+    const rows: Rollup[] = [];
+    for (const [id, f] of facts) {
+      const result = this.evaluate(programme, f, now);
+      results.set(id, result);
+      rows.push(rollup(id, f, result, now, new Date(programme.updatesCutoff)));
+    }
+    if (rows.length === 0) return results;
+    const col = (k: keyof Rollup) => rows.map((r) => (k === 'reasons' || k === 'riskReasons' ? JSON.stringify(r[k]) : r[k]));
     await manager.query(
-      `INSERT INTO organisation_status (organisation_id, programme_id, status, reasons, as_of)
-       SELECT o.id, $1, o.status, o.reasons, $2 FROM unnest($3::uuid[], $4::text[], $5::jsonb[]) AS o(id, status, reasons)
-       ON CONFLICT (organisation_id, programme_id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons, as_of = EXCLUDED.as_of`,
-      [programme.id, now, entries.map(([id]) => id), entries.map(([, r]) => r.status), entries.map(([, r]) => JSON.stringify(r.reasons))],
+      `INSERT INTO organisation_status (organisation_id, programme_id, as_of, status, reasons, endpoints_total, endpoints_remaining, ot_total, ot_remaining,
+         milestones_not_started, milestones_in_progress, milestones_done, milestones_blocked, milestones_overdue, removal_verified, risk_score, risk_reasons)
+       SELECT t.id, $1::uuid, $2::timestamptz, t.status, t.reasons, t.et, t.er, t.ot, t.orr, t.mns, t.mip, t.md, t.mb, t.mo, t.rv, t.rs, t.rr FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],
+         $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::boolean[], $16::int[], $17::jsonb[])
+         AS t(id, status, reasons, et, er, ot, orr, mns, mip, md, mb, mo, rv, rs, rr)
+       ON CONFLICT (organisation_id, programme_id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons, as_of = EXCLUDED.as_of,
+         endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, ot_total = EXCLUDED.ot_total, ot_remaining = EXCLUDED.ot_remaining,
+         milestones_not_started = EXCLUDED.milestones_not_started, milestones_in_progress = EXCLUDED.milestones_in_progress, milestones_done = EXCLUDED.milestones_done,
+         milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
+         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons`,
+      [programme.id, now, col('id'), col('status'), col('reasons'), col('endpointsTotal'), col('endpointsRemaining'), col('otTotal'), col('otRemaining'),
+        col('notStarted'), col('inProgress'), col('done'), col('blocked'), col('overdue'), col('removalVerified'), col('riskScore'), col('riskReasons')],
     );
     return results;
   }

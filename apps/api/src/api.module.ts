@@ -18,6 +18,7 @@ import { ReferenceModule } from '../../../libs/reference/reference.module';
 import type { Runtime } from '../../../libs/runtime/runtime';
 import { SelfReportModule } from '../../../libs/self-report/self-report.module';
 import { RemindersModule } from '../../../libs/reminders/reminders.module';
+import { DashboardModule } from '../../../libs/dashboard/dashboard.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 
 @Module({})
@@ -37,6 +38,7 @@ export class ApiModule {
         MilestonesModule,
         SelfReportModule,
         RemindersModule,
+        DashboardModule,
         AccessModule,
         HealthModule,
         MetricsModule,

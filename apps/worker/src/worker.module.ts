@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ProgrammesModule } from '../../../libs/programmes/programmes.module';
 import { StatusModule } from '../../../libs/status/status.module';
 import { ReminderDeliveryModule } from '../../../libs/reminders/reminders.module';
+import { DashboardModule } from '../../../libs/dashboard/dashboard.module';
 import { ReminderDeliveryProcessor } from './processors/reminder-delivery.processor';
 import { RemindersProcessor } from './processors/reminders.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
@@ -9,7 +10,7 @@ import { Schedules } from './schedules';
 
 /** Processors and schedules. Needs CoreModule and JobsModule from the root that loads it. */
 @Module({
-  imports: [ProgrammesModule, StatusModule, ReminderDeliveryModule],
+  imports: [ProgrammesModule, StatusModule, ReminderDeliveryModule, DashboardModule],
   providers: [MaintenanceProcessor, RemindersProcessor, ReminderDeliveryProcessor, Schedules],
 })
 export class WorkerModule {}

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { JobName, JobOf, QueueName } from '../../../../libs/jobs/queues';
 import { ProgrammesService } from '../../../../libs/programmes/programmes.service';
 import { StatusService } from '../../../../libs/status/status.service';
+import { DashboardService } from '../../../../libs/dashboard/dashboard.service';
 
 type MaintenanceJob = JobOf<JobName.RefreshStatuses>;
 
@@ -11,7 +12,11 @@ type MaintenanceJob = JobOf<JobName.RefreshStatuses>;
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
-  constructor(private readonly status: StatusService, private readonly programmes: ProgrammesService) {
+  constructor(
+    private readonly status: StatusService,
+    private readonly programmes: ProgrammesService,
+    private readonly dashboard: DashboardService,
+  ) {
     super();
   }
 
@@ -20,7 +25,10 @@ export class MaintenanceProcessor extends WorkerHost {
       case JobName.RefreshStatuses: {
         const programmes = job.data.programmeId ? [await this.programmes.get(job.data.programmeId)] : await this.programmes.list();
         let refreshed = 0;
-        for (const programme of programmes) refreshed += await this.status.refreshAll(programme);
+        for (const programme of programmes) {
+          refreshed += await this.status.refreshAll(programme);
+          await this.dashboard.takeSnapshot(programme); // today's point of the burn-down
+        }
         return { refreshed };
       }
       default:

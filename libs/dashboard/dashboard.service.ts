@@ -1,0 +1,285 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { organisationScopeSql } from '../access/scope';
+import { Clock } from '../core/clock/clock';
+import { AppError } from '../core/errors/app-error';
+import { OrganisationStatusEnum } from '../graphql/enums';
+import { organisationFromRow } from '../organisations/organisations.service';
+import type { OrganisationEntity } from '../organisations/organisation.entity';
+import { ProgrammeEntity } from '../programmes/programme.entity';
+import { ProgrammesService } from '../programmes/programmes.service';
+import { BreakdownDimension } from './models/dashboard.model';
+
+/** A viewer never sees a figure about fewer organisations than this. */
+export const SMALL_CELL = 5;
+const STATUSES = Object.values(OrganisationStatusEnum);
+const DAY = 86_400_000;
+
+const suppressible = (actor: Actor) => actor.role === 'viewer';
+
+/** Dashboards' figures: GROUP BY over the per-organisation rollup (organisation_status), in the caller's scope. */
+@Injectable()
+export class DashboardService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly programmes: ProgrammesService,
+  ) {}
+
+  /** Rows in scope: admins and viewers see every organisation (viewers only in aggregate), liaisons their sectors. */
+  private scope(actor: Actor, params: unknown[]): string {
+    return actor.role === 'viewer' ? 'TRUE' : organisationScopeSql(actor, 'o', params);
+  }
+
+  private cell(actor: Actor, n: number): number | null {
+    return suppressible(actor) && n > 0 && n < SMALL_CELL ? null : n;
+  }
+
+  async summary(actor: Actor, programmeId?: string) {
+    const programme = await this.programmes.resolve(programmeId);
+    const params: unknown[] = [programme.id];
+    const scope = this.scope(actor, params);
+    const rows = await this.dataSource.query(
+      `SELECT s.status, count(*)::int AS n, sum(s.endpoints_total)::float8 AS total, sum(s.endpoints_remaining)::float8 AS remaining,
+              count(*) FILTER (WHERE s.removal_verified)::int AS verified, sum(s.milestones_not_started)::int AS not_started,
+              sum(s.milestones_in_progress)::int AS in_progress, sum(s.milestones_done)::int AS done, sum(s.milestones_blocked)::int AS blocked,
+              sum(s.milestones_overdue)::int AS overdue, max(s.as_of) AS as_of
+       FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
+       WHERE s.programme_id = $1 AND o.archived_at IS NULL AND ${scope}
+       GROUP BY ROLLUP (s.status)`,
+      params,
+    );
+    const extParams: unknown[] = [programme.id];
+    const [ext] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE e.state = 'REQUESTED')::int AS open, count(*) FILTER (WHERE e.state = 'GRANTED')::int AS granted, count(DISTINCT e.organisation_id)::int AS orgs
+       FROM extension e JOIN milestone m ON m.id = e.milestone_id JOIN organisation o ON o.id = e.organisation_id
+       WHERE m.programme_id = $1 AND o.archived_at IS NULL AND ${this.scope(actor, extParams)}`,
+      extParams,
+    );
+    const total = rows.find((r: any) => r.status === null) ?? { n: 0, total: 0, remaining: 0, verified: 0, not_started: 0, in_progress: 0, done: 0, blocked: 0, overdue: 0, as_of: null };
+    const hidden = suppressible(actor) && total.n < SMALL_CELL;
+    const now = this.clock.now();
+    const cutoff = new Date(programme.updatesCutoff);
+    const byStatus = STATUSES.map((status) => {
+      const n = rows.find((r: any) => r.status === status)?.n ?? 0;
+      return { status, organisations: hidden ? null : this.cell(actor, n) };
+    });
+    return {
+      programmeId: programme.id,
+      updatesCutoff: cutoff,
+      daysToCutoff: Math.round(((cutoff.getTime() - now.getTime()) / DAY) * 10) / 10,
+      organisations: hidden ? null : total.n,
+      byStatus,
+      endpointsTotal: hidden ? null : total.total ?? 0,
+      endpointsRemaining: hidden ? null : total.remaining ?? 0,
+      shareRemoved: hidden || !total.total ? null : 1 - total.remaining / total.total,
+      shareVerified: hidden || !total.n ? null : this.cell(actor, total.verified) === null ? null : total.verified / total.n,
+      milestonesByState: hidden ? [] : [
+        { state: 'NOT_STARTED', milestones: total.not_started ?? 0 }, { state: 'IN_PROGRESS', milestones: total.in_progress ?? 0 },
+        { state: 'DONE', milestones: total.done ?? 0 }, { state: 'BLOCKED', milestones: total.blocked ?? 0 },
+      ],
+      milestonesOverdue: hidden ? null : total.overdue ?? 0,
+      extensionsOpen: hidden || this.cell(actor, ext.orgs) === null ? null : ext.open,
+      extensionsGranted: hidden || this.cell(actor, ext.orgs) === null ? null : ext.granted,
+      asOf: total.as_of ?? now,
+    };
+  }
+
+  async breakdown(actor: Actor, by: BreakdownDimension, programmeId?: string) {
+    const programme = await this.programmes.resolve(programmeId);
+    const params: unknown[] = [programme.id];
+    const scope = this.scope(actor, params);
+    const key = {
+      SECTOR: `o.primary_sector_code`,
+      SRMA: `(SELECT sc.srma FROM sector sc WHERE sc.code = o.primary_sector_code AND sc.valid_to IS NULL LIMIT 1)`,
+      STATE: `o.state_code`,
+      REGION: `st.region::text`,
+      ENVIRONMENT: `CASE WHEN s.ot_total > 0 THEN 'OT' ELSE 'IT' END`,
+    }[by];
+    const rows: any[] = await this.dataSource.query(
+      `SELECT ${key} AS key, s.status, count(*)::int AS n, sum(${by === 'ENVIRONMENT' ? `CASE WHEN s.ot_total > 0 THEN s.ot_total ELSE s.endpoints_total END` : 's.endpoints_total'})::float8 AS total,
+              sum(${by === 'ENVIRONMENT' ? `CASE WHEN s.ot_total > 0 THEN s.ot_remaining ELSE s.endpoints_remaining END` : 's.endpoints_remaining'})::float8 AS remaining,
+              count(*) FILTER (WHERE s.removal_verified)::int AS verified
+       FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id JOIN us_state st ON st.code = o.state_code
+       WHERE s.programme_id = $1 AND o.archived_at IS NULL AND ${scope}
+       GROUP BY 1, 2`,
+      params,
+    );
+    const labels = await this.labels(by);
+    const keys = [...new Set(rows.map((r) => r.key as string))].sort((a, b) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'en', { numeric: true }));
+    return keys.map((k) => {
+      const mine = rows.filter((r) => r.key === k);
+      const n = mine.reduce((s, r) => s + r.n, 0);
+      const total = mine.reduce((s, r) => s + r.total, 0);
+      const remaining = mine.reduce((s, r) => s + r.remaining, 0);
+      const verified = mine.reduce((s, r) => s + r.verified, 0);
+      const suppressed = suppressible(actor) && n < SMALL_CELL;
+      return {
+        key: k, label: labels.get(k) ?? k, suppressed,
+        organisations: suppressed ? null : n,
+        byStatus: STATUSES.map((status) => ({ status, organisations: suppressed ? null : this.cell(actor, mine.find((r) => r.status === status)?.n ?? 0) })),
+        endpointsTotal: suppressed ? null : total,
+        endpointsRemaining: suppressed ? null : remaining,
+        shareRemoved: suppressed || !total ? null : 1 - remaining / total,
+        verified: suppressed ? null : this.cell(actor, verified),
+      };
+    });
+  }
+
+  private async labels(by: BreakdownDimension): Promise<Map<string, string>> {
+    if (by === 'SECTOR') return new Map((await this.dataSource.query(`SELECT code, name FROM sector WHERE valid_to IS NULL`)).map((r: any) => [r.code, r.name]));
+    if (by === 'STATE') return new Map((await this.dataSource.query(`SELECT code, name FROM us_state`)).map((r: any) => [r.code, r.name]));
+    if (by === 'REGION') return new Map((await this.dataSource.query(`SELECT region::text AS k, 'Region ' || region || ' (' || office || ')' AS v FROM cisa_region`)).map((r: any) => [r.k, r.v]));
+    if (by === 'ENVIRONMENT') return new Map([['IT', 'IT and other (no OT footprint)'], ['OT', 'OT/ICS (organisations with an OT footprint; OT endpoints only)']]);
+    return new Map();
+  }
+
+  /** Daily snapshots in scope (a liaison's: its sectors as primary sectors), with the pace and a projected finish. */
+  async burndown(actor: Actor, programmeId?: string, days = 90) {
+    const programme = await this.programmes.resolve(programmeId);
+    const params: unknown[] = [programme.id, Math.min(Math.max(days, 1), 730)];
+    let where = 'programme_id = $1 AND day > (SELECT max(day) FROM daily_snapshot WHERE programme_id = $1) - $2::int';
+    if (actor.role === 'liaison') {
+      params.push(actor.sectors ?? []);
+      where += ` AND sector_code = ANY($${params.length}::text[])`;
+    }
+    const points = (await this.dataSource.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(endpoints_remaining)::float8 AS "endpointsRemaining", sum(endpoints_total)::float8 AS "endpointsTotal",
+              sum(organisations_not_done)::int AS "organisationsNotDone"
+       FROM daily_snapshot WHERE ${where} GROUP BY day ORDER BY day`,
+      params,
+    )) as Array<{ day: string; endpointsRemaining: number; endpointsTotal: number; organisationsNotDone: number }>;
+    const { pacePerDay, projectedFinish } = projectFinish(points.map((p) => ({ day: p.day, value: p.endpointsRemaining })));
+    return { points, pacePerDay, projectedFinish };
+  }
+
+  /** Writes today's snapshot (an upsert: the last one of the day stands). */
+  async takeSnapshot(programme: ProgrammeEntity): Promise<number> {
+    const rows = await this.dataSource.query(
+      `INSERT INTO daily_snapshot (day, programme_id, sector_code, organisations, organisations_not_done, endpoints_total, endpoints_remaining, source, taken_at)
+       SELECT ($2::timestamptz AT TIME ZONE 'UTC')::date, $1, o.primary_sector_code, count(*), count(*) FILTER (WHERE s.status <> 'COMPLETE'),
+              sum(s.endpoints_total), sum(s.endpoints_remaining), 'SNAPSHOT', $2
+       FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
+       WHERE s.programme_id = $1 AND o.archived_at IS NULL GROUP BY o.primary_sector_code
+       ON CONFLICT (programme_id, day, sector_code) DO UPDATE SET organisations = EXCLUDED.organisations, organisations_not_done = EXCLUDED.organisations_not_done,
+         endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, source = 'SNAPSHOT', taken_at = EXCLUDED.taken_at
+       RETURNING 1`,
+      [programme.id, this.clock.now()],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Rebuilds the days before snapshots began from the audit trail: each footprint row's counts as of the
+   * end of each day (its latest audited value by then), and organisations not done (created by then,
+   * removal not yet verified). Days that already have a snapshot are left as they are.
+   */
+  async backfill(programme: ProgrammeEntity, from: Date, to: Date): Promise<number> {
+    const inserted = await this.dataSource.query(
+      `WITH days AS (SELECT d::date AS day, (d + interval '1 day') AS day_end FROM generate_series($2::date, $3::date, interval '1 day') AS d),
+       fp AS (
+         SELECT e.entity_id, e.organisation_id, e.occurred_at, e.action,
+                (e.after->>'endpointCount')::bigint AS cnt, (e.after->>'endpointsRemaining')::bigint AS rem
+         FROM audit_event e WHERE e.entity_type = 'footprint'),
+       per_day AS (
+         SELECT days.day, f.organisation_id, f.entity_id,
+                (SELECT CASE WHEN x.action = 'delete' THEN 0 ELSE x.cnt END FROM fp x WHERE x.entity_id = f.entity_id AND x.occurred_at < days.day_end AND (x.cnt IS NOT NULL OR x.action = 'delete') ORDER BY x.occurred_at DESC LIMIT 1) AS cnt,
+                (SELECT CASE WHEN x.action = 'delete' THEN 0 ELSE x.rem END FROM fp x WHERE x.entity_id = f.entity_id AND x.occurred_at < days.day_end AND (x.rem IS NOT NULL OR x.action = 'delete') ORDER BY x.occurred_at DESC LIMIT 1) AS rem
+         FROM days CROSS JOIN (SELECT DISTINCT entity_id, organisation_id FROM fp) f),
+       orgs AS (
+         SELECT days.day, o.primary_sector_code AS sector, count(*)::int AS organisations,
+                count(*) FILTER (WHERE NOT EXISTS (
+                  SELECT 1 FROM audit_event v JOIN milestone m ON m.id::text = v.entity_id
+                  WHERE v.entity_type = 'milestone' AND v.action = 'verify' AND m.key = 'REMOVAL_VERIFIED' AND m.organisation_id = o.id AND v.occurred_at < days.day_end))::int AS not_done
+         FROM days JOIN organisation o ON o.created_at < days.day_end AND o.archived_at IS NULL GROUP BY 1, 2)
+       INSERT INTO daily_snapshot (day, programme_id, sector_code, organisations, organisations_not_done, endpoints_total, endpoints_remaining, source, taken_at)
+       SELECT orgs.day, $1, orgs.sector, orgs.organisations, orgs.not_done, COALESCE(sum(p.cnt), 0), COALESCE(sum(p.rem), 0), 'BACKFILL', now()
+       FROM orgs LEFT JOIN per_day p ON p.day = orgs.day AND p.organisation_id IN (SELECT id FROM organisation WHERE primary_sector_code = orgs.sector)
+       GROUP BY orgs.day, orgs.sector, orgs.organisations, orgs.not_done
+       ON CONFLICT DO NOTHING
+       RETURNING 1`,
+      [programme.id, from, to],
+    );
+    return inserted.length;
+  }
+
+  async atRisk(actor: Actor, first = 25, after?: string, programmeId?: string) {
+    const programme = await this.programmes.resolve(programmeId);
+    const limit = Math.min(Math.max(first, 1), 200);
+    const params: unknown[] = [programme.id];
+    const scope = organisationScopeSql(actor, 'o', params);
+    const where = `s.programme_id = $1 AND o.archived_at IS NULL AND s.status <> 'COMPLETE' AND ${scope}`;
+    const countParams = [...params];
+    let page = where;
+    if (after) {
+      const [score, id] = decodeRiskCursor(after);
+      params.push(score, id);
+      page += ` AND (s.risk_score, o.id) < ($${params.length - 1}::int, $${params.length}::uuid)`;
+    }
+    params.push(limit + 1);
+    const [rows, count] = await Promise.all([
+      this.dataSource.query(
+        `SELECT o.*, s.risk_score, s.risk_reasons, s.status FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
+         WHERE ${page} ORDER BY s.risk_score DESC, o.id DESC LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query(`SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE ${where}`, countParams),
+    ]);
+    const entries: Array<{ riskScore: number; reasons: Array<{ code: string; points: number; message: string }>; status: OrganisationStatusEnum; organisation: OrganisationEntity; cursor: string }> = rows.slice(0, limit).map((r: any) => ({
+      riskScore: r.risk_score, reasons: r.risk_reasons, status: r.status, organisation: organisationFromRow(r) as OrganisationEntity,
+      cursor: Buffer.from(JSON.stringify([r.risk_score, r.id])).toString('base64url'),
+    }));
+    return { totalCount: count[0].n, entries, endCursor: entries.at(-1)?.cursor ?? null, hasNextPage: rows.length > limit };
+  }
+
+  async reminderFigures(actor: Actor, days = 30) {
+    const params: unknown[] = [this.clock.now(), Math.min(Math.max(days, 1), 365)];
+    const scope = actor.role === 'admin' || actor.role === 'viewer' ? 'TRUE' : `o.id IS NOT NULL AND ${organisationScopeSql(actor, 'o', params)}`;
+    const rows = await this.dataSource.query(
+      `WITH sends AS (
+         SELECT to_char(COALESCE(d.sent_at, d.due_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, d.level,
+                count(*) FILTER (WHERE d.state = 'SENT')::int AS sent, count(*) FILTER (WHERE d.state = 'FAILED')::int AS failed
+         FROM reminder_delivery d LEFT JOIN organisation o ON o.id = d.organisation_id
+         WHERE d.state IN ('SENT', 'FAILED') AND COALESCE(d.sent_at, d.due_at) > $1::timestamptz - make_interval(days => $2) AND ${scope}
+         GROUP BY 1, 2),
+       acks AS (
+         SELECT to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, (e.after->>'level')::int AS level, count(*)::int AS acknowledged
+         FROM audit_event e LEFT JOIN organisation o ON o.id = e.organisation_id
+         WHERE e.entity_type = 'reminders' AND e.action = 'acknowledge' AND e.occurred_at > $1::timestamptz - make_interval(days => $2) AND ${scope}
+         GROUP BY 1, 2)
+       SELECT COALESCE(s.day, a.day) AS day, COALESCE(s.level, a.level) AS level, COALESCE(s.sent, 0) AS sent, COALESCE(s.failed, 0) AS failed, COALESCE(a.acknowledged, 0) AS acknowledged
+       FROM sends s FULL JOIN acks a ON a.day = s.day AND a.level = s.level ORDER BY 1, 2`,
+      params,
+    );
+    return rows;
+  }
+}
+
+function decodeRiskCursor(cursor: string): [number, string] {
+  try {
+    const [score, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isInteger(score) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) return [score, id];
+  } catch {
+    /* below */
+  }
+  throw AppError.badInput('after', 'is not a cursor this API issued');
+}
+
+/** Least squares over the last 14 points: the pace, and the day the line reaches zero. Pure. */
+export function projectFinish(points: Array<{ day: string; value: number }>): { pacePerDay: number | null; projectedFinish: string | null } {
+  const recent = points.slice(-14);
+  if (recent.length < 2) return { pacePerDay: null, projectedFinish: null };
+  const xs = recent.map((p) => Date.parse(`${p.day}T00:00:00Z`) / DAY);
+  const ys = recent.map((p) => p.value);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / sxx;
+  const pace = -slope;
+  const last = recent[recent.length - 1];
+  if (!(pace > 0)) return { pacePerDay: Math.round(pace * 100) / 100, projectedFinish: null };
+  if (last.value <= 0) return { pacePerDay: Math.round(pace * 100) / 100, projectedFinish: last.day };
+  const finish = new Date((xs[xs.length - 1] + last.value / pace) * DAY);
+  return { pacePerDay: Math.round(pace * 100) / 100, projectedFinish: finish.toISOString().slice(0, 10) };
+}
