@@ -138,8 +138,9 @@ export class DashboardService {
   /** Daily snapshots in scope (a liaison's: its sectors as primary sectors), with the pace and a projected finish. */
   async burndown(actor: Actor, programmeId?: string, days = 90) {
     const programme = await this.programmes.resolve(programmeId);
-    const params: unknown[] = [programme.id, Math.min(Math.max(days, 1), 730)];
-    let where = 'programme_id = $1 AND day > (SELECT max(day) FROM daily_snapshot WHERE programme_id = $1) - $2::int';
+    // up to the clock's today: a drill that moved time back does not draw days it has not reached
+    const params: unknown[] = [programme.id, Math.min(Math.max(days, 1), 730), this.clock.now()];
+    let where = `programme_id = $1 AND day <= ($3::timestamptz AT TIME ZONE 'UTC')::date AND day > ($3::timestamptz AT TIME ZONE 'UTC')::date - $2::int`;
     if (actor.role === 'liaison') {
       params.push(actor.sectors ?? []);
       where += ` AND sector_code = ANY($${params.length}::text[])`;

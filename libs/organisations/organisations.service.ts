@@ -13,7 +13,7 @@ import { StatusService } from '../status/status.service';
 import { cancelPendingReminders } from '../reminders/outbox';
 import { ContactEntity } from './contact.entity';
 import { ContactInput, CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from './dto/organisation.input';
-import { OrganisationsArgs } from './dto/organisations.args';
+import { OrganisationFilter, OrganisationsArgs } from './dto/organisations.args';
 import { OrganisationEntity } from './organisation.entity';
 
 const SORT_COLUMNS: Record<OrganisationSortField, { sql: string; of: (o: OrganisationEntity) => unknown }> = {
@@ -61,12 +61,10 @@ export class OrganisationsService {
     private readonly status: StatusService,
   ) {}
 
-  /** One page and its total: two statements whatever the page size. */
-  async list(actor: Actor, args: OrganisationsArgs): Promise<OrganisationPage> {
-    const first = args.first ?? 50;
+  /** The WHERE of a filtered list in the caller's scope, for pages and for exports alike. */
+  async filterSql(actor: Actor, f: OrganisationFilter = {}, programmeId?: string): Promise<{ where: string[]; params: unknown[] }> {
     const params: unknown[] = [];
     const where: string[] = [organisationScopeSql(actor, 'o', params)];
-    const f = args.filter ?? {};
     if (!f.includeArchived) where.push('o.archived_at IS NULL');
     if (f.sector) {
       params.push(f.sector);
@@ -85,10 +83,17 @@ export class OrganisationsService {
       where.push(`(o.name ILIKE $${params.length} OR o.external_key ILIKE $${params.length})`);
     }
     if (f.status) {
-      const programme = await this.programmes.resolve(args.programmeId);
+      const programme = await this.programmes.resolve(programmeId);
       params.push(programme.id, f.status);
       where.push(`EXISTS (SELECT 1 FROM organisation_status s WHERE s.organisation_id = o.id AND s.programme_id = $${params.length - 1} AND s.status = $${params.length})`);
     }
+    return { where, params };
+  }
+
+  /** One page and its total: two statements whatever the page size. */
+  async list(actor: Actor, args: OrganisationsArgs): Promise<OrganisationPage> {
+    const first = args.first ?? 50;
+    const { where, params } = await this.filterSql(actor, args.filter, args.programmeId);
     const countParams = [...params];
     const countWhere = where.join(' AND ');
 

@@ -1,0 +1,173 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, Browser } from 'playwright-core';
+import { newFootprint, newOrganisation, newToken } from './support/factories';
+import { errorCode, ok, startServer, TestServer } from './support/server';
+
+const NOW = '2024-09-22T15:00:00Z';
+const OUTPUT = join(__dirname, '..', 'test-output');
+
+describe('dashboards: aggregates, exports and the page', () => {
+  let server: TestServer;
+  let viewer: string;
+  let liaison: string;
+
+  beforeAll(async () => {
+    server = await startServer({ now: NOW });
+    const seeded = await server.cli('seed:demo');
+    expect(seeded.code).toBe(0);
+    viewer = (await newToken(server, { role: 'viewer' })).token;
+    liaison = (await newToken(server, { role: 'liaison', sectors: ['WATER', 'ENERGY'] })).token;
+  }, 120_000);
+  afterAll(() => server?.stop());
+
+  const SUMMARY = `{ programmeSummary { organisations daysToCutoff byStatus { status organisations } endpointsTotal endpointsRemaining shareRemoved shareVerified
+    milestonesByState { state milestones } milestonesOverdue extensionsOpen extensionsGranted } }`;
+
+  it('agrees with a direct SQL count, for an admin and for a liaison\'s slice', async () => {
+    const admin = ok(await server.gql(SUMMARY)).programmeSummary;
+    const statuses = await server.sql(`SELECT status, count(*)::int AS n FROM organisation_status GROUP BY status`);
+    for (const { status, n } of statuses) expect(admin.byStatus.find((b: any) => b.status === status).organisations).toBe(n);
+    const [fp] = await server.sql(`SELECT sum(endpoint_count)::float8 AS total, sum(endpoints_remaining)::float8 AS remaining FROM footprint`);
+    expect(admin).toMatchObject({ organisations: 320, endpointsTotal: fp.total, endpointsRemaining: fp.remaining, daysToCutoff: 6.5 });
+    const [ms] = await server.sql(`SELECT count(*) FILTER (WHERE state = 'BLOCKED')::int AS blocked, count(*) FILTER (WHERE state <> 'DONE' AND target_at < $1)::int AS overdue FROM milestone`, [NOW]);
+    expect(admin.milestonesByState.find((m: any) => m.state === 'BLOCKED').milestones).toBe(ms.blocked);
+    expect(admin.milestonesOverdue).toBe(ms.overdue);
+    const [ext] = await server.sql(`SELECT count(*) FILTER (WHERE state = 'REQUESTED')::int AS open FROM extension`);
+    expect(admin.extensionsOpen).toBe(ext.open);
+
+    const slice = ok(await server.gql(SUMMARY, {}, liaison)).programmeSummary;
+    const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE primary_sector_code IN ('WATER', 'ENERGY') OR secondary_sector_codes && ARRAY['WATER', 'ENERGY']`);
+    expect(slice.organisations).toBe(n);
+    const sectors = ok(await server.gql('{ breakdown(by: SECTOR) { key organisations } }', {}, liaison)).breakdown;
+    const [{ m }] = await server.sql(`SELECT count(*)::int AS m FROM organisation WHERE primary_sector_code = 'ENERGY' OR 'ENERGY' = ANY(secondary_sector_codes)`);
+    expect(sectors.reduce((s: number, r: any) => s + r.organisations, 0)).toBe(n);
+    expect(m).toBeGreaterThan(0);
+  });
+
+  it.each(['SECTOR', 'SRMA', 'STATE', 'REGION', 'ENVIRONMENT'])('breaks the figures down by %s, summing to the whole', async (by) => {
+    const rows = ok(await server.gql(`{ breakdown(by: ${by}) { key label organisations endpointsRemaining suppressed } }`)).breakdown;
+    expect(rows.reduce((s: number, r: any) => s + r.organisations, 0)).toBe(320);
+    if (by === 'REGION') {
+      const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation o JOIN us_state s ON s.code = o.state_code WHERE s.region = 6`);
+      expect(rows.find((r: any) => r.key === '6')).toMatchObject({ label: 'Region 6 (Dallas)', organisations: n });
+    }
+  });
+
+  it('never shows a viewer a cell under 5 organisations', async () => {
+    const answers = ok(await server.gql(`{ ${['SECTOR', 'SRMA', 'STATE', 'REGION', 'ENVIRONMENT'].map((by) => `${by.toLowerCase()}: breakdown(by: ${by}) { key suppressed organisations verified byStatus { organisations } }`).join(' ')}
+      programmeSummary { organisations byStatus { organisations } } }`, {}, viewer));
+    const counts: number[] = [];
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'organisations' || k === 'verified') && typeof x === 'number' ? counts.push(x) : walk(x);
+    };
+    walk(answers);
+    expect(counts.length).toBeGreaterThan(100);
+    expect(counts.filter((c) => c > 0 && c < 5)).toEqual([]);
+    // the same cells an admin sees with their small numbers are empty for the viewer
+    const adminStates = ok(await server.gql('{ breakdown(by: STATE) { key byStatus { organisations } } }')).breakdown;
+    const small = adminStates.flatMap((r: any) => r.byStatus.map((b: any, i: number) => ({ key: r.key, i, n: b.organisations }))).filter((c: any) => c.n > 0 && c.n < 5);
+    expect(small.length).toBeGreaterThan(0);
+    for (const c of small) expect(answers.state.find((r: any) => r.key === c.key).byStatus[c.i].organisations).toBeNull();
+    expect(errorCode(await server.gql('{ atRisk { totalCount } }', {}, viewer))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql('{ organisations { totalCount } }', {}, viewer))).toBe('FORBIDDEN');
+  });
+
+  it('ranks the at-risk list by score with reasons, in scope, paginated', async () => {
+    const page1 = ok(await server.gql('{ atRisk(first: 10) { totalCount endCursor hasNextPage entries { riskScore reasons { code points } organisation { id primarySector { code } } } } }', {}, liaison)).atRisk;
+    const page2 = ok(await server.gql('query($a: String) { atRisk(first: 10, after: $a) { entries { riskScore organisation { id primarySector { code } } } } }', { a: page1.endCursor }, liaison)).atRisk;
+    const scores = [...page1.entries, ...page2.entries].map((e: any) => e.riskScore);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(new Set([...page1.entries, ...page2.entries].map((e: any) => e.organisation.id)).size).toBe(20);
+    for (const e of page1.entries) expect(e.reasons.reduce((s: number, r: any) => s + r.points, 0)).toBeGreaterThanOrEqual(Math.min(e.riskScore, 100));
+    const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
+      WHERE s.status <> 'COMPLETE' AND (o.primary_sector_code IN ('WATER', 'ENERGY') OR o.secondary_sector_codes && ARRAY['WATER', 'ENERGY'])`);
+    expect(page1.totalCount).toBe(n);
+  });
+
+  it('draws a burn-down from daily snapshots and projects the finish', async () => {
+    const b = ok(await server.gql('{ burndown(days: 90) { points { day endpointsRemaining organisationsNotDone } pacePerDay projectedFinish } }')).burndown;
+    expect(b.points.length).toBeGreaterThanOrEqual(90);
+    expect(b.points.at(-1).day).toBe('2024-09-22');
+    expect(b.pacePerDay).toBeGreaterThan(0);
+    expect(b.projectedFinish).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const [fp] = await server.sql(`SELECT sum(endpoints_remaining)::float8 AS remaining FROM footprint`);
+    expect(b.points.at(-1).endpointsRemaining).toBe(fp.remaining);
+  });
+
+  it('backfills days without a snapshot from the audit history', async () => {
+    ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: '2024-09-23T15:00:00Z' }));
+    const org = await newOrganisation(server, { primarySector: 'NUCLEAR', name: 'Backfill Isotopes' });
+    const f = await newFootprint(server, org.id, { endpointCount: 100 });
+    ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: '2024-09-24T15:00:00Z' }));
+    ok(await server.gql('mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { id } }', { input: { id: f.id, version: f.version, endpointsRemaining: 40 } }));
+    const inserted = ok(await server.gql('mutation { backfillSnapshots(from: "2024-09-23T00:00:00Z", to: "2024-09-24T00:00:00Z") }')).backfillSnapshots;
+    expect(inserted).toBeGreaterThan(0);
+    const rows = await server.sql(`SELECT to_char(day, 'YYYY-MM-DD') AS day, endpoints_total::int AS t, endpoints_remaining::int AS r, source FROM daily_snapshot WHERE sector_code = 'NUCLEAR' AND day >= '2024-09-23' ORDER BY day`);
+    expect(rows).toEqual([{ day: '2024-09-23', t: 100, r: 100, source: 'BACKFILL' }, { day: '2024-09-24', t: 100, r: 40, source: 'BACKFILL' }]);
+    ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: NOW }));
+  });
+
+  it('exports the organisation list and the sector summary as streamed CSV with a TLP line', async () => {
+    const get = (path: string, token: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await get('/export/organisations.csv?sector=ENERGY&status=OVERDUE', server.adminToken);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('TLP:AMBER');
+    expect(lines[1]).toMatch(/^id,external_key,name,primary_sector/);
+    const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation o JOIN organisation_status s ON s.organisation_id = o.id
+      WHERE (o.primary_sector_code = 'ENERGY' OR 'ENERGY' = ANY(o.secondary_sector_codes)) AND s.status = 'OVERDUE' AND o.archived_at IS NULL`);
+    expect(lines.length - 2).toBe(n);
+    expect((await get('/export/organisations.csv', viewer)).status).toBe(403);
+    expect((await fetch(`${server.url}/export/organisations.csv`)).status).toBe(401);
+    expect((await get('/export/organisations.csv?region=99', server.adminToken)).status).toBe(400);
+    const sectors = (await (await get('/export/sectors.csv', viewer)).text()).split('\r\n');
+    expect(sectors[0]).toBe('TLP:GREEN');
+    expect(sectors.length).toBeGreaterThanOrEqual(18);
+  });
+
+  describe('the page, in a real browser', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    });
+    afterAll(() => browser?.close());
+
+    it('renders the seeded demo with every chart filled and the figures of the API, and drills down', async () => {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1300 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${server.url}/dashboard#token=${server.adminToken}`);
+      await page.waitForSelector('#atrisk tr[data-org]', { timeout: 20_000 });
+      const summary = ok(await server.gql(SUMMARY)).programmeSummary;
+      const text = (id: string) => page.textContent(`[data-testid="${id}"]`);
+      expect(await text('organisations')).toBe(summary.organisations.toLocaleString('en-US'));
+      expect(await text('endpoints-remaining')).toBe(summary.endpointsRemaining.toLocaleString('en-US'));
+      expect(await text('share-removed')).toBe(`${(summary.shareRemoved * 100).toFixed(1)}%`);
+      expect(await text('countdown')).toMatch(/^6d 13h\s*to the cutoff$/); // 2024-09-22T15:00Z to 2024-09-29T04:00Z
+      const charts = await page.evaluate(() => Object.values((window as any).Chart.instances).map((c: any) => ({ type: c.config.type, points: c.data.datasets[0].data.length, sum: c.data.datasets[0].data.reduce((a: number, b: number) => a + b, 0) })));
+      expect(charts.map((c) => c.type).sort()).toEqual(['bar', 'doughnut', 'line']);
+      for (const c of charts) expect(c.points > 0 && c.sum > 0).toBe(true);
+      expect(await page.locator('#heatmap tr[data-sector]').count()).toBe(16);
+      expect(await page.locator('#regions tr[data-region]').count()).toBe(10);
+      await page.locator('#atrisk tr[data-org]').first().click();
+      await page.waitForSelector('[data-testid="drill-milestones"] tr:nth-child(2)');
+      mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT, 'dashboard.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('shows a viewer the figures with small cells hidden and no organisation names', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${server.url}/dashboard#token=${viewer}`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="organisations"]')?.textContent !== '–');
+      expect(await page.textContent('#atrisk')).toMatch(/needs a liaison or admin token/);
+      expect(await page.locator('#atrisk tr[data-org]').count()).toBe(0);
+      await page.screenshot({ path: join(OUTPUT, 'dashboard-viewer.png') });
+      await page.close();
+    });
+  });
+});
