@@ -14,6 +14,7 @@ const UNAUTH = { none: 'UNAUTHENTICATED', expired: 'UNAUTHENTICATED', revoked: '
 const PUBLIC: Record<Caller, Outcome> = { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'OK', reporterIn: 'OK', reporterOut: 'OK', viewer: 'OK', none: 'OK', expired: 'OK', revoked: 'OK', madeUp: 'OK' };
 const ADMIN_ONLY: Record<Caller, Outcome> = { admin: 'OK', liaisonIn: 'FORBIDDEN', liaisonOut: 'FORBIDDEN', reporterIn: 'FORBIDDEN', reporterOut: 'FORBIDDEN', viewer: 'FORBIDDEN', ...UNAUTH };
 const LIAISON_EDIT: Record<Caller, Outcome> = { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'NOT_FOUND', reporterIn: 'FORBIDDEN', reporterOut: 'FORBIDDEN', viewer: 'FORBIDDEN', ...UNAUTH };
+const AGGREGATES: Record<Caller, Outcome> = { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'OK', reporterIn: 'FORBIDDEN', reporterOut: 'FORBIDDEN', viewer: 'OK', ...UNAUTH };
 const SELF_REPORT: Record<Caller, Outcome> = { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'NOT_FOUND', reporterIn: 'OK', reporterOut: 'NOT_FOUND', viewer: 'FORBIDDEN', ...UNAUTH };
 
 interface Fixture {
@@ -161,6 +162,22 @@ const OPERATIONS: Operation[] = [
     query: 'mutation($id: ID!) { removeEscalationContact(id: $id) }',
     variables: (f) => ({ id: f.escalationContactId }),
   },
+  { name: 'programmeSummary', expected: AGGREGATES, query: '{ programmeSummary { organisations } }', variables: () => ({}) },
+  { name: 'breakdown', expected: AGGREGATES, query: '{ breakdown(by: SECTOR) { key organisations } }', variables: () => ({}) },
+  { name: 'burndown', expected: AGGREGATES, query: '{ burndown { pacePerDay } }', variables: () => ({}) },
+  { name: 'reminderFigures', expected: AGGREGATES, query: '{ reminderFigures { day } }', variables: () => ({}) },
+  {
+    name: 'atRisk',
+    expected: { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'OK', reporterIn: 'FORBIDDEN', reporterOut: 'FORBIDDEN', viewer: 'FORBIDDEN', ...UNAUTH },
+    query: '{ atRisk { totalCount entries { organisation { id } } } }',
+    variables: () => ({}),
+  },
+  { name: 'takeDashboardSnapshot', expected: ADMIN_ONLY, query: 'mutation { takeDashboardSnapshot }', variables: () => ({}) },
+  {
+    name: 'backfillSnapshots', expected: ADMIN_ONLY,
+    query: 'mutation { backfillSnapshots(from: "2024-07-01T00:00:00Z", to: "2024-07-02T00:00:00Z") }',
+    variables: () => ({}),
+  },
   {
     name: 'setSimulatedTime', expected: ADMIN_ONLY,
     query: 'mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }',
@@ -253,6 +270,13 @@ describe('who may do what: every operation as every caller', () => {
       expect(water.edges.map((e: any) => e.node.id)).toEqual([both.id]);
       const byName = ok(await server.gql(list, { f: { search: 'Reporter B Water' } }, tokens.liaisonOut!)).organisations;
       expect(byName.totalCount).toBe(0);
+    });
+
+    it('a liaison\'s aggregates and at-risk list count only its sectors', async () => {
+      const summary = ok(await server.gql('{ programmeSummary { organisations } atRisk(first: 200) { totalCount entries { organisation { primarySector { code } secondarySectors { code } } } } }', {}, tokens.liaisonOut!));
+      const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE archived_at IS NULL AND (primary_sector_code = 'ENERGY' OR 'ENERGY' = ANY(secondary_sector_codes))`);
+      expect(summary.programmeSummary.organisations).toBe(n);
+      for (const e of summary.atRisk.entries) expect([e.organisation.primarySector.code, ...e.organisation.secondarySectors.map((s: any) => s.code)]).toContain('ENERGY');
     });
 
     it('a reporter of organisation A can do nothing to organisation B by any route', async () => {
