@@ -3,6 +3,7 @@ import { ApiCredentials1795300000001 } from './1795300000001-ApiCredentials';
 import { Reminders1795300000002 } from './1795300000002-Reminders';
 import { SimulatedTime1795300000003 } from './1795300000003-SimulatedTime';
 import { DashboardRollups1795300000004 } from './1795300000004-DashboardRollups';
+import { Imports1795300000005 } from './1795300000005-Imports';
 
 /** Every migration, in order. A migration is never edited after it lands: add a new one. */
-export const MIGRATIONS = [InitialSchema1795300000000, ApiCredentials1795300000001, Reminders1795300000002, SimulatedTime1795300000003, DashboardRollups1795300000004];
+export const MIGRATIONS = [InitialSchema1795300000000, ApiCredentials1795300000001, Reminders1795300000002, SimulatedTime1795300000003, DashboardRollups1795300000004, Imports1795300000005];

@@ -163,8 +163,7 @@ describe('dashboards: aggregates, exports and the page', () => {
     it('shows a viewer the figures with small cells hidden and no organisation names', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${server.url}/dashboard#token=${viewer}`);
-      await page.waitForFunction(() => document.querySelector('[data-testid="organisations"]')?.textContent !== '–');
-      expect(await page.textContent('#atrisk')).toMatch(/needs a liaison or admin token/);
+      await page.waitForFunction(() => document.querySelector('#atrisk')?.textContent?.includes('needs a liaison or admin token'));
       expect(await page.locator('#atrisk tr[data-org]').count()).toBe(0);
       await page.screenshot({ path: join(OUTPUT, 'dashboard-viewer.png') });
       await page.close();

@@ -23,4 +23,22 @@ export class MilestonePlanService {
     const idByKey = new Map((result.raw as Array<{ id: string; key: string }>).map((r) => [r.key, r.id]));
     return rows.filter((r) => idByKey.has(r.key)).map((r) => Object.assign(r, { id: idByKey.get(r.key)! }));
   }
+
+  /** The same for many organisations in one statement (imports): returns how many milestones were new. */
+  async instantiateMany(manager: EntityManager, programme: ProgrammeEntity, organisationIds: string[], track: Track, now: Date): Promise<number> {
+    if (organisationIds.length === 0) return 0;
+    const cutoff = new Date(programme.updatesCutoff).getTime();
+    const plan = programme.milestonePlan;
+    const targets = plan.map((s) => new Date(cutoff + (track === 'OT' ? s.otOffsetDays : s.itOffsetDays) * DAY));
+    const inserted = await manager.query(
+      `INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
+       SELECT o.id, $2, p.key, $3, p.name, p.position, p.target, p.target, $4, $4
+       FROM unnest($1::uuid[]) AS o(id)
+       CROSS JOIN unnest($5::text[], $6::text[], $7::smallint[], $8::timestamptz[]) AS p(key, name, position, target)
+       ON CONFLICT (organisation_id, programme_id, track, key) DO NOTHING
+       RETURNING 1`,
+      [organisationIds, programme.id, track, now, plan.map((s) => s.key), plan.map((s) => s.name), plan.map((_, i) => i), targets],
+    );
+    return inserted.length;
+  }
 }

@@ -16,3 +16,16 @@ export async function cancelPendingReminders(manager: EntityManager, organisatio
 export async function replanReminders(manager: EntityManager, organisationId: string, status: string | undefined): Promise<void> {
   await cancelPendingReminders(manager, organisationId, status === 'COMPLETE' ? 'complete' : 'recomputed');
 }
+
+/** The same for many organisations at once (imports): two statements whatever their number. */
+export async function replanRemindersMany(manager: EntityManager, statusById: Map<string, { status: string }>, ids: string[] = [...statusById.keys()]): Promise<void> {
+  const complete = ids.filter((id) => statusById.get(id)?.status === 'COMPLETE');
+  const other = ids.filter((id) => statusById.get(id)?.status !== 'COMPLETE');
+  for (const [group, reason] of [[complete, 'complete'], [other, 'recomputed']] as const) {
+    if (group.length === 0) continue;
+    await manager.query(
+      `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2 WHERE organisation_id = ANY($1::uuid[]) AND state = 'PENDING'`,
+      [group, reason],
+    );
+  }
+}

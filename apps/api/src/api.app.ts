@@ -28,6 +28,8 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
   });
   const fastify = app.getHttpAdapter().getInstance();
   installRequestContext(fastify);
+  // CSV imports arrive as a stream and are parsed as they arrive: no body limit, nothing buffered.
+  fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: 1024 * 1024 * 1024 }, (_request, payload, done) => done(null, payload));
   installHttpMetrics(fastify);
   await installQueueBoard(fastify, app.get(JobProducer), app.get(CredentialsService));
   return app;

@@ -19,6 +19,7 @@ import type { Runtime } from '../../../libs/runtime/runtime';
 import { SelfReportModule } from '../../../libs/self-report/self-report.module';
 import { RemindersModule } from '../../../libs/reminders/reminders.module';
 import { DashboardModule } from '../../../libs/dashboard/dashboard.module';
+import { ImportsModule } from '../../../libs/imports/imports.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 
 @Module({})
@@ -39,6 +40,7 @@ export class ApiModule {
         SelfReportModule,
         RemindersModule,
         DashboardModule,
+        ImportsModule,
         AccessModule,
         HealthModule,
         MetricsModule,

@@ -9,6 +9,8 @@ import { ProgrammesService } from '../../../libs/programmes/programmes.service';
 import { prepareRuntime, runMain } from '../../../libs/runtime/boot';
 import { StatusService } from '../../../libs/status/status.service';
 import { CliModule } from './cli.module';
+import { runImport } from './import-command';
+import { ImportService } from '../../../libs/imports/import.service';
 
 const HELP = `Usage: npm run cli -- <command> [options]
 
@@ -21,6 +23,9 @@ Commands:
   tokens list                      list credentials (never their tokens)
   tokens revoke ID                 revoke a credential at once
   status refresh                   recompute every organisation's stored status now
+  import <organisations|footprint> FILE [--dry-run] [--apply-good-rows]
+                                   check and import a CSV file (docs/import.md); with --apply-good-rows
+                                   the bad rows are written to FILE.bad.csv to fix and import again
 
 Environment: DATABASE_URL, TRACKER_NOW, LOG_LEVEL (see .env.example).`;
 
@@ -30,6 +35,7 @@ runMain(async () => {
     options: {
       role: { type: 'string' }, label: { type: 'string' }, sector: { type: 'string', multiple: true },
       organisation: { type: 'string' }, expires: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'dry-run': { type: 'boolean' }, 'apply-good-rows': { type: 'boolean' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -37,7 +43,7 @@ runMain(async () => {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const known = ['migrate', 'seed:demo', 'tokens', 'status'];
+  const known = ['migrate', 'seed:demo', 'tokens', 'status', 'import'];
   if (!known.includes(command)) throw new Error(`unknown command "${command}"; see --help`);
 
   const { runtime, infrastructure } = await prepareRuntime('cli', { redis: false, logLevel: 'warn' });
@@ -65,6 +71,8 @@ runMain(async () => {
       if (!arg) throw new Error('tokens revoke needs the credential id');
       const c = await app.get(CredentialsService).revoke(actor, arg);
       process.stdout.write(`revoked ${c.id} (${c.label})\n`);
+    } else if (command === 'import') {
+      await runImport(app.get(ImportService), actor, sub, arg, { dryRun: !!values['dry-run'], applyGoodRows: !!values['apply-good-rows'] });
     } else if (command === 'status' && sub === 'refresh') {
       const status = app.get(StatusService);
       for (const programme of await app.get(ProgrammesService).list()) {

@@ -13,6 +13,8 @@ const POLL_MS = 250;
 export class ClockSync implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private startedFrom: Date | null = null;
+  /** Bumped by every local set: a poll that began before it must not bring the old instant back. */
+  private generation = 0;
 
   constructor(private readonly clock: Clock, private readonly dataSource: DataSource) {}
 
@@ -36,6 +38,7 @@ export class ClockSync implements OnModuleInit, OnModuleDestroy {
 
   async set(instant: Date): Promise<void> {
     if (!(this.clock instanceof SimulatedClock)) throw new Error('the clock is not simulated');
+    this.generation += 1;
     this.clock.set(instant);
     await this.write(instant);
   }
@@ -54,8 +57,10 @@ export class ClockSync implements OnModuleInit, OnModuleDestroy {
   }
 
   private async poll() {
+    const generation = this.generation;
     try {
       const [row] = await this.dataSource.query(`SELECT started_from, instant FROM simulated_time`);
+      if (generation !== this.generation) return;
       if (row && this.startedFrom && new Date(row.started_from).getTime() === this.startedFrom.getTime()) (this.clock as SimulatedClock).set(row.instant);
     } catch {
       // the database is away: keep the last instant

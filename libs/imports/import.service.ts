@@ -1,0 +1,348 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { organisationScopeSql } from '../access/scope';
+import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
+import { Clock } from '../core/clock/clock';
+import { MilestonePlanService } from '../milestones/milestone-plan.service';
+import type { ProgrammeEntity } from '../programmes/programme.entity';
+import { ProgrammesService } from '../programmes/programmes.service';
+import { replanRemindersMany } from '../reminders/outbox';
+import { StatusService } from '../status/status.service';
+import { readCsv } from './csv-reader';
+import {
+  COLUMNS, FootprintRecord, ImportKind, OrganisationRecord, parseFootprintRow, parseOrganisationRow, ReferenceSets, RowProblem,
+} from './import-columns';
+
+export interface ImportOptions {
+  dryRun: boolean;
+  /** Apply the good rows and return the bad ones, instead of writing nothing when any row is bad. */
+  applyGoodRows: boolean;
+  onProgress?: (rows: number) => void;
+}
+
+export interface ImportReport {
+  importId: string;
+  kind: ImportKind;
+  dryRun: boolean;
+  applied: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  badRows: number;
+  /** The first 1,000 problems; `badRows` counts them all. */
+  errors: RowProblem[];
+  /** With applyGoodRows: the bad rows as CSV, with an `error` column, to fix and import again. */
+  badRowsCsv: string | null;
+  seconds: number;
+}
+
+const BATCH = 2000;
+const MAX_LISTED = 1000;
+
+class Rollback extends Error {}
+
+const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * Imports a CSV of organisations (with contacts) or of footprint rows, streamed, in one transaction:
+ * the whole file or nothing (unless asked to apply the good rows). A dry run does exactly the same
+ * work and rolls it back, so what it says would be created and updated is what an apply does.
+ */
+@Injectable()
+export class ImportService {
+  private readonly logger = new Logger(ImportService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly programmes: ProgrammesService,
+    private readonly plan: MilestonePlanService,
+    private readonly status: StatusService,
+  ) {}
+
+  async run(actor: Actor, kind: ImportKind, input: Readable, options: ImportOptions): Promise<ImportReport> {
+    const started = Date.now();
+    const startedAt = this.clock.now();
+    const report: ImportReport = {
+      importId: randomUUID(), kind, dryRun: options.dryRun, applied: false, rows: 0, created: 0, updated: 0, unchanged: 0, badRows: 0,
+      errors: [], badRowsCsv: null, seconds: 0,
+    };
+    const ref = await this.referenceSets();
+    const programme = await this.programmes.resolve();
+    const columns = [...COLUMNS[kind].required, ...COLUMNS[kind].optional];
+    const bad: string[] = [];
+    const problem = (p: RowProblem[], values?: Record<string, string>) => {
+      if (p.length === 0) return;
+      report.badRows += 1;
+      for (const x of p) if (report.errors.length < MAX_LISTED) report.errors.push(x);
+      if (options.applyGoodRows && values) bad.push([...columns.map((c) => csvCell(values[c] ?? '')), csvCell(p.map((x) => `${x.column}: ${x.reason}`).join('; '))].join(','));
+    };
+
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        let batch: Array<OrganisationRecord | FootprintRecord> = [];
+        const valuesByLine = new Map<number, Record<string, string>>();
+        const seen = new Set<string>();
+        let hasContactColumns = false;
+        const flush = async () => {
+          if (batch.length === 0) return;
+          const rejected = kind === 'organisations'
+            ? await this.flushOrganisations(manager, actor, batch as OrganisationRecord[], report, programme)
+            : await this.flushFootprint(manager, actor, batch as FootprintRecord[], report, programme);
+          for (const p of rejected) problem([p], valuesByLine.get(p.line));
+          batch = [];
+          valuesByLine.clear();
+        };
+        for await (const row of readCsv(input, COLUMNS[kind])) {
+          report.rows += 1;
+          if (report.rows === 1) hasContactColumns = Object.keys(row.values).some((k) => k.endsWith('_contact_email'));
+          if (row.width !== row.headerWidth) {
+            problem([{ line: row.line, column: '*', reason: `has ${row.width} fields where the header has ${row.headerWidth}` }], row.values);
+            continue;
+          }
+          const parsed = kind === 'organisations' ? parseOrganisationRow(row.line, row.values, ref, hasContactColumns) : parseFootprintRow(row.line, row.values, ref);
+          if (!parsed.record) {
+            problem(parsed.problems, row.values);
+            continue;
+          }
+          const key = kind === 'organisations'
+            ? (parsed.record as OrganisationRecord).externalKey
+            : `${(parsed.record as FootprintRecord).organisationExternalKey}\u0000${(parsed.record as FootprintRecord).deploymentKey}`;
+          if (seen.has(key)) {
+            problem([{ line: row.line, column: kind === 'organisations' ? 'external_key' : 'deployment_key', reason: 'appears earlier in the file' }], row.values);
+            continue;
+          }
+          seen.add(key);
+          batch.push(parsed.record);
+          valuesByLine.set(row.line, row.values);
+          if (batch.length >= BATCH) await flush();
+          if (report.rows % 1000 === 0) options.onProgress?.(report.rows);
+        }
+        await flush();
+        options.onProgress?.(report.rows);
+        if ((report.badRows > 0 && !options.applyGoodRows) || options.dryRun) throw new Rollback();
+        report.applied = true;
+        await this.recordRun(manager, actor, report, startedAt);
+      });
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+      await this.recordRun(this.dataSource.manager, actor, report, startedAt);
+    }
+    if (options.applyGoodRows && bad.length) report.badRowsCsv = [[...columns, 'error'].join(','), ...bad].join('\r\n') + '\r\n';
+    report.seconds = Math.round((Date.now() - started) / 100) / 10;
+    this.logger.log(`import ${report.importId} (${kind}${report.dryRun ? ', dry run' : ''}): ${report.rows} rows, ${report.created} created, ${report.updated} updated, ${report.badRows} bad, ${report.applied ? 'applied' : 'nothing written'} in ${report.seconds} s`);
+    return report;
+  }
+
+  private async recordRun(manager: EntityManager, actor: Actor, r: ImportReport, startedAt: Date) {
+    await manager.query(
+      `INSERT INTO import_run (id, kind, actor, actor_role, dry_run, applied, rows, created, updated, unchanged, bad_rows, started_at, finished_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [r.importId, r.kind, actor.id, actor.role, r.dryRun, r.applied, r.rows, r.created, r.updated, r.unchanged, r.badRows, startedAt, this.clock.now()],
+    );
+  }
+
+  private async referenceSets(): Promise<ReferenceSets> {
+    const [sectors, states, products] = [
+      await this.dataSource.query(`SELECT code FROM sector WHERE valid_to IS NULL OR valid_to > $1`, [this.clock.now()]),
+      await this.dataSource.query(`SELECT code FROM us_state`),
+      await this.dataSource.query(`SELECT code, kind FROM product`),
+    ];
+    return {
+      sectors: new Set(sectors.map((s: { code: string }) => s.code)),
+      states: new Set(states.map((s: { code: string }) => s.code.trim())),
+      products: new Map(products.map((p: { code: string; kind: 'CATALOGUE' | 'WHITE_LABEL' | 'OTHER' }) => [p.code, p.kind])),
+    };
+  }
+
+  /** One batch of organisations: a fixed number of statements, whatever its size. Returns the rows refused. */
+  private async flushOrganisations(manager: EntityManager, actor: Actor, records: OrganisationRecord[], report: ImportReport, programme: ProgrammeEntity): Promise<RowProblem[]> {
+    const now = this.clock.now();
+    const rejected: RowProblem[] = [];
+    const existingRows: Array<Record<string, any>> = await manager.query(`SELECT * FROM organisation WHERE external_key = ANY($1::text[]) FOR UPDATE`, [records.map((r) => r.externalKey)]);
+    const existing = new Map(existingRows.map((o) => [o.external_key, o]));
+    let inScope = new Set<string>(existingRows.map((o) => o.id));
+    if (actor.role === 'liaison' && existingRows.length) {
+      const params: unknown[] = [existingRows.map((o) => o.id)];
+      const rows = await manager.query(`SELECT o.id FROM organisation o WHERE o.id = ANY($1::uuid[]) AND ${organisationScopeSql(actor, 'o', params)}`, params);
+      inScope = new Set(rows.map((r: { id: string }) => r.id));
+    }
+    const accepted = records.filter((r) => {
+      const current = existing.get(r.externalKey);
+      if (current && !inScope.has(current.id)) {
+        rejected.push({ line: r.line, column: 'external_key', reason: 'belongs to an organisation outside your sectors' });
+        return false;
+      }
+      if (actor.role === 'liaison' && !(actor.sectors ?? []).includes(r.primarySector)) {
+        rejected.push({ line: r.line, column: 'primary_sector', reason: `${r.primarySector} is outside your sectors` });
+        return false;
+      }
+      return true;
+    });
+    const fields = (r: OrganisationRecord) => ({ name: r.name, primarySectorCode: r.primarySector, secondarySectorCodes: r.secondarySectors, stateCode: r.state, sizeBand: r.sizeBand, criticalityTier: r.criticalityTier });
+    const currentFields = (o: Record<string, any>) => ({ name: o.name, primarySectorCode: o.primary_sector_code, secondarySectorCodes: [...o.secondary_sector_codes].sort(), stateCode: o.state_code.trim(), sizeBand: o.size_band, criticalityTier: o.criticality_tier });
+    const toCreate = accepted.filter((r) => !existing.has(r.externalKey));
+    const toUpdate = accepted.filter((r) => {
+      const o = existing.get(r.externalKey);
+      return o && Object.keys(changedFields(currentFields(o), fields(r)).after).length > 0;
+    });
+    const changes: AuditChange[] = [];
+    const col = <T>(rows: OrganisationRecord[], f: (r: OrganisationRecord) => T) => rows.map(f);
+
+    const created: Array<{ id: string; external_key: string }> = toCreate.length
+      ? await manager.query(
+        `INSERT INTO organisation (external_key, name, primary_sector_code, secondary_sector_codes, state_code, size_band, criticality_tier, created_at, updated_at)
+         SELECT k, n, p, CASE WHEN s = '' THEN '{}'::text[] ELSE string_to_array(s, ',') END, st, sb, ct, $8, $8
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[]) AS t(k, n, p, s, st, sb, ct)
+         RETURNING id, external_key`,
+        [col(toCreate, (r) => r.externalKey), col(toCreate, (r) => r.name), col(toCreate, (r) => r.primarySector), col(toCreate, (r) => r.secondarySectors.join(',')),
+          col(toCreate, (r) => r.state), col(toCreate, (r) => r.sizeBand), col(toCreate, (r) => r.criticalityTier), now],
+      )
+      : [];
+    const idOf = new Map<string, string>([...existingRows.map((o) => [o.external_key, o.id] as [string, string]), ...created.map((c) => [c.external_key, c.id] as [string, string])]);
+    for (const r of toCreate) changes.push({ organisationId: idOf.get(r.externalKey)!, entityType: 'organisation', entityId: idOf.get(r.externalKey)!, action: 'import-create', after: fields(r) });
+
+    if (toUpdate.length) {
+      await manager.query(
+        `UPDATE organisation o SET name = t.n, primary_sector_code = t.p, secondary_sector_codes = CASE WHEN t.s = '' THEN '{}'::text[] ELSE string_to_array(t.s, ',') END,
+           state_code = t.st, size_band = t.sb, criticality_tier = t.ct, updated_at = $8, version = o.version + 1
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[]) AS t(id, n, p, s, st, sb, ct)
+         WHERE o.id = t.id`,
+        [col(toUpdate, (r) => idOf.get(r.externalKey)), col(toUpdate, (r) => r.name), col(toUpdate, (r) => r.primarySector), col(toUpdate, (r) => r.secondarySectors.join(',')),
+          col(toUpdate, (r) => r.state), col(toUpdate, (r) => r.sizeBand), col(toUpdate, (r) => r.criticalityTier), now],
+      );
+      for (const r of toUpdate) {
+        const id = idOf.get(r.externalKey)!;
+        changes.push({ organisationId: id, entityType: 'organisation', entityId: id, action: 'import-update', ...changedFields(currentFields(existing.get(r.externalKey)!), fields(r)) });
+      }
+    }
+
+    // contacts: replaced only where the file says something else than the database
+    const withContacts = accepted.filter((r) => r.contacts !== null);
+    let contactsChanged = new Set<string>();
+    if (withContacts.length) {
+      const ids = withContacts.map((r) => idOf.get(r.externalKey)!);
+      const current: Array<Record<string, any>> = await manager.query(`SELECT organisation_id, role, name, email, time_zone FROM contact WHERE organisation_id = ANY($1::uuid[])`, [ids]);
+      const norm = (list: Array<{ role: string; name: string; email: string; timeZone: string }>) => JSON.stringify([...list].map((c) => [c.role, c.name, c.email, c.timeZone]).sort());
+      const currentOf = new Map<string, Array<{ role: string; name: string; email: string; timeZone: string }>>();
+      for (const c of current) currentOf.set(c.organisation_id, [...(currentOf.get(c.organisation_id) ?? []), { role: c.role, name: c.name, email: c.email, timeZone: c.time_zone }]);
+      const replace = withContacts.filter((r) => norm(currentOf.get(idOf.get(r.externalKey)!) ?? []) !== norm(r.contacts!));
+      contactsChanged = new Set(replace.map((r) => idOf.get(r.externalKey)!));
+      if (replace.length) {
+        const replaceIds = [...contactsChanged];
+        await manager.query(`DELETE FROM contact WHERE organisation_id = ANY($1::uuid[])`, [replaceIds]);
+        const rows = replace.flatMap((r) => r.contacts!.map((c) => ({ org: idOf.get(r.externalKey)!, ...c })));
+        if (rows.length) {
+          await manager.query(
+            `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at)
+             SELECT o, r, n, e, z, $6, $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(o, r, n, e, z)`,
+            [rows.map((c) => c.org), rows.map((c) => c.role), rows.map((c) => c.name), rows.map((c) => c.email), rows.map((c) => c.timeZone), now],
+          );
+        }
+        for (const r of replace) {
+          const id = idOf.get(r.externalKey)!;
+          if (existing.has(r.externalKey)) changes.push({ organisationId: id, entityType: 'contact', entityId: id, action: 'import-replace', before: currentOf.get(id) ?? [], after: r.contacts! });
+        }
+        // reminders planned for the old contacts are planned again for the new ones
+        await replanRemindersMany(manager, new Map(replaceIds.map((id) => [id, { status: 'UNKNOWN' }])));
+      }
+    }
+
+    const createdIds = created.map((c) => c.id);
+    await this.plan.instantiateMany(manager, programme, createdIds, 'IT', now);
+    await this.audit.record(manager, actor, changes, report.importId);
+    const touched = [...createdIds, ...toUpdate.map((r) => idOf.get(r.externalKey)!)];
+    if (touched.length) await this.status.refresh(manager, programme, touched);
+    report.created += created.length;
+    report.updated += toUpdate.length;
+    report.unchanged += accepted.length - created.length - toUpdate.length;
+    // an organisation whose only change is its contacts counts as updated
+    const contactOnly = [...contactsChanged].filter((id) => existingRows.some((o) => o.id === id) && !toUpdate.some((r) => idOf.get(r.externalKey) === id)).length;
+    report.updated += contactOnly;
+    report.unchanged -= contactOnly;
+    return rejected;
+  }
+
+  /** One batch of footprint rows, keyed by (organisation, deployment key). Returns the rows refused. */
+  private async flushFootprint(manager: EntityManager, actor: Actor, records: FootprintRecord[], report: ImportReport, programme: ProgrammeEntity): Promise<RowProblem[]> {
+    const now = this.clock.now();
+    const rejected: RowProblem[] = [];
+    const params: unknown[] = [[...new Set(records.map((r) => r.organisationExternalKey))]];
+    const orgs: Array<{ id: string; external_key: string }> = await manager.query(
+      `SELECT o.id, o.external_key FROM organisation o WHERE o.external_key = ANY($1::text[]) AND o.archived_at IS NULL AND ${organisationScopeSql(actor, 'o', params)} FOR UPDATE`,
+      params,
+    );
+    const orgOf = new Map(orgs.map((o) => [o.external_key, o.id]));
+    const accepted = records.filter((r) => {
+      if (orgOf.has(r.organisationExternalKey)) return true;
+      rejected.push({ line: r.line, column: 'organisation_external_key', reason: `no organisation "${r.organisationExternalKey}" in your scope: import it first` });
+      return false;
+    });
+    if (accepted.length === 0) return rejected;
+    const existingRows: Array<Record<string, any>> = await manager.query(
+      `SELECT f.* FROM footprint f JOIN unnest($2::uuid[], $3::text[]) AS k(o, key) ON f.organisation_id = k.o AND f.import_key = k.key
+       WHERE f.programme_id = $1 FOR UPDATE OF f`,
+      [programme.id, accepted.map((r) => orgOf.get(r.organisationExternalKey)), accepted.map((r) => r.deploymentKey)],
+    );
+    const existing = new Map(existingRows.map((f) => [`${f.organisation_id}\u0000${f.import_key}`, f]));
+    const fields = (r: FootprintRecord) => ({
+      productCode: r.productCode, productName: r.productName, vendor: r.vendor, whiteLabelConfidence: r.whiteLabelConfidence, environment: r.environment,
+      endpointCount: r.endpointCount, endpointsRemaining: r.endpointsRemaining, updateChannel: r.updateChannel, licenceEnd: r.licenceEnd,
+      replacementProduct: r.replacementProduct, replacementChosenByOrganisation: r.replacementChosenByOrganisation,
+    });
+    const currentFields = (f: Record<string, any>) => ({
+      productCode: f.product_code, productName: f.product_name, vendor: f.vendor, whiteLabelConfidence: f.white_label_confidence, environment: f.environment,
+      endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, updateChannel: f.update_channel,
+      licenceEnd: f.licence_end ? (f.licence_end instanceof Date ? f.licence_end.toISOString().slice(0, 10) : String(f.licence_end).slice(0, 10)) : null,
+      replacementProduct: f.replacement_product, replacementChosenByOrganisation: f.replacement_chosen_by_organisation,
+    });
+    const keyOf = (r: FootprintRecord) => `${orgOf.get(r.organisationExternalKey)}\u0000${r.deploymentKey}`;
+    const toCreate = accepted.filter((r) => !existing.has(keyOf(r)));
+    const toUpdate = accepted.filter((r) => {
+      const f = existing.get(keyOf(r));
+      return f && Object.keys(changedFields(currentFields(f), fields(r)).after).length > 0;
+    });
+    const all = [...toCreate, ...toUpdate];
+    const c = <T>(f: (r: FootprintRecord) => T) => all.map(f);
+    const upserted: Array<{ id: string; organisation_id: string; import_key: string }> = all.length
+      ? await manager.query(
+        `INSERT INTO footprint (organisation_id, programme_id, import_key, product_code, product_name, vendor, white_label_confidence, environment, endpoint_count,
+           endpoints_remaining, update_channel, licence_end, replacement_product, replacement_chosen_by_organisation, created_at, updated_at)
+         SELECT o, $1, k, pc, pn, v, wl, env, ec, er, uc, le, rp, rc, $15, $15
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::date[], $13::text[], $14::boolean[])
+           AS t(o, k, pc, pn, v, wl, env, ec, er, uc, le, rp, rc)
+         ON CONFLICT (organisation_id, programme_id, import_key) WHERE import_key IS NOT NULL DO UPDATE SET
+           product_code = EXCLUDED.product_code, product_name = EXCLUDED.product_name, vendor = EXCLUDED.vendor, white_label_confidence = EXCLUDED.white_label_confidence,
+           environment = EXCLUDED.environment, endpoint_count = EXCLUDED.endpoint_count, endpoints_remaining = EXCLUDED.endpoints_remaining,
+           update_channel = EXCLUDED.update_channel, licence_end = EXCLUDED.licence_end, replacement_product = EXCLUDED.replacement_product,
+           replacement_chosen_by_organisation = EXCLUDED.replacement_chosen_by_organisation, updated_at = EXCLUDED.updated_at, version = footprint.version + 1
+         RETURNING id, organisation_id, import_key`,
+        [programme.id, c((r) => orgOf.get(r.organisationExternalKey)), c((r) => r.deploymentKey), c((r) => r.productCode), c((r) => r.productName), c((r) => r.vendor),
+          c((r) => r.whiteLabelConfidence), c((r) => r.environment), c((r) => r.endpointCount), c((r) => r.endpointsRemaining), c((r) => r.updateChannel),
+          c((r) => r.licenceEnd), c((r) => r.replacementProduct), c((r) => r.replacementChosenByOrganisation), now],
+      )
+      : [];
+    const idOf = new Map(upserted.map((u) => [`${u.organisation_id}\u0000${u.import_key}`, u.id]));
+    const changes: AuditChange[] = [
+      ...toCreate.map((r) => ({ organisationId: orgOf.get(r.organisationExternalKey)!, entityType: 'footprint', entityId: idOf.get(keyOf(r))!, action: 'import-create', after: fields(r) })),
+      ...toUpdate.map((r) => ({ organisationId: orgOf.get(r.organisationExternalKey)!, entityType: 'footprint', entityId: idOf.get(keyOf(r))!, action: 'import-update', ...changedFields(currentFields(existing.get(keyOf(r))!), fields(r)) })),
+    ];
+    const touched = [...new Set(all.map((r) => orgOf.get(r.organisationExternalKey)!))];
+    const withOt = [...new Set(all.filter((r) => r.environment === 'OT').map((r) => orgOf.get(r.organisationExternalKey)!))];
+    await this.plan.instantiateMany(manager, programme, withOt, 'OT', now);
+    if (touched.length) await manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[])`, [touched, now]);
+    await this.audit.record(manager, actor, changes, report.importId);
+    if (touched.length) {
+      await replanRemindersMany(manager, await this.status.refresh(manager, programme, touched));
+    }
+    report.created += toCreate.length;
+    report.updated += toUpdate.length;
+    report.unchanged += accepted.length - all.length;
+    return rejected;
+  }
+}
