@@ -44,26 +44,13 @@ export class AuditService {
     if (changes.length === 0) return;
     const now = this.clock.now();
     const requestId = currentRequestId() ?? null;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(AuditEventEntity)
-      .values(
-        changes.map((c) => ({
-          occurredAt: now,
-          actor: actor.id,
-          actorRole: actor.role,
-          organisationId: c.organisationId,
-          entityType: c.entityType,
-          entityId: c.entityId,
-          action: c.action,
-          before: (c.before ?? null) as never,
-          after: (c.after ?? null) as never,
-          importId,
-          requestId,
-        })),
-      )
-      .execute();
+    await manager.query(
+      `INSERT INTO audit_event (occurred_at, actor, actor_role, organisation_id, entity_type, entity_id, action, before, after, import_id, request_id)
+       SELECT $1, $2, $3, t.o, t.et, t.ei, t.a, t.b, t.af, $4, $5
+       FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::jsonb[], $11::jsonb[]) AS t(o, et, ei, a, b, af)`,
+      [now, actor.id, actor.role, importId, requestId, changes.map((c) => c.organisationId), changes.map((c) => c.entityType), changes.map((c) => c.entityId),
+        changes.map((c) => c.action), changes.map((c) => (c.before == null ? null : JSON.stringify(c.before))), changes.map((c) => (c.after == null ? null : JSON.stringify(c.after)))],
+    );
   }
 
   /** Newest first, keyset-paginated by id. */

@@ -40,7 +40,7 @@ export interface ImportReport {
   seconds: number;
 }
 
-const BATCH = 2000;
+const BATCH = 5000;
 const MAX_LISTED = 1000;
 
 class Rollback extends Error {}
