@@ -25,7 +25,8 @@ export class AccessGuard implements CanActivate {
     if (context.getType<string>() !== 'graphql') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const actor = gqlContext(context).actor;
+    const { actor, credentialsUnavailable } = gqlContext(context);
+    if (!actor && credentialsUnavailable) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly');
     if (!actor) throw new AppError(ErrorCode.UNAUTHENTICATED, 'A valid bearer token is required (Authorization: Bearer <token>)');
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOW_KEY, targets);
     if (!allowed || !allowed.includes(actor.role)) {

@@ -5,6 +5,8 @@ import type { Loaders } from './loaders';
 
 export interface GraphQLContext {
   actor: Actor | null;
+  /** The credential could not be checked (the database is away): answer SERVICE_UNAVAILABLE, not UNAUTHENTICATED. */
+  credentialsUnavailable?: boolean;
   loaders: Loaders;
 }
 

@@ -10,10 +10,12 @@ import { RUNTIME, Runtime } from '../runtime/runtime';
 import { GraphQLContext } from './context';
 import { LoaderFactory } from './loaders';
 import { LoadersModule } from './loaders.module';
+import { MAX_DEPTH, validationRules, withoutSuggestions } from './query-limits';
 
 /** Codes for errors raised before a resolver runs (parse, validation, variable coercion). */
 function codeFor(message: string): string {
   if (message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (/body is too large/i.test(message)) return 'QUERY_TOO_LARGE';
   if (/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(message) || /^(Expected value of type|Enum "|Int cannot|String cannot|Float cannot|Boolean cannot|ID cannot)/.test(message)) {
     return 'BAD_USER_INPUT';
   }
@@ -43,16 +45,23 @@ async function authenticate(credentials: CredentialsService, request: FastifyReq
           jit: 1,
           graphiql: !production,
           ide: false,
-          queryDepth: 12,
-          context: async (request: FastifyRequest): Promise<GraphQLContext> => ({
-            actor: await authenticate(credentials, request),
-            loaders: loaders.create(),
-          }),
+          queryDepth: MAX_DEPTH,
+          validationRules: validationRules(production),
+          allowBatchedQueries: false,
+          context: async (request: FastifyRequest): Promise<GraphQLContext> => {
+            let credentialsUnavailable = false;
+            const actor = await authenticate(credentials, request).catch(() => {
+              credentialsUnavailable = true;
+              return null;
+            });
+            return { actor, credentialsUnavailable, loaders: loaders.create() };
+          },
           errorFormatter: (execution, context) => {
             const formatted = mercurius.defaultErrorFormatter(execution, context);
             const errors = (formatted.response.errors ?? []).map((e: GraphQLError | Record<string, any>) => {
               const json = e as { message: string; path?: unknown[]; extensions?: Record<string, unknown> };
-              if (!json.extensions?.code) json.extensions = { ...json.extensions, code: json.path ? 'INTERNAL_SERVER_ERROR' : codeFor(json.message) };
+              if (!json.extensions?.code) json.extensions = { ...json.extensions, code: json.path ? 'INTERNAL_SERVER_ERROR' : /query depth/i.test(json.message) ? 'QUERY_TOO_COMPLEX' : codeFor(json.message) };
+              if (production) json.message = withoutSuggestions(json.message);
               return json;
             });
             // Partial results keep 200; a request refused outright says 400, as GraphQL over HTTP asks.

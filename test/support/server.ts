@@ -63,15 +63,15 @@ export function baseEnv(extra: Record<string, string | undefined>): NodeJS.Proce
  * Starts the real, built API (with the worker when asked) as a child process, on its own new
  * database and its own Redis key prefix, and mints an admin token through the real CLI.
  */
-export async function startServer(options: { now?: string; withWorker?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startServer(options: { now?: string; withWorker?: boolean; env?: Record<string, string>; databaseUrl?: string; redisUrl?: string } = {}): Promise<TestServer> {
   const { postgres, redis } = testServerUrls();
   const name = `tracker_e2e_${unique()}`;
   const dbUrl = new URL(postgres);
   dbUrl.pathname = `/${name}`;
-  const databaseUrl = dbUrl.toString();
+  const databaseUrl = options.databaseUrl ?? dbUrl.toString();
   const queuePrefix = `e2e-${unique()}`;
   const env = baseEnv({
-    DATABASE_URL: databaseUrl, REDIS_URL: redis, QUEUE_PREFIX: queuePrefix, PORT: '0', HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl, REDIS_URL: options.redisUrl ?? redis, QUEUE_PREFIX: queuePrefix, PORT: '0', HOST: '127.0.0.1',
     TRACKER_NOW: options.now, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', ...options.env,
   });
   const child: ChildProcess = spawn(process.execPath, [API_MAIN, ...(options.withWorker ? ['--with-worker'] : [])], { env, cwd: ROOT });
@@ -129,8 +129,8 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      await dropDatabase(name);
-      await deleteKeys(redis, queuePrefix);
+      if (!options.databaseUrl) await dropDatabase(name);
+      if (!options.redisUrl) await deleteKeys(redis, queuePrefix);
     },
   };
 }

@@ -6,6 +6,7 @@ import { installHttpMetrics } from '../../../libs/metrics/metrics';
 import { CredentialsService } from '../../../libs/access/credentials.service';
 import { installQueueBoard } from '../../../libs/admin/queue-board';
 import { JobProducer } from '../../../libs/jobs/job-producer';
+import { MAX_QUERY_BYTES } from '../../../libs/graphql/query-limits';
 import { installRequestContext, requestIdFrom } from '../../../libs/runtime/http';
 import type { Runtime } from '../../../libs/runtime/runtime';
 import { ApiModule } from './api.module';
@@ -28,6 +29,17 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
   });
   const fastify = app.getHttpAdapter().getInstance();
   installRequestContext(fastify);
+  // A query text is refused by its size before anything parses it.
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (request.url.startsWith('/graphql') && request.method === 'POST') {
+      const body = request.body as { query?: unknown } | unknown[] | undefined;
+      if (Array.isArray(body)) return reply.code(400).send({ errors: [{ message: 'Batched operations are not accepted: send one operation per request', extensions: { code: 'BAD_REQUEST' } }] });
+      const query = (body as { query?: unknown } | undefined)?.query;
+      if (typeof query === 'string' && Buffer.byteLength(query) > MAX_QUERY_BYTES) {
+        return reply.code(413).send({ errors: [{ message: `The query is ${Buffer.byteLength(query)} bytes; at most ${MAX_QUERY_BYTES} are accepted`, extensions: { code: 'QUERY_TOO_LARGE' } }] });
+      }
+    }
+  });
   // CSV imports arrive as a stream and are parsed as they arrive: no body limit, nothing buffered.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: 1024 * 1024 * 1024 }, (_request, payload, done) => done(null, payload));
   installHttpMetrics(fastify);

@@ -16,6 +16,9 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 const PG_INPUT_ERRORS: Record<string, string> = {
   '23514': 'violates a rule on the data',
   '23502': 'is missing a required value',
+  '22021': 'contains a character that is not allowed (such as NUL)',
+  '22P05': 'contains a character that cannot be stored',
+  '54000': 'is too long',
   '23503': 'refers to something that does not exist',
   '23505': 'already exists',
   '22P02': 'has an invalid format',
