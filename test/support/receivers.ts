@@ -61,6 +61,8 @@ export async function startSmtpReceiver() {
       });
     },
   });
+  // a sender killed mid-conversation resets its connection: that is the fault under test, not a failure of the receiver
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = ((server as unknown as { server: Server }).server.address() as AddressInfo).port;
   return { url: `smtp://127.0.0.1:${port}`, inbox, close: () => new Promise<void>((r) => server.close(() => r())) };
@@ -95,6 +97,7 @@ export async function startWebhookReceiver(secret: string) {
       res.writeHead(204).end();
     });
   });
+  server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
