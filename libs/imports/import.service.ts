@@ -256,7 +256,12 @@ export class ImportService {
     const createdIds = created.map((c) => c.id);
     await this.plan.instantiateMany(manager, programme, createdIds, 'IT', now);
     await this.audit.record(manager, actor, changes, report.importId);
-    const touched = [...createdIds, ...toUpdate.map((r) => idOf.get(r.externalKey)!)];
+    // a new organisation's facts are known without reading them back: no report, no footprint, the plan's milestones
+    const cutoff = new Date(programme.updatesCutoff).getTime();
+    const planned = programme.milestonePlan.map((s) => ({ key: s.key, track: 'IT', targetAt: new Date(cutoff + s.itOffsetDays * 86_400_000), state: 'NOT_STARTED' as const, verifiedAt: null }));
+    const tierOf = new Map(toCreate.map((r) => [idOf.get(r.externalKey)!, r.criticalityTier]));
+    if (createdIds.length) await this.status.write(manager, programme, new Map(createdIds.map((id) => [id, { lastReportedAt: null, criticalityTier: tierOf.get(id), footprint: [], milestones: planned }])));
+    const touched = toUpdate.map((r) => idOf.get(r.externalKey)!);
     if (touched.length) await this.status.refresh(manager, programme, touched);
     report.created += created.length;
     report.updated += toUpdate.length;

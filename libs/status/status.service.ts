@@ -33,7 +33,8 @@ function rollup(id: string, f: Facts, result: StatusResult, now: Date, cutoff: D
     criticalityTier: f.criticalityTier ?? 4, pastCutoff: now.getTime() >= cutoff.getTime(),
   });
   return {
-    id, status: result.status, reasons: result.reasons, endpointsTotal: sum(f.footprint, 'endpointCount'), endpointsRemaining: sum(f.footprint, 'endpointsRemaining'),
+    // the stored reasons keep their codes only: the messages are derived again whenever status is read live
+    id, status: result.status, reasons: result.reasons.map((r) => (r.milestoneKey ? { code: r.code, milestoneKey: r.milestoneKey, track: r.track } : { code: r.code })), endpointsTotal: sum(f.footprint, 'endpointCount'), endpointsRemaining: sum(f.footprint, 'endpointsRemaining'),
     otTotal: sum(ot, 'endpointCount'), otRemaining: sum(ot, 'endpointsRemaining'), notStarted: count('NOT_STARTED'), inProgress: count('IN_PROGRESS'),
     done: count('DONE'), blocked: count('BLOCKED'), overdue, removalVerified: tracks.size > 0 && verifiedTracks.size === tracks.size,
     riskScore: risk.score, riskReasons: risk.reasons,
@@ -82,8 +83,12 @@ export class StatusService {
   }
 
   async refresh(manager: EntityManager, programme: ProgrammeEntity, ids: readonly string[]): Promise<Map<string, StatusResult>> {
+    return this.write(manager, programme, await this.loadFacts(manager, programme.id, ids));
+  }
+
+  /** Derives and stores the status and rollup of organisations whose facts the caller already has (imports). */
+  async write(manager: EntityManager, programme: ProgrammeEntity, facts: Map<string, Facts>): Promise<Map<string, StatusResult>> {
     const now = this.clock.now();
-    const facts = await this.loadFacts(manager, programme.id, ids);
     const results = new Map<string, StatusResult>();
     const rows: Rollup[] = [];
     for (const [id, f] of facts) {
