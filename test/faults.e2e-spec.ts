@@ -157,7 +157,8 @@ describe('faults: PostgreSQL restarted under load', () => {
           acknowledged.push({ id: row.id, remaining });
         } else {
           const code = r ? String(errorCode(r)) : 'NO_ANSWER';
-          if (code === 'INTERNAL_SERVER_ERROR') unexpected.push(r!.errors![0].message);
+          // an outage is SERVICE_UNAVAILABLE; CONFLICT is a writer racing its own retry; anything else is a wrong answer
+          if (!['SERVICE_UNAVAILABLE', 'CONFLICT', 'NO_ANSWER'].includes(code)) unexpected.push(`${code}: ${r!.errors![0].message}`);
           codes.set(code, (codes.get(code) ?? 0) + 1);
           if (code === 'CONFLICT') version = (await server.sql(`SELECT version FROM footprint WHERE id = $1`, [row.id]).catch(() => [{ version }]))[0].version;
           await new Promise((res) => setTimeout(res, 50));
@@ -182,7 +183,6 @@ describe('faults: PostgreSQL restarted under load', () => {
     expect(live.status).toBe(200);
     expect(ready.status).toBe(503);
     expect(errorCode(downAnswer)).toBe('SERVICE_UNAVAILABLE');
-    if (unexpected.length) process.stdout.write(server.output().split('\n').filter((l) => l.includes('"level":50')).map((l) => l.slice(0, 300)).join('\n'));
     expect(unexpected).toEqual([]);
     expect(recoverySeconds).toBeLessThan(15);
     const audited = await server.sql(`SELECT entity_id, (after->>'endpointsRemaining')::int AS remaining FROM audit_event WHERE entity_type = 'footprint' AND action = 'update'`);

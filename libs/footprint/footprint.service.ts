@@ -113,9 +113,7 @@ export class FootprintService {
   async lockInScope(manager: EntityManager, actor: Actor, id: string): Promise<FootprintEntity> {
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await manager.findOne(FootprintEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
     if (!row) throw AppError.notFound('Footprint', id);
-    await this.organisations.get(actor, row.organisationId, manager).catch(() => {
-      throw AppError.notFound('Footprint', id);
-    });
+    await this.organisations.get(actor, row.organisationId, manager).catch(AppError.asNotFound('Footprint', id));
     return row;
   }
 

@@ -104,9 +104,7 @@ export class RemindersService {
   async updatePreference(actor: Actor, input: NotificationPreferenceInput) {
     const [contact] = /^[0-9a-f-]{36}$/i.test(input.contactId) ? await this.dataSource.query(`SELECT organisation_id FROM contact WHERE id = $1`, [input.contactId]) : [];
     if (!contact) throw AppError.notFound('Contact', input.contactId);
-    await this.organisations.get(actor, contact.organisation_id).catch(() => {
-      throw AppError.notFound('Contact', input.contactId);
-    });
+    await this.organisations.get(actor, contact.organisation_id).catch(AppError.asNotFound('Contact', input.contactId));
     const [current] = await this.dataSource.query(`SELECT * FROM notification_preference WHERE contact_id = $1`, [input.contactId]);
     const next = {
       emailEnabled: input.emailEnabled ?? current?.email_enabled ?? true,

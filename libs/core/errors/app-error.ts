@@ -39,6 +39,14 @@ export class AppError extends Error {
     return new AppError(ErrorCode.NOT_FOUND, `${entity} ${id} not found`, { entity, id });
   }
 
+  /** Re-labels a NOT_FOUND of an enclosing entity (an out-of-scope organisation) as NOT_FOUND of this one; other errors pass. */
+  static asNotFound(entity: string, id: string): (error: unknown) => never {
+    return (error: unknown) => {
+      if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) throw AppError.notFound(entity, id);
+      throw error;
+    };
+  }
+
   static conflict(entity: string, id: string, expected: number, actual: number): AppError {
     return new AppError(
       ErrorCode.CONFLICT,
