@@ -8,8 +8,8 @@ const ORG_HEADER = 'external_key,name,primary_sector,secondary_sectors,state,siz
 
 describe('bulk import from CSV', () => {
   let server: TestServer;
-  const post = (kind: string, body: string | Buffer, query = '', token = server.adminToken) =>
-    fetch(`${server.url}/import/${kind}${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body });
+  const post = (kind: string, body: string | Uint8Array, query = '', token = server.adminToken) =>
+    fetch(`${server.url}/import/${kind}${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: body as BodyInit });
   const counts = async () => (await server.sql(`SELECT (SELECT count(*) FROM organisation)::int AS orgs, (SELECT count(*) FROM footprint)::int AS fp, (SELECT count(*) FROM audit_event)::int AS audit, (SELECT count(*) FROM contact)::int AS contacts`))[0];
 
   beforeAll(async () => {
