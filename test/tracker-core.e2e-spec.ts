@@ -46,6 +46,26 @@ describe('tracker core over GraphQL', () => {
       expect((await server.sql(`SELECT name FROM organisation WHERE id = $1`, [org.id]))[0].name).toBe('Renamed Utility');
     });
 
+    it('edits contacts keeping those that stay, with their notification preferences', async () => {
+      const org = await newOrganisation(server);
+      const before = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role email } } }', { id: org.id })).organisation.contacts;
+      const primary = before.find((c: any) => c.role === 'PRIMARY');
+      ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { contactId } }', {
+        input: { contactId: primary.id, webhookUrl: 'https://hooks.example/tracker', businessHoursStart: 8 },
+      }));
+      ok(await server.gql('mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }', {
+        input: { id: org.id, version: 1, contacts: [
+          { role: 'PRIMARY', name: 'Pat Renamed', email: primary.email.toUpperCase(), timeZone: 'America/Denver' },
+          { role: 'SECURITY_LEAD', name: 'Sid Security', email: 'sid@utility.example' },
+        ] },
+      }));
+      const after = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role name timeZone notificationPreference { webhookUrl businessHoursStart } } } }', { id: org.id })).organisation.contacts;
+      expect(after).toEqual([
+        { id: primary.id, role: 'PRIMARY', name: 'Pat Renamed', timeZone: 'America/Denver', notificationPreference: { webhookUrl: 'https://hooks.example/tracker', businessHoursStart: 8 } },
+        expect.objectContaining({ role: 'SECURITY_LEAD', name: 'Sid Security' }),
+      ]);
+    });
+
     it('two writers with the same version: one wins, the other gets CONFLICT, nothing is lost silently', async () => {
       const org = await newOrganisation(server);
       const update = `mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { name version } }`;

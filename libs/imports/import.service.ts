@@ -7,6 +7,7 @@ import { organisationScopeSql } from '../access/scope';
 import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { MilestonePlanService } from '../milestones/milestone-plan.service';
+import { mergeContacts } from '../organisations/contacts';
 import type { ProgrammeEntity } from '../programmes/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { replanRemindersMany } from '../reminders/outbox';
@@ -235,15 +236,7 @@ export class ImportService {
       contactsChanged = new Set(replace.map((r) => idOf.get(r.externalKey)!));
       if (replace.length) {
         const replaceIds = [...contactsChanged];
-        await manager.query(`DELETE FROM contact WHERE organisation_id = ANY($1::uuid[])`, [replaceIds]);
-        const rows = replace.flatMap((r) => r.contacts!.map((c) => ({ org: idOf.get(r.externalKey)!, ...c })));
-        if (rows.length) {
-          await manager.query(
-            `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at)
-             SELECT o, r, n, e, z, $6, $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(o, r, n, e, z)`,
-            [rows.map((c) => c.org), rows.map((c) => c.role), rows.map((c) => c.name), rows.map((c) => c.email), rows.map((c) => c.timeZone), now],
-          );
-        }
+        await mergeContacts(manager, replaceIds, replace.flatMap((r) => r.contacts!.map((c) => ({ organisationId: idOf.get(r.externalKey)!, ...c }))), now);
         for (const r of replace) {
           const id = idOf.get(r.externalKey)!;
           if (existing.has(r.externalKey)) changes.push({ organisationId: id, entityType: 'contact', entityId: id, action: 'import-replace', before: currentOf.get(id) ?? [], after: r.contacts! });

@@ -12,6 +12,7 @@ import { ReferenceService } from '../reference/reference.service';
 import { StatusService } from '../status/status.service';
 import { cancelPendingReminders } from '../reminders/outbox';
 import { ContactEntity } from './contact.entity';
+import { mergeContacts } from './contacts';
 import { ContactInput, CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from './dto/organisation.input';
 import { OrganisationFilter, OrganisationsArgs } from './dto/organisations.args';
 import { OrganisationEntity } from './organisation.entity';
@@ -213,14 +214,11 @@ export class OrganisationsService {
       .orderBy(`array_position(ARRAY['PRIMARY','EXECUTIVE','SECURITY_LEAD','OTHER'], c.role)`).addOrderBy('c.name').addOrderBy('c.id').getMany();
   }
 
+  /** Contacts that stay (same role and e-mail) keep their ids and notification preferences. */
   private async replaceContacts(manager: EntityManager, organisationId: string, contacts: ContactInput[], now: Date) {
-    await manager.delete(ContactEntity, { organisationId });
-    if (contacts.length === 0) return [];
-    const rows = contacts.map((c) => manager.create(ContactEntity, {
-      organisationId, role: c.role, name: c.name.trim(), email: c.email.trim().toLowerCase(), timeZone: c.timeZone ?? 'America/New_York', createdAt: now, updatedAt: now,
-    }));
-    await manager.insert(ContactEntity, rows);
-    return rows.map(stripContact);
+    const rows = contacts.map((c) => ({ organisationId, role: c.role, name: c.name.trim(), email: c.email.trim().toLowerCase(), timeZone: c.timeZone ?? 'America/New_York' }));
+    await mergeContacts(manager, [organisationId], rows, now);
+    return rows.map(({ role, name, email, timeZone }) => ({ role, name, email, timeZone }));
   }
 
   private normaliseSecondary(primary: string, secondary: string[] = []): string[] {
