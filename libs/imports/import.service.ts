@@ -87,17 +87,26 @@ export class ImportService {
     try {
       await this.dataSource.transaction(async (manager) => {
         let batch: Array<OrganisationRecord | FootprintRecord> = [];
-        const valuesByLine = new Map<number, Record<string, string>>();
+        let valuesByLine = new Map<number, Record<string, string>>();
         const seen = new Set<string>();
         let hasContactColumns = false;
+        // One batch is written while the next is read and checked: PostgreSQL and Node work side by side,
+        // and batches still reach the database one after another, in order.
+        let writing: Promise<void> = Promise.resolve();
         const flush = async () => {
-          if (batch.length === 0) return;
-          const rejected = kind === 'organisations'
-            ? await this.flushOrganisations(manager, actor, batch as OrganisationRecord[], report, programme)
-            : await this.flushFootprint(manager, actor, batch as FootprintRecord[], report, programme);
-          for (const p of rejected) problem([p], valuesByLine.get(p.line));
+          const records = batch;
+          const values = valuesByLine;
           batch = [];
-          valuesByLine.clear();
+          valuesByLine = new Map();
+          await writing;
+          if (records.length === 0) return;
+          writing = (async () => {
+            const rejected = kind === 'organisations'
+              ? await this.flushOrganisations(manager, actor, records as OrganisationRecord[], report, programme)
+              : await this.flushFootprint(manager, actor, records as FootprintRecord[], report, programme);
+            for (const p of rejected) problem([p], values.get(p.line));
+          })();
+          writing.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
         };
         for await (const row of readCsv(input, COLUMNS[kind])) {
           report.rows += 1;
@@ -125,6 +134,7 @@ export class ImportService {
           if (report.rows % 1000 === 0) options.onProgress?.(report.rows);
         }
         await flush();
+        await writing;
         options.onProgress?.(report.rows);
         if ((report.badRows > 0 && !options.applyGoodRows) || options.dryRun) throw new Rollback();
         report.applied = true;
@@ -223,8 +233,17 @@ export class ImportService {
       }
     }
 
-    // contacts: replaced only where the file says something else than the database
-    const withContacts = accepted.filter((r) => r.contacts !== null);
+    // contacts: a new organisation's are simply inserted; an existing one's merged only where the file differs
+    const newWithContacts = toCreate.filter((r) => r.contacts && r.contacts.length);
+    if (newWithContacts.length) {
+      const rows = newWithContacts.flatMap((r) => r.contacts!.map((c) => ({ o: idOf.get(r.externalKey)!, ...c })));
+      await manager.query(
+        `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at)
+         SELECT o, r, n, e, z, $6, $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(o, r, n, e, z)`,
+        [rows.map((c) => c.o), rows.map((c) => c.role), rows.map((c) => c.name), rows.map((c) => c.email), rows.map((c) => c.timeZone), now],
+      );
+    }
+    const withContacts = accepted.filter((r) => r.contacts !== null && existing.has(r.externalKey));
     let contactsChanged = new Set<string>();
     if (withContacts.length) {
       const ids = withContacts.map((r) => idOf.get(r.externalKey)!);

@@ -97,20 +97,20 @@ export class StatusService {
       rows.push(rollup(id, f, result, now, new Date(programme.updatesCutoff)));
     }
     if (rows.length === 0) return results;
-    const col = (k: keyof Rollup) => rows.map((r) => (k === 'reasons' || k === 'riskReasons' ? JSON.stringify(r[k]) : r[k]));
+    // one JSON document for the whole batch: cheaper to send and parse than seventeen array literals
     await manager.query(
       `INSERT INTO organisation_status (organisation_id, programme_id, as_of, status, reasons, endpoints_total, endpoints_remaining, ot_total, ot_remaining,
          milestones_not_started, milestones_in_progress, milestones_done, milestones_blocked, milestones_overdue, removal_verified, risk_score, risk_reasons)
-       SELECT t.id, $1::uuid, $2::timestamptz, t.status, t.reasons, t.et, t.er, t.ot, t.orr, t.mns, t.mip, t.md, t.mb, t.mo, t.rv, t.rs, t.rr FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],
-         $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::boolean[], $16::int[], $17::jsonb[])
-         AS t(id, status, reasons, et, er, ot, orr, mns, mip, md, mb, mo, rv, rs, rr)
+       SELECT t.id, $1::uuid, $2::timestamptz, t.status, t.reasons, t."endpointsTotal", t."endpointsRemaining", t."otTotal", t."otRemaining",
+              t."notStarted", t."inProgress", t.done, t.blocked, t.overdue, t."removalVerified", t."riskScore", t."riskReasons"
+       FROM jsonb_to_recordset($3::jsonb) AS t(id uuid, status text, reasons jsonb, "endpointsTotal" bigint, "endpointsRemaining" bigint, "otTotal" bigint,
+         "otRemaining" bigint, "notStarted" int, "inProgress" int, done int, blocked int, overdue int, "removalVerified" boolean, "riskScore" int, "riskReasons" jsonb)
        ON CONFLICT (organisation_id, programme_id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons, as_of = EXCLUDED.as_of,
          endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, ot_total = EXCLUDED.ot_total, ot_remaining = EXCLUDED.ot_remaining,
          milestones_not_started = EXCLUDED.milestones_not_started, milestones_in_progress = EXCLUDED.milestones_in_progress, milestones_done = EXCLUDED.milestones_done,
          milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
          risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons`,
-      [programme.id, now, col('id'), col('status'), col('reasons'), col('endpointsTotal'), col('endpointsRemaining'), col('otTotal'), col('otRemaining'),
-        col('notStarted'), col('inProgress'), col('done'), col('blocked'), col('overdue'), col('removalVerified'), col('riskScore'), col('riskReasons')],
+      [programme.id, now, JSON.stringify(rows)],
     );
     return results;
   }
