@@ -110,11 +110,8 @@ export class FootprintService {
       .orderBy('f.created_at').addOrderBy('f.id').getMany();
   }
 
-  async lockInScope(manager: EntityManager, actor: Actor, id: string): Promise<FootprintEntity> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await manager.findOne(FootprintEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
-    if (!row) throw AppError.notFound('Footprint', id);
-    await this.organisations.get(actor, row.organisationId, manager).catch(AppError.asNotFound('Footprint', id));
-    return row;
+  lockInScope(manager: EntityManager, actor: Actor, id: string): Promise<FootprintEntity> {
+    return this.organisations.lockOwned(manager, actor, FootprintEntity, 'Footprint', id);
   }
 
   /** What every footprint change does besides the change itself: audit, the OT track, the report time, status. */

@@ -156,17 +156,12 @@ export class MilestonesService {
       .orderBy('e.requested_at', 'DESC').addOrderBy('e.id').getMany();
   }
 
-  async lockInScope(manager: EntityManager, actor: Actor, id: string): Promise<MilestoneEntity> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await manager.findOne(MilestoneEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
-    if (!row) throw AppError.notFound('Milestone', id);
-    await this.organisations.get(actor, row.organisationId, manager).catch(AppError.asNotFound('Milestone', id));
-    return row;
+  lockInScope(manager: EntityManager, actor: Actor, id: string): Promise<MilestoneEntity> {
+    return this.organisations.lockOwned(manager, actor, MilestoneEntity, 'Milestone', id);
   }
 
   private async lockExtension(manager: EntityManager, actor: Actor, id: string, version: number): Promise<ExtensionEntity> {
-    const row = await manager.findOne(ExtensionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!row) throw AppError.notFound('Extension', id);
-    await this.organisations.get(actor, row.organisationId, manager).catch(AppError.asNotFound('Extension', id));
+    const row = await this.organisations.lockOwned(manager, actor, ExtensionEntity, 'Extension', id);
     if (row.version !== version) throw AppError.conflict('Extension', id, version, row.version);
     if (row.state !== 'REQUESTED') throw AppError.badInput('id', `the extension was already ${row.state.toLowerCase()}`);
     return row;

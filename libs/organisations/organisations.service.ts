@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 import { Actor } from '../access/actor';
 import { organisationScopeSql } from '../access/scope';
 import { AuditService, changedFields } from '../audit/audit.service';
@@ -120,6 +120,20 @@ export class OrganisationsService {
       hasNextPage: rows.length > first,
       rows: organisations.map((o: OrganisationEntity) => ({ organisation: o, cursor: encodeCursor(sort.of(o), o.id) })),
     };
+  }
+
+  /**
+   * Locks a row that belongs to an organisation (footprint, milestone, extension) for update, and
+   * answers NOT_FOUND, under the row's own name, both when it does not exist and when its organisation
+   * is outside the caller's scope.
+   */
+  async lockOwned<T extends { organisationId: string }>(manager: EntityManager, actor: Actor, entity: EntityTarget<T>, label: string, id: string): Promise<T> {
+    const row = /^[0-9a-f-]{36}$/i.test(id)
+      ? await manager.findOne(entity, { where: { id } as unknown as FindOptionsWhere<T>, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!row) throw AppError.notFound(label, id);
+    await this.get(actor, row.organisationId, manager).catch(AppError.asNotFound(label, id));
+    return row;
   }
 
   /** NOT_FOUND both for an id that does not exist and for one outside the caller's scope. */
