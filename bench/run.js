@@ -112,7 +112,7 @@ function addRow(scenario, server, r, statements, note = '') {
 
 const sameish = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-6 * Math.max(1, Math.abs(x)));
 
-async function readScenario(name, spec, ctx, { variables, sqlParams, check }) {
+async function readScenario(name, spec, ctx, { variables, sqlParams, check, uncached = false }) {
   log(`${name}`);
   const auth = { authorization: `Bearer ${ctx.adminToken}` };
   // One answer from each, compared, with statement counts.
@@ -132,7 +132,18 @@ async function readScenario(name, spec, ctx, { variables, sqlParams, check }) {
   const load = (url, which, headers) => httpLoad({ urls: url, headers, body: variables ? undefined : body(spec[which]), requests: requests(which), connections: CONNECTIONS, duration: DURATION, warmup: WARMUP });
   const results = {};
   results.ours = await load(ctx.api.graphql, 'ours', auth);
-  addRow(name, 'ours', results.ours, ours.statements);
+  addRow(name, 'ours', results.ours, ours.statements, uncached ? `served from the ${ctx.env.DASHBOARD_CACHE_MS ?? 5000} ms aggregate cache (DASHBOARD_CACHE_MS)` : '');
+  if (uncached) {
+    // The same question with the cache off: what each poll would cost if every one went to PostgreSQL.
+    const bare = await startApi(ctx.env, { DASHBOARD_CACHE_MS: '0' });
+    try {
+      const first = await gql(bare.graphql, spec.ours, undefined, ctx.adminToken);
+      results.oursUncached = await load(bare.graphql, 'ours', auth);
+      addRow(name, 'ours, cache off', results.oursUncached, first.statements, 'DASHBOARD_CACHE_MS=0');
+    } finally {
+      await bare.stop();
+    }
+  }
   results.postgraphile = await load(ctx.postgraphile.graphql, 'postgraphile', {});
   addRow(name, 'PostGraphile 5', results.postgraphile, pglStatements);
   results.sql = await pgLoad({ pool: ctx.pool, concurrency: CONNECTIONS, duration: DURATION, warmup: WARMUP, run: (p, i) => p.query(spec.sql, sqlParams ? sqlParams(i) : []) });
@@ -140,72 +151,98 @@ async function readScenario(name, spec, ctx, { variables, sqlParams, check }) {
   return results;
 }
 
+const remainingFor = (r) => Math.floor(Math.random() * (r.count + 1));
+
+/**
+ * Requests cut off at the end of a run may have been applied without their answer being read: the
+ * versions are read again before every timed run, so a run never starts with stale versions.
+ */
+async function refreshVersions(ctx) {
+  const current = new Map((await ctx.pool.query('SELECT id, version FROM footprint WHERE id = ANY($1::uuid[])', [ctx.reporters.map((r) => r.footprintId)])).rows.map((r) => [r.id, r.version]));
+  for (const r of ctx.reporters) r.version = current.get(r.footprintId);
+}
+
+function nextReporter(ctx) {
+  ctx.reporterIndex = ((ctx.reporterIndex ?? -1) + 1) % ctx.reporters.length;
+  return ctx.reporters[ctx.reporterIndex];
+}
+
+/** Self-reports over HTTP, each to the next organisation of the 2,000 with a reporter token, versions carried from answer to request. */
+async function selfReportLoad(ctx, urls, which, concurrency) {
+  let graphqlErrors = 0;
+  const requests = [{
+    setupRequest: (req, context) => {
+      const r = nextReporter(ctx);
+      context.r = r;
+      const vars = SELF_REPORT[`${which}Variables`]({ ...r, remaining: remainingFor(r) });
+      return { ...req, headers: { ...req.headers, ...(which === 'ours' ? { authorization: `Bearer ${r.token}` } : {}) }, body: JSON.stringify({ query: SELF_REPORT[which], variables: vars }) };
+    },
+    onResponse: (status, body, context) => {
+      try {
+        const parsed = JSON.parse(body);
+        if (parsed.errors) graphqlErrors += 1;
+        else context.r.version = SELF_REPORT[`${which}Version`](parsed.data);
+      } catch {
+        graphqlErrors += 1;
+      }
+    },
+  }];
+  await refreshVersions(ctx);
+  const beforeTimed = async () => {
+    await refreshVersions(ctx);
+    graphqlErrors = 0;
+  };
+  const r = await httpLoad({ urls, headers: {}, requests, connections: concurrency, duration: DURATION, warmup: WARMUP, beforeTimed });
+  return { ...r, errors: r.errors + graphqlErrors };
+}
+
 async function selfReportScenario(ctx, concurrency) {
   const name = `self-report c${concurrency}`;
   log(name);
-  const reporters = ctx.reporters;
-  const next = (() => {
-    let i = 0;
-    return () => reporters[i++ % reporters.length];
-  })();
-  const remaining = (r) => Math.floor(Math.random() * (r.count + 1));
   // Statement counts from one write each.
-  const one = reporters[0];
-  const o = await gql(ctx.api.graphql, SELF_REPORT.ours, SELF_REPORT.oursVariables({ ...one, remaining: remaining(one) }), one.token);
+  await refreshVersions(ctx);
+  const one = ctx.reporters[0];
+  const o = await gql(ctx.api.graphql, SELF_REPORT.ours, SELF_REPORT.oursVariables({ ...one, remaining: remainingFor(one) }), one.token);
   one.version = SELF_REPORT.oursVersion(o.data);
   ctx.proxy.take();
-  const p = await gql(ctx.countingPostgraphile.graphql, SELF_REPORT.postgraphile, SELF_REPORT.postgraphileVariables({ ...one, remaining: remaining(one) }));
+  const p = await gql(ctx.countingPostgraphile.graphql, SELF_REPORT.postgraphile, SELF_REPORT.postgraphileVariables({ ...one, remaining: remainingFor(one) }));
   const pglStatements = ctx.proxy.take();
-  one.version = SELF_REPORT.postgraphileVersion(p.data);
 
-  const mutationLoad = (url, which, tokenFor) => {
-    let graphqlErrors = 0;
-    const requests = [{
-      setupRequest: (req, context) => {
-        const r = next();
-        context.r = r;
-        const vars = SELF_REPORT[`${which}Variables`]({ ...r, remaining: remaining(r) });
-        return { ...req, headers: { ...req.headers, ...(tokenFor ? { authorization: `Bearer ${tokenFor(r)}` } : {}) }, body: JSON.stringify({ query: SELF_REPORT[which], variables: vars }) };
-      },
-      onResponse: (status, body, context) => {
-        try {
-          const parsed = JSON.parse(body);
-          if (parsed.errors) graphqlErrors += 1;
-          else context.r.version = SELF_REPORT[`${which}Version`](parsed.data);
-        } catch {
-          graphqlErrors += 1;
-        }
-      },
-    }];
-    return httpLoad({ urls: url, headers: {}, requests, connections: concurrency, duration: DURATION, warmup: WARMUP }).then((r) => ({ ...r, errors: r.errors + graphqlErrors }));
-  };
   const results = {};
-  results.ours = await mutationLoad(ctx.api.graphql, 'ours', (r) => r.token);
+  results.ours = await selfReportLoad(ctx, ctx.api.graphql, 'ours', concurrency);
   addRow(name, 'ours', results.ours, o.statements, 'version-checked write, audit, status re-derived, reminders re-planned');
-  results.postgraphile = await mutationLoad(ctx.postgraphile.graphql, 'postgraphile', null);
+  results.postgraphile = await selfReportLoad(ctx, ctx.postgraphile.graphql, 'postgraphile', concurrency);
   addRow(name, 'PostGraphile 5', results.postgraphile, pglStatements, 'SQL function: version-checked write, audit');
-  results.sql = await pgLoad({ pool: ctx.pool, concurrency, duration: DURATION, warmup: WARMUP, run: async (pool) => {
-    const r = next();
-    const res = await pool.query(SELF_REPORT.sql, [r.organisationId, r.footprintId, r.version, remaining(r)]);
+  await refreshVersions(ctx);
+  results.sql = await pgLoad({ pool: ctx.pool, concurrency, duration: DURATION, warmup: WARMUP, beforeTimed: () => refreshVersions(ctx), run: async (pool) => {
+    const r = nextReporter(ctx);
+    const res = await pool.query(SELF_REPORT.sql, [r.organisationId, r.footprintId, r.version, remainingFor(r)]);
     r.version = res.rows[0].version;
   } });
   addRow(name, 'raw SQL (pg)', results.sql, 1, 'the same SQL function, called directly');
   return results;
 }
 
+/** The planner through the CLI (the same code the worker's quarter-hourly job runs), timed by its own clock. */
+function planOnce(ctx) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'reminders', 'plan'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'error', DATABASE_URL, TRACKER_NOW: ctx.now.toISOString() }, encoding: 'utf8', maxBuffer: 1 << 24,
+  });
+  const m = /(\d+) organisations, (\d+) deliveries planned, (\d+) new, \d+ cancelled \(complete\) in ([\d.]+) s/.exec(r.stdout);
+  if (r.status !== 0 || !m) throw new Error(`reminders plan failed: ${r.stdout}${r.stderr}`);
+  return { organisations: Number(m[1]), planned: Number(m[2]), inserted: Number(m[3]), seconds: Number(m[4]) };
+}
+
 async function plannerScenario(ctx) {
   log('planner');
   await ctx.pool.query(`DELETE FROM reminder_delivery`);
   await ctx.pool.query(`DELETE FROM reminder_control`);
-  const t0 = Date.now();
-  const first = await gql(ctx.api.graphql, `mutation { runReminderPlanner { organisations planned inserted cancelledComplete } }`, undefined, ctx.adminToken);
-  const seconds = (Date.now() - t0) / 1000;
-  const t1 = Date.now();
-  const again = await gql(ctx.api.graphql, `mutation { runReminderPlanner { organisations planned inserted cancelledComplete } }`, undefined, ctx.adminToken);
-  const secondsAgain = (Date.now() - t1) / 1000;
-  const r = first.data.runReminderPlanner;
-  extra.planner = { organisations: r.organisations, planned: r.planned, inserted: r.inserted, seconds: round(seconds, 2), perSecond: round(r.inserted / seconds, 0), rerunSeconds: round(secondsAgain, 2), rerunInserted: again.data.runReminderPlanner.inserted, statements: first.statements };
-  log(`  planned ${r.inserted.toLocaleString('en-US')} deliveries for ${r.organisations.toLocaleString('en-US')} organisations in ${seconds.toFixed(2)} s (${first.statements} statements); re-run ${secondsAgain.toFixed(2)} s, ${again.data.runReminderPlanner.inserted} new`);
+  await ctx.pool.query(`VACUUM reminder_delivery`);
+  const first = planOnce(ctx);
+  const again = planOnce(ctx);
+  extra.planner = { organisations: first.organisations, planned: first.planned, inserted: first.inserted, seconds: round(first.seconds, 2), perSecond: round(first.inserted / first.seconds, 0), rerunSeconds: round(again.seconds, 2), rerunInserted: again.inserted };
+  log(`  planned ${first.inserted.toLocaleString('en-US')} deliveries for ${first.organisations.toLocaleString('en-US')} organisations in ${first.seconds} s; re-run ${again.seconds} s, ${again.inserted} new`);
+  await ctx.pool.query(`DELETE FROM reminder_delivery`);
 }
 
 /** Redis memory a pending delivery costs: N jobs exactly as the relay adds them, in a scratch queue. */
@@ -305,27 +342,8 @@ async function scaleOut(ctx) {
     const body = JSON.stringify({ query: SUMMARY.ours });
     const two = await httpLoad({ urls: [ctx.api.graphql, second.graphql], headers: auth, body, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP });
     addRow('summary by sector', 'ours ×2 processes', two, NaN);
-    const saved = ctx.api;
-    // Self-report at c32 over both processes.
-    ctx.api = { graphql: [saved.graphql, second.graphql] };
-    const reporters = ctx.reporters;
-    let i = 0;
-    const requests = [{
-      setupRequest: (req, context) => {
-        const r = reporters[i++ % reporters.length];
-        context.r = r;
-        return { ...req, headers: { ...req.headers, authorization: `Bearer ${r.token}` }, body: JSON.stringify({ query: SELF_REPORT.ours, variables: SELF_REPORT.oursVariables({ ...r, remaining: Math.floor(Math.random() * (r.count + 1)) }) }) };
-      },
-      onResponse: (status, b, context) => {
-        try {
-          const parsed = JSON.parse(b);
-          if (!parsed.errors) context.r.version = SELF_REPORT.oursVersion(parsed.data);
-        } catch { /* counted by status */ }
-      },
-    }];
-    const w = await httpLoad({ urls: [saved.graphql, second.graphql], headers: {}, requests, connections: 32, duration: DURATION, warmup: WARMUP });
+    const w = await selfReportLoad(ctx, [ctx.api.graphql, second.graphql], 'ours', 32);
     addRow('self-report c32', 'ours ×2 processes', w, NaN);
-    ctx.api = saved;
   } finally {
     await second.stop();
   }
@@ -339,8 +357,8 @@ function table(meta) {
   const out = [];
   out.push(`Run ${meta.at} on ${meta.machine}; ${meta.scale.toLocaleString('en-US')} organisations (${meta.data}); ${DURATION} s timed after ${WARMUP} s warm-up per run; reads at ${CONNECTIONS} connections.`);
   out.push('');
-  out.push('| scenario | server | req/s | p50 ms | p95 ms | p99 ms | SQL/req | ours ÷ PostGraphile | ours ÷ raw SQL | errors |');
-  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('| scenario | server | req/s | p50 ms | p95 ms | p99 ms | SQL/req | ours ÷ PostGraphile | ours ÷ raw SQL | errors | what it does |');
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const byScenario = new Map();
   for (const r of rows) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
   for (const [scenario, list] of byScenario) {
@@ -349,13 +367,13 @@ function table(meta) {
     const raw = list.find((r) => r.server === 'raw SQL (pg)');
     for (const r of list) {
       const isOurs = r.server === 'ours';
-      out.push(`| ${scenario} | ${r.server} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${Number.isNaN(r.statements) ? '–' : r.statements} | ${isOurs ? ratio(ours?.rps, pgl?.rps) : ''} | ${isOurs ? ratio(ours?.rps, raw?.rps) : ''} | ${r.errors} |`);
+      out.push(`| ${scenario} | ${r.server} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${Number.isNaN(r.statements) ? '–' : r.statements} | ${isOurs ? ratio(ours?.rps, pgl?.rps) : ''} | ${isOurs ? ratio(ours?.rps, raw?.rps) : ''} | ${r.errors} | ${r.note} |`);
     }
   }
   if (extra.planner) {
     const p = extra.planner;
     out.push('');
-    out.push(`Planner (scenario 5) at T-7: ${p.organisations.toLocaleString('en-US')} organisations, ${p.inserted.toLocaleString('en-US')} deliveries written to the outbox in **${p.seconds} s** (${p.perSecond.toLocaleString('en-US')} deliveries/s, ${p.statements} SQL statements); a second run at the same instant ${p.rerunSeconds} s, ${p.rerunInserted} new.`);
+    out.push(`Planner (scenario 5) at T-7: ${p.organisations.toLocaleString('en-US')} organisations, ${p.inserted.toLocaleString('en-US')} deliveries written to the outbox in **${p.seconds} s** (${p.perSecond.toLocaleString('en-US')} deliveries/s); a second run at the same instant ${p.rerunSeconds} s, ${p.rerunInserted} new.`);
   }
   if (extra.delivery) {
     out.push('');
@@ -404,7 +422,7 @@ async function main() {
   const pgVersion = (await pool.query('SHOW server_version')).rows[0].server_version;
   let pglNode = '';
   try {
-    const needsHttp = ['summary', 'list', 'organisation', 'self-report', 'planner', 'scale-out'].some((s) => ONLY.has(s));
+    const needsHttp = ['summary', 'list', 'organisation', 'self-report', 'scale-out'].some((s) => ONLY.has(s));
     if (needsHttp) {
       ctx.api = await startApi(env);
       stops.push(ctx.api);
@@ -422,6 +440,7 @@ async function main() {
     }
     if (ONLY.has('summary')) {
       await readScenario('summary by sector', SUMMARY, ctx, {
+        uncached: true,
         check: (o, p, s) => {
           const a = SUMMARY.totals.ours(o);
           const b = SUMMARY.totals.postgraphile(p);
@@ -456,8 +475,8 @@ async function main() {
     for (const s of [ctx.countingPostgraphile, ctx.postgraphile]) if (s) await s.stop();
     if (ctx.proxy) await ctx.proxy.close();
     if (ONLY.has('scale-out')) await scaleOut(ctx);
-    if (ONLY.has('planner')) await plannerScenario(ctx);
     if (ctx.api) await ctx.api.stop();
+    if (ONLY.has('planner')) await plannerScenario(ctx);
     if (ONLY.has('redis')) await redisScenario();
     if (ONLY.has('delivery')) await deliveryScenario(ctx, ONLY.has('scale-out') ? [1, 2] : [1]);
   } finally {

@@ -18,15 +18,16 @@ const SUMMARY = {
 };
 
 // 2. At-risk list: a page of 50 organisations with their footprint and milestones (three levels deep).
+//    No total count: the page itself is compared (our API would answer a total from its aggregate cache).
 const FOOTPRINT_FIELDS = 'id product { code } environment endpointCount endpointsRemaining updateChannel version';
 const MILESTONE_FIELDS = 'id key track name state targetAt version';
 const LIST = {
-  ours: `{ atRisk(first: 50) { totalCount entries { riskScore status organisation { id externalKey name primarySector { code } state { code } criticalityTier
+  ours: `{ atRisk(first: 50) { entries { riskScore status organisation { id externalKey name primarySector { code } state { code } criticalityTier
            footprint { ${FOOTPRINT_FIELDS} } milestones { ${MILESTONE_FIELDS} } } } } }`,
-  postgraphile: `{ benchAtRisk(first: 50) { totalCount nodes { riskScore status organisationByOrganisationId { rowId externalKey name primarySectorCode stateCode criticalityTier
+  postgraphile: `{ benchAtRisk(first: 50) { nodes { riskScore status organisationByOrganisationId { rowId externalKey name primarySectorCode stateCode criticalityTier
            footprintsByOrganisationId { nodes { rowId productCode environment endpointCount endpointsRemaining updateChannel version } }
            milestonesByOrganisationId { nodes { rowId key track name state targetAt version } } } } } }`,
-  sql: `SELECT (SELECT count(*) FROM bench_at_risk()) AS total, json_agg(json_build_object(
+  sql: `SELECT json_agg(json_build_object(
           'riskScore', s.risk_score, 'status', s.status, 'id', o.id, 'externalKey', o.external_key, 'name', o.name, 'primarySectorCode', o.primary_sector_code,
           'stateCode', o.state_code, 'criticalityTier', o.criticality_tier,
           'footprint', (SELECT json_agg(json_build_object('id', f.id, 'productCode', f.product_code, 'environment', f.environment, 'endpointCount', f.endpoint_count,
@@ -71,9 +72,9 @@ const SELF_REPORT = {
   ours: `mutation ($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id lastReportedAt } footprint { id endpointsRemaining version } } }`,
   oursVariables: (r) => ({ input: { organisationId: r.organisationId, footprint: [{ id: r.footprintId, version: r.version, endpointsRemaining: r.remaining }] } }),
   oursVersion: (d) => d.submitSelfReport.footprint[0].version,
-  postgraphile: `mutation ($input: BenchSelfReportInput!) { benchSelfReport(input: $input) { footprint { rowId endpointsRemaining version } } }`,
+  postgraphile: `mutation ($input: BenchSelfReportInput!) { benchSelfReport(input: $input) { result { rowId endpointsRemaining version } } }`,
   postgraphileVariables: (r) => ({ input: { organisationId: r.organisationId, footprintId: r.footprintId, expectedVersion: r.version, endpointsRemaining: r.remaining } }),
-  postgraphileVersion: (d) => d.benchSelfReport.footprint.version,
+  postgraphileVersion: (d) => d.benchSelfReport.result.version,
   sql: `SELECT version FROM bench_self_report($1, $2, $3, $4)`,
 };
 

@@ -170,3 +170,40 @@ describe('dashboards: aggregates, exports and the page', () => {
     });
   });
 });
+
+describe('dashboards: the aggregate cache', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ now: NOW, env: { DASHBOARD_CACHE_MS: '600000' } });
+    await newOrganisation(server, { primarySector: 'WATER' });
+    await newOrganisation(server, { primarySector: 'ENERGY' });
+  }, 120_000);
+  afterAll(() => server?.stop());
+
+  const QUERY = '{ programmeSummary { organisations } breakdown(by: SECTOR) { key organisations } }';
+
+  it('answers a repeated aggregate from memory, and never gives one scope the figures of another', async () => {
+    const first = await server.gql(QUERY);
+    const again = await server.gql(QUERY);
+    expect(ok(again)).toEqual(ok(first));
+    expect(first.statements).toBeGreaterThan(again.statements); // the second asks the database only who is calling
+    expect(again.statements).toBeLessThanOrEqual(1);
+
+    const water = (await newToken(server, { role: 'liaison', sectors: ['WATER'] })).token;
+    const slice = ok(await server.gql(QUERY, {}, water));
+    expect(slice.programmeSummary.organisations).toBe(1);
+    expect(slice.breakdown.map((r: any) => r.key)).toEqual(['WATER']);
+    expect(ok(await server.gql(QUERY)).programmeSummary.organisations).toBe(2);
+  });
+
+  it('keeps the at-risk page live while its total may come from the cache', async () => {
+    const page = async () => ok(await server.gql('{ atRisk(first: 50) { totalCount entries { organisation { name } } } }')).atRisk;
+    const before = await page();
+    const created = await newOrganisation(server, { primarySector: 'DAMS', name: 'Live Dam Authority' });
+    expect(created.id).toBeDefined();
+    const after = await page();
+    expect(after.entries.map((e: any) => e.organisation.name)).toContain('Live Dam Authority');
+    expect(after.totalCount).toBe(before.totalCount); // the total is the cached aggregate, up to DASHBOARD_CACHE_MS old
+  });
+});

@@ -42,7 +42,7 @@ function cannon(options) {
  * `request(i)` may give each request its own body (and headers); `onBody` sees every response body
  * (to count GraphQL errors, or to learn a new row version).
  */
-async function httpLoad({ urls, headers, body, requests, connections, duration, warmup }) {
+async function httpLoad({ urls, headers, body, requests, connections, duration, warmup, beforeTimed }) {
   const targets = Array.isArray(urls) ? urls : [urls];
   const per = Math.max(1, Math.round(connections / targets.length));
   const base = (url, seconds) => ({
@@ -50,6 +50,7 @@ async function httpLoad({ urls, headers, body, requests, connections, duration, 
     requests, connections: per, duration: seconds, pipelining: 1, timeout: 30,
   });
   if (warmup > 0) await Promise.all(targets.map((url) => cannon(base(url, warmup))));
+  if (beforeTimed) await beforeTimed();
   const started = process.hrtime.bigint();
   const runs = await Promise.all(targets.map((url) => cannon(base(url, duration))));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -57,7 +58,7 @@ async function httpLoad({ urls, headers, body, requests, connections, duration, 
 }
 
 /** `concurrency` loops, each sending `run(client, i)` through the pool, for `duration` seconds after a warm-up. */
-async function pgLoad({ pool, concurrency, duration, warmup, run }) {
+async function pgLoad({ pool, concurrency, duration, warmup, run, beforeTimed }) {
   const loop = async (seconds, keep) => {
     const latencies = [];
     let errors = 0;
@@ -78,6 +79,7 @@ async function pgLoad({ pool, concurrency, duration, warmup, run }) {
     return { latencies, errors, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   };
   if (warmup > 0) await loop(warmup, false);
+  if (beforeTimed) await beforeTimed();
   const r = await loop(duration, true);
   return summarise(r.latencies, r.seconds, r.errors);
 }

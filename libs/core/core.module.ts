@@ -15,7 +15,10 @@ export class CoreModule {
       module: CoreModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(runtime.databaseUrl, runtime.logger),
+          ...dataSourceOptions(runtime.databaseUrl, runtime.logger, {
+            readUrls: runtime.config.DATABASE_READ_URLS?.split(',') ?? [],
+            poolMax: runtime.config.DATABASE_POOL_MAX,
+          }),
           autoLoadEntities: true,
           retryAttempts: 3,
           retryDelay: 1000,

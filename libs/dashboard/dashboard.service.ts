@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AggregateCache } from '../core/cache/aggregate-cache';
 import type { Actor } from '../access/actor';
 import { organisationScopeSql } from '../access/scope';
 import { Clock } from '../core/clock/clock';
@@ -9,6 +10,7 @@ import { organisationFromRow } from '../organisations/organisations.service';
 import type { OrganisationEntity } from '../organisations/organisation.entity';
 import { ProgrammeEntity } from '../programmes/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
+import { RUNTIME, Runtime } from '../runtime/runtime';
 import { BreakdownDimension } from './models/dashboard.model';
 
 /** A viewer never sees a figure about fewer organisations than this. */
@@ -18,14 +20,52 @@ const DAY = 86_400_000;
 
 const suppressible = (actor: Actor) => actor.role === 'viewer';
 
-/** Dashboards' figures: GROUP BY over the per-organisation rollup (organisation_status), in the caller's scope. */
+/** The cache key of a caller's scope: callers who see the same rows share answers. */
+const scopeKey = (actor: Actor) => `${actor.role}:${[...(actor.sectors ?? [])].sort().join('+')}:${actor.organisationId ?? ''}`;
+
+/**
+ * Dashboards' figures: GROUP BY over the per-organisation rollup (organisation_status), in the caller's
+ * scope, on a read replica when one is configured, and served from a few seconds' cache
+ * (DASHBOARD_CACHE_MS) because dashboards poll the same figures over and over.
+ */
 @Injectable()
 export class DashboardService {
+  private readonly cache: AggregateCache;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly programmes: ProgrammesService,
-  ) {}
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
+    this.cache = new AggregateCache(runtime.config.DASHBOARD_CACHE_MS);
+  }
+
+  /** A read that may go to a replica (TypeORM replication; the primary when none is configured). */
+  private async read(sql: string, params: unknown[] = []): Promise<any[]> {
+    const runner = this.dataSource.createQueryRunner('slave');
+    try {
+      return await runner.query(sql, params);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  summary(actor: Actor, programmeId?: string) {
+    return this.cache.get(`summary:${scopeKey(actor)}:${programmeId ?? ''}`, () => this.computeSummary(actor, programmeId));
+  }
+
+  breakdown(actor: Actor, by: BreakdownDimension, programmeId?: string) {
+    return this.cache.get(`breakdown:${by}:${scopeKey(actor)}:${programmeId ?? ''}`, () => this.computeBreakdown(actor, by, programmeId));
+  }
+
+  burndown(actor: Actor, programmeId?: string, days = 90) {
+    return this.cache.get(`burndown:${days}:${scopeKey(actor)}:${programmeId ?? ''}`, () => this.computeBurndown(actor, programmeId, days));
+  }
+
+  reminderFigures(actor: Actor, days = 30) {
+    return this.cache.get(`reminders:${days}:${scopeKey(actor)}`, () => this.computeReminderFigures(actor, days));
+  }
 
   /** Rows in scope: admins and viewers see every organisation (viewers only in aggregate), liaisons their sectors. */
   private scope(actor: Actor, params: unknown[]): string {
@@ -36,11 +76,11 @@ export class DashboardService {
     return suppressible(actor) && n > 0 && n < SMALL_CELL ? null : n;
   }
 
-  async summary(actor: Actor, programmeId?: string) {
+  private async computeSummary(actor: Actor, programmeId?: string) {
     const programme = await this.programmes.resolve(programmeId);
     const params: unknown[] = [programme.id];
     const scope = this.scope(actor, params);
-    const rows = await this.dataSource.query(
+    const rows = await this.read(
       `SELECT s.status, count(*)::int AS n, sum(s.endpoints_total)::float8 AS total, sum(s.endpoints_remaining)::float8 AS remaining,
               count(*) FILTER (WHERE s.removal_verified)::int AS verified, sum(s.milestones_not_started)::int AS not_started,
               sum(s.milestones_in_progress)::int AS in_progress, sum(s.milestones_done)::int AS done, sum(s.milestones_blocked)::int AS blocked,
@@ -51,7 +91,7 @@ export class DashboardService {
       params,
     );
     const extParams: unknown[] = [programme.id];
-    const [ext] = await this.dataSource.query(
+    const [ext] = await this.read(
       `SELECT count(*) FILTER (WHERE e.state = 'REQUESTED')::int AS open, count(*) FILTER (WHERE e.state = 'GRANTED')::int AS granted, count(DISTINCT e.organisation_id)::int AS orgs
        FROM extension e JOIN milestone m ON m.id = e.milestone_id JOIN organisation o ON o.id = e.organisation_id
        WHERE m.programme_id = $1 AND o.archived_at IS NULL AND ${this.scope(actor, extParams)}`,
@@ -86,7 +126,7 @@ export class DashboardService {
     };
   }
 
-  async breakdown(actor: Actor, by: BreakdownDimension, programmeId?: string) {
+  private async computeBreakdown(actor: Actor, by: BreakdownDimension, programmeId?: string) {
     const programme = await this.programmes.resolve(programmeId);
     const params: unknown[] = [programme.id];
     const scope = this.scope(actor, params);
@@ -97,7 +137,7 @@ export class DashboardService {
       REGION: `st.region::text`,
       ENVIRONMENT: `CASE WHEN s.ot_total > 0 THEN 'OT' ELSE 'IT' END`,
     }[by];
-    const rows: any[] = await this.dataSource.query(
+    const rows: any[] = await this.read(
       `SELECT ${key} AS key, s.status, count(*)::int AS n, sum(${by === 'ENVIRONMENT' ? `CASE WHEN s.ot_total > 0 THEN s.ot_total ELSE s.endpoints_total END` : 's.endpoints_total'})::float8 AS total,
               sum(${by === 'ENVIRONMENT' ? `CASE WHEN s.ot_total > 0 THEN s.ot_remaining ELSE s.endpoints_remaining END` : 's.endpoints_remaining'})::float8 AS remaining,
               count(*) FILTER (WHERE s.removal_verified)::int AS verified
@@ -128,15 +168,15 @@ export class DashboardService {
   }
 
   private async labels(by: BreakdownDimension): Promise<Map<string, string>> {
-    if (by === 'SECTOR') return new Map((await this.dataSource.query(`SELECT code, name FROM sector WHERE valid_to IS NULL`)).map((r: any) => [r.code, r.name]));
-    if (by === 'STATE') return new Map((await this.dataSource.query(`SELECT code, name FROM us_state`)).map((r: any) => [r.code, r.name]));
-    if (by === 'REGION') return new Map((await this.dataSource.query(`SELECT region::text AS k, 'Region ' || region || ' (' || office || ')' AS v FROM cisa_region`)).map((r: any) => [r.k, r.v]));
+    if (by === 'SECTOR') return new Map((await this.read(`SELECT code, name FROM sector WHERE valid_to IS NULL`)).map((r: any) => [r.code, r.name]));
+    if (by === 'STATE') return new Map((await this.read(`SELECT code, name FROM us_state`)).map((r: any) => [r.code, r.name]));
+    if (by === 'REGION') return new Map((await this.read(`SELECT region::text AS k, 'Region ' || region || ' (' || office || ')' AS v FROM cisa_region`)).map((r: any) => [r.k, r.v]));
     if (by === 'ENVIRONMENT') return new Map([['IT', 'IT and other (no OT footprint)'], ['OT', 'OT/ICS (organisations with an OT footprint; OT endpoints only)']]);
     return new Map();
   }
 
   /** Daily snapshots in scope (a liaison's: its sectors as primary sectors), with the pace and a projected finish. */
-  async burndown(actor: Actor, programmeId?: string, days = 90) {
+  private async computeBurndown(actor: Actor, programmeId?: string, days = 90) {
     const programme = await this.programmes.resolve(programmeId);
     // up to the clock's today: a drill that moved time back does not draw days it has not reached
     const params: unknown[] = [programme.id, Math.min(Math.max(days, 1), 730), this.clock.now()];
@@ -145,7 +185,7 @@ export class DashboardService {
       params.push(actor.sectors ?? []);
       where += ` AND sector_code = ANY($${params.length}::text[])`;
     }
-    const points = (await this.dataSource.query(
+    const points = (await this.read(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(endpoints_remaining)::float8 AS "endpointsRemaining", sum(endpoints_total)::float8 AS "endpointsTotal",
               sum(organisations_not_done)::int AS "organisationsNotDone"
        FROM daily_snapshot WHERE ${where} GROUP BY day ORDER BY day`,
@@ -216,16 +256,17 @@ export class DashboardService {
     if (after) {
       const [score, id] = decodeRiskCursor(after);
       params.push(score, id);
-      page += ` AND (s.risk_score, o.id) < ($${params.length - 1}::int, $${params.length}::uuid)`;
+      page += ` AND (s.risk_score, s.organisation_id) < ($${params.length - 1}::int, $${params.length}::uuid)`;
     }
     params.push(limit + 1);
     const [rows, count] = await Promise.all([
       this.dataSource.query(
         `SELECT o.*, s.risk_score, s.risk_reasons, s.status FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
-         WHERE ${page} ORDER BY s.risk_score DESC, o.id DESC LIMIT $${params.length}`,
+         WHERE ${page} ORDER BY s.risk_score DESC, s.organisation_id DESC LIMIT $${params.length}`,
         params,
       ),
-      this.dataSource.query(`SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE ${where}`, countParams),
+      // The total is an aggregate like the summary's: cached the same way; the page itself is always live.
+      this.cache.get(`at-risk-total:${scopeKey(actor)}:${programme.id}`, () => this.read(`SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE ${where}`, countParams)),
     ]);
     const entries: Array<{ riskScore: number; reasons: Array<{ code: string; points: number; message: string }>; status: OrganisationStatusEnum; organisation: OrganisationEntity; cursor: string }> = rows.slice(0, limit).map((r: any) => ({
       riskScore: r.risk_score, reasons: r.risk_reasons, status: r.status, organisation: organisationFromRow(r) as OrganisationEntity,
@@ -234,10 +275,10 @@ export class DashboardService {
     return { totalCount: count[0].n, entries, endCursor: entries.at(-1)?.cursor ?? null, hasNextPage: rows.length > limit };
   }
 
-  async reminderFigures(actor: Actor, days = 30) {
+  private async computeReminderFigures(actor: Actor, days = 30) {
     const params: unknown[] = [this.clock.now(), Math.min(Math.max(days, 1), 365)];
     const scope = actor.role === 'admin' || actor.role === 'viewer' ? 'TRUE' : `o.id IS NOT NULL AND ${organisationScopeSql(actor, 'o', params)}`;
-    const rows = await this.dataSource.query(
+    const rows = await this.read(
       `WITH sends AS (
          SELECT to_char(COALESCE(d.sent_at, d.due_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, d.level,
                 count(*) FILTER (WHERE d.state = 'SENT')::int AS sent, count(*) FILTER (WHERE d.state = 'FAILED')::int AS failed

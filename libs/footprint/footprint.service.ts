@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '../core/database/entity-columns';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
@@ -105,9 +106,11 @@ export class FootprintService {
 
   /** Footprint of many organisations in one statement (DataLoader). */
   of(programmeId: string, organisationIds: readonly string[]): Promise<FootprintEntity[]> {
-    return this.dataSource.getRepository(FootprintEntity).createQueryBuilder('f')
-      .where('f.programme_id = :programmeId AND f.organisation_id = ANY(:ids)', { programmeId, ids: organisationIds })
-      .orderBy('f.created_at').addOrderBy('f.id').getMany();
+    return this.dataSource.query(
+      `SELECT ${entityColumns(this.dataSource, FootprintEntity, 'f')} FROM footprint f
+       WHERE f.programme_id = $1 AND f.organisation_id = ANY($2::uuid[]) ORDER BY f.created_at, f.id`,
+      [programmeId, organisationIds],
+    );
   }
 
   lockInScope(manager: EntityManager, actor: Actor, id: string): Promise<FootprintEntity> {

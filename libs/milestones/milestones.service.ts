@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '../core/database/entity-columns';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
@@ -145,15 +146,18 @@ export class MilestonesService {
 
   /** Milestones of many organisations in one statement (DataLoader). */
   of(programmeId: string, organisationIds: readonly string[]): Promise<MilestoneEntity[]> {
-    return this.dataSource.getRepository(MilestoneEntity).createQueryBuilder('m')
-      .where('m.programme_id = :programmeId AND m.organisation_id = ANY(:ids)', { programmeId, ids: organisationIds })
-      .orderBy('m.track').addOrderBy('m.position').getMany();
+    return this.dataSource.query(
+      `SELECT ${entityColumns(this.dataSource, MilestoneEntity, 'm')} FROM milestone m
+       WHERE m.programme_id = $1 AND m.organisation_id = ANY($2::uuid[]) ORDER BY m.track, m.position`,
+      [programmeId, organisationIds],
+    );
   }
 
   extensionsOf(organisationIds: readonly string[]): Promise<ExtensionEntity[]> {
-    return this.dataSource.getRepository(ExtensionEntity).createQueryBuilder('e')
-      .where('e.organisation_id = ANY(:ids)', { ids: organisationIds })
-      .orderBy('e.requested_at', 'DESC').addOrderBy('e.id').getMany();
+    return this.dataSource.query(
+      `SELECT ${entityColumns(this.dataSource, ExtensionEntity, 'e')} FROM extension e WHERE e.organisation_id = ANY($1::uuid[]) ORDER BY e.requested_at DESC, e.id`,
+      [organisationIds],
+    );
   }
 
   lockInScope(manager: EntityManager, actor: Actor, id: string): Promise<MilestoneEntity> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '../core/database/entity-columns';
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 import { Actor } from '../access/actor';
 import { organisationScopeSql } from '../access/scope';
@@ -223,9 +224,11 @@ export class OrganisationsService {
 
   /** Contacts of many organisations in one statement (DataLoader). */
   contactsOf(ids: readonly string[]): Promise<ContactEntity[]> {
-    return this.dataSource.getRepository(ContactEntity).createQueryBuilder('c')
-      .where('c.organisation_id = ANY(:ids)', { ids })
-      .orderBy(`array_position(ARRAY['PRIMARY','EXECUTIVE','SECURITY_LEAD','OTHER'], c.role)`).addOrderBy('c.name').addOrderBy('c.id').getMany();
+    return this.dataSource.query(
+      `SELECT ${entityColumns(this.dataSource, ContactEntity, 'c')} FROM contact c WHERE c.organisation_id = ANY($1::uuid[])
+       ORDER BY array_position(ARRAY['PRIMARY','EXECUTIVE','SECURITY_LEAD','OTHER'], c.role), c.name, c.id`,
+      [ids],
+    );
   }
 
   /** Contacts that stay (same role and e-mail) keep their ids and notification preferences. */

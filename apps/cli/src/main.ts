@@ -11,6 +11,7 @@ import { StatusService } from '../../../libs/status/status.service';
 import { CliModule } from './cli.module';
 import { runImport } from './import-command';
 import { ImportService } from '../../../libs/imports/import.service';
+import { ReminderPlanner } from '../../../libs/reminders/reminder-planner.service';
 
 const HELP = `Usage: npm run cli -- <command> [options]
 
@@ -23,6 +24,8 @@ Commands:
   tokens list                      list credentials (never their tokens)
   tokens revoke ID                 revoke a credential at once
   status refresh                   recompute every organisation's stored status now
+  reminders plan                   run the reminder planner now (the worker runs it every 15 minutes);
+                                   the outbox relay of a running worker sends what is due
   import <organisations|footprint> FILE [--dry-run] [--apply-good-rows]
                                    check and import a CSV file (docs/import.md); with --apply-good-rows
                                    the bad rows are written to FILE.bad.csv to fix and import again
@@ -43,7 +46,7 @@ runMain(async () => {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const known = ['migrate', 'seed:demo', 'tokens', 'status', 'import'];
+  const known = ['migrate', 'seed:demo', 'tokens', 'status', 'import', 'reminders'];
   if (!known.includes(command)) throw new Error(`unknown command "${command}"; see --help`);
 
   const { runtime, infrastructure } = await prepareRuntime('cli', { redis: false, logLevel: 'warn' });
@@ -77,6 +80,14 @@ runMain(async () => {
       const status = app.get(StatusService);
       for (const programme of await app.get(ProgrammesService).list()) {
         process.stdout.write(`${programme.key}: ${await status.refreshAll(programme)} organisations\n`);
+      }
+    } else if (command === 'reminders' && sub === 'plan') {
+      // The planner needs no queue: it writes the outbox, and the workers' relay takes it from there.
+      const planner = new ReminderPlanner(app.get(DataSource), runtime.clock, app.get(StatusService));
+      for (const programme of await app.get(ProgrammesService).list()) {
+        const started = Date.now();
+        const r = await planner.run(programme);
+        process.stdout.write(`${programme.key}: ${r.organisations} organisations, ${r.planned} deliveries planned, ${r.inserted} new, ${r.cancelledComplete} cancelled (complete) in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       }
     } else {
       throw new Error(`unknown command "${positionals.join(' ')}"; see --help`);

@@ -18,6 +18,25 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/tracker' })
   DATABASE_URL?: string;
 
+  /**
+   * Read replicas for dashboard aggregates and exports, comma-separated postgres:// URLs (TypeORM
+   * replication). Writes, and reads inside a write, always go to DATABASE_URL.
+   */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/[^\s,]+(,postgres(ql)?:\/\/[^\s,]+)*$/, { message: 'must be comma-separated postgres:// URLs' })
+  DATABASE_READ_URLS?: string;
+
+  /** Database connections per process (PostgreSQL's max_connections must cover every process's pool). */
+  @IsOptional() @IsInt() @Min(1) @Max(500)
+  DATABASE_POOL_MAX = 20;
+
+  /**
+   * How long a dashboard aggregate (summary, breakdowns, burn-down, reminder figures, the at-risk total)
+   * is served from memory: dashboards poll, and the figures move with reports, not by the millisecond.
+   * Concurrent requests for the same figures share one query. 0 turns it off.
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(600_000)
+  DASHBOARD_CACHE_MS = 5000;
+
   @IsOptional() @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL, e.g. redis://127.0.0.1:6379' })
   REDIS_URL?: string;
 
@@ -96,7 +115,7 @@ export class ConfigError extends Error {
   }
 }
 
-const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000' };
+const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000' };
 
 /** Validates the environment once at boot; the error names every bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -110,7 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       else raw[key] = Number(value);
     } else raw[key] = value;
   }
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL', 'WEBHOOK_SECRET']) {
+  for (const key of ['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL', 'WEBHOOK_SECRET']) {
     if (env[key] === '') problems.push(`${key} is set but empty: unset it or give a value`);
   }
   const config = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });

@@ -4,10 +4,17 @@ import { QueryCountingLogger } from './query-counter.logger';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import type { AppLogger } from '../logging/logger';
 
-export function dataSourceOptions(url: string, logger?: AppLogger): DataSourceOptions {
+export interface PoolSettings {
+  /** Read replicas (TypeORM replication): only reads that ask for one go there. */
+  readUrls?: string[];
+  poolMax?: number;
+}
+
+export function dataSourceOptions(url: string, logger?: AppLogger, pool: PoolSettings = {}): DataSourceOptions {
+  const readUrls = pool.readUrls ?? [];
   return {
     type: 'postgres',
-    url,
+    ...(readUrls.length ? { replication: { master: { url }, slaves: readUrls.map((u) => ({ url: u })) } } : { url }),
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     migrationsRun: false,
@@ -17,7 +24,7 @@ export function dataSourceOptions(url: string, logger?: AppLogger): DataSourceOp
     logging: ['query', 'error', 'warn'],
     logger: new QueryCountingLogger(logger),
     maxQueryExecutionTime: 1000,
-    extra: { max: 20, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, application_name: 'tracker' },
+    extra: { max: pool.poolMax ?? 20, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, application_name: 'tracker' },
   };
 }
 
