@@ -18,7 +18,7 @@ export class JobsModule {
     if (!runtime.redisUrl) {
       return { module: JobsModule, providers: [{ provide: JobProducer, useValue: new JobProducer(null) }], exports: [JobProducer] };
     }
-    const connection = redisConnectionOptions(runtime.redisUrl);
+    const connection = redisConnectionOptions(runtime.redisUrl, { sentinels: runtime.config.REDIS_SENTINELS, name: runtime.config.REDIS_SENTINEL_NAME });
     return {
       module: JobsModule,
       imports: [

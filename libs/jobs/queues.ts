@@ -45,11 +45,14 @@ export const DEFAULT_JOB_OPTIONS = {
 /** The time zone job schedulers run in, pinned so a host's TZ never shifts the schedule. */
 export const SCHEDULER_TIME_ZONE = 'America/New_York';
 
-export function redisConnectionOptions(url: string) {
+export function redisConnectionOptions(url: string, sentinel?: { sentinels?: string; name: string }) {
   const u = new URL(url);
+  // Through Sentinel the client asks the sentinels where the master is, and follows a failover.
+  const where = sentinel?.sentinels
+    ? { sentinels: sentinel.sentinels.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })), name: sentinel.name }
+    : { host: u.hostname, port: Number(u.port || 6379) };
   return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
+    ...where,
     username: u.username ? decodeURIComponent(u.username) : undefined,
     password: u.password ? decodeURIComponent(u.password) : undefined,
     db: u.pathname && u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,

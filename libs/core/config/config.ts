@@ -40,6 +40,16 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL, e.g. redis://127.0.0.1:6379' })
   REDIS_URL?: string;
 
+  /**
+   * Redis through Sentinel: comma-separated host:port of the sentinels; REDIS_URL then gives only the
+   * password and database number. REDIS_SENTINEL_NAME is the monitored master's name.
+   */
+  @IsOptional() @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'must be comma-separated host:port pairs, e.g. sentinel-1:26379,sentinel-2:26379' })
+  REDIS_SENTINELS?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be the master name the sentinels monitor, e.g. mymaster' })
+  REDIS_SENTINEL_NAME = 'mymaster';
+
   @IsOptional() @Matches(/^[A-Za-z0-9:_{}-]{1,64}$/, { message: 'must be 1-64 characters of letters, digits, ":", "_", "-" or braces' })
   QUEUE_PREFIX = 'tracker';
 
@@ -141,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.assign(config, {
     databaseUrlGiven: !!config.DATABASE_URL,
-    redisUrlGiven: !!config.REDIS_URL,
+    redisUrlGiven: !!config.REDIS_URL || !!config.REDIS_SENTINELS,
     databaseUrl: config.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
   });

@@ -1,0 +1,17 @@
+import { dataSourceOptions } from './data-source';
+
+describe('data source options', () => {
+  it('talks to DATABASE_URL alone when no replica is configured', () => {
+    const o = dataSourceOptions('postgres://p@primary:5432/tracker') as Record<string, any>;
+    expect(o.url).toBe('postgres://p@primary:5432/tracker');
+    expect(o.replication).toBeUndefined();
+    expect(o.extra.max).toBe(20);
+  });
+
+  it('sends writes to the primary and offers the replicas for reads (TypeORM replication)', () => {
+    const o = dataSourceOptions('postgres://p@primary:5432/tracker', undefined, { readUrls: ['postgres://r@replica-1/tracker', 'postgres://r@replica-2/tracker'], poolMax: 40 }) as Record<string, any>;
+    expect(o.url).toBeUndefined();
+    expect(o.replication).toEqual({ master: { url: 'postgres://p@primary:5432/tracker' }, slaves: [{ url: 'postgres://r@replica-1/tracker' }, { url: 'postgres://r@replica-2/tracker' }] });
+    expect(o.extra.max).toBe(40);
+  });
+});
