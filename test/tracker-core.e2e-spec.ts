@@ -331,6 +331,7 @@ describe('lists at scale', () => {
         history(first: 3) { action actor } } } } }`;
 
   it('costs the same number of SQL statements for 10 or 100 organisations with three levels of detail', async () => {
+    await server.gql(page, { first: 1 }); // the first request of a process also reads the programmes (kept for a minute after)
     const small = await server.gql(page, { first: 10 });
     const large = await server.gql(page, { first: 100 });
     ok(small);

@@ -6,7 +6,10 @@ import { GraphQLError } from 'graphql';
 import mercurius from 'mercurius';
 import { AccessModule } from '../access/access.module';
 import { CredentialsService } from '../access/credentials.service';
+import { ReferenceModule } from '../reference/reference.module';
+import { ReferenceService } from '../reference/reference.service';
 import { RUNTIME, Runtime } from '../runtime/runtime';
+import { withPlainReferenceFields } from './reference-fields';
 import { GraphQLContext } from './context';
 import { LoaderFactory } from './loaders';
 import { LoadersModule } from './loaders.module';
@@ -33,12 +36,13 @@ async function authenticate(credentials: CredentialsService, request: FastifyReq
   imports: [
     GraphQLModule.forRootAsync<MercuriusDriverConfig>({
       driver: MercuriusDriver,
-      imports: [LoadersModule, AccessModule],
-      inject: [LoaderFactory, CredentialsService, RUNTIME],
-      useFactory: (loaders: LoaderFactory, credentials: CredentialsService, runtime: Runtime): MercuriusDriverConfig => {
+      imports: [LoadersModule, AccessModule, ReferenceModule],
+      inject: [LoaderFactory, CredentialsService, RUNTIME, ReferenceService],
+      useFactory: (loaders: LoaderFactory, credentials: CredentialsService, runtime: Runtime, reference: ReferenceService): MercuriusDriverConfig => {
         const production = runtime.config.NODE_ENV === 'production';
         return {
           autoSchemaFile: true,
+          transformSchema: (schema) => withPlainReferenceFields(schema, reference),
           sortSchema: true,
           path: '/graphql',
           // Compile a query to JavaScript after its first run: repeated dashboard queries skip interpretation.
