@@ -66,8 +66,8 @@ export class ReminderPlanner {
     const digest: DigestCandidate[] = [];
     const complete: string[] = [];
 
-    const work = async (manager: EntityManager) => {
-      if (!options.dryRun) await manager.query('SELECT pg_advisory_xact_lock($1)', [PLANNER_LOCK]);
+    // `write` runs one batch's writes in a transaction of its own (a dry run writes nothing).
+    const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>) => {
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
         const params: unknown[] = [after, BATCH, programme.id];
@@ -144,25 +144,53 @@ export class ReminderPlanner {
         }
         result.planned += batch.length;
         if (options.dryRun) result.deliveries.push(...batch);
-        else result.inserted += await this.insert(manager, batch);
+        else result.inserted += await write((m) => this.insert(m, batch));
       }
 
       if (stage && digest.length) {
         const batch = await this.digests(manager, programme, stage, digest, now);
         result.planned += batch.length;
         if (options.dryRun) result.deliveries.push(...batch);
-        else result.inserted += await this.insert(manager, batch);
+        else result.inserted += await write((m) => this.insert(m, batch));
       }
       if (!options.dryRun && complete.length) {
-        const [, cancelled] = await manager.query(
+        const [, cancelled] = await write((m) => m.query(
           `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'complete' WHERE state = 'PENDING' AND organisation_id = ANY($1::uuid[])`,
           [complete],
-        );
+        ));
         result.cancelledComplete = cancelled ?? 0;
       }
     };
-    if (options.dryRun) await work(this.dataSource.manager);
-    else await this.dataSource.transaction(work);
+    if (options.dryRun) {
+      await work(this.dataSource.manager, (fn) => fn(this.dataSource.manager));
+    } else {
+      // One planner at a time (a session lock on a connection of its own, held for the whole run), and
+      // each batch committed as it is written: at national scale a run writes millions of rows, and the
+      // relay can send the first batches while the planner works on the rest; a planner that dies loses
+      // one batch, which the next run plans again (the outbox's unique key makes that safe).
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.query('SELECT pg_advisory_lock($1)', [PLANNER_LOCK]);
+        try {
+          await work(runner.manager, async (fn) => {
+            await runner.startTransaction();
+            try {
+              const value = await fn(runner.manager);
+              await runner.commitTransaction();
+              return value;
+            } catch (error) {
+              await runner.rollbackTransaction().catch(() => undefined);
+              throw error;
+            }
+          });
+        } finally {
+          await runner.query('SELECT pg_advisory_unlock($1)', [PLANNER_LOCK]).catch(() => undefined);
+        }
+      } finally {
+        await runner.release();
+      }
+    }
     if (!options.dryRun) this.logger.log(`planned ${result.planned} deliveries for ${result.organisations} organisations at ${now.toISOString()} (${result.inserted} new)`);
     return result;
   }
