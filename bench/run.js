@@ -11,7 +11,8 @@
  * Options: --scale N (organisations; the data set is generated once into tracker_bench_N and reused),
  * --only a,b (summary, list, organisation, self-report, planner, delivery, redis, scale-out),
  * --duration S (timed seconds per run, default 10), --warmup S (default 3), --connections N (reads, default 10),
- * --deliveries N (default 20000), --no-readme (do not touch bench/README.md).
+ * --deliveries N (default 20000), --database NAME (default tracker_bench_N), --results DIR (default bench/results),
+ * --drop-data (drop the database after the run), --no-readme (do not touch bench/README.md).
  */
 const { createHash, randomBytes } = require('node:crypto');
 const { spawnSync } = require('node:child_process');
@@ -41,7 +42,9 @@ const CONNECTIONS = Number(opt('connections', 10));
 const DELIVERIES = Math.min(Number(opt('deliveries', 20000)), SCALE * 4);
 const POOL_MAX = 20; // our API's pool size (libs/core/database/data-source.ts); PostGraphile gets the same
 const PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const DB_NAME = `tracker_bench_${SCALE}`;
+const DB_NAME = opt('database', `tracker_bench_${SCALE}`);
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DB_NAME)) throw new Error(`--database must be a plain database name, not "${DB_NAME}"`);
+const RESULTS = opt('results', join(__dirname, 'results'));
 const DATABASE_URL = `${PG}/${DB_NAME}`;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUEUE_PREFIX = `bench-${process.pid}`;
@@ -158,6 +161,8 @@ const remainingFor = (r) => Math.floor(Math.random() * (r.count + 1));
  * versions are read again before every timed run, so a run never starts with stale versions.
  */
 async function refreshVersions(ctx) {
+  // A request cut off by the end of a run may still be committing on the server: let it land first.
+  await new Promise((r) => setTimeout(r, 500));
   const current = new Map((await ctx.pool.query('SELECT id, version FROM footprint WHERE id = ANY($1::uuid[])', [ctx.reporters.map((r) => r.footprintId)])).rows.map((r) => [r.id, r.version]));
   for (const r of ctx.reporters) r.version = current.get(r.footprintId);
 }
@@ -510,10 +515,15 @@ async function main() {
   };
   const md = table(meta);
   process.stdout.write(`${md}\n`);
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  mkdirSync(RESULTS, { recursive: true });
   const stamp = `${meta.at.replace(/[:.]/g, '-')}-${SCALE}`;
-  writeFileSync(join(__dirname, 'results', `${stamp}.json`), JSON.stringify({ meta, options: { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, only: [...ONLY] }, rows, extra, targets: targets() }, null, 2));
-  writeFileSync(join(__dirname, 'results', `${stamp}.md`), `${md}\n`);
+  writeFileSync(join(RESULTS, `${stamp}.json`), JSON.stringify({ meta, options: { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, only: [...ONLY] }, rows, extra, targets: targets() }, null, 2));
+  writeFileSync(join(RESULTS, `${stamp}.md`), `${md}\n`);
+  if (argv.includes('--drop-data')) {
+    const admin = new Pool({ connectionString: `${PG}/postgres`, max: 1 });
+    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await admin.end();
+  }
   if (!argv.includes('--no-readme') && SCALE === 200000 && ALL.every((s) => ONLY.has(s))) {
     const readmePath = join(__dirname, 'README.md');
     const readme = readFileSync(readmePath, 'utf8');

@@ -1,0 +1,48 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runNode } from './support/server';
+import { testServerUrls } from './support/services';
+
+/**
+ * The benchmark harness at a small scale, end to end: it generates its data set, starts our API,
+ * PostGraphile 5 (installed from the npm registry on first use) and workers, checks that the three
+ * answer the same questions alike, loads them, plans and delivers reminders. Nothing here asserts a
+ * speed (the benchmark reports those); it asserts that every scenario ran, without an error, and that
+ * what the delivery and planner scenarios report is exactly-once.
+ */
+describe('the benchmark, at a small scale', () => {
+  it('runs every scenario: the three servers agree, no request fails, reminders are planned once and delivered once', async () => {
+    const { postgres, redis } = testServerUrls();
+    const base = new URL(postgres);
+    base.pathname = '';
+    const results = mkdtempSync(join(tmpdir(), 'bench-results-'));
+    const database = `tracker_bench_e2e_${Date.now().toString(36)}`;
+    const run = await runNode(join(__dirname, '..', 'bench', 'run.js'), [
+      '--scale', '300', '--duration', '1', '--warmup', '0', '--connections', '4', '--deliveries', '300',
+      '--only', 'summary,list,organisation,self-report,planner,redis,delivery',
+      '--database', database, '--results', results, '--drop-data', '--no-readme',
+    ], { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_POSTGRES_URL: base.toString().replace(/\/$/, ''), BENCH_REDIS_URL: redis }, 480_000);
+    expect(run.stderr).not.toMatch(/Error:/);
+    expect(run.code).toBe(0);
+
+    const [file] = readdirSync(results).filter((f) => f.endsWith('.json'));
+    const report = JSON.parse(readFileSync(join(results, file), 'utf8'));
+    const scenarios = ['summary by sector', 'at-risk list (50, 3 levels)', 'one organisation in full', 'self-report c1', 'self-report c32'];
+    for (const scenario of scenarios) {
+      const servers = report.rows.filter((r: any) => r.scenario === scenario);
+      expect(servers.map((r: any) => r.server)).toEqual(expect.arrayContaining(['ours', 'PostGraphile 5', 'raw SQL (pg)']));
+      for (const r of servers) {
+        expect(r.requests).toBeGreaterThan(0);
+        expect({ scenario, server: r.server, errors: r.errors }).toEqual({ scenario, server: r.server, errors: 0 });
+      }
+    }
+    expect(report.rows.find((r: any) => r.scenario === 'summary by sector' && r.server === 'ours').statements).toBeGreaterThan(0);
+    expect(report.extra.planner.organisations).toBe(300);
+    expect(report.extra.planner.inserted).toBeGreaterThan(0);
+    expect(report.extra.planner.rerunInserted).toBe(0);
+    expect(report.extra.delivery).toEqual([expect.objectContaining({ deliveries: 300, sent: 300, received: 300, duplicates: 0, failed: 0 })]);
+    expect(report.extra.redis.bytesPerDelivery).toBeGreaterThan(0);
+    expect(run.stdout).toContain('| summary by sector | ours |');
+  }, 600_000);
+});
