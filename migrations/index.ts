@@ -6,7 +6,8 @@ import { DashboardRollups1795300000004 } from './1795300000004-DashboardRollups'
 import { Imports1795300000005 } from './1795300000005-Imports';
 import { DropUnusedMilestoneIndex1795300000006 } from './1795300000006-DropUnusedMilestoneIndex';
 import { TimeOrderedIds1795300000007 } from './1795300000007-TimeOrderedIds';
+import { ProgrammeReferencesPerStatement1795300000008 } from './1795300000008-ProgrammeReferencesPerStatement';
 import { AtRiskOrder1795300000020 } from './1795300000020-AtRiskOrder';
 
 /** Every migration, in order. A migration is never edited after it lands: add a new one. */
-export const MIGRATIONS = [InitialSchema1795300000000, ApiCredentials1795300000001, Reminders1795300000002, SimulatedTime1795300000003, DashboardRollups1795300000004, Imports1795300000005, DropUnusedMilestoneIndex1795300000006, TimeOrderedIds1795300000007, AtRiskOrder1795300000020];
+export const MIGRATIONS = [InitialSchema1795300000000, ApiCredentials1795300000001, Reminders1795300000002, SimulatedTime1795300000003, DashboardRollups1795300000004, Imports1795300000005, DropUnusedMilestoneIndex1795300000006, TimeOrderedIds1795300000007, ProgrammeReferencesPerStatement1795300000008, AtRiskOrder1795300000020];

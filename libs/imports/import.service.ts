@@ -11,7 +11,7 @@ import { mergeContacts } from '../organisations/contacts';
 import type { ProgrammeEntity } from '../programmes/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { replanRemindersMany } from '../reminders/outbox';
-import { StatusService } from '../status/status.service';
+import { Facts, StatusService } from '../status/status.service';
 import { readCsv } from './csv-reader';
 import {
   COLUMNS, FootprintRecord, ImportKind, OrganisationRecord, parseFootprintRow, parseOrganisationRow, ReferenceSets, RowProblem,
@@ -45,6 +45,9 @@ const BATCH = 5000;
 const MAX_LISTED = 1000;
 
 class Rollback extends Error {}
+
+/** Resolves once the statements already issued have gone to PostgreSQL, so that work done here next runs beside them. */
+const handedOver = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
@@ -175,7 +178,11 @@ export class ImportService {
   private async flushOrganisations(manager: EntityManager, actor: Actor, records: OrganisationRecord[], report: ImportReport, programme: ProgrammeEntity): Promise<RowProblem[]> {
     const now = this.clock.now();
     const rejected: RowProblem[] = [];
-    const existingRows: Array<Record<string, any>> = await manager.query(`SELECT * FROM organisation WHERE external_key = ANY($1::text[]) FOR UPDATE`, [records.map((r) => r.externalKey)]);
+    // one index probe per key (LATERAL): `external_key = ANY(…)` is planned as a scan of the whole table
+    const existingRows: Array<Record<string, any>> = await manager.query(
+      `SELECT o.* FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL (SELECT * FROM organisation WHERE external_key = k.key FOR UPDATE) o`,
+      [records.map((r) => r.externalKey)],
+    );
     const existing = new Map(existingRows.map((o) => [o.external_key, o]));
     let inScope = new Set<string>(existingRows.map((o) => o.id));
     if (actor.role === 'liaison' && existingRows.length) {
@@ -266,13 +273,24 @@ export class ImportService {
     }
 
     const createdIds = created.map((c) => c.id);
-    await this.plan.instantiateMany(manager, programme, createdIds, 'IT', now);
-    await this.audit.record(manager, actor, changes, report.importId);
+    // PostgreSQL writes the milestones and the audit events while the new organisations' statuses are derived here
+    const written = Promise.all([
+      this.plan.instantiateMany(manager, programme, createdIds, 'IT', now, { created: true }),
+      this.audit.record(manager, actor, changes, report.importId),
+    ]);
+    written.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+    await handedOver();
     // a new organisation's facts are known without reading them back: no report, no footprint, the plan's milestones
     const cutoff = new Date(programme.updatesCutoff).getTime();
     const planned = programme.milestonePlan.map((s) => ({ key: s.key, track: 'IT', targetAt: new Date(cutoff + s.itOffsetDays * 86_400_000), state: 'NOT_STARTED' as const, verifiedAt: null }));
-    const tierOf = new Map(toCreate.map((r) => [idOf.get(r.externalKey)!, r.criticalityTier]));
-    if (createdIds.length) await this.status.write(manager, programme, new Map(createdIds.map((id) => [id, { lastReportedAt: null, criticalityTier: tierOf.get(id), footprint: [], milestones: planned }])));
+    // and differ only by criticality tier: one facts object per tier, so each is derived once
+    const factsOfTier = new Map<number, Facts>();
+    for (const r of toCreate) {
+      if (!factsOfTier.has(r.criticalityTier)) factsOfTier.set(r.criticalityTier, { lastReportedAt: null, criticalityTier: r.criticalityTier, footprint: [], milestones: planned });
+    }
+    const derived = this.status.derive(programme, new Map(toCreate.map((r) => [idOf.get(r.externalKey)!, factsOfTier.get(r.criticalityTier)!])));
+    await written;
+    await this.status.store(manager, programme, derived, { created: true });
     const touched = toUpdate.map((r) => idOf.get(r.externalKey)!);
     if (touched.length) await this.status.refresh(manager, programme, touched);
     report.created += created.length;
@@ -291,7 +309,9 @@ export class ImportService {
     const rejected: RowProblem[] = [];
     const params: unknown[] = [[...new Set(records.map((r) => r.organisationExternalKey))]];
     const orgs: Array<{ id: string; external_key: string }> = await manager.query(
-      `SELECT o.id, o.external_key FROM organisation o WHERE o.external_key = ANY($1::text[]) AND o.archived_at IS NULL AND ${organisationScopeSql(actor, 'o', params)} FOR UPDATE`,
+      `SELECT o.id, o.external_key FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL (
+         SELECT o.id, o.external_key FROM organisation o WHERE o.external_key = k.key AND o.archived_at IS NULL AND ${organisationScopeSql(actor, 'o', params)} FOR UPDATE
+       ) o`,
       params,
     );
     const orgOf = new Map(orgs.map((o) => [o.external_key, o.id]));
@@ -302,8 +322,9 @@ export class ImportService {
     });
     if (accepted.length === 0) return rejected;
     const existingRows: Array<Record<string, any>> = await manager.query(
-      `SELECT f.* FROM footprint f JOIN unnest($2::uuid[], $3::text[]) AS k(o, key) ON f.organisation_id = k.o AND f.import_key = k.key
-       WHERE f.programme_id = $1 FOR UPDATE OF f`,
+      `SELECT f.* FROM unnest($2::uuid[], $3::text[]) AS k(o, key) CROSS JOIN LATERAL (
+         SELECT * FROM footprint f WHERE f.organisation_id = k.o AND f.programme_id = $1 AND f.import_key = k.key FOR UPDATE
+       ) f`,
       [programme.id, accepted.map((r) => orgOf.get(r.organisationExternalKey)), accepted.map((r) => r.deploymentKey)],
     );
     const existing = new Map(existingRows.map((f) => [`${f.organisation_id}\u0000${f.import_key}`, f]));
@@ -352,10 +373,19 @@ export class ImportService {
     const touched = [...new Set(all.map((r) => orgOf.get(r.organisationExternalKey)!))];
     const withOt = [...new Set(all.filter((r) => r.environment === 'OT').map((r) => orgOf.get(r.organisationExternalKey)!))];
     await this.plan.instantiateMany(manager, programme, withOt, 'OT', now);
-    if (touched.length) await manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[])`, [touched, now]);
-    await this.audit.record(manager, actor, changes, report.importId);
     if (touched.length) {
-      await replanRemindersMany(manager, await this.status.refresh(manager, programme, touched));
+      const facts = await this.status.loadFacts(manager, programme.id, touched, { milestoneDetails: false });
+      // PostgreSQL marks the organisations as reported and writes the audit events while their statuses are derived here
+      const written = Promise.all([
+        manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[])`, [touched, now]),
+        this.audit.record(manager, actor, changes, report.importId),
+      ]);
+      written.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+      await handedOver();
+      for (const f of facts.values()) f.lastReportedAt = now; // what the update above writes
+      const derived = this.status.derive(programme, facts);
+      await written;
+      await replanRemindersMany(manager, await this.status.store(manager, programme, derived));
     }
     report.created += toCreate.length;
     report.updated += toUpdate.length;

@@ -24,21 +24,26 @@ export class MilestonePlanService {
     return rows.filter((r) => idByKey.has(r.key)).map((r) => Object.assign(r, { id: idByKey.get(r.key)! }));
   }
 
-  /** The same for many organisations in one statement (imports): returns how many milestones were new. */
-  async instantiateMany(manager: EntityManager, programme: ProgrammeEntity, organisationIds: string[], track: Track, now: Date): Promise<number> {
+  /**
+   * The same for many organisations in one statement (imports): returns how many milestones were new.
+   * `created`: the organisations were created in the caller's transaction, so none has a track yet and
+   * the rows are simply inserted (the unique key still refuses a duplicate) rather than merged.
+   */
+  async instantiateMany(manager: EntityManager, programme: ProgrammeEntity, organisationIds: string[], track: Track, now: Date, options: { created?: boolean } = {}): Promise<number> {
     if (organisationIds.length === 0) return 0;
     const cutoff = new Date(programme.updatesCutoff).getTime();
     const plan = programme.milestonePlan;
     const targets = plan.map((s) => new Date(cutoff + (track === 'OT' ? s.otOffsetDays : s.itOffsetDays) * DAY));
-    const inserted = await manager.query(
-      `INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
+    const insert = `INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
        SELECT o.id, $2, p.key, $3, p.name, p.position, p.target, p.target, $4, $4
        FROM unnest($1::uuid[]) AS o(id)
-       CROSS JOIN unnest($5::text[], $6::text[], $7::smallint[], $8::timestamptz[]) AS p(key, name, position, target)
-       ON CONFLICT (organisation_id, programme_id, track, key) DO NOTHING
-       RETURNING 1`,
-      [organisationIds, programme.id, track, now, plan.map((s) => s.key), plan.map((s) => s.name), plan.map((_, i) => i), targets],
-    );
-    return inserted.length;
+       CROSS JOIN unnest($5::text[], $6::text[], $7::smallint[], $8::timestamptz[]) AS p(key, name, position, target)`;
+    const params = [organisationIds, programme.id, track, now, plan.map((s) => s.key), plan.map((s) => s.name), plan.map((_, i) => i), targets];
+    if (options.created) {
+      await manager.query(insert, params);
+      return organisationIds.length * plan.length;
+    }
+    const [{ count }] = await manager.query(`WITH inserted AS (${insert} ON CONFLICT (organisation_id, programme_id, track, key) DO NOTHING RETURNING 1) SELECT count(*)::int AS count FROM inserted`, params);
+    return count;
   }
 }
