@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from './support/server';
@@ -12,11 +12,13 @@ import { testServerUrls } from './support/services';
  * what the delivery and planner scenarios report is exactly-once.
  */
 describe('the benchmark, at a small scale', () => {
+  const results = mkdtempSync(join(tmpdir(), 'bench-results-'));
+  afterAll(() => rmSync(results, { recursive: true, force: true }));
+
   it('runs every scenario: the three servers agree, no request fails, reminders are planned once and delivered once', async () => {
     const { postgres, redis } = testServerUrls();
     const base = new URL(postgres);
     base.pathname = '';
-    const results = mkdtempSync(join(tmpdir(), 'bench-results-'));
     const database = `tracker_bench_e2e_${Date.now().toString(36)}`;
     const run = await runNode(join(__dirname, '..', 'bench', 'run.js'), [
       '--scale', '300', '--duration', '1', '--warmup', '0', '--connections', '4', '--deliveries', '300',
