@@ -174,14 +174,20 @@ export class ReminderPlanner {
         await runner.query('SELECT pg_advisory_lock($1)', [PLANNER_LOCK]);
         try {
           await work(runner.manager, async (fn) => {
-            await runner.startTransaction();
-            try {
-              const value = await fn(runner.manager);
-              await runner.commitTransaction();
-              return value;
-            } catch (error) {
-              await runner.rollbackTransaction().catch(() => undefined);
-              throw error;
+            // A batch meets rows the relay is claiming or putting back at the same moment: PostgreSQL may
+            // break such a deadlock by aborting the batch. Writing it again is safe (the unique key).
+            for (let attempt = 1; ; attempt++) {
+              await runner.startTransaction();
+              try {
+                const value = await fn(runner.manager);
+                await runner.commitTransaction();
+                return value;
+              } catch (error) {
+                await runner.rollbackTransaction().catch(() => undefined);
+                const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+                if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
+                await new Promise((r) => setTimeout(r, 20 * attempt));
+              }
             }
           });
         } finally {
