@@ -1,4 +1,5 @@
 import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
+import { toUsStateModel } from '../reference/models/reference.model';
 import type { ReferenceService } from '../reference/reference.service';
 
 /**
@@ -17,10 +18,7 @@ export function withPlainReferenceFields(schema: GraphQLSchema, reference: Refer
   };
   set('Footprint', 'product', (f: { productCode: string }) => reference.product(f.productCode));
   set('Organisation', 'primarySector', (o: { primarySectorCode: string }) => reference.sectorAnyTime(o.primarySectorCode));
-  set('Organisation', 'state', async (o: { stateCode: string }) => {
-    const s = (await reference.state(o.stateCode))!;
-    return { code: s.code, name: s.name, region: s.region, regionOffice: s.office };
-  });
+  set('Organisation', 'state', async (o: { stateCode: string }) => toUsStateModel((await reference.state(o.stateCode))!));
   set('Organisation', 'region', async (o: { stateCode: string }) => (await reference.state(o.stateCode))!.region);
   return schema;
 }

@@ -9,7 +9,7 @@ import { OrganisationStatusEnum, Track } from '../graphql/enums';
 import type { Loaders } from '../graphql/loaders';
 import { toExtensionModel, toMilestoneModel } from '../milestones/milestone.mapper';
 import { ExtensionModel, MilestoneModel } from '../milestones/models/milestone.model';
-import { SectorModel, UsStateModel } from '../reference/models/reference.model';
+import { SectorModel, toUsStateModel, UsStateModel } from '../reference/models/reference.model';
 import { ReferenceService } from '../reference/reference.service';
 import { StatusService } from '../status/status.service';
 import { CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from './dto/organisation.input';
@@ -75,8 +75,7 @@ export class OrganisationsResolver {
 
   @ResolveField(() => UsStateModel)
   async state(@Parent() o: OrganisationModel): Promise<UsStateModel> {
-    const s = (await this.reference.state(o.stateCode))!;
-    return { code: s.code, name: s.name, region: s.region, regionOffice: s.office };
+    return toUsStateModel((await this.reference.state(o.stateCode))!);
   }
 
   @ResolveField(() => Int, { description: 'CISA region, from the state' })

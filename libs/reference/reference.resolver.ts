@@ -1,6 +1,6 @@
 import { Public } from '../access/access.decorators';
 import { Query, Resolver } from '@nestjs/graphql';
-import { ProductModel, SectorModel, UsStateModel } from './models/reference.model';
+import { ProductModel, SectorModel, toUsStateModel, UsStateModel } from './models/reference.model';
 import { ReferenceService } from './reference.service';
 
 @Public()
@@ -15,7 +15,7 @@ export class ReferenceResolver {
 
   @Query(() => [UsStateModel], { description: 'US states and territories with their CISA region' })
   async states(): Promise<UsStateModel[]> {
-    return (await this.reference.allStates()).map((s) => ({ code: s.code, name: s.name, region: s.region, regionOffice: s.office }));
+    return (await this.reference.allStates()).map(toUsStateModel);
   }
 
   @Query(() => [ProductModel], { description: 'The Kaspersky product catalogue' })

@@ -24,3 +24,8 @@ export class ProductModel {
   @Field() family: string;
   @Field({ description: 'CATALOGUE, WHITE_LABEL (the engine inside a third-party product) or OTHER' }) kind: string;
 }
+
+/** A state as the API shows it (the office of its CISA region named `regionOffice`). */
+export const toUsStateModel = (s: { code: string; name: string; region: number; office: string }): UsStateModel => ({
+  code: s.code, name: s.name, region: s.region, regionOffice: s.office,
+});
