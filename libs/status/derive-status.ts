@@ -62,18 +62,39 @@ export const INVENTORY_COMPLETE = 'INVENTORY_COMPLETE';
 
 const isVerifiedDone = (m: StatusInput['milestones'][number]) => m.state === 'DONE' && m.verifiedAt !== null;
 
-export function deriveStatus(input: StatusInput): StatusResult {
-  const { now, cutoff } = input;
-  const total = input.footprint.reduce((sum, f) => sum + f.endpointCount, 0);
-  const remaining = input.footprint.reduce((sum, f) => sum + f.endpointsRemaining, 0);
-  const tracks = [...new Set(input.milestones.map((m) => m.track))];
-  const byKey = (track: string, key: string) => input.milestones.find((m) => m.track === track && m.key === key);
+// Targets repeat across organisations (a programme's plan): each instant is written out once.
+const isoOf = new Map<number, string>();
+function iso(at: Date): string {
+  const ms = at.getTime();
+  let text = isoOf.get(ms);
+  if (text === undefined) {
+    if (isoOf.size >= 10_000) isoOf.clear();
+    isoOf.set(ms, (text = at.toISOString()));
+  }
+  return text;
+}
 
-  const removalVerified = tracks.length > 0 && tracks.every((t) => {
-    const m = byKey(t, REMOVAL_VERIFIED);
-    return m !== undefined && isVerifiedDone(m);
-  });
-  const inventory = byKey('IT', INVENTORY_COMPLETE);
+// Runs once per organisation on every write and for everyone as time passes (~200,000 at national
+// scale): plain loops, each clock read once, no intermediate arrays.
+export function deriveStatus(input: StatusInput): StatusResult {
+  const nowMs = input.now.getTime();
+  const cutoffMs = input.cutoff.getTime();
+  let total = 0;
+  let remaining = 0;
+  for (const f of input.footprint) {
+    total += f.endpointCount;
+    remaining += f.endpointsRemaining;
+  }
+  // each track's REMOVAL_VERIFIED milestone: verified (done and verified by a liaison) or not; undefined while none is seen
+  const tracks = new Map<string, boolean | undefined>();
+  let inventory: StatusInput['milestones'][number] | undefined;
+  for (const m of input.milestones) {
+    if (!tracks.has(m.track)) tracks.set(m.track, undefined);
+    if (m.key === REMOVAL_VERIFIED && tracks.get(m.track) === undefined) tracks.set(m.track, isVerifiedDone(m));
+    if (inventory === undefined && m.track === 'IT' && m.key === INVENTORY_COMPLETE) inventory = m;
+  }
+  let removalVerified = tracks.size > 0;
+  for (const verified of tracks.values()) removalVerified &&= verified === true;
   const nothingFound = input.footprint.length === 0 && inventory !== undefined && isVerifiedDone(inventory);
   if (remaining === 0 && removalVerified) {
     return { status: 'COMPLETE', reasons: [{ code: 'REMOVAL_VERIFIED', message: 'Removal verified on every track' }] };
@@ -87,38 +108,37 @@ export function deriveStatus(input: StatusInput): StatusResult {
   const risk: StatusReason[] = [];
   const info: StatusReason[] = [];
 
-  if (now.getTime() >= cutoff.getTime()) {
-    const days = Math.floor((now.getTime() - cutoff.getTime()) / DAY);
+  if (nowMs >= cutoffMs) {
+    const days = Math.floor((nowMs - cutoffMs) / DAY);
     overdue.push({ code: 'PAST_CUTOFF', message: `The cutoff passed ${days} day(s) ago and removal is not verified` });
   }
   for (const m of input.milestones) {
-    const label = `${m.track} ${m.key}`;
-    if (m.state !== 'DONE' && now.getTime() > m.targetAt.getTime()) {
-      overdue.push({ code: 'MILESTONE_OVERDUE', milestoneKey: m.key, track: m.track, message: `${label} was due ${m.targetAt.toISOString()}` });
+    const targetMs = m.targetAt.getTime();
+    if (m.state !== 'DONE' && nowMs > targetMs) {
+      overdue.push({ code: 'MILESTONE_OVERDUE', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} was due ${iso(m.targetAt)}` });
     }
     if (m.state === 'BLOCKED') {
-      risk.push({ code: 'MILESTONE_BLOCKED', milestoneKey: m.key, track: m.track, message: `${label} is blocked` });
-    } else if (m.state === 'NOT_STARTED' && m.targetAt.getTime() >= now.getTime() && m.targetAt.getTime() - now.getTime() <= DUE_SOON_DAYS * DAY) {
-      risk.push({ code: 'MILESTONE_DUE_SOON', milestoneKey: m.key, track: m.track, message: `${label} is due ${m.targetAt.toISOString()} and not started` });
+      risk.push({ code: 'MILESTONE_BLOCKED', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is blocked` });
+    } else if (m.state === 'NOT_STARTED' && targetMs >= nowMs && targetMs - nowMs <= DUE_SOON_DAYS * DAY) {
+      risk.push({ code: 'MILESTONE_DUE_SOON', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is due ${iso(m.targetAt)} and not started` });
     }
     if (m.state === 'DONE' && m.verifiedAt === null && m.key === REMOVAL_VERIFIED) {
-      info.push({ code: 'AWAITING_VERIFICATION', milestoneKey: m.key, track: m.track, message: `${label} is reported done and awaits a liaison's verification` });
+      info.push({ code: 'AWAITING_VERIFICATION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is reported done and awaits a liaison's verification` });
     }
   }
   if (input.lastReportedAt === null) {
     stale.push({ code: 'NO_REPORT', message: 'The organisation has never reported' });
-  } else if (now.getTime() - input.lastReportedAt.getTime() > input.staleReportDays * DAY) {
-    const days = Math.floor((now.getTime() - input.lastReportedAt.getTime()) / DAY);
+  } else if (nowMs - input.lastReportedAt.getTime() > input.staleReportDays * DAY) {
+    const days = Math.floor((nowMs - input.lastReportedAt.getTime()) / DAY);
     stale.push({ code: 'STALE_REPORT', message: `Last report ${days} day(s) ago (stale after ${input.staleReportDays})` });
   }
-  const untilCutoff = cutoff.getTime() - now.getTime();
+  const untilCutoff = cutoffMs - nowMs;
   if (total > 0 && untilCutoff > 0 && untilCutoff <= CUTOFF_NEAR_DAYS * DAY && remaining / total > 0.5) {
     risk.push({ code: 'MOST_ENDPOINTS_REMAIN', message: `${remaining} of ${total} endpoints remain with the cutoff under ${CUTOFF_NEAR_DAYS} days away` });
   }
 
-  const reasons = [...overdue, ...stale, ...risk, ...info];
-  if (overdue.length) return { status: 'OVERDUE', reasons };
-  if (stale.length) return { status: 'NOT_REPORTING', reasons };
-  if (risk.length) return { status: 'AT_RISK', reasons };
-  return { status: 'ON_TRACK', reasons };
+  if (overdue.length) return { status: 'OVERDUE', reasons: overdue.concat(stale, risk, info) };
+  if (stale.length) return { status: 'NOT_REPORTING', reasons: stale.concat(risk, info) };
+  if (risk.length) return { status: 'AT_RISK', reasons: risk.concat(info) };
+  return { status: 'ON_TRACK', reasons: info };
 }

@@ -29,25 +29,49 @@ export interface DerivedStatuses {
   shapes: Map<string, number>;
 }
 
-/** The per-organisation figures dashboards add up, and the risk score the at-risk list ranks by. */
+/** The per-organisation figures dashboards add up, and the risk score the at-risk list ranks by. One pass over each list. */
 function rollup(f: Facts, result: StatusResult, now: Date, cutoff: Date): Rollup {
-  const sum = (xs: Facts['footprint'], k: 'endpointCount' | 'endpointsRemaining') => xs.reduce((s, x) => s + x[k], 0);
-  const ot = f.footprint.filter((x) => x.environment === 'OT');
-  const count = (state: string) => f.milestones.filter((m) => m.state === state).length;
-  const overdue = f.milestones.filter((m) => m.state !== 'DONE' && m.targetAt.getTime() < now.getTime()).length;
-  const verifiedTracks = new Set(f.milestones.filter((m) => m.key === 'REMOVAL_VERIFIED' && m.state === 'DONE' && m.verifiedAt).map((m) => m.track));
-  const tracks = new Set(f.milestones.map((m) => m.track));
+  const nowMs = now.getTime();
+  let endpointsTotal = 0;
+  let endpointsRemaining = 0;
+  let otTotal = 0;
+  let otRemaining = 0;
+  let hasOt = false;
+  for (const x of f.footprint) {
+    endpointsTotal += x.endpointCount;
+    endpointsRemaining += x.endpointsRemaining;
+    if (x.environment === 'OT') {
+      hasOt = true;
+      otTotal += x.endpointCount;
+      otRemaining += x.endpointsRemaining;
+    }
+  }
+  let notStarted = 0;
+  let inProgress = 0;
+  let done = 0;
+  let blocked = 0;
+  let overdue = 0;
+  const tracks = new Set<string>();
+  const verifiedTracks = new Set<string>();
+  for (const m of f.milestones) {
+    tracks.add(m.track);
+    if (m.state === 'NOT_STARTED') notStarted += 1;
+    else if (m.state === 'IN_PROGRESS') inProgress += 1;
+    else if (m.state === 'DONE') done += 1;
+    else if (m.state === 'BLOCKED') blocked += 1;
+    if (m.state !== 'DONE' && m.targetAt.getTime() < nowMs) overdue += 1;
+    if (m.key === 'REMOVAL_VERIFIED' && m.state === 'DONE' && m.verifiedAt) verifiedTracks.add(m.track);
+  }
   const risk = riskScore({
-    complete: result.status === 'COMPLETE', endpointsTotal: sum(f.footprint, 'endpointCount'), endpointsRemaining: sum(f.footprint, 'endpointsRemaining'),
-    overdueMilestones: overdue, hasOt: ot.length > 0, reportStale: result.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT'),
-    criticalityTier: f.criticalityTier ?? 4, pastCutoff: now.getTime() >= cutoff.getTime(),
+    complete: result.status === 'COMPLETE', endpointsTotal, endpointsRemaining, overdueMilestones: overdue, hasOt,
+    reportStale: result.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT'),
+    criticalityTier: f.criticalityTier ?? 4, pastCutoff: nowMs >= cutoff.getTime(),
   });
   return {
     // the stored reasons keep their codes only: the messages are derived again whenever status is read live
-    status: result.status, reasons: result.reasons.map((r) => (r.milestoneKey ? { code: r.code, milestoneKey: r.milestoneKey, track: r.track } : { code: r.code })), endpointsTotal: sum(f.footprint, 'endpointCount'), endpointsRemaining: sum(f.footprint, 'endpointsRemaining'),
-    otTotal: sum(ot, 'endpointCount'), otRemaining: sum(ot, 'endpointsRemaining'), notStarted: count('NOT_STARTED'), inProgress: count('IN_PROGRESS'),
-    done: count('DONE'), blocked: count('BLOCKED'), overdue, removalVerified: tracks.size > 0 && verifiedTracks.size === tracks.size,
-    riskScore: risk.score, riskReasons: risk.reasons,
+    status: result.status, reasons: result.reasons.map((r) => (r.milestoneKey ? { code: r.code, milestoneKey: r.milestoneKey, track: r.track } : { code: r.code })),
+    endpointsTotal, endpointsRemaining, otTotal, otRemaining, notStarted, inProgress, done, blocked, overdue,
+    removalVerified: tracks.size > 0 && verifiedTracks.size === tracks.size, riskScore: risk.score, riskReasons: risk.reasons,
   };
 }
 
@@ -66,7 +90,9 @@ export class StatusService {
   }
 
   evaluate(programme: ProgrammeEntity, facts: Facts, at: Date = this.clock.now()): StatusResult {
-    return deriveStatus({ ...facts, now: at, cutoff: programme.updatesCutoff, staleReportDays: programme.staleReportDays });
+    return deriveStatus({
+      now: at, cutoff: programme.updatesCutoff, staleReportDays: programme.staleReportDays, lastReportedAt: facts.lastReportedAt, footprint: facts.footprint, milestones: facts.milestones,
+    });
   }
 
   /**
