@@ -54,3 +54,12 @@ BEGIN
   RETURN after;
 END
 $$;
+
+-- 5. The organisation references of milestone, contact, footprint and organisation_status are checked
+--    per statement by triggers (migration OrganisationReferencesPerStatement), not by foreign keys, so
+--    PostGraphile cannot find them by introspection: smart tags declare them, and it follows them as it
+--    followed the keys (organisationByOrganisationId, milestonesByOrganisationId, …).
+COMMENT ON TABLE milestone IS E'@foreignKey (organisation_id) references organisation (id)';
+COMMENT ON TABLE contact IS E'@foreignKey (organisation_id) references organisation (id)';
+COMMENT ON TABLE footprint IS E'@foreignKey (organisation_id) references organisation (id)';
+COMMENT ON TABLE organisation_status IS E'@foreignKey (organisation_id) references organisation (id)';

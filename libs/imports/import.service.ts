@@ -89,6 +89,9 @@ export class ImportService {
 
     try {
       await this.dataSource.transaction(async (manager) => {
+        // each statement handles a batch of thousands of rows: its transition tables (the reference
+        // triggers), hashes and sorts stay in memory instead of spilling to temporary files
+        await manager.query(`SET LOCAL work_mem = '64MB'`);
         let batch: Array<OrganisationRecord | FootprintRecord> = [];
         let valuesByLine = new Map<number, Record<string, string>>();
         const seen = new Set<string>();
@@ -135,6 +138,9 @@ export class ImportService {
           valuesByLine.set(row.line, row.values);
           if (batch.length >= BATCH) await flush();
           if (report.rows % 1000 === 0) options.onProgress?.(report.rows);
+          // a chunk of the file is read and checked in one go: hand the thread over now and then so that the
+          // batch being written gets its next statement sent as soon as PostgreSQL is ready for it
+          if (report.rows % 200 === 0) await handedOver();
         }
         await flush();
         await writing;
@@ -383,7 +389,7 @@ export class ImportService {
       written.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
       await handedOver();
       for (const f of facts.values()) f.lastReportedAt = now; // what the update above writes
-      const derived = this.status.derive(programme, facts);
+      const derived = await this.status.deriveYielding(programme, facts);
       await written;
       await replanRemindersMany(manager, await this.status.store(manager, programme, derived));
     }

@@ -113,20 +113,29 @@ export class StatusService {
          CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f`,
         [programmeId, ids],
       );
-    // target_at as epoch milliseconds: a number parses much faster than a timestamp's text, and a
-    // refresh of 5,000 organisations reads some 40,000 milestones
-    const milestones = await manager.query(
-        `SELECT organisation_id, key, track, state, verified_at, (extract(epoch FROM target_at) * 1000)::float8 AS target_ms${milestoneDetails ? ', id, name' : ''}
-         FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) ORDER BY track, position`,
+    // The milestones come as one JSON document, each organisation's in order: parsing it is native and
+    // a fraction of the cost of 40,000 result rows (a refresh of 5,000 organisations), which PostgreSQL
+    // otherwise sat idle waiting for. Instants are epoch milliseconds: numbers, not timestamps' text.
+    const [{ doc }]: Array<{ doc: string }> = await manager.query(
+        `SELECT coalesce(json_object_agg(organisation_id, ms), '{}')::text AS doc FROM (
+           SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
+             (extract(epoch FROM target_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
+           FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) GROUP BY organisation_id
+         ) s`,
         [programmeId, ids],
       );
     const facts = new Map<string, Facts>();
     for (const o of orgs) facts.set(o.id, { lastReportedAt: o.last_reported_at, criticalityTier: o.criticality_tier, footprint: [], milestones: [] });
     for (const f of footprint) (facts.get(f.organisation_id)!.footprint as Facts['footprint'][number][]).push({ endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, environment: f.environment });
-    for (const m of milestones) {
-      const milestone: Facts['milestones'][number] = { key: m.key, track: m.track, targetAt: new Date(m.target_ms), state: m.state as MilestoneState, verifiedAt: m.verified_at };
-      if (milestoneDetails) Object.assign(milestone, { id: m.id, name: m.name });
-      (facts.get(m.organisation_id)!.milestones as Facts['milestones'][number][]).push(milestone);
+    const milestonesOf: Record<string, Array<[string, string, MilestoneState, number | null, number, string?, string?]>> = JSON.parse(doc);
+    for (const [organisationId, list] of Object.entries(milestonesOf)) {
+      const into = facts.get(organisationId)?.milestones as Facts['milestones'][number][] | undefined;
+      if (!into) continue;
+      for (const [key, track, state, verifiedMs, targetMs, id, name] of list) {
+        const milestone: Facts['milestones'][number] = { key, track, targetAt: new Date(targetMs), state, verifiedAt: verifiedMs === null ? null : new Date(verifiedMs) };
+        if (milestoneDetails) Object.assign(milestone, { id, name });
+        into.push(milestone);
+      }
     }
     return facts;
   }
@@ -143,13 +152,32 @@ export class StatusService {
     return this.store(manager, programme, this.derive(programme, facts), options);
   }
 
-  /** The status and rollup of each organisation, computed without a statement (an import does it while PostgreSQL writes something else). */
+  /** The status and rollup of each organisation, computed without a statement. */
   derive(programme: ProgrammeEntity, facts: Map<string, Facts>): DerivedStatuses {
+    const steps = this.deriving(programme, facts);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /**
+   * derive(), handing the thread back every few hundred organisations: an import derives a batch while
+   * PostgreSQL writes the previous statements, and the driver can send the next queued statement in
+   * between instead of leaving PostgreSQL idle until the whole batch is derived.
+   */
+  async deriveYielding(programme: ProgrammeEntity, facts: Map<string, Facts>): Promise<DerivedStatuses> {
+    const steps = this.deriving(programme, facts);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private *deriving(programme: ProgrammeEntity, facts: Map<string, Facts>): Generator<void, DerivedStatuses, void> {
     const now = this.clock.now();
     const cutoff = new Date(programme.updatesCutoff);
     const derived: DerivedStatuses = { at: now, results: new Map(), ids: [], shapeOf: [], shapes: new Map() };
     // organisations given the very same facts object (an import's new ones) are derived once
     const done = new Map<Facts, { result: StatusResult; n: number }>();
+    let count = 0;
     for (const [id, f] of facts) {
       let known = done.get(f);
       if (!known) {
@@ -158,6 +186,7 @@ export class StatusService {
         let n = derived.shapes.get(key);
         if (n === undefined) derived.shapes.set(key, (n = derived.shapes.size + 1));
         done.set(f, (known = { result, n }));
+        if (++count % 250 === 0) yield;
       }
       derived.results.set(id, known.result);
       derived.ids.push(id);
