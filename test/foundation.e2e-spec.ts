@@ -52,6 +52,43 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
     expect((await server.sql('SELECT count(*)::int AS n FROM sector'))[0].n).toBe(16);
   });
 
+  it('checks the organisation and programme references per statement as the foreign keys did: 23503, cascade on delete, no id change', async () => {
+    const code = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: string }) => e.code);
+    const [{ id: programme }] = await server.sql(`SELECT id FROM programme LIMIT 1`);
+    const [{ id: org }] = await server.sql(
+      `INSERT INTO organisation (external_key, name, primary_sector_code, state_code, size_band, criticality_tier, created_at, updated_at)
+       VALUES ('REFERENCES-1', 'References', 'ENERGY', 'TX', 'SMALL', 2, now(), now()) RETURNING id`,
+    );
+    const missing = '00000000-0000-7000-8000-000000000001';
+    const milestone = (organisationId: string, programmeId: string, key: string) => server.sql(
+      `INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
+       VALUES ($1, $2, $3, 'IT', 'x', 0, now(), now(), now(), now())`, [organisationId, programmeId, key],
+    );
+    const contact = (organisationId: string) => server.sql(
+      `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`, [organisationId],
+    );
+    await milestone(org, programme, 'REF_A');
+    await contact(org);
+    await server.sql(`INSERT INTO footprint (organisation_id, programme_id, product_code, environment, endpoint_count, endpoints_remaining, update_channel, created_at, updated_at)
+      VALUES ($1, $2, 'KES_ADVANCED', 'IT', 3, 3, 'DIRECT', now(), now())`, [org, programme]);
+    await server.sql(`INSERT INTO organisation_status (organisation_id, programme_id, as_of, status) VALUES ($1, $2, now(), 'ON_TRACK')`, [org, programme]);
+    // a missing organisation or programme, in a statement of several rows or by an update, is refused whole
+    expect(await code(milestone(missing, programme, 'REF_B'))).toBe('23503');
+    expect(await code(milestone(org, missing, 'REF_B'))).toBe('23503');
+    expect(await code(contact(missing))).toBe('23503');
+    expect(await code(server.sql(`UPDATE contact SET organisation_id = $1 WHERE organisation_id = $2`, [missing, org]))).toBe('23503');
+    expect(await code(server.sql(`UPDATE milestone SET programme_id = $1 WHERE organisation_id = $2`, [missing, org]))).toBe('23503');
+    expect((await server.sql(`SELECT count(*)::int AS n FROM milestone WHERE organisation_id = $1`, [org]))[0].n).toBe(1);
+    // a referenced organisation keeps its id, a referenced programme cannot go
+    expect(await code(server.sql(`UPDATE organisation SET id = $1 WHERE id = $2`, [missing, org]))).toBe('23503');
+    expect(await code(server.sql(`DELETE FROM programme WHERE id = $1`, [programme]))).toBe('23503');
+    // deleting the organisation deletes what names it
+    await server.sql(`DELETE FROM organisation WHERE id = $1`, [org]);
+    for (const table of ['milestone', 'contact', 'footprint', 'organisation_status']) {
+      expect((await server.sql(`SELECT count(*)::int AS n FROM ${table} WHERE organisation_id = $1`, [org]))[0].n).toBe(0);
+    }
+  });
+
   it('registers the status refresh on a job scheduler with a pinned time zone', async () => {
     const { default: Redis } = await import('ioredis');
     const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
