@@ -52,6 +52,26 @@ const handedOver = () => new Promise<void>((resolve) => setImmediate(resolve));
 const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
+ * Statements sent one after another without waiting for each answer: on the transaction's one
+ * connection PostgreSQL runs them back to back while Node goes on. drain() awaits them in the order
+ * they were sent, so the first that failed is the error reported (those after it only say that the
+ * transaction is aborted).
+ */
+function pipeline() {
+  const sent: Array<Promise<unknown>> = [];
+  return {
+    send<T>(statement: Promise<T>): Promise<T> {
+      statement.catch(() => undefined); // awaited by drain(); this only keeps an early failure from being unhandled
+      sent.push(statement);
+      return statement;
+    },
+    async drain(): Promise<void> {
+      for (const statement of sent.splice(0)) await statement;
+    },
+  };
+}
+
+/**
  * Imports a CSV of organisations (with contacts) or of footprint rows, streamed, in one transaction:
  * the whole file or nothing (unless asked to apply the good rows). A dry run does exactly the same
  * work and rolls it back, so what it says would be created and updated is what an apply does.
@@ -246,19 +266,22 @@ export class ImportService {
       }
     }
 
+    const { send, drain } = pipeline();
+
     // contacts: a new organisation's are simply inserted; an existing one's merged only where the file differs
     const newWithContacts = toCreate.filter((r) => r.contacts && r.contacts.length);
     if (newWithContacts.length) {
       const rows = newWithContacts.flatMap((r) => r.contacts!.map((c) => ({ o: idOf.get(r.externalKey)!, ...c })));
-      await manager.query(
+      send(manager.query(
         `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at)
          SELECT o, r, n, e, z, $6, $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(o, r, n, e, z)`,
         [rows.map((c) => c.o), rows.map((c) => c.role), rows.map((c) => c.name), rows.map((c) => c.email), rows.map((c) => c.timeZone), now],
-      );
+      ));
     }
     const withContacts = accepted.filter((r) => r.contacts !== null && existing.has(r.externalKey));
     let contactsChanged = new Set<string>();
     if (withContacts.length) {
+      await drain();
       const ids = withContacts.map((r) => idOf.get(r.externalKey)!);
       const current: Array<Record<string, any>> = await manager.query(`SELECT organisation_id, role, name, email, time_zone FROM contact WHERE organisation_id = ANY($1::uuid[])`, [ids]);
       const norm = (list: Array<{ role: string; name: string; email: string; timeZone: string }>) => JSON.stringify([...list].map((c) => [c.role, c.name, c.email, c.timeZone]).sort());
@@ -278,14 +301,6 @@ export class ImportService {
       }
     }
 
-    const createdIds = created.map((c) => c.id);
-    // PostgreSQL writes the milestones and the audit events while the new organisations' statuses are derived here
-    const written = Promise.all([
-      this.plan.instantiateMany(manager, programme, createdIds, 'IT', now, { created: true }),
-      this.audit.record(manager, actor, changes, report.importId),
-    ]);
-    written.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
-    await handedOver();
     // a new organisation's facts are known without reading them back: no report, no footprint, the plan's milestones
     const cutoff = new Date(programme.updatesCutoff).getTime();
     const planned = programme.milestonePlan.map((s) => ({ key: s.key, track: 'IT', targetAt: new Date(cutoff + s.itOffsetDays * 86_400_000), state: 'NOT_STARTED' as const, verifiedAt: null }));
@@ -295,15 +310,18 @@ export class ImportService {
       if (!factsOfTier.has(r.criticalityTier)) factsOfTier.set(r.criticalityTier, { lastReportedAt: null, criticalityTier: r.criticalityTier, footprint: [], milestones: planned });
     }
     const derived = this.status.derive(programme, new Map(toCreate.map((r) => [idOf.get(r.externalKey)!, factsOfTier.get(r.criticalityTier)!])));
-    await written;
-    await this.status.store(manager, programme, derived, { created: true });
+    send(this.plan.instantiateMany(manager, programme, created.map((c) => c.id), 'IT', now, { created: true }));
+    send(this.audit.record(manager, actor, changes, report.importId));
+    send(this.status.store(manager, programme, derived, { created: true }));
+    await drain();
     const touched = toUpdate.map((r) => idOf.get(r.externalKey)!);
     if (touched.length) await this.status.refresh(manager, programme, touched);
     report.created += created.length;
     report.updated += toUpdate.length;
     report.unchanged += accepted.length - created.length - toUpdate.length;
     // an organisation whose only change is its contacts counts as updated
-    const contactOnly = [...contactsChanged].filter((id) => existingRows.some((o) => o.id === id) && !toUpdate.some((r) => idOf.get(r.externalKey) === id)).length;
+    const updatedIds = new Set(touched);
+    const contactOnly = [...contactsChanged].filter((id) => !updatedIds.has(id)).length;
     report.updated += contactOnly;
     report.unchanged -= contactOnly;
     return rejected;
@@ -353,8 +371,13 @@ export class ImportService {
     });
     const all = [...toCreate, ...toUpdate];
     const c = <T>(f: (r: FootprintRecord) => T) => all.map(f);
-    const upserted: Array<{ id: string; organisation_id: string; import_key: string }> = all.length
-      ? await manager.query(
+    const touched = [...new Set(all.map((r) => orgOf.get(r.organisationExternalKey)!))];
+    const withOt = [...new Set(all.filter((r) => r.environment === 'OT').map((r) => orgOf.get(r.organisationExternalKey)!))];
+    const { send, drain } = pipeline();
+    // sent together: the rows, the OT track for organisations that now have OT, the facts their statuses
+    // are derived from (read after both, on the same connection), and the organisations marked as reported
+    const upserting = send<Array<{ id: string; organisation_id: string; import_key: string }>>(all.length
+      ? manager.query(
         `INSERT INTO footprint (organisation_id, programme_id, import_key, product_code, product_name, vendor, white_label_confidence, environment, endpoint_count,
            endpoints_remaining, update_channel, licence_end, replacement_product, replacement_chosen_by_organisation, created_at, updated_at)
          SELECT o, $1, k, pc, pn, v, wl, env, ec, er, uc, le, rp, rc, $15, $15
@@ -370,29 +393,27 @@ export class ImportService {
           c((r) => r.whiteLabelConfidence), c((r) => r.environment), c((r) => r.endpointCount), c((r) => r.endpointsRemaining), c((r) => r.updateChannel),
           c((r) => r.licenceEnd), c((r) => r.replacementProduct), c((r) => r.replacementChosenByOrganisation), now],
       )
-      : [];
+      : Promise.resolve([]));
+    send(this.plan.instantiateMany(manager, programme, withOt, 'OT', now));
+    const reading = send(touched.length ? this.status.loadFacts(manager, programme.id, touched, { milestoneDetails: false }) : Promise.resolve(new Map<string, Facts>()));
+    if (touched.length) send(manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[])`, [touched, now]));
+    const upserted = await upserting;
     const idOf = new Map(upserted.map((u) => [`${u.organisation_id}\u0000${u.import_key}`, u.id]));
     const changes: AuditChange[] = [
       ...toCreate.map((r) => ({ organisationId: orgOf.get(r.organisationExternalKey)!, entityType: 'footprint', entityId: idOf.get(keyOf(r))!, action: 'import-create', after: fields(r) })),
       ...toUpdate.map((r) => ({ organisationId: orgOf.get(r.organisationExternalKey)!, entityType: 'footprint', entityId: idOf.get(keyOf(r))!, action: 'import-update', ...changedFields(currentFields(existing.get(keyOf(r))!), fields(r)) })),
     ];
-    const touched = [...new Set(all.map((r) => orgOf.get(r.organisationExternalKey)!))];
-    const withOt = [...new Set(all.filter((r) => r.environment === 'OT').map((r) => orgOf.get(r.organisationExternalKey)!))];
-    await this.plan.instantiateMany(manager, programme, withOt, 'OT', now);
+    send(this.audit.record(manager, actor, changes, report.importId));
     if (touched.length) {
-      const facts = await this.status.loadFacts(manager, programme.id, touched, { milestoneDetails: false });
-      // PostgreSQL marks the organisations as reported and writes the audit events while their statuses are derived here
-      const written = Promise.all([
-        manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[])`, [touched, now]),
-        this.audit.record(manager, actor, changes, report.importId),
-      ]);
-      written.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
-      await handedOver();
-      for (const f of facts.values()) f.lastReportedAt = now; // what the update above writes
+      // should the read fail, the statement that failed first (an insert sent before it) is the error to report
+      const facts = await reading.catch(async (error) => { await drain(); throw error; });
+      for (const f of facts.values()) f.lastReportedAt = now; // what the update sent above writes
+      // derived while PostgreSQL writes the update and the audit events
       const derived = await this.status.deriveYielding(programme, facts);
-      await written;
+      await drain();
       await replanRemindersMany(manager, await this.status.store(manager, programme, derived));
     }
+    await drain();
     report.created += toCreate.length;
     report.updated += toUpdate.length;
     report.unchanged += accepted.length - all.length;

@@ -101,29 +101,33 @@ export class StatusService {
    */
   async loadFacts(manager: EntityManager, programmeId: string, organisationIds: readonly string[], { milestoneDetails = true } = {}): Promise<Map<string, Facts>> {
     const ids = [...new Set(organisationIds)];
-    // one after another: inside a transaction they share one connection
+    // sent at once: inside a transaction they share one connection and run back to back, and statements a
+    // caller sends after this call run after them
     // LATERAL: an index probe per organisation, where `= ANY(…)` of thousands of ids is planned as a scan of the whole table
-    const orgs = await manager.query(
+    const reads = Promise.all([
+      manager.query(
         `SELECT o.id, o.last_reported_at, o.criticality_tier FROM unnest($1::uuid[]) AS k(id)
          CROSS JOIN LATERAL (SELECT id, last_reported_at, criticality_tier FROM organisation WHERE id = k.id LIMIT 1) o`,
         [ids],
-      );
-    const footprint = await manager.query(
+      ) as Promise<Array<{ id: string; last_reported_at: Date | null; criticality_tier: number }>>,
+      manager.query(
         `SELECT f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment FROM unnest($2::uuid[]) AS k(id)
          CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f`,
         [programmeId, ids],
-      );
-    // The milestones come as one JSON document, each organisation's in order: parsing it is native and
-    // a fraction of the cost of 40,000 result rows (a refresh of 5,000 organisations), which PostgreSQL
-    // otherwise sat idle waiting for. Instants are epoch milliseconds: numbers, not timestamps' text.
-    const [{ doc }]: Array<{ doc: string }> = await manager.query(
+      ) as Promise<Array<{ organisation_id: string; endpoint_count: number; endpoints_remaining: number; environment: string }>>,
+      // The milestones come as one JSON document, each organisation's in order: parsing it is native and
+      // a fraction of the cost of 40,000 result rows (a refresh of 5,000 organisations), which PostgreSQL
+      // otherwise sat idle waiting for. Instants are epoch milliseconds: numbers, not timestamps' text.
+      manager.query(
         `SELECT coalesce(json_object_agg(organisation_id, ms), '{}')::text AS doc FROM (
            SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
              (extract(epoch FROM target_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
            FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) GROUP BY organisation_id
          ) s`,
         [programmeId, ids],
-      );
+      ) as Promise<Array<{ doc: string }>>,
+    ]);
+    const [orgs, footprint, [{ doc }]] = await reads;
     const facts = new Map<string, Facts>();
     for (const o of orgs) facts.set(o.id, { lastReportedAt: o.last_reported_at, criticalityTier: o.criticality_tier, footprint: [], milestones: [] });
     for (const f of footprint) (facts.get(f.organisation_id)!.footprint as Facts['footprint'][number][]).push({ endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, environment: f.environment });
