@@ -141,6 +141,28 @@ describe('bulk import from CSV', () => {
     expect((await post('organisations', csv, '', viewer)).status).toBe(403);
   });
 
+  it('reports the statement that failed, not those sent after it, and writes nothing', async () => {
+    const fpHeader = readFileSync(join(SAMPLES, 'footprint.csv'), 'utf8').split(/\r?\n/)[0];
+    await post('organisations', `${ORG_HEADER}\r\nFAIL-0,Already Here,ENERGY,,TX,SMALL,1,Al,al@here.example,America/Chicago\r\n`);
+    const before = await counts();
+    // rules the rows pass in Node and PostgreSQL refuses: the contact insert and the OT milestones are
+    // each followed by statements sent before their answer came back
+    await server.sql(`ALTER TABLE contact ADD CONSTRAINT test_refused_contact CHECK (name <> 'Refused Contact') NOT VALID`);
+    await server.sql(`ALTER TABLE milestone ADD CONSTRAINT test_refused_ot CHECK (track <> 'OT') NOT VALID`);
+    try {
+      const orgs = await post('organisations', `${ORG_HEADER}\r\nFAIL-1,Refused,ENERGY,,TX,SMALL,1,Refused Contact,r@x.example,America/Chicago\r\n`);
+      expect(orgs.status).toBe(400);
+      expect(await orgs.json()).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('test_refused_contact') });
+      const fp = await post('footprint', `${fpHeader}\r\nFAIL-0,plant,KICS_NODES,,,,OT,5,5,OFFLINE,,,\r\n`);
+      expect(fp.status).toBe(400);
+      expect(await fp.json()).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('test_refused_ot') });
+      expect(await counts()).toEqual(before);
+    } finally {
+      await server.sql(`ALTER TABLE contact DROP CONSTRAINT test_refused_contact`);
+      await server.sql(`ALTER TABLE milestone DROP CONSTRAINT test_refused_ot`);
+    }
+  });
+
   it('imports from the command line with a summary, and writes nothing on a dry run', async () => {
     const env = baseEnv({ DATABASE_URL: server.databaseUrl, TRACKER_NOW: '2024-08-01T12:00:00Z' });
     const dry = await runNode(CLI_MAIN, ['import', 'organisations', join(SAMPLES, 'organisations.csv'), '--dry-run'], env);

@@ -1,12 +1,19 @@
-import { Controller, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { CredentialsService } from '../access/credentials.service';
+import { ErrorCode } from '../core/errors/app-error';
+import { toGraphQLError } from '../core/errors/graphql-errors';
 import { CsvFileError } from './csv-reader';
 import { ImportKind } from './import-columns';
 import { ImportService } from './import.service';
 
 const KINDS: ImportKind[] = ['organisations', 'footprint'];
+
+/** The HTTP status of each error code, for failures the import meets in the database. */
+const HTTP_STATUS: Partial<Record<string, number>> = {
+  [ErrorCode.BAD_USER_INPUT]: 400, [ErrorCode.CONFLICT]: 409, [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+};
 
 /**
  * POST /import/organisations or /import/footprint with a CSV body (text/csv), streamed as it arrives.
@@ -15,6 +22,8 @@ const KINDS: ImportKind[] = ['organisations', 'footprint'];
  */
 @Controller('import')
 export class ImportController {
+  private readonly logger = new Logger(ImportController.name);
+
   constructor(private readonly imports: ImportService, private readonly credentials: CredentialsService) {}
 
   @Post(':kind')
@@ -38,7 +47,11 @@ export class ImportController {
       return reply.code(report.badRows > 0 && !report.applied ? 422 : 200).send(report);
     } catch (error) {
       if (error instanceof CsvFileError) return reply.code(400).send({ code: 'BAD_USER_INPUT', message: error.message });
-      throw error;
+      // what the GraphQL API would answer: a rule of the data PostgreSQL refused is the input's fault and
+      // says which rule; a database away is 503; anything else is logged and stays internal
+      const mapped = toGraphQLError(error, this.logger);
+      const code = String(mapped.extensions.code);
+      return reply.code(HTTP_STATUS[code] ?? 500).send({ code, message: mapped.message });
     }
   }
 }

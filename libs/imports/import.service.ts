@@ -249,26 +249,9 @@ export class ImportService {
       )
       : [];
     const idOf = new Map<string, string>([...existingRows.map((o) => [o.external_key, o.id] as [string, string]), ...created.map((c) => [c.external_key, c.id] as [string, string])]);
-    for (const r of toCreate) changes.push({ organisationId: idOf.get(r.externalKey)!, entityType: 'organisation', entityId: idOf.get(r.externalKey)!, action: 'import-create', after: fields(r) });
-
-    if (toUpdate.length) {
-      await manager.query(
-        `UPDATE organisation o SET name = t.n, primary_sector_code = t.p, secondary_sector_codes = CASE WHEN t.s = '' THEN '{}'::text[] ELSE string_to_array(t.s, ',') END,
-           state_code = t.st, size_band = t.sb, criticality_tier = t.ct, updated_at = $8, version = o.version + 1
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[]) AS t(id, n, p, s, st, sb, ct)
-         WHERE o.id = t.id`,
-        [col(toUpdate, (r) => idOf.get(r.externalKey)), col(toUpdate, (r) => r.name), col(toUpdate, (r) => r.primarySector), col(toUpdate, (r) => r.secondarySectors.join(',')),
-          col(toUpdate, (r) => r.state), col(toUpdate, (r) => r.sizeBand), col(toUpdate, (r) => r.criticalityTier), now],
-      );
-      for (const r of toUpdate) {
-        const id = idOf.get(r.externalKey)!;
-        changes.push({ organisationId: id, entityType: 'organisation', entityId: id, action: 'import-update', ...changedFields(currentFields(existing.get(r.externalKey)!), fields(r)) });
-      }
-    }
-
     const { send, drain } = pipeline();
-
-    // contacts: a new organisation's are simply inserted; an existing one's merged only where the file differs
+    // contacts: a new organisation's are simply inserted, first, as soon as its id is known; an existing
+    // one's are merged below, only where the file differs
     const newWithContacts = toCreate.filter((r) => r.contacts && r.contacts.length);
     if (newWithContacts.length) {
       const rows = newWithContacts.flatMap((r) => r.contacts!.map((c) => ({ o: idOf.get(r.externalKey)!, ...c })));
@@ -278,6 +261,23 @@ export class ImportService {
         [rows.map((c) => c.o), rows.map((c) => c.role), rows.map((c) => c.name), rows.map((c) => c.email), rows.map((c) => c.timeZone), now],
       ));
     }
+    for (const r of toCreate) changes.push({ organisationId: idOf.get(r.externalKey)!, entityType: 'organisation', entityId: idOf.get(r.externalKey)!, action: 'import-create', after: fields(r) });
+
+    if (toUpdate.length) {
+      send(manager.query(
+        `UPDATE organisation o SET name = t.n, primary_sector_code = t.p, secondary_sector_codes = CASE WHEN t.s = '' THEN '{}'::text[] ELSE string_to_array(t.s, ',') END,
+           state_code = t.st, size_band = t.sb, criticality_tier = t.ct, updated_at = $8, version = o.version + 1
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[]) AS t(id, n, p, s, st, sb, ct)
+         WHERE o.id = t.id`,
+        [col(toUpdate, (r) => idOf.get(r.externalKey)), col(toUpdate, (r) => r.name), col(toUpdate, (r) => r.primarySector), col(toUpdate, (r) => r.secondarySectors.join(',')),
+          col(toUpdate, (r) => r.state), col(toUpdate, (r) => r.sizeBand), col(toUpdate, (r) => r.criticalityTier), now],
+      ));
+      for (const r of toUpdate) {
+        const id = idOf.get(r.externalKey)!;
+        changes.push({ organisationId: id, entityType: 'organisation', entityId: id, action: 'import-update', ...changedFields(currentFields(existing.get(r.externalKey)!), fields(r)) });
+      }
+    }
+
     const withContacts = accepted.filter((r) => r.contacts !== null && existing.has(r.externalKey));
     let contactsChanged = new Set<string>();
     if (withContacts.length) {
