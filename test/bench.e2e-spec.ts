@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Pool } from 'pg';
 import { runNode } from './support/server';
 import { testServerUrls } from './support/services';
 
@@ -28,7 +29,7 @@ describe('the benchmark, at a small scale', () => {
     expect(run.stderr).not.toMatch(/Error:/);
     expect(run.code).toBe(0);
 
-    const [file] = readdirSync(results).filter((f) => f.endsWith('.json'));
+    const [file] = readdirSync(results).filter((f) => f.endsWith('.json') && !f.includes('-import-'));
     const report = JSON.parse(readFileSync(join(results, file), 'utf8'));
     const scenarios = ['summary by sector', 'at-risk list (50, 3 levels)', 'one organisation in full', 'self-report c1', 'self-report c32'];
     for (const scenario of scenarios) {
@@ -47,4 +48,31 @@ describe('the benchmark, at a small scale', () => {
     expect(report.extra.redis.bytesPerDelivery).toBeGreaterThan(0);
     expect(run.stdout).toContain('| summary by sector | ours |');
   }, 600_000);
+
+  it('times the bulk import of both files beside a COPY of them, into a database it drops', async () => {
+    const { postgres } = testServerUrls();
+    const base = new URL(postgres);
+    base.pathname = '';
+    const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
+    try {
+      const run = await runNode(join(__dirname, '..', 'bench', 'import', 'run.js'), ['--rows', '500', '--dir', dir, '--results', results],
+        { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_POSTGRES_URL: base.toString().replace(/\/$/, '') }, 240_000);
+      expect(run.stderr).not.toMatch(/Error:/);
+      expect(run.code).toBe(0);
+      const file = readdirSync(results).find((f) => f.includes('-import-500') && f.endsWith('.json'))!;
+      const report = JSON.parse(readFileSync(join(results, file), 'utf8'));
+      expect(report.rounds[0].results.map((r: any) => [r.kind, r.rows, r.created, r.bad])).toEqual([['organisations', 500, 500, 0], ['footprint', 500, 500, 0]]);
+      for (const r of report.rounds[0].results) expect(r.seconds).toBeGreaterThan(r.copySeconds);
+      expect(report.rounds[0].written).toMatchObject({ o: 500, c: 1000, f: 500, s: 500 });
+      const pool = new Pool({ connectionString: postgres, max: 1 });
+      try {
+        const left = await pool.query(`SELECT datname FROM pg_database WHERE datname LIKE 'tracker\\_bench\\_import\\_%'`);
+        expect(left.rows).toEqual([]);
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
