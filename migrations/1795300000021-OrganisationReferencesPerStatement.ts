@@ -15,8 +15,12 @@ const TABLES = ['milestone', 'contact', 'footprint', 'organisation_status'];
  *   not exist, and locks the organisations it names FOR KEY SHARE until commit, so that none is deleted
  *   underneath (a delete that ran first makes the insert fail, one that comes after waits);
  * - deleting organisations deletes their rows in these tables (ON DELETE CASCADE), in the same statement;
- * - changing an organisation's id while a row names it fails (NO ACTION).
- * Organisations are archived, never deleted, by the application; the cascade is for an operator's delete.
+ * - changing an organisation's id while a row names it fails (NO ACTION);
+ * - TRUNCATE organisation CASCADE empties these tables too.
+ * The cascade and the id check need READ COMMITTED (they refuse under a stricter level, where they could
+ * miss a row committed after the transaction began). Organisations are archived, never deleted, by the
+ * application; the cascade is for an operator's delete. Rolling back (down) re-creates the keys, which
+ * fails if a row names a missing organisation (none can under these triggers at READ COMMITTED).
  */
 export class OrganisationReferencesPerStatement1795300000021 implements MigrationInterface {
   name = 'OrganisationReferencesPerStatement1795300000021';
@@ -54,9 +58,32 @@ export class OrganisationReferencesPerStatement1795300000021 implements Migratio
         RETURN NULL;
       END $$;
 
+      -- The cascade and the id check read with the statement's snapshot: under READ COMMITTED (the only
+      -- level the application uses) that sees every committed row, as a foreign key does; under
+      -- REPEATABLE READ or SERIALIZABLE a row committed after the transaction began could be missed, so
+      -- they refuse rather than leave a row naming nothing.
+      CREATE FUNCTION organisation_references_readable() RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'deleting organisations or changing their ids needs READ COMMITTED (this transaction is %)', current_setting('transaction_isolation')
+            USING ERRCODE = 'feature_not_supported', HINT = 'the rows that name an organisation are checked as of each statement';
+        END IF;
+      END $$;
+
       CREATE FUNCTION organisation_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        PERFORM organisation_references_readable();
         ${TABLES.map((t) => `DELETE FROM ${t} WHERE organisation_id IN (SELECT id FROM old_rows);`).join('\n        ')}
+        RETURN NULL;
+      END $$;
+
+      -- TRUNCATE fires no delete trigger: TRUNCATE organisation CASCADE empties these tables too (a plain
+      -- TRUNCATE organisation is still refused by the foreign keys that remain, before this runs). They are
+      -- emptied by DELETE: the statement itself is truncating tables that reference them, which a nested
+      -- TRUNCATE may not touch, and DELETE runs their own cascades (contact's notification preferences).
+      CREATE FUNCTION organisation_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        ${TABLES.map((t) => `DELETE FROM ${t};`).join('\n        ')}
         RETURN NULL;
       END $$;
 
@@ -65,6 +92,7 @@ export class OrganisationReferencesPerStatement1795300000021 implements Migratio
         t text;
         referenced boolean;
       BEGIN
+        PERFORM organisation_references_readable();
         FOREACH t IN ARRAY ARRAY[${TABLES.map((t) => `'${t}'`).join(', ')}] LOOP
           EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE organisation_id = $1)', t) INTO referenced USING OLD.id;
           IF referenced THEN
@@ -78,6 +106,8 @@ export class OrganisationReferencesPerStatement1795300000021 implements Migratio
 
       CREATE TRIGGER organisation_deleted AFTER DELETE ON organisation REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION organisation_deleted();
+      CREATE TRIGGER organisation_truncated AFTER TRUNCATE ON organisation
+        FOR EACH STATEMENT EXECUTE FUNCTION organisation_truncated();
       CREATE TRIGGER organisation_id_still_referenced AFTER UPDATE OF id ON organisation
         FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION organisation_id_still_referenced();
     `);
@@ -102,9 +132,12 @@ export class OrganisationReferencesPerStatement1795300000021 implements Migratio
     }
     await q.query(`
       DROP TRIGGER organisation_id_still_referenced ON organisation;
+      DROP TRIGGER organisation_truncated ON organisation;
       DROP TRIGGER organisation_deleted ON organisation;
       DROP FUNCTION organisation_id_still_referenced();
+      DROP FUNCTION organisation_truncated();
       DROP FUNCTION organisation_deleted();
+      DROP FUNCTION organisation_references_readable();
       DROP FUNCTION organisation_reference_updated();
       DROP FUNCTION organisation_reference_inserted();
     `);

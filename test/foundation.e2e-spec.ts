@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { API_MAIN, baseEnv, errorCode, ok, runNode, startServer, TestServer } from './support/server';
+import { Client } from 'pg';
+import { API_MAIN, baseEnv, CLI_MAIN, dropDatabase, errorCode, ok, runNode, startServer, TestServer } from './support/server';
 
 describe('foundation: the main job on real PostgreSQL and Redis', () => {
   let server: TestServer;
@@ -82,10 +83,43 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
     // a referenced organisation keeps its id, a referenced programme cannot go
     expect(await code(server.sql(`UPDATE organisation SET id = $1 WHERE id = $2`, [missing, org]))).toBe('23503');
     expect(await code(server.sql(`DELETE FROM programme WHERE id = $1`, [programme]))).toBe('23503');
+    const client = new Client({ connectionString: server.databaseUrl });
+    await client.connect();
+    try {
+      // under a stricter isolation level the cascade could miss a row committed after the transaction began: refused
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      expect(await code(client.query(`DELETE FROM organisation WHERE id = $1`, [org]))).toBe('0A000');
+      await client.query('ROLLBACK');
+    } finally {
+      await client.end();
+    }
     // deleting the organisation deletes what names it
     await server.sql(`DELETE FROM organisation WHERE id = $1`, [org]);
     for (const table of ['milestone', 'contact', 'footprint', 'organisation_status']) {
       expect((await server.sql(`SELECT count(*)::int AS n FROM ${table} WHERE organisation_id = $1`, [org]))[0].n).toBe(0);
+    }
+  });
+
+  it('empties the tables that name organisations on TRUNCATE organisation CASCADE', async () => {
+    // on a database of its own: TRUNCATE locks every table it reaches, and this server's worker uses its own
+    const name = `${new URL(server.databaseUrl).pathname.slice(1)}_truncate`;
+    const url = new URL(server.databaseUrl);
+    url.pathname = `/${name}`;
+    await server.sql(`CREATE DATABASE "${name}"`);
+    const client = new Client({ connectionString: url.toString() });
+    try {
+      expect((await runNode(CLI_MAIN, ['migrate'], baseEnv({ DATABASE_URL: url.toString() }))).code).toBe(0);
+      await client.connect();
+      const [{ id: org }] = (await client.query(`INSERT INTO organisation (external_key, name, primary_sector_code, state_code, size_band, criticality_tier, created_at, updated_at)
+        VALUES ('TRUNCATE-1', 'Truncate', 'WATER', 'OH', 'SMALL', 3, now(), now()) RETURNING id`)).rows;
+      await client.query(`INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`, [org]);
+      await client.query(`INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
+        SELECT $1, id, 'T', 'IT', 't', 0, now(), now(), now(), now() FROM programme LIMIT 1`, [org]);
+      await client.query('TRUNCATE organisation CASCADE');
+      expect((await client.query(`SELECT (SELECT count(*) FROM milestone) + (SELECT count(*) FROM contact) + (SELECT count(*) FROM organisation) AS n`)).rows[0].n).toBe('0');
+    } finally {
+      await client.end().catch(() => undefined);
+      await dropDatabase(name);
     }
   });
 

@@ -101,16 +101,14 @@ export class StatusService {
    */
   async loadFacts(manager: EntityManager, programmeId: string, organisationIds: readonly string[], { milestoneDetails = true } = {}): Promise<Map<string, Facts>> {
     const ids = [...new Set(organisationIds)];
-    // sent at once: inside a transaction they share one connection and run back to back, and statements a
-    // caller sends after this call run after them
     // LATERAL: an index probe per organisation, where `= ANY(…)` of thousands of ids is planned as a scan of the whole table
-    const reads = Promise.all([
-      manager.query(
+    const reads = [
+      () => manager.query(
         `SELECT o.id, o.last_reported_at, o.criticality_tier FROM unnest($1::uuid[]) AS k(id)
          CROSS JOIN LATERAL (SELECT id, last_reported_at, criticality_tier FROM organisation WHERE id = k.id LIMIT 1) o`,
         [ids],
       ) as Promise<Array<{ id: string; last_reported_at: Date | null; criticality_tier: number }>>,
-      manager.query(
+      () => manager.query(
         `SELECT f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment FROM unnest($2::uuid[]) AS k(id)
          CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f`,
         [programmeId, ids],
@@ -118,7 +116,7 @@ export class StatusService {
       // The milestones come as one JSON document, each organisation's in order: parsing it is native and
       // a fraction of the cost of 40,000 result rows (a refresh of 5,000 organisations), which PostgreSQL
       // otherwise sat idle waiting for. Instants are epoch milliseconds: numbers, not timestamps' text.
-      manager.query(
+      () => manager.query(
         `SELECT coalesce(json_object_agg(organisation_id, ms), '{}')::text AS doc FROM (
            SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
              (extract(epoch FROM target_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
@@ -126,11 +124,16 @@ export class StatusService {
          ) s`,
         [programmeId, ids],
       ) as Promise<Array<{ doc: string }>>,
-    ]);
-    const [orgs, footprint, [{ doc }]] = await reads;
+    ] as const;
+    // In a transaction the three are sent at once: they share its one connection and run back to back,
+    // and what the caller sends after this call runs after them. Outside one they would take three pool
+    // connections and three snapshots, so they go one after another.
+    const [orgs, footprint, [{ doc }]] = manager.queryRunner?.isTransactionActive
+      ? await Promise.all([reads[0](), reads[1](), reads[2]()])
+      : [await reads[0](), await reads[1](), await reads[2]()];
     const facts = new Map<string, Facts>();
     for (const o of orgs) facts.set(o.id, { lastReportedAt: o.last_reported_at, criticalityTier: o.criticality_tier, footprint: [], milestones: [] });
-    for (const f of footprint) (facts.get(f.organisation_id)!.footprint as Facts['footprint'][number][]).push({ endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, environment: f.environment });
+    for (const f of footprint) (facts.get(f.organisation_id)?.footprint as Facts['footprint'][number][] | undefined)?.push({ endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, environment: f.environment });
     const milestonesOf: Record<string, Array<[string, string, MilestoneState, number | null, number, string?, string?]>> = JSON.parse(doc);
     for (const [organisationId, list] of Object.entries(milestonesOf)) {
       const into = facts.get(organisationId)?.milestones as Facts['milestones'][number][] | undefined;
