@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { runNode } from './support/server';
+import { dropDatabase, runNode } from './support/server';
 import { testServerUrls } from './support/services';
 
 /**
@@ -21,11 +21,13 @@ describe('the benchmark, at a small scale', () => {
     const base = new URL(postgres);
     base.pathname = '';
     const database = `tracker_bench_e2e_${Date.now().toString(36)}`;
+    // --drop-data drops the data set after a run that finishes; a run that fails leaves it, so drop it here too
     const run = await runNode(join(__dirname, '..', 'bench', 'run.js'), [
       '--scale', '300', '--duration', '1', '--warmup', '0', '--connections', '4', '--deliveries', '300',
       '--only', 'summary,list,organisation,self-report,planner,redis,delivery',
       '--database', database, '--results', results, '--drop-data', '--no-readme',
-    ], { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_POSTGRES_URL: base.toString().replace(/\/$/, ''), BENCH_REDIS_URL: redis }, 480_000);
+    ], { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_POSTGRES_URL: base.toString().replace(/\/$/, ''), BENCH_REDIS_URL: redis }, 480_000)
+      .finally(() => dropDatabase(database));
     expect(run.stderr).not.toMatch(/Error:/);
     expect(run.code).toBe(0);
 
