@@ -53,21 +53,28 @@ const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"
 
 /**
  * Statements sent one after another without waiting for each answer: on the transaction's one
- * connection PostgreSQL runs them back to back while Node goes on. drain() awaits them in the order
- * they were sent, so the first that failed is the error reported (those after it only say that the
- * transaction is aborted).
+ * connection PostgreSQL runs them back to back while Node goes on. Once one fails, those after it only
+ * say that the transaction is aborted; so the answer send() returns, and drain(), report the first
+ * statement that failed, whichever is awaited.
  */
 function pipeline() {
   const sent: Array<Promise<unknown>> = [];
+  const inOrder = async (statements: Array<Promise<unknown>>) => {
+    for (const statement of statements) await statement;
+  };
   return {
     send<T>(statement: Promise<T>): Promise<T> {
+      const before = [...sent];
       statement.catch(() => undefined); // awaited by drain(); this only keeps an early failure from being unhandled
       sent.push(statement);
-      return statement;
+      const answer = statement.catch(async (error) => {
+        await inOrder(before); // an earlier failure is the one to report
+        throw error;
+      });
+      answer.catch(() => undefined);
+      return answer;
     },
-    async drain(): Promise<void> {
-      for (const statement of sent.splice(0)) await statement;
-    },
+    drain: () => inOrder(sent),
   };
 }
 
@@ -405,8 +412,7 @@ export class ImportService {
     ];
     send(this.audit.record(manager, actor, changes, report.importId));
     if (touched.length) {
-      // should the read fail, the statement that failed first (an insert sent before it) is the error to report
-      const facts = await reading.catch(async (error) => { await drain(); throw error; });
+      const facts = await reading;
       for (const f of facts.values()) f.lastReportedAt = now; // what the update sent above writes
       // derived while PostgreSQL writes the update and the audit events
       const derived = await this.status.deriveYielding(programme, facts);
