@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../migrations';
+import { OrganisationReferencesFinalForm1795300000023 } from '../migrations/1795300000023-OrganisationReferencesFinalForm';
+import { dropDatabase } from './support/server';
+import { testServerUrls } from './support/services';
+
+/*
+ * The migrations themselves, from their TypeScript sources (no build needed), on databases of their own.
+ * Migration 0021 was edited after it landed; 0023 brings a database that ran either version to the final one.
+ */
+
+const REFERENCING = ['milestone', 'contact', 'footprint', 'organisation_status'];
+const THROUGH_0022 = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === 'OrganisationRoomForHotUpdates1795300000022') + 1);
+
+/**
+ * What 0021's first committed version (8153191) left that its final version (acd4d8a) changed: these two
+ * functions without the READ COMMITTED check, and no organisation_references_readable(), no
+ * organisation_truncated() and no TRUNCATE trigger. Everything else 0021 creates is the same in both.
+ */
+const FIRST_VERSION_OF_0021 = `
+  CREATE OR REPLACE FUNCTION organisation_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    ${REFERENCING.map((t) => `DELETE FROM ${t} WHERE organisation_id IN (SELECT id FROM old_rows);`).join('\n    ')}
+    RETURN NULL;
+  END $$;
+
+  CREATE OR REPLACE FUNCTION organisation_id_still_referenced() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    t text;
+    referenced boolean;
+  BEGIN
+    FOREACH t IN ARRAY ARRAY[${REFERENCING.map((t) => `'${t}'`).join(', ')}] LOOP
+      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE organisation_id = $1)', t) INTO referenced USING OLD.id;
+      IF referenced THEN
+        RAISE EXCEPTION 'update on table "organisation" violates the organisation reference from table "%"', t
+          USING ERRCODE = 'foreign_key_violation', DETAIL = format('Key (id)=(%s) is still referenced from table "%s".', OLD.id, t),
+                TABLE = t, CONSTRAINT = t || '_organisation_id_fkey';
+      END IF;
+    END LOOP;
+    RETURN NULL;
+  END $$;
+
+  DROP TRIGGER organisation_truncated ON organisation;
+  DROP FUNCTION organisation_truncated();
+  DROP FUNCTION organisation_references_readable();
+`;
+
+const code = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: string }) => e.code);
+
+async function withDatabase(fn: (url: string, client: Client) => Promise<void>) {
+  const name = `tracker_e2e_migrations_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: testServerUrls().postgres });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(testServerUrls().postgres);
+  url.pathname = `/${name}`;
+  const client = new Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+    await fn(url.toString(), client);
+  } finally {
+    await client.end().catch(() => undefined);
+    await dropDatabase(name);
+  }
+}
+
+async function withDataSource<T>(url: string, migrations: Function[], fn: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = new DataSource({ type: 'postgres', url, migrations, migrationsTableName: 'schema_migration', migrationsRun: false, synchronize: false, logging: false });
+  await ds.initialize();
+  try {
+    return await fn(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+const migrate = (url: string, migrations: Function[]) =>
+  withDataSource(url, migrations, async (ds) => (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name));
+
+/** 0023's up once more, outside the migration table, as a re-run would. */
+const runFinalFormAgain = (url: string) =>
+  withDataSource(url, [], async (ds) => {
+    const runner = ds.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await new OrganisationReferencesFinalForm1795300000023().up(runner);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+  });
+
+/** Every trigger function, trigger and foreign key, as PostgreSQL prints them back. */
+async function catalogue(client: Client) {
+  const functions = (await client.query(`SELECT p.proname, pg_get_functiondef(p.oid) AS def FROM pg_proc p
+    WHERE p.pronamespace = current_schema()::regnamespace AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql') ORDER BY 1`)).rows;
+  const triggers = (await client.query(`SELECT tgrelid::regclass::text AS rel, tgname, tgenabled, pg_get_triggerdef(oid) AS def FROM pg_trigger
+    WHERE NOT tgisinternal ORDER BY 1, 2`)).rows;
+  const keys = (await client.query(`SELECT conrelid::regclass::text AS rel, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+    WHERE contype = 'f' ORDER BY 1, 2`)).rows;
+  return { functions, triggers, keys };
+}
+
+/** An organisation with a row in each of the four tables that name it; returns its id. */
+async function organisationWithRows(client: Client, key: string): Promise<string> {
+  await client.query(`INSERT INTO cisa_region (region, office) VALUES (6, 'Dallas') ON CONFLICT DO NOTHING`);
+  await client.query(`INSERT INTO us_state (code, name, region) VALUES ('TX', 'Texas', 6) ON CONFLICT DO NOTHING`);
+  await client.query(`INSERT INTO product (code, name, family, kind) VALUES ('KES_ADVANCED', 'KES Advanced', 'KES', 'CATALOGUE') ON CONFLICT DO NOTHING`);
+  await client.query(`INSERT INTO programme (key, name, regulation, announced, new_business_cutoff, updates_cutoff, milestone_plan)
+    VALUES ('MIGRATIONS', 'Migrations', 'r', now(), now(), now(), '[]') ON CONFLICT DO NOTHING`);
+  const [{ id: programme }] = (await client.query(`SELECT id FROM programme WHERE key = 'MIGRATIONS'`)).rows;
+  const [{ id: org }] = (await client.query(`INSERT INTO organisation (external_key, name, primary_sector_code, state_code, size_band, criticality_tier, created_at, updated_at)
+    VALUES ($1, 'Migrations', 'ENERGY', 'TX', 'SMALL', 2, now(), now()) RETURNING id`, [key])).rows;
+  await client.query(`INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
+    VALUES ($1, $2, 'M', 'IT', 'm', 0, now(), now(), now(), now())`, [org, programme]);
+  await client.query(`INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`, [org]);
+  await client.query(`INSERT INTO footprint (organisation_id, programme_id, product_code, environment, endpoint_count, endpoints_remaining, update_channel, created_at, updated_at)
+    VALUES ($1, $2, 'KES_ADVANCED', 'IT', 3, 3, 'DIRECT', now(), now())`, [org, programme]);
+  await client.query(`INSERT INTO organisation_status (organisation_id, programme_id, as_of, status) VALUES ($1, $2, now(), 'ON_TRACK')`, [org, programme]);
+  return org;
+}
+
+async function rowsNaming(client: Client) {
+  const counts: Record<string, number> = {};
+  for (const t of REFERENCING) counts[t] = (await client.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;
+  return counts;
+}
+
+/** Under REPEATABLE READ: what deleting the organisation, and changing its id, answer (rolled back). */
+async function underRepeatableRead(client: Client, org: string) {
+  const attempt = async (sql: string) => {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      return await code(client.query(sql, [org]));
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  };
+  return {
+    delete: await attempt(`DELETE FROM organisation WHERE id = $1`),
+    idChange: await attempt(`UPDATE organisation SET id = gen_random_uuid() WHERE id = $1`),
+  };
+}
+
+describe('migrations: 0023 brings either version of 0021 to its final form', () => {
+  it('upgrades a database that ran the first version of 0021: REPEATABLE READ refused with 0A000, TRUNCATE organisation CASCADE empties the four tables; a second run is harmless', async () => {
+    await withDatabase(async (url, client) => {
+      expect(await migrate(url, THROUGH_0022)).toHaveLength(THROUGH_0022.length);
+      const finalForm = await catalogue(client);
+      await client.query(FIRST_VERSION_OF_0021);
+      expect(await catalogue(client)).not.toEqual(finalForm);
+
+      // the first version's gaps, as a database that ran it has them
+      const org = await organisationWithRows(client, 'FIRST-1');
+      expect(await underRepeatableRead(client, org)).toEqual({ delete: 'no error', idChange: '23503' });
+      await client.query('BEGIN');
+      await client.query('TRUNCATE organisation CASCADE');
+      expect(await rowsNaming(client)).toEqual({ milestone: 1, contact: 1, footprint: 1, organisation_status: 1 });
+      await client.query('ROLLBACK');
+
+      expect(await migrate(url, MIGRATIONS)).toEqual(['OrganisationReferencesFinalForm1795300000023']);
+      expect(await catalogue(client)).toEqual(finalForm);
+      await runFinalFormAgain(url);
+      expect(await catalogue(client)).toEqual(finalForm);
+      expect(await migrate(url, MIGRATIONS)).toEqual([]);
+
+      // (b) under REPEATABLE READ the cascade and the id check refuse; at READ COMMITTED the id check is the foreign key's
+      expect(await underRepeatableRead(client, org)).toEqual({ delete: '0A000', idChange: '0A000' });
+      expect(await code(client.query(`UPDATE organisation SET id = gen_random_uuid() WHERE id = $1`, [org]))).toBe('23503');
+      expect(await rowsNaming(client)).toEqual({ milestone: 1, contact: 1, footprint: 1, organisation_status: 1 });
+      // (a) TRUNCATE organisation CASCADE empties the four tables
+      await organisationWithRows(client, 'FIRST-2');
+      await client.query('TRUNCATE organisation CASCADE');
+      expect(await rowsNaming(client)).toEqual({ milestone: 0, contact: 0, footprint: 0, organisation_status: 0 });
+
+      // 0021's down still undoes it all after 0023 (whose down does nothing)
+      await withDataSource(url, MIGRATIONS, async (ds) => {
+        for (let i = 0; i < 3; i++) await ds.undoLastMigration({ transaction: 'each' });
+      });
+      const after = await catalogue(client);
+      expect(after.functions.map((f) => f.proname).filter((n) => n.startsWith('organisation_'))).toEqual([]);
+      expect(after.keys.map((k) => k.conname)).toEqual(expect.arrayContaining(REFERENCING.map((t) => `${t}_organisation_id_fkey`)));
+    });
+  });
+
+  it('changes nothing on a database that already has the final form of 0021, run once or twice', async () => {
+    await withDatabase(async (url, client) => {
+      await migrate(url, THROUGH_0022);
+      const finalForm = await catalogue(client);
+      expect(await migrate(url, MIGRATIONS)).toEqual(['OrganisationReferencesFinalForm1795300000023']);
+      expect(await catalogue(client)).toEqual(finalForm);
+      await runFinalFormAgain(url);
+      expect(await catalogue(client)).toEqual(finalForm);
+
+      const org = await organisationWithRows(client, 'FINAL-1');
+      expect(await underRepeatableRead(client, org)).toEqual({ delete: '0A000', idChange: '0A000' });
+      await client.query('TRUNCATE organisation CASCADE');
+      expect(await rowsNaming(client)).toEqual({ milestone: 0, contact: 0, footprint: 0, organisation_status: 0 });
+    });
+  });
+});
