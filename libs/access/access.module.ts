@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ReferenceModule } from '../reference/reference.module';
-import { CredentialsResolver } from './credentials.resolver';
 import { CredentialsService } from './credentials.service';
 
-@Module({ imports: [AuditModule, ReferenceModule], providers: [CredentialsService, CredentialsResolver], exports: [CredentialsService] })
+@Module({ imports: [AuditModule, ReferenceModule], providers: [CredentialsService], exports: [CredentialsService] })
 export class AccessModule {}

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { AppError, FieldProblem } from '../core/errors/app-error';
 import { ReferenceService } from '../reference/reference.service';
-import type { Actor, Role } from './actor';
+import type { Actor, Role } from '../domain/actor';
 
 export interface CredentialRow {
   id: string;

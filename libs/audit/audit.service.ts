@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import { currentRequestId } from '../core/context/request-context';
-import type { Actor } from '../access/actor';
-import { AuditEventEntity } from './audit-event.entity';
+import type { Actor } from '../domain/actor';
+import { AuditEventEntity } from '../data/entities/audit-event.entity';
 
 export interface AuditChange {
   organisationId: string | null;

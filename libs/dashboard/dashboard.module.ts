@@ -2,15 +2,11 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
-import { DashboardPageController } from './dashboard-page.controller';
-import { DashboardResolver } from './dashboard.resolver';
 import { DashboardService } from './dashboard.service';
-import { ExportController } from './export.controller';
 
 @Module({
   imports: [ProgrammesModule, OrganisationsModule, AccessModule],
-  controllers: [ExportController, DashboardPageController],
-  providers: [DashboardService, DashboardResolver],
+  providers: [DashboardService],
   exports: [DashboardService],
 })
 export class DashboardModule {}

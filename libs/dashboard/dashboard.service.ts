@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AggregateCache } from '../core/cache/aggregate-cache';
-import type { Actor } from '../access/actor';
-import { organisationScopeSql } from '../access/scope';
+import type { Actor } from '../domain/actor';
+import { organisationScopeSql } from '../data/scope';
 import { Clock } from '../core/clock/clock';
 import { AppError } from '../core/errors/app-error';
-import { OrganisationStatusEnum } from '../graphql/enums';
+import { OrganisationStatusEnum } from '../domain/vocabulary';
 import { organisationFromRow } from '../organisations/organisations.service';
-import type { OrganisationEntity } from '../organisations/organisation.entity';
-import { ProgrammeEntity } from '../programmes/programme.entity';
+import type { OrganisationEntity } from '../data/entities/organisation.entity';
+import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
-import { RUNTIME, Runtime } from '../runtime/runtime';
-import { BreakdownDimension } from './models/dashboard.model';
+import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { BreakdownDimension } from '../domain/vocabulary';
 
 /** A viewer never sees a figure about fewer organisations than this. */
 export const SMALL_CELL = 5;

@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import type { Clock } from '../core/clock/clock';
 import { CISA_REGIONS, KASPERSKY_2024_PROGRAMME, PRODUCTS, SECTORS } from '../reference/reference-data';
-import { ProgrammeEntity } from '../programmes/programme.entity';
-import type { MilestoneState } from '../status/derive-status';
+import { ProgrammeEntity } from '../data/entities/programme.entity';
+import type { MilestoneState } from '../domain/status/derive-status';
 import { StatusService } from '../status/status.service';
 
 /** Small deterministic PRNG (mulberry32): the same demo set on every machine. */

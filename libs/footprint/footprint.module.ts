@@ -5,13 +5,12 @@ import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { StatusModule } from '../status/status.module';
-import { FootprintEntity } from './footprint.entity';
-import { FootprintResolver } from './footprint.resolver';
+import { FootprintEntity } from '../data/entities/footprint.entity';
 import { FootprintService } from './footprint.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([FootprintEntity]), AuditModule, OrganisationsModule, ProgrammesModule, ReferenceModule, StatusModule],
-  providers: [FootprintService, FootprintResolver],
+  providers: [FootprintService],
   exports: [FootprintService],
 })
 export class FootprintModule {}

@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { entityColumns } from '../core/database/entity-columns';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor } from '../access/actor';
+import { Actor } from '../domain/actor';
 import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { AppError, FieldProblem } from '../core/errors/app-error';
-import { MilestonePlanService } from '../milestones/milestone-plan.service';
+import { MilestonePlanService } from '../data/milestone-plan.repository';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { ProgrammeEntity } from '../programmes/programme.entity';
+import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
 import { StatusService } from '../status/status.service';
-import { replanReminders } from '../reminders/outbox';
+import { replanReminders } from '../data/outbox.repository';
 import { AddFootprintInput, UpdateFootprintInput } from './dto/footprint.input';
-import { FootprintEntity } from './footprint.entity';
+import { FootprintEntity } from '../data/entities/footprint.entity';
 import { VersionedIdInput } from '../organisations/dto/organisation.input';
 
 const REQUIRED = new Set(['productCode', 'environment', 'endpointCount', 'endpointsRemaining', 'updateChannel']);

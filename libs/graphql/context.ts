@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { Actor } from '../access/actor';
+import type { Actor } from '../domain/actor';
 import type { Loaders } from './loaders';
 
 export interface GraphQLContext {

@@ -1,3 +1,4 @@
+import './enums';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
@@ -8,8 +9,8 @@ import { AccessModule } from '../access/access.module';
 import { CredentialsService } from '../access/credentials.service';
 import { ReferenceModule } from '../reference/reference.module';
 import { ReferenceService } from '../reference/reference.service';
-import { RUNTIME, Runtime } from '../runtime/runtime';
-import { withPlainReferenceFields } from './reference-fields';
+import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { withPlainReferenceFields } from './reference/reference-fields';
 import { GraphQLContext } from './context';
 import { LoaderFactory } from './loaders';
 import { LoadersModule } from './loaders.module';

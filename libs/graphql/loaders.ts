@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { AuditEventEntity } from '../audit/audit-event.entity';
+import { AuditEventEntity } from '../data/entities/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
-import { FootprintEntity } from '../footprint/footprint.entity';
+import { FootprintEntity } from '../data/entities/footprint.entity';
 import { FootprintService } from '../footprint/footprint.service';
-import { ExtensionEntity } from '../milestones/extension.entity';
-import { MilestoneEntity } from '../milestones/milestone.entity';
+import { ExtensionEntity } from '../data/entities/extension.entity';
+import { MilestoneEntity } from '../data/entities/milestone.entity';
 import { MilestonesService } from '../milestones/milestones.service';
-import { ContactEntity } from '../organisations/contact.entity';
+import { ContactEntity } from '../data/entities/contact.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { ProgrammeEntity } from '../programmes/programme.entity';
+import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { DeliveryRow, RemindersService } from '../reminders/reminders.service';
 

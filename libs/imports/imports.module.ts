@@ -4,12 +4,10 @@ import { AuditModule } from '../audit/audit.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { StatusModule } from '../status/status.module';
-import { ImportController } from './import.controller';
 import { ImportService } from './import.service';
 
 @Module({
   imports: [AccessModule, AuditModule, OrganisationsModule, ProgrammesModule, StatusModule],
-  controllers: [ImportController],
   providers: [ImportService],
   exports: [ImportService],
 })

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import type { Runtime } from '../runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 import { JobProducer } from './job-producer';
 import { DEFAULT_JOB_OPTIONS, QueueName, redisConnectionOptions } from './queues';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { entityColumns } from '../core/database/entity-columns';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor } from '../access/actor';
+import { Actor } from '../domain/actor';
 import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { AppError, ErrorCode } from '../core/errors/app-error';
@@ -9,11 +9,11 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { VersionedIdInput } from '../organisations/dto/organisation.input';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { StatusService } from '../status/status.service';
-import { replanReminders } from '../reminders/outbox';
+import { replanReminders } from '../data/outbox.repository';
 import { DenyExtensionInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from './dto/milestone.input';
-import { ExtensionEntity } from './extension.entity';
-import { MilestoneEntity } from './milestone.entity';
-import type { MilestoneState } from '../status/derive-status';
+import { ExtensionEntity } from '../data/entities/extension.entity';
+import { MilestoneEntity } from '../data/entities/milestone.entity';
+import type { MilestoneState } from '../domain/status/derive-status';
 
 export interface MilestoneChange {
   state?: MilestoneState;

@@ -1,22 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { entityColumns } from '../core/database/entity-columns';
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
-import { Actor } from '../access/actor';
-import { organisationScopeSql } from '../access/scope';
+import { Actor } from '../domain/actor';
+import { organisationScopeSql } from '../data/scope';
 import { AuditService, changedFields } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { AppError, ErrorCode, FieldProblem } from '../core/errors/app-error';
-import { OrganisationSortField, SortDirection } from '../graphql/enums';
-import { MilestonePlanService } from '../milestones/milestone-plan.service';
+import { OrganisationSortField, SortDirection } from '../domain/vocabulary';
+import { MilestonePlanService } from '../data/milestone-plan.repository';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
 import { StatusService } from '../status/status.service';
-import { cancelPendingReminders } from '../reminders/outbox';
-import { ContactEntity } from './contact.entity';
-import { mergeContacts } from './contacts';
+import { cancelPendingReminders } from '../data/outbox.repository';
+import { ContactEntity } from '../data/entities/contact.entity';
+import { mergeContacts } from '../data/contacts.repository';
 import { ContactInput, CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from './dto/organisation.input';
 import { OrganisationFilter, OrganisationsArgs } from './dto/organisations.args';
-import { OrganisationEntity } from './organisation.entity';
+import { OrganisationEntity } from '../data/entities/organisation.entity';
 
 const SORT_COLUMNS: Record<OrganisationSortField, { sql: string; of: (o: OrganisationEntity) => unknown }> = {
   NAME: { sql: 'lower(o.name)', of: (o) => o.name.toLowerCase() },

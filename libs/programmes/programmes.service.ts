@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AggregateCache } from '../core/cache/aggregate-cache';
 import { AppError } from '../core/errors/app-error';
-import { ProgrammeEntity } from './programme.entity';
+import { ProgrammeEntity } from '../data/entities/programme.entity';
 
 /**
  * Programmes are reference data: written by migrations and the reference seed only (no API changes

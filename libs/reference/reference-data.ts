@@ -1,3 +1,6 @@
+import { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ReminderLadder } from '../domain/programme';
+
+export { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ReminderLadder };
 /**
  * Reference data from shared/domain.md. Seeded idempotently at start-up; after that it is data:
  * a future change of sectors, agencies or dates is an edit of rows, not of code.
@@ -73,26 +76,6 @@ export const PRODUCTS: ReadonlyArray<{ code: string; name: string; family: strin
   { code: 'OTHER', name: 'Other Kaspersky product', family: 'Other', kind: 'OTHER' },
 ];
 
-export interface MilestonePlanStep {
-  key: string;
-  name: string;
-  /** Target relative to the programme's updates cutoff, in days (negative: before it). */
-  itOffsetDays: number;
-  otOffsetDays: number;
-}
-
-export interface ReminderLadder {
-  /** Days before the cutoff at which a reminder stage fires. */
-  stagesDaysBeforeCutoff: number[];
-  /** After the cutoff, an overdue reminder every so many days until removal is verified. */
-  overdueEveryDays: number;
-  milestoneDueSoonDays: number;
-  /** An acknowledgement holds the level this long; without progress it climbs again after. */
-  acknowledgePauseDays: number;
-  /** The longest snooze; a snooze never passes the cutoff. */
-  snoozeMaxDays: number;
-}
-
 export const KASPERSKY_2024_MILESTONE_PLAN: MilestonePlanStep[] = [
   { key: 'INVENTORY_COMPLETE', name: 'Inventory complete', itOffsetDays: -70, otOffsetDays: -70 },
   { key: 'REPLACEMENT_SELECTED', name: 'Replacement selected', itOffsetDays: -56, otOffsetDays: -63 },
@@ -103,13 +86,6 @@ export const KASPERSKY_2024_MILESTONE_PLAN: MilestonePlanStep[] = [
   { key: 'REMOVAL_VERIFIED', name: 'Removal verified', itOffsetDays: 0, otOffsetDays: 0 },
 ];
 
-export const DEFAULT_REMINDER_LADDER: ReminderLadder = {
-  stagesDaysBeforeCutoff: [90, 60, 30, 14, 7, 3, 1, 0],
-  overdueEveryDays: 7,
-  milestoneDueSoonDays: 7,
-  acknowledgePauseDays: 7,
-  snoozeMaxDays: 14,
-};
 
 /** BIS Final Determination, ICTS-2021-002 (89 FR 52434). Instants, not calendar dates: 00:00 EDT is 04:00Z. */
 export const KASPERSKY_2024_PROGRAMME = {

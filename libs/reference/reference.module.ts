@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ReferenceResolver } from './reference.resolver';
 import { ReferenceService } from './reference.service';
 
-@Module({ providers: [ReferenceService, ReferenceResolver], exports: [ReferenceService] })
+@Module({ providers: [ReferenceService], exports: [ReferenceService] })
 export class ReferenceModule {}

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import { ClockSync } from '../core/clock/clock-sync';
-import { RUNTIME, Runtime } from '../runtime/runtime';
+import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { EmailChannel, WebhookChannel } from './channels/channels';
-import type { ReminderPayload } from './reminder-payload';
-import { renderReminder } from './templates';
+import type { ReminderPayload } from '../domain/reminders/reminder-payload';
+import { renderReminder } from '../domain/reminders/templates';
 
 export type DeliveryOutcome = 'SENT' | 'SKIPPED';
 

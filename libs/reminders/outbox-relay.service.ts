@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import { JobProducer } from '../jobs/job-producer';
 import { JobName, QueueName } from '../jobs/queues';
-import { RUNTIME, Runtime } from '../runtime/runtime';
+import { RUNTIME, Runtime } from '../core/runtime/runtime';
 
 const BATCH = 1000;
 const SWEEP_MS = 60_000;

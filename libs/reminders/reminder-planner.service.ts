@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
-import type { ProgrammeEntity } from '../programmes/programme.entity';
-import { deriveStatus } from '../status/derive-status';
+import type { ProgrammeEntity } from '../data/entities/programme.entity';
+import { deriveStatus } from '../domain/status/derive-status';
 import { Facts, StatusService } from '../status/status.service';
-import type { ReminderPayload } from './reminder-payload';
-import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL } from './rules/escalation';
-import { currentStage, milestoneStages, Stage } from './rules/ladder';
-import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from './rules/quiet-hours';
+import type { ReminderPayload } from '../domain/reminders/reminder-payload';
+import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL } from '../domain/reminders/escalation';
+import { currentStage, milestoneStages, Stage } from '../domain/reminders/ladder';
+import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '../domain/reminders/quiet-hours';
 
 export interface PlannedDelivery {
   subjectKey: string;

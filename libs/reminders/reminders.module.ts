@@ -7,12 +7,11 @@ import { StatusModule } from '../status/status.module';
 import { DeliveryService } from './delivery.service';
 import { OutboxRelay } from './outbox-relay.service';
 import { ReminderPlanner } from './reminder-planner.service';
-import { ContactPreferenceResolver, OrganisationRemindersResolver, RemindersResolver } from './reminders.resolver';
 import { RemindersService } from './reminders.service';
 
 @Module({
   imports: [AuditModule, OrganisationsModule, ProgrammesModule, ReferenceModule, StatusModule],
-  providers: [ReminderPlanner, RemindersService, RemindersResolver, OrganisationRemindersResolver, ContactPreferenceResolver],
+  providers: [ReminderPlanner, RemindersService],
   exports: [ReminderPlanner, RemindersService],
 })
 export class RemindersModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../access/actor';
-import { organisationScopeSql } from '../access/scope';
+import type { Actor } from '../domain/actor';
+import { organisationScopeSql } from '../data/scope';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { AppError, FieldProblem } from '../core/errors/app-error';
@@ -9,9 +9,9 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
 import { EscalationContactInput, NotificationPreferenceInput, SnoozeRemindersInput } from './dto/reminders.input';
-import { cancelPendingReminders } from './outbox';
+import { cancelPendingReminders } from '../data/outbox.repository';
 import { PlannedDelivery, ReminderPlanner } from './reminder-planner.service';
-import { renderReminder } from './templates';
+import { renderReminder } from '../domain/reminders/templates';
 
 const DAY = 86_400_000;
 

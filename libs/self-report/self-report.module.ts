@@ -5,11 +5,11 @@ import { MilestonesModule } from '../milestones/milestones.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { StatusModule } from '../status/status.module';
-import { SelfReportResolver } from './self-report.resolver';
 import { SelfReportService } from './self-report.service';
 
 @Module({
   imports: [AuditModule, FootprintModule, MilestonesModule, OrganisationsModule, ProgrammesModule, StatusModule],
-  providers: [SelfReportService, SelfReportResolver],
+  providers: [SelfReportService],
+  exports: [SelfReportService],
 })
 export class SelfReportModule {}

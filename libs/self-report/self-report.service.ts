@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Actor } from '../access/actor';
+import { Actor } from '../domain/actor';
 import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { AppError, FieldProblem } from '../core/errors/app-error';
-import { FootprintEntity } from '../footprint/footprint.entity';
+import { FootprintEntity } from '../data/entities/footprint.entity';
 import { FootprintService } from '../footprint/footprint.service';
-import { MilestoneEntity } from '../milestones/milestone.entity';
+import { MilestoneEntity } from '../data/entities/milestone.entity';
 import { MilestonesService } from '../milestones/milestones.service';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { OrganisationEntity } from '../organisations/organisation.entity';
+import { OrganisationEntity } from '../data/entities/organisation.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { StatusService } from '../status/status.service';
-import { replanReminders } from '../reminders/outbox';
+import { replanReminders } from '../data/outbox.repository';
 import { SelfReportInput } from './dto/self-report.input';
 
 export interface SelfReportResult {

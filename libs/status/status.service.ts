@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
-import type { ProgrammeEntity } from '../programmes/programme.entity';
-import { riskScore } from '../dashboard/risk-score';
-import { deriveStatus, MilestoneState, StatusInput, StatusResult } from './derive-status';
+import type { ProgrammeEntity } from '../data/entities/programme.entity';
+import { riskScore } from '../domain/status/risk-score';
+import { deriveStatus, MilestoneState, StatusInput, StatusResult } from '../domain/status/derive-status';
 
 /** What the rules of status and escalation read about one organisation. */
 export interface Facts extends Omit<StatusInput, 'now' | 'cutoff' | 'staleReportDays' | 'footprint' | 'milestones'> {

@@ -4,11 +4,11 @@ import { LogController } from 'fastify';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
 import { installHttpMetrics } from '../../../libs/metrics/metrics';
 import { CredentialsService } from '../../../libs/access/credentials.service';
-import { installQueueBoard } from '../../../libs/admin/queue-board';
+import { installQueueBoard } from '../../../libs/http/queue-board';
 import { JobProducer } from '../../../libs/jobs/job-producer';
 import { MAX_QUERY_BYTES } from '../../../libs/graphql/query-limits';
-import { installRequestContext, requestIdFrom } from '../../../libs/runtime/http';
-import type { Runtime } from '../../../libs/runtime/runtime';
+import { installRequestContext, requestIdFrom } from '../../../libs/http/request-id';
+import type { Runtime } from '../../../libs/core/runtime/runtime';
 import { ApiModule } from './api.module';
 
 const ONE_MEGABYTE = 1024 * 1024;

@@ -1,4 +1,4 @@
-import { prepareRuntime, runMain } from '../../../libs/runtime/boot';
+import { prepareRuntime, runMain } from '../../../libs/boot/boot';
 import { announce } from './announce';
 import { createApiApp } from './api.app';
 

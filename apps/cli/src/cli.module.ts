@@ -3,7 +3,7 @@ import { AccessModule } from '../../../libs/access/access.module';
 import { CoreModule } from '../../../libs/core/core.module';
 import { ProgrammesModule } from '../../../libs/programmes/programmes.module';
 import { ReferenceModule } from '../../../libs/reference/reference.module';
-import type { Runtime } from '../../../libs/runtime/runtime';
+import type { Runtime } from '../../../libs/core/runtime/runtime';
 import { StatusModule } from '../../../libs/status/status.module';
 import { ImportsModule } from '../../../libs/imports/imports.module';
 

@@ -1,5 +1,5 @@
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
-import type { Actor } from '../../../libs/access/actor';
+import type { Actor } from '../../../libs/domain/actor';
 import { CsvFileError } from '../../../libs/imports/csv-reader';
 import type { ImportKind } from '../../../libs/imports/import-columns';
 import type { ImportService } from '../../../libs/imports/import.service';

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
 import { JobProducer } from '../../../libs/jobs/job-producer';
-import { prepareRuntime, runMain } from '../../../libs/runtime/boot';
+import { prepareRuntime, runMain } from '../../../libs/boot/boot';
 import { WorkerAppModule } from './worker.app.module';
 
 /** BullMQ processors in an application context: no HTTP surface but a health port. */

@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '../../../libs/core/core.module';
 import { JobsModule } from '../../../libs/jobs/jobs.module';
-import type { Runtime } from '../../../libs/runtime/runtime';
-import { WorkerModule } from './worker.module';
+import type { Runtime } from '../../../libs/core/runtime/runtime';
+import { WorkerModule } from '../../../libs/worker/worker.module';
 
 @Module({})
 export class WorkerAppModule {

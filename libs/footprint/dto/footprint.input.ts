@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { Environment, UpdateChannel, WhiteLabelConfidence } from '../../graphql/enums';
+import { Environment, UpdateChannel, WhiteLabelConfidence } from '../../domain/vocabulary';
 import { IsCalendarDate } from '../../core/validation/validators';
 
 const MAX_ENDPOINTS = 10_000_000;

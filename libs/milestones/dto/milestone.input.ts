@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
-import { MilestoneStateEnum } from '../../graphql/enums';
+import { MilestoneStateEnum } from '../../domain/vocabulary';
 import { IsValidInstant } from '../../core/validation/validators';
 
 @InputType()

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsEmail, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { ContactRole, SizeBand } from '../../graphql/enums';
+import { ContactRole, SizeBand } from '../../domain/vocabulary';
 import { IsTimeZone } from '../../core/validation/validators';
 
 @InputType()

@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { OrganisationSortField, OrganisationStatusEnum, SortDirection } from '../../graphql/enums';
+import { OrganisationSortField, OrganisationStatusEnum, SortDirection } from '../../domain/vocabulary';
 
 @InputType()
 export class OrganisationFilter {

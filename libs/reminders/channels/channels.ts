@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import nodemailer, { Transporter } from 'nodemailer';
-import type { RenderedMessage } from '../templates';
+import type { RenderedMessage } from '../../domain/reminders/templates';
 
 export interface OutgoingDelivery {
   id: string;

@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../core/config/config';
+import { clockFromConfig } from '../core/clock/clock';
+import { migrate } from '../core/database/data-source';
+import { createLogger } from '../core/logging/logger';
+import { Infrastructure, prepareInfrastructure } from '../core/runtime/infrastructure';
+import { seedReferenceData } from '../reference/seed-reference-data';
+import type { Runtime } from '../core/runtime/runtime';
+
+/**
+ * Everything a process does before Nest starts: validate the environment, find or start PostgreSQL
+ * and Redis, apply pending migrations and load reference data (both idempotent, under a lock).
+ */
+export async function prepareRuntime(name: string, options: { redis: boolean; logLevel?: string } = { redis: true }): Promise<{ runtime: Runtime; infrastructure: Infrastructure }> {
+  // A .env file in the working directory fills in what the environment leaves unset.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : (options.logLevel ?? config.LOG_LEVEL), name);
+  const infrastructure = await prepareInfrastructure(config, logger, { redis: options.redis });
+  const applied = await migrate(infrastructure.databaseUrl, logger, seedReferenceData);
+  if (applied.length) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
+  const clock = clockFromConfig(config.TRACKER_NOW);
+  if (config.TRACKER_NOW) logger.warn(`running at the simulated instant ${config.TRACKER_NOW} (TRACKER_NOW)`);
+  return {
+    runtime: { config, databaseUrl: infrastructure.databaseUrl, redisUrl: infrastructure.redisUrl, queuePrefix: config.QUEUE_PREFIX, clock, logger },
+    infrastructure,
+  };
+}
+
+/** Runs a process's main; a bad environment or a failed start is one line on stderr and exit 1, never a stack. */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`Start-up failed: ${message.split('\n')[0]}\n`);
+      if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    }
+    process.exit(1);
+  });
+}

@@ -1,0 +1,22 @@
+import type { ExtensionState } from '../../domain/vocabulary';
+import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+
+export type { ExtensionState };
+
+@Entity('extension')
+export class ExtensionEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organisationId: string;
+  @Column('uuid') milestoneId: string;
+  @Column('text') justification: string;
+  @Column('timestamptz') requestedTargetAt: Date;
+  @Column('text') state: ExtensionState;
+  @Column('text') requestedBy: string;
+  @Column('timestamptz') requestedAt: Date;
+  @Column('text', { nullable: true }) decidedBy: string | null;
+  @Column('timestamptz', { nullable: true }) decidedAt: Date | null;
+  @Column('text', { nullable: true }) decisionNote: string | null;
+  @Column('timestamptz', { nullable: true }) grantedTargetAt: Date | null;
+  @Column('timestamptz', { nullable: true }) expiresAt: Date | null;
+  @VersionColumn() version: number;
+}

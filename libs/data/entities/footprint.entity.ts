@@ -1,0 +1,27 @@
+import type { EnvironmentValue, UpdateChannelValue, WhiteLabelConfidenceValue } from '../../domain/vocabulary';
+import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+
+export type Environment = EnvironmentValue;
+export type UpdateChannel = UpdateChannelValue;
+export type WhiteLabelConfidence = WhiteLabelConfidenceValue;
+
+@Entity('footprint')
+export class FootprintEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organisationId: string;
+  @Column('uuid') programmeId: string;
+  @Column('text') productCode: string;
+  @Column('text', { nullable: true }) productName: string | null;
+  @Column('text', { nullable: true }) vendor: string | null;
+  @Column('text', { nullable: true }) whiteLabelConfidence: WhiteLabelConfidence | null;
+  @Column('text') environment: Environment;
+  @Column('int') endpointCount: number;
+  @Column('int') endpointsRemaining: number;
+  @Column('text') updateChannel: UpdateChannel;
+  @Column('date', { nullable: true }) licenceEnd: string | null;
+  @Column('text', { nullable: true }) replacementProduct: string | null;
+  @Column('boolean', { nullable: true }) replacementChosenByOrganisation: boolean | null;
+  @Column('timestamptz') createdAt: Date;
+  @Column('timestamptz') updatedAt: Date;
+  @VersionColumn() version: number;
+}

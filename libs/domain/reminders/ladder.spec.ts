@@ -1,0 +1,50 @@
+import { DEFAULT_REMINDER_LADDER } from '../programme';
+import { currentStage, milestoneStages } from './ladder';
+
+const CUTOFF = new Date('2024-09-29T04:00:00Z');
+const DAY = 86_400_000;
+const at = (days: number) => new Date(CUTOFF.getTime() + days * DAY);
+
+describe('currentStage', () => {
+  it.each([
+    [-100, null],
+    [-90, 'T-90'],
+    [-61, 'T-90'],
+    [-60, 'T-60'],
+    [-29.5, 'T-30'],
+    [-7, 'T-7'],
+    [-3, 'T-3'],
+    [-1, 'T-1'],
+    [-1 / 86_400_000, 'T-1'],
+    [0, 'T-0'],
+    [6.9, 'T-0'],
+    [7, 'OVERDUE-1'],
+    [14, 'OVERDUE-2'],
+    [30, 'OVERDUE-4'],
+  ])('%s days from the cutoff is stage %s', (days, key) => {
+    expect(currentStage(at(days as number), CUTOFF, DEFAULT_REMINDER_LADDER)?.key ?? null).toBe(key);
+  });
+
+  it('marks the final day and overdue stages urgent', () => {
+    expect(currentStage(at(-1), CUTOFF, DEFAULT_REMINDER_LADDER)!.urgent).toBe(true);
+    expect(currentStage(at(-3), CUTOFF, DEFAULT_REMINDER_LADDER)!.urgent).toBe(false);
+    expect(currentStage(at(8), CUTOFF, DEFAULT_REMINDER_LADDER)!.urgent).toBe(true);
+  });
+});
+
+describe('milestoneStages', () => {
+  const m = (targetDays: number, state = 'NOT_STARTED') => ({ id: 'm', key: 'PILOT_DEPLOYED', track: 'IT', name: 'Pilot', targetAt: at(targetDays), state });
+  it('is due soon within seven days, overdue after, silent when done or far', () => {
+    expect(milestoneStages(at(-40), [m(-28)], DEFAULT_REMINDER_LADDER)).toEqual([]);
+    expect(milestoneStages(at(-30), [m(-28)], DEFAULT_REMINDER_LADDER)[0].kind).toBe('DUE_SOON');
+    expect(milestoneStages(at(-27), [m(-28)], DEFAULT_REMINDER_LADDER)[0].kind).toBe('OVERDUE');
+    expect(milestoneStages(at(-27), [m(-28, 'DONE')], DEFAULT_REMINDER_LADDER)).toEqual([]);
+  });
+  it('gives a moved target a new key', () => {
+    const [before] = milestoneStages(at(-27), [m(-28)], DEFAULT_REMINDER_LADDER);
+    const [after] = milestoneStages(at(-27), [m(60)], DEFAULT_REMINDER_LADDER);
+    expect(after).toBeUndefined();
+    const [later] = milestoneStages(at(59), [m(60)], DEFAULT_REMINDER_LADDER);
+    expect(later.key).not.toBe(before.key);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The reminder ladder: which stage an organisation is in at an instant. Pure: the ladder is data on
+ * the programme, the instant is an argument.
+ *
+ * Countdown stages fire at each "days before the cutoff" of the ladder (T-90 … T-0); only the latest
+ * stage reached counts, so a planner that starts late never sends a burst of old stages. From the
+ * cutoff instant on, an OVERDUE stage every `overdueEveryDays` until removal is verified.
+ */
+import type { ReminderLadder } from '../programme';
+
+const DAY = 86_400_000;
+
+export interface Stage {
+  /** Stable key: part of each delivery's unique key. */
+  key: string;
+  kind: 'COUNTDOWN' | 'OVERDUE';
+  /** When the stage began. */
+  startsAt: Date;
+  /** Whole days to the cutoff (negative after it). */
+  daysToCutoff: number;
+  /** T-1, T-0 and overdue stages may override quiet hours. */
+  urgent: boolean;
+}
+
+export function currentStage(now: Date, cutoff: Date, ladder: ReminderLadder): Stage | null {
+  const t = now.getTime();
+  const c = cutoff.getTime();
+  const daysToCutoff = Math.ceil((c - t) / DAY);
+  if (t >= c) {
+    const week = Math.floor((t - c) / (ladder.overdueEveryDays * DAY));
+    if (week === 0) return { key: 'T-0', kind: 'COUNTDOWN', startsAt: cutoff, daysToCutoff, urgent: true };
+    return { key: `OVERDUE-${week}`, kind: 'OVERDUE', startsAt: new Date(c + week * ladder.overdueEveryDays * DAY), daysToCutoff, urgent: true };
+  }
+  const reached = [...ladder.stagesDaysBeforeCutoff].sort((a, b) => a - b).find((d) => t >= c - d * DAY);
+  if (reached === undefined) return null;
+  return { key: `T-${reached}`, kind: 'COUNTDOWN', startsAt: new Date(c - reached * DAY), daysToCutoff, urgent: reached <= 1 };
+}
+
+export interface MilestoneFact {
+  id: string;
+  key: string;
+  track: string;
+  name: string;
+  targetAt: Date;
+  state: string;
+}
+
+export interface MilestoneStage {
+  key: string;
+  kind: 'DUE_SOON' | 'OVERDUE';
+  milestone: MilestoneFact;
+}
+
+/**
+ * A milestone not done gets one "due soon" reminder within `milestoneDueSoonDays` of its target and
+ * one "overdue" reminder after it. The key names the target, so a moved target is a new reminder.
+ */
+export function milestoneStages(now: Date, milestones: readonly MilestoneFact[], ladder: ReminderLadder): MilestoneStage[] {
+  const t = now.getTime();
+  const stages: MilestoneStage[] = [];
+  for (const m of milestones) {
+    if (m.state === 'DONE') continue;
+    const target = m.targetAt.getTime();
+    const id = `${m.track}:${m.key}:${m.targetAt.toISOString()}`;
+    if (t > target) stages.push({ key: `MILESTONE-OVERDUE:${id}`, kind: 'OVERDUE', milestone: m });
+    else if (target - t <= ladder.milestoneDueSoonDays * DAY) stages.push({ key: `MILESTONE-DUE:${id}`, kind: 'DUE_SOON', milestone: m });
+  }
+  return stages;
+}

@@ -1,0 +1,144 @@
+import type { OrganisationStatus, MilestoneState } from '../vocabulary';
+/**
+ * Derived status of one organisation in one programme: a pure function of its footprint, milestones,
+ * last report, the programme and an instant. Dashboards, lists and reminders all call this one.
+ *
+ * The rule, in order (the first that holds wins; every reason found is returned):
+ *  1. COMPLETE       nothing remains and removal is verified by a liaison on every track (or the
+ *                    verified inventory found no Kaspersky at all).
+ *  2. OVERDUE        the cutoff has passed, or a milestone is past its target (after any granted
+ *                    extension) and not done.
+ *  3. NOT_REPORTING  no report ever, or the last report is older than the programme's stale period.
+ *  4. AT_RISK        a milestone is blocked; one is due within 14 days and not started; or the cutoff is
+ *                    within 30 days and more than half of the endpoints remain.
+ *  5. ON_TRACK       otherwise.
+ */
+export type { OrganisationStatus, MilestoneState };
+
+export type StatusReasonCode =
+  | 'REMOVAL_VERIFIED'
+  | 'NO_KASPERSKY_FOUND'
+  | 'PAST_CUTOFF'
+  | 'MILESTONE_OVERDUE'
+  | 'NO_REPORT'
+  | 'STALE_REPORT'
+  | 'MILESTONE_BLOCKED'
+  | 'MILESTONE_DUE_SOON'
+  | 'MOST_ENDPOINTS_REMAIN'
+  | 'AWAITING_VERIFICATION';
+
+export interface StatusReason {
+  code: StatusReasonCode;
+  message: string;
+  milestoneKey?: string;
+  track?: string;
+}
+
+export interface StatusInput {
+  now: Date;
+  cutoff: Date;
+  staleReportDays: number;
+  lastReportedAt: Date | null;
+  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number }>;
+  milestones: ReadonlyArray<{
+    key: string;
+    track: string;
+    targetAt: Date;
+    state: MilestoneState;
+    verifiedAt: Date | null;
+  }>;
+}
+
+export interface StatusResult {
+  status: OrganisationStatus;
+  reasons: StatusReason[];
+}
+
+const DAY = 86_400_000;
+export const DUE_SOON_DAYS = 14;
+export const CUTOFF_NEAR_DAYS = 30;
+export const REMOVAL_VERIFIED = 'REMOVAL_VERIFIED';
+export const INVENTORY_COMPLETE = 'INVENTORY_COMPLETE';
+
+const isVerifiedDone = (m: StatusInput['milestones'][number]) => m.state === 'DONE' && m.verifiedAt !== null;
+
+// Targets repeat across organisations (a programme's plan): each instant is written out once.
+const isoOf = new Map<number, string>();
+function iso(at: Date): string {
+  const ms = at.getTime();
+  let text = isoOf.get(ms);
+  if (text === undefined) {
+    if (isoOf.size >= 10_000) isoOf.clear();
+    isoOf.set(ms, (text = at.toISOString()));
+  }
+  return text;
+}
+
+// Runs once per organisation on every write and for everyone as time passes (~200,000 at national
+// scale): plain loops, each clock read once, no intermediate arrays.
+export function deriveStatus(input: StatusInput): StatusResult {
+  const nowMs = input.now.getTime();
+  const cutoffMs = input.cutoff.getTime();
+  let total = 0;
+  let remaining = 0;
+  for (const f of input.footprint) {
+    total += f.endpointCount;
+    remaining += f.endpointsRemaining;
+  }
+  // each track's REMOVAL_VERIFIED milestone: verified (done and verified by a liaison) or not; undefined while none is seen
+  const tracks = new Map<string, boolean | undefined>();
+  let inventory: StatusInput['milestones'][number] | undefined;
+  for (const m of input.milestones) {
+    if (!tracks.has(m.track)) tracks.set(m.track, undefined);
+    if (m.key === REMOVAL_VERIFIED && tracks.get(m.track) === undefined) tracks.set(m.track, isVerifiedDone(m));
+    if (inventory === undefined && m.track === 'IT' && m.key === INVENTORY_COMPLETE) inventory = m;
+  }
+  let removalVerified = tracks.size > 0;
+  for (const verified of tracks.values()) removalVerified &&= verified === true;
+  const nothingFound = input.footprint.length === 0 && inventory !== undefined && isVerifiedDone(inventory);
+  if (remaining === 0 && removalVerified) {
+    return { status: 'COMPLETE', reasons: [{ code: 'REMOVAL_VERIFIED', message: 'Removal verified on every track' }] };
+  }
+  if (nothingFound) {
+    return { status: 'COMPLETE', reasons: [{ code: 'NO_KASPERSKY_FOUND', message: 'Verified inventory found no Kaspersky software' }] };
+  }
+
+  const overdue: StatusReason[] = [];
+  const stale: StatusReason[] = [];
+  const risk: StatusReason[] = [];
+  const info: StatusReason[] = [];
+
+  if (nowMs >= cutoffMs) {
+    const days = Math.floor((nowMs - cutoffMs) / DAY);
+    overdue.push({ code: 'PAST_CUTOFF', message: `The cutoff passed ${days} day(s) ago and removal is not verified` });
+  }
+  for (const m of input.milestones) {
+    const targetMs = m.targetAt.getTime();
+    if (m.state !== 'DONE' && nowMs > targetMs) {
+      overdue.push({ code: 'MILESTONE_OVERDUE', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} was due ${iso(m.targetAt)}` });
+    }
+    if (m.state === 'BLOCKED') {
+      risk.push({ code: 'MILESTONE_BLOCKED', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is blocked` });
+    } else if (m.state === 'NOT_STARTED' && targetMs >= nowMs && targetMs - nowMs <= DUE_SOON_DAYS * DAY) {
+      risk.push({ code: 'MILESTONE_DUE_SOON', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is due ${iso(m.targetAt)} and not started` });
+    }
+    if (m.state === 'DONE' && m.verifiedAt === null && m.key === REMOVAL_VERIFIED) {
+      info.push({ code: 'AWAITING_VERIFICATION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is reported done and awaits a liaison's verification` });
+    }
+  }
+  if (input.lastReportedAt === null) {
+    stale.push({ code: 'NO_REPORT', message: 'The organisation has never reported' });
+  } else if (nowMs - input.lastReportedAt.getTime() > input.staleReportDays * DAY) {
+    const days = Math.floor((nowMs - input.lastReportedAt.getTime()) / DAY);
+    stale.push({ code: 'STALE_REPORT', message: `Last report ${days} day(s) ago (stale after ${input.staleReportDays})` });
+  }
+  const untilCutoff = cutoffMs - nowMs;
+  if (total > 0 && untilCutoff > 0 && untilCutoff <= CUTOFF_NEAR_DAYS * DAY && remaining / total > 0.5) {
+    risk.push({ code: 'MOST_ENDPOINTS_REMAIN', message: `${remaining} of ${total} endpoints remain with the cutoff under ${CUTOFF_NEAR_DAYS} days away` });
+  }
+
+  if (overdue.length) return { status: 'OVERDUE', reasons: overdue.concat(stale, risk, info) };
+  if (stale.length) return { status: 'NOT_REPORTING', reasons: stale.concat(risk, info) };
+  if (risk.length) return { status: 'AT_RISK', reasons: risk.concat(info) };
+  return { status: 'ON_TRACK', reasons: info };
+}

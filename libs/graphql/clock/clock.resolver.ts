@@ -1,0 +1,32 @@
+import { Args, Field, GraphQLISODateTime, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Allow, Public } from '../access/access.decorators';
+import { Clock, SimulatedClock } from '../../core/clock/clock';
+import { ClockSync } from '../../core/clock/clock-sync';
+import { AppError, ErrorCode } from '../../core/errors/app-error';
+
+@ObjectType('ServerTime')
+export class ServerTimeModel {
+  @Field(() => GraphQLISODateTime) now: Date;
+  @Field({ description: 'True when the server runs at a simulated instant (TRACKER_NOW), shared by all its processes' }) simulated: boolean;
+}
+
+/** Drills run the system at a simulated instant; an admin may move it. A real clock is never movable. */
+@Resolver()
+export class ClockResolver {
+  constructor(private readonly clock: Clock, private readonly sync: ClockSync) {}
+
+  @Public()
+  @Query(() => ServerTimeModel)
+  serverTime(): ServerTimeModel {
+    return { now: this.clock.now(), simulated: this.clock instanceof SimulatedClock };
+  }
+
+  @Allow('admin')
+  @Mutation(() => ServerTimeModel, { description: 'Drills only: move the simulated clock (the server must run with TRACKER_NOW)' })
+  async setSimulatedTime(@Args('at', { type: () => GraphQLISODateTime }) at: Date): Promise<ServerTimeModel> {
+    if (!(this.clock instanceof SimulatedClock)) throw new AppError(ErrorCode.FORBIDDEN, 'The server runs on the real clock; start it with TRACKER_NOW to drill');
+    if (Number.isNaN(at.getTime())) throw AppError.badInput('at', 'must be an ISO-8601 instant');
+    await this.sync.set(at);
+    return this.serverTime();
+  }
+}

@@ -1,0 +1,101 @@
+import { BreakdownDimension } from '../../domain/vocabulary';
+import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { OrganisationStatusEnum } from '../enums';
+import { OrganisationModel } from '../organisations/organisation.model';
+
+registerEnumType(BreakdownDimension, { name: 'BreakdownDimension' });
+
+export { BreakdownDimension };
+
+export const SUPPRESSION_NOTE = 'null when the cell covers fewer than 5 organisations and the caller is a viewer';
+
+@ObjectType('StatusCount')
+export class StatusCountModel {
+  @Field(() => OrganisationStatusEnum) status: OrganisationStatusEnum;
+  @Field(() => Int, { nullable: true, description: SUPPRESSION_NOTE }) organisations: number | null;
+}
+
+@ObjectType('MilestoneStateCount')
+export class MilestoneStateCountModel {
+  @Field() state: string;
+  @Field(() => Int) milestones: number;
+}
+
+@ObjectType('ProgrammeSummary')
+export class ProgrammeSummaryModel {
+  @Field(() => ID) programmeId: string;
+  @Field(() => GraphQLISODateTime) updatesCutoff: Date;
+  @Field(() => Float, { description: 'Days to the cutoff; negative once past it' }) daysToCutoff: number;
+  @Field(() => Int, { nullable: true, description: SUPPRESSION_NOTE }) organisations: number | null;
+  @Field(() => [StatusCountModel]) byStatus: StatusCountModel[];
+  @Field(() => Float, { nullable: true }) endpointsTotal: number | null;
+  @Field(() => Float, { nullable: true }) endpointsRemaining: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of endpoints no longer running Kaspersky, 0-1' }) shareRemoved: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of organisations whose removal a liaison verified, 0-1' }) shareVerified: number | null;
+  @Field(() => [MilestoneStateCountModel]) milestonesByState: MilestoneStateCountModel[];
+  @Field(() => Int, { nullable: true }) milestonesOverdue: number | null;
+  @Field(() => Int, { nullable: true }) extensionsOpen: number | null;
+  @Field(() => Int, { nullable: true }) extensionsGranted: number | null;
+  @Field(() => GraphQLISODateTime, { description: 'When the figures were derived (status rollups refresh on every write and hourly)' }) asOf: Date;
+}
+
+@ObjectType('BreakdownRow')
+export class BreakdownRowModel {
+  @Field() key: string;
+  @Field() label: string;
+  @Field({ description: 'True when a viewer sees this row without figures: fewer than 5 organisations' }) suppressed: boolean;
+  @Field(() => Int, { nullable: true }) organisations: number | null;
+  @Field(() => [StatusCountModel]) byStatus: StatusCountModel[];
+  @Field(() => Float, { nullable: true }) endpointsTotal: number | null;
+  @Field(() => Float, { nullable: true }) endpointsRemaining: number | null;
+  @Field(() => Float, { nullable: true }) shareRemoved: number | null;
+  @Field(() => Int, { nullable: true }) verified: number | null;
+}
+
+@ObjectType('BurndownPoint')
+export class BurndownPointModel {
+  @Field() day: string;
+  @Field(() => Float) endpointsRemaining: number;
+  @Field(() => Float) endpointsTotal: number;
+  @Field(() => Int) organisationsNotDone: number;
+}
+
+@ObjectType('Burndown')
+export class BurndownModel {
+  @Field(() => [BurndownPointModel]) points: BurndownPointModel[];
+  @Field(() => Float, { nullable: true, description: 'Endpoints removed per day over the last 14 days (least squares)' }) pacePerDay: number | null;
+  @Field(() => String, { nullable: true, description: 'The day nothing would remain at that pace; null if the pace is not positive' }) projectedFinish: string | null;
+}
+
+@ObjectType('RiskReason')
+export class RiskReasonModel {
+  @Field() code: string;
+  @Field(() => Int) points: number;
+  @Field() message: string;
+}
+
+@ObjectType('AtRiskEntry')
+export class AtRiskEntryModel {
+  @Field(() => Int) riskScore: number;
+  @Field(() => [RiskReasonModel]) reasons: RiskReasonModel[];
+  @Field(() => OrganisationStatusEnum) status: OrganisationStatusEnum;
+  @Field(() => OrganisationModel) organisation: OrganisationModel;
+  @Field() cursor: string;
+}
+
+@ObjectType('AtRiskPage')
+export class AtRiskPageModel {
+  @Field(() => Int) totalCount: number;
+  @Field(() => [AtRiskEntryModel]) entries: AtRiskEntryModel[];
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+  @Field() hasNextPage: boolean;
+}
+
+@ObjectType('ReminderFigure')
+export class ReminderFigureModel {
+  @Field() day: string;
+  @Field(() => Int) level: number;
+  @Field(() => Int) sent: number;
+  @Field(() => Int) failed: number;
+  @Field(() => Int) acknowledged: number;
+}

@@ -1,0 +1,82 @@
+import { Args, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Allow } from '../access/access.decorators';
+import type { Actor } from '../../domain/actor';
+import { AppError } from '../../core/errors/app-error';
+import { CurrentActor } from '../context';
+import { toOrganisationModel } from '../organisations/organisation.mapper';
+import { ProgrammesService } from '../../programmes/programmes.service';
+import { DashboardService } from '../../dashboard/dashboard.service';
+import {
+  AtRiskPageModel, BreakdownDimension, BreakdownRowModel, BurndownModel, ProgrammeSummaryModel, ReminderFigureModel,
+} from './dashboard.model';
+
+@Resolver()
+export class DashboardResolver {
+  constructor(private readonly dashboard: DashboardService, private readonly programmes: ProgrammesService) {}
+
+  @Allow('admin', 'liaison', 'viewer')
+  @Query(() => ProgrammeSummaryModel, { description: 'Organisations by status, endpoints, milestones, extensions and the countdown, in your scope' })
+  programmeSummary(@CurrentActor() actor: Actor, @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string) {
+    return this.dashboard.summary(actor, programmeId);
+  }
+
+  @Allow('admin', 'liaison', 'viewer')
+  @Query(() => [BreakdownRowModel], { description: 'The summary broken down by sector, SRMA, state, CISA region or environment' })
+  breakdown(
+    @CurrentActor() actor: Actor,
+    @Args('by', { type: () => BreakdownDimension }) by: BreakdownDimension,
+    @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
+  ) {
+    return this.dashboard.breakdown(actor, by, programmeId);
+  }
+
+  @Allow('admin', 'liaison', 'viewer')
+  @Query(() => BurndownModel, { description: 'Endpoints remaining and organisations not done per day, with a projected finish' })
+  burndown(
+    @CurrentActor() actor: Actor,
+    @Args('days', { type: () => Int, nullable: true, description: 'Default 90' }) days?: number,
+    @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
+  ) {
+    return this.dashboard.burndown(actor, programmeId, days ?? 90);
+  }
+
+  @Allow('admin', 'liaison')
+  @Query(() => AtRiskPageModel, { description: 'Organisations not complete, ranked by risk score with its reasons' })
+  async atRisk(
+    @CurrentActor() actor: Actor,
+    @Args('first', { type: () => Int, nullable: true, description: 'Default 25, at most 200' }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
+  ): Promise<AtRiskPageModel> {
+    const page = await this.dashboard.atRisk(actor, first ?? 25, after, programmeId);
+    return { ...page, entries: page.entries.map((e: (typeof page.entries)[number]) => ({ ...e, organisation: toOrganisationModel(e.organisation) })) };
+  }
+
+  @Allow('admin', 'liaison', 'viewer')
+  @Query(() => [ReminderFigureModel], { description: 'Reminders sent, failed and acknowledged per level and per day' })
+  reminderFigures(@CurrentActor() actor: Actor, @Args('days', { type: () => Int, nullable: true, description: 'Default 30' }) days?: number) {
+    return this.dashboard.reminderFigures(actor, days ?? 30);
+  }
+
+  @Allow('admin')
+  @Mutation(() => Int, { description: 'Write today\'s daily snapshot now (the worker does it hourly)' })
+  async takeDashboardSnapshot(): Promise<number> {
+    let n = 0;
+    for (const programme of await this.programmes.list()) n += await this.dashboard.takeSnapshot(programme);
+    return n;
+  }
+
+  @Allow('admin')
+  @Mutation(() => Int, { description: 'Rebuild daily snapshots for days without one, from the audit history' })
+  async backfillSnapshots(
+    @Args('from', { type: () => GraphQLISODateTime }) from: Date,
+    @Args('to', { type: () => GraphQLISODateTime }) to: Date,
+  ): Promise<number> {
+    if (to.getTime() < from.getTime()) throw AppError.badInput('to', 'must not be before from');
+    if (to.getTime() - from.getTime() > 400 * 86_400_000) throw AppError.badInput('to', 'a backfill covers at most 400 days');
+    let n = 0;
+    for (const programme of await this.programmes.list()) n += await this.dashboard.backfill(programme, from, to);
+    return n;
+  }
+}
+

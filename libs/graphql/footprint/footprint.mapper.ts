@@ -1,0 +1,11 @@
+import { Environment, UpdateChannel, WhiteLabelConfidence } from '../enums';
+import { FootprintEntity } from '../../data/entities/footprint.entity';
+import { FootprintModel } from './footprint.model';
+
+export const toFootprintModel = (e: FootprintEntity): FootprintModel => ({
+  id: e.id, organisationId: e.organisationId, programmeId: e.programmeId, productCode: e.productCode, productName: e.productName,
+  vendor: e.vendor, whiteLabelConfidence: e.whiteLabelConfidence as WhiteLabelConfidence | null, environment: e.environment as Environment,
+  endpointCount: e.endpointCount, endpointsRemaining: e.endpointsRemaining, updateChannel: e.updateChannel as UpdateChannel,
+  licenceEnd: e.licenceEnd, replacementProduct: e.replacementProduct, replacementChosenByOrganisation: e.replacementChosenByOrganisation,
+  createdAt: e.createdAt, updatedAt: e.updatedAt, version: e.version,
+});

@@ -1,0 +1,23 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Environment, UpdateChannel, WhiteLabelConfidence } from '../enums';
+
+@ObjectType('Footprint', { description: 'One Kaspersky deployment of an organisation in a programme' })
+export class FootprintModel {
+  @Field(() => ID) id: string;
+  @Field(() => ID) organisationId: string;
+  @Field(() => ID) programmeId: string;
+  productCode: string;
+  @Field(() => String, { nullable: true, description: 'The product\'s own name for OTHER, the third-party product for WHITE_LABEL' }) productName: string | null;
+  @Field(() => String, { nullable: true, description: 'Third-party vendor that embeds the Kaspersky engine' }) vendor: string | null;
+  @Field(() => WhiteLabelConfidence, { nullable: true }) whiteLabelConfidence: WhiteLabelConfidence | null;
+  @Field(() => Environment) environment: Environment;
+  @Field(() => Int) endpointCount: number;
+  @Field(() => Int) endpointsRemaining: number;
+  @Field(() => UpdateChannel) updateChannel: UpdateChannel;
+  @Field(() => String, { nullable: true, description: 'Licence end date (YYYY-MM-DD)' }) licenceEnd: string | null;
+  @Field(() => String, { nullable: true }) replacementProduct: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether the organisation chose the replacement (not pushed by a vendor update)' }) replacementChosenByOrganisation: boolean | null;
+  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => GraphQLISODateTime) updatedAt: Date;
+  @Field(() => Int) version: number;
+}

@@ -1,0 +1,39 @@
+import { Allow } from '../access/access.decorators';
+import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../../domain/actor';
+import { CurrentActor } from '../context';
+import { VersionedIdInput } from '../../organisations/dto/organisation.input';
+import { ProductModel } from '../reference/reference.model';
+import { ReferenceService } from '../../reference/reference.service';
+import { AddFootprintInput, UpdateFootprintInput } from '../../footprint/dto/footprint.input';
+import { toFootprintModel } from './footprint.mapper';
+import { FootprintService } from '../../footprint/footprint.service';
+import { FootprintModel } from './footprint.model';
+
+@Resolver(() => FootprintModel)
+export class FootprintResolver {
+  constructor(private readonly footprint: FootprintService, private readonly reference: ReferenceService) {}
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Mutation(() => FootprintModel)
+  async addFootprint(@CurrentActor() actor: Actor, @Args('input') input: AddFootprintInput): Promise<FootprintModel> {
+    return toFootprintModel(await this.footprint.add(actor, input));
+  }
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Mutation(() => FootprintModel)
+  async updateFootprint(@CurrentActor() actor: Actor, @Args('input') input: UpdateFootprintInput): Promise<FootprintModel> {
+    return toFootprintModel(await this.footprint.update(actor, input));
+  }
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Mutation(() => FootprintModel, { description: 'Removes a footprint row entered in error; the audit trail keeps it' })
+  async removeFootprint(@CurrentActor() actor: Actor, @Args('input') input: VersionedIdInput): Promise<FootprintModel> {
+    return toFootprintModel(await this.footprint.remove(actor, input));
+  }
+
+  @ResolveField(() => ProductModel)
+  async product(@Parent() f: FootprintModel): Promise<ProductModel> {
+    return (await this.reference.product(f.productCode))!;
+  }
+}

@@ -1,0 +1,144 @@
+import { Allow } from '../access/access.decorators';
+import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../../domain/actor';
+import { AuditEventModel } from '../audit/audit-event.model';
+import { FootprintModel } from '../footprint/footprint.model';
+import { toFootprintModel } from '../footprint/footprint.mapper';
+import { CurrentActor, RequestLoaders } from '../context';
+import { OrganisationStatusEnum, Track } from '../enums';
+import type { Loaders } from '../loaders';
+import { toExtensionModel, toMilestoneModel } from '../milestones/milestone.mapper';
+import { ExtensionModel, MilestoneModel } from '../milestones/milestone.model';
+import { SectorModel, toUsStateModel, UsStateModel } from '../reference/reference.model';
+import { ReferenceService } from '../../reference/reference.service';
+import { StatusService } from '../../status/status.service';
+import { CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from '../../organisations/dto/organisation.input';
+import { OrganisationsArgs } from '../../organisations/dto/organisations.args';
+import { ContactModel, OrganisationModel, OrganisationStatusModel } from './organisation.model';
+import { OrganisationConnectionModel } from './organisation-connection.model';
+import { toContactModel, toOrganisationModel } from './organisation.mapper';
+import { OrganisationsService } from '../../organisations/organisations.service';
+
+@Resolver(() => OrganisationModel)
+export class OrganisationsResolver {
+  constructor(
+    private readonly service: OrganisationsService,
+    private readonly reference: ReferenceService,
+    private readonly statusService: StatusService,
+  ) {}
+
+  @Allow('admin', 'liaison')
+  @Query(() => OrganisationConnectionModel, { description: 'Organisations in your scope, filtered, sorted and paginated by cursor' })
+  async organisations(@CurrentActor() actor: Actor, @Args() args: OrganisationsArgs): Promise<OrganisationConnectionModel> {
+    const page = await this.service.list(actor, args);
+    return {
+      totalCount: page.totalCount,
+      edges: page.rows.map((r) => ({ cursor: r.cursor, node: toOrganisationModel(r.organisation) })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
+    };
+  }
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Query(() => OrganisationModel)
+  async organisation(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<OrganisationModel> {
+    return toOrganisationModel(await this.service.get(actor, id));
+  }
+
+  @Allow('admin', 'liaison')
+  @Mutation(() => OrganisationModel)
+  async createOrganisation(@CurrentActor() actor: Actor, @Args('input') input: CreateOrganisationInput): Promise<OrganisationModel> {
+    return toOrganisationModel(await this.service.create(actor, input));
+  }
+
+  @Allow('admin', 'liaison')
+  @Mutation(() => OrganisationModel)
+  async updateOrganisation(@CurrentActor() actor: Actor, @Args('input') input: UpdateOrganisationInput): Promise<OrganisationModel> {
+    return toOrganisationModel(await this.service.update(actor, input));
+  }
+
+  @Allow('admin', 'liaison')
+  @Mutation(() => OrganisationModel)
+  async archiveOrganisation(@CurrentActor() actor: Actor, @Args('input') input: VersionedIdInput): Promise<OrganisationModel> {
+    return toOrganisationModel(await this.service.archive(actor, input));
+  }
+
+  @ResolveField(() => SectorModel)
+  async primarySector(@Parent() o: OrganisationModel): Promise<SectorModel | undefined> {
+    return this.reference.sectorAnyTime(o.primarySectorCode);
+  }
+
+  @ResolveField(() => [SectorModel])
+  async secondarySectors(@Parent() o: OrganisationModel): Promise<SectorModel[]> {
+    const sectors = await Promise.all(o.secondarySectorCodes.map((code) => this.reference.sectorAnyTime(code)));
+    return sectors.filter((s): s is SectorModel => s !== undefined);
+  }
+
+  @ResolveField(() => UsStateModel)
+  async state(@Parent() o: OrganisationModel): Promise<UsStateModel> {
+    return toUsStateModel((await this.reference.state(o.stateCode))!);
+  }
+
+  @ResolveField(() => Int, { description: 'CISA region, from the state' })
+  async region(@Parent() o: OrganisationModel): Promise<number> {
+    return (await this.reference.state(o.stateCode))!.region;
+  }
+
+  @ResolveField(() => [ContactModel])
+  async contacts(@Parent() o: OrganisationModel, @RequestLoaders() loaders: Loaders): Promise<ContactModel[]> {
+    return (await loaders.contacts.load(o.id)).map(toContactModel);
+  }
+
+  @ResolveField(() => [FootprintModel])
+  async footprint(
+    @Parent() o: OrganisationModel,
+    @RequestLoaders() loaders: Loaders,
+    @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
+  ): Promise<FootprintModel[]> {
+    const programme = await loaders.programme.load(programmeId ?? 'default');
+    return (await loaders.footprint.load(`${programme.id}|${o.id}`)).map(toFootprintModel);
+  }
+
+  @ResolveField(() => [MilestoneModel])
+  async milestones(
+    @Parent() o: OrganisationModel,
+    @RequestLoaders() loaders: Loaders,
+    @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
+    @Args('track', { type: () => Track, nullable: true }) track?: Track,
+  ): Promise<MilestoneModel[]> {
+    const programme = await loaders.programme.load(programmeId ?? 'default');
+    const rows = await loaders.milestones.load(`${programme.id}|${o.id}`);
+    return rows.filter((m) => !track || m.track === track).map(toMilestoneModel);
+  }
+
+  @ResolveField(() => [ExtensionModel])
+  async extensions(@Parent() o: OrganisationModel, @RequestLoaders() loaders: Loaders): Promise<ExtensionModel[]> {
+    return (await loaders.extensions.load(o.id)).map(toExtensionModel);
+  }
+
+  @ResolveField(() => OrganisationStatusModel, { description: 'Derived now (or at `at`) from the footprint, milestones and last report' })
+  async status(
+    @Parent() o: OrganisationModel,
+    @RequestLoaders() loaders: Loaders,
+    @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
+    @Args('at', { type: () => GraphQLISODateTime, nullable: true, description: 'Evaluate at another instant, e.g. the cutoff' }) at?: Date,
+  ): Promise<OrganisationStatusModel> {
+    const programme = await loaders.programme.load(programmeId ?? 'default');
+    const [footprint, milestones] = await Promise.all([
+      loaders.footprint.load(`${programme.id}|${o.id}`),
+      loaders.milestones.load(`${programme.id}|${o.id}`),
+    ]);
+    const asOf = at ?? undefined;
+    const result = this.statusService.evaluate(programme, { lastReportedAt: o.lastReportedAt, footprint, milestones }, asOf);
+    return { status: result.status as OrganisationStatusEnum, reasons: result.reasons as OrganisationStatusModel['reasons'], asOf: asOf ?? this.statusService.now() };
+  }
+
+  @ResolveField(() => [AuditEventModel], { description: 'Change history, newest first' })
+  async history(
+    @Parent() o: OrganisationModel,
+    @RequestLoaders() loaders: Loaders,
+    @Args('first', { type: () => Int, nullable: true, description: 'Default 50, at most 500' }) first?: number,
+  ): Promise<AuditEventModel[]> {
+    const limit = Math.min(Math.max(first ?? 50, 1), 500);
+    return loaders.history.load(`${limit}|${o.id}`);
+  }
+}

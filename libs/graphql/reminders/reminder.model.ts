@@ -1,0 +1,81 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { JSONScalar } from '../json.scalar';
+
+@ObjectType('ReminderDelivery', { description: 'One message to one recipient on one channel' })
+export class ReminderDeliveryModel {
+  @Field(() => ID) id: string;
+  @Field(() => ID, { nullable: true }) organisationId: string | null;
+  @Field() stage: string;
+  @Field(() => Int) level: number;
+  @Field() recipient: string;
+  @Field() recipientRole: string;
+  @Field() channel: string;
+  @Field({ description: 'PENDING, ENQUEUED, SENDING, SENT, FAILED or CANCELLED' }) state: string;
+  @Field(() => GraphQLISODateTime, { description: 'Not before: quiet hours in the recipient\'s time zone' }) dueAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) sentAt: Date | null;
+  @Field(() => Int) attempts: number;
+  @Field(() => String, { nullable: true }) lastError: string | null;
+  @Field(() => String, { nullable: true }) cancelReason: string | null;
+  @Field() subject: string;
+}
+
+@ObjectType('ReminderState', { description: 'Acknowledgement and snooze of an organisation\'s reminders' })
+export class ReminderStateModel {
+  @Field(() => Int, { nullable: true }) acknowledgedLevel: number | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) acknowledgedAt: Date | null;
+  @Field(() => String, { nullable: true }) acknowledgedBy: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Escalation is held at the acknowledged level until then' }) pausedUntil: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) snoozedUntil: Date | null;
+  @Field(() => Int, { description: 'Level the rule gives now' }) currentLevel: number;
+}
+
+@ObjectType('ReminderSummary')
+export class ReminderSummaryModel {
+  @Field(() => Int) pending: number;
+  @Field(() => Int) sent: number;
+  @Field(() => Int) failed: number;
+  @Field(() => Int) cancelled: number;
+}
+
+@ObjectType('PlannedReminder')
+export class PlannedReminderModel {
+  @Field(() => ID, { nullable: true }) organisationId: string | null;
+  @Field() stage: string;
+  @Field(() => Int) level: number;
+  @Field() recipient: string;
+  @Field() recipientRole: string;
+  @Field() channel: string;
+  @Field(() => GraphQLISODateTime) dueAt: Date;
+  @Field() subject: string;
+  @Field(() => JSONScalar) payload: unknown;
+}
+
+@ObjectType('PlannerRun')
+export class PlannerRunModel {
+  @Field(() => Int) organisations: number;
+  @Field(() => Int) planned: number;
+  @Field(() => Int, { description: 'New rows in the outbox; a re-run at the same instant adds none' }) inserted: number;
+  @Field(() => Int) cancelledComplete: number;
+}
+
+@ObjectType('NotificationPreference')
+export class NotificationPreferenceModel {
+  @Field(() => ID) contactId: string;
+  @Field() emailEnabled: boolean;
+  @Field(() => String, { nullable: true }) webhookUrl: string | null;
+  @Field(() => Int) businessHoursStart: number;
+  @Field(() => Int) businessHoursEnd: number;
+  @Field() weekdaysOnly: boolean;
+}
+
+@ObjectType('EscalationContact')
+export class EscalationContactModel {
+  @Field(() => ID) id: string;
+  @Field() kind: string;
+  @Field(() => String, { nullable: true }) sector: string | null;
+  @Field(() => Int, { nullable: true }) region: number | null;
+  @Field() name: string;
+  @Field(() => String, { nullable: true }) email: string | null;
+  @Field(() => String, { nullable: true }) webhookUrl: string | null;
+  @Field() timeZone: string;
+}

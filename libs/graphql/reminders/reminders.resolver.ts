@@ -1,0 +1,88 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Allow } from '../access/access.decorators';
+import type { Actor } from '../../domain/actor';
+import { CurrentActor, RequestLoaders } from '../context';
+import type { Loaders } from '../loaders';
+import { ContactModel, OrganisationModel } from '../organisations/organisation.model';
+import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersArgs, SnoozeRemindersInput } from '../../reminders/dto/reminders.input';
+import { EscalationContactModel, NotificationPreferenceModel, PlannedReminderModel, PlannerRunModel, ReminderDeliveryModel, ReminderStateModel } from './reminder.model';
+import { RemindersService } from '../../reminders/reminders.service';
+
+@Resolver()
+export class RemindersResolver {
+  constructor(private readonly service: RemindersService) {}
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Query(() => ReminderStateModel, { description: 'Acknowledgement, snooze and the level the escalation rule gives now' })
+  reminderState(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string) {
+    return this.service.stateOf(actor, organisationId);
+  }
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Mutation(() => ReminderStateModel, { description: 'Holds escalation at the current level for the programme\'s pause; it climbs again without progress' })
+  acknowledgeReminders(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string) {
+    return this.service.acknowledge(actor, organisationId);
+  }
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Mutation(() => ReminderStateModel)
+  snoozeReminders(@CurrentActor() actor: Actor, @Args('input') input: SnoozeRemindersInput) {
+    return this.service.snooze(actor, input);
+  }
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Mutation(() => NotificationPreferenceModel)
+  updateNotificationPreference(@CurrentActor() actor: Actor, @Args('input') input: NotificationPreferenceInput) {
+    return this.service.updatePreference(actor, input);
+  }
+
+  @Allow('admin', 'liaison')
+  @Query(() => [PlannedReminderModel], { description: 'What the planner would send at an instant, in your scope; writes nothing' })
+  previewReminders(@CurrentActor() actor: Actor, @Args() args: PreviewRemindersArgs) {
+    return this.service.preview(actor, args.at, args.organisationId, args.programmeId);
+  }
+
+  @Allow('admin')
+  @Mutation(() => PlannerRunModel, { description: 'Run the reminder planner now (it also runs every 15 minutes on the worker)' })
+  runReminderPlanner() {
+    return this.service.runPlanner();
+  }
+
+  @Allow('admin')
+  @Query(() => [EscalationContactModel])
+  escalationContacts() {
+    return this.service.escalationContacts();
+  }
+
+  @Allow('admin')
+  @Mutation(() => EscalationContactModel, { description: 'A sector liaison (level 3), an SRMA contact or a CISA regional lead (level 4)' })
+  addEscalationContact(@CurrentActor() actor: Actor, @Args('input') input: EscalationContactInput) {
+    return this.service.addEscalationContact(actor, input);
+  }
+
+  @Allow('admin')
+  @Mutation(() => Boolean)
+  removeEscalationContact(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string) {
+    return this.service.removeEscalationContact(actor, id);
+  }
+}
+
+@Resolver(() => OrganisationModel)
+export class OrganisationRemindersResolver {
+  @ResolveField(() => [ReminderDeliveryModel], { description: 'Reminders for this organisation, newest first' })
+  async reminders(
+    @Parent() o: OrganisationModel,
+    @RequestLoaders() loaders: Loaders,
+    @Args('first', { type: () => Int, nullable: true, description: 'Default 50, at most 500' }) first?: number,
+  ) {
+    return loaders.reminders.load(`${Math.min(Math.max(first ?? 50, 1), 500)}|${o.id}`);
+  }
+}
+
+@Resolver(() => ContactModel)
+export class ContactPreferenceResolver {
+  @ResolveField(() => NotificationPreferenceModel)
+  async notificationPreference(@Parent() c: ContactModel, @RequestLoaders() loaders: Loaders) {
+    return (await loaders.preferences.load(c.id)) ?? { contactId: c.id, emailEnabled: true, webhookUrl: null, businessHoursStart: 9, businessHoursEnd: 17, weekdaysOnly: true };
+  }
+}

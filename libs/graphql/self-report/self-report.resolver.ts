@@ -1,0 +1,35 @@
+import { Allow } from '../access/access.decorators';
+import { Args, Field, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../../domain/actor';
+import { toFootprintModel } from '../footprint/footprint.mapper';
+import { FootprintModel } from '../footprint/footprint.model';
+import { CurrentActor } from '../context';
+import { toMilestoneModel } from '../milestones/milestone.mapper';
+import { MilestoneModel } from '../milestones/milestone.model';
+import { OrganisationModel } from '../organisations/organisation.model';
+import { toOrganisationModel } from '../organisations/organisation.mapper';
+import { SelfReportInput } from '../../self-report/dto/self-report.input';
+import { SelfReportService } from '../../self-report/self-report.service';
+
+@ObjectType('SelfReportResult')
+export class SelfReportResultModel {
+  @Field(() => OrganisationModel) organisation: OrganisationModel;
+  @Field(() => [FootprintModel]) footprint: FootprintModel[];
+  @Field(() => [MilestoneModel]) milestones: MilestoneModel[];
+}
+
+@Resolver()
+export class SelfReportResolver {
+  constructor(private readonly selfReport: SelfReportService) {}
+
+  @Allow('admin', 'liaison', 'reporter')
+  @Mutation(() => SelfReportResultModel, { description: 'Remaining counts and milestone states together, atomically' })
+  async submitSelfReport(@CurrentActor() actor: Actor, @Args('input') input: SelfReportInput): Promise<SelfReportResultModel> {
+    const result = await this.selfReport.submit(actor, input);
+    return {
+      organisation: toOrganisationModel(result.organisation),
+      footprint: result.footprint.map(toFootprintModel),
+      milestones: result.milestones.map(toMilestoneModel),
+    };
+  }
+}

@@ -1,0 +1,130 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Transform } from 'node:stream';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
+import { DataSource } from 'typeorm';
+import type { Actor, Role } from '../domain/actor';
+import { CredentialsService } from '../access/credentials.service';
+import { OrganisationFilter } from '../organisations/dto/organisations.args';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { BreakdownDimension } from '../domain/vocabulary';
+import { DashboardService } from '../dashboard/dashboard.service';
+
+const csvCell = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  const s = v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.join(';') : String(v);
+  // a leading = + - @ would be a formula in a spreadsheet: quote it with an apostrophe
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+const csvLine = (values: unknown[]) => `${values.map(csvCell).join(',')}\r\n`;
+
+const ORGANISATION_COLUMNS = [
+  'id', 'external_key', 'name', 'primary_sector', 'secondary_sectors', 'state', 'region', 'size_band', 'criticality_tier', 'status',
+  'endpoints_total', 'endpoints_remaining', 'milestones_overdue', 'risk_score', 'last_reported_at', 'archived_at',
+];
+
+/**
+ * CSV exports, streamed from a PostgreSQL cursor so 200,000 rows never sit in memory. Each starts with a
+ * TLP marking line: organisation lists are TLP:AMBER (named organisations), sector figures TLP:GREEN.
+ */
+@Controller('export')
+export class ExportController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly credentials: CredentialsService,
+    private readonly organisations: OrganisationsService,
+    private readonly dashboard: DashboardService,
+  ) {}
+
+  private async actor(request: FastifyRequest, reply: FastifyReply, roles: Role[]): Promise<Actor | null> {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    const actor = match ? await this.credentials.authenticate(match[1]) : null;
+    if (!actor) {
+      await reply.code(401).send({ code: 'UNAUTHENTICATED', message: 'A valid bearer token is required' });
+      return null;
+    }
+    if (!roles.includes(actor.role)) {
+      await reply.code(403).send({ code: 'FORBIDDEN', message: `A ${actor.role} may not export this` });
+      return null;
+    }
+    return actor;
+  }
+
+  @Get('organisations.csv')
+  async organisationsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
+    const actor = await this.actor(request, reply, ['admin', 'liaison']);
+    if (!actor) return;
+    const filter = plainToInstance(OrganisationFilter, {
+      ...query, region: query.region ? Number(query.region) : undefined, includeArchived: query.includeArchived === 'true',
+    });
+    const errors = validateSync(filter, { whitelist: true, forbidNonWhitelisted: false });
+    if (errors.length) {
+      return reply.code(400).send({ code: 'BAD_USER_INPUT', fields: errors.map((e) => ({ field: e.property, message: Object.values(e.constraints ?? {})[0] })) });
+    }
+    const { where, params } = await this.organisations.filterSql(actor, filter);
+    const programme = (await this.dataSource.query(`SELECT id FROM programme ORDER BY created_at, key LIMIT 1`))[0];
+    params.push(programme.id);
+    const sql = `SELECT o.id, o.external_key, o.name, o.primary_sector_code, o.secondary_sector_codes, o.state_code, st.region, o.size_band, o.criticality_tier,
+        s.status, s.endpoints_total, s.endpoints_remaining, s.milestones_overdue, s.risk_score, o.last_reported_at, o.archived_at
+      FROM organisation o JOIN us_state st ON st.code = o.state_code
+      LEFT JOIN organisation_status s ON s.organisation_id = o.id AND s.programme_id = $${params.length}
+      WHERE ${where.join(' AND ')} ORDER BY lower(o.name), o.id`;
+    await this.stream(reply, 'organisations.csv', 'TLP:AMBER', ORGANISATION_COLUMNS, sql, params);
+  }
+
+  @Get('sectors.csv')
+  async sectorsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const actor = await this.actor(request, reply, ['admin', 'liaison', 'viewer']);
+    if (!actor) return;
+    const rows = await this.dashboard.breakdown(actor, BreakdownDimension.SECTOR);
+    const statuses = rows[0]?.byStatus.map((s) => s.status) ?? [];
+    const head = ['sector', 'name', 'organisations', ...statuses.map((s) => s.toLowerCase()), 'endpoints_total', 'endpoints_remaining', 'share_removed', 'verified', 'suppressed'];
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sectors.csv"');
+    const body = [
+      'TLP:GREEN\r\n',
+      csvLine(head),
+      ...rows.map((r) => csvLine([r.key, r.label, r.organisations, ...r.byStatus.map((s) => s.organisations), r.endpointsTotal, r.endpointsRemaining,
+        r.shareRemoved === null ? null : r.shareRemoved.toFixed(4), r.verified, r.suppressed])),
+    ].join('');
+    return reply.send(body);
+  }
+
+  private async stream(reply: FastifyReply, filename: string, tlp: string, columns: string[], sql: string, params: unknown[]) {
+    const pool = (this.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } }).master;
+    const client = await pool.connect();
+    const rows = client.query(new QueryStream(sql, params, { batchSize: 1000 }));
+    let first = true;
+    const csv = new Transform({
+      objectMode: true,
+      transform(row: Record<string, unknown>, _enc, done) {
+        const prefix = first ? `${tlp}\r\n${csvLine(columns)}` : '';
+        first = false;
+        done(null, prefix + csvLine(Object.values(row)));
+      },
+      flush(done) {
+        done(null, first ? `${tlp}\r\n${csvLine(columns)}` : '');
+      },
+    });
+    let released = false;
+    const release = (error?: Error) => {
+      if (released) return;
+      released = true;
+      client.release(error);
+    };
+    rows.on('end', () => release());
+    rows.on('error', (error: Error) => {
+      release(error);
+      csv.destroy(error);
+    });
+    csv.on('close', () => {
+      if (!released) rows.destroy();
+      release();
+    });
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
+    return reply.send(rows.pipe(csv));
+  }
+}

@@ -1,0 +1,32 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { JobProducer } from '../jobs/job-producer';
+import { JobName, QueueName, SCHEDULER_TIME_ZONE } from '../jobs/queues';
+
+/** Job schedulers (idempotent upserts: every worker may run this at start). */
+@Injectable()
+export class Schedules implements OnApplicationBootstrap {
+  private readonly logger = new Logger(Schedules.name);
+
+  constructor(private readonly jobs: JobProducer) {}
+
+  async onApplicationBootstrap() {
+    const maintenance = this.jobs.queue(QueueName.Maintenance);
+    const reminders = this.jobs.queue(QueueName.Reminders);
+    if (!maintenance || !reminders) return;
+    try {
+      await maintenance.upsertJobScheduler(
+        'refresh-statuses-hourly',
+        { pattern: '5 * * * *', tz: SCHEDULER_TIME_ZONE },
+        { name: JobName.RefreshStatuses, data: {} },
+      );
+      // One plan per quarter hour: the outbox's unique key makes each run add only what is new.
+      await reminders.upsertJobScheduler(
+        'plan-reminders',
+        { pattern: '*/15 * * * *', tz: SCHEDULER_TIME_ZONE },
+        { name: JobName.PlanReminders, data: {} },
+      );
+    } catch (error) {
+      this.logger.warn(`could not register schedules yet (Redis away?): ${(error as Error).message}`);
+    }
+  }
+}
