@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ReferenceModule } from '../reference/reference.module';
+import { Authenticator } from './authenticator';
 import { CredentialsService } from './credentials.service';
 
-@Module({ imports: [AuditModule, ReferenceModule], providers: [CredentialsService], exports: [CredentialsService] })
+@Module({ imports: [AuditModule, ReferenceModule], providers: [CredentialsService, Authenticator], exports: [CredentialsService, Authenticator] })
 export class AccessModule {}

@@ -38,8 +38,9 @@ const fromRow = (r: Record<string, any>): CredentialRow => ({
 
 /**
  * Bearer tokens: random, shown once, stored only as a SHA-256 hash (a token has 256 bits of entropy,
- * so a slow password hash adds nothing). This is the seam for an identity provider: an OIDC JWT
- * validated against a JWKS would produce the same Actor in `authenticate`.
+ * so a slow password hash adds nothing). Requests do not call `authenticate` directly: they go through
+ * the one door, Authenticator (authenticator.ts), which is also where an identity provider's tokens
+ * (OIDC JWTs) will plug in beside these.
  */
 @Injectable()
 export class CredentialsService {

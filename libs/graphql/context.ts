@@ -1,12 +1,12 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
+import type { AuthenticatedContext } from '../access/access.guard';
 import type { Actor } from '../domain/actor';
 import type { Loaders } from './loaders';
 
-export interface GraphQLContext {
+export interface GraphQLContext extends AuthenticatedContext {
+  /** The actor behind the request's credential, or null (`authentication` says why: the guard answers it). */
   actor: Actor | null;
-  /** The credential could not be checked (the database is away): answer SERVICE_UNAVAILABLE, not UNAUTHENTICATED. */
-  credentialsUnavailable?: boolean;
   loaders: Loaders;
 }
 

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import mercurius from 'mercurius';
 import { AccessModule } from '../access/access.module';
-import { CredentialsService } from '../access/credentials.service';
+import { Authenticator } from '../access/authenticator';
 import { ReferenceModule } from '../reference/reference.module';
 import { ReferenceService } from '../reference/reference.service';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
@@ -26,20 +26,13 @@ function codeFor(message: string): string {
   return 'GRAPHQL_VALIDATION_FAILED';
 }
 
-async function authenticate(credentials: CredentialsService, request: FastifyRequest) {
-  const header = request.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match ? credentials.authenticate(match[1]) : null;
-}
-
 @Module({
   imports: [
     GraphQLModule.forRootAsync<MercuriusDriverConfig>({
       driver: MercuriusDriver,
       imports: [LoadersModule, AccessModule, ReferenceModule],
-      inject: [LoaderFactory, CredentialsService, RUNTIME, ReferenceService],
-      useFactory: (loaders: LoaderFactory, credentials: CredentialsService, runtime: Runtime, reference: ReferenceService): MercuriusDriverConfig => {
+      inject: [LoaderFactory, Authenticator, RUNTIME, ReferenceService],
+      useFactory: (loaders: LoaderFactory, authenticator: Authenticator, runtime: Runtime, reference: ReferenceService): MercuriusDriverConfig => {
         const production = runtime.config.NODE_ENV === 'production';
         return {
           autoSchemaFile: true,
@@ -53,13 +46,11 @@ async function authenticate(credentials: CredentialsService, request: FastifyReq
           queryDepth: MAX_DEPTH,
           validationRules: validationRules(production),
           allowBatchedQueries: false,
+          // Who is calling, once per request, from the one door for credentials; the AccessGuard decides
+          // per operation (a public one needs no credential, so a refusal here is not yet an error).
           context: async (request: FastifyRequest): Promise<GraphQLContext> => {
-            let credentialsUnavailable = false;
-            const actor = await authenticate(credentials, request).catch(() => {
-              credentialsUnavailable = true;
-              return null;
-            });
-            return { actor, credentialsUnavailable, loaders: loaders.create() };
+            const authentication = await authenticator.authenticate(request);
+            return { actor: authentication.actor, authentication, loaders: loaders.create() };
           },
           errorFormatter: (execution, context) => {
             const formatted = mercurius.defaultErrorFormatter(execution, context);

@@ -2,6 +2,7 @@ import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/
 import type { FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { Public } from '../access/access.decorators';
 
 // Works from the sources and from dist/ alike: both sit three levels below the project root.
 const PAGE_DIR = resolve(__dirname, '../../../apps/api/public/dashboard');
@@ -14,7 +15,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'chart.umd.js': { file: CHART_JS, type: 'text/javascript; charset=utf-8' },
 };
 
-/** The dashboard page: static files that read the same GraphQL API with a token. */
+/** The dashboard page: static files, public; the figures come from the GraphQL API, with the viewer's token. */
+@Public()
 @Controller('dashboard')
 export class DashboardPageController {
   private readonly cache = new Map<string, string>();

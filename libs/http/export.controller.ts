@@ -1,13 +1,14 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Transform } from 'node:stream';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
-import type { Actor, Role } from '../domain/actor';
-import { CredentialsService } from '../access/credentials.service';
+import type { Actor } from '../domain/actor';
+import { Allow } from '../access/access.decorators';
+import { RequestActor } from '../access/access.guard';
 import { OrganisationFilter } from '../organisations/dto/organisations.args';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { BreakdownDimension } from '../domain/vocabulary';
@@ -30,34 +31,19 @@ const ORGANISATION_COLUMNS = [
 /**
  * CSV exports, streamed from a PostgreSQL cursor so 200,000 rows never sit in memory. Each starts with a
  * TLP marking line: organisation lists are TLP:AMBER (named organisations), sector figures TLP:GREEN.
+ * Each route declares its roles (@Allow); the AccessGuard admits the caller through the one door.
  */
 @Controller('export')
 export class ExportController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly credentials: CredentialsService,
     private readonly organisations: OrganisationsService,
     private readonly dashboard: DashboardService,
   ) {}
 
-  private async actor(request: FastifyRequest, reply: FastifyReply, roles: Role[]): Promise<Actor | null> {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    const actor = match ? await this.credentials.authenticate(match[1]) : null;
-    if (!actor) {
-      await reply.code(401).send({ code: 'UNAUTHENTICATED', message: 'A valid bearer token is required' });
-      return null;
-    }
-    if (!roles.includes(actor.role)) {
-      await reply.code(403).send({ code: 'FORBIDDEN', message: `A ${actor.role} may not export this` });
-      return null;
-    }
-    return actor;
-  }
-
+  @Allow('admin', 'liaison')
   @Get('organisations.csv')
-  async organisationsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
-    const actor = await this.actor(request, reply, ['admin', 'liaison']);
-    if (!actor) return;
+  async organisationsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
     const filter = plainToInstance(OrganisationFilter, {
       ...query, region: query.region ? Number(query.region) : undefined, includeArchived: query.includeArchived === 'true',
     });
@@ -76,10 +62,9 @@ export class ExportController {
     await this.stream(reply, 'organisations.csv', 'TLP:AMBER', ORGANISATION_COLUMNS, sql, params);
   }
 
+  @Allow('admin', 'liaison', 'viewer')
   @Get('sectors.csv')
-  async sectorsCsv(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const actor = await this.actor(request, reply, ['admin', 'liaison', 'viewer']);
-    if (!actor) return;
+  async sectorsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply) {
     const rows = await this.dashboard.breakdown(actor, BreakdownDimension.SECTOR);
     const statuses = rows[0]?.byStatus.map((s) => s.status) ?? [];
     const head = ['sector', 'name', 'organisations', ...statuses.map((s) => s.toLowerCase()), 'endpoints_total', 'endpoints_remaining', 'share_removed', 'verified', 'suppressed'];

@@ -1,7 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../access/access.decorators';
 import { JobProducer } from '../jobs/job-producer';
 
+/** Liveness and readiness for orchestrators: public, and never touches the credential store. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,8 +1,10 @@
 import { Controller, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { CredentialsService } from '../access/credentials.service';
+import { Allow } from '../access/access.decorators';
+import { RequestActor } from '../access/access.guard';
 import { ErrorCode } from '../core/errors/app-error';
+import type { Actor } from '../domain/actor';
 import { toGraphQLError } from '../core/errors/graphql-errors';
 import { CsvFileError } from '../imports/csv-reader';
 import { ImportKind } from '../imports/import-columns';
@@ -18,26 +20,25 @@ const HTTP_STATUS: Partial<Record<string, number>> = {
 /**
  * POST /import/organisations or /import/footprint with a CSV body (text/csv), streamed as it arrives.
  * ?dryRun=true checks and counts without writing; ?applyGoodRows=true applies the good rows and
- * returns the bad ones as CSV. Admins import anything; a liaison only rows of its sectors.
+ * returns the bad ones as CSV. Admins import anything; a liaison only rows of its sectors. Who may call
+ * it is the AccessGuard's to decide (@Allow), with the credential from the one door.
  */
 @Controller('import')
 export class ImportController {
   private readonly logger = new Logger(ImportController.name);
 
-  constructor(private readonly imports: ImportService, private readonly credentials: CredentialsService) {}
+  constructor(private readonly imports: ImportService) {}
 
+  @Allow('admin', 'liaison')
   @Post(':kind')
   async import(
+    @RequestActor() actor: Actor,
     @Param('kind') kind: string,
     @Query('dryRun') dryRun: string | undefined,
     @Query('applyGoodRows') applyGoodRows: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    const actor = match ? await this.credentials.authenticate(match[1]) : null;
-    if (!actor) return reply.code(401).send({ code: 'UNAUTHENTICATED', message: 'A valid bearer token is required' });
-    if (actor.role !== 'admin' && actor.role !== 'liaison') return reply.code(403).send({ code: 'FORBIDDEN', message: `A ${actor.role} may not import` });
     if (!KINDS.includes(kind as ImportKind)) return reply.code(404).send({ code: 'NOT_FOUND', message: `import kinds are ${KINDS.join(' and ')}` });
     const body = request.body as Readable | string | Buffer | undefined;
     if (!body) return reply.code(400).send({ code: 'BAD_USER_INPUT', message: 'send the CSV file as the request body (Content-Type: text/csv)' });

@@ -1,29 +1,23 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CredentialsService } from '../access/credentials.service';
+import type { FastifyInstance } from 'fastify';
+import { admit } from '../access/authentication';
+import type { Authenticator } from '../access/authenticator';
+import { AppError, ErrorCode, httpStatusOf } from '../core/errors/app-error';
 import type { JobProducer } from '../jobs/job-producer';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
-function tokenFrom(request: FastifyRequest): string | null {
-  const header = request.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
-  if (bearer) return bearer[1];
-  const basic = /^Basic\s+(\S+)$/i.exec(header);
-  if (basic) {
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    return decoded.slice(decoded.indexOf(':') + 1) || null;
-  }
-  return null;
-}
-
 /**
- * Bull Board for admins at /admin/queues. A browser signs in with HTTP Basic: any user name, an admin
- * token as the password; scripts may send the token as a bearer.
+ * Bull Board for admins at /admin/queues. Fastify serves it outside Nest's router, so the AccessGuard
+ * never sees it: its hook asks the same door (Authenticator.authenticate) and applies the same decision
+ * (admit) with the rule "admin". A browser signs in with HTTP Basic: any user name, an admin token as
+ * the password; scripts may send the token as a bearer. A refused credential or a non-admin one is a 401
+ * with the Basic challenge (a browser only asks again on a 401), `{ code, message }` as on every REST
+ * route; the credential store away is a 503.
  */
-export async function installQueueBoard(fastify: FastifyInstance, jobs: JobProducer, credentials: CredentialsService): Promise<void> {
+export async function installQueueBoard(fastify: FastifyInstance, jobs: JobProducer, authenticator: Authenticator): Promise<void> {
   const queues = jobs.allQueues();
   if (queues.length === 0) return;
   const adapter = new FastifyAdapter();
@@ -31,11 +25,11 @@ export async function installQueueBoard(fastify: FastifyInstance, jobs: JobProdu
   adapter.setBasePath(QUEUE_BOARD_PATH);
   await fastify.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {
-      const token = tokenFrom(request);
-      const actor = token ? await credentials.authenticate(token) : null;
-      if (actor?.role !== 'admin') {
-        return reply.code(401).header('www-authenticate', 'Basic realm="tracker queues (admin token as password)"').send({ error: 'admin token required' });
-      }
+      const outcome = admit(await authenticator.authenticate(request, { basicPassword: true }), { allow: ['admin'] }, 'the queue board');
+      if (!(outcome instanceof AppError)) return;
+      const unavailable = outcome.code === ErrorCode.SERVICE_UNAVAILABLE;
+      if (!unavailable) reply.header('www-authenticate', 'Basic realm="tracker queues (admin token as password)"');
+      return reply.code(unavailable ? httpStatusOf(outcome.code) : 401).send({ code: outcome.code, message: outcome.message });
     });
     await scope.register(adapter.registerPlugin());
   }, { prefix: QUEUE_BOARD_PATH });

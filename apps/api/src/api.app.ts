@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { LogController } from 'fastify';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
 import { installHttpMetrics } from '../../../libs/metrics/metrics';
-import { CredentialsService } from '../../../libs/access/credentials.service';
+import { Authenticator } from '../../../libs/access/authenticator';
 import { installQueueBoard } from '../../../libs/http/queue-board';
 import { JobProducer } from '../../../libs/jobs/job-producer';
 import { MAX_QUERY_BYTES } from '../../../libs/graphql/query-limits';
@@ -43,6 +43,6 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
   // CSV imports arrive as a stream and are parsed as they arrive: no body limit, nothing buffered.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: 1024 * 1024 * 1024 }, (_request, payload, done) => done(null, payload));
   installHttpMetrics(fastify);
-  await installQueueBoard(fastify, app.get(JobProducer), app.get(CredentialsService));
+  await installQueueBoard(fastify, app.get(JobProducer), app.get(Authenticator));
   return app;
 }

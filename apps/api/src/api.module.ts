@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { AccessGuard } from '../../../libs/graphql/access/access.guard';
+import { AccessGuard } from '../../../libs/access/access.guard';
 import { AccessModule } from '../../../libs/access/access.module';
 import { CoreModule } from '../../../libs/core/core.module';
 import { GraphQLErrorFilter } from '../../../libs/core/errors/graphql-errors';

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
-import { AppError, ErrorCode } from './app-error';
+import { AppError, ErrorCode, httpStatusOf } from './app-error';
 
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.BAD_USER_INPUT,
@@ -56,11 +56,26 @@ export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
   return new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
 }
 
-/** One filter for every resolver: typed codes out, no stack traces or SQL text to the client. */
+interface HttpReply {
+  sent: boolean;
+  code(status: number): HttpReply;
+  send(body: unknown): unknown;
+}
+
+/**
+ * One filter for every resolver: typed codes out, no stack traces or SQL text to the client. On a REST
+ * route an AppError (a refusal of the AccessGuard, above all) is answered as `{ code, message }` with its
+ * HTTP status (401, 403, 503...); anything else is left to Nest's own answer, as before.
+ */
 @Catch()
 export class GraphQLErrorFilter implements GqlExceptionFilter {
   private readonly logger = new Logger('GraphQL');
-  catch(exception: unknown, _host: ArgumentsHost) {
+  catch(exception: unknown, host: ArgumentsHost) {
+    if (host.getType() === 'http' && exception instanceof AppError) {
+      const reply = host.switchToHttp().getResponse<HttpReply>();
+      if (!reply.sent) reply.code(httpStatusOf(exception.code)).send({ code: exception.code, message: exception.message, ...exception.details });
+      return undefined;
+    }
     return toGraphQLError(exception, this.logger);
   }
 }

@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor } from '../context';
 import type { Actor } from '../../domain/actor';
-import { Allow } from './access.decorators';
+import { Allow } from '../../access/access.decorators';
 import { CredentialsService } from '../../access/credentials.service';
 import { CreateCredentialInput } from '../../access/dto/credential.input';
 import { CredentialModel, NewCredentialModel } from './credential.model';

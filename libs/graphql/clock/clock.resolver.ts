@@ -1,5 +1,5 @@
 import { Args, Field, GraphQLISODateTime, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { Allow, Public } from '../access/access.decorators';
+import { Allow, Public } from '../../access/access.decorators';
 import { Clock, SimulatedClock } from '../../core/clock/clock';
 import { ClockSync } from '../../core/clock/clock-sync';
 import { AppError, ErrorCode } from '../../core/errors/app-error';

@@ -1,5 +1,5 @@
 import { Args, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Allow } from '../access/access.decorators';
+import { Allow } from '../../access/access.decorators';
 import type { Actor } from '../../domain/actor';
 import { AppError } from '../../core/errors/app-error';
 import { CurrentActor } from '../context';

@@ -1,4 +1,4 @@
-import { Allow } from '../access/access.decorators';
+import { Allow } from '../../access/access.decorators';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../domain/actor';
 import { CurrentActor } from '../context';

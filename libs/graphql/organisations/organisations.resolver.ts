@@ -1,4 +1,4 @@
-import { Allow } from '../access/access.decorators';
+import { Allow } from '../../access/access.decorators';
 import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../domain/actor';
 import { AuditEventModel } from '../audit/audit-event.model';

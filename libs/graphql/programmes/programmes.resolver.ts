@@ -1,4 +1,4 @@
-import { Public } from '../access/access.decorators';
+import { Public } from '../../access/access.decorators';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { ProgrammeEntity } from '../../data/entities/programme.entity';
 import { ProgrammeModel } from './programme.model';

@@ -1,4 +1,4 @@
-import { Public } from '../access/access.decorators';
+import { Public } from '../../access/access.decorators';
 import { Query, Resolver } from '@nestjs/graphql';
 import { ProductModel, SectorModel, toUsStateModel, UsStateModel } from './reference.model';
 import { ReferenceService } from '../../reference/reference.service';

@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow } from '../access/access.decorators';
+import { Allow } from '../../access/access.decorators';
 import type { Actor } from '../../domain/actor';
 import { CurrentActor, RequestLoaders } from '../context';
 import type { Loaders } from '../loaders';

@@ -1,4 +1,4 @@
-import { Allow } from '../access/access.decorators';
+import { Allow } from '../../access/access.decorators';
 import { Args, Field, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../domain/actor';
 import { toFootprintModel } from '../footprint/footprint.mapper';
