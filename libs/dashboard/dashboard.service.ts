@@ -6,7 +6,8 @@ import { organisationScopeSql } from '../data/scope';
 import { Clock } from '../core/clock/clock';
 import { AppError } from '../core/errors/app-error';
 import { OrganisationStatusEnum } from '../domain/vocabulary';
-import { organisationFromRow } from '../organisations/organisations.service';
+import { organisationFromRow } from '../data/organisation.repository';
+import { decodeCursor, encodeCursor } from '../domain/cursor';
 import type { OrganisationEntity } from '../data/entities/organisation.entity';
 import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
@@ -51,15 +52,15 @@ export class DashboardService {
     }
   }
 
-  summary(actor: Actor, programmeId?: string) {
+  summary(actor: Actor, programmeId: string) {
     return this.cache.get(`summary:${scopeKey(actor)}:${programmeId ?? ''}`, () => this.computeSummary(actor, programmeId));
   }
 
-  breakdown(actor: Actor, by: BreakdownDimension, programmeId?: string) {
+  breakdown(actor: Actor, by: BreakdownDimension, programmeId: string) {
     return this.cache.get(`breakdown:${by}:${scopeKey(actor)}:${programmeId ?? ''}`, () => this.computeBreakdown(actor, by, programmeId));
   }
 
-  burndown(actor: Actor, programmeId?: string, days = 90) {
+  burndown(actor: Actor, programmeId: string, days = 90) {
     return this.cache.get(`burndown:${days}:${scopeKey(actor)}:${programmeId ?? ''}`, () => this.computeBurndown(actor, programmeId, days));
   }
 
@@ -76,8 +77,8 @@ export class DashboardService {
     return suppressible(actor) && n > 0 && n < SMALL_CELL ? null : n;
   }
 
-  private async computeSummary(actor: Actor, programmeId?: string) {
-    const programme = await this.programmes.resolve(programmeId);
+  private async computeSummary(actor: Actor, programmeId: string) {
+    const programme = await this.programmes.get(programmeId);
     const params: unknown[] = [programme.id];
     const scope = this.scope(actor, params);
     const rows = await this.read(
@@ -126,8 +127,8 @@ export class DashboardService {
     };
   }
 
-  private async computeBreakdown(actor: Actor, by: BreakdownDimension, programmeId?: string) {
-    const programme = await this.programmes.resolve(programmeId);
+  private async computeBreakdown(actor: Actor, by: BreakdownDimension, programmeId: string) {
+    const programme = await this.programmes.get(programmeId);
     const params: unknown[] = [programme.id];
     const scope = this.scope(actor, params);
     const key = {
@@ -176,8 +177,8 @@ export class DashboardService {
   }
 
   /** Daily snapshots in scope (a liaison's: its sectors as primary sectors), with the pace and a projected finish. */
-  private async computeBurndown(actor: Actor, programmeId?: string, days = 90) {
-    const programme = await this.programmes.resolve(programmeId);
+  private async computeBurndown(actor: Actor, programmeId: string, days = 90) {
+    const programme = await this.programmes.get(programmeId);
     // up to the clock's today: a drill that moved time back does not draw days it has not reached
     const params: unknown[] = [programme.id, Math.min(Math.max(days, 1), 730), this.clock.now()];
     let where = `programme_id = $1 AND day <= ($3::timestamptz AT TIME ZONE 'UTC')::date AND day > ($3::timestamptz AT TIME ZONE 'UTC')::date - $2::int`;
@@ -222,7 +223,10 @@ export class DashboardService {
        fp AS (
          SELECT e.entity_id, e.organisation_id, e.occurred_at, e.action,
                 (e.after->>'endpointCount')::bigint AS cnt, (e.after->>'endpointsRemaining')::bigint AS rem
-         FROM audit_event e WHERE e.entity_type = 'footprint'),
+         FROM audit_event e WHERE e.entity_type = 'footprint'
+           -- this programme's rows: those still there, and deleted ones by the programme their creation named
+           AND (e.entity_id IN (SELECT id::text FROM footprint WHERE programme_id = $1)
+             OR e.entity_id IN (SELECT c.entity_id FROM audit_event c WHERE c.entity_type = 'footprint' AND c.action = 'create' AND c.after->>'programmeId' = $1::text))),
        per_day AS (
          SELECT days.day, f.organisation_id, f.entity_id,
                 (SELECT CASE WHEN x.action = 'delete' THEN 0 ELSE x.cnt END FROM fp x WHERE x.entity_id = f.entity_id AND x.occurred_at < days.day_end AND (x.cnt IS NOT NULL OR x.action = 'delete') ORDER BY x.occurred_at DESC LIMIT 1) AS cnt,
@@ -232,21 +236,22 @@ export class DashboardService {
          SELECT days.day, o.primary_sector_code AS sector, count(*)::int AS organisations,
                 count(*) FILTER (WHERE NOT EXISTS (
                   SELECT 1 FROM audit_event v JOIN milestone m ON m.id::text = v.entity_id
-                  WHERE v.entity_type = 'milestone' AND v.action = 'verify' AND m.key = 'REMOVAL_VERIFIED' AND m.organisation_id = o.id AND v.occurred_at < days.day_end))::int AS not_done
-         FROM days JOIN organisation o ON o.created_at < days.day_end AND o.archived_at IS NULL GROUP BY 1, 2)
+                  WHERE v.entity_type = 'milestone' AND v.action = 'verify' AND m.programme_id = $1 AND m.key = $4 AND m.organisation_id = o.id AND v.occurred_at < days.day_end))::int AS not_done
+         FROM days JOIN organisation o ON o.created_at < days.day_end AND o.archived_at IS NULL
+           AND EXISTS (SELECT 1 FROM organisation_status s WHERE s.organisation_id = o.id AND s.programme_id = $1) GROUP BY 1, 2)
        INSERT INTO daily_snapshot (day, programme_id, sector_code, organisations, organisations_not_done, endpoints_total, endpoints_remaining, source, taken_at)
        SELECT orgs.day, $1, orgs.sector, orgs.organisations, orgs.not_done, COALESCE(sum(p.cnt), 0), COALESCE(sum(p.rem), 0), 'BACKFILL', now()
        FROM orgs LEFT JOIN per_day p ON p.day = orgs.day AND p.organisation_id IN (SELECT id FROM organisation WHERE primary_sector_code = orgs.sector)
        GROUP BY orgs.day, orgs.sector, orgs.organisations, orgs.not_done
        ON CONFLICT DO NOTHING
        RETURNING 1`,
-      [programme.id, from, to],
+      [programme.id, from, to, programme.rules.removalVerifiedMilestoneKey],
     );
     return inserted.length;
   }
 
-  async atRisk(actor: Actor, first = 25, after?: string, programmeId?: string) {
-    const programme = await this.programmes.resolve(programmeId);
+  async atRisk(actor: Actor, programmeId: string, first = 25, after?: string) {
+    const programme = await this.programmes.get(programmeId);
     const limit = Math.min(Math.max(first, 1), 200);
     const params: unknown[] = [programme.id];
     const scope = organisationScopeSql(actor, 'o', params);
@@ -270,7 +275,7 @@ export class DashboardService {
     ]);
     const entries: Array<{ riskScore: number; reasons: Array<{ code: string; points: number; message: string }>; status: OrganisationStatusEnum; organisation: OrganisationEntity; cursor: string }> = rows.slice(0, limit).map((r: any) => ({
       riskScore: r.risk_score, reasons: r.risk_reasons, status: r.status, organisation: organisationFromRow(r) as OrganisationEntity,
-      cursor: Buffer.from(JSON.stringify([r.risk_score, r.id])).toString('base64url'),
+      cursor: encodeCursor(r.risk_score, r.id),
     }));
     return { totalCount: count[0].n, entries, endCursor: entries.at(-1)?.cursor ?? null, hasNextPage: rows.length > limit };
   }
@@ -299,12 +304,8 @@ export class DashboardService {
 }
 
 function decodeRiskCursor(cursor: string): [number, string] {
-  try {
-    const [score, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isInteger(score) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) return [score, id];
-  } catch {
-    /* below */
-  }
+  const decoded = decodeCursor(cursor);
+  if (decoded && Number.isInteger(decoded[0])) return decoded as [number, string];
   throw AppError.badInput('after', 'is not a cursor this API issued');
 }
 

@@ -1,31 +1,36 @@
 import type { EntityManager } from 'typeorm';
 
 /**
- * Pending reminders of an organisation are cancelled when what they were planned from changes (a
- * target date, an extension, a contact) or when removal is verified; the next planner run plans
- * afresh. Sent rows are never touched, so nothing already sent is sent again.
+ * What was planned from an organisation's old facts stops when they change (a report, a target date,
+ * an extension, a contact, a snooze) or when removal is verified; the next planner run plans afresh.
+ * Rows still waiting (PENDING) and rows already handed to the queue but not yet sent (ENQUEUED) are
+ * both cancelled: the sender claims a row only from those states, so a queued job finds it cancelled
+ * and sends nothing. Rows being sent or sent are never touched, so nothing already sent goes again.
  */
-export async function cancelPendingReminders(manager: EntityManager, organisationId: string, reason: 'recomputed' | 'complete'): Promise<void> {
+/** The states of a planned reminder that a replan stops. */
+export const PLANNED_STATES_SQL = `('PENDING', 'ENQUEUED')`;
+
+export type ReplanReason = 'recomputed' | 'complete';
+
+export async function cancelPlannedReminders(manager: EntityManager, organisationIds: readonly string[], reason: ReplanReason): Promise<void> {
+  if (organisationIds.length === 0) return;
   await manager.query(
-    `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2 WHERE organisation_id = $1 AND state = 'PENDING'`,
-    [organisationId, reason],
+    `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2
+     WHERE organisation_id = ANY($1::uuid[]) AND state IN ${PLANNED_STATES_SQL}`,
+    [organisationIds, reason],
   );
 }
 
-/** After a write that changed an organisation's facts: what was planned from the old facts is planned again. */
-export async function replanReminders(manager: EntityManager, organisationId: string, status: string | undefined): Promise<void> {
-  await cancelPendingReminders(manager, organisationId, status === 'COMPLETE' ? 'complete' : 'recomputed');
-}
-
-/** The same for many organisations at once (imports): two statements whatever their number. */
-export async function replanRemindersMany(manager: EntityManager, statusById: Map<string, { status: string }>, ids: string[] = [...statusById.keys()]): Promise<void> {
-  const complete = ids.filter((id) => statusById.get(id)?.status === 'COMPLETE');
-  const other = ids.filter((id) => statusById.get(id)?.status !== 'COMPLETE');
-  for (const [group, reason] of [[complete, 'complete'], [other, 'recomputed']] as const) {
-    if (group.length === 0) continue;
-    await manager.query(
-      `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2 WHERE organisation_id = ANY($1::uuid[]) AND state = 'PENDING'`,
-      [group, reason],
-    );
-  }
+/**
+ * After a change to many organisations' facts: one statement whatever their number; an organisation
+ * whose status is now COMPLETE has its reminders cancelled as complete, the others as recomputed.
+ */
+export async function replanReminders(manager: EntityManager, statusById: ReadonlyMap<string, { status: string }>, ids: readonly string[] = [...statusById.keys()]): Promise<void> {
+  if (ids.length === 0) return;
+  await manager.query(
+    `UPDATE reminder_delivery d SET state = 'CANCELLED', cancel_reason = CASE WHEN t.complete THEN 'complete' ELSE 'recomputed' END
+     FROM unnest($1::uuid[], $2::boolean[]) AS t(id, complete)
+     WHERE d.organisation_id = t.id AND d.state IN ${PLANNED_STATES_SQL}`,
+    [ids, ids.map((id) => statusById.get(id)?.status === 'COMPLETE')],
+  );
 }

@@ -27,3 +27,49 @@ export const DEFAULT_REMINDER_LADDER: ReminderLadder = {
   acknowledgePauseDays: 7,
   snoozeMaxDays: 14,
 };
+
+/**
+ * The thresholds and milestone meanings the status and escalation rules read. Each programme carries its
+ * own (a regulation's timetable is not another's); none is a constant in code.
+ */
+export interface ProgrammeRules {
+  /** The milestone that, done and verified with no footprint reported, means nothing of the product was found. */
+  inventoryMilestoneKey: string;
+  /** The milestone whose verification on every track means removal is verified. */
+  removalVerifiedMilestoneKey: string;
+  /** A milestone not started and due within so many days puts the organisation at risk. */
+  dueSoonDays: number;
+  /** Within so many days of the cutoff, endpoints remaining above `laggingShare` of the total are a risk and a lag. */
+  cutoffNearDays: number;
+  laggingShare: number;
+  /** Escalation by time: executives join within `executivesDays` of the cutoff, the liaison within `liaisonDays`, the agency `agencyDaysAfter` days past it. */
+  escalation: { executivesDays: number; liaisonDays: number; agencyDaysAfter: number };
+}
+
+/** How messages name what the programme is about: the product, and what happens to a copy left running. */
+export interface ProgrammeWording {
+  /** e.g. the vendor's name, as in "removal of <product>". */
+  product: string;
+  /** One sentence on what the cutoff means for a copy left running. */
+  consequence: string;
+}
+
+/** The problems of a set of rules, for an administrator creating or editing a programme. */
+export function programmeRuleProblems(rules: ProgrammeRules, plan: MilestonePlanStep[]): Array<{ field: string; message: string }> {
+  const problems: Array<{ field: string; message: string }> = [];
+  const keys = new Set(plan.map((s) => s.key));
+  if (plan.length === 0) problems.push({ field: 'milestonePlan', message: 'needs at least one milestone' });
+  if (keys.size !== plan.length) problems.push({ field: 'milestonePlan', message: 'milestone keys must be unique' });
+  if (!keys.has(rules.inventoryMilestoneKey)) problems.push({ field: 'rules.inventoryMilestoneKey', message: `is not a milestone of the plan (${[...keys].join(', ')})` });
+  if (!keys.has(rules.removalVerifiedMilestoneKey)) problems.push({ field: 'rules.removalVerifiedMilestoneKey', message: `is not a milestone of the plan (${[...keys].join(', ')})` });
+  for (const [field, value] of [['dueSoonDays', rules.dueSoonDays], ['cutoffNearDays', rules.cutoffNearDays]] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > 365) problems.push({ field: `rules.${field}`, message: 'must be a whole number of days from 0 to 365' });
+  }
+  if (!(rules.laggingShare > 0 && rules.laggingShare < 1)) problems.push({ field: 'rules.laggingShare', message: 'must be between 0 and 1' });
+  const e = rules.escalation;
+  if (!(Number.isInteger(e.executivesDays) && Number.isInteger(e.liaisonDays) && e.executivesDays > e.liaisonDays && e.liaisonDays >= 0)) {
+    problems.push({ field: 'rules.escalation', message: 'executivesDays must be a whole number greater than liaisonDays, and liaisonDays at least 0' });
+  }
+  if (!(Number.isInteger(e.agencyDaysAfter) && e.agencyDaysAfter >= 0)) problems.push({ field: 'rules.escalation.agencyDaysAfter', message: 'must be a whole number of days, 0 or more' });
+  return problems;
+}

@@ -1,3 +1,4 @@
+import { ChangesModule } from '../changes/changes.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -9,7 +10,7 @@ import { FootprintEntity } from '../data/entities/footprint.entity';
 import { FootprintService } from './footprint.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FootprintEntity]), AuditModule, OrganisationsModule, ProgrammesModule, ReferenceModule, StatusModule],
+  imports: [ChangesModule, TypeOrmModule.forFeature([FootprintEntity]), AuditModule, OrganisationsModule, ProgrammesModule, ReferenceModule, StatusModule],
   providers: [FootprintService],
   exports: [FootprintService],
 })

@@ -12,6 +12,7 @@ import { RequestActor } from '../access/access.guard';
 import { OrganisationFilter } from '../organisations/dto/organisations.args';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { BreakdownDimension } from '../domain/vocabulary';
+import { ProgrammesService } from '../programmes/programmes.service';
 import { DashboardService } from '../dashboard/dashboard.service';
 
 const csvCell = (v: unknown): string => {
@@ -29,7 +30,8 @@ const ORGANISATION_COLUMNS = [
 ];
 
 /**
- * CSV exports, streamed from a PostgreSQL cursor so 200,000 rows never sit in memory. Each starts with a
+ * CSV exports of one programme (`?programme=<key or id>`, the default programme without it: the
+ * organisations taking part in it, with their status there), streamed from a PostgreSQL cursor so 200,000 rows never sit in memory. Each starts with a
  * TLP marking line: organisation lists are TLP:AMBER (named organisations), sector figures TLP:GREEN.
  * Each route declares its roles (@Allow); the AccessGuard admits the caller through the one door.
  */
@@ -39,6 +41,7 @@ export class ExportController {
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
     private readonly dashboard: DashboardService,
+    private readonly programmes: ProgrammesService,
   ) {}
 
   @Allow('admin', 'liaison')
@@ -51,21 +54,21 @@ export class ExportController {
     if (errors.length) {
       return reply.code(400).send({ code: 'BAD_USER_INPUT', fields: errors.map((e) => ({ field: e.property, message: Object.values(e.constraints ?? {})[0] })) });
     }
-    const { where, params } = await this.organisations.filterSql(actor, filter);
-    const programme = (await this.dataSource.query(`SELECT id FROM programme ORDER BY created_at, key LIMIT 1`))[0];
+    const programme = await this.programmes.resolve(query.programme);
+    const { where, params } = this.organisations.filterSql(actor, filter, programme.id);
     params.push(programme.id);
     const sql = `SELECT o.id, o.external_key, o.name, o.primary_sector_code, o.secondary_sector_codes, o.state_code, st.region, o.size_band, o.criticality_tier,
         s.status, s.endpoints_total, s.endpoints_remaining, s.milestones_overdue, s.risk_score, o.last_reported_at, o.archived_at
       FROM organisation o JOIN us_state st ON st.code = o.state_code
-      LEFT JOIN organisation_status s ON s.organisation_id = o.id AND s.programme_id = $${params.length}
+      JOIN organisation_status s ON s.organisation_id = o.id AND s.programme_id = $${params.length}
       WHERE ${where.join(' AND ')} ORDER BY lower(o.name), o.id`;
     await this.stream(reply, 'organisations.csv', 'TLP:AMBER', ORGANISATION_COLUMNS, sql, params);
   }
 
   @Allow('admin', 'liaison', 'viewer')
   @Get('sectors.csv')
-  async sectorsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply) {
-    const rows = await this.dashboard.breakdown(actor, BreakdownDimension.SECTOR);
+  async sectorsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply, @Query('programme') programmeRef?: string) {
+    const rows = await this.dashboard.breakdown(actor, BreakdownDimension.SECTOR, (await this.programmes.resolve(programmeRef)).id);
     const statuses = rows[0]?.byStatus.map((s) => s.status) ?? [];
     const head = ['sector', 'name', 'organisations', ...statuses.map((s) => s.toLowerCase()), 'endpoints_total', 'endpoints_remaining', 'share_removed', 'verified', 'suppressed'];
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sectors.csv"');

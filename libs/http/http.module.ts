@@ -3,13 +3,14 @@ import { AccessModule } from '../access/access.module';
 import { DashboardModule } from '../dashboard/dashboard.module';
 import { ImportsModule } from '../imports/imports.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { ProgrammesModule } from '../programmes/programmes.module';
 import { DashboardPageController } from './dashboard-page.controller';
 import { ExportController } from './export.controller';
 import { ImportController } from './import.controller';
 
 /** The REST edge: the dashboard page, CSV exports and CSV imports. */
 @Module({
-  imports: [AccessModule, DashboardModule, ImportsModule, OrganisationsModule],
+  imports: [AccessModule, DashboardModule, ImportsModule, OrganisationsModule, ProgrammesModule],
   controllers: [DashboardPageController, ExportController, ImportController],
 })
 export class HttpModule {}

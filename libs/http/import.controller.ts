@@ -1,9 +1,10 @@
+import { ProgrammesService } from '../programmes/programmes.service';
 import { Controller, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { Allow } from '../access/access.decorators';
 import { RequestActor } from '../access/access.guard';
-import { ErrorCode } from '../core/errors/app-error';
+import { ErrorCode, httpStatusOf } from '../core/errors/app-error';
 import type { Actor } from '../domain/actor';
 import { toGraphQLError } from '../core/errors/graphql-errors';
 import { CsvFileError } from '../imports/csv-reader';
@@ -13,10 +14,6 @@ import { ImportService } from '../imports/import.service';
 const KINDS: ImportKind[] = ['organisations', 'footprint'];
 
 /** The HTTP status of each error code, for failures the import meets in the database. */
-const HTTP_STATUS: Partial<Record<string, number>> = {
-  [ErrorCode.BAD_USER_INPUT]: 400, [ErrorCode.CONFLICT]: 409, [ErrorCode.SERVICE_UNAVAILABLE]: 503,
-};
-
 /**
  * POST /import/organisations or /import/footprint with a CSV body (text/csv), streamed as it arrives.
  * ?dryRun=true checks and counts without writing; ?applyGoodRows=true applies the good rows and
@@ -27,7 +24,7 @@ const HTTP_STATUS: Partial<Record<string, number>> = {
 export class ImportController {
   private readonly logger = new Logger(ImportController.name);
 
-  constructor(private readonly imports: ImportService) {}
+  constructor(private readonly imports: ImportService, private readonly programmes: ProgrammesService) {}
 
   @Allow('admin', 'liaison')
   @Post(':kind')
@@ -36,6 +33,7 @@ export class ImportController {
     @Param('kind') kind: string,
     @Query('dryRun') dryRun: string | undefined,
     @Query('applyGoodRows') applyGoodRows: string | undefined,
+    @Query('programme') programmeRef: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
@@ -44,7 +42,8 @@ export class ImportController {
     if (!body) return reply.code(400).send({ code: 'BAD_USER_INPUT', message: 'send the CSV file as the request body (Content-Type: text/csv)' });
     const input = body instanceof Readable ? body : Readable.from([Buffer.isBuffer(body) ? body : Buffer.from(String(body))]);
     try {
-      const report = await this.imports.run(actor, kind as ImportKind, input, { dryRun: dryRun === 'true', applyGoodRows: applyGoodRows === 'true' });
+      const programme = await this.programmes.resolve(programmeRef);
+      const report = await this.imports.run(actor, kind as ImportKind, input, { programmeId: programme.id, dryRun: dryRun === 'true', applyGoodRows: applyGoodRows === 'true' });
       return reply.code(report.badRows > 0 && !report.applied ? 422 : 200).send(report);
     } catch (error) {
       if (error instanceof CsvFileError) return reply.code(400).send({ code: 'BAD_USER_INPUT', message: error.message });
@@ -52,7 +51,7 @@ export class ImportController {
       // says which rule; a database away is 503; anything else is logged and stays internal
       const mapped = toGraphQLError(error, this.logger);
       const code = String(mapped.extensions.code);
-      return reply.code(HTTP_STATUS[code] ?? 500).send({ code, message: mapped.message });
+      return reply.code(httpStatusOf(code as ErrorCode)).send({ code, message: mapped.message });
     }
   }
 }

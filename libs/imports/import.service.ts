@@ -4,20 +4,24 @@ import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../domain/actor';
 import { organisationScopeSql } from '../data/scope';
-import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
+import { AuditChange, changedFields } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { MilestonePlanService } from '../data/milestone-plan.repository';
 import { mergeContacts } from '../data/contacts.repository';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
-import { replanRemindersMany } from '../data/outbox.repository';
-import { Facts, StatusService } from '../status/status.service';
+import { cancelPlannedReminders } from '../data/outbox.repository';
+import { OrganisationChange } from '../changes/organisation-change.service';
+import { inPipelineMode } from '../core/database/pipeline-mode';
+import { DerivedStatuses, Facts, StatusService } from '../status/status.service';
 import { readCsv } from './csv-reader';
 import {
   COLUMNS, FootprintRecord, ImportKind, OrganisationRecord, parseFootprintRow, parseOrganisationRow, ReferenceSets, RowProblem,
 } from './import-columns';
 
 export interface ImportOptions {
+  /** The programme the file's milestone plans and footprint rows belong to (the edge picks the default). */
+  programmeId: string;
   dryRun: boolean;
   /** Apply the good rows and return the bad ones, instead of writing nothing when any row is bad. */
   applyGoodRows: boolean;
@@ -90,7 +94,7 @@ export class ImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly audit: AuditService,
+    private readonly change: OrganisationChange,
     private readonly programmes: ProgrammesService,
     private readonly plan: MilestonePlanService,
     private readonly status: StatusService,
@@ -103,8 +107,8 @@ export class ImportService {
       importId: randomUUID(), kind, dryRun: options.dryRun, applied: false, rows: 0, created: 0, updated: 0, unchanged: 0, badRows: 0,
       errors: [], badRowsCsv: null, seconds: 0,
     };
-    const ref = await this.referenceSets();
-    const programme = await this.programmes.resolve();
+    const programme = await this.programmes.get(options.programmeId);
+    const ref = await this.referenceSets(programme.id);
     const columns = [...COLUMNS[kind].required, ...COLUMNS[kind].optional];
     const bad: string[] = [];
     const problem = (p: RowProblem[], values?: Record<string, string>) => {
@@ -119,6 +123,7 @@ export class ImportService {
         // each statement handles a batch of thousands of rows: its transition tables (the reference
         // triggers), hashes and sorts stay in memory instead of spilling to temporary files
         await manager.query(`SET LOCAL work_mem = '64MB'`);
+        await inPipelineMode(manager, async () => {
         let batch: Array<OrganisationRecord | FootprintRecord> = [];
         let valuesByLine = new Map<number, Record<string, string>>();
         const seen = new Set<string>();
@@ -171,6 +176,7 @@ export class ImportService {
         }
         await flush();
         await writing;
+        });
         options.onProgress?.(report.rows);
         if ((report.badRows > 0 && !options.applyGoodRows) || options.dryRun) throw new Rollback();
         report.applied = true;
@@ -194,11 +200,11 @@ export class ImportService {
     );
   }
 
-  private async referenceSets(): Promise<ReferenceSets> {
+  private async referenceSets(programmeId: string): Promise<ReferenceSets> {
     const [sectors, states, products] = [
       await this.dataSource.query(`SELECT code FROM sector WHERE valid_to IS NULL OR valid_to > $1`, [this.clock.now()]),
       await this.dataSource.query(`SELECT code FROM us_state`),
-      await this.dataSource.query(`SELECT code, kind FROM product`),
+      await this.dataSource.query(`SELECT code, kind FROM product WHERE programme_id = $1 OR programme_id IS NULL`, [programmeId]),
     ];
     return {
       sectors: new Set(sectors.map((s: { code: string }) => s.code)),
@@ -304,7 +310,7 @@ export class ImportService {
           if (existing.has(r.externalKey)) changes.push({ organisationId: id, entityType: 'contact', entityId: id, action: 'import-replace', before: currentOf.get(id) ?? [], after: r.contacts! });
         }
         // reminders planned for the old contacts are planned again for the new ones
-        await replanRemindersMany(manager, new Map(replaceIds.map((id) => [id, { status: 'UNKNOWN' }])));
+        await cancelPlannedReminders(manager, replaceIds, 'recomputed');
       }
     }
 
@@ -318,11 +324,14 @@ export class ImportService {
     }
     const derived = this.status.derive(programme, new Map(toCreate.map((r) => [idOf.get(r.externalKey)!, factsOfTier.get(r.criticalityTier)!])));
     send(this.plan.instantiateMany(manager, programme, created.map((c) => c.id), 'IT', now, { created: true }));
-    send(this.audit.record(manager, actor, changes, report.importId));
-    send(this.status.store(manager, programme, derived, { created: true }));
     await drain();
     const touched = toUpdate.map((r) => idOf.get(r.externalKey)!);
-    if (touched.length) await this.status.refresh(manager, programme, touched);
+    // the change path over the batch: audit, the new organisations' statuses as derived above, the
+    // updated ones' read and derived again (their own fields are not a report, and replan nothing)
+    await this.change.finish(manager, actor, {
+      changes, importId: report.importId, replan: false,
+      statuses: [{ programme, organisationIds: derived.ids, derived, created: true }, ...(touched.length ? [{ programme, organisationIds: touched }] : [])],
+    }, now);
     report.created += created.length;
     report.updated += toUpdate.length;
     report.unchanged += accepted.length - created.length - toUpdate.length;
@@ -403,23 +412,25 @@ export class ImportService {
       : Promise.resolve([]));
     send(this.plan.instantiateMany(manager, programme, withOt, 'OT', now));
     const reading = send(touched.length ? this.status.loadFacts(manager, programme.id, touched, { milestoneDetails: false }) : Promise.resolve(new Map<string, Facts>()));
-    if (touched.length) send(manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[])`, [touched, now]));
     const upserted = await upserting;
     const idOf = new Map(upserted.map((u) => [`${u.organisation_id}\u0000${u.import_key}`, u.id]));
     const changes: AuditChange[] = [
       ...toCreate.map((r) => ({ organisationId: orgOf.get(r.organisationExternalKey)!, entityType: 'footprint', entityId: idOf.get(keyOf(r))!, action: 'import-create', after: fields(r) })),
       ...toUpdate.map((r) => ({ organisationId: orgOf.get(r.organisationExternalKey)!, entityType: 'footprint', entityId: idOf.get(keyOf(r))!, action: 'import-update', ...changedFields(currentFields(existing.get(keyOf(r))!), fields(r)) })),
     ];
-    send(this.audit.record(manager, actor, changes, report.importId));
+    let derived: DerivedStatuses | undefined;
     if (touched.length) {
       const facts = await reading;
-      for (const f of facts.values()) f.lastReportedAt = now; // what the update sent above writes
-      // derived while PostgreSQL writes the update and the audit events
-      const derived = await this.status.deriveYielding(programme, facts);
-      await drain();
-      await replanRemindersMany(manager, await this.status.store(manager, programme, derived));
+      for (const f of facts.values()) f.lastReportedAt = now; // what the change path writes below
+      // derived while PostgreSQL writes the rows and the OT tracks
+      derived = await this.status.deriveYielding(programme, facts);
     }
     await drain();
+    // the change path over the batch: a footprint file is the organisations' report; audit; statuses; replan
+    await this.change.finish(manager, actor, {
+      changes, importId: report.importId, reported: touched,
+      statuses: derived ? [{ programme, organisationIds: touched, derived }] : [],
+    }, now);
     report.created += toCreate.length;
     report.updated += toUpdate.length;
     report.unchanged += accepted.length - all.length;

@@ -1,3 +1,4 @@
+import { ChangesModule } from '../changes/changes.module';
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
@@ -7,7 +8,7 @@ import { StatusModule } from '../status/status.module';
 import { ImportService } from './import.service';
 
 @Module({
-  imports: [AccessModule, AuditModule, OrganisationsModule, ProgrammesModule, StatusModule],
+  imports: [ChangesModule, AccessModule, AuditModule, OrganisationsModule, ProgrammesModule, StatusModule],
   providers: [ImportService],
   exports: [ImportService],
 })

@@ -20,7 +20,7 @@ export enum JobName {
 export interface JobPayloads {
   [JobName.RefreshStatuses]: { programmeId?: string };
   [JobName.PlanReminders]: { programmeId?: string };
-  [JobName.DeliverReminder]: { deliveryId: string };
+  [JobName.DeliverReminder]: { deliveryId: string; /** the row's hand-over to the queue; absent on jobs queued before it existed */ generation?: string };
 }
 
 /** The queue each job goes to; the compiler checks that every job has one. */

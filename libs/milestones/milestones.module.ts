@@ -1,3 +1,4 @@
+import { ChangesModule } from '../changes/changes.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -9,7 +10,7 @@ import { MilestoneEntity } from '../data/entities/milestone.entity';
 import { MilestonesService } from './milestones.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MilestoneEntity, ExtensionEntity]), AuditModule, OrganisationsModule, ProgrammesModule, StatusModule],
+  imports: [ChangesModule, TypeOrmModule.forFeature([MilestoneEntity, ExtensionEntity]), AuditModule, OrganisationsModule, ProgrammesModule, StatusModule],
   providers: [MilestonesService],
   exports: [MilestonesService],
 })

@@ -1,3 +1,4 @@
+import { ChangesModule } from '../changes/changes.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -11,7 +12,7 @@ import { OrganisationEntity } from '../data/entities/organisation.entity';
 import { OrganisationsService } from './organisations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OrganisationEntity, ContactEntity, MilestoneEntity]), AuditModule, ReferenceModule, ProgrammesModule, StatusModule],
+  imports: [ChangesModule, TypeOrmModule.forFeature([OrganisationEntity, ContactEntity, MilestoneEntity]), AuditModule, ReferenceModule, ProgrammesModule, StatusModule],
   providers: [OrganisationsService, MilestonePlanService],
   exports: [OrganisationsService, MilestonePlanService],
 })

@@ -1,22 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { entityColumns } from '../core/database/entity-columns';
-import { DataSource, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { OrganisationChange } from '../changes/organisation-change.service';
+import { organisationFromRow, OrganisationRepository } from '../data/organisation.repository';
+import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { Actor } from '../domain/actor';
 import { organisationScopeSql } from '../data/scope';
-import { AuditService, changedFields } from '../audit/audit.service';
+import { changedFields } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { AppError, ErrorCode, FieldProblem } from '../core/errors/app-error';
 import { OrganisationSortField, SortDirection } from '../domain/vocabulary';
 import { MilestonePlanService } from '../data/milestone-plan.repository';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
-import { StatusService } from '../status/status.service';
-import { cancelPendingReminders } from '../data/outbox.repository';
 import { ContactEntity } from '../data/entities/contact.entity';
 import { mergeContacts } from '../data/contacts.repository';
 import { ContactInput, CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from './dto/organisation.input';
 import { OrganisationFilter, OrganisationsArgs } from './dto/organisations.args';
 import { OrganisationEntity } from '../data/entities/organisation.entity';
+import type { ProgrammeEntity } from '../data/entities/programme.entity';
 
 const SORT_COLUMNS: Record<OrganisationSortField, { sql: string; of: (o: OrganisationEntity) => unknown }> = {
   NAME: { sql: 'lower(o.name)', of: (o) => o.name.toLowerCase() },
@@ -31,40 +33,20 @@ export interface OrganisationPage {
   hasNextPage: boolean;
 }
 
-const encodeCursor = (value: unknown, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
-function decodeCursor(cursor: string): [unknown, string] {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && /^[0-9a-f-]{36}$/.test(parsed[1])) return parsed as [unknown, string];
-  } catch {
-    /* fall through */
-  }
-  throw AppError.badInput('after', 'is not a cursor this API issued');
-}
-
-export function organisationFromRow(r: Record<string, any>): OrganisationEntity {
-  return Object.assign(new OrganisationEntity(), {
-    id: r.id, externalKey: r.external_key, name: r.name, primarySectorCode: r.primary_sector_code,
-    secondarySectorCodes: r.secondary_sector_codes ?? [], stateCode: r.state_code, sizeBand: r.size_band,
-    criticalityTier: r.criticality_tier, archivedAt: r.archived_at, lastReportedAt: r.last_reported_at,
-    createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
-  });
-}
 
 @Injectable()
 export class OrganisationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly audit: AuditService,
+    private readonly change: OrganisationChange,
     private readonly reference: ReferenceService,
     private readonly programmes: ProgrammesService,
     private readonly plan: MilestonePlanService,
-    private readonly status: StatusService,
   ) {}
 
   /** The WHERE of a filtered list in the caller's scope, for pages and for exports alike. */
-  async filterSql(actor: Actor, f: OrganisationFilter = {}, programmeId?: string): Promise<{ where: string[]; params: unknown[] }> {
+  filterSql(actor: Actor, f: OrganisationFilter, programmeId: string): { where: string[]; params: unknown[] } {
     const params: unknown[] = [];
     const where: string[] = [organisationScopeSql(actor, 'o', params)];
     if (!f.includeArchived) where.push('o.archived_at IS NULL');
@@ -85,17 +67,16 @@ export class OrganisationsService {
       where.push(`(o.name ILIKE $${params.length} OR o.external_key ILIKE $${params.length})`);
     }
     if (f.status) {
-      const programme = await this.programmes.resolve(programmeId);
-      params.push(programme.id, f.status);
+      params.push(programmeId, f.status);
       where.push(`EXISTS (SELECT 1 FROM organisation_status s WHERE s.organisation_id = o.id AND s.programme_id = $${params.length - 1} AND s.status = $${params.length})`);
     }
     return { where, params };
   }
 
   /** One page and its total: two statements whatever the page size. */
-  async list(actor: Actor, args: OrganisationsArgs): Promise<OrganisationPage> {
+  async list(actor: Actor, args: OrganisationsArgs, programmeId: string): Promise<OrganisationPage> {
     const first = args.first ?? 50;
-    const { where, params } = await this.filterSql(actor, args.filter, args.programmeId);
+    const { where, params } = this.filterSql(actor, args.filter ?? {}, programmeId);
     const countParams = [...params];
     const countWhere = where.join(' AND ');
 
@@ -103,7 +84,9 @@ export class OrganisationsService {
     const sort = SORT_COLUMNS[order.field];
     const dir = order.direction === SortDirection.DESC ? 'DESC' : 'ASC';
     if (args.after) {
-      const [value, id] = decodeCursor(args.after);
+      const decoded = decodeCursor(args.after);
+      if (!decoded) throw AppError.badInput('after', 'is not a cursor this API issued');
+      const [value, id] = decoded;
       params.push(value, id);
       where.push(`(${sort.sql}, o.id) ${dir === 'ASC' ? '>' : '<'} ($${params.length - 1}, $${params.length}::uuid)`);
     }
@@ -123,34 +106,15 @@ export class OrganisationsService {
     };
   }
 
-  /**
-   * Locks a row that belongs to an organisation (footprint, milestone, extension) for update, and
-   * answers NOT_FOUND, under the row's own name, both when it does not exist and when its organisation
-   * is outside the caller's scope.
-   */
-  async lockOwned<T extends { organisationId: string }>(manager: EntityManager, actor: Actor, entity: EntityTarget<T>, label: string, id: string): Promise<T> {
-    const row = /^[0-9a-f-]{36}$/i.test(id)
-      ? await manager.findOne(entity, { where: { id } as unknown as FindOptionsWhere<T>, lock: { mode: 'pessimistic_write' } })
-      : null;
-    if (!row) throw AppError.notFound(label, id);
-    await this.get(actor, row.organisationId, manager).catch(AppError.asNotFound(label, id));
-    return row;
-  }
-
   /** NOT_FOUND both for an id that does not exist and for one outside the caller's scope. */
-  async get(actor: Actor, id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<OrganisationEntity> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw AppError.notFound('Organisation', id);
-    const params: unknown[] = [id];
-    const scope = organisationScopeSql(actor, 'o', params);
-    const rows = await manager.query(`SELECT o.* FROM organisation o WHERE o.id = $1 AND ${scope}${lock ? ' FOR UPDATE' : ''}`, params);
-    if (rows.length === 0) throw AppError.notFound('Organisation', id);
-    return organisationFromRow(rows[0]);
+  get(actor: Actor, id: string): Promise<OrganisationEntity> {
+    return OrganisationRepository.getInScope(this.dataSource.manager, actor, id);
   }
 
-  async create(actor: Actor, input: CreateOrganisationInput): Promise<OrganisationEntity> {
+  /** A new organisation, with its contacts and its milestone plan in each of the programmes it takes part in. */
+  async create(actor: Actor, input: CreateOrganisationInput, programmes: ProgrammeEntity[]): Promise<OrganisationEntity> {
     await this.validateReferences(input.primarySector, input.secondarySectors, input.state);
     this.assertSectorsInScope(actor, input.primarySector);
-    const programme = await this.programmes.resolve();
     return this.dataSource.transaction(async (manager) => {
       const existing = await manager.query(`SELECT 1 FROM organisation WHERE external_key = $1`, [input.externalKey]);
       if (existing.length) throw new AppError(ErrorCode.CONFLICT, `externalKey: an organisation with key ${input.externalKey} already exists`, { field: 'externalKey' });
@@ -164,24 +128,34 @@ export class OrganisationsService {
         }),
       );
       const contacts = await this.replaceContacts(manager, organisation.id, input.contacts ?? [], now);
-      const milestones = await this.plan.instantiate(manager, programme, organisation.id, 'IT', now);
-      await this.audit.record(manager, actor, [
-        { organisationId: organisation.id, entityType: 'organisation', entityId: organisation.id, action: 'create', after: { ...organisation, contacts } },
-        ...milestones.map((m) => ({ organisationId: organisation.id, entityType: 'milestone', entityId: m.id, action: 'create', after: m })),
-      ]);
-      await this.status.refresh(manager, programme, [organisation.id]);
+      const milestones = [];
+      for (const programme of programmes) milestones.push(...(await this.plan.instantiate(manager, programme, organisation.id, 'IT', now)));
+      await this.change.finish(manager, actor, {
+        changes: [
+          { organisationId: organisation.id, entityType: 'organisation', entityId: organisation.id, action: 'create', after: { ...organisation, contacts } },
+          ...milestones.map((m) => ({ organisationId: organisation.id, entityType: 'milestone', entityId: m.id, action: 'create', after: m })),
+        ],
+        statuses: programmes.map((programme) => ({ programme, organisationIds: [organisation.id] })),
+        replan: false,
+      }, now);
       return organisation;
     });
   }
 
+  /**
+   * A staff edit of the organisation's own fields and contacts. It is not a report; its criticality
+   * feeds the risk score and escalation, so every programme's stored status is derived again, and what
+   * reminders were planned for old contacts or an old criticality is planned afresh.
+   */
   async update(actor: Actor, input: UpdateOrganisationInput): Promise<OrganisationEntity> {
     const current0 = await this.get(actor, input.id);
     await this.validateReferences(input.primarySector ?? current0.primarySectorCode, input.secondarySectors, input.state);
     if (input.primarySector) this.assertSectorsInScope(actor, input.primarySector);
-    return this.dataSource.transaction(async (manager) => {
-      const current = await this.get(actor, input.id, manager, true);
+    const programmes = await this.programmes.list();
+    return this.change.run(actor, { organisationId: input.id }, async (unit) => {
+      const { manager, now } = unit;
+      const current = unit.organisation;
       if (current.version !== input.version) throw AppError.conflict('Organisation', current.id, input.version, current.version);
-      const now = this.clock.now();
       const before = { ...current };
       const primary = input.primarySector ?? current.primarySectorCode;
       const next = Object.assign(current, {
@@ -195,29 +169,29 @@ export class OrganisationsService {
       });
       const saved = await manager.save(OrganisationEntity, next);
       const diff = changedFields(before, { ...saved, version: before.version });
-      const changes = Object.keys(diff.after).length ? [{ organisationId: saved.id, entityType: 'organisation', entityId: saved.id, action: 'update', ...diff }] : [];
+      if (Object.keys(diff.after).length) unit.record({ organisationId: saved.id, entityType: 'organisation', entityId: saved.id, action: 'update', ...diff });
+      let replan = saved.criticalityTier !== before.criticalityTier;
       if (input.contacts) {
         const old = await manager.find(ContactEntity, { where: { organisationId: saved.id }, order: { createdAt: 'ASC' } });
         const contacts = await this.replaceContacts(manager, saved.id, input.contacts, now);
-        changes.push({ organisationId: saved.id, entityType: 'contact', entityId: saved.id, action: 'replace', before: old.map(stripContact) as never, after: contacts as never });
+        unit.record({ organisationId: saved.id, entityType: 'contact', entityId: saved.id, action: 'replace', before: old.map(stripContact) as never, after: contacts as never });
         // reminders planned for the old contacts are planned again for the new ones
-        await cancelPendingReminders(manager, saved.id, 'recomputed');
+        replan = true;
       }
-      await this.audit.record(manager, actor, changes);
+      for (const programme of programmes) unit.touch(programme);
+      unit.set.replan = replan;
       return saved;
     });
   }
 
   async archive(actor: Actor, input: VersionedIdInput): Promise<OrganisationEntity> {
-    return this.dataSource.transaction(async (manager) => {
-      const current = await this.get(actor, input.id, manager, true);
+    return this.change.run(actor, { organisationId: input.id }, async (unit) => {
+      const current = unit.organisation;
       if (current.version !== input.version) throw AppError.conflict('Organisation', current.id, input.version, current.version);
       if (current.archivedAt) throw AppError.badInput('id', 'the organisation is already archived');
-      const now = this.clock.now();
-      const saved = await manager.save(OrganisationEntity, Object.assign(current, { archivedAt: now, updatedAt: now }));
-      await this.audit.record(manager, actor, [
-        { organisationId: saved.id, entityType: 'organisation', entityId: saved.id, action: 'archive', before: { archivedAt: null }, after: { archivedAt: now } },
-      ]);
+      const now = unit.now;
+      const saved = await unit.manager.save(OrganisationEntity, Object.assign(current, { archivedAt: now, updatedAt: now }));
+      unit.record({ organisationId: saved.id, entityType: 'organisation', entityId: saved.id, action: 'archive', before: { archivedAt: null }, after: { archivedAt: now } });
       return saved;
     });
   }

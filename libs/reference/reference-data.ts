@@ -1,4 +1,4 @@
-import { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ReminderLadder } from '../domain/programme';
+import { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ProgrammeRules, type ProgrammeWording, type ReminderLadder } from '../domain/programme';
 
 export { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ReminderLadder };
 /**
@@ -87,6 +87,20 @@ export const KASPERSKY_2024_MILESTONE_PLAN: MilestonePlanStep[] = [
 ];
 
 
+export const KASPERSKY_2024_RULES: ProgrammeRules = {
+  inventoryMilestoneKey: 'INVENTORY_COMPLETE',
+  removalVerifiedMilestoneKey: 'REMOVAL_VERIFIED',
+  dueSoonDays: 14,
+  cutoffNearDays: 30,
+  laggingShare: 0.5,
+  escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 },
+};
+
+export const KASPERSKY_2024_WORDING: ProgrammeWording = {
+  product: 'Kaspersky',
+  consequence: 'After it Kaspersky may no longer update its software in the United States: every copy left running stops receiving signatures and fixes.',
+};
+
 /** BIS Final Determination, ICTS-2021-002 (89 FR 52434). Instants, not calendar dates: 00:00 EDT is 04:00Z. */
 export const KASPERSKY_2024_PROGRAMME = {
   key: 'kaspersky-2024',
@@ -99,4 +113,6 @@ export const KASPERSKY_2024_PROGRAMME = {
   milestonePlan: KASPERSKY_2024_MILESTONE_PLAN,
   reminderLadder: DEFAULT_REMINDER_LADDER,
   staleReportDays: 30,
+  rules: KASPERSKY_2024_RULES,
+  wording: KASPERSKY_2024_WORDING,
 };

@@ -4,7 +4,7 @@ import { Clock } from '../core/clock/clock';
 
 export interface Sector { code: string; name: string; srma: string; validFrom: Date; validTo: Date | null }
 export interface UsState { code: string; name: string; region: number; office: string }
-export interface Product { code: string; name: string; family: string; kind: 'CATALOGUE' | 'WHITE_LABEL' | 'OTHER' }
+export interface Product { code: string; name: string; family: string; kind: 'CATALOGUE' | 'WHITE_LABEL' | 'OTHER'; programmeId: string | null }
 
 const REFRESH_MS = 60_000;
 
@@ -30,7 +30,7 @@ export class ReferenceService implements OnModuleInit {
     const [sectors, states, products] = await Promise.all([
       this.dataSource.query(`SELECT code, name, srma, valid_from AS "validFrom", valid_to AS "validTo" FROM sector ORDER BY name`),
       this.dataSource.query(`SELECT s.code, s.name, s.region, r.office FROM us_state s JOIN cisa_region r USING (region) ORDER BY s.code`),
-      this.dataSource.query(`SELECT code, name, family, kind FROM product ORDER BY name`),
+      this.dataSource.query(`SELECT code, name, family, kind, programme_id AS "programmeId" FROM product ORDER BY name`),
     ]);
     this.sectors = sectors;
     this.states = new Map(states.map((s: UsState) => [s.code, s]));
@@ -70,9 +70,21 @@ export class ReferenceService implements OnModuleInit {
     return this.states.get(code);
   }
 
-  async allProducts(): Promise<Product[]> {
+  /** The catalogue of a programme (its own products and those offered in every programme), or all of it. */
+  async allProducts(programmeId?: string): Promise<Product[]> {
     await this.fresh();
-    return [...this.products.values()];
+    return [...this.products.values()].filter((p) => !programmeId || p.programmeId === null || p.programmeId === programmeId);
+  }
+
+  /** A product a footprint row of the programme may name: undefined outside its catalogue. */
+  async productIn(code: string, programmeId: string): Promise<Product | undefined> {
+    const product = await this.product(code);
+    return product && (product.programmeId === null || product.programmeId === programmeId) ? product : undefined;
+  }
+
+  /** Reference data changed in this process (a programme and its catalogue created): read it again on next use. */
+  invalidate(): void {
+    this.loadedAt = 0;
   }
 
   async product(code: string): Promise<Product | undefined> {

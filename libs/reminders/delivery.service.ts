@@ -9,6 +9,9 @@ import { renderReminder } from '../domain/reminders/templates';
 
 export type DeliveryOutcome = 'SENT' | 'SKIPPED';
 
+/** Which hand-over to the queue a row is in: its enqueue instant in microseconds, as text. */
+export const GENERATION_SQL = `(extract(epoch FROM enqueued_at) * 1000000)::bigint::text`;
+
 /**
  * Sends one outbox row. The row is claimed (SENDING) before the send and marked SENT after it; a row
  * already SENT, CANCELLED or FAILED is skipped, so a job run twice never sends twice after success.
@@ -35,12 +38,17 @@ export class DeliveryService implements OnModuleDestroy {
     this.email.close();
   }
 
-  async deliver(deliveryId: string, finalAttempt: boolean): Promise<DeliveryOutcome> {
+  /**
+   * `generation`: the hand-over the job was made for. The claim is the check before the send: a row
+   * stopped since (CANCELLED: the organisation completed, reported, snoozed, changed its contacts), or
+   * stopped and queued again under a new job, is not this job's to send.
+   */
+  async deliver(deliveryId: string, finalAttempt: boolean, generation?: string): Promise<DeliveryOutcome> {
     await this.clockSync.refresh();
     const [claimed] = await this.dataSource.query(
       `UPDATE reminder_delivery SET state = 'SENDING', sending_since = $2, attempts = attempts + 1
-       WHERE id = $1 AND state IN ('PENDING', 'ENQUEUED', 'SENDING') RETURNING *`,
-      [deliveryId, this.clock.now()],
+       WHERE id = $1 AND state IN ('PENDING', 'ENQUEUED', 'SENDING') AND ($3::text IS NULL OR ${GENERATION_SQL} = $3) RETURNING *`,
+      [deliveryId, this.clock.now(), generation ?? null],
     );
     const row = claimed?.[0];
     if (!row) return 'SKIPPED';

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import { JobProducer } from '../jobs/job-producer';
 import { JobName, QueueName } from '../jobs/queues';
+import { GENERATION_SQL } from './delivery.service';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
 
 const BATCH = 1000;
@@ -48,13 +49,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const [rows] = await this.dataSource.query(
       `UPDATE reminder_delivery SET state = 'ENQUEUED', enqueued_at = now()
        WHERE id IN (SELECT id FROM reminder_delivery WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
+       RETURNING id, ${GENERATION_SQL} AS generation`,
       [this.clock.now(), BATCH],
     );
     const ids: string[] = rows.map((r: { id: string }) => String(r.id));
     if (ids.length === 0) return 0;
     try {
-      await this.enqueue(ids);
+      await this.enqueue(rows);
     } catch (error) {
       await this.dataSource.query(`UPDATE reminder_delivery SET state = 'PENDING', enqueued_at = NULL WHERE id = ANY($1::bigint[]) AND state = 'ENQUEUED'`, [ids]);
       throw error;
@@ -62,21 +63,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return ids.length;
   }
 
-  private async enqueue(ids: string[]) {
+  /**
+   * The job id names the row and the instant it was handed to the queue: a row stopped while queued and
+   * planned again later is a new job, and the old job, should it still run, finds its generation gone.
+   */
+  private async enqueue(rows: Array<{ id: string; generation: string }>) {
     const queue = this.jobs.queue(QueueName.ReminderDelivery)!;
-    await queue.addBulk(ids.map((id) => ({
+    await queue.addBulk(rows.map(({ id, generation }) => ({
       name: JobName.DeliverReminder,
-      data: { deliveryId: id },
-      opts: { jobId: `delivery-${id}`, attempts: this.runtime.config.DELIVERY_ATTEMPTS, backoff: { type: 'exponential', delay: this.runtime.config.DELIVERY_BACKOFF_MS } },
+      data: { deliveryId: String(id), generation },
+      opts: { jobId: `delivery-${id}-${generation}`, attempts: this.runtime.config.DELIVERY_ATTEMPTS, backoff: { type: 'exponential', delay: this.runtime.config.DELIVERY_BACKOFF_MS } },
     })));
   }
 
   private async sweep() {
     const rows = await this.dataSource.query(
-      `SELECT id FROM reminder_delivery WHERE state = 'ENQUEUED' AND enqueued_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 10000`,
+      `SELECT id, ${GENERATION_SQL} AS generation FROM reminder_delivery WHERE state = 'ENQUEUED' AND enqueued_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 10000`,
       [STUCK_MS / 1000],
     );
-    if (rows.length) await this.enqueue(rows.map((r: { id: string }) => String(r.id)));
+    if (rows.length) await this.enqueue(rows);
   }
 
   private async loop() {

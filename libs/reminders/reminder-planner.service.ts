@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
-import { deriveStatus } from '../domain/status/derive-status';
+import { deriveStatus, StatusResult } from '../domain/status/derive-status';
+import { signalsOf } from '../domain/status/signals';
 import { Facts, StatusService } from '../status/status.service';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
 import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL } from '../domain/reminders/escalation';
@@ -102,24 +103,16 @@ export class ReminderPlanner {
         for (const o of organisations) {
           result.organisations += 1;
           const f = facts.get(o.id) as Facts;
-          const status = deriveStatus({ ...f, now, cutoff, staleReportDays: programme.staleReportDays });
+          const status = deriveStatus({ ...f, now, cutoff, staleReportDays: programme.staleReportDays, rules: programme.rules });
           if (status.status === 'COMPLETE') {
             complete.push(o.id);
             continue;
           }
           if (o.snoozed_until && new Date(o.snoozed_until).getTime() > now.getTime()) continue;
-          const overdue = f.milestones.filter((m) => m.state !== 'DONE' && m.targetAt.getTime() < now.getTime()).length;
-          const total = f.footprint.reduce((s, x) => s + x.endpointCount, 0);
-          const remaining = f.footprint.reduce((s, x) => s + x.endpointsRemaining, 0);
-          const escalation = escalationLevel({
-            now, cutoff, overdueMilestones: overdue, endpointsTotal: total, endpointsRemaining: remaining,
-            reportStale: status.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT'),
-            hasOt: f.footprint.some((x) => x.environment === 'OT'), criticalityTier: o.criticality_tier,
-            acknowledgedLevel: o.acknowledged_level, pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
-          });
+          const escalation = escalationOf(programme, f, status, now, o);
           const lagging = status.reasons.map((r) => r.message);
           const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
-          const common = { programme: { name: programme.name, cutoff: cutoff.toISOString() }, level: escalation.level, organisation, lagging };
+          const common = { programme: programmeOfPayload(programme), level: escalation.level, organisation, lagging };
           const items: Array<{ stage: string; urgent: boolean; payload: ReminderPayload }> = [];
           if (stage) items.push({ stage: stage.key, urgent: stage.urgent, payload: { kind: 'STAGE', stage: stage.key, ...common } });
           for (const ms of milestoneStages(now, f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! })), ladder)) {
@@ -209,14 +202,8 @@ export class ReminderPlanner {
       [organisationId, programme.id],
     );
     const f = (await this.status.loadFacts(this.dataSource.manager, programme.id, [organisationId])).get(organisationId)!;
-    const cutoff = new Date(programme.updatesCutoff);
-    const status = deriveStatus({ ...f, now: at, cutoff, staleReportDays: programme.staleReportDays });
-    return escalationLevel({
-      now: at, cutoff, overdueMilestones: f.milestones.filter((m) => m.state !== 'DONE' && m.targetAt.getTime() < at.getTime()).length,
-      endpointsTotal: f.footprint.reduce((s, x) => s + x.endpointCount, 0), endpointsRemaining: f.footprint.reduce((s, x) => s + x.endpointsRemaining, 0),
-      reportStale: status.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT'), hasOt: f.footprint.some((x) => x.environment === 'OT'),
-      criticalityTier: o.criticality_tier, acknowledgedLevel: o.acknowledged_level, pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
-    }).level;
+    const status = deriveStatus({ ...f, now: at, cutoff: new Date(programme.updatesCutoff), staleReportDays: programme.staleReportDays, rules: programme.rules });
+    return escalationOf(programme, f, status, at, o).level;
   }
 
   /** One message per escalation contact per stage, listing every lagging organisation in its remit. */
@@ -231,7 +218,7 @@ export class ReminderPlanner {
       mine.sort((a, b) => b.level - a.level || a.name.localeCompare(b.name));
       const level = mine[0].level;
       const payload: ReminderPayload = {
-        kind: 'DIGEST', stage: stage.key, level, lagging: [], programme: { name: programme.name, cutoff: new Date(programme.updatesCutoff).toISOString() },
+        kind: 'DIGEST', stage: stage.key, level, lagging: [], programme: programmeOfPayload(programme),
         organisations: mine.slice(0, 500).map((c) => ({ id: c.organisationId, name: c.name, status: c.status, level: c.level, lagging: c.lagging.slice(0, 5) })),
         organisationsTotal: mine.length,
       };
@@ -278,3 +265,20 @@ export class ReminderPlanner {
   }
 }
 
+/** The programme as a message names it: its name, its cutoff instant and its wording. */
+function programmeOfPayload(programme: ProgrammeEntity): ReminderPayload['programme'] {
+  return { name: programme.name, cutoff: new Date(programme.updatesCutoff).toISOString(), product: programme.wording.product, consequence: programme.wording.consequence };
+}
+
+/** The escalation rule over the organisation's signals (the same the stored rollup counts). */
+function escalationOf(
+  programme: ProgrammeEntity, f: Facts, status: StatusResult, now: Date,
+  o: Record<string, any>,
+) {
+  const s = signalsOf(f, status, now, programme.rules.removalVerifiedMilestoneKey);
+  return escalationLevel({
+    now, cutoff: new Date(programme.updatesCutoff), overdueMilestones: s.overdue, endpointsTotal: s.endpointsTotal, endpointsRemaining: s.endpointsRemaining,
+    reportStale: s.reportStale, hasOt: s.hasOt, criticalityTier: o.criticality_tier,
+    acknowledgedLevel: o.acknowledged_level, pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
+  }, programme.rules);
+}

@@ -1,3 +1,4 @@
+import { ChangesModule } from '../changes/changes.module';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
@@ -10,7 +11,7 @@ import { ReminderPlanner } from './reminder-planner.service';
 import { RemindersService } from './reminders.service';
 
 @Module({
-  imports: [AuditModule, OrganisationsModule, ProgrammesModule, ReferenceModule, StatusModule],
+  imports: [ChangesModule, AuditModule, OrganisationsModule, ProgrammesModule, ReferenceModule, StatusModule],
   providers: [ReminderPlanner, RemindersService],
   exports: [ReminderPlanner, RemindersService],
 })

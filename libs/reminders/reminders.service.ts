@@ -5,12 +5,13 @@ import { organisationScopeSql } from '../data/scope';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
 import { AppError, FieldProblem } from '../core/errors/app-error';
-import { OrganisationsService } from '../organisations/organisations.service';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
 import { EscalationContactInput, NotificationPreferenceInput, SnoozeRemindersInput } from './dto/reminders.input';
-import { cancelPendingReminders } from '../data/outbox.repository';
+import { OrganisationChange } from '../changes/organisation-change.service';
+import { OrganisationRepository } from '../data/organisation.repository';
 import { PlannedDelivery, ReminderPlanner } from './reminder-planner.service';
+import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { renderReminder } from '../domain/reminders/templates';
 
 const DAY = 86_400_000;
@@ -33,11 +34,15 @@ export class RemindersService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly organisations: OrganisationsService,
+    private readonly change: OrganisationChange,
     private readonly programmes: ProgrammesService,
     private readonly reference: ReferenceService,
     private readonly planner: ReminderPlanner,
   ) {}
+
+  private inScope(actor: Actor, organisationId: string) {
+    return OrganisationRepository.getInScope(this.dataSource.manager, actor, organisationId);
+  }
 
   /** The latest deliveries of many organisations (DataLoader): one statement. */
   async latestFor(organisationIds: readonly string[], perOrganisation: number): Promise<DeliveryRow[]> {
@@ -49,9 +54,8 @@ export class RemindersService {
     return rows.map(toDelivery);
   }
 
-  async stateOf(actor: Actor, organisationId: string) {
-    await this.organisations.get(actor, organisationId);
-    const programme = await this.programmes.resolve();
+  async stateOf(actor: Actor, organisationId: string, programme: ProgrammeEntity) {
+    await this.inScope(actor, organisationId);
     const [control] = await this.dataSource.query(`SELECT * FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2`, [organisationId, programme.id]);
     return {
       acknowledgedLevel: control?.acknowledged_level ?? null, acknowledgedAt: control?.acknowledged_at ?? null, acknowledgedBy: control?.acknowledged_by ?? null,
@@ -61,27 +65,25 @@ export class RemindersService {
   }
 
   /** Holds escalation at today's level for the programme's pause; without progress it climbs again after. */
-  async acknowledge(actor: Actor, organisationId: string) {
-    await this.organisations.get(actor, organisationId);
-    const programme = await this.programmes.resolve();
+  async acknowledge(actor: Actor, organisationId: string, programme: ProgrammeEntity) {
+    await this.inScope(actor, organisationId);
     const now = this.clock.now();
     const level = await this.planner.levelOf(programme, organisationId, now);
     const pausedUntil = new Date(now.getTime() + programme.reminderLadder.acknowledgePauseDays * DAY);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
+    await this.change.run(actor, { organisationId }, async (unit) => {
+      await unit.manager.query(
         `INSERT INTO reminder_control (organisation_id, programme_id, acknowledged_level, acknowledged_at, acknowledged_by, paused_until)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (organisation_id, programme_id) DO UPDATE SET acknowledged_level = $3, acknowledged_at = $4, acknowledged_by = $5, paused_until = $6, version = reminder_control.version + 1`,
         [organisationId, programme.id, level, now, actor.id, pausedUntil],
       );
-      await this.audit.record(manager, actor, [{ organisationId, entityType: 'reminders', entityId: organisationId, action: 'acknowledge', after: { level, pausedUntil } }]);
+      unit.record({ organisationId, entityType: 'reminders', entityId: organisationId, action: 'acknowledge', after: { level, pausedUntil } });
     });
-    return this.stateOf(actor, organisationId);
+    return this.stateOf(actor, organisationId, programme);
   }
 
-  async snooze(actor: Actor, input: SnoozeRemindersInput) {
-    await this.organisations.get(actor, input.organisationId);
-    const programme = await this.programmes.resolve();
+  async snooze(actor: Actor, input: SnoozeRemindersInput, programme: ProgrammeEntity) {
+    await this.inScope(actor, input.organisationId);
     const now = this.clock.now();
     const cutoff = new Date(programme.updatesCutoff);
     const max = programme.reminderLadder.snoozeMaxDays;
@@ -89,22 +91,22 @@ export class RemindersService {
     if (input.until.getTime() <= now.getTime()) throw AppError.badInput('until', 'must be in the future');
     if (input.until.getTime() > now.getTime() + max * DAY) throw AppError.badInput('until', `may be at most ${max} days ahead`);
     if (input.until.getTime() > cutoff.getTime()) throw AppError.badInput('until', `must not pass the cutoff ${cutoff.toISOString()}`);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
+    await this.change.run(actor, { organisationId: input.organisationId }, async (unit) => {
+      await unit.manager.query(
         `INSERT INTO reminder_control (organisation_id, programme_id, snoozed_until, snoozed_by) VALUES ($1, $2, $3, $4)
          ON CONFLICT (organisation_id, programme_id) DO UPDATE SET snoozed_until = $3, snoozed_by = $4, version = reminder_control.version + 1`,
         [input.organisationId, programme.id, input.until, actor.id],
       );
-      await cancelPendingReminders(manager, input.organisationId, 'recomputed');
-      await this.audit.record(manager, actor, [{ organisationId: input.organisationId, entityType: 'reminders', entityId: input.organisationId, action: 'snooze', after: { until: input.until } }]);
+      unit.record({ organisationId: input.organisationId, entityType: 'reminders', entityId: input.organisationId, action: 'snooze', after: { until: input.until } });
+      unit.replan();
     });
-    return this.stateOf(actor, input.organisationId);
+    return this.stateOf(actor, input.organisationId, programme);
   }
 
   async updatePreference(actor: Actor, input: NotificationPreferenceInput) {
     const [contact] = /^[0-9a-f-]{36}$/i.test(input.contactId) ? await this.dataSource.query(`SELECT organisation_id FROM contact WHERE id = $1`, [input.contactId]) : [];
     if (!contact) throw AppError.notFound('Contact', input.contactId);
-    await this.organisations.get(actor, contact.organisation_id).catch(AppError.asNotFound('Contact', input.contactId));
+    await this.inScope(actor, contact.organisation_id).catch(AppError.asNotFound('Contact', input.contactId));
     const [current] = await this.dataSource.query(`SELECT * FROM notification_preference WHERE contact_id = $1`, [input.contactId]);
     const next = {
       emailEnabled: input.emailEnabled ?? current?.email_enabled ?? true,
@@ -114,15 +116,15 @@ export class RemindersService {
       weekdaysOnly: input.weekdaysOnly ?? current?.weekdays_only ?? true,
     };
     if (next.businessHoursEnd <= next.businessHoursStart) throw AppError.badInput('businessHoursEnd', 'must be after businessHoursStart');
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
+    await this.change.run(actor, { organisationId: contact.organisation_id }, async (unit) => {
+      await unit.manager.query(
         `INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, business_hours_start, business_hours_end, weekdays_only, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (contact_id) DO UPDATE SET email_enabled = $2, webhook_url = $3, business_hours_start = $4, business_hours_end = $5, weekdays_only = $6, updated_at = $7`,
         [input.contactId, next.emailEnabled, next.webhookUrl, next.businessHoursStart, next.businessHoursEnd, next.weekdaysOnly, this.clock.now()],
       );
-      await cancelPendingReminders(manager, contact.organisation_id, 'recomputed');
-      await this.audit.record(manager, actor, [{ organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: input.contactId, action: 'update', before: current ?? null, after: next }]);
+      unit.record({ organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: input.contactId, action: 'update', before: current ?? null, after: next });
+      unit.replan();
     });
     return { contactId: input.contactId, ...next };
   }
@@ -133,9 +135,8 @@ export class RemindersService {
   }
 
   /** What the planner would send at an instant, in the caller's scope; writes nothing. */
-  async preview(actor: Actor, at: Date, organisationId?: string, programmeId?: string) {
-    if (organisationId) await this.organisations.get(actor, organisationId);
-    const programme = await this.programmes.resolve(programmeId);
+  async preview(actor: Actor, at: Date, programme: ProgrammeEntity, organisationId?: string) {
+    if (organisationId) await this.inScope(actor, organisationId);
     const result = await this.planner.run(programme, {
       at, dryRun: true, organisationIds: organisationId ? [organisationId] : undefined,
       scopeSql: (alias, params) => organisationScopeSql(actor, alias, params),

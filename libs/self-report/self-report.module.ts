@@ -1,3 +1,4 @@
+import { ChangesModule } from '../changes/changes.module';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { FootprintModule } from '../footprint/footprint.module';
@@ -8,7 +9,7 @@ import { StatusModule } from '../status/status.module';
 import { SelfReportService } from './self-report.service';
 
 @Module({
-  imports: [AuditModule, FootprintModule, MilestonesModule, OrganisationsModule, ProgrammesModule, StatusModule],
+  imports: [ChangesModule, AuditModule, FootprintModule, MilestonesModule, OrganisationsModule, ProgrammesModule, StatusModule],
   providers: [SelfReportService],
   exports: [SelfReportService],
 })

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import { Actor } from '../domain/actor';
-import { AuditChange, AuditService, changedFields } from '../audit/audit.service';
-import { Clock } from '../core/clock/clock';
+import { changedFields } from '../audit/audit.service';
+import { OrganisationChange } from '../changes/organisation-change.service';
 import { AppError, FieldProblem } from '../core/errors/app-error';
-import { FootprintEntity } from '../data/entities/footprint.entity';
+import type { FootprintEntity } from '../data/entities/footprint.entity';
+import type { MilestoneEntity } from '../data/entities/milestone.entity';
+import type { OrganisationEntity } from '../data/entities/organisation.entity';
+import { ReportRepository } from '../data/report.repository';
+import type { Actor } from '../domain/actor';
+import { applyMilestoneReport } from '../domain/milestone-rules';
 import { FootprintService } from '../footprint/footprint.service';
-import { MilestoneEntity } from '../data/entities/milestone.entity';
-import { MilestonesService } from '../milestones/milestones.service';
-import { OrganisationsService } from '../organisations/organisations.service';
-import { OrganisationEntity } from '../data/entities/organisation.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
-import { StatusService } from '../status/status.service';
-import { replanReminders } from '../data/outbox.repository';
+import { factsFromRows } from '../status/status.service';
 import { SelfReportInput } from './dto/self-report.input';
 
 export interface SelfReportResult {
@@ -21,18 +19,18 @@ export interface SelfReportResult {
   milestones: MilestoneEntity[];
 }
 
-/** An organisation's report of its counts and milestone states, applied in one transaction or not at all. */
+/**
+ * An organisation's report of its counts and milestone states, applied in one transaction or not at all.
+ * Its cost does not grow with the organisation: the lock reads every row the report changes and its
+ * status is derived from, the changed rows are written in one statement, and the change path adds the
+ * report time, the audit and the status with its replan.
+ */
 @Injectable()
 export class SelfReportService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly clock: Clock,
-    private readonly audit: AuditService,
-    private readonly organisations: OrganisationsService,
+    private readonly change: OrganisationChange,
     private readonly footprintService: FootprintService,
-    private readonly milestonesService: MilestonesService,
     private readonly programmes: ProgrammesService,
-    private readonly status: StatusService,
   ) {}
 
   async submit(actor: Actor, request: SelfReportInput): Promise<SelfReportResult> {
@@ -44,19 +42,12 @@ export class SelfReportService {
     if (dupF) throw AppError.badInput('footprint', `row ${dupF} appears twice`);
     if (dupM) throw AppError.badInput('milestones', `milestone ${dupM} appears twice`);
 
-    return this.dataSource.transaction(async (manager) => {
-      const organisation = await this.organisations.get(actor, input.organisationId, manager, true);
-      const now = this.clock.now();
-      const footprint = input.footprint.length
-        ? await manager.find(FootprintEntity, { where: { id: In(input.footprint.map((f) => f.id)), organisationId: organisation.id }, lock: { mode: 'pessimistic_write' } })
-        : [];
-      const milestones = input.milestones.length
-        ? await manager.find(MilestoneEntity, { where: { id: In(input.milestones.map((m) => m.id)), organisationId: organisation.id }, lock: { mode: 'pessimistic_write' } })
-        : [];
+    return this.change.run(actor, { organisationId: input.organisationId, withRows: true }, async (unit) => {
+      const { organisation, now } = unit;
+      const rows = unit.rows!;
+      const footprintById = new Map(rows.footprint.map((f) => [f.id, f]));
+      const milestoneById = new Map(rows.milestones.map((m) => [m.id, m]));
       const problems: FieldProblem[] = [];
-      const changes: AuditChange[] = [];
-      const footprintById = new Map(footprint.map((f) => [f.id, f]));
-      const milestoneById = new Map(milestones.map((m) => [m.id, m]));
       const updatedFootprint: FootprintEntity[] = [];
       for (const [i, report] of input.footprint.entries()) {
         const row = footprintById.get(report.id);
@@ -70,8 +61,8 @@ export class SelfReportService {
           replacementChosenByOrganisation: report.replacementChosenByOrganisation ?? row.replacementChosenByOrganisation,
           updatedAt: now,
         });
-        problems.push(...(await this.footprintService.validate(row, `footprint[${i}].`)));
-        changes.push({ organisationId: organisation.id, entityType: 'footprint', entityId: row.id, action: 'self-report', ...changedFields(before, row) });
+        problems.push(...(await this.footprintService.validate(row, row.programmeId, `footprint[${i}].`)));
+        unit.record({ organisationId: organisation.id, entityType: 'footprint', entityId: row.id, action: 'self-report', ...changedFields(before, row) });
         updatedFootprint.push(row);
       }
       const updatedMilestones: MilestoneEntity[] = [];
@@ -80,28 +71,25 @@ export class SelfReportService {
         if (!row) throw AppError.notFound('Milestone', report.id);
         if (row.version !== report.version) throw AppError.conflict('Milestone', row.id, report.version, row.version);
         const before = { ...row };
-        try {
-          this.milestonesService.applyChange(actor, row, report, now, `milestones[${i}].`);
-        } catch (error) {
-          if (error instanceof AppError && error.details.fields) problems.push(...error.details.fields);
-          else throw error;
-        }
-        changes.push({ organisationId: organisation.id, entityType: 'milestone', entityId: row.id, action: 'self-report', ...changedFields(before, row) });
+        const problem = applyMilestoneReport(row, report, actor.id, now);
+        if (problem) problems.push({ field: `milestones[${i}].${problem.field}`, message: problem.message });
+        unit.record({ organisationId: organisation.id, entityType: 'milestone', entityId: row.id, action: 'self-report', ...changedFields(before, row) });
         updatedMilestones.push(row);
       }
       if (problems.length) throw AppError.badInputs(problems);
 
-      const savedFootprint = updatedFootprint.length ? await manager.save(FootprintEntity, updatedFootprint) : [];
-      const savedMilestones = updatedMilestones.length ? await manager.save(MilestoneEntity, updatedMilestones) : [];
+      await ReportRepository.write(unit.manager, updatedFootprint, updatedMilestones, now);
+      unit.reported();
       organisation.lastReportedAt = now;
-      await manager.query(`UPDATE organisation SET last_reported_at = $2 WHERE id = $1`, [organisation.id, now]);
-      await this.audit.record(manager, actor, changes);
-      const programmeIds = new Set([...savedFootprint.map((f) => f.programmeId), ...savedMilestones.map((m) => m.programmeId)]);
+      const programmeIds = new Set([...updatedFootprint.map((f) => f.programmeId), ...updatedMilestones.map((m) => m.programmeId)]);
       for (const programmeId of programmeIds) {
-        const status = await this.status.refresh(manager, await this.programmes.get(programmeId), [organisation.id]);
-        await replanReminders(manager, organisation.id, status.get(organisation.id)?.status);
+        unit.touch(await this.programmes.get(programmeId), factsFromRows(
+          organisation,
+          rows.footprint.filter((f) => f.programmeId === programmeId),
+          rows.milestones.filter((m) => m.programmeId === programmeId),
+        ));
       }
-      return { organisation, footprint: savedFootprint, milestones: savedMilestones };
+      return { organisation, footprint: updatedFootprint, milestones: updatedMilestones };
     });
   }
 }

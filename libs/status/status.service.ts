@@ -3,16 +3,27 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { riskScore } from '../domain/status/risk-score';
-import { deriveStatus, MilestoneState, StatusInput, StatusResult } from '../domain/status/derive-status';
+import { PLANNED_STATES_SQL } from '../data/outbox.repository';
+import { deriveStatus, MilestoneState, StatusResult } from '../domain/status/derive-status';
+import { OrganisationFacts, signalsOf } from '../domain/status/signals';
 
-/** What the rules of status and escalation read about one organisation. */
-export interface Facts extends Omit<StatusInput, 'now' | 'cutoff' | 'staleReportDays' | 'footprint' | 'milestones'> {
-  criticalityTier?: number;
-  footprint: Array<StatusInput['footprint'][number] & { environment?: string }>;
-  milestones: Array<StatusInput['milestones'][number] & { id?: string; name?: string }>;
-}
+/** What the rules of status and escalation read about one organisation (libs/domain/status/signals.ts). */
+export type Facts = OrganisationFacts;
 
 const BATCH = 5000;
+
+/** An organisation's facts in one programme, from rows the caller already holds (a report). */
+export function factsFromRows(
+  organisation: { lastReportedAt: Date | null; criticalityTier: number },
+  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number; environment: string }>,
+  milestones: ReadonlyArray<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null }>,
+): Facts {
+  return {
+    lastReportedAt: organisation.lastReportedAt, criticalityTier: organisation.criticalityTier,
+    footprint: footprint.map((f) => ({ endpointCount: f.endpointCount, endpointsRemaining: f.endpointsRemaining, environment: f.environment })),
+    milestones: milestones.map((m) => ({ key: m.key, track: m.track, targetAt: m.targetAt, state: m.state, verifiedAt: m.verifiedAt })),
+  };
+}
 
 interface Rollup {
   status: string; reasons: unknown; endpointsTotal: number; endpointsRemaining: number; otTotal: number; otRemaining: number;
@@ -29,49 +40,19 @@ export interface DerivedStatuses {
   shapes: Map<string, number>;
 }
 
-/** The per-organisation figures dashboards add up, and the risk score the at-risk list ranks by. One pass over each list. */
-function rollup(f: Facts, result: StatusResult, now: Date, cutoff: Date): Rollup {
-  const nowMs = now.getTime();
-  let endpointsTotal = 0;
-  let endpointsRemaining = 0;
-  let otTotal = 0;
-  let otRemaining = 0;
-  let hasOt = false;
-  for (const x of f.footprint) {
-    endpointsTotal += x.endpointCount;
-    endpointsRemaining += x.endpointsRemaining;
-    if (x.environment === 'OT') {
-      hasOt = true;
-      otTotal += x.endpointCount;
-      otRemaining += x.endpointsRemaining;
-    }
-  }
-  let notStarted = 0;
-  let inProgress = 0;
-  let done = 0;
-  let blocked = 0;
-  let overdue = 0;
-  const tracks = new Set<string>();
-  const verifiedTracks = new Set<string>();
-  for (const m of f.milestones) {
-    tracks.add(m.track);
-    if (m.state === 'NOT_STARTED') notStarted += 1;
-    else if (m.state === 'IN_PROGRESS') inProgress += 1;
-    else if (m.state === 'DONE') done += 1;
-    else if (m.state === 'BLOCKED') blocked += 1;
-    if (m.state !== 'DONE' && m.targetAt.getTime() < nowMs) overdue += 1;
-    if (m.key === 'REMOVAL_VERIFIED' && m.state === 'DONE' && m.verifiedAt) verifiedTracks.add(m.track);
-  }
+/** The per-organisation figures dashboards add up, and the risk score the at-risk list ranks by. */
+function rollup(f: Facts, result: StatusResult, now: Date, programme: ProgrammeEntity): Rollup {
+  const { reportStale, hasOt, ...signals } = signalsOf(f, result, now, programme.rules.removalVerifiedMilestoneKey);
   const risk = riskScore({
-    complete: result.status === 'COMPLETE', endpointsTotal, endpointsRemaining, overdueMilestones: overdue, hasOt,
-    reportStale: result.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT'),
-    criticalityTier: f.criticalityTier ?? 4, pastCutoff: nowMs >= cutoff.getTime(),
+    complete: result.status === 'COMPLETE', endpointsTotal: signals.endpointsTotal, endpointsRemaining: signals.endpointsRemaining,
+    overdueMilestones: signals.overdue, hasOt, reportStale, criticalityTier: f.criticalityTier ?? 4, pastCutoff: now.getTime() >= new Date(programme.updatesCutoff).getTime(),
   });
   return {
     // the stored reasons keep their codes only: the messages are derived again whenever status is read live
     status: result.status, reasons: result.reasons.map((r) => (r.milestoneKey ? { code: r.code, milestoneKey: r.milestoneKey, track: r.track } : { code: r.code })),
-    endpointsTotal, endpointsRemaining, otTotal, otRemaining, notStarted, inProgress, done, blocked, overdue,
-    removalVerified: tracks.size > 0 && verifiedTracks.size === tracks.size, riskScore: risk.score, riskReasons: risk.reasons,
+    endpointsTotal: signals.endpointsTotal, endpointsRemaining: signals.endpointsRemaining, otTotal: signals.otTotal, otRemaining: signals.otRemaining,
+    notStarted: signals.notStarted, inProgress: signals.inProgress, done: signals.done, blocked: signals.blocked, overdue: signals.overdue,
+    removalVerified: signals.removalVerified, riskScore: risk.score, riskReasons: risk.reasons,
   };
 }
 
@@ -91,7 +72,7 @@ export class StatusService {
 
   evaluate(programme: ProgrammeEntity, facts: Facts, at: Date = this.clock.now()): StatusResult {
     return deriveStatus({
-      now: at, cutoff: programme.updatesCutoff, staleReportDays: programme.staleReportDays, lastReportedAt: facts.lastReportedAt, footprint: facts.footprint, milestones: facts.milestones,
+      now: at, cutoff: programme.updatesCutoff, staleReportDays: programme.staleReportDays, rules: programme.rules, lastReportedAt: facts.lastReportedAt, footprint: facts.footprint, milestones: facts.milestones,
     });
   }
 
@@ -101,41 +82,34 @@ export class StatusService {
    */
   async loadFacts(manager: EntityManager, programmeId: string, organisationIds: readonly string[], { milestoneDetails = true } = {}): Promise<Map<string, Facts>> {
     const ids = [...new Set(organisationIds)];
-    // LATERAL: an index probe per organisation, where `= ANY(…)` of thousands of ids is planned as a scan of the whole table
-    const reads = [
-      () => manager.query(
-        `SELECT o.id, o.last_reported_at, o.criticality_tier FROM unnest($1::uuid[]) AS k(id)
-         CROSS JOIN LATERAL (SELECT id, last_reported_at, criticality_tier FROM organisation WHERE id = k.id LIMIT 1) o`,
-        [ids],
-      ) as Promise<Array<{ id: string; last_reported_at: Date | null; criticality_tier: number }>>,
-      () => manager.query(
-        `SELECT f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment FROM unnest($2::uuid[]) AS k(id)
-         CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f`,
-        [programmeId, ids],
-      ) as Promise<Array<{ organisation_id: string; endpoint_count: number; endpoints_remaining: number; environment: string }>>,
-      // The milestones come as one JSON document, each organisation's in order: parsing it is native and
-      // a fraction of the cost of 40,000 result rows (a refresh of 5,000 organisations), which PostgreSQL
-      // otherwise sat idle waiting for. Instants are epoch milliseconds: numbers, not timestamps' text.
-      () => manager.query(
-        `SELECT coalesce(json_object_agg(organisation_id, ms), '{}')::text AS doc FROM (
-           SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
-             (extract(epoch FROM target_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
-           FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) GROUP BY organisation_id
-         ) s`,
-        [programmeId, ids],
-      ) as Promise<Array<{ doc: string }>>,
-    ] as const;
-    // In a transaction the three are sent at once: they share its one connection and run back to back,
-    // and what the caller sends after this call runs after them. Outside one they would take three pool
-    // connections and three snapshots, so they go one after another.
-    const [orgs, footprint, [{ doc }]] = manager.queryRunner?.isTransactionActive
-      ? await Promise.all([reads[0](), reads[1](), reads[2]()])
-      : [await reads[0](), await reads[1](), await reads[2]()];
+    // One statement, one JSON document: parsing it is native and a fraction of the cost of tens of
+    // thousands of result rows (a refresh of 5,000 organisations), which PostgreSQL otherwise sat idle
+    // waiting for. Instants are epoch milliseconds: numbers, not timestamps' text. LATERAL: an index
+    // probe per organisation, where `= ANY(…)` of thousands of ids is planned as a scan of the table.
+    const [{ doc }]: Array<{ doc: string }> = await manager.query(
+      `SELECT json_build_object(
+         'o', (SELECT coalesce(json_agg(json_build_array(o.id, (extract(epoch FROM o.last_reported_at) * 1000)::float8, o.criticality_tier)), '[]')
+               FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT id, last_reported_at, criticality_tier FROM organisation WHERE id = k.id LIMIT 1) o),
+         'f', (SELECT coalesce(json_agg(json_build_array(f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment)), '[]')
+               FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f),
+         'm', (SELECT coalesce(json_object_agg(organisation_id, ms), '{}') FROM (
+                 SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
+                   (extract(epoch FROM target_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
+                 FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) GROUP BY organisation_id) s)
+       )::text AS doc`,
+      [programmeId, ids],
+    );
+    const parsed: {
+      o: Array<[string, number | null, number]>;
+      f: Array<[string, number, number, string]>;
+      m: Record<string, Array<[string, string, MilestoneState, number | null, number, string?, string?]>>;
+    } = JSON.parse(doc);
     const facts = new Map<string, Facts>();
-    for (const o of orgs) facts.set(o.id, { lastReportedAt: o.last_reported_at, criticalityTier: o.criticality_tier, footprint: [], milestones: [] });
-    for (const f of footprint) (facts.get(f.organisation_id)?.footprint as Facts['footprint'][number][] | undefined)?.push({ endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, environment: f.environment });
-    const milestonesOf: Record<string, Array<[string, string, MilestoneState, number | null, number, string?, string?]>> = JSON.parse(doc);
-    for (const [organisationId, list] of Object.entries(milestonesOf)) {
+    for (const [id, reportedMs, tier] of parsed.o) facts.set(id, { lastReportedAt: reportedMs === null ? null : new Date(reportedMs), criticalityTier: tier, footprint: [], milestones: [] });
+    for (const [organisationId, endpointCount, endpointsRemaining, environment] of parsed.f) {
+      (facts.get(organisationId)?.footprint as Facts['footprint'][number][] | undefined)?.push({ endpointCount, endpointsRemaining, environment });
+    }
+    for (const [organisationId, list] of Object.entries(parsed.m)) {
       const into = facts.get(organisationId)?.milestones as Facts['milestones'][number][] | undefined;
       if (!into) continue;
       for (const [key, track, state, verifiedMs, targetMs, id, name] of list) {
@@ -147,15 +121,15 @@ export class StatusService {
     return facts;
   }
 
-  async refresh(manager: EntityManager, programme: ProgrammeEntity, ids: readonly string[]): Promise<Map<string, StatusResult>> {
-    return this.write(manager, programme, await this.loadFacts(manager, programme.id, ids, { milestoneDetails: false }));
+  async refresh(manager: EntityManager, programme: ProgrammeEntity, ids: readonly string[], options: { replan?: boolean } = {}): Promise<Map<string, StatusResult>> {
+    return this.write(manager, programme, await this.loadFacts(manager, programme.id, ids, { milestoneDetails: false }), options);
   }
 
   /**
    * Derives and stores the status and rollup of organisations whose facts the caller already has (imports).
    * `created`: the organisations were created in the caller's transaction, so they have no stored status yet.
    */
-  async write(manager: EntityManager, programme: ProgrammeEntity, facts: Map<string, Facts>, options: { created?: boolean } = {}): Promise<Map<string, StatusResult>> {
+  async write(manager: EntityManager, programme: ProgrammeEntity, facts: Map<string, Facts>, options: { created?: boolean; replan?: boolean } = {}): Promise<Map<string, StatusResult>> {
     return this.store(manager, programme, this.derive(programme, facts), options);
   }
 
@@ -189,7 +163,7 @@ export class StatusService {
       let known = done.get(f);
       if (!known) {
         const result = this.evaluate(programme, f, now);
-        const key = JSON.stringify(rollup(f, result, now, cutoff));
+        const key = JSON.stringify(rollup(f, result, now, programme));
         let n = derived.shapes.get(key);
         if (n === undefined) derived.shapes.set(key, (n = derived.shapes.size + 1));
         done.set(f, (known = { result, n }));
@@ -202,13 +176,17 @@ export class StatusService {
     return derived;
   }
 
-  /** Stores what derive() computed, in one statement. */
-  async store(manager: EntityManager, programme: ProgrammeEntity, derived: DerivedStatuses, options: { created?: boolean } = {}): Promise<Map<string, StatusResult>> {
+  /**
+   * Stores what derive() computed, in one statement. `replan`: the organisations' facts changed, so what
+   * the reminder plan built from the old facts is stopped in the same statement (libs/data/outbox.repository
+   * says which rows); the hourly refresh, where only time passed, does not replan.
+   */
+  async store(manager: EntityManager, programme: ProgrammeEntity, derived: DerivedStatuses, options: { created?: boolean; replan?: boolean } = {}): Promise<Map<string, StatusResult>> {
     if (derived.ids.length === 0) return derived.results;
     // Many organisations share the same rollup (a new one's is its plan's): each distinct rollup is sent
     // once, in one JSON document for the batch, and each organisation names the one it has.
     const document = `[${[...derived.shapes].map(([key, n]) => `{"n":${n},${key.slice(1)}`).join(',')}]`;
-    await manager.query(
+    const upsert =
       `INSERT INTO organisation_status (organisation_id, programme_id, as_of, status, reasons, endpoints_total, endpoints_remaining, ot_total, ot_remaining,
          milestones_not_started, milestones_in_progress, milestones_done, milestones_blocked, milestones_overdue, removal_verified, risk_score, risk_reasons)
        SELECT o.id, $1::uuid, $2::timestamptz, t.status, t.reasons, t."endpointsTotal", t."endpointsRemaining", t."otTotal", t."otRemaining",
@@ -220,7 +198,13 @@ export class StatusService {
          endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, ot_total = EXCLUDED.ot_total, ot_remaining = EXCLUDED.ot_remaining,
          milestones_not_started = EXCLUDED.milestones_not_started, milestones_in_progress = EXCLUDED.milestones_in_progress, milestones_done = EXCLUDED.milestones_done,
          milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
-         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons`}`,
+         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons`}`;
+    await manager.query(
+      options.replan
+        ? `WITH stored AS (${upsert} RETURNING organisation_id, status)
+           UPDATE reminder_delivery d SET state = 'CANCELLED', cancel_reason = CASE WHEN s.status = 'COMPLETE' THEN 'complete' ELSE 'recomputed' END
+           FROM stored s WHERE d.organisation_id = s.organisation_id AND d.state IN ${PLANNED_STATES_SQL}`
+        : upsert,
       [programme.id, derived.at, derived.ids, derived.shapeOf, document],
     );
     return derived.results;

@@ -27,7 +27,7 @@ export class ReminderDeliveryProcessor extends WorkerHost implements OnApplicati
     switch (job.name) {
       case JobName.DeliverReminder: {
         const attempts = job.opts.attempts ?? this.runtime.config.DELIVERY_ATTEMPTS;
-        return this.delivery.deliver(job.data.deliveryId, job.attemptsMade + 1 >= attempts);
+        return this.delivery.deliver(job.data.deliveryId, job.attemptsMade + 1 >= attempts, job.data.generation);
       }
       default:
         throw new Error(`Unknown job ${String(job.name)} on ${QueueName.ReminderDelivery}`);

@@ -5,7 +5,7 @@ import type { ImportKind } from '../../../libs/imports/import-columns';
 import type { ImportService } from '../../../libs/imports/import.service';
 
 /** `npm run cli -- import <kind> FILE`: a progress bar on stderr, the summary on stdout. */
-export async function runImport(imports: ImportService, actor: Actor, kind: string | undefined, file: string | undefined, options: { dryRun: boolean; applyGoodRows: boolean }) {
+export async function runImport(imports: ImportService, actor: Actor, kind: string | undefined, file: string | undefined, options: { programmeId: string; dryRun: boolean; applyGoodRows: boolean }) {
   if (kind !== 'organisations' && kind !== 'footprint') throw new Error('import needs a kind: organisations or footprint');
   if (!file) throw new Error(`import ${kind} needs the CSV file`);
   const size = statSync(file).size;

@@ -10,6 +10,7 @@ import { prepareRuntime, runMain } from '../../../libs/boot/boot';
 import { StatusService } from '../../../libs/status/status.service';
 import { CliModule } from './cli.module';
 import { runImport } from './import-command';
+import { runProgrammes } from './programme-command';
 import { ImportService } from '../../../libs/imports/import.service';
 import { ReminderPlanner } from '../../../libs/reminders/reminder-planner.service';
 
@@ -26,9 +27,13 @@ Commands:
   status refresh                   recompute every organisation's stored status now
   reminders plan                   run the reminder planner now (the worker runs it every 15 minutes);
                                    the outbox relay of a running worker sends what is due
-  import <organisations|footprint> FILE [--dry-run] [--apply-good-rows]
-                                   check and import a CSV file (docs/import.md); with --apply-good-rows
-                                   the bad rows are written to FILE.bad.csv to fix and import again
+  import <organisations|footprint> FILE [--programme KEY] [--dry-run] [--apply-good-rows]
+                                   check and import a CSV file (docs/import.md) into a programme (the
+                                   default one without --programme); with --apply-good-rows the bad rows
+                                   are written to FILE.bad.csv to fix and import again
+  programmes list                  the programmes, their keys, versions and cutoffs
+  programmes create FILE           create a programme from a JSON file (docs/programmes.md)
+  programmes update FILE           edit one: a JSON file with its id, the version read and the fields to change
 
 Environment: DATABASE_URL, TRACKER_NOW, LOG_LEVEL (see .env.example).`;
 
@@ -38,7 +43,7 @@ runMain(async () => {
     options: {
       role: { type: 'string' }, label: { type: 'string' }, sector: { type: 'string', multiple: true },
       organisation: { type: 'string' }, expires: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      'dry-run': { type: 'boolean' }, 'apply-good-rows': { type: 'boolean' },
+      'dry-run': { type: 'boolean' }, 'apply-good-rows': { type: 'boolean' }, programme: { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -46,7 +51,7 @@ runMain(async () => {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const known = ['migrate', 'seed:demo', 'tokens', 'status', 'import', 'reminders'];
+  const known = ['migrate', 'seed:demo', 'tokens', 'status', 'import', 'reminders', 'programmes'];
   if (!known.includes(command)) throw new Error(`unknown command "${command}"; see --help`);
 
   const { runtime, infrastructure } = await prepareRuntime('cli', { redis: false, logLevel: 'warn' });
@@ -75,7 +80,10 @@ runMain(async () => {
       const c = await app.get(CredentialsService).revoke(actor, arg);
       process.stdout.write(`revoked ${c.id} (${c.label})\n`);
     } else if (command === 'import') {
-      await runImport(app.get(ImportService), actor, sub, arg, { dryRun: !!values['dry-run'], applyGoodRows: !!values['apply-good-rows'] });
+      const programme = await app.get(ProgrammesService).resolve(values.programme);
+      await runImport(app.get(ImportService), actor, sub, arg, { programmeId: programme.id, dryRun: !!values['dry-run'], applyGoodRows: !!values['apply-good-rows'] });
+    } else if (command === 'programmes') {
+      await runProgrammes(app.get(ProgrammesService), actor, sub, arg);
     } else if (command === 'status' && sub === 'refresh') {
       const status = app.get(StatusService);
       for (const programme of await app.get(ProgrammesService).list()) {

@@ -51,7 +51,7 @@ export function IsValidInstant(options?: ValidationOptions) {
       name: 'isValidInstant',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be an ISO-8601 instant such as 2024-09-29T04:00:00Z`, ...options },
+      options: { message: `${propertyName} must be an ISO-8601 instant such as 2025-01-01T05:00:00Z`, ...options },
       validator: { validate: (value: unknown) => value instanceof Date && !Number.isNaN(value.getTime()) },
     });
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { MilestonePlanStep, ReminderLadder } from '../../domain/programme';
+import type { MilestonePlanStep, ProgrammeRules, ProgrammeWording, ReminderLadder } from '../../domain/programme';
 
 @Entity('programme')
 export class ProgrammeEntity {
@@ -14,5 +14,9 @@ export class ProgrammeEntity {
   @Column('jsonb') milestonePlan: MilestonePlanStep[];
   @Column('jsonb') reminderLadder: ReminderLadder;
   @Column('int') staleReportDays: number;
+  @Column('jsonb') rules: ProgrammeRules;
+  @Column('jsonb') wording: ProgrammeWording;
+  @Column('int') version: number;
+  @Column('timestamptz') updatedAt: Date;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,4 +1,9 @@
+import type { EscalationRules } from './escalation';
 import { escalationLevel, EscalationFacts } from './escalation';
+
+/** The seeded programme's escalation rules (libs/reference/reference-data.ts). */
+const RULES: EscalationRules = { cutoffNearDays: 30, laggingShare: 0.5, escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 } };
+const levelWithSeededRules = (f: EscalationFacts) => escalationLevel(f, RULES);
 
 const CUTOFF = new Date('2024-09-29T04:00:00Z');
 const DAY = 86_400_000;
@@ -26,19 +31,19 @@ describe('escalationLevel', () => {
     [-7, { hasOt: true }, 4],
     [-15, {}, 4],
   ])('%s days before the cutoff with %p → level %s', (days, extra, level) => {
-    expect(escalationLevel(facts(days as number, extra as Partial<EscalationFacts>)).level).toBe(level);
+    expect(levelWithSeededRules(facts(days as number, extra as Partial<EscalationFacts>)).level).toBe(level);
   });
 
   it('holds the level while an acknowledgement lasts, then climbs again', () => {
     const pausedUntil = new Date(CUTOFF.getTime() - 3 * DAY);
-    const held = escalationLevel(facts(7, { overdueMilestones: 1, acknowledgedLevel: 2, pausedUntil }));
+    const held = levelWithSeededRules(facts(7, { overdueMilestones: 1, acknowledgedLevel: 2, pausedUntil }));
     expect(held).toMatchObject({ level: 2, unheldLevel: 3 });
-    const lapsed = escalationLevel(facts(2, { overdueMilestones: 1, acknowledgedLevel: 2, pausedUntil }));
+    const lapsed = levelWithSeededRules(facts(2, { overdueMilestones: 1, acknowledgedLevel: 2, pausedUntil }));
     expect(lapsed.level).toBe(3);
   });
 
   it('never holds a level above what the rule gives', () => {
     const pausedUntil = new Date(CUTOFF.getTime() + DAY);
-    expect(escalationLevel(facts(60, { acknowledgedLevel: 3, pausedUntil })).level).toBe(1);
+    expect(levelWithSeededRules(facts(60, { acknowledgedLevel: 3, pausedUntil })).level).toBe(1);
   });
 });

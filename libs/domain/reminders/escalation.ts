@@ -4,14 +4,17 @@
  *
  *   level = min(4, time + lag + criticality), held down by an acknowledgement while it lasts
  *
- *   time         more than 7 days to the cutoff: 1 · 7 days or less: 2 · the final day (T-1, T-0)
- *                and the first 14 days past it: 3 · more than 14 days past it: 4
- *   lag          +1 for each, at most +2: a milestone past its target; more than half of the endpoints
- *                remain with 30 days or less to go; no report, or a stale one
- *   criticality  +1 with 30 days or less to go (or past the cutoff) for an OT footprint or tier 1
+ *   time         more than the programme's executivesDays (7 in the seeded programme) to the cutoff: 1 ·
+ *                that or less: 2 · within liaisonDays (1) and the first agencyDaysAfter (14) days past
+ *                it: 3 · later: 4
+ *   lag          +1 for each, at most +2: a milestone past its target; more than the lagging share
+ *                (half) of the endpoints remain within cutoffNearDays (30); no report, or a stale one
+ *   criticality  +1 within cutoffNearDays (or past the cutoff) for an OT footprint or tier 1
  *   acknowledged an acknowledgement at level L holds the level at L until it lapses; then, with no
  *                progress, the level climbs again
  */
+import type { ProgrammeRules } from '../programme';
+
 export interface EscalationFacts {
   now: Date;
   cutoff: Date;
@@ -34,13 +37,16 @@ export interface Escalation {
 
 const DAY = 86_400_000;
 
-export function escalationLevel(f: EscalationFacts): Escalation {
+export type EscalationRules = Pick<ProgrammeRules, 'cutoffNearDays' | 'laggingShare' | 'escalation'>;
+
+export function escalationLevel(f: EscalationFacts, rules: EscalationRules): Escalation {
   const days = (f.cutoff.getTime() - f.now.getTime()) / DAY;
+  const { executivesDays, liaisonDays, agencyDaysAfter } = rules.escalation;
   const why: string[] = [];
   let time: number;
-  if (days > 7) time = 1;
-  else if (days > 1) time = 2;
-  else if (days > -14) time = 3;
+  if (days > executivesDays) time = 1;
+  else if (days > liaisonDays) time = 2;
+  else if (days > -agencyDaysAfter) time = 3;
   else time = 4;
   why.push(days >= 0 ? `${Math.ceil(days)} day(s) to the cutoff` : `${Math.floor(-days)} day(s) past the cutoff`);
 
@@ -49,7 +55,7 @@ export function escalationLevel(f: EscalationFacts): Escalation {
     lag += 1;
     why.push(`${f.overdueMilestones} milestone(s) overdue`);
   }
-  if (days <= 30 && f.endpointsTotal > 0 && f.endpointsRemaining / f.endpointsTotal > 0.5) {
+  if (days <= rules.cutoffNearDays && f.endpointsTotal > 0 && f.endpointsRemaining / f.endpointsTotal > rules.laggingShare) {
     lag += 1;
     why.push(`${f.endpointsRemaining} of ${f.endpointsTotal} endpoints remain`);
   }
@@ -60,7 +66,7 @@ export function escalationLevel(f: EscalationFacts): Escalation {
   lag = Math.min(lag, 2);
 
   let criticality = 0;
-  if (days <= 30 && (f.hasOt || f.criticalityTier === 1)) {
+  if (days <= rules.cutoffNearDays && (f.hasOt || f.criticalityTier === 1)) {
     criticality = 1;
     why.push(f.hasOt ? 'OT footprint' : 'criticality tier 1');
   }

@@ -30,8 +30,12 @@ const NEXT_STEPS = [
   'Acknowledge this reminder in the tracker to hold escalation while you work; it climbs again if nothing moves.',
 ];
 
+/** What the programme is about, as messages name it: its wording, else its name. */
+const productOf = (payload: ReminderPayload) => payload.programme.product ?? payload.programme.name;
+
 function when(payload: ReminderPayload, timeZone: string): string {
-  return `The ${payload.programme.name} cutoff is ${formatInstant(payload.programme.cutoff, timeZone)}${payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0' ? ' and has passed' : ''}. After it Kaspersky may no longer update its software in the United States: every copy left running stops receiving signatures and fixes.`;
+  const consequence = payload.programme.consequence ? ` ${payload.programme.consequence}` : '';
+  return `The ${payload.programme.name} cutoff is ${formatInstant(payload.programme.cutoff, timeZone)}${payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0' ? ' and has passed' : ''}.${consequence}`;
 }
 
 export interface RenderedMessage {
@@ -45,7 +49,7 @@ export function renderReminder(payload: ReminderPayload, timeZone: string): Rend
   const org = payload.organisation!;
   const headline = payload.kind === 'MILESTONE'
     ? `${payload.milestone!.name} (${payload.milestone!.track}) ${payload.milestone!.dueKind === 'OVERDUE' ? 'is overdue' : 'is due'} — target ${formatInstant(payload.milestone!.targetAt, timeZone)}`
-    : payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0' ? 'Kaspersky removal is overdue' : `${payload.stage.replace('T-', '')} day(s) to the Kaspersky cutoff`;
+    : payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0' ? `${productOf(payload)} removal is overdue` : `${payload.stage.replace('T-', '')} day(s) to the ${productOf(payload)} cutoff`;
   const subject = `[${LEVEL_NAMES[payload.level] ?? 'Reminder'}] ${org.name}: ${headline}`;
   const lagging = payload.lagging.length ? payload.lagging : ['Removal is not yet verified.'];
   const text = [

@@ -2,6 +2,8 @@ import { deriveStatus, MilestoneState, StatusInput } from './derive-status';
 
 const CUTOFF = new Date('2024-09-29T04:00:00Z');
 const DAY = 86_400_000;
+/** The seeded programme's rules (libs/reference/reference-data.ts), as a programme row carries them. */
+const RULES: StatusInput['rules'] = { inventoryMilestoneKey: 'INVENTORY_COMPLETE', removalVerifiedMilestoneKey: 'REMOVAL_VERIFIED', dueSoonDays: 14, cutoffNearDays: 30, laggingShare: 0.5 };
 const at = (daysFromCutoff: number) => new Date(CUTOFF.getTime() + daysFromCutoff * DAY);
 
 const PLAN: Array<[string, number]> = [
@@ -25,6 +27,7 @@ function input(opts: {
     now,
     cutoff: CUTOFF,
     staleReportDays: 30,
+    rules: RULES,
     lastReportedAt: opts.reportedDaysAgo === null ? null : new Date(now.getTime() - (opts.reportedDaysAgo ?? 1) * DAY),
     footprint: [{ endpointCount: total, endpointsRemaining: opts.remaining ?? total }],
     milestones: PLAN.map(([key, offset], i) => ({

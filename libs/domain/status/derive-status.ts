@@ -1,3 +1,4 @@
+import type { ProgrammeRules } from '../programme';
 import type { OrganisationStatus, MilestoneState } from '../vocabulary';
 /**
  * Derived status of one organisation in one programme: a pure function of its footprint, milestones,
@@ -5,19 +6,22 @@ import type { OrganisationStatus, MilestoneState } from '../vocabulary';
  *
  * The rule, in order (the first that holds wins; every reason found is returned):
  *  1. COMPLETE       nothing remains and removal is verified by a liaison on every track (or the
- *                    verified inventory found no Kaspersky at all).
+ *                    verified inventory found none of the product at all).
  *  2. OVERDUE        the cutoff has passed, or a milestone is past its target (after any granted
  *                    extension) and not done.
  *  3. NOT_REPORTING  no report ever, or the last report is older than the programme's stale period.
- *  4. AT_RISK        a milestone is blocked; one is due within 14 days and not started; or the cutoff is
- *                    within 30 days and more than half of the endpoints remain.
+ *  4. AT_RISK        a milestone is blocked; one is due within the programme's due-soon days and not
+ *                    started; or the cutoff is within its near-cutoff days and more than its lagging
+ *                    share of the endpoints remain.
+ * Which milestones mean "inventory done" and "removal verified", and every threshold, are the
+ * programme's rules (ProgrammeRules), given with the input.
  *  5. ON_TRACK       otherwise.
  */
 export type { OrganisationStatus, MilestoneState };
 
 export type StatusReasonCode =
   | 'REMOVAL_VERIFIED'
-  | 'NO_KASPERSKY_FOUND'
+  | 'NONE_FOUND'
   | 'PAST_CUTOFF'
   | 'MILESTONE_OVERDUE'
   | 'NO_REPORT'
@@ -38,6 +42,7 @@ export interface StatusInput {
   now: Date;
   cutoff: Date;
   staleReportDays: number;
+  rules: Pick<ProgrammeRules, 'inventoryMilestoneKey' | 'removalVerifiedMilestoneKey' | 'dueSoonDays' | 'cutoffNearDays' | 'laggingShare'>;
   lastReportedAt: Date | null;
   footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number }>;
   milestones: ReadonlyArray<{
@@ -55,10 +60,6 @@ export interface StatusResult {
 }
 
 const DAY = 86_400_000;
-export const DUE_SOON_DAYS = 14;
-export const CUTOFF_NEAR_DAYS = 30;
-export const REMOVAL_VERIFIED = 'REMOVAL_VERIFIED';
-export const INVENTORY_COMPLETE = 'INVENTORY_COMPLETE';
 
 const isVerifiedDone = (m: StatusInput['milestones'][number]) => m.state === 'DONE' && m.verifiedAt !== null;
 
@@ -79,19 +80,20 @@ function iso(at: Date): string {
 export function deriveStatus(input: StatusInput): StatusResult {
   const nowMs = input.now.getTime();
   const cutoffMs = input.cutoff.getTime();
+  const { inventoryMilestoneKey, removalVerifiedMilestoneKey, dueSoonDays, cutoffNearDays, laggingShare } = input.rules;
   let total = 0;
   let remaining = 0;
   for (const f of input.footprint) {
     total += f.endpointCount;
     remaining += f.endpointsRemaining;
   }
-  // each track's REMOVAL_VERIFIED milestone: verified (done and verified by a liaison) or not; undefined while none is seen
+  // each track's removal-verified milestone: verified (done and verified by a liaison) or not; undefined while none is seen
   const tracks = new Map<string, boolean | undefined>();
   let inventory: StatusInput['milestones'][number] | undefined;
   for (const m of input.milestones) {
     if (!tracks.has(m.track)) tracks.set(m.track, undefined);
-    if (m.key === REMOVAL_VERIFIED && tracks.get(m.track) === undefined) tracks.set(m.track, isVerifiedDone(m));
-    if (inventory === undefined && m.track === 'IT' && m.key === INVENTORY_COMPLETE) inventory = m;
+    if (m.key === removalVerifiedMilestoneKey && tracks.get(m.track) === undefined) tracks.set(m.track, isVerifiedDone(m));
+    if (inventory === undefined && m.track === 'IT' && m.key === inventoryMilestoneKey) inventory = m;
   }
   let removalVerified = tracks.size > 0;
   for (const verified of tracks.values()) removalVerified &&= verified === true;
@@ -100,7 +102,7 @@ export function deriveStatus(input: StatusInput): StatusResult {
     return { status: 'COMPLETE', reasons: [{ code: 'REMOVAL_VERIFIED', message: 'Removal verified on every track' }] };
   }
   if (nothingFound) {
-    return { status: 'COMPLETE', reasons: [{ code: 'NO_KASPERSKY_FOUND', message: 'Verified inventory found no Kaspersky software' }] };
+    return { status: 'COMPLETE', reasons: [{ code: 'NONE_FOUND', message: 'Verified inventory found none of the product' }] };
   }
 
   const overdue: StatusReason[] = [];
@@ -119,10 +121,10 @@ export function deriveStatus(input: StatusInput): StatusResult {
     }
     if (m.state === 'BLOCKED') {
       risk.push({ code: 'MILESTONE_BLOCKED', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is blocked` });
-    } else if (m.state === 'NOT_STARTED' && targetMs >= nowMs && targetMs - nowMs <= DUE_SOON_DAYS * DAY) {
+    } else if (m.state === 'NOT_STARTED' && targetMs >= nowMs && targetMs - nowMs <= dueSoonDays * DAY) {
       risk.push({ code: 'MILESTONE_DUE_SOON', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is due ${iso(m.targetAt)} and not started` });
     }
-    if (m.state === 'DONE' && m.verifiedAt === null && m.key === REMOVAL_VERIFIED) {
+    if (m.state === 'DONE' && m.verifiedAt === null && m.key === removalVerifiedMilestoneKey) {
       info.push({ code: 'AWAITING_VERIFICATION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is reported done and awaits a liaison's verification` });
     }
   }
@@ -133,8 +135,8 @@ export function deriveStatus(input: StatusInput): StatusResult {
     stale.push({ code: 'STALE_REPORT', message: `Last report ${days} day(s) ago (stale after ${input.staleReportDays})` });
   }
   const untilCutoff = cutoffMs - nowMs;
-  if (total > 0 && untilCutoff > 0 && untilCutoff <= CUTOFF_NEAR_DAYS * DAY && remaining / total > 0.5) {
-    risk.push({ code: 'MOST_ENDPOINTS_REMAIN', message: `${remaining} of ${total} endpoints remain with the cutoff under ${CUTOFF_NEAR_DAYS} days away` });
+  if (total > 0 && untilCutoff > 0 && untilCutoff <= cutoffNearDays * DAY && remaining / total > laggingShare) {
+    risk.push({ code: 'MOST_ENDPOINTS_REMAIN', message: `${remaining} of ${total} endpoints remain with the cutoff under ${cutoffNearDays} days away` });
   }
 
   if (overdue.length) return { status: 'OVERDUE', reasons: overdue.concat(stale, risk, info) };

@@ -14,30 +14,35 @@ import {
 export class DashboardResolver {
   constructor(private readonly dashboard: DashboardService, private readonly programmes: ProgrammesService) {}
 
+  /** The programme a call means: the one it names, else the default, chosen here at the edge. */
+  private async programmeId(id?: string): Promise<string> {
+    return (await this.programmes.resolve(id)).id;
+  }
+
   @Allow('admin', 'liaison', 'viewer')
   @Query(() => ProgrammeSummaryModel, { description: 'Organisations by status, endpoints, milestones, extensions and the countdown, in your scope' })
-  programmeSummary(@CurrentActor() actor: Actor, @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string) {
-    return this.dashboard.summary(actor, programmeId);
+  async programmeSummary(@CurrentActor() actor: Actor, @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string) {
+    return this.dashboard.summary(actor, await this.programmeId(programmeId));
   }
 
   @Allow('admin', 'liaison', 'viewer')
   @Query(() => [BreakdownRowModel], { description: 'The summary broken down by sector, SRMA, state, CISA region or environment' })
-  breakdown(
+  async breakdown(
     @CurrentActor() actor: Actor,
     @Args('by', { type: () => BreakdownDimension }) by: BreakdownDimension,
     @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
   ) {
-    return this.dashboard.breakdown(actor, by, programmeId);
+    return this.dashboard.breakdown(actor, by, await this.programmeId(programmeId));
   }
 
   @Allow('admin', 'liaison', 'viewer')
   @Query(() => BurndownModel, { description: 'Endpoints remaining and organisations not done per day, with a projected finish' })
-  burndown(
+  async burndown(
     @CurrentActor() actor: Actor,
     @Args('days', { type: () => Int, nullable: true, description: 'Default 90' }) days?: number,
     @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
   ) {
-    return this.dashboard.burndown(actor, programmeId, days ?? 90);
+    return this.dashboard.burndown(actor, await this.programmeId(programmeId), days ?? 90);
   }
 
   @Allow('admin', 'liaison')
@@ -48,7 +53,7 @@ export class DashboardResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
   ): Promise<AtRiskPageModel> {
-    const page = await this.dashboard.atRisk(actor, first ?? 25, after, programmeId);
+    const page = await this.dashboard.atRisk(actor, await this.programmeId(programmeId), first ?? 25, after);
     return { ...page, entries: page.entries.map((e: (typeof page.entries)[number]) => ({ ...e, organisation: toOrganisationModel(e.organisation) })) };
   }
 

@@ -7,17 +7,18 @@ import { ProductModel } from '../reference/reference.model';
 import { ReferenceService } from '../../reference/reference.service';
 import { AddFootprintInput, UpdateFootprintInput } from '../../footprint/dto/footprint.input';
 import { toFootprintModel } from './footprint.mapper';
+import { ProgrammesService } from '../../programmes/programmes.service';
 import { FootprintService } from '../../footprint/footprint.service';
 import { FootprintModel } from './footprint.model';
 
 @Resolver(() => FootprintModel)
 export class FootprintResolver {
-  constructor(private readonly footprint: FootprintService, private readonly reference: ReferenceService) {}
+  constructor(private readonly footprint: FootprintService, private readonly reference: ReferenceService, private readonly programmes: ProgrammesService) {}
 
   @Allow('admin', 'liaison', 'reporter')
   @Mutation(() => FootprintModel)
   async addFootprint(@CurrentActor() actor: Actor, @Args('input') input: AddFootprintInput): Promise<FootprintModel> {
-    return toFootprintModel(await this.footprint.add(actor, input));
+    return toFootprintModel(await this.footprint.add(actor, Object.assign(input, { programmeId: (await this.programmes.resolve(input.programmeId)).id })));
   }
 
   @Allow('admin', 'liaison', 'reporter')

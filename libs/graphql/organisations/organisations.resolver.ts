@@ -18,6 +18,7 @@ import { ContactModel, OrganisationModel, OrganisationStatusModel } from './orga
 import { OrganisationConnectionModel } from './organisation-connection.model';
 import { toContactModel, toOrganisationModel } from './organisation.mapper';
 import { OrganisationsService } from '../../organisations/organisations.service';
+import { ProgrammesService } from '../../programmes/programmes.service';
 
 @Resolver(() => OrganisationModel)
 export class OrganisationsResolver {
@@ -25,12 +26,13 @@ export class OrganisationsResolver {
     private readonly service: OrganisationsService,
     private readonly reference: ReferenceService,
     private readonly statusService: StatusService,
+    private readonly programmes: ProgrammesService,
   ) {}
 
   @Allow('admin', 'liaison')
   @Query(() => OrganisationConnectionModel, { description: 'Organisations in your scope, filtered, sorted and paginated by cursor' })
   async organisations(@CurrentActor() actor: Actor, @Args() args: OrganisationsArgs): Promise<OrganisationConnectionModel> {
-    const page = await this.service.list(actor, args);
+    const page = await this.service.list(actor, args, (await this.programmes.resolve(args.programmeId)).id);
     return {
       totalCount: page.totalCount,
       edges: page.rows.map((r) => ({ cursor: r.cursor, node: toOrganisationModel(r.organisation) })),
@@ -47,7 +49,8 @@ export class OrganisationsResolver {
   @Allow('admin', 'liaison')
   @Mutation(() => OrganisationModel)
   async createOrganisation(@CurrentActor() actor: Actor, @Args('input') input: CreateOrganisationInput): Promise<OrganisationModel> {
-    return toOrganisationModel(await this.service.create(actor, input));
+    const programmes = input.programmeIds?.length ? await Promise.all([...new Set(input.programmeIds)].map((id) => this.programmes.get(id))) : [await this.programmes.resolve()];
+    return toOrganisationModel(await this.service.create(actor, input, programmes));
   }
 
   @Allow('admin', 'liaison')

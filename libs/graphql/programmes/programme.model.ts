@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 
 @ObjectType('MilestonePlanStep')
 export class MilestonePlanStepModel {
@@ -13,6 +13,31 @@ export class ReminderLadderModel {
   @Field(() => [Int]) stagesDaysBeforeCutoff: number[];
   @Field(() => Int) overdueEveryDays: number;
   @Field(() => Int) milestoneDueSoonDays: number;
+  @Field(() => Int, { description: 'An acknowledgement holds the level this long' }) acknowledgePauseDays: number;
+  @Field(() => Int, { description: 'The longest snooze; a snooze never passes the cutoff' }) snoozeMaxDays: number;
+}
+
+@ObjectType('EscalationThresholds')
+export class EscalationThresholdsModel {
+  @Field(() => Int, { description: 'Executives and security leads join within so many days of the cutoff' }) executivesDays: number;
+  @Field(() => Int, { description: 'Sector liaisons join within so many days of the cutoff' }) liaisonDays: number;
+  @Field(() => Int, { description: 'The SRMA and the CISA region join so many days past the cutoff' }) agencyDaysAfter: number;
+}
+
+@ObjectType('ProgrammeRules', { description: 'What the status and escalation rules read from the programme' })
+export class ProgrammeRulesModel {
+  @Field({ description: 'The milestone that, verified with no footprint, means none of the product was found' }) inventoryMilestoneKey: string;
+  @Field({ description: 'The milestone whose verification on every track means removal is verified' }) removalVerifiedMilestoneKey: string;
+  @Field(() => Int, { description: 'A milestone not started and due within so many days is a risk' }) dueSoonDays: number;
+  @Field(() => Int, { description: 'Within so many days of the cutoff, most endpoints remaining is a risk' }) cutoffNearDays: number;
+  @Field(() => Float, { description: 'The share of endpoints remaining above which a near cutoff is a risk' }) laggingShare: number;
+  @Field(() => EscalationThresholdsModel) escalation: EscalationThresholdsModel;
+}
+
+@ObjectType('ProgrammeWording', { description: 'How messages name the programme' })
+export class ProgrammeWordingModel {
+  @Field({ description: 'The product as messages name it' }) product: string;
+  @Field({ description: 'What the cutoff means for a copy left running' }) consequence: string;
 }
 
 @ObjectType('Programme', { description: 'A transition programme: the regulation, its instants, the milestone plan and the reminder ladder' })
@@ -28,4 +53,7 @@ export class ProgrammeModel {
   @Field(() => Int) staleReportDays: number;
   @Field(() => [MilestonePlanStepModel]) milestonePlan: MilestonePlanStepModel[];
   @Field(() => ReminderLadderModel) reminderLadder: ReminderLadderModel;
+  @Field(() => ProgrammeRulesModel) rules: ProgrammeRulesModel;
+  @Field(() => ProgrammeWordingModel) wording: ProgrammeWordingModel;
+  @Field(() => Int, { description: 'Give it back to updateProgramme' }) version: number;
 }

@@ -1,5 +1,8 @@
-import { Public } from '../../access/access.decorators';
-import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { Allow, Public } from '../../access/access.decorators';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../../domain/actor';
+import { CreateProgrammeInput, UpdateProgrammeInput } from '../../programmes/dto/programme.input';
+import { CurrentActor } from '../context';
 import { ProgrammeEntity } from '../../data/entities/programme.entity';
 import { ProgrammeModel } from './programme.model';
 import { ProgrammesService } from '../../programmes/programmes.service';
@@ -7,21 +10,34 @@ import { ProgrammesService } from '../../programmes/programmes.service';
 const toModel = (e: ProgrammeEntity): ProgrammeModel => ({
   id: e.id, key: e.key, name: e.name, regulation: e.regulation, announced: e.announced, published: e.published,
   newBusinessCutoff: e.newBusinessCutoff, updatesCutoff: e.updatesCutoff, staleReportDays: e.staleReportDays,
-  milestonePlan: e.milestonePlan, reminderLadder: e.reminderLadder,
+  milestonePlan: e.milestonePlan, reminderLadder: e.reminderLadder, rules: e.rules, wording: e.wording, version: e.version,
 });
 
-@Public()
 @Resolver(() => ProgrammeModel)
 export class ProgrammesResolver {
   constructor(private readonly service: ProgrammesService) {}
 
+  @Public()
   @Query(() => [ProgrammeModel])
   async programmes(): Promise<ProgrammeModel[]> {
     return (await this.service.list()).map(toModel);
   }
 
-  @Query(() => ProgrammeModel, { description: 'A programme by id; the default programme when no id is given' })
+  @Public()
+  @Query(() => ProgrammeModel, { description: 'A programme by id or key; the default programme when none is given' })
   async programme(@Args('id', { type: () => ID, nullable: true }) id?: string): Promise<ProgrammeModel> {
     return toModel(await this.service.resolve(id));
+  }
+
+  @Allow('admin')
+  @Mutation(() => ProgrammeModel, { description: 'A new programme: its instants, milestone plan, reminder ladder, rules, wording and product catalogue (audited)' })
+  async createProgramme(@CurrentActor() actor: Actor, @Args('input') input: CreateProgrammeInput): Promise<ProgrammeModel> {
+    return toModel(await this.service.create(actor, input));
+  }
+
+  @Allow('admin')
+  @Mutation(() => ProgrammeModel, { description: 'Edit a programme at the version you read (audited)' })
+  async updateProgramme(@CurrentActor() actor: Actor, @Args('input') input: UpdateProgrammeInput): Promise<ProgrammeModel> {
+    return toModel(await this.service.update(actor, input));
   }
 }

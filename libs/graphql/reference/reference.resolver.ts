@@ -1,5 +1,5 @@
 import { Public } from '../../access/access.decorators';
-import { Query, Resolver } from '@nestjs/graphql';
+import { Query, Resolver, Args, ID } from '@nestjs/graphql';
 import { ProductModel, SectorModel, toUsStateModel, UsStateModel } from './reference.model';
 import { ReferenceService } from '../../reference/reference.service';
 
@@ -18,8 +18,8 @@ export class ReferenceResolver {
     return (await this.reference.allStates()).map(toUsStateModel);
   }
 
-  @Query(() => [ProductModel], { description: 'The Kaspersky product catalogue' })
-  products(): Promise<ProductModel[]> {
-    return this.reference.allProducts();
+  @Query(() => [ProductModel], { description: "A programme's product catalogue (every programme's without the argument)" })
+  products(@Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string): Promise<ProductModel[]> {
+    return this.reference.allProducts(programmeId);
   }
 }

@@ -7,27 +7,35 @@ import { ContactModel, OrganisationModel } from '../organisations/organisation.m
 import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersArgs, SnoozeRemindersInput } from '../../reminders/dto/reminders.input';
 import { EscalationContactModel, NotificationPreferenceModel, PlannedReminderModel, PlannerRunModel, ReminderDeliveryModel, ReminderStateModel } from './reminder.model';
 import { RemindersService } from '../../reminders/reminders.service';
+import { ProgrammesService } from '../../programmes/programmes.service';
+
+const PROGRAMME_ARG = { type: () => ID, nullable: true, description: 'The programme; the default programme when omitted' } as const;
 
 @Resolver()
 export class RemindersResolver {
-  constructor(private readonly service: RemindersService) {}
+  constructor(private readonly service: RemindersService, private readonly programmes: ProgrammesService) {}
+
+  /** The programme a call means: the one it names, else the default, chosen here at the edge. */
+  private async programme(id?: string | null) {
+    return this.programmes.resolve(id);
+  }
 
   @Allow('admin', 'liaison', 'reporter')
   @Query(() => ReminderStateModel, { description: 'Acknowledgement, snooze and the level the escalation rule gives now' })
-  reminderState(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string) {
-    return this.service.stateOf(actor, organisationId);
+  async reminderState(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string, @Args('programmeId', PROGRAMME_ARG) programmeId?: string) {
+    return this.service.stateOf(actor, organisationId, await this.programme(programmeId));
   }
 
   @Allow('admin', 'liaison', 'reporter')
   @Mutation(() => ReminderStateModel, { description: 'Holds escalation at the current level for the programme\'s pause; it climbs again without progress' })
-  acknowledgeReminders(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string) {
-    return this.service.acknowledge(actor, organisationId);
+  async acknowledgeReminders(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string, @Args('programmeId', PROGRAMME_ARG) programmeId?: string) {
+    return this.service.acknowledge(actor, organisationId, await this.programme(programmeId));
   }
 
   @Allow('admin', 'liaison', 'reporter')
   @Mutation(() => ReminderStateModel)
-  snoozeReminders(@CurrentActor() actor: Actor, @Args('input') input: SnoozeRemindersInput) {
-    return this.service.snooze(actor, input);
+  async snoozeReminders(@CurrentActor() actor: Actor, @Args('input') input: SnoozeRemindersInput) {
+    return this.service.snooze(actor, input, await this.programme(input.programmeId));
   }
 
   @Allow('admin', 'liaison', 'reporter')
@@ -38,8 +46,8 @@ export class RemindersResolver {
 
   @Allow('admin', 'liaison')
   @Query(() => [PlannedReminderModel], { description: 'What the planner would send at an instant, in your scope; writes nothing' })
-  previewReminders(@CurrentActor() actor: Actor, @Args() args: PreviewRemindersArgs) {
-    return this.service.preview(actor, args.at, args.organisationId, args.programmeId);
+  async previewReminders(@CurrentActor() actor: Actor, @Args() args: PreviewRemindersArgs) {
+    return this.service.preview(actor, args.at, await this.programme(args.programmeId), args.organisationId);
   }
 
   @Allow('admin')

@@ -24,6 +24,8 @@ export class CreateOrganisationInput {
   @Field(() => SizeBand) @IsEnum(SizeBand) sizeBand: SizeBand;
   @Field(() => Int) @IsInt() @Min(1) @Max(4) criticalityTier: number;
   @Field(() => [ContactInput], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => ContactInput) contacts?: ContactInput[];
+  @Field(() => [ID], { nullable: true, description: 'The programmes the organisation takes part in (its milestone plan is made in each); the default programme when omitted' })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsUUID('all', { each: true }) programmeIds?: string[];
 }
 
 @InputType()

@@ -6,6 +6,7 @@ import { IsTimeZone, IsValidInstant } from '../../core/validation/validators';
 export class SnoozeRemindersInput {
   @Field(() => ID) @IsUUID() organisationId: string;
   @Field(() => GraphQLISODateTime, { description: 'Until when; at most the programme\'s snooze maximum, never past the cutoff' }) @IsValidInstant() until: Date;
+  @Field(() => ID, { nullable: true, description: 'The programme; the default programme when omitted' }) @IsOptional() @IsUUID() programmeId?: string;
 }
 
 @InputType()

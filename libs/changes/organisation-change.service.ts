@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditChange, AuditService } from '../audit/audit.service';
+import { Clock } from '../core/clock/clock';
+import type { ProgrammeEntity } from '../data/entities/programme.entity';
+import type { OrganisationEntity } from '../data/entities/organisation.entity';
+import { OrganisationRepository, OwnedLabel } from '../data/organisation.repository';
+import { OrganisationWithRows, ReportRepository } from '../data/report.repository';
+import { cancelPlannedReminders } from '../data/outbox.repository';
+import type { Actor } from '../domain/actor';
+import type { StatusResult } from '../domain/status/derive-status';
+import { DerivedStatuses, Facts, StatusService } from '../status/status.service';
+
+/** What a change to organisations' facts leaves for the steps that follow it. */
+export interface ChangeSet {
+  /** The audit events of the change; written in its transaction. */
+  changes: AuditChange[];
+  /** The organisations whose own report this was (a reporter, a link, a self-report or a footprint import): their report time moves. */
+  reported?: readonly string[];
+  /** Per programme whose facts changed, the organisations to re-derive, with their facts after the change when the caller already has them. */
+  statuses: Array<{ programme: ProgrammeEntity; organisationIds: readonly string[]; facts?: Map<string, Facts>; derived?: DerivedStatuses; created?: boolean }>;
+  /** false: the change does not touch what reminders are planned from (default true). */
+  replan?: boolean;
+  importId?: string | null;
+}
+
+/** A change in progress on one organisation, locked in the caller's scope. */
+export class UnitOfWork {
+  readonly set: ChangeSet = { changes: [], statuses: [] };
+
+  constructor(
+    readonly manager: EntityManager,
+    readonly actor: Actor,
+    readonly organisation: OrganisationEntity,
+    readonly now: Date,
+    /** With `withRows`: all the organisation's footprint rows and milestones, read with the lock. */
+    readonly rows?: Pick<OrganisationWithRows, 'footprint' | 'milestones'>,
+  ) {}
+
+  record(...changes: AuditChange[]): void {
+    this.set.changes.push(...changes);
+  }
+
+  /** The organisation said this of itself: its report time moves. A staff edit is not a report. */
+  reported(): void {
+    this.set.reported = [this.organisation.id];
+  }
+
+  /** The organisation's facts in this programme changed: its status is derived again and its reminders replanned. */
+  touch(programme: ProgrammeEntity, facts?: Facts): void {
+    const known = this.set.statuses.find((s) => s.programme.id === programme.id);
+    const given = facts ? new Map([[this.organisation.id, facts]]) : undefined;
+    if (known) known.facts = given ?? known.facts;
+    else this.set.statuses.push({ programme, organisationIds: [this.organisation.id], facts: given });
+  }
+
+  /** What reminders are planned from changed (contacts, preferences, a snooze) without a change of status. */
+  replan(): void {
+    this.set.replan = true;
+  }
+}
+
+/**
+ * The one change path. Every write to an organisation's facts, whatever its door (GraphQL mutation,
+ * self-report, CSV import, CLI), goes through here: load the organisation in the caller's scope with a
+ * lock, apply the change, write the audit in the same transaction, store the status rollup, and stop
+ * what the reminder plan built from the old facts. A batch (the import) calls finish() over many
+ * organisations: the same steps, each one statement whatever their number.
+ */
+@Injectable()
+export class OrganisationChange {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly status: StatusService,
+  ) {}
+
+  /** One change to one organisation, named directly or by a row it owns (a footprint row, a milestone, an extension). */
+  async run<T>(
+    actor: Actor,
+    target: { organisationId: string; withRows?: boolean } | { owned: OwnedLabel; id: string },
+    work: (unit: UnitOfWork) => Promise<T>,
+  ): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      let unit: UnitOfWork;
+      if ('owned' in target) {
+        unit = new UnitOfWork(manager, actor, await OrganisationRepository.lockOwnerOf(manager, actor, target.owned, target.id), this.clock.now());
+      } else if (target.withRows) {
+        const { organisation, ...rows } = await ReportRepository.lockWithRows(manager, actor, target.organisationId);
+        unit = new UnitOfWork(manager, actor, organisation, this.clock.now(), rows);
+      } else {
+        unit = new UnitOfWork(manager, actor, await OrganisationRepository.getInScope(manager, actor, target.organisationId, true), this.clock.now());
+      }
+      const result = await work(unit);
+      await this.finish(manager, actor, unit.set, unit.now);
+      return result;
+    });
+  }
+
+  /** The steps that follow a change, for one organisation or a batch: report time, audit, statuses, replan. */
+  async finish(manager: EntityManager, actor: Actor, set: ChangeSet, now: Date = this.clock.now()): Promise<Map<string, StatusResult>> {
+    if (set.reported?.length) {
+      await OrganisationRepository.markReported(manager, set.reported, now);
+      for (const s of set.statuses) for (const f of s.facts?.values() ?? []) f.lastReportedAt = now;
+    }
+    await this.audit.record(manager, actor, set.changes, set.importId ?? null);
+    const replan = set.replan ?? set.statuses.length > 0;
+    const results = new Map<string, StatusResult>();
+    for (const s of set.statuses) {
+      const derived = s.derived ?? this.status.derive(s.programme, s.facts ?? (await this.status.loadFacts(manager, s.programme.id, s.organisationIds, { milestoneDetails: false })));
+      // a new organisation has nothing planned yet
+      for (const [id, r] of await this.status.store(manager, s.programme, derived, { created: s.created, replan: replan && !s.created })) results.set(id, r);
+    }
+    if (replan && set.statuses.length === 0) {
+      await cancelPlannedReminders(manager, [...new Set(set.changes.map((c) => c.organisationId).filter((id): id is string => id !== null))], 'recomputed');
+    }
+    return results;
+  }
+}
