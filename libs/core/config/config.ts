@@ -80,7 +80,7 @@ export class EnvironmentVariables {
   SMTP_URL?: string;
 
   @IsOptional() @IsString()
-  MAIL_FROM = 'Kaspersky Transition Tracker <tracker@localhost>';
+  MAIL_FROM = 'Transition Tracker <tracker@localhost>';
 
   /** Signs webhook bodies (HMAC-SHA256); unset: webhook deliveries fail visibly. */
   @IsOptional() @Length(16, 512, { message: 'must be 16 to 512 characters' })

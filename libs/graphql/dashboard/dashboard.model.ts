@@ -30,7 +30,7 @@ export class ProgrammeSummaryModel {
   @Field(() => [StatusCountModel]) byStatus: StatusCountModel[];
   @Field(() => Float, { nullable: true }) endpointsTotal: number | null;
   @Field(() => Float, { nullable: true }) endpointsRemaining: number | null;
-  @Field(() => Float, { nullable: true, description: 'Share of endpoints no longer running Kaspersky, 0-1' }) shareRemoved: number | null;
+  @Field(() => Float, { nullable: true, description: "Share of endpoints no longer running the programme's product, 0-1" }) shareRemoved: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of organisations whose removal a liaison verified, 0-1' }) shareVerified: number | null;
   @Field(() => [MilestoneStateCountModel]) milestonesByState: MilestoneStateCountModel[];
   @Field(() => Int, { nullable: true }) milestonesOverdue: number | null;

@@ -1,14 +1,14 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Environment, UpdateChannel, WhiteLabelConfidence } from '../enums';
 
-@ObjectType('Footprint', { description: 'One Kaspersky deployment of an organisation in a programme' })
+@ObjectType('Footprint', { description: "One deployment of the programme's product at an organisation" })
 export class FootprintModel {
   @Field(() => ID) id: string;
   @Field(() => ID) organisationId: string;
   @Field(() => ID) programmeId: string;
   productCode: string;
   @Field(() => String, { nullable: true, description: 'The product\'s own name for OTHER, the third-party product for WHITE_LABEL' }) productName: string | null;
-  @Field(() => String, { nullable: true, description: 'Third-party vendor that embeds the Kaspersky engine' }) vendor: string | null;
+  @Field(() => String, { nullable: true, description: "Third-party vendor that embeds the programme's product (a white-label engine)" }) vendor: string | null;
   @Field(() => WhiteLabelConfidence, { nullable: true }) whiteLabelConfidence: WhiteLabelConfidence | null;
   @Field(() => Environment) environment: Environment;
   @Field(() => Int) endpointCount: number;

@@ -17,7 +17,7 @@ export class UsStateModel {
   @Field() regionOffice: string;
 }
 
-@ObjectType('Product', { description: 'A Kaspersky product family from the catalogue' })
+@ObjectType('Product', { description: "A product of a programme's catalogue" })
 export class ProductModel {
   @Field() code: string;
   @Field() name: string;

@@ -55,7 +55,7 @@ export class ProductInput {
 
 @InputType()
 export class CreateProgrammeInput {
-  @Field({ description: 'A stable key, e.g. kaspersky-2024' }) @Matches(/^[a-z0-9][a-z0-9-]{1,59}$/, { message: 'key must be lower case letters, digits and -' }) key: string;
+  @Field({ description: 'A stable key, e.g. vendor-ban-2025' }) @Matches(/^[a-z0-9][a-z0-9-]{1,59}$/, { message: 'key must be lower case letters, digits and -' }) key: string;
   @Field() @IsString() @Length(1, 200) name: string;
   @Field() @IsString() @Length(1, 500) regulation: string;
   @Field(() => GraphQLISODateTime) @IsValidInstant() announced: Date;

@@ -62,7 +62,7 @@ export class WebhookChannel {
           'content-type': 'application/json',
           'x-tracker-delivery': d.id,
           'x-tracker-signature': `t=${timestamp},v1=${signWebhook(this.secret, timestamp, body)}`,
-          'user-agent': 'kaspersky-transition-tracker',
+          'user-agent': 'transition-tracker',
         },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
