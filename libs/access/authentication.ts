@@ -10,7 +10,7 @@ import type { Actor, Role } from '../domain/actor';
  * - `unavailable`: the credential could not be checked (the database is away). The caller may retry;
  *   this is SERVICE_UNAVAILABLE (503), never a 500 and never UNAUTHENTICATED.
  */
-export type Refusal = 'unauthenticated' | 'unavailable';
+type Refusal = 'unauthenticated' | 'unavailable';
 export type Authentication = { actor: Actor; refusal?: undefined } | { actor: null; refusal: Refusal };
 
 /** Which schemes a route accepts. Bearer everywhere; HTTP Basic (the password is the token) only where a browser must sign in. */
@@ -37,7 +37,7 @@ export function presentedCredential(header: string | string[] | undefined, optio
 }
 
 /** The one wording of each refusal, whichever edge answers it. */
-export function refusalError(refusal: Refusal): AppError {
+function refusalError(refusal: Refusal): AppError {
   return refusal === 'unavailable'
     ? new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly')
     : new AppError(ErrorCode.UNAUTHENTICATED, 'A valid bearer token is required (Authorization: Bearer <token>)');

@@ -15,7 +15,7 @@ import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { BreakdownDimension } from '../domain/vocabulary';
 
 /** A viewer never sees a figure about fewer organisations than this. */
-export const SMALL_CELL = 5;
+const SMALL_CELL = 5;
 const STATUSES = Object.values(OrganisationStatusEnum);
 const DAY = 86_400_000;
 
@@ -310,7 +310,7 @@ function decodeRiskCursor(cursor: string): [number, string] {
 }
 
 /** Least squares over the last 14 points: the pace, and the day the line reaches zero. Pure. */
-export function projectFinish(points: Array<{ day: string; value: number }>): { pacePerDay: number | null; projectedFinish: string | null } {
+function projectFinish(points: Array<{ day: string; value: number }>): { pacePerDay: number | null; projectedFinish: string | null } {
   const recent = points.slice(-14);
   if (recent.length < 2) return { pacePerDay: null, projectedFinish: null };
   const xs = recent.map((p) => Date.parse(`${p.day}T00:00:00Z`) / DAY);

@@ -7,7 +7,7 @@ import { organisationScopeSql } from './scope';
 const UUID = /^[0-9a-f-]{36}$/i;
 
 /** Tables whose rows belong to one organisation, by the label their NOT_FOUND carries. */
-export const OWNED_TABLES = { Footprint: 'footprint', Milestone: 'milestone', Extension: 'extension' } as const;
+const OWNED_TABLES = { Footprint: 'footprint', Milestone: 'milestone', Extension: 'extension' } as const;
 export type OwnedLabel = keyof typeof OWNED_TABLES;
 
 export function organisationFromRow(r: Record<string, any>): OrganisationEntity {

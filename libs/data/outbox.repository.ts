@@ -20,17 +20,3 @@ export async function cancelPlannedReminders(manager: EntityManager, organisatio
     [organisationIds, reason],
   );
 }
-
-/**
- * After a change to many organisations' facts: one statement whatever their number; an organisation
- * whose status is now COMPLETE has its reminders cancelled as complete, the others as recomputed.
- */
-export async function replanReminders(manager: EntityManager, statusById: ReadonlyMap<string, { status: string }>, ids: readonly string[] = [...statusById.keys()]): Promise<void> {
-  if (ids.length === 0) return;
-  await manager.query(
-    `UPDATE reminder_delivery d SET state = 'CANCELLED', cancel_reason = CASE WHEN t.complete THEN 'complete' ELSE 'recomputed' END
-     FROM unnest($1::uuid[], $2::boolean[]) AS t(id, complete)
-     WHERE d.organisation_id = t.id AND d.state IN ${PLANNED_STATES_SQL}`,
-    [ids, ids.map((id) => statusById.get(id)?.status === 'COMPLETE')],
-  );
-}

@@ -25,5 +25,3 @@ export type TrackValue = `${Track}`;
 export type MilestoneState = `${MilestoneStateEnum}`;
 export type ExtensionState = `${ExtensionStateEnum}`;
 export type OrganisationStatus = `${OrganisationStatusEnum}`;
-
-export const valuesOf = <E extends Record<string, string>>(e: E): string[] => Object.values(e);

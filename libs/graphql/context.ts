@@ -10,7 +10,7 @@ export interface GraphQLContext extends AuthenticatedContext {
   loaders: Loaders;
 }
 
-export const gqlContext = (context: ExecutionContext): GraphQLContext => GqlExecutionContext.create(context).getContext<GraphQLContext>();
+const gqlContext = (context: ExecutionContext): GraphQLContext => GqlExecutionContext.create(context).getContext<GraphQLContext>();
 
 /** The authenticated actor; guards have already refused a request without one. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => gqlContext(context).actor as Actor);

@@ -18,6 +18,5 @@ registerEnumType(OrganisationSortField, { name: 'OrganisationSortField' });
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
 export {
-  ContactRole, Environment, ExtensionStateEnum, MilestoneStateEnum, OrganisationSortField, OrganisationStatusEnum, SizeBand, SortDirection, Track,
-  UpdateChannel, WhiteLabelConfidence,
+  ContactRole, Environment, ExtensionStateEnum, MilestoneStateEnum, OrganisationStatusEnum, SizeBand, Track, UpdateChannel, WhiteLabelConfidence,
 };

@@ -29,7 +29,7 @@ export interface Loaders {
   preferences: DataLoader<string, NotificationPreference | null>;
 }
 
-export interface NotificationPreference {
+interface NotificationPreference {
   contactId: string;
   emailEnabled: boolean;
   webhookUrl: string | null;

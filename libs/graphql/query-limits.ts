@@ -3,15 +3,15 @@ import { ASTVisitor, FieldNode, GraphQLError, NoSchemaIntrospectionCustomRule, V
 /** A query text longer than this is refused before it is parsed. */
 export const MAX_QUERY_BYTES = 64 * 1024;
 /** Field selections in one operation, fragments expanded, and aliased ones among them. */
-export const MAX_FIELDS = 2_000;
-export const MAX_ALIASES = 40;
+const MAX_FIELDS = 2_000;
+const MAX_ALIASES = 40;
 export const MAX_DEPTH = 12;
 
 /**
  * Refuses an operation that selects too many fields or aliases (the "100 aliases of a costly field"
  * attack) before anything executes. Fragments are counted each time they are spread.
  */
-export function fieldBudgetRule(maxFields = MAX_FIELDS, maxAliases = MAX_ALIASES): ValidationRule {
+function fieldBudgetRule(maxFields = MAX_FIELDS, maxAliases = MAX_ALIASES): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     let fields = 0;
     let aliases = 0;

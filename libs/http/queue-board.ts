@@ -7,7 +7,7 @@ import type { Authenticator } from '../access/authenticator';
 import { AppError, ErrorCode, httpStatusOf } from '../core/errors/app-error';
 import type { JobProducer } from '../jobs/job-producer';
 
-export const QUEUE_BOARD_PATH = '/admin/queues';
+const QUEUE_BOARD_PATH = '/admin/queues';
 
 /**
  * Bull Board for admins at /admin/queues. Fastify serves it outside Nest's router, so the AccessGuard

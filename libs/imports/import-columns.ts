@@ -10,7 +10,7 @@ export interface RowProblem {
 }
 
 const CONTACTS = ['primary', 'executive', 'security'] as const;
-export const CONTACT_ROLE: Record<(typeof CONTACTS)[number], string> = { primary: 'PRIMARY', executive: 'EXECUTIVE', security: 'SECURITY_LEAD' };
+const CONTACT_ROLE: Record<(typeof CONTACTS)[number], string> = { primary: 'PRIMARY', executive: 'EXECUTIVE', security: 'SECURITY_LEAD' };
 
 /** The header of each kind of file. docs/import.md documents them with a sample. */
 export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {

@@ -32,7 +32,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 
 
 export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };
-export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];
 
 /** Central BullMQ defaults: failures stay visible, successes are trimmed. */
 export const DEFAULT_JOB_OPTIONS = {

@@ -1,6 +1,5 @@
-import { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ProgrammeRules, type ProgrammeWording, type ReminderLadder } from '../domain/programme';
+import { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ProgrammeRules, type ProgrammeWording } from '../domain/programme';
 
-export { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ReminderLadder };
 /**
  * Reference data from shared/domain.md. Seeded idempotently at start-up; after that it is data:
  * a future change of sectors, agencies or dates is an edit of rows, not of code.
@@ -76,7 +75,7 @@ export const PRODUCTS: ReadonlyArray<{ code: string; name: string; family: strin
   { code: 'OTHER', name: 'Other Kaspersky product', family: 'Other', kind: 'OTHER' },
 ];
 
-export const KASPERSKY_2024_MILESTONE_PLAN: MilestonePlanStep[] = [
+const KASPERSKY_2024_MILESTONE_PLAN: MilestonePlanStep[] = [
   { key: 'INVENTORY_COMPLETE', name: 'Inventory complete', itOffsetDays: -70, otOffsetDays: -70 },
   { key: 'REPLACEMENT_SELECTED', name: 'Replacement selected', itOffsetDays: -56, otOffsetDays: -63 },
   { key: 'REPLACEMENT_PROCURED', name: 'Replacement procured', itOffsetDays: -42, otOffsetDays: -49 },
@@ -87,7 +86,7 @@ export const KASPERSKY_2024_MILESTONE_PLAN: MilestonePlanStep[] = [
 ];
 
 
-export const KASPERSKY_2024_RULES: ProgrammeRules = {
+const KASPERSKY_2024_RULES: ProgrammeRules = {
   inventoryMilestoneKey: 'INVENTORY_COMPLETE',
   removalVerifiedMilestoneKey: 'REMOVAL_VERIFIED',
   dueSoonDays: 14,
@@ -96,7 +95,7 @@ export const KASPERSKY_2024_RULES: ProgrammeRules = {
   escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 },
 };
 
-export const KASPERSKY_2024_WORDING: ProgrammeWording = {
+const KASPERSKY_2024_WORDING: ProgrammeWording = {
   product: 'Kaspersky',
   consequence: 'After it Kaspersky may no longer update its software in the United States: every copy left running stops receiving signatures and fixes.',
 };

@@ -1,11 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export const NODE_ENVS = ['development', 'production', 'test'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
 
 /** Every variable the tracker reads. `.env.example` lists the same names; keep them in step. */
-export class EnvironmentVariables {
+class EnvironmentVariables {
   @IsOptional() @IsIn(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
@@ -116,8 +116,8 @@ export type AppConfig = EnvironmentVariables & {
   redisUrl: string;
 };
 
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tracker';
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tracker';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -42,7 +42,7 @@ async function canPingRedis(url: string): Promise<boolean> {
 }
 
 /** Creates the database named in the URL when the server has no such database yet. */
-export async function ensureDatabaseExists(url: string): Promise<void> {
+async function ensureDatabaseExists(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'postgres';
   const serverUrl = new URL(url);

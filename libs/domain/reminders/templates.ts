@@ -7,7 +7,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<':
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The cutoff as the recipient reads it: in their time zone, with the zone named. */
-export function formatInstant(iso: string, timeZone: string): string {
+function formatInstant(iso: string, timeZone: string): string {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'full', timeStyle: 'long' });

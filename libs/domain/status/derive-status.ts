@@ -17,9 +17,9 @@ import type { OrganisationStatus, MilestoneState } from '../vocabulary';
  * programme's rules (ProgrammeRules), given with the input.
  *  5. ON_TRACK       otherwise.
  */
-export type { OrganisationStatus, MilestoneState };
+export type { MilestoneState };
 
-export type StatusReasonCode =
+type StatusReasonCode =
   | 'REMOVAL_VERIFIED'
   | 'NONE_FOUND'
   | 'PAST_CUTOFF'
@@ -31,7 +31,7 @@ export type StatusReasonCode =
   | 'MOST_ENDPOINTS_REMAIN'
   | 'AWAITING_VERIFICATION';
 
-export interface StatusReason {
+interface StatusReason {
   code: StatusReasonCode;
   message: string;
   milestoneKey?: string;

@@ -7,7 +7,7 @@ registerEnumType(BreakdownDimension, { name: 'BreakdownDimension' });
 
 export { BreakdownDimension };
 
-export const SUPPRESSION_NOTE = 'null when the cell covers fewer than 5 organisations and the caller is a viewer';
+const SUPPRESSION_NOTE = 'null when the cell covers fewer than 5 organisations and the caller is a viewer';
 
 @ObjectType('StatusCount')
 export class StatusCountModel {

@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Environment, UpdateChannel, WhiteLabelConfidence } from '../enums';
+import { ProductModel } from '../reference/reference.model';
 
 @ObjectType('Footprint', { description: "One deployment of the programme's product at an organisation" })
 export class FootprintModel {
@@ -7,6 +8,8 @@ export class FootprintModel {
   @Field(() => ID) organisationId: string;
   @Field(() => ID) programmeId: string;
   productCode: string;
+  // Looked up from productCode by the plain resolver of ../reference/reference-fields.ts, not by Nest's.
+  @Field(() => ProductModel) product?: ProductModel;
   @Field(() => String, { nullable: true, description: 'The product\'s own name for OTHER, the third-party product for WHITE_LABEL' }) productName: string | null;
   @Field(() => String, { nullable: true, description: "Third-party vendor that embeds the programme's product (a white-label engine)" }) vendor: string | null;
   @Field(() => WhiteLabelConfidence, { nullable: true }) whiteLabelConfidence: WhiteLabelConfidence | null;

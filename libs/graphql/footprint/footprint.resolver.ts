@@ -1,10 +1,8 @@
 import { Allow } from '../../access/access.decorators';
-import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../domain/actor';
 import { CurrentActor } from '../context';
 import { VersionedIdInput } from '../../organisations/dto/organisation.input';
-import { ProductModel } from '../reference/reference.model';
-import { ReferenceService } from '../../reference/reference.service';
 import { AddFootprintInput, UpdateFootprintInput } from '../../footprint/dto/footprint.input';
 import { toFootprintModel } from './footprint.mapper';
 import { ProgrammesService } from '../../programmes/programmes.service';
@@ -13,7 +11,7 @@ import { FootprintModel } from './footprint.model';
 
 @Resolver(() => FootprintModel)
 export class FootprintResolver {
-  constructor(private readonly footprint: FootprintService, private readonly reference: ReferenceService, private readonly programmes: ProgrammesService) {}
+  constructor(private readonly footprint: FootprintService, private readonly programmes: ProgrammesService) {}
 
   @Allow('admin', 'liaison', 'reporter')
   @Mutation(() => FootprintModel)
@@ -31,10 +29,5 @@ export class FootprintResolver {
   @Mutation(() => FootprintModel, { description: 'Removes a footprint row entered in error; the audit trail keeps it' })
   async removeFootprint(@CurrentActor() actor: Actor, @Args('input') input: VersionedIdInput): Promise<FootprintModel> {
     return toFootprintModel(await this.footprint.remove(actor, input));
-  }
-
-  @ResolveField(() => ProductModel)
-  async product(@Parent() f: FootprintModel): Promise<ProductModel> {
-    return (await this.reference.product(f.productCode))!;
   }
 }

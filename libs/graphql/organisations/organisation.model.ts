@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ContactRole, OrganisationStatusEnum, SizeBand, Track } from '../enums';
+import { SectorModel, UsStateModel } from '../reference/reference.model';
 
 @ObjectType('Contact')
 export class ContactModel {
@@ -33,6 +34,10 @@ export class OrganisationModel {
   primarySectorCode: string;
   secondarySectorCodes: string[];
   stateCode: string;
+  // Looked up from the codes above by the plain resolvers of ../reference/reference-fields.ts, not by Nest's.
+  @Field(() => SectorModel) primarySector?: SectorModel;
+  @Field(() => UsStateModel) state?: UsStateModel;
+  @Field(() => Int, { description: 'CISA region, from the state' }) region?: number;
   @Field(() => SizeBand) sizeBand: SizeBand;
   @Field(() => Int, { description: '1 is the most critical, 4 the least' }) criticalityTier: number;
   @Field(() => GraphQLISODateTime, { nullable: true }) archivedAt: Date | null;

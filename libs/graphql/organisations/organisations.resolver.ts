@@ -9,7 +9,7 @@ import { OrganisationStatusEnum, Track } from '../enums';
 import type { Loaders } from '../loaders';
 import { toExtensionModel, toMilestoneModel } from '../milestones/milestone.mapper';
 import { ExtensionModel, MilestoneModel } from '../milestones/milestone.model';
-import { SectorModel, toUsStateModel, UsStateModel } from '../reference/reference.model';
+import { SectorModel } from '../reference/reference.model';
 import { ReferenceService } from '../../reference/reference.service';
 import { StatusService } from '../../status/status.service';
 import { CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from '../../organisations/dto/organisation.input';
@@ -65,25 +65,10 @@ export class OrganisationsResolver {
     return toOrganisationModel(await this.service.archive(actor, input));
   }
 
-  @ResolveField(() => SectorModel)
-  async primarySector(@Parent() o: OrganisationModel): Promise<SectorModel | undefined> {
-    return this.reference.sectorAnyTime(o.primarySectorCode);
-  }
-
   @ResolveField(() => [SectorModel])
   async secondarySectors(@Parent() o: OrganisationModel): Promise<SectorModel[]> {
     const sectors = await Promise.all(o.secondarySectorCodes.map((code) => this.reference.sectorAnyTime(code)));
     return sectors.filter((s): s is SectorModel => s !== undefined);
-  }
-
-  @ResolveField(() => UsStateModel)
-  async state(@Parent() o: OrganisationModel): Promise<UsStateModel> {
-    return toUsStateModel((await this.reference.state(o.stateCode))!);
-  }
-
-  @ResolveField(() => Int, { description: 'CISA region, from the state' })
-  async region(@Parent() o: OrganisationModel): Promise<number> {
-    return (await this.reference.state(o.stateCode))!.region;
   }
 
   @ResolveField(() => [ContactModel])

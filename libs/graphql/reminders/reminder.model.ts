@@ -29,14 +29,6 @@ export class ReminderStateModel {
   @Field(() => Int, { description: 'Level the rule gives now' }) currentLevel: number;
 }
 
-@ObjectType('ReminderSummary')
-export class ReminderSummaryModel {
-  @Field(() => Int) pending: number;
-  @Field(() => Int) sent: number;
-  @Field(() => Int) failed: number;
-  @Field(() => Int) cancelled: number;
-}
-
 @ObjectType('PlannedReminder')
 export class PlannedReminderModel {
   @Field(() => ID, { nullable: true }) organisationId: string | null;

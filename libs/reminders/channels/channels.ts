@@ -11,7 +11,7 @@ export interface OutgoingDelivery {
 }
 
 /** A delivery failed in a way a retry may fix; the message is kept on the row. */
-export class DeliveryError extends Error {}
+class DeliveryError extends Error {}
 
 /** E-mail over SMTP. The Message-ID is the delivery id, so a resend after a crash is recognisable. */
 export class EmailChannel {
@@ -39,7 +39,7 @@ export class EmailChannel {
   }
 }
 
-export function signWebhook(secret: string, timestamp: number, body: string): string {
+function signWebhook(secret: string, timestamp: number, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 

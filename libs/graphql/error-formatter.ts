@@ -1,0 +1,37 @@
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import mercurius, { type MercuriusContext } from 'mercurius';
+import { countGraphQLError } from '../metrics/metrics';
+import { withoutSuggestions } from './query-limits';
+
+/** Codes for errors raised before a resolver runs (parse, validation, variable coercion). */
+function codeFor(message: string): string {
+  if (message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (/body is too large/i.test(message)) return 'QUERY_TOO_LARGE';
+  if (/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(message) || /^(Expected value of type|Enum "|Int cannot|String cannot|Float cannot|Boolean cannot|ID cannot)/.test(message)) {
+    return 'BAD_USER_INPUT';
+  }
+  return 'GRAPHQL_VALIDATION_FAILED';
+}
+
+type FormattedError = { message: string; path?: unknown[]; extensions?: Record<string, unknown> };
+
+/**
+ * Mercurius's error formatter for the API: every GraphQL error of every response passes here (parse,
+ * validation, resolver), so here each gets its `extensions.code`, loses field suggestions in
+ * production and is counted by code for /metrics (`graphql_errors_total`).
+ */
+export function graphqlErrorFormatter(production: boolean) {
+  return (execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>, context: MercuriusContext) => {
+    const formatted = mercurius.defaultErrorFormatter(execution, context);
+    const errors = (formatted.response.errors ?? []).map((e: GraphQLError | Record<string, any>) => {
+      const json = e as FormattedError;
+      if (!json.extensions?.code) json.extensions = { ...json.extensions, code: json.path ? 'INTERNAL_SERVER_ERROR' : /query depth/i.test(json.message) ? 'QUERY_TOO_COMPLEX' : codeFor(json.message) };
+      if (production) json.message = withoutSuggestions(json.message);
+      countGraphQLError(String(json.extensions.code));
+      return json;
+    });
+    // Partial results keep 200; a request refused outright says 400, as GraphQL over HTTP asks.
+    const statusCode = execution.data ? 200 : errors.every((e) => e.extensions?.code !== 'INTERNAL_SERVER_ERROR') ? formatted.statusCode : 500;
+    return { statusCode, response: { data: formatted.response.data, errors } };
+  };
+}
