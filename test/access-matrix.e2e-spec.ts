@@ -26,6 +26,7 @@ interface Fixture {
   credentialId: string;
   contactId: string;
   escalationContactId: string;
+  programmeId: string;
 }
 
 interface Operation {
@@ -121,6 +122,24 @@ const OPERATIONS: Operation[] = [
     variables: () => ({ input: { role: 'viewer', label: 'matrix viewer' } }),
   },
   {
+    name: 'createProgramme', expected: ADMIN_ONLY,
+    query: 'mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { id } }',
+    variables: () => ({ input: {
+      key: `matrix-${Math.random().toString(36).slice(2, 10)}`, name: 'Matrix programme', regulation: 'none', announced: '2024-01-01T00:00:00Z',
+      newBusinessCutoff: '2024-06-01T00:00:00Z', updatesCutoff: '2025-01-01T00:00:00Z', staleReportDays: 30,
+      milestonePlan: [{ key: 'FOUND', name: 'Found', itOffsetDays: -30, otOffsetDays: -30 }, { key: 'GONE', name: 'Gone', itOffsetDays: 0, otOffsetDays: 0 }],
+      reminderLadder: { stagesDaysBeforeCutoff: [30, 7], overdueEveryDays: 7, milestoneDueSoonDays: 7, acknowledgePauseDays: 7, snoozeMaxDays: 14 },
+      rules: { inventoryMilestoneKey: 'FOUND', removalVerifiedMilestoneKey: 'GONE', dueSoonDays: 14, cutoffNearDays: 30, laggingShare: 0.5, escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 } },
+      wording: { product: 'Matrix AV', consequence: '' },
+    } }),
+  },
+  {
+    // an edit that changes nothing: the admin gets the programme back at its version
+    name: 'updateProgramme', expected: ADMIN_ONLY,
+    query: 'mutation($input: UpdateProgrammeInput!) { updateProgramme(input: $input) { id } }',
+    variables: (f) => ({ input: { id: f.programmeId, version: 1, staleReportDays: 30 } }),
+  },
+  {
     name: 'revokeCredential', expected: ADMIN_ONLY,
     query: 'mutation($id: ID!) { revokeCredential(id: $id) { id } }',
     variables: (f) => ({ id: f.credentialId }),
@@ -207,7 +226,7 @@ describe('who may do what: every operation as every caller', () => {
       input: { kind: 'SRMA', sector: 'WATER', name: 'EPA fixture', email: 'fixture@epa.example' },
     })).addEscalationContact;
     return {
-      f: { org: { id: org.id, version: 1 }, footprint: { id: footprint.id, version: footprint.version }, milestone: { id: first.id, version: first.version }, doneMilestone: done, extension, credentialId: spare.id, contactId: contacts[0].id, escalationContactId: escalation.id },
+      f: { org: { id: org.id, version: 1 }, footprint: { id: footprint.id, version: footprint.version }, milestone: { id: first.id, version: first.version }, doneMilestone: done, extension, credentialId: spare.id, contactId: contacts[0].id, escalationContactId: escalation.id, programmeId: ok(await server.gql('{ programme { id } }')).programme.id },
       reporterIn: reporter.token,
     };
   }

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { newOrganisation, newToken } from './support/factories';
 import { errorCode, ok, startServer, TestServer } from './support/server';
@@ -126,6 +127,37 @@ describe('programmes as data: a second programme beside the seeded one', () => {
     const line = (text: string) => text.split('\r\n').find((l) => l.includes('Two Programme Water'))!;
     expect(line(acmeCsv)).toMatch(/,ON_TRACK,300,300,/);
     expect(line(seededCsv)).toMatch(/,OVERDUE,40,40,/);
+
+    // an organisation in the seeded programme only stays out of the other one: planner, refresh, export
+    const single = await newOrganisation(server, { name: 'Seeded Only Water' });
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    expect((await server.cli('status', 'refresh')).code).toBe(0);
+    const planned = await server.sql(`SELECT DISTINCT programme_id FROM reminder_delivery WHERE organisation_id = $1`, [single.id]);
+    expect(planned).toEqual([{ programme_id: seeded }]);
+    expect((await server.sql(`SELECT programme_id FROM organisation_status WHERE organisation_id = $1`, [single.id]))).toEqual([{ programme_id: seeded }]);
+    const both = await server.sql(`SELECT DISTINCT programme_id FROM reminder_delivery WHERE organisation_id = $1 ORDER BY programme_id`, [org.id]);
+    expect(both.map((r) => r.programme_id).sort()).toEqual([seeded, acme.id].sort());
+    expect(await csv('/export/organisations.csv?programme=acme-av-2025')).not.toMatch(/Seeded Only Water/);
+  });
+
+  it('creates and edits a programme from a JSON file on the command line, with the same checks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'programme-'));
+    const sample = JSON.parse(readFileSync(join(ROOT, 'docs/samples/programme.json'), 'utf8'));
+    const file = join(dir, 'drill.json');
+    writeFileSync(file, JSON.stringify({ ...sample, key: 'drill-2025', products: [{ code: 'DRILL_AV', name: 'Drill AV', family: 'Endpoint', kind: 'CATALOGUE' }] }));
+    const created = await server.cli('programmes', 'create', file);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/created programme drill-2025 \(([0-9a-f-]{36})\) at version 1/);
+    const id = /\(([0-9a-f-]{36})\)/.exec(created.stdout)![1];
+    writeFileSync(file, JSON.stringify({ id, version: 1, rules: { ...sample.rules, removalVerifiedMilestoneKey: 'NOPE' } }));
+    const refused = await server.cli('programmes', 'update', file);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr + refused.stdout).toMatch(/rules\.removalVerifiedMilestoneKey/);
+    writeFileSync(file, JSON.stringify({ id, version: 1, wording: { product: 'Drill AV', consequence: '' } }));
+    expect((await server.cli('programmes', 'update', file)).stdout).toMatch(/updated programme drill-2025 .* at version 2/);
+    const listed = await server.cli('programmes', 'list');
+    expect(listed.stdout).toMatch(/drill-2025\s+v2\s+cutoff 2025-03-01T05:00:00.000Z/);
+    expect((await server.sql(`SELECT count(*)::int AS n FROM audit_event WHERE entity_type = 'programme' AND entity_id = $1`, [id]))[0].n).toBe(2);
   });
 
   it('names no vendor and no cutoff in code outside reference data and seeds', () => {

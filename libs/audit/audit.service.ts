@@ -4,15 +4,9 @@ import { Clock } from '../core/clock/clock';
 import { currentRequestId } from '../core/context/request-context';
 import type { Actor } from '../domain/actor';
 import { AuditEventEntity } from '../data/entities/audit-event.entity';
+import { AuditChange, AuditRepository } from '../data/audit.repository';
 
-export interface AuditChange {
-  organisationId: string | null;
-  entityType: string;
-  entityId: string;
-  action: string;
-  before?: object | null;
-  after?: object | null;
-}
+export type { AuditChange };
 
 const comparable = (v: unknown) => (v instanceof Date ? v.toISOString() : JSON.stringify(v));
 
@@ -40,17 +34,8 @@ export class AuditService {
   ) {}
 
   /** Writes the events in the caller's transaction, in one statement: the change and its record commit together. */
-  async record(manager: EntityManager, actor: Actor, changes: AuditChange[], importId: string | null = null): Promise<void> {
-    if (changes.length === 0) return;
-    const now = this.clock.now();
-    const requestId = currentRequestId() ?? null;
-    await manager.query(
-      `INSERT INTO audit_event (occurred_at, actor, actor_role, organisation_id, entity_type, entity_id, action, before, after, import_id, request_id)
-       SELECT $1, $2, $3, t.o, t.et, t.ei, t.a, t.b, t.af, $4, $5
-       FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::jsonb[], $11::jsonb[]) AS t(o, et, ei, a, b, af)`,
-      [now, actor.id, actor.role, importId, requestId, changes.map((c) => c.organisationId), changes.map((c) => c.entityType), changes.map((c) => c.entityId),
-        changes.map((c) => c.action), changes.map((c) => (c.before == null ? null : JSON.stringify(c.before))), changes.map((c) => (c.after == null ? null : JSON.stringify(c.after)))],
-    );
+  record(manager: EntityManager, actor: Actor, changes: AuditChange[], importId: string | null = null): Promise<void> {
+    return AuditRepository.record(manager, actor, changes, { at: this.clock.now(), requestId: currentRequestId() ?? null, importId });
   }
 
   /** Newest first, keyset-paginated by id. */

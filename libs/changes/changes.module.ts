@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
 import { StatusModule } from '../status/status.module';
 import { OrganisationChange } from './organisation-change.service';
 
 /** The one change path (OrganisationChange), for every feature that writes an organisation's facts. */
-@Module({ imports: [AuditModule, StatusModule], providers: [OrganisationChange], exports: [OrganisationChange] })
+@Module({ imports: [StatusModule], providers: [OrganisationChange], exports: [OrganisationChange] })
 export class ChangesModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditChange, AuditService } from '../audit/audit.service';
 import { Clock } from '../core/clock/clock';
+import { currentRequestId } from '../core/context/request-context';
+import { AuditChange, AuditRepository } from '../data/audit.repository';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import type { OrganisationEntity } from '../data/entities/organisation.entity';
 import { OrganisationRepository, OwnedLabel } from '../data/organisation.repository';
@@ -72,7 +73,6 @@ export class OrganisationChange {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly audit: AuditService,
     private readonly status: StatusService,
   ) {}
 
@@ -104,7 +104,7 @@ export class OrganisationChange {
       await OrganisationRepository.markReported(manager, set.reported, now);
       for (const s of set.statuses) for (const f of s.facts?.values() ?? []) f.lastReportedAt = now;
     }
-    await this.audit.record(manager, actor, set.changes, set.importId ?? null);
+    await AuditRepository.record(manager, actor, set.changes, { at: now, requestId: currentRequestId() ?? null, importId: set.importId ?? null });
     const replan = set.replan ?? set.statuses.length > 0;
     const results = new Map<string, StatusResult>();
     for (const s of set.statuses) {

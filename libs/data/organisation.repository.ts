@@ -10,6 +10,15 @@ const UUID = /^[0-9a-f-]{36}$/i;
 const OWNED_TABLES = { Footprint: 'footprint', Milestone: 'milestone', Extension: 'extension' } as const;
 export type OwnedLabel = keyof typeof OWNED_TABLES;
 
+/**
+ * The SQL condition that an organisation takes part in a programme: it has the programme's milestone
+ * plan (made when it joined) or its stored status there. `programme` is the parameter's placeholder.
+ */
+export function takesPartSql(alias: string, programme: string): string {
+  return `(EXISTS (SELECT 1 FROM milestone pm WHERE pm.organisation_id = ${alias}.id AND pm.programme_id = ${programme})
+    OR EXISTS (SELECT 1 FROM organisation_status ps WHERE ps.organisation_id = ${alias}.id AND ps.programme_id = ${programme}))`;
+}
+
 export function organisationFromRow(r: Record<string, any>): OrganisationEntity {
   return Object.assign(new OrganisationEntity(), {
     id: r.id, externalKey: r.external_key, name: r.name, primarySectorCode: r.primary_sector_code,

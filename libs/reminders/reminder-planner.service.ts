@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
+import { takesPartSql } from '../data/organisation.repository';
 import { deriveStatus, StatusResult } from '../domain/status/derive-status';
 import { signalsOf } from '../domain/status/signals';
 import { Facts, StatusService } from '../status/status.service';
@@ -72,7 +73,8 @@ export class ReminderPlanner {
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
         const params: unknown[] = [after, BATCH, programme.id];
-        let where = 'o.id > $1 AND o.archived_at IS NULL';
+        // the organisations taking part in the programme
+        let where = `o.id > $1 AND o.archived_at IS NULL AND ${takesPartSql('o', '$3')}`;
         if (options.organisationIds) {
           params.push(options.organisationIds);
           where += ` AND o.id = ANY($${params.length}::uuid[])`;

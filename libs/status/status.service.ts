@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { riskScore } from '../domain/status/risk-score';
-import { PLANNED_STATES_SQL } from '../data/outbox.repository';
+import { takesPartSql } from '../data/organisation.repository';
+import { StatusRepository } from '../data/status.repository';
 import { deriveStatus, MilestoneState, StatusResult } from '../domain/status/derive-status';
 import { OrganisationFacts, signalsOf } from '../domain/status/signals';
 
@@ -76,49 +77,9 @@ export class StatusService {
     });
   }
 
-  /**
-   * Three statements for any number of organisations. Without `milestoneDetails` the milestones carry
-   * only what status derivation reads (no id or name): what a refresh needs, read and parsed faster.
-   */
-  async loadFacts(manager: EntityManager, programmeId: string, organisationIds: readonly string[], { milestoneDetails = true } = {}): Promise<Map<string, Facts>> {
-    const ids = [...new Set(organisationIds)];
-    // One statement, one JSON document: parsing it is native and a fraction of the cost of tens of
-    // thousands of result rows (a refresh of 5,000 organisations), which PostgreSQL otherwise sat idle
-    // waiting for. Instants are epoch milliseconds: numbers, not timestamps' text. LATERAL: an index
-    // probe per organisation, where `= ANY(…)` of thousands of ids is planned as a scan of the table.
-    const [{ doc }]: Array<{ doc: string }> = await manager.query(
-      `SELECT json_build_object(
-         'o', (SELECT coalesce(json_agg(json_build_array(o.id, (extract(epoch FROM o.last_reported_at) * 1000)::float8, o.criticality_tier)), '[]')
-               FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT id, last_reported_at, criticality_tier FROM organisation WHERE id = k.id LIMIT 1) o),
-         'f', (SELECT coalesce(json_agg(json_build_array(f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment)), '[]')
-               FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f),
-         'm', (SELECT coalesce(json_object_agg(organisation_id, ms), '{}') FROM (
-                 SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
-                   (extract(epoch FROM target_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
-                 FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) GROUP BY organisation_id) s)
-       )::text AS doc`,
-      [programmeId, ids],
-    );
-    const parsed: {
-      o: Array<[string, number | null, number]>;
-      f: Array<[string, number, number, string]>;
-      m: Record<string, Array<[string, string, MilestoneState, number | null, number, string?, string?]>>;
-    } = JSON.parse(doc);
-    const facts = new Map<string, Facts>();
-    for (const [id, reportedMs, tier] of parsed.o) facts.set(id, { lastReportedAt: reportedMs === null ? null : new Date(reportedMs), criticalityTier: tier, footprint: [], milestones: [] });
-    for (const [organisationId, endpointCount, endpointsRemaining, environment] of parsed.f) {
-      (facts.get(organisationId)?.footprint as Facts['footprint'][number][] | undefined)?.push({ endpointCount, endpointsRemaining, environment });
-    }
-    for (const [organisationId, list] of Object.entries(parsed.m)) {
-      const into = facts.get(organisationId)?.milestones as Facts['milestones'][number][] | undefined;
-      if (!into) continue;
-      for (const [key, track, state, verifiedMs, targetMs, id, name] of list) {
-        const milestone: Facts['milestones'][number] = { key, track, targetAt: new Date(targetMs), state, verifiedAt: verifiedMs === null ? null : new Date(verifiedMs) };
-        if (milestoneDetails) Object.assign(milestone, { id, name });
-        into.push(milestone);
-      }
-    }
-    return facts;
+  /** Facts of many organisations in one statement (libs/data/status.repository.ts). */
+  loadFacts(manager: EntityManager, programmeId: string, organisationIds: readonly string[], options: { milestoneDetails?: boolean } = {}): Promise<Map<string, Facts>> {
+    return StatusRepository.loadFacts(manager, programmeId, organisationIds, options);
   }
 
   async refresh(manager: EntityManager, programme: ProgrammeEntity, ids: readonly string[], options: { replan?: boolean } = {}): Promise<Map<string, StatusResult>> {
@@ -186,38 +147,18 @@ export class StatusService {
     // Many organisations share the same rollup (a new one's is its plan's): each distinct rollup is sent
     // once, in one JSON document for the batch, and each organisation names the one it has.
     const document = `[${[...derived.shapes].map(([key, n]) => `{"n":${n},${key.slice(1)}`).join(',')}]`;
-    const upsert =
-      `INSERT INTO organisation_status (organisation_id, programme_id, as_of, status, reasons, endpoints_total, endpoints_remaining, ot_total, ot_remaining,
-         milestones_not_started, milestones_in_progress, milestones_done, milestones_blocked, milestones_overdue, removal_verified, risk_score, risk_reasons)
-       SELECT o.id, $1::uuid, $2::timestamptz, t.status, t.reasons, t."endpointsTotal", t."endpointsRemaining", t."otTotal", t."otRemaining",
-              t."notStarted", t."inProgress", t.done, t.blocked, t.overdue, t."removalVerified", t."riskScore", t."riskReasons"
-       FROM unnest($3::uuid[], $4::int[]) AS o(id, n)
-       JOIN jsonb_to_recordset($5::jsonb) AS t(n int, status text, reasons jsonb, "endpointsTotal" bigint, "endpointsRemaining" bigint, "otTotal" bigint,
-         "otRemaining" bigint, "notStarted" int, "inProgress" int, done int, blocked int, overdue int, "removalVerified" boolean, "riskScore" int, "riskReasons" jsonb) USING (n)
-       ${options.created ? '' : `ON CONFLICT (organisation_id, programme_id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons, as_of = EXCLUDED.as_of,
-         endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, ot_total = EXCLUDED.ot_total, ot_remaining = EXCLUDED.ot_remaining,
-         milestones_not_started = EXCLUDED.milestones_not_started, milestones_in_progress = EXCLUDED.milestones_in_progress, milestones_done = EXCLUDED.milestones_done,
-         milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
-         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons`}`;
-    await manager.query(
-      options.replan
-        ? `WITH stored AS (${upsert} RETURNING organisation_id, status)
-           UPDATE reminder_delivery d SET state = 'CANCELLED', cancel_reason = CASE WHEN s.status = 'COMPLETE' THEN 'complete' ELSE 'recomputed' END
-           FROM stored s WHERE d.organisation_id = s.organisation_id AND d.state IN ${PLANNED_STATES_SQL}`
-        : upsert,
-      [programme.id, derived.at, derived.ids, derived.shapeOf, document],
-    );
+    await StatusRepository.store(manager, programme.id, derived.at, derived.ids, derived.shapeOf, document, options);
     return derived.results;
   }
 
-  /** Every organisation of the programme, in batches; what the worker runs as time passes. */
+  /** Every organisation taking part in the programme, in batches; what the worker runs as time passes. */
   async refreshAll(programme: ProgrammeEntity): Promise<number> {
     let after = '00000000-0000-0000-0000-000000000000';
     let total = 0;
     for (;;) {
       const rows: Array<{ id: string }> = await this.dataSource.query(
-        `SELECT id FROM organisation WHERE id > $1 AND archived_at IS NULL ORDER BY id LIMIT $2`,
-        [after, BATCH],
+        `SELECT o.id FROM organisation o WHERE o.id > $1 AND o.archived_at IS NULL AND ${takesPartSql('o', '$3')} ORDER BY o.id LIMIT $2`,
+        [after, BATCH, programme.id],
       );
       if (rows.length === 0) break;
       await this.dataSource.transaction((manager) => this.refresh(manager, programme, rows.map((r) => r.id)));
