@@ -12,11 +12,11 @@ export type OwnedLabel = keyof typeof OWNED_TABLES;
 
 /**
  * The SQL condition that an organisation takes part in a programme: it has the programme's milestone
- * plan (made when it joined) or its stored status there. `programme` is the parameter's placeholder.
+ * plan, made when it joined (created in it, imported into it, or a footprint reported in it; a plan has
+ * at least one step). `programme` is the parameter's placeholder.
  */
 export function takesPartSql(alias: string, programme: string): string {
-  return `(EXISTS (SELECT 1 FROM milestone pm WHERE pm.organisation_id = ${alias}.id AND pm.programme_id = ${programme})
-    OR EXISTS (SELECT 1 FROM organisation_status ps WHERE ps.organisation_id = ${alias}.id AND ps.programme_id = ${programme}))`;
+  return `EXISTS (SELECT 1 FROM milestone pm WHERE pm.organisation_id = ${alias}.id AND pm.programme_id = ${programme})`;
 }
 
 export function organisationFromRow(r: Record<string, any>): OrganisationEntity {
@@ -56,6 +56,21 @@ export const OrganisationRepository = {
     );
     if (rows.length === 0) throw AppError.notFound(label, id);
     return organisationFromRow(rows[0]);
+  },
+
+  /**
+   * One page of the organisations taking part in a programme, in id order: a page of `limit` ids by the
+   * primary key (a plain index scan whatever the statistics say), and those of it that take part and
+   * are not archived. `last` is where the next page starts; null when there is none.
+   */
+  async participantsPage(manager: EntityManager, programmeId: string, after: string, limit: number): Promise<{ ids: string[]; last: string | null }> {
+    const [row] = await manager.query(
+      `WITH page AS MATERIALIZED (SELECT id, archived_at FROM organisation WHERE id > $1 ORDER BY id LIMIT $2)
+       SELECT (SELECT id FROM page ORDER BY id DESC LIMIT 1) AS last,
+              coalesce((SELECT array_agg(p.id ORDER BY p.id) FROM page p WHERE p.archived_at IS NULL AND ${takesPartSql('p', '$3')}), '{}') AS ids`,
+      [after, limit, programmeId],
+    );
+    return { ids: row.ids, last: row.last };
   },
 
   /** What the organisation said of itself last: a report, never a staff edit of other facts. */

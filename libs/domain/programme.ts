@@ -18,6 +18,10 @@ export interface ReminderLadder {
   acknowledgePauseDays: number;
   /** The longest snooze; a snooze never passes the cutoff. */
   snoozeMaxDays: number;
+  /** The most days an organisation may snooze in all (absent on programmes made before it: one snooze's worth). */
+  snoozeTotalMaxDays?: number;
+  /** No snooze within so many days of the cutoff (absent: 7). */
+  noSnoozeWithinDays?: number;
 }
 
 export const DEFAULT_REMINDER_LADDER: ReminderLadder = {
@@ -26,6 +30,8 @@ export const DEFAULT_REMINDER_LADDER: ReminderLadder = {
   milestoneDueSoonDays: 7,
   acknowledgePauseDays: 7,
   snoozeMaxDays: 14,
+  snoozeTotalMaxDays: 21,
+  noSnoozeWithinDays: 7,
 };
 
 /**

@@ -4,6 +4,7 @@ import { Clock } from '../core/clock/clock';
 import { ClockSync } from '../core/clock/clock-sync';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { EmailChannel, WebhookChannel } from './channels/channels';
+import { WebhookAddressPolicy } from './channels/webhook-address';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
 import { renderReminder } from '../domain/reminders/templates';
 
@@ -31,7 +32,7 @@ export class DeliveryService implements OnModuleDestroy {
     @Inject(RUNTIME) runtime: Runtime,
   ) {
     this.email = new EmailChannel(runtime.config.SMTP_URL, runtime.config.MAIL_FROM);
-    this.webhook = new WebhookChannel(runtime.config.WEBHOOK_SECRET);
+    this.webhook = new WebhookChannel(runtime.config.WEBHOOK_SECRET, new WebhookAddressPolicy(runtime.config.WEBHOOK_LOCAL_HOSTS));
   }
 
   onModuleDestroy() {

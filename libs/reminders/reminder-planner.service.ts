@@ -2,12 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
-import { takesPartSql } from '../data/organisation.repository';
+import { PLANNED_STATES_SQL } from '../data/outbox.repository';
+import { OrganisationRepository, takesPartSql } from '../data/organisation.repository';
 import { deriveStatus, StatusResult } from '../domain/status/derive-status';
 import { signalsOf } from '../domain/status/signals';
 import { Facts, StatusService } from '../status/status.service';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
-import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL } from '../domain/reminders/escalation';
+import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL, LIAISON_LEVEL } from '../domain/reminders/escalation';
 import { currentStage, milestoneStages, Stage } from '../domain/reminders/ladder';
 import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '../domain/reminders/quiet-hours';
 
@@ -70,26 +71,31 @@ export class ReminderPlanner {
 
     // `write` runs one batch's writes in a transaction of its own (a dry run writes nothing).
     const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>) => {
-      let after = '00000000-0000-0000-0000-000000000000';
-      for (;;) {
-        const params: unknown[] = [after, BATCH, programme.id];
-        // the organisations taking part in the programme
-        let where = `o.id > $1 AND o.archived_at IS NULL AND ${takesPartSql('o', '$3')}`;
+      let after: string | null = '00000000-0000-0000-0000-000000000000';
+      while (after !== null) {
+        // a page of the organisations taking part in the programme (or the ones asked for, in one go)
+        let pageIds: string[];
         if (options.organisationIds) {
-          params.push(options.organisationIds);
-          where += ` AND o.id = ANY($${params.length}::uuid[])`;
+          pageIds = [...options.organisationIds];
+          after = null;
+        } else {
+          const page: { ids: string[]; last: string | null } = await OrganisationRepository.participantsPage(manager, programme.id, after, BATCH);
+          after = page.last;
+          pageIds = page.ids;
         }
+        if (pageIds.length === 0) continue;
+        const params: unknown[] = [pageIds, programme.id];
+        let where = `o.id = ANY($1::uuid[]) AND o.archived_at IS NULL AND ${takesPartSql('o', '$2')}`;
         if (options.scopeSql) where += ` AND ${options.scopeSql('o', params)}`;
         const organisations: Array<Record<string, any>> = await manager.query(
           `SELECT o.id, o.name, o.external_key, o.primary_sector_code, o.criticality_tier, s.region,
                   c.acknowledged_level, c.paused_until, c.snoozed_until
            FROM organisation o JOIN us_state s ON s.code = o.state_code
-           LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $3
-           WHERE ${where} ORDER BY o.id LIMIT $2`,
+           LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $2
+           WHERE ${where} ORDER BY o.id`,
           params,
         );
-        if (organisations.length === 0) break;
-        after = organisations[organisations.length - 1].id;
+        if (organisations.length === 0) continue;
         const ids = organisations.map((o) => o.id);
         const facts = await this.status.loadFacts(manager, programme.id, ids);
         const contacts = await manager.query(
@@ -110,9 +116,22 @@ export class ReminderPlanner {
             complete.push(o.id);
             continue;
           }
-          if (o.snoozed_until && new Date(o.snoozed_until).getTime() > now.getTime()) continue;
           const escalation = escalationOf(programme, f, status, now, o);
-          const lagging = status.reasons.map((r) => r.message);
+          const snoozedUntil = o.snoozed_until && new Date(o.snoozed_until).getTime() > now.getTime() ? new Date(o.snoozed_until) : null;
+          const held = escalation.level < escalation.unheldLevel;
+          // a snooze silences the organisation's own contacts, never its escalation contacts: held and
+          // snoozed organisations are listed in the digests of whoever the rule says should hear, and say so
+          const lagging = [
+            ...(snoozedUntil ? [`Reminders snoozed by the organisation until ${snoozedUntil.toISOString()}`] : []),
+            ...(held ? [`Escalation held at level ${escalation.level} by an acknowledgement (the rule gives ${escalation.unheldLevel})`] : []),
+            ...status.reasons.map((r) => r.message),
+          ];
+          // a held organisation stays on its liaison's list (an acknowledgement holds the agencies off, not the liaison)
+          const digestLevel = held ? Math.max(escalation.level, Math.min(escalation.unheldLevel, LIAISON_LEVEL)) : escalation.level;
+          if (stage && digestLevel >= LIAISON_LEVEL) {
+            digest.push({ organisationId: o.id, name: o.name, sector: o.primary_sector_code, region: o.region, status: status.status, level: digestLevel, lagging });
+          }
+          if (snoozedUntil) continue;
           const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
           const common = { programme: programmeOfPayload(programme), level: escalation.level, organisation, lagging };
           const items: Array<{ stage: string; urgent: boolean; payload: ReminderPayload }> = [];
@@ -133,9 +152,6 @@ export class ReminderPlanner {
               if (c.webhook_url) batch.push({ ...base, recipient: c.webhook_url, channel: 'WEBHOOK' });
             }
           }
-          if (stage && escalation.level >= 3) {
-            digest.push({ organisationId: o.id, name: o.name, sector: o.primary_sector_code, region: o.region, status: status.status, level: escalation.level, lagging });
-          }
         }
         result.planned += batch.length;
         if (options.dryRun) result.deliveries.push(...batch);
@@ -150,7 +166,7 @@ export class ReminderPlanner {
       }
       if (!options.dryRun && complete.length) {
         const [, cancelled] = await write((m) => m.query(
-          `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'complete' WHERE state = 'PENDING' AND organisation_id = ANY($1::uuid[])`,
+          `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'complete' WHERE state IN ${PLANNED_STATES_SQL} AND organisation_id = ANY($1::uuid[])`,
           [complete],
         ));
         result.cancelledComplete = cancelled ?? 0;
@@ -198,6 +214,11 @@ export class ReminderPlanner {
 
   /** The escalation level the rule gives one organisation now (for acknowledgements and the API). */
   async levelOf(programme: ProgrammeEntity, organisationId: string, at: Date = this.clock.now()): Promise<number> {
+    return (await this.escalationAt(programme, organisationId, at)).level;
+  }
+
+  /** The escalation rule's answer for one organisation at an instant, and the reminder stage it falls in. */
+  async escalationAt(programme: ProgrammeEntity, organisationId: string, at: Date = this.clock.now()) {
     const [o] = await this.dataSource.query(
       `SELECT o.criticality_tier, c.acknowledged_level, c.paused_until FROM organisation o
        LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $2 WHERE o.id = $1`,
@@ -205,7 +226,7 @@ export class ReminderPlanner {
     );
     const f = (await this.status.loadFacts(this.dataSource.manager, programme.id, [organisationId])).get(organisationId)!;
     const status = deriveStatus({ ...f, now: at, cutoff: new Date(programme.updatesCutoff), staleReportDays: programme.staleReportDays, rules: programme.rules });
-    return escalationOf(programme, f, status, at, o).level;
+    return { ...escalationOf(programme, f, status, at, o), stage: currentStage(at, new Date(programme.updatesCutoff), programme.reminderLadder)?.key ?? null };
   }
 
   /** One message per escalation contact per stage, listing every lagging organisation in its remit. */

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { WebhookAddressPolicy } from './channels/webhook-address';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../domain/actor';
 import { organisationScopeSql } from '../data/scope';
@@ -38,7 +40,18 @@ export class RemindersService {
     private readonly programmes: ProgrammesService,
     private readonly reference: ReferenceService,
     private readonly planner: ReminderPlanner,
-  ) {}
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
+    this.webhooks = new WebhookAddressPolicy(runtime.config.WEBHOOK_LOCAL_HOSTS);
+  }
+
+  private readonly webhooks: WebhookAddressPolicy;
+
+  /** A webhook URL may be saved only where the worker may send (libs/reminders/channels/webhook-address.ts). */
+  private checkWebhook(url: string | null | undefined) {
+    const problem = url ? this.webhooks.problemWith(url) : null;
+    if (problem) throw AppError.badInput('webhookUrl', problem);
+  }
 
   private inScope(actor: Actor, organisationId: string) {
     return OrganisationRepository.getInScope(this.dataSource.manager, actor, organisationId);
@@ -64,20 +77,31 @@ export class RemindersService {
     };
   }
 
-  /** Holds escalation at today's level for the programme's pause; without progress it climbs again after. */
+  /**
+   * Holds escalation for the programme's pause at the level the rule gives without any hold, once per
+   * reminder stage: acknowledging again and again never keeps an organisation below where it stands,
+   * and past the cutoff the rule never holds it below the sector liaison (libs/domain/reminders/escalation.ts).
+   */
   async acknowledge(actor: Actor, organisationId: string, programme: ProgrammeEntity) {
     await this.inScope(actor, organisationId);
     const now = this.clock.now();
-    const level = await this.planner.levelOf(programme, organisationId, now);
+    const escalation = await this.planner.escalationAt(programme, organisationId, now);
+    const stage = escalation.stage ?? 'BEFORE-FIRST-STAGE';
+    const level = escalation.unheldLevel;
     const pausedUntil = new Date(now.getTime() + programme.reminderLadder.acknowledgePauseDays * DAY);
     await this.change.run(actor, { organisationId }, async (unit) => {
+      const [control] = await unit.manager.query(`SELECT acknowledged_stage FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2 FOR UPDATE`, [organisationId, programme.id]);
+      if (control?.acknowledged_stage === stage) {
+        throw AppError.badInput('organisationId', `already acknowledged in reminder stage ${stage}: an acknowledgement holds escalation once per stage`);
+      }
       await unit.manager.query(
-        `INSERT INTO reminder_control (organisation_id, programme_id, acknowledged_level, acknowledged_at, acknowledged_by, paused_until)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (organisation_id, programme_id) DO UPDATE SET acknowledged_level = $3, acknowledged_at = $4, acknowledged_by = $5, paused_until = $6, version = reminder_control.version + 1`,
-        [organisationId, programme.id, level, now, actor.id, pausedUntil],
+        `INSERT INTO reminder_control (organisation_id, programme_id, acknowledged_level, acknowledged_at, acknowledged_by, paused_until, acknowledged_stage)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (organisation_id, programme_id) DO UPDATE SET acknowledged_level = $3, acknowledged_at = $4, acknowledged_by = $5, paused_until = $6,
+           acknowledged_stage = $7, version = reminder_control.version + 1`,
+        [organisationId, programme.id, level, now, actor.id, pausedUntil, stage],
       );
-      unit.record({ organisationId, entityType: 'reminders', entityId: organisationId, action: 'acknowledge', after: { level, pausedUntil } });
+      unit.record({ organisationId, entityType: 'reminders', entityId: organisationId, action: 'acknowledge', after: { level, pausedUntil, stage } });
     });
     return this.stateOf(actor, organisationId, programme);
   }
@@ -91,11 +115,24 @@ export class RemindersService {
     if (input.until.getTime() <= now.getTime()) throw AppError.badInput('until', 'must be in the future');
     if (input.until.getTime() > now.getTime() + max * DAY) throw AppError.badInput('until', `may be at most ${max} days ahead`);
     if (input.until.getTime() > cutoff.getTime()) throw AppError.badInput('until', `must not pass the cutoff ${cutoff.toISOString()}`);
+    const lastWeek = programme.reminderLadder.noSnoozeWithinDays ?? 7;
+    if (cutoff.getTime() - now.getTime() <= lastWeek * DAY) throw AppError.badInput('until', `no snooze within ${lastWeek} days of the cutoff`);
+    const totalMax = programme.reminderLadder.snoozeTotalMaxDays ?? max;
     await this.change.run(actor, { organisationId: input.organisationId }, async (unit) => {
+      const [control] = await unit.manager.query(
+        `SELECT snoozed_until, snoozed_days_total FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2 FOR UPDATE`, [input.organisationId, programme.id]);
+      // only the days a snooze adds count: re-snoozing within a snooze counts what it extends
+      const from = Math.max(now.getTime(), control?.snoozed_until ? new Date(control.snoozed_until).getTime() : 0);
+      const added = Math.max(0, (input.until.getTime() - from) / DAY);
+      const used = Number(control?.snoozed_days_total ?? 0);
+      if (used + added > totalMax + 1e-9) {
+        throw AppError.badInput('until', `snoozes may add up to ${totalMax} days in this programme; ${Math.max(0, totalMax - used).toFixed(1)} remain`);
+      }
       await unit.manager.query(
-        `INSERT INTO reminder_control (organisation_id, programme_id, snoozed_until, snoozed_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (organisation_id, programme_id) DO UPDATE SET snoozed_until = $3, snoozed_by = $4, version = reminder_control.version + 1`,
-        [input.organisationId, programme.id, input.until, actor.id],
+        `INSERT INTO reminder_control (organisation_id, programme_id, snoozed_until, snoozed_by, snoozed_days_total) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (organisation_id, programme_id) DO UPDATE SET snoozed_until = $3, snoozed_by = $4, snoozed_days_total = reminder_control.snoozed_days_total + $5,
+           version = reminder_control.version + 1`,
+        [input.organisationId, programme.id, input.until, actor.id, added],
       );
       unit.record({ organisationId: input.organisationId, entityType: 'reminders', entityId: input.organisationId, action: 'snooze', after: { until: input.until } });
       unit.replan();
@@ -115,6 +152,7 @@ export class RemindersService {
       businessHoursEnd: input.businessHoursEnd ?? current?.business_hours_end ?? 17,
       weekdaysOnly: input.weekdaysOnly ?? current?.weekdays_only ?? true,
     };
+    if (input.webhookUrl) this.checkWebhook(input.webhookUrl);
     if (next.businessHoursEnd <= next.businessHoursStart) throw AppError.badInput('businessHoursEnd', 'must be after businessHoursStart');
     await this.change.run(actor, { organisationId: contact.organisation_id }, async (unit) => {
       await unit.manager.query(
@@ -172,6 +210,8 @@ export class RemindersService {
     if (input.kind !== 'CISA_REGION' && input.region) problems.push({ field: 'region', message: `a ${input.kind} has a sector, not a region` });
     if (input.sector && !(await this.reference.sector(input.sector))) problems.push({ field: 'sector', message: `unknown sector ${input.sector}` });
     if (!input.email && !input.webhookUrl) problems.push({ field: 'email', message: 'give an e-mail address or a webhook URL' });
+    const webhookProblem = input.webhookUrl ? this.webhooks.problemWith(input.webhookUrl) : null;
+    if (webhookProblem) problems.push({ field: 'webhookUrl', message: webhookProblem });
     if (problems.length) throw AppError.badInputs(problems);
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { riskScore } from '../domain/status/risk-score';
-import { takesPartSql } from '../data/organisation.repository';
+import { OrganisationRepository } from '../data/organisation.repository';
 import { StatusRepository } from '../data/status.repository';
 import { deriveStatus, MilestoneState, StatusResult } from '../domain/status/derive-status';
 import { OrganisationFacts, signalsOf } from '../domain/status/signals';
@@ -153,17 +153,14 @@ export class StatusService {
 
   /** Every organisation taking part in the programme, in batches; what the worker runs as time passes. */
   async refreshAll(programme: ProgrammeEntity): Promise<number> {
-    let after = '00000000-0000-0000-0000-000000000000';
+    let after: string | null = '00000000-0000-0000-0000-000000000000';
     let total = 0;
-    for (;;) {
-      const rows: Array<{ id: string }> = await this.dataSource.query(
-        `SELECT o.id FROM organisation o WHERE o.id > $1 AND o.archived_at IS NULL AND ${takesPartSql('o', '$3')} ORDER BY o.id LIMIT $2`,
-        [after, BATCH, programme.id],
-      );
-      if (rows.length === 0) break;
-      await this.dataSource.transaction((manager) => this.refresh(manager, programme, rows.map((r) => r.id)));
-      total += rows.length;
-      after = rows[rows.length - 1].id;
+    while (after !== null) {
+      const page: { ids: string[]; last: string | null } = await OrganisationRepository.participantsPage(this.dataSource.manager, programme.id, after, BATCH);
+      after = page.last;
+      if (page.ids.length === 0) continue;
+      await this.dataSource.transaction((manager) => this.refresh(manager, programme, page.ids));
+      total += page.ids.length;
     }
     this.logger.log(`refreshed the status of ${total} organisations in ${programme.key}`);
     return total;

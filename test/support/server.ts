@@ -54,7 +54,8 @@ export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, 
 
 /** The environment of a child process: only what a test sets, over a clean PATH and HOME. */
 export function baseEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'warn' };
+  // the tests' webhook receivers listen on 127.0.0.1 over plain http: listed as the operator's local receivers
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'warn', WEBHOOK_LOCAL_HOSTS: '127.0.0.1' };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }

@@ -10,8 +10,9 @@
  *   lag          +1 for each, at most +2: a milestone past its target; more than the lagging share
  *                (half) of the endpoints remain within cutoffNearDays (30); no report, or a stale one
  *   criticality  +1 within cutoffNearDays (or past the cutoff) for an OT footprint or tier 1
- *   acknowledged an acknowledgement at level L holds the level at L until it lapses; then, with no
- *                progress, the level climbs again
+ *   acknowledged an acknowledgement holds the level the rule gave without any hold (L) until it lapses;
+ *                then, with no progress, the level climbs again. Past the cutoff it never holds below
+ *                the sector liaison's level (3). One acknowledgement per stage (the service's rule).
  */
 import type { ProgrammeRules } from '../programme';
 
@@ -36,6 +37,8 @@ export interface Escalation {
 }
 
 const DAY = 86_400_000;
+/** The level at which the sector liaison hears. */
+export const LIAISON_LEVEL = 3;
 
 export type EscalationRules = Pick<ProgrammeRules, 'cutoffNearDays' | 'laggingShare' | 'escalation'>;
 
@@ -73,8 +76,10 @@ export function escalationLevel(f: EscalationFacts, rules: EscalationRules): Esc
   const unheld = Math.min(4, time + lag + criticality);
   let level = unheld;
   if (f.acknowledgedLevel !== null && f.pausedUntil && f.pausedUntil.getTime() > f.now.getTime() && f.acknowledgedLevel < level) {
-    level = f.acknowledgedLevel;
-    why.push(`held at level ${level} by an acknowledgement until ${f.pausedUntil.toISOString()}`);
+    // past the cutoff an acknowledgement never keeps the sector liaison from hearing
+    const floor = days <= 0 ? Math.min(unheld, LIAISON_LEVEL) : 1;
+    level = Math.max(f.acknowledgedLevel, floor);
+    if (level < unheld) why.push(`held at level ${level} by an acknowledgement until ${f.pausedUntil.toISOString()}`);
   }
   return { level: level as Escalation['level'], unheldLevel: unheld, why };
 }

@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import nodemailer, { Transporter } from 'nodemailer';
 import type { RenderedMessage } from '../../domain/reminders/templates';
+import { WebhookAddressPolicy } from './webhook-address';
 
 export interface OutgoingDelivery {
   id: string;
@@ -43,35 +46,60 @@ function signWebhook(secret: string, timestamp: number, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
+/** At most this much of a receiver's answer is read: nothing of it is kept, and a reply is no download. */
+const MAX_ANSWER_BYTES = 4096;
+
 /**
  * JSON webhooks, signed: `X-Tracker-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
  * A receiver checks the signature and the timestamp's freshness and de-duplicates on X-Tracker-Delivery.
+ * Where a webhook may go is WebhookAddressPolicy's rule, checked again here as the connection is made;
+ * redirects are not followed; a failure is kept as its class (refused, unreachable, timed out, the HTTP
+ * status), never the remote text or the error of the connection, so the delivery's `lastError` tells a recipient nothing about the
+ * network behind the worker.
  */
 export class WebhookChannel {
-  constructor(private readonly secret: string | undefined, private readonly timeoutMs = 10_000) {}
+  constructor(private readonly secret: string | undefined, private readonly policy: WebhookAddressPolicy, private readonly timeoutMs = 10_000) {}
 
   async send(d: OutgoingDelivery, now: () => number = Date.now): Promise<void> {
     if (!this.secret) throw new DeliveryError('WEBHOOK_SECRET is not configured: webhooks cannot be signed');
+    const problem = this.policy.problemWith(d.recipient);
+    if (problem) throw new DeliveryError(`webhook refused: the URL ${problem}`);
     const body = JSON.stringify(d.body);
     const timestamp = Math.floor(now() / 1000);
-    let response: Response;
-    try {
-      response = await fetch(d.recipient, {
+    const url = new URL(d.recipient);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
           'x-tracker-delivery': d.id,
-          'x-tracker-signature': `t=${timestamp},v1=${signWebhook(this.secret, timestamp, body)}`,
+          'x-tracker-signature': `t=${timestamp},v1=${signWebhook(this.secret!, timestamp, body)}`,
           'user-agent': 'transition-tracker',
         },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'error',
+        lookup: this.policy.lookupFor(url.hostname) as never,
+        timeout: this.timeoutMs,
+      }, (response) => {
+        let read = 0;
+        response.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > MAX_ANSWER_BYTES) response.destroy();
+        });
+        response.on('close', () => resolve(response.statusCode ?? 0));
+        response.on('error', () => resolve(response.statusCode ?? 0));
       });
-    } catch (error) {
-      throw new DeliveryError(`webhook ${d.recipient} unreachable: ${(error as Error).message}`);
-    }
-    await response.arrayBuffer().catch(() => undefined);
-    if (!response.ok) throw new DeliveryError(`webhook ${d.recipient} answered ${response.status}`);
+      request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      request.on('error', (error: NodeJS.ErrnoException) => reject(new DeliveryError(webhookFailure(error))));
+      request.end(body);
+    });
+    if (status < 200 || status > 299) throw new DeliveryError(`webhook answered ${status}`);
   }
+}
+
+/** The class of a failure to reach a webhook, without the remote's words or the addresses behind it. */
+function webhookFailure(error: NodeJS.ErrnoException): string {
+  if (error.code === 'EADDRREFUSED') return 'webhook refused: its host resolves to an address that may not be reached';
+  if (error.code === 'ETIMEDOUT') return 'webhook timed out';
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return 'webhook host not found';
+  return 'webhook unreachable';
 }

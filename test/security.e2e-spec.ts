@@ -1,0 +1,174 @@
+import { createServer, Server, Socket } from 'node:net';
+import { AddressInfo } from 'node:net';
+import { newFootprint, newOrganisation, newToken } from './support/factories';
+import { errorCode, ok, startServer, TestServer } from './support/server';
+
+/** T-7 at 15:00 UTC: the overdue milestones' reminders are due at once. */
+const NOW = '2024-09-22T15:00:00.000Z';
+
+/** A local service the worker must never reach: it counts every TCP connection made to it. */
+async function localService(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+describe('security: no request from the worker reaches the network behind it (SSRF)', () => {
+  let server: TestServer;
+  let inside: Awaited<ReturnType<typeof localService>>;
+
+  beforeAll(async () => {
+    inside = await localService();
+    // no local receivers listed: https only, public addresses only
+    server = await startServer({
+      now: NOW, withWorker: true,
+      env: { WEBHOOK_LOCAL_HOSTS: '', WEBHOOK_SECRET: 'security-e2e-secret-0123456789', DELIVERY_ATTEMPTS: '1', RELAY_IDLE_MS: '50' },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await inside?.close();
+  });
+
+  it('refuses webhook URLs at internal addresses when they are saved, and a name resolving to one when the worker connects', async () => {
+    const org = await newOrganisation(server, { name: 'Webhook Probe Utility' });
+    const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
+    const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id }, reporter.token)).organisation.contacts;
+    const primary = contacts.find((c: { role: string }) => c.role === 'PRIMARY');
+    const save = (webhookUrl: string) => server.gql(
+      'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }',
+      { input: { contactId: primary.id, webhookUrl } }, reporter.token,
+    );
+
+    for (const url of [
+      `http://127.0.0.1:${inside.port}/hook`, `https://127.0.0.1:${inside.port}/hook`, 'http://169.254.169.254/latest/meta-data/',
+      'https://169.254.169.254/latest/meta-data/', 'https://10.0.0.5:8080/', 'https://[::1]/', 'https://100.64.0.1/', 'https://[fd00::1]/',
+    ]) {
+      const refused = await save(url);
+      expect([url, errorCode(refused)]).toEqual([url, 'BAD_USER_INPUT']);
+      expect(refused.errors![0].extensions!.fields[0].field).toBe('webhookUrl');
+    }
+    expect(await server.sql(`SELECT webhook_url FROM notification_preference WHERE contact_id = $1`, [primary.id])).toEqual([]);
+    // an escalation contact (admins) is held to the same rule
+    const escalation = await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
+      input: { kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Probe', webhookUrl: `http://127.0.0.1:${inside.port}/` },
+    });
+    expect(errorCode(escalation)).toBe('BAD_USER_INPUT');
+
+    // a name passes the save check; the worker resolves it, finds a loopback address, and never connects
+    ok(await save(`https://localhost:${inside.port}/hook`));
+    // and a URL saved before this rule existed, held in the database, is refused when sending
+    const executive = contacts.find((c: { role: string }) => c.role === 'EXECUTIVE');
+    await server.sql(`INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, business_hours_start, business_hours_end, weekdays_only, updated_at)
+      VALUES ($1, false, $2, 9, 17, true, now())`, [executive.id, `http://127.0.0.1:${inside.port}/old`]);
+
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    const webhookRows = () => server.sql(`SELECT state, last_error, recipient FROM reminder_delivery WHERE organisation_id = $1 AND channel = 'WEBHOOK' AND due_at <= $2`, [org.id, NOW]);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const rows = await webhookRows();
+      if (rows.length > 0 && rows.every((r) => r.state === 'FAILED')) break;
+      if (Date.now() > deadline) throw new Error(`webhook deliveries did not end: ${JSON.stringify(rows)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rows = await webhookRows();
+    expect(rows.some((r) => r.recipient.startsWith('https://localhost'))).toBe(true);
+    expect(rows.some((r) => r.recipient.startsWith('http://127.0.0.1'))).toBe(true);
+    expect(inside.connections()).toBe(0);
+
+    // what the reporter reads back is a class of failure: no remote text, no address, no port
+    const seen = ok(await server.gql('query($id: ID!) { organisation(id: $id) { reminders { channel state lastError } } }', { id: org.id }, reporter.token));
+    const errors = seen.organisation.reminders.filter((r: { channel: string; state: string }) => r.channel === 'WEBHOOK' && r.state === 'FAILED').map((r: { lastError: string }) => r.lastError);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e).toMatch(/^webhook refused/);
+      expect(e).not.toMatch(/127\.0\.0\.1|::1|ECONN|\d{4,5}/);
+    }
+    console.log(`SECURITY webhook SSRF | checked: 8 internal URLs refused at save, a name resolving to loopback and a pre-rule URL refused at send | failed=${rows.length} connectionsToLocalService=${inside.connections()}`);
+  });
+});
+
+describe('security: escalation that cannot be silenced', () => {
+  const CUTOFF = Date.parse('2024-09-29T04:00:00Z');
+  const DAY = 86_400_000;
+  /** 15:00 UTC on day d from the cutoff. */
+  const day = (d: number) => new Date(CUTOFF + d * DAY + 11 * 3_600_000).toISOString();
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ now: day(-60) });
+  });
+  afterAll(() => server?.stop());
+
+  it('a reporter acknowledging and snoozing as often as the API lets it from T-60 to T+30 still reaches its liaison when the rule says so', async () => {
+    ok(await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
+      input: { kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Water liaison', email: 'liaison.water@cisa.example' },
+    }));
+    const org = await newOrganisation(server, { name: 'Silent Water Utility', criticalityTier: 3 });
+    await newFootprint(server, org.id, { endpointCount: 10 });
+    const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
+    // a diligent organisation: it reports every day and finishes each milestone before its target, so
+    // the rule's level is the time alone (1 until T-7, 2 until the final day, 3 from T-1): it is the
+    // acknowledgements and snoozes that would keep its liaison from hearing
+    const report = async (now: string) => {
+      const o = ok(await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id version endpointsRemaining } milestones { id version state targetAt } } }', { id: org.id }, reporter.token)).organisation;
+      const due = o.milestones.filter((m: { state: string; targetAt: string }) => m.state !== 'DONE' && Date.parse(m.targetAt) <= Date.parse(now) + 7 * DAY);
+      ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
+        input: { organisationId: org.id, footprint: o.footprint.map((f: { id: string; version: number }) => ({ id: f.id, version: f.version, endpointsRemaining: 1 })),
+          milestones: due.map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) },
+      }, reporter.token));
+    };
+    const acknowledged: number[] = [];
+    const snoozed: Array<[number, number]> = []; // [from, until] in epoch ms
+    const inDigest: number[] = [];
+    for (let d = -60; d <= 30; d += 1) {
+      const now = day(d);
+      ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: now }));
+      await report(now);
+      const ack = await server.gql('mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { acknowledgedLevel } }', { id: org.id }, reporter.token);
+      if (!ack.errors) acknowledged.push(d);
+      else expect(errorCode(ack)).toBe('BAD_USER_INPUT');
+      const until = new Date(Math.min(Date.parse(now) + 14 * DAY, CUTOFF)).toISOString();
+      const snooze = await server.gql('mutation($input: SnoozeRemindersInput!) { snoozeReminders(input: $input) { snoozedUntil } }', { input: { organisationId: org.id, until } }, reporter.token);
+      if (!snooze.errors) snoozed.push([Date.parse(now), Date.parse(until)]);
+      else expect(errorCode(snooze)).toBe('BAD_USER_INPUT');
+      const planned = ok(await server.gql('query($at: DateTime!) { previewReminders(at: $at) { recipientRole payload } }', { at: now })).previewReminders;
+      const digests = planned.filter((p: { recipientRole: string }) => p.recipientRole === 'SECTOR_LIAISON');
+      if (digests.some((p: { payload: any }) => p.payload.organisations?.some((o: { id: string }) => o.id === org.id))) inDigest.push(d);
+    }
+    // one acknowledgement per reminder stage, never more
+    const stages = new Set(acknowledged.map((d) => (d < -60 ? 'x' : d)));
+    expect(acknowledged.length).toBe(stages.size);
+    expect(acknowledged.length).toBeLessThanOrEqual(8 + 5); // T-60 … T-0 stages and the overdue stages to T+30
+    // snoozes add up to the programme's total at the most, and none in the last week
+    // the time covered by the snoozes (re-snoozing within a snooze only extends it)
+    let total = 0;
+    let coveredTo = 0;
+    for (const [from, to] of snoozed) {
+      total += Math.max(0, to - Math.max(from, coveredTo)) / DAY;
+      coveredTo = Math.max(coveredTo, to);
+    }
+    expect(snoozed.length).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(21 + 1e-6);
+    expect(snoozed.every(([from]) => CUTOFF - from > 7 * DAY)).toBe(true);
+    // the rule alone decides who hears: not the liaison while the level is under 3 (before the final
+    // day), and the liaison every day from the final day on, acknowledged and snoozed or not
+    expect(inDigest.filter((d) => d < -1)).toEqual([]);
+    for (let d = -1; d <= 30; d += 1) expect([d, inDigest.includes(d)]).toEqual([d, true]);
+    console.log(`SECURITY escalation not silenced | acknowledgements=${acknowledged.length} snoozedDays=${total.toFixed(1)} daysInLiaisonDigest=${inDigest.length} (every day from T-1 to T+30)`);
+  });
+});
