@@ -172,3 +172,58 @@ describe('security: escalation that cannot be silenced', () => {
     console.log(`SECURITY escalation not silenced | acknowledgements=${acknowledged.length} snoozedDays=${total.toFixed(1)} daysInLiaisonDigest=${inDigest.length} (every day from T-1 to T+30)`);
   });
 });
+
+describe('security: the low ones', () => {
+  const NOW_T7 = '2024-09-22T15:00:00.000Z';
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ now: NOW_T7 });
+  });
+  afterAll(() => server?.stop());
+
+  it('lets only an admin or a liaison of the primary sector change an organisation sectors', async () => {
+    const org = await newOrganisation(server, { primarySector: 'WATER', secondarySectors: ['ENERGY'] });
+    const energy = await newToken(server, { role: 'liaison', sectors: ['ENERGY'] });
+    const water = await newToken(server, { role: 'liaison', sectors: ['WATER', 'ENERGY'] });
+    const update = 'mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version primarySector { code } secondarySectors { code } } }';
+    // the secondary sector's liaison sees and edits it, but may not take it over or widen it
+    expect(errorCode(await server.gql(update, { input: { id: org.id, version: 1, primarySector: 'ENERGY' } }, energy.token))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(update, { input: { id: org.id, version: 1, secondarySectors: ['ENERGY', 'CHEMICAL'] } }, energy.token))).toBe('FORBIDDEN');
+    expect(ok(await server.gql(update, { input: { id: org.id, version: 1, name: 'Renamed by energy' } }, energy.token)).updateOrganisation.version).toBe(2);
+    expect((await server.sql(`SELECT primary_sector_code, secondary_sector_codes FROM organisation WHERE id = $1`, [org.id]))[0]).toEqual({ primary_sector_code: 'WATER', secondary_sector_codes: ['ENERGY'] });
+    // the primary sector's liaison may
+    expect(ok(await server.gql(update, { input: { id: org.id, version: 2, primarySector: 'ENERGY', secondarySectors: ['WATER'] } }, water.token)).updateOrganisation)
+      .toEqual({ version: 3, primarySector: { code: 'ENERGY' }, secondarySectors: [{ code: 'WATER' }] });
+  });
+
+  it('reminds again an organisation whose completion a new report undid', async () => {
+    const org = await newOrganisation(server, { name: 'Undone Water', criticalityTier: 3 });
+    const f = await newFootprint(server, org.id, { endpointCount: 20 });
+    const submit = 'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { footprint { id version } milestones { id key version } } }';
+    const milestones = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id key version targetAt } } }', { id: org.id })).organisation.milestones;
+    // on time: what is due is done, and a quarter of the endpoints remain
+    const first = ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: f.version, endpointsRemaining: 5 }],
+      milestones: milestones.filter((m: { targetAt: string }) => Date.parse(m.targetAt) <= Date.parse(NOW_T7)).map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) } })).submitSelfReport;
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    const stageRows = () => server.sql(`SELECT state, cancel_reason, level FROM reminder_delivery WHERE organisation_id = $1 AND stage = 'T-7' ORDER BY id`, [org.id]);
+    expect((await stageRows()).map((r) => r.state)).toEqual(['PENDING', 'PENDING']); // primary and executive, at level 2
+
+    // complete: nothing remains, every milestone done, removal verified
+    const now = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id key version state } } }', { id: org.id })).organisation.milestones;
+    const done = ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: first.footprint[0].version, endpointsRemaining: 0 }],
+      milestones: now.filter((m: { state: string }) => m.state !== 'DONE').map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) } })).submitSelfReport;
+    // awaiting verification the stage is planned again; the liaison's verification completes it
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    expect((await stageRows()).map((r) => r.state)).toEqual(['PENDING', 'PENDING']);
+    const removal = done.milestones.find((m: { key: string }) => m.key === 'REMOVAL_VERIFIED');
+    ok(await server.gql('mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { id } }', { input: { id: removal.id, version: removal.version } }));
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    expect((await stageRows()).map((r) => [r.state, r.cancel_reason])).toEqual([['CANCELLED', 'complete'], ['CANCELLED', 'complete']]);
+
+    // a new report finds five endpoints again: no longer complete, and the stage is planned again
+    ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: done.footprint[0].version, endpointsRemaining: 5 }] } }));
+    expect((await server.sql(`SELECT status FROM organisation_status WHERE organisation_id = $1`, [org.id]))[0].status).not.toBe('COMPLETE');
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    expect((await stageRows()).map((r) => [r.state, r.level])).toEqual([['PENDING', 2], ['PENDING', 2]]);
+  });
+});

@@ -156,6 +156,13 @@ export class OrganisationsService {
       const { manager, now } = unit;
       const current = unit.organisation;
       if (current.version !== input.version) throw AppError.conflict('Organisation', current.id, input.version, current.version);
+      // an organisation's sectors are its primary sector's liaison's to change: a liaison who sees it
+      // through a secondary sector may not take it over or widen who sees it
+      const sectorsChange = (input.primarySector !== undefined && input.primarySector !== current.primarySectorCode)
+        || (input.secondarySectors !== undefined && this.normaliseSecondary(input.primarySector ?? current.primarySectorCode, input.secondarySectors).join() !== current.secondarySectorCodes.join());
+      if (sectorsChange && actor.role === 'liaison' && !(actor.sectors ?? []).includes(current.primarySectorCode)) {
+        throw new AppError(ErrorCode.FORBIDDEN, `primarySector: only an admin or a liaison of ${current.primarySectorCode} may change this organisation's sectors`, { field: 'primarySector' });
+      }
       const before = { ...current };
       const primary = input.primarySector ?? current.primarySectorCode;
       const next = Object.assign(current, {

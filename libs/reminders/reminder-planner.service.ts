@@ -257,8 +257,9 @@ export class ReminderPlanner {
   }
 
   /**
-   * One statement. The unique key makes a re-run a no-op; a row cancelled because its inputs changed
-   * comes back to life if the new plan wants it again. Sent rows never change.
+   * One statement. The unique key makes a re-run a no-op; a row cancelled because its inputs changed,
+   * or because the organisation completed, comes back to life if the new plan wants it again (a
+   * completion undone by a new report is reminded again). Sent rows never change.
    */
   private async insert(manager: EntityManager, planned: PlannedDelivery[]): Promise<number> {
     // one row per unique key, even if two contacts share an address
@@ -279,7 +280,7 @@ export class ReminderPlanner {
            AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pl jsonb, du timestamptz)
          ON CONFLICT ON CONSTRAINT reminder_delivery_once DO UPDATE
            SET state = 'PENDING', payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, cancel_reason = NULL
-           WHERE reminder_delivery.state = 'CANCELLED' AND reminder_delivery.cancel_reason = 'recomputed'
+           WHERE reminder_delivery.state = 'CANCELLED' AND reminder_delivery.cancel_reason IN ('recomputed', 'complete')
          RETURNING 1)
        SELECT count(*)::int AS n FROM inserted`,
       [doc, now],
