@@ -226,3 +226,58 @@ describe('faults: 50 concurrent writers on one organisation', () => {
       { firstRoundWinners: winners.length, conflicts: 49, acknowledged: acked.length + 1, audited: names.length, finalVersion: version });
   }, 60_000);
 });
+
+describe('faults: PostgreSQL away longer than the retry schedule', () => {
+  let server: TestServer;
+  let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
+  let pg: Awaited<ReturnType<typeof startOwnPostgres>>;
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver();
+    pg = await startOwnPostgres();
+    // two tries 50 ms apart: an outage of seconds outlives every job's retries
+    server = await startServer({
+      now: WEEKDAY_T_MINUS_8, databaseUrl: pg.url('tracker'), withWorker: true,
+      env: { SMTP_URL: smtp.url, DELIVERY_ATTEMPTS: '2', DELIVERY_BACKOFF_MS: '50', DELIVERY_LOCK_MS: '1000', DELIVERY_STUCK_MS: '3000', RELAY_SWEEP_MS: '500', RELAY_IDLE_MS: '100' },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await pg?.stop();
+    await smtp?.close();
+  });
+
+  it('sends every delivery whose jobs failed for good during the outage, once, under a new job', async () => {
+    const { Queue } = await import('bullmq');
+    const queue = new Queue('reminder-delivery', { connection: { url: server.env.REDIS_URL } as never, prefix: server.queuePrefix });
+    try {
+      await importOrganisations(server, 20, 'STUCK');
+      await queue.pause();
+      const planned = await plan(server);
+      // every due row handed to the (held) queue
+      await waitFor('the relay to queue what is due', async () => {
+        const c = await outboxCounts(server);
+        return (c.ENQUEUED ?? 0) > 0 && (c.PENDING ?? 0) === 0 && c;
+      });
+      const queued = (await outboxCounts(server)).ENQUEUED;
+      // PostgreSQL goes away; the jobs run, fail twice each, and end failed in Redis
+      await pg.stop();
+      await queue.resume();
+      await waitFor('every job to fail for good', async () => (await queue.getJobCounts('failed')).failed >= queued, 60_000);
+      const failedJobs = (await queue.getJobCounts('failed')).failed;
+      await pg.start();
+      // the rows are still ENQUEUED: the sweep queues them again under new job ids, and they are sent
+      await waitFor('every delivery to be sent', async () => {
+        const c = await outboxCounts(server);
+        return (c.SENT ?? 0) === queued && !c.ENQUEUED && !c.SENDING && c;
+      }, 90_000);
+      const sent = await server.sql(`SELECT id FROM reminder_delivery WHERE state = 'SENT'`);
+      const received = smtp.inbox.messages.map((m) => m.deliveryId);
+      expect(received.sort()).toEqual(sent.map((r) => String(r.id)).sort());
+      expect(smtp.inbox.duplicates).toEqual([]);
+      report('PostgreSQL away longer than the retries', 'every delivery whose jobs failed for good in the outage was sent once after it, by the sweep under a new job id',
+        { planned, queued, failedJobs, sent: sent.length, received: received.length, duplicates: smtp.inbox.duplicates.length });
+    } finally {
+      await queue.close();
+    }
+  });
+});

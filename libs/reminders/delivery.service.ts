@@ -24,6 +24,8 @@ export class DeliveryService implements OnModuleDestroy {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly email: EmailChannel;
   private readonly webhook: WebhookChannel;
+  /** A row SENDING is another worker's until its job's lock lapses: only then may a retry claim it. */
+  private readonly lockMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,6 +34,7 @@ export class DeliveryService implements OnModuleDestroy {
     @Inject(RUNTIME) runtime: Runtime,
   ) {
     this.email = new EmailChannel(runtime.config.SMTP_URL, runtime.config.MAIL_FROM);
+    this.lockMs = runtime.config.DELIVERY_LOCK_MS;
     this.webhook = new WebhookChannel(runtime.config.WEBHOOK_SECRET, new WebhookAddressPolicy(runtime.config.WEBHOOK_LOCAL_HOSTS));
   }
 
@@ -48,8 +51,10 @@ export class DeliveryService implements OnModuleDestroy {
     await this.clockSync.refresh();
     const [claimed] = await this.dataSource.query(
       `UPDATE reminder_delivery SET state = 'SENDING', sending_since = $2, attempts = attempts + 1
-       WHERE id = $1 AND state IN ('PENDING', 'ENQUEUED', 'SENDING') AND ($3::text IS NULL OR ${GENERATION_SQL} = $3) RETURNING *`,
-      [deliveryId, this.clock.now(), generation ?? null],
+       WHERE id = $1 AND ($3::text IS NULL OR ${GENERATION_SQL} = $3)
+         AND (state IN ('PENDING', 'ENQUEUED') OR (state = 'SENDING' AND sending_since <= $2::timestamptz - make_interval(secs => $4)))
+       RETURNING *`,
+      [deliveryId, this.clock.now(), generation ?? null, this.lockMs / 1000],
     );
     const row = claimed?.[0];
     if (!row) return 'SKIPPED';

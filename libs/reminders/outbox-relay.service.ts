@@ -7,8 +7,6 @@ import { GENERATION_SQL } from './delivery.service';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
 
 const BATCH = 1000;
-const SWEEP_MS = 60_000;
-const STUCK_MS = 5 * 60_000;
 
 /**
  * Moves committed outbox rows whose time has come to the delivery queue, the row id as the job id.
@@ -76,12 +74,26 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     })));
   }
 
-  private async sweep() {
-    const rows = await this.dataSource.query(
-      `SELECT id, ${GENERATION_SQL} AS generation FROM reminder_delivery WHERE state = 'ENQUEUED' AND enqueued_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 10000`,
-      [STUCK_MS / 1000],
+  /**
+   * Every delivery ends SENT or FAILED, or goes round again: a row left ENQUEUED or SENDING longer than
+   * DELIVERY_STUCK_MS (its job failed for good while PostgreSQL was away, its worker died after the
+   * lock lapsed, its job was lost with Redis) is handed to the queue again under a new generation, so
+   * a new job id that BullMQ does not ignore; the old job, should it still run, finds its generation
+   * gone. Each pass takes the longest-stuck rows first and moves them on, so newer ones are reached too.
+   */
+  async sweep(): Promise<number> {
+    const stuckMs = Math.max(this.runtime.config.DELIVERY_STUCK_MS, 2 * this.runtime.config.DELIVERY_LOCK_MS);
+    const [rows] = await this.dataSource.query(
+      `UPDATE reminder_delivery SET state = 'ENQUEUED', enqueued_at = clock_timestamp()
+       WHERE id IN (SELECT id FROM reminder_delivery
+                    WHERE (state = 'ENQUEUED' AND enqueued_at < now() - make_interval(secs => $1))
+                       OR (state = 'SENDING' AND sending_since < $2::timestamptz - make_interval(secs => $1))
+                    ORDER BY coalesce(enqueued_at, sending_since), id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING id, ${GENERATION_SQL} AS generation`,
+      [stuckMs / 1000, this.clock.now(), BATCH * 10],
     );
     if (rows.length) await this.enqueue(rows);
+    return rows.length;
   }
 
   private async loop() {
@@ -89,7 +101,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       let moved = 0;
       try {
         moved = await this.relayOnce();
-        if (Date.now() - this.lastSweep > SWEEP_MS) {
+        if (Date.now() - this.lastSweep > this.runtime.config.RELAY_SWEEP_MS) {
           this.lastSweep = Date.now();
           await this.sweep();
         }

@@ -107,6 +107,14 @@ class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(500) @Max(600_000)
   DELIVERY_LOCK_MS = 30_000;
 
+  /** A delivery left ENQUEUED or SENDING this long is queued again under a new job (at least twice DELIVERY_LOCK_MS). */
+  @IsOptional() @IsInt() @Min(1000) @Max(86_400_000)
+  DELIVERY_STUCK_MS = 300_000;
+
+  /** How often the relay sweeps for stuck deliveries. */
+  @IsOptional() @IsInt() @Min(100) @Max(3_600_000)
+  RELAY_SWEEP_MS = 60_000;
+
   /** How often the outbox relay looks for due rows when it found none. */
   @IsOptional() @IsInt() @Min(10) @Max(60_000)
   RELAY_IDLE_MS = 1000;
@@ -132,7 +140,7 @@ export class ConfigError extends Error {
   }
 }
 
-const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000' };
+const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000' };
 
 /** Validates the environment once at boot; the error names every bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

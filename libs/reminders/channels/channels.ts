@@ -21,7 +21,8 @@ export class EmailChannel {
   private transport: Transporter | null;
 
   constructor(private readonly smtpUrl: string | undefined, private readonly from: string) {
-    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4 } as never) : null;
+    // bounded waits: a send never outlives the sweep's notion of a stuck delivery (DELIVERY_STUCK_MS)
+    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never) : null;
   }
 
   async send(d: OutgoingDelivery): Promise<void> {
