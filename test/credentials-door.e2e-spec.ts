@@ -119,8 +119,9 @@ describe('one door for credentials', () => {
     expect(answers['export sectors as reporter'].message).toMatch(/A reporter may not call GET \/export\/sectors.csv/);
   });
 
-  it('keeps the dashboard page, its files, /health and /metrics public, whatever credential comes with them', async () => {
-    for (const path of ['/dashboard', '/dashboard/app.js', '/dashboard/style.css', '/health/live', '/health/ready', '/metrics']) {
+  it('keeps the dashboard page, its files and /health public, whatever credential comes with them; /metrics wants a viewer', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    for (const path of ['/dashboard', '/dashboard/app.js', '/dashboard/style.css', '/health/live', '/health/ready']) {
       for (const headers of [{}, bad['revoked token'], bad['malformed header (unknown scheme)']]) {
         expect([path, (await fetch(`${server.url}${path}`, { headers })).status]).toEqual([path, 200]);
       }

@@ -40,7 +40,8 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
     const body = await ready.json();
     expect(ready.status).toBe(200);
     expect(body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
     expect(metrics).toContain('http_request_duration_seconds_bucket');
     expect(metrics).toMatch(/queue_jobs\{queue="maintenance",state="(waiting|delayed|completed|prioritized)"\}/);
   });
