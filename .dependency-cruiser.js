@@ -34,7 +34,7 @@ module.exports = {
     {
       name: 'edges-apart', severity: 'error',
       comment: 'the GraphQL edge, the REST edge and the queue processors do not import one another',
-      from: { path: '^libs/(graphql|worker)/' }, to: { path: '^libs/(http|worker|graphql|boot)/', pathNot: '^libs/$1/' },
+      from: { path: '^libs/(graphql|worker|http)/' }, to: { path: '^libs/(http|worker|graphql|boot)/', pathNot: '^libs/$1/' },
     },
     {
       name: 'no-app-to-app', severity: 'error',

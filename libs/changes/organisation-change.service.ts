@@ -18,6 +18,8 @@ export interface ChangeSet {
   changes: AuditChange[];
   /** The organisations whose own report this was (a reporter, a link, a self-report or a footprint import): their report time moves. */
   reported?: readonly string[];
+  /** The report time is already written (by the change's own statement). */
+  reportWritten?: boolean;
   /** Per programme whose facts changed, the organisations to re-derive, with their facts after the change when the caller already has them. */
   statuses: Array<{ programme: ProgrammeEntity; organisationIds: readonly string[]; facts?: Map<string, Facts>; derived?: DerivedStatuses; created?: boolean }>;
   /** false: the change does not touch what reminders are planned from (default true). */
@@ -42,9 +44,13 @@ export class UnitOfWork {
     this.set.changes.push(...changes);
   }
 
-  /** The organisation said this of itself: its report time moves. A staff edit is not a report. */
-  reported(): void {
+  /**
+   * The organisation said this of itself: its report time moves. A staff edit is not a report.
+   * `written`: the caller's own statement already wrote the report time (the self-report's).
+   */
+  reported(options: { written?: boolean } = {}): void {
     this.set.reported = [this.organisation.id];
+    this.set.reportWritten = options.written ?? false;
   }
 
   /** The organisation's facts in this programme changed: its status is derived again and its reminders replanned. */
@@ -101,7 +107,7 @@ export class OrganisationChange {
   /** The steps that follow a change, for one organisation or a batch: report time, audit, statuses, replan. */
   async finish(manager: EntityManager, actor: Actor, set: ChangeSet, now: Date = this.clock.now()): Promise<Map<string, StatusResult>> {
     if (set.reported?.length) {
-      await OrganisationRepository.markReported(manager, set.reported, now);
+      if (!set.reportWritten) await OrganisationRepository.markReported(manager, set.reported, now);
       for (const s of set.statuses) for (const f of s.facts?.values() ?? []) f.lastReportedAt = now;
     }
     await AuditRepository.record(manager, actor, set.changes, { at: now, requestId: currentRequestId() ?? null, importId: set.importId ?? null });

@@ -24,6 +24,16 @@ export class MilestonePlanService {
     return rows.filter((r) => idByKey.has(r.key)).map((r) => Object.assign(r, { id: idByKey.get(r.key)! }));
   }
 
+  /** Of these organisations, those that have no milestone in the programme yet: they join it now. */
+  async notYetIn(manager: EntityManager, programme: ProgrammeEntity, organisationIds: readonly string[]): Promise<string[]> {
+    if (organisationIds.length === 0) return [];
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT k.id FROM unnest($1::uuid[]) AS k(id) WHERE NOT EXISTS (SELECT 1 FROM milestone m WHERE m.organisation_id = k.id AND m.programme_id = $2)`,
+      [organisationIds, programme.id],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /**
    * The same for many organisations in one statement (imports): returns how many milestones were new.
    * `created`: the organisations were created in the caller's transaction, so none has a track yet and

@@ -4,8 +4,7 @@ import type { Actor } from '../domain/actor';
 import { FootprintEntity } from './entities/footprint.entity';
 import { MilestoneEntity } from './entities/milestone.entity';
 import type { OrganisationEntity } from './entities/organisation.entity';
-import { organisationFromRow } from './organisation.repository';
-import { organisationScopeSql } from './scope';
+import { OrganisationRepository } from './organisation.repository';
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const FOOTPRINT_INSTANTS = new Set(['createdAt', 'updatedAt']);
@@ -34,30 +33,27 @@ export interface OrganisationWithRows {
  */
 export const ReportRepository = {
   async lockWithRows(manager: EntityManager, actor: Actor, organisationId: string): Promise<OrganisationWithRows> {
-    if (!/^[0-9a-f-]{36}$/i.test(organisationId)) throw AppError.notFound('Organisation', organisationId);
-    const params: unknown[] = [organisationId];
-    const scope = organisationScopeSql(actor, 'o', params);
-    const rows = await manager.query(
-      `SELECT o.*,
-         (SELECT coalesce(json_agg(f ORDER BY f.created_at, f.id), '[]') FROM footprint f WHERE f.organisation_id = o.id) AS footprint_rows,
-         (SELECT coalesce(json_agg(m ORDER BY m.track, m.position), '[]') FROM milestone m WHERE m.organisation_id = o.id) AS milestone_rows
-       FROM organisation o WHERE o.id = $1 AND ${scope} FOR UPDATE OF o`,
-      params,
+    const organisation = await OrganisationRepository.getInScope(manager, actor, organisationId, true);
+    // read after the lock, in a statement of its own: its snapshot sees every change committed while
+    // the lock was awaited (the lock's own statement would see the rows as they were before the wait)
+    const [rows] = await manager.query(
+      `SELECT (SELECT coalesce(json_agg(f ORDER BY f.created_at, f.id), '[]') FROM footprint f WHERE f.organisation_id = $1) AS footprint_rows,
+              (SELECT coalesce(json_agg(m ORDER BY m.track, m.position), '[]') FROM milestone m WHERE m.organisation_id = $1) AS milestone_rows`,
+      [organisation.id],
     );
-    if (rows.length === 0) throw AppError.notFound('Organisation', organisationId);
-    const { footprint_rows: footprint, milestone_rows: milestones, ...organisation } = rows[0];
     return {
-      organisation: organisationFromRow(organisation),
-      footprint: (footprint as Array<Record<string, unknown>>).map((r) => fromJson(FootprintEntity, r, FOOTPRINT_INSTANTS)),
-      milestones: (milestones as Array<Record<string, unknown>>).map((r) => fromJson(MilestoneEntity, r, MILESTONE_INSTANTS)),
+      organisation,
+      footprint: (rows.footprint_rows as Array<Record<string, unknown>>).map((r) => fromJson(FootprintEntity, r, FOOTPRINT_INSTANTS)),
+      milestones: (rows.milestone_rows as Array<Record<string, unknown>>).map((r) => fromJson(MilestoneEntity, r, MILESTONE_INSTANTS)),
     };
   },
 
   /**
-   * Writes the reported footprint rows and milestones in one statement, each only at the version it was
-   * read at; a row changed since answers CONFLICT. The rows' versions move on by one, in memory too.
+   * Writes the reported footprint rows and milestones, and the organisation's report time, in one
+   * statement, each row only at the version it was read at; a row changed since answers CONFLICT. The
+   * rows' versions move on by one, in memory too.
    */
-  async write(manager: EntityManager, footprint: FootprintEntity[], milestones: MilestoneEntity[], now: Date): Promise<void> {
+  async write(manager: EntityManager, organisationId: string, footprint: FootprintEntity[], milestones: MilestoneEntity[], now: Date): Promise<void> {
     const f = footprint.map((r) => ({ id: r.id, v: r.version, ec: r.endpointCount, er: r.endpointsRemaining, rp: r.replacementProduct, rc: r.replacementChosenByOrganisation }));
     const m = milestones.map((r) => ({ id: r.id, v: r.version, st: r.state, br: r.blockedReason, ev: r.evidence, rb: r.reportedBy, vb: r.verifiedBy, va: r.verifiedAt }));
     const [{ nf, nm }] = await manager.query(
@@ -70,9 +66,10 @@ export const ReportRepository = {
          UPDATE milestone x SET state = t.st, blocked_reason = t.br, evidence = t.ev, reported_by = t.rb, reported_at = $3, verified_by = t.vb, verified_at = t.va,
            updated_at = $3, version = x.version + 1
          FROM json_to_recordset($2::json) AS t(id uuid, v int, st text, br text, ev text, rb text, vb text, va timestamptz)
-         WHERE x.id = t.id AND x.version = t.v RETURNING 1)
-       SELECT (SELECT count(*) FROM f)::int AS nf, (SELECT count(*) FROM m)::int AS nm`,
-      [JSON.stringify(f), JSON.stringify(m), now],
+         WHERE x.id = t.id AND x.version = t.v RETURNING 1),
+       o AS (UPDATE organisation SET last_reported_at = $3 WHERE id = $4 RETURNING 1)
+       SELECT (SELECT count(*) FROM f)::int AS nf, (SELECT count(*) FROM m)::int AS nm, (SELECT count(*) FROM o)::int AS no`,
+      [JSON.stringify(f), JSON.stringify(m), now, organisationId],
     );
     if (nf !== f.length || nm !== m.length) {
       throw new AppError(ErrorCode.CONFLICT, 'a row of the report was changed by someone else while it was written: reload and retry', { entity: nf !== f.length ? 'Footprint' : 'Milestone' });

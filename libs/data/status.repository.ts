@@ -80,7 +80,7 @@ export const StatusRepository = {
       options.replan
         ? `WITH stored AS (${upsert} RETURNING organisation_id, status)
            UPDATE reminder_delivery d SET state = 'CANCELLED', cancel_reason = CASE WHEN s.status = 'COMPLETE' THEN 'complete' ELSE 'recomputed' END
-           FROM stored s WHERE d.organisation_id = s.organisation_id AND d.state IN ${PLANNED_STATES_SQL}`
+           FROM stored s WHERE d.organisation_id = s.organisation_id AND d.programme_id = $1::uuid AND d.state IN ${PLANNED_STATES_SQL}`
         : upsert,
       [programmeId, at, ids, shapeOf, document],
     );

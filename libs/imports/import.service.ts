@@ -324,8 +324,11 @@ export class ImportService {
     }
     const derived = this.status.derive(programme, new Map(toCreate.map((r) => [idOf.get(r.externalKey)!, factsOfTier.get(r.criticalityTier)!])));
     send(this.plan.instantiateMany(manager, programme, created.map((c) => c.id), 'IT', now, { created: true }));
+    // organisations of the file that exist but are not in this programme yet join it: its plan is made
+    const joining = await this.plan.notYetIn(manager, programme, accepted.filter((r) => existing.has(r.externalKey)).map((r) => idOf.get(r.externalKey)!));
+    if (joining.length) send(this.plan.instantiateMany(manager, programme, joining, 'IT', now));
     await drain();
-    const touched = toUpdate.map((r) => idOf.get(r.externalKey)!);
+    const touched = [...new Set([...toUpdate.map((r) => idOf.get(r.externalKey)!), ...joining])];
     // the change path over the batch: audit, the new organisations' statuses as derived above, the
     // updated ones' read and derived again (their own fields are not a report, and replan nothing)
     await this.change.finish(manager, actor, {
@@ -336,7 +339,7 @@ export class ImportService {
     report.updated += toUpdate.length;
     report.unchanged += accepted.length - created.length - toUpdate.length;
     // an organisation whose only change is its contacts counts as updated
-    const updatedIds = new Set(touched);
+    const updatedIds = new Set(toUpdate.map((r) => idOf.get(r.externalKey)!));
     const contactOnly = [...contactsChanged].filter((id) => !updatedIds.has(id)).length;
     report.updated += contactOnly;
     report.unchanged -= contactOnly;
@@ -410,6 +413,9 @@ export class ImportService {
           c((r) => r.licenceEnd), c((r) => r.replacementProduct), c((r) => r.replacementChosenByOrganisation), now],
       )
       : Promise.resolve([]));
+    // an organisation reporting a footprint in a programme it is not in yet joins it (its IT plan), as addFootprint does
+    const joining = await this.plan.notYetIn(manager, programme, touched);
+    if (joining.length) send(this.plan.instantiateMany(manager, programme, joining, 'IT', now));
     send(this.plan.instantiateMany(manager, programme, withOt, 'OT', now));
     const reading = send(touched.length ? this.status.loadFacts(manager, programme.id, touched, { milestoneDetails: false }) : Promise.resolve(new Map<string, Facts>()));
     const upserted = await upserting;

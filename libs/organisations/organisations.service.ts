@@ -185,7 +185,9 @@ export class OrganisationsService {
         // reminders planned for the old contacts are planned again for the new ones
         replan = true;
       }
-      for (const programme of programmes) unit.touch(programme);
+      // its status is derived again in each programme it takes part in (none other gets one)
+      const joined: Array<{ programme_id: string }> = await manager.query(`SELECT DISTINCT programme_id FROM milestone WHERE organisation_id = $1`, [saved.id]);
+      for (const programme of programmes) if (joined.some((j) => j.programme_id === programme.id)) unit.touch(programme);
       unit.set.replan = replan;
       return saved;
     });

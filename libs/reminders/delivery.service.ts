@@ -50,11 +50,13 @@ export class DeliveryService implements OnModuleDestroy {
   async deliver(deliveryId: string, finalAttempt: boolean, generation?: string): Promise<DeliveryOutcome> {
     await this.clockSync.refresh();
     const [claimed] = await this.dataSource.query(
-      `UPDATE reminder_delivery SET state = 'SENDING', sending_since = $2, attempts = attempts + 1
-       WHERE id = $1 AND ($3::text IS NULL OR ${GENERATION_SQL} = $3)
-         AND (state IN ('PENDING', 'ENQUEUED') OR (state = 'SENDING' AND sending_since <= $2::timestamptz - make_interval(secs => $4)))
+      // sending_since is PostgreSQL's time, like enqueued_at: locks and sweeps are measured in real time,
+      // whatever instant a drill has the application's clock at
+      `UPDATE reminder_delivery SET state = 'SENDING', sending_since = clock_timestamp(), attempts = attempts + 1
+       WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2)
+         AND (state IN ('PENDING', 'ENQUEUED') OR (state = 'SENDING' AND sending_since <= clock_timestamp() - make_interval(secs => $3)))
        RETURNING *`,
-      [deliveryId, this.clock.now(), generation ?? null, this.lockMs / 1000],
+      [deliveryId, generation ?? null, this.lockMs / 1000],
     );
     const row = claimed?.[0];
     if (!row) return 'SKIPPED';

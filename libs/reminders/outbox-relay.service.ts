@@ -76,21 +76,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Every delivery ends SENT or FAILED, or goes round again: a row left ENQUEUED or SENDING longer than
-   * DELIVERY_STUCK_MS (its job failed for good while PostgreSQL was away, its worker died after the
-   * lock lapsed, its job was lost with Redis) is handed to the queue again under a new generation, so
+   * DELIVERY_STUCK_MS, and longer than its job's lock and whole retry schedule (its job failed for good
+   * while PostgreSQL was away, its worker died after the lock lapsed, its job was lost with Redis) is handed to the queue again under a new generation, so
    * a new job id that BullMQ does not ignore; the old job, should it still run, finds its generation
    * gone. Each pass takes the longest-stuck rows first and moves them on, so newer ones are reached too.
    */
   async sweep(): Promise<number> {
-    const stuckMs = Math.max(this.runtime.config.DELIVERY_STUCK_MS, 2 * this.runtime.config.DELIVERY_LOCK_MS);
+    const c = this.runtime.config;
+    // never sooner than a live job could still be at it: its lock, and its whole retry schedule
+    // (exponential backoff: the first delay doubled at each of its attempts)
+    const stuckMs = Math.max(c.DELIVERY_STUCK_MS, 2 * c.DELIVERY_LOCK_MS, c.DELIVERY_BACKOFF_MS * 2 ** Math.min(c.DELIVERY_ATTEMPTS, 30));
     const [rows] = await this.dataSource.query(
       `UPDATE reminder_delivery SET state = 'ENQUEUED', enqueued_at = clock_timestamp()
        WHERE id IN (SELECT id FROM reminder_delivery
                     WHERE (state = 'ENQUEUED' AND enqueued_at < now() - make_interval(secs => $1))
-                       OR (state = 'SENDING' AND sending_since < $2::timestamptz - make_interval(secs => $1))
-                    ORDER BY coalesce(enqueued_at, sending_since), id LIMIT $3 FOR UPDATE SKIP LOCKED)
+                       OR (state = 'SENDING' AND sending_since < now() - make_interval(secs => $1))
+                    ORDER BY coalesce(enqueued_at, sending_since), id LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING id, ${GENERATION_SQL} AS generation`,
-      [stuckMs / 1000, this.clock.now(), BATCH * 10],
+      [stuckMs / 1000, BATCH * 10],
     );
     if (rows.length) await this.enqueue(rows);
     return rows.length;

@@ -166,8 +166,8 @@ export class ReminderPlanner {
       }
       if (!options.dryRun && complete.length) {
         const [, cancelled] = await write((m) => m.query(
-          `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'complete' WHERE state IN ${PLANNED_STATES_SQL} AND organisation_id = ANY($1::uuid[])`,
-          [complete],
+          `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'complete' WHERE state IN ${PLANNED_STATES_SQL} AND organisation_id = ANY($1::uuid[]) AND programme_id = $2`,
+          [complete, programme.id],
         ));
         result.cancelledComplete = cancelled ?? 0;
       }
@@ -279,7 +279,7 @@ export class ReminderPlanner {
          FROM json_to_recordset($1::json)
            AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pl jsonb, du timestamptz)
          ON CONFLICT ON CONSTRAINT reminder_delivery_once DO UPDATE
-           SET state = 'PENDING', payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, cancel_reason = NULL
+           SET state = 'PENDING', payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, cancel_reason = NULL, enqueued_at = NULL
            WHERE reminder_delivery.state = 'CANCELLED' AND reminder_delivery.cancel_reason IN ('recomputed', 'complete')
          RETURNING 1)
        SELECT count(*)::int AS n FROM inserted`,

@@ -116,7 +116,7 @@ export class RemindersService {
     if (input.until.getTime() > now.getTime() + max * DAY) throw AppError.badInput('until', `may be at most ${max} days ahead`);
     if (input.until.getTime() > cutoff.getTime()) throw AppError.badInput('until', `must not pass the cutoff ${cutoff.toISOString()}`);
     const lastWeek = programme.reminderLadder.noSnoozeWithinDays ?? 7;
-    if (cutoff.getTime() - now.getTime() <= lastWeek * DAY) throw AppError.badInput('until', `no snooze within ${lastWeek} days of the cutoff`);
+    if (input.until.getTime() > cutoff.getTime() - lastWeek * DAY) throw AppError.badInput('until', `no snooze reaches into the last ${lastWeek} days before the cutoff (${new Date(cutoff.getTime() - lastWeek * DAY).toISOString()} at the latest)`);
     const totalMax = programme.reminderLadder.snoozeTotalMaxDays ?? max;
     await this.change.run(actor, { organisationId: input.organisationId }, async (unit) => {
       const [control] = await unit.manager.query(

@@ -21,9 +21,9 @@ export interface SelfReportResult {
 
 /**
  * An organisation's report of its counts and milestone states, applied in one transaction or not at all.
- * Its cost does not grow with the organisation: the lock reads every row the report changes and its
- * status is derived from, the changed rows are written in one statement, and the change path adds the
- * report time, the audit and the status with its replan.
+ * Its cost does not grow with the organisation: after the lock one statement reads every row the
+ * report changes and its status is derived from, one writes the changed rows with the report time, and
+ * the change path adds the audit and the status with its replan.
  */
 @Injectable()
 export class SelfReportService {
@@ -78,8 +78,8 @@ export class SelfReportService {
       }
       if (problems.length) throw AppError.badInputs(problems);
 
-      await ReportRepository.write(unit.manager, updatedFootprint, updatedMilestones, now);
-      unit.reported();
+      await ReportRepository.write(unit.manager, organisation.id, updatedFootprint, updatedMilestones, now);
+      unit.reported({ written: true });
       organisation.lastReportedAt = now;
       const programmeIds = new Set([...updatedFootprint.map((f) => f.programmeId), ...updatedMilestones.map((m) => m.programmeId)]);
       for (const programmeId of programmeIds) {

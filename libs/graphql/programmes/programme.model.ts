@@ -15,6 +15,8 @@ export class ReminderLadderModel {
   @Field(() => Int) milestoneDueSoonDays: number;
   @Field(() => Int, { description: 'An acknowledgement holds the level this long' }) acknowledgePauseDays: number;
   @Field(() => Int, { description: 'The longest snooze; a snooze never passes the cutoff' }) snoozeMaxDays: number;
+  @Field(() => Int, { nullable: true, description: 'The most days an organisation may snooze in all (one snooze when null)' }) snoozeTotalMaxDays?: number;
+  @Field(() => Int, { nullable: true, description: 'No snooze reaches into so many days before the cutoff (7 when null)' }) noSnoozeWithinDays?: number;
 }
 
 @ObjectType('EscalationThresholds')

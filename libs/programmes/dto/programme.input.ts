@@ -20,6 +20,8 @@ export class ReminderLadderInput {
   @Field(() => Int) @IsInt() @Min(0) @Max(365) milestoneDueSoonDays: number;
   @Field(() => Int) @IsInt() @Min(0) @Max(365) acknowledgePauseDays: number;
   @Field(() => Int) @IsInt() @Min(0) @Max(365) snoozeMaxDays: number;
+  @Field(() => Int, { nullable: true, description: 'The most days an organisation may snooze in all' }) @IsOptional() @IsInt() @Min(0) @Max(365) snoozeTotalMaxDays?: number;
+  @Field(() => Int, { nullable: true, description: 'No snooze reaches into so many days before the cutoff (7 when omitted)' }) @IsOptional() @IsInt() @Min(0) @Max(365) noSnoozeWithinDays?: number;
 }
 
 @InputType()

@@ -90,6 +90,9 @@ export class WebhookChannel {
         response.on('error', () => resolve(response.statusCode ?? 0));
       });
       request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      // a whole send, answer included, within the timeout: a receiver dripping bytes does not hold a sender
+      const deadline = setTimeout(() => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), this.timeoutMs);
+      request.on('close', () => clearTimeout(deadline));
       request.on('error', (error: NodeJS.ErrnoException) => reject(new DeliveryError(webhookFailure(error))));
       request.end(body);
     });
