@@ -24,8 +24,6 @@ export class DeliveryService implements OnModuleDestroy {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly email: EmailChannel;
   private readonly webhook: WebhookChannel;
-  /** A row SENDING is another worker's until its job's lock lapses: only then may a retry claim it. */
-  private readonly lockMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,7 +32,6 @@ export class DeliveryService implements OnModuleDestroy {
     @Inject(RUNTIME) runtime: Runtime,
   ) {
     this.email = new EmailChannel(runtime.config.SMTP_URL, runtime.config.MAIL_FROM);
-    this.lockMs = runtime.config.DELIVERY_LOCK_MS;
     this.webhook = new WebhookChannel(runtime.config.WEBHOOK_SECRET, new WebhookAddressPolicy(runtime.config.WEBHOOK_LOCAL_HOSTS));
   }
 
@@ -53,10 +50,9 @@ export class DeliveryService implements OnModuleDestroy {
       // sending_since is PostgreSQL's time, like enqueued_at: locks and sweeps are measured in real time,
       // whatever instant a drill has the application's clock at
       `UPDATE reminder_delivery SET state = 'SENDING', sending_since = clock_timestamp(), attempts = attempts + 1
-       WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2)
-         AND (state IN ('PENDING', 'ENQUEUED') OR (state = 'SENDING' AND sending_since <= clock_timestamp() - make_interval(secs => $3)))
+       WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2) AND state IN ('PENDING', 'ENQUEUED', 'SENDING')
        RETURNING *`,
-      [deliveryId, generation ?? null, this.lockMs / 1000],
+      [deliveryId, generation ?? null],
     );
     const row = claimed?.[0];
     if (!row) return 'SKIPPED';
