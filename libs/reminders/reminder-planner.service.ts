@@ -259,7 +259,9 @@ export class ReminderPlanner {
   /**
    * One statement. The unique key makes a re-run a no-op; a row cancelled because its inputs changed,
    * or because the organisation completed, comes back to life if the new plan wants it again (a
-   * completion undone by a new report is reminded again). Sent rows never change.
+   * completion undone by a new report is reminded again), as a delivery planned afresh: a new hand-over
+   * and its tries counted from zero (a row stopped in the middle of its retries does not end FAILED
+   * early, nor with more tries than DELIVERY_ATTEMPTS). Sent rows never change.
    */
   private async insert(manager: EntityManager, planned: PlannedDelivery[]): Promise<number> {
     // one row per unique key, even if two contacts share an address
@@ -279,7 +281,7 @@ export class ReminderPlanner {
          FROM json_to_recordset($1::json)
            AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pl jsonb, du timestamptz)
          ON CONFLICT ON CONSTRAINT reminder_delivery_once DO UPDATE
-           SET state = 'PENDING', payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, cancel_reason = NULL, enqueued_at = NULL
+           SET state = 'PENDING', payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, cancel_reason = NULL, enqueued_at = NULL, sending_since = NULL, attempts = 0, last_error = NULL
            WHERE reminder_delivery.state = 'CANCELLED' AND reminder_delivery.cancel_reason IN ('recomputed', 'complete')
          RETURNING 1)
        SELECT count(*)::int AS n FROM inserted`,
