@@ -181,6 +181,21 @@ describe('security: the low ones', () => {
   });
   afterAll(() => server?.stop());
 
+  it('counts what a query may cost with list sizes multiplied, variables included, and refuses the costly one before it runs', async () => {
+    const nested = `query($n: Int) { organisations(first: 500) { edges { node { id history(first: $n) { before after } } } } }`;
+    const costly = await server.gql(nested, { n: 500 });
+    expect(errorCode(costly)).toBe('QUERY_TOO_COMPLEX');
+    expect(costly.errors![0].message).toMatch(/would cost \d+/);
+    expect(costly.statements).toBeLessThanOrEqual(1); // refused before any statement but the credential
+    // the same shape asking for what a page needs runs
+    ok(await server.gql(nested, { n: 5 }));
+    // and so does a dashboard-sized list three levels deep
+    ok(await server.gql(`{ organisations(first: 500) { edges { node { id footprint { id } milestones { id } history(first: 5) { id } } } } }`));
+    // aliases of a cheap field still meet the field budget; a costly alias meets the cost
+    const aliased = `{ organisations(first: 300) { edges { node { ${[1, 2, 3].map((i) => `h${i}: history(first: 200) { id }`).join(' ')} } } } }`;
+    expect(errorCode(await server.gql(aliased))).toBe('QUERY_TOO_COMPLEX');
+  });
+
   it('lets only an admin or a liaison of the primary sector change an organisation sectors', async () => {
     const org = await newOrganisation(server, { primarySector: 'WATER', secondarySectors: ['ENERGY'] });
     const energy = await newToken(server, { role: 'liaison', sectors: ['ENERGY'] });

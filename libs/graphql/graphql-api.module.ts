@@ -12,7 +12,8 @@ import { withPlainReferenceFields } from './reference/reference-fields';
 import { GraphQLContext } from './context';
 import { LoaderFactory } from './loaders';
 import { LoadersModule } from './loaders.module';
-import { MAX_DEPTH, validationRules } from './query-limits';
+import { MAX_COST, MAX_DEPTH, queryCost, validationRules } from './query-limits';
+import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { graphqlErrorFormatter } from './error-formatter';
 
 @Module({
@@ -42,6 +43,18 @@ import { graphqlErrorFormatter } from './error-formatter';
             return { actor: authentication.actor, authentication, loaders: loaders.create() };
           },
           errorFormatter: graphqlErrorFormatter(production),
+          // costs are counted with the variables, so before execution rather than as a validation rule
+          // (a rule would not see them, and one made per request would switch off the query cache)
+          hooks: {
+            preExecution: [
+              async (schema: GraphQLSchema, document: DocumentNode, _context: unknown, variables: Record<string, unknown>) => {
+                const cost = queryCost(schema, document, variables);
+                if (cost > MAX_COST) {
+                  throw new GraphQLError(`The operation would cost ${cost} (lists multiply: first × what each row selects); at most ${MAX_COST} is allowed: ask for fewer rows or fewer nested lists`, { extensions: { code: 'QUERY_TOO_COMPLEX', cost } });
+                }
+              },
+            ],
+          },
         } as MercuriusDriverConfig;
       },
     }),

@@ -1,4 +1,5 @@
-import { ASTVisitor, FieldNode, GraphQLError, NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule } from 'graphql';
+import { ASTVisitor, DocumentNode, FieldNode, getNullableType, GraphQLError, GraphQLSchema, isListType, NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule } from 'graphql';
+import { getComplexity } from 'graphql-query-complexity';
 
 /** A query text longer than this is refused before it is parsed. */
 export const MAX_QUERY_BYTES = 64 * 1024;
@@ -72,4 +73,31 @@ export function validationRules(production: boolean): ValidationRule[] {
 /** "Did you mean …?" hints reveal the schema; production answers without them. */
 export function withoutSuggestions(message: string): string {
   return message.replace(/\s*Did you mean[^?]*\?/g, '');
+}
+
+/** The most a query may cost: list sizes multiply down the tree (see queryCost). */
+export const MAX_COST = 100_000;
+/** What a list without a `first` argument (an organisation's footprint, milestones, contacts) is assumed to hold. */
+const LIST_ESTIMATE = 10;
+
+/**
+ * The cost of an operation with its variables: each field costs 1 plus what it selects, times the rows
+ * it may return: its `first` argument (the variables' value, or the argument's default), or, for a list
+ * without one, LIST_ESTIMATE. `organisations(first: 500) { edges { node { history(first: 500) … } } }`
+ * costs 500 × 500 × its fields, where a field count sees only 4 fields. graphql-query-complexity, a
+ * maintained library, walks the operation (fragments, skip/include); this estimator is the rule.
+ */
+export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string): number {
+  return getComplexity({
+    schema, query: document, variables: variables ?? {}, operationName,
+    estimators: [
+      ({ args, childComplexity, field }) => {
+        const first = typeof args.first === 'number' ? args.first : undefined;
+        if (first !== undefined) return 1 + childComplexity * Math.max(first, 1);
+        const listed = isListType(getNullableType(field.type));
+        // a connection's edges are already counted by its `first`
+        return 1 + childComplexity * (listed && field.name !== 'edges' && field.name !== 'entries' ? LIST_ESTIMATE : 1);
+      },
+    ],
+  });
 }
