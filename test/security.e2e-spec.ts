@@ -196,6 +196,25 @@ describe('security: the low ones', () => {
     expect(errorCode(await server.gql(aliased))).toBe('QUERY_TOO_COMPLEX');
   });
 
+  it('writes no webhook secret into the history: scheme and host only', async () => {
+    const org = await newOrganisation(server, { name: 'Secret Hook Water' });
+    const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id })).organisation.contacts;
+    const secretUrl = 'https://hooks.example/services/T0KEN-SECRET-123?sig=abc';
+    const saved = ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }', {
+      input: { contactId: contacts[0].id, webhookUrl: secretUrl },
+    })).updateNotificationPreference;
+    expect(saved.webhookUrl).toBe(secretUrl); // the contact's own setting, in scope, says what it is
+    const history = ok(await server.gql('query($id: ID!) { organisation(id: $id) { history(first: 20) { entityType after } } }', { id: org.id })).organisation.history;
+    const event = history.find((h: { entityType: string }) => h.entityType === 'notification_preference');
+    expect(event.after.webhookUrl).toBe('https://hooks.example/…');
+    expect(JSON.stringify(history)).not.toMatch(/T0KEN-SECRET|sig=abc/);
+    const escalation = ok(await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
+      input: { kind: 'SRMA', sector: 'WATER', name: 'Hooked SRMA', webhookUrl: 'https://hooks.example/agency/AGENCY-SECRET' },
+    })).addEscalationContact;
+    const [audit] = await server.sql(`SELECT after FROM audit_event WHERE entity_type = 'escalation_contact' AND entity_id = $1`, [escalation.id]);
+    expect(JSON.stringify(audit.after)).not.toMatch(/AGENCY-SECRET/);
+  });
+
   it('lets only an admin or a liaison of the primary sector change an organisation sectors', async () => {
     const org = await newOrganisation(server, { primarySector: 'WATER', secondarySectors: ['ENERGY'] });
     const energy = await newToken(server, { role: 'liaison', sectors: ['ENERGY'] });

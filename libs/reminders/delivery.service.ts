@@ -4,7 +4,7 @@ import { Clock } from '../core/clock/clock';
 import { ClockSync } from '../core/clock/clock-sync';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { EmailChannel, WebhookChannel } from './channels/channels';
-import { WebhookAddressPolicy } from './channels/webhook-address';
+import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-address';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
 import { renderReminder } from '../domain/reminders/templates';
 
@@ -68,7 +68,7 @@ export class DeliveryService implements OnModuleDestroy {
     } catch (error) {
       const reason = (error as Error).message.slice(0, 1000);
       await this.dataSource.query(`UPDATE reminder_delivery SET state = $2, last_error = $3 WHERE id = $1 AND state = 'SENDING'`, [row.id, finalAttempt ? 'FAILED' : 'ENQUEUED', reason]);
-      if (finalAttempt) this.logger.warn(`delivery ${row.id} to ${row.recipient} failed for good: ${reason}`);
+      if (finalAttempt) this.logger.warn(`delivery ${row.id} to ${row.channel === 'WEBHOOK' ? redactedWebhook(row.recipient) : row.recipient} failed for good: ${reason}`);
       throw error;
     }
     await this.dataSource.query(`UPDATE reminder_delivery SET state = 'SENT', sent_at = $2, last_error = NULL WHERE id = $1`, [row.id, this.clock.now()]);

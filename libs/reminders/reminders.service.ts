@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
-import { WebhookAddressPolicy } from './channels/webhook-address';
+import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-address';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../domain/actor';
 import { organisationScopeSql } from '../data/scope';
@@ -161,7 +161,10 @@ export class RemindersService {
          ON CONFLICT (contact_id) DO UPDATE SET email_enabled = $2, webhook_url = $3, business_hours_start = $4, business_hours_end = $5, weekdays_only = $6, updated_at = $7`,
         [input.contactId, next.emailEnabled, next.webhookUrl, next.businessHoursStart, next.businessHoursEnd, next.weekdaysOnly, this.clock.now()],
       );
-      unit.record({ organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: input.contactId, action: 'update', before: current ?? null, after: next });
+      unit.record({
+        organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: input.contactId, action: 'update',
+        before: current ? { ...current, webhook_url: redactedWebhook(current.webhook_url) } : null, after: { ...next, webhookUrl: redactedWebhook(next.webhookUrl) },
+      });
       unit.replan();
     });
     return { contactId: input.contactId, ...next };
@@ -218,7 +221,7 @@ export class RemindersService {
         `INSERT INTO escalation_contact (kind, sector_code, region, name, email, webhook_url, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
         [input.kind, input.sector ?? null, input.region ?? null, input.name, input.email ?? null, input.webhookUrl ?? null, input.timeZone ?? 'America/New_York', this.clock.now()],
       );
-      await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'escalation_contact', entityId: row.id, action: 'create', after: row }]);
+      await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'escalation_contact', entityId: row.id, action: 'create', after: { ...row, webhook_url: redactedWebhook(row.webhook_url) } }]);
       return { id: row.id, kind: row.kind, sector: row.sector_code, region: row.region, name: row.name, email: row.email, webhookUrl: row.webhook_url, timeZone: row.time_zone };
     });
   }
@@ -227,7 +230,7 @@ export class RemindersService {
     return this.dataSource.transaction(async (manager) => {
       const [rows] = /^[0-9a-f-]{36}$/i.test(id) ? await manager.query(`DELETE FROM escalation_contact WHERE id = $1 RETURNING *`, [id]) : [[]];
       if (!rows.length) throw AppError.notFound('EscalationContact', id);
-      await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'escalation_contact', entityId: id, action: 'delete', before: rows[0] }]);
+      await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'escalation_contact', entityId: id, action: 'delete', before: { ...rows[0], webhook_url: redactedWebhook(rows[0].webhook_url) } }]);
       return true;
     });
   }

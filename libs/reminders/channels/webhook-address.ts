@@ -67,3 +67,18 @@ export class WebhookAddressPolicy {
     };
   }
 }
+
+/**
+ * A webhook URL as it may be written down (history, logs): its scheme and host only. Paths and queries
+ * often carry the receiver's secret (Slack, Teams, most incident tools), and whoever reads a history or
+ * a log is not whoever may post to the hook.
+ */
+export function redactedWebhook(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}/…`;
+  } catch {
+    return '(not a URL)';
+  }
+}
