@@ -13,13 +13,13 @@ import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { BreakdownDimension } from '../domain/vocabulary';
+import { OrganisationCell, protect, Publication, SMALL_CELL } from '../domain/disclosure/small-cells';
 
-/** A viewer never sees a figure about fewer organisations than this. */
-const SMALL_CELL = 5;
 const STATUSES = Object.values(OrganisationStatusEnum);
 const DAY = 86_400_000;
 
 const suppressible = (actor: Actor) => actor.role === 'viewer';
+const isSmall = (n: number) => n > 0 && n < SMALL_CELL;
 
 /** The cache key of a caller's scope: callers who see the same rows share answers. */
 const scopeKey = (actor: Actor) => `${actor.role}:${[...(actor.sectors ?? [])].sort().join('+')}:${actor.organisationId ?? ''}`;
@@ -73,8 +73,32 @@ export class DashboardService {
     return actor.role === 'viewer' ? 'TRUE' : organisationScopeSql(actor, 'o', params);
   }
 
-  private cell(actor: Actor, n: number): number | null {
-    return suppressible(actor) && n > 0 && n < SMALL_CELL ? null : n;
+  /**
+   * Everything a viewer may read about organisations, protected as one publication (libs/domain/disclosure):
+   * one statement groups the organisations by every dimension at once, and the summary, each breakdown
+   * and the sectors CSV are cut from it, so no two of them can be set against each other.
+   */
+  private viewerPublication(actor: Actor, programmeId: string): Promise<Publication> {
+    return this.cache.get(`publication:${scopeKey(actor)}:${programmeId}`, async () => {
+      const rows = await this.read(
+        `SELECT o.primary_sector_code AS sector, (SELECT sc.srma FROM sector sc WHERE sc.code = o.primary_sector_code AND sc.valid_to IS NULL LIMIT 1) AS srma,
+                o.state_code AS state, st.region::text AS region, CASE WHEN s.ot_total > 0 THEN 'OT' ELSE 'IT' END AS environment,
+                s.status, s.removal_verified AS verified, count(*)::int AS n,
+                sum(s.endpoints_total)::float8 AS total, sum(s.endpoints_remaining)::float8 AS remaining,
+                sum(CASE WHEN s.ot_total > 0 THEN s.ot_total ELSE s.endpoints_total END)::float8 AS env_total,
+                sum(CASE WHEN s.ot_total > 0 THEN s.ot_remaining ELSE s.endpoints_remaining END)::float8 AS env_remaining
+         FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id JOIN us_state st ON st.code = o.state_code
+         WHERE s.programme_id = $1 AND o.archived_at IS NULL
+         GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+        [programmeId],
+      );
+      const cells: OrganisationCell[] = rows.map((r: any) => ({
+        keys: { SECTOR: r.sector, SRMA: r.srma ?? '', STATE: r.state, REGION: r.region, ENVIRONMENT: r.environment },
+        status: r.status, verified: r.verified, organisations: r.n,
+        endpointsTotal: r.total ?? 0, endpointsRemaining: r.remaining ?? 0, environmentEndpointsTotal: r.env_total ?? 0, environmentEndpointsRemaining: r.env_remaining ?? 0,
+      }));
+      return protect(cells, STATUSES);
+    });
   }
 
   private async computeSummary(actor: Actor, programmeId: string) {
@@ -93,42 +117,56 @@ export class DashboardService {
     );
     const extParams: unknown[] = [programme.id];
     const [ext] = await this.read(
-      `SELECT count(*) FILTER (WHERE e.state = 'REQUESTED')::int AS open, count(*) FILTER (WHERE e.state = 'GRANTED')::int AS granted, count(DISTINCT e.organisation_id)::int AS orgs
+      `SELECT count(*) FILTER (WHERE e.state = 'REQUESTED')::int AS open, count(*) FILTER (WHERE e.state = 'GRANTED')::int AS granted,
+              count(DISTINCT e.organisation_id) FILTER (WHERE e.state = 'REQUESTED')::int AS open_orgs,
+              count(DISTINCT e.organisation_id) FILTER (WHERE e.state = 'GRANTED')::int AS granted_orgs
        FROM extension e JOIN milestone m ON m.id = e.milestone_id JOIN organisation o ON o.id = e.organisation_id
        WHERE m.programme_id = $1 AND o.archived_at IS NULL AND ${this.scope(actor, extParams)}`,
       extParams,
     );
     const total = rows.find((r: any) => r.status === null) ?? { n: 0, total: 0, remaining: 0, verified: 0, not_started: 0, in_progress: 0, done: 0, blocked: 0, overdue: 0, as_of: null };
-    const hidden = suppressible(actor) && total.n < SMALL_CELL;
+    // a viewer's counts come from the protected publication; everyone else's as they are
+    const shown = suppressible(actor)
+      ? (await this.viewerPublication(actor, programme.id)).total
+      : {
+          organisations: total.n, verified: total.verified, endpointsTotal: total.total ?? 0, endpointsRemaining: total.remaining ?? 0,
+          byStatus: STATUSES.map((status) => ({ status, organisations: rows.find((r: any) => r.status === status)?.n ?? 0 })),
+        };
+    const hidden = shown.organisations === null;
     const now = this.clock.now();
     const cutoff = new Date(programme.updatesCutoff);
-    const byStatus = STATUSES.map((status) => {
-      const n = rows.find((r: any) => r.status === status)?.n ?? 0;
-      return { status, organisations: hidden ? null : this.cell(actor, n) };
-    });
+    // extensions are counted nowhere else: a count of organisations under SMALL_CELL is hidden from a viewer, nothing more is needed
+    const extensions = (count: number, organisations: number) => (hidden || (suppressible(actor) && organisations > 0 && organisations < SMALL_CELL) ? null : count);
     return {
       programmeId: programme.id,
       updatesCutoff: cutoff,
       daysToCutoff: Math.round(((cutoff.getTime() - now.getTime()) / DAY) * 10) / 10,
-      organisations: hidden ? null : total.n,
-      byStatus,
-      endpointsTotal: hidden ? null : total.total ?? 0,
-      endpointsRemaining: hidden ? null : total.remaining ?? 0,
-      shareRemoved: hidden || !total.total ? null : 1 - total.remaining / total.total,
-      shareVerified: hidden || !total.n ? null : this.cell(actor, total.verified) === null ? null : total.verified / total.n,
+      organisations: shown.organisations,
+      byStatus: shown.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }>,
+      endpointsTotal: shown.endpointsTotal,
+      endpointsRemaining: shown.endpointsRemaining,
+      shareRemoved: hidden || !shown.endpointsTotal ? null : 1 - shown.endpointsRemaining! / shown.endpointsTotal,
+      shareVerified: shown.verified === null || !shown.organisations ? null : shown.verified / shown.organisations,
       milestonesByState: hidden ? [] : [
         { state: 'NOT_STARTED', milestones: total.not_started ?? 0 }, { state: 'IN_PROGRESS', milestones: total.in_progress ?? 0 },
         { state: 'DONE', milestones: total.done ?? 0 }, { state: 'BLOCKED', milestones: total.blocked ?? 0 },
       ],
       milestonesOverdue: hidden ? null : total.overdue ?? 0,
-      extensionsOpen: hidden || this.cell(actor, ext.orgs) === null ? null : ext.open,
-      extensionsGranted: hidden || this.cell(actor, ext.orgs) === null ? null : ext.granted,
+      extensionsOpen: extensions(ext.open, ext.open_orgs),
+      extensionsGranted: extensions(ext.granted, ext.granted_orgs),
       asOf: total.as_of ?? now,
     };
   }
 
   private async computeBreakdown(actor: Actor, by: BreakdownDimension, programmeId: string) {
     const programme = await this.programmes.get(programmeId);
+    const labels = await this.labels(by);
+    const byLabel = (a: string, b: string) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'en', { numeric: true });
+    const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({ ...r, shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal });
+    if (suppressible(actor)) {
+      const published = (await this.viewerPublication(actor, programme.id)).breakdowns[by];
+      return [...published].sort((a, b) => byLabel(a.key, b.key)).map((r) => withShare({ ...r, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
+    }
     const params: unknown[] = [programme.id];
     const scope = this.scope(actor, params);
     const key = {
@@ -147,24 +185,17 @@ export class DashboardService {
        GROUP BY 1, 2`,
       params,
     );
-    const labels = await this.labels(by);
-    const keys = [...new Set(rows.map((r) => r.key as string))].sort((a, b) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'en', { numeric: true }));
+    const keys = [...new Set(rows.map((r) => r.key as string))].sort(byLabel);
     return keys.map((k) => {
       const mine = rows.filter((r) => r.key === k);
-      const n = mine.reduce((s, r) => s + r.n, 0);
-      const total = mine.reduce((s, r) => s + r.total, 0);
-      const remaining = mine.reduce((s, r) => s + r.remaining, 0);
-      const verified = mine.reduce((s, r) => s + r.verified, 0);
-      const suppressed = suppressible(actor) && n < SMALL_CELL;
-      return {
-        key: k, label: labels.get(k) ?? k, suppressed,
-        organisations: suppressed ? null : n,
-        byStatus: STATUSES.map((status) => ({ status, organisations: suppressed ? null : this.cell(actor, mine.find((r) => r.status === status)?.n ?? 0) })),
-        endpointsTotal: suppressed ? null : total,
-        endpointsRemaining: suppressed ? null : remaining,
-        shareRemoved: suppressed || !total ? null : 1 - remaining / total,
-        verified: suppressed ? null : this.cell(actor, verified),
-      };
+      return withShare({
+        key: k, label: labels.get(k) ?? k, suppressed: false,
+        organisations: mine.reduce((s, r) => s + r.n, 0) as number,
+        byStatus: STATUSES.map((status) => ({ status, organisations: (mine.find((r) => r.status === status)?.n ?? 0) as number | null })),
+        endpointsTotal: mine.reduce((s, r) => s + r.total, 0) as number,
+        endpointsRemaining: mine.reduce((s, r) => s + r.remaining, 0) as number,
+        verified: mine.reduce((s, r) => s + r.verified, 0) as number | null,
+      });
     });
   }
 
@@ -186,13 +217,22 @@ export class DashboardService {
       params.push(actor.sectors ?? []);
       where += ` AND sector_code = ANY($${params.length}::text[])`;
     }
-    const points = (await this.read(
+    const rows = (await this.read(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(endpoints_remaining)::float8 AS "endpointsRemaining", sum(endpoints_total)::float8 AS "endpointsTotal",
-              sum(organisations_not_done)::int AS "organisationsNotDone"
+              sum(organisations_not_done)::int AS "organisationsNotDone", sum(organisations)::int AS organisations
        FROM daily_snapshot WHERE ${where} GROUP BY day ORDER BY day`,
       params,
-    )) as Array<{ day: string; endpointsRemaining: number; endpointsTotal: number; organisationsNotDone: number }>;
-    const { pacePerDay, projectedFinish } = projectFinish(points.map((p) => ({ day: p.day, value: p.endpointsRemaining })));
+    )) as Array<{ day: string; endpointsRemaining: number; endpointsTotal: number; organisationsNotDone: number; organisations: number }>;
+    // A viewer: a day's organisations not done is its organisations less those complete, so it is hidden when
+    // either is small, and on every day while the summary hides its complete count (the latest day would give it).
+    const completeHidden = suppressible(actor) && (await this.viewerPublication(actor, programme.id)).total.byStatus.find((s) => s.status === 'COMPLETE')?.organisations === null;
+    const points = rows.map(({ organisations, ...p }) => {
+      if (!suppressible(actor)) return p;
+      if (organisations < SMALL_CELL) return { day: p.day, endpointsRemaining: null, endpointsTotal: null, organisationsNotDone: null };
+      const hide = completeHidden || isSmall(p.organisationsNotDone) || isSmall(organisations - p.organisationsNotDone);
+      return { ...p, organisationsNotDone: hide ? null : p.organisationsNotDone };
+    });
+    const { pacePerDay, projectedFinish } = projectFinish(points.filter((p) => p.endpointsRemaining !== null).map((p) => ({ day: p.day, value: p.endpointsRemaining! })));
     return { points, pacePerDay, projectedFinish };
   }
 
@@ -299,7 +339,10 @@ export class DashboardService {
        FROM sends s FULL JOIN acks a ON a.day = s.day AND a.level = s.level ORDER BY 1, 2`,
       params,
     );
-    return rows;
+    // counts of reminders, published nowhere else (no totals): a viewer does not see one under SMALL_CELL
+    if (!suppressible(actor)) return rows;
+    const shown = (n: number) => (isSmall(n) ? null : n);
+    return rows.map((r: any) => ({ ...r, sent: shown(r.sent), failed: shown(r.failed), acknowledged: shown(r.acknowledged) }));
   }
 }
 

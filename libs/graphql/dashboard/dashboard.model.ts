@@ -7,7 +7,7 @@ registerEnumType(BreakdownDimension, { name: 'BreakdownDimension' });
 
 export { BreakdownDimension };
 
-const SUPPRESSION_NOTE = 'null when the cell covers fewer than 5 organisations and the caller is a viewer';
+const SUPPRESSION_NOTE = 'null for a viewer when it covers fewer than 5 organisations, or would give such a figure away (complementary suppression)';
 
 @ObjectType('StatusCount')
 export class StatusCountModel {
@@ -43,21 +43,21 @@ export class ProgrammeSummaryModel {
 export class BreakdownRowModel {
   @Field() key: string;
   @Field() label: string;
-  @Field({ description: 'True when a viewer sees this row without figures: fewer than 5 organisations' }) suppressed: boolean;
-  @Field(() => Int, { nullable: true }) organisations: number | null;
+  @Field({ description: 'True when a viewer sees this row without figures: fewer than 5 organisations, or hidden with such a row' }) suppressed: boolean;
+  @Field(() => Int, { nullable: true, description: SUPPRESSION_NOTE }) organisations: number | null;
   @Field(() => [StatusCountModel]) byStatus: StatusCountModel[];
   @Field(() => Float, { nullable: true }) endpointsTotal: number | null;
   @Field(() => Float, { nullable: true }) endpointsRemaining: number | null;
   @Field(() => Float, { nullable: true }) shareRemoved: number | null;
-  @Field(() => Int, { nullable: true }) verified: number | null;
+  @Field(() => Int, { nullable: true, description: SUPPRESSION_NOTE }) verified: number | null;
 }
 
 @ObjectType('BurndownPoint')
 export class BurndownPointModel {
   @Field() day: string;
-  @Field(() => Float) endpointsRemaining: number;
-  @Field(() => Float) endpointsTotal: number;
-  @Field(() => Int) organisationsNotDone: number;
+  @Field(() => Float, { nullable: true, description: 'null for a viewer on a day with fewer than 5 organisations' }) endpointsRemaining: number | null;
+  @Field(() => Float, { nullable: true, description: 'null for a viewer on a day with fewer than 5 organisations' }) endpointsTotal: number | null;
+  @Field(() => Int, { nullable: true, description: SUPPRESSION_NOTE }) organisationsNotDone: number | null;
 }
 
 @ObjectType('Burndown')
@@ -95,7 +95,7 @@ export class AtRiskPageModel {
 export class ReminderFigureModel {
   @Field() day: string;
   @Field(() => Int) level: number;
-  @Field(() => Int) sent: number;
-  @Field(() => Int) failed: number;
-  @Field(() => Int) acknowledged: number;
+  @Field(() => Int, { nullable: true, description: 'null for a viewer when 1 to 4' }) sent: number | null;
+  @Field(() => Int, { nullable: true, description: 'null for a viewer when 1 to 4' }) failed: number | null;
+  @Field(() => Int, { nullable: true, description: 'null for a viewer when 1 to 4' }) acknowledged: number | null;
 }
