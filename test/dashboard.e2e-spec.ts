@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, Browser } from 'playwright-core';
+import { chromium, Browser, Page } from 'playwright-core';
 import { newFootprint, newOrganisation, newToken } from './support/factories';
 import { errorCode, ok, startServer, TestServer } from './support/server';
 
@@ -130,6 +130,12 @@ describe('dashboards: aggregates, exports and the page', () => {
 
   describe('the page, in a real browser', () => {
     let browser: Browser;
+    /** Opens the page and types the token into its field, as a person does. */
+    async function signIn(page: Page, token: string, open = true) {
+      if (open) await page.goto(`${server.url}/dashboard`);
+      await page.fill('#token', token);
+      await page.click('#token-form button[type="submit"]');
+    }
     beforeAll(async () => {
       browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     });
@@ -139,7 +145,7 @@ describe('dashboards: aggregates, exports and the page', () => {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1300 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(`${server.url}/dashboard#token=${server.adminToken}`);
+      await signIn(page, server.adminToken);
       await page.waitForSelector('#atrisk tr[data-org]', { timeout: 20_000 });
       const summary = ok(await server.gql(SUMMARY)).programmeSummary;
       const text = (id: string) => page.textContent(`[data-testid="${id}"]`);
@@ -162,10 +168,38 @@ describe('dashboards: aggregates, exports and the page', () => {
 
     it('shows a viewer the figures with small cells hidden and no organisation names', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`${server.url}/dashboard#token=${viewer}`);
+      await signIn(page, viewer);
       await page.waitForFunction(() => document.querySelector('#atrisk')?.textContent?.includes('needs a liaison or admin token'));
       expect(await page.locator('#atrisk tr[data-org]').count()).toBe(0);
       await page.screenshot({ path: join(OUTPUT, 'dashboard-viewer.png') });
+      await page.close();
+    });
+
+    it('takes no token from a link, keeps the one typed in this tab only, and signs out', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const carried: string[] = [];
+      page.on('request', (r) => { if (r.url().endsWith('/graphql')) carried.push(r.headers().authorization ?? ''); });
+      // a link with the token in its fragment: the token is not used and leaves the address
+      await page.goto(`${server.url}/dashboard#token=${viewer}`);
+      await page.waitForFunction(() => document.querySelector('#message')?.textContent?.includes('A token in a link is not used'));
+      expect(page.url()).toBe(`${server.url}/dashboard`);
+      expect(carried).toEqual([]);
+      // typed in: used, kept in this tab's sessionStorage and nowhere else
+      await signIn(page, viewer, false);
+      await page.waitForSelector('#content:not([hidden])');
+      expect(carried.length).toBeGreaterThan(0);
+      expect(carried.every((h) => h === `Bearer ${viewer}`)).toBe(true);
+      expect(await page.evaluate(() => [sessionStorage.getItem('tracker-token'), localStorage.getItem('tracker-token'), (document.getElementById('token') as HTMLInputElement).value]))
+        .toEqual([viewer, null, '']);
+      // signed out: no token anywhere in the page, no figures on screen, and what it loads next carries none
+      await page.click('#sign-out');
+      await page.waitForSelector('#content[hidden]', { state: 'attached' });
+      expect(await page.evaluate(() => [sessionStorage.getItem('tracker-token'), document.getElementById('sign-out')!.hidden, document.querySelector('[data-testid="organisations"]')!.textContent]))
+        .toEqual([null, true, '–']);
+      carried.length = 0;
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('#message')?.textContent?.includes('Enter an API token'));
+      expect(carried).toEqual([]);
       await page.close();
     });
   });

@@ -142,18 +142,48 @@
       <h4>History</h4><table>${o.history.map((h) => `<tr><td>${h.occurredAt.slice(0, 10)}</td><td>${esc(h.actorRole)}</td><td>${esc(h.action)} ${esc(h.entityType)}</td></tr>`).join('')}</table>`;
   }
 
+  // The token lives in this tab's sessionStorage only: never in the address (a link or a bookmark would keep
+  // it in the browser's history and in every proxy log), never in localStorage (it would outlive the tab).
+  const STORE = 'tracker-token';
+  let refresh = null;
+  function signedIn(value) {
+    token = value;
+    $('sign-out').hidden = !token;
+    if (refresh) clearInterval(refresh);
+    refresh = token ? setInterval(() => void load(), 5 * 60 * 1000) : null;
+  }
+
   $('token-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    token = $('token').value.trim();
-    localStorage.setItem('tracker-token', token);
+    const value = $('token').value.trim();
+    $('token').value = '';
+    if (!value) return;
+    sessionStorage.setItem(STORE, value);
+    signedIn(value);
     void load();
   });
 
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
-  token = fromHash || localStorage.getItem('tracker-token') || '';
-  if (fromHash) history.replaceState(null, '', location.pathname);
-  $('token').value = token;
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem(STORE);
+    signedIn('');
+    for (const id of Object.keys(charts)) {
+      charts[id].destroy();
+      delete charts[id];
+    }
+    $('content').hidden = true;
+    for (const el of document.querySelectorAll('[data-testid]')) if (el.tagName === 'B' || el.tagName === 'EM') el.textContent = '–';
+    for (const id of ['heatmap', 'regions', 'atrisk']) $(id).innerHTML = '';
+    $('drilldown').innerHTML = '<figcaption>Organisation</figcaption><p class="hint">Choose an organisation in the at-risk list.</p>';
+    show('Signed out: this tab holds no token. Enter one to see the figures again.');
+  });
+
+  // a token in the address is never used: it is taken out of the address, and the page says why
+  localStorage.removeItem(STORE); // where earlier versions kept it
+  const linked = /(^|[#&?])token=/.test(location.hash + location.search);
+  if (linked) history.replaceState(null, '', location.pathname);
+  signedIn(sessionStorage.getItem(STORE) || '');
   if (token) void load();
-  else show('Enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).');
-  setInterval(() => token && void load(), 5 * 60 * 1000);
+  else show(linked
+    ? 'A token in a link is not used (it would stay in the browser history): paste it into the field above.'
+    : 'Enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).');
 })();
