@@ -313,10 +313,18 @@ async function deliveryRun(ctx, workers, hook) {
   const programme = (await ctx.pool.query(`SELECT id, name, updates_cutoff FROM programme WHERE key = 'kaspersky-2024'`)).rows[0];
   const payload = { kind: 'STAGE', programme: { name: programme.name, cutoff: programme.updates_cutoff.toISOString() }, stage: 'T-7', level: 2, lagging: ['footprint'],
     organisation: { id: ctx.reporters[0].organisationId, name: 'Bench organisation', externalKey: 'NAT-0', sector: 'ENERGY', status: 'AT_RISK' } };
+  // the receiver is the organisation's primary contact's webhook, with its own signing secret (the sender looks it up per send)
+  await ctx.pool.query(
+    `WITH c AS (SELECT id FROM contact WHERE organisation_id = $1 AND role = 'PRIMARY' LIMIT 1),
+     p AS (INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, updated_at) SELECT id, false, $2, now() FROM c
+           ON CONFLICT (contact_id) DO UPDATE SET webhook_url = $2 RETURNING contact_id)
+     INSERT INTO webhook_secret (contact_id, secret, issued_at) SELECT contact_id, $3, now() FROM p ON CONFLICT (contact_id) DO UPDATE SET secret = $3`,
+    [ctx.reporters[0].organisationId, hook.url, `whsec_${randomBytes(32).toString('base64')}`],
+  );
   const t0 = Date.now();
   await ctx.pool.query(
     `INSERT INTO reminder_delivery (subject_key, organisation_id, programme_id, stage, level, recipient, recipient_name, recipient_role, channel, time_zone, payload, due_at, created_at)
-     SELECT 'bench-' || g, $1, $2, 'T-7', 2, $3 || '?n=' || g, 'Bench receiver', 'PRIMARY', 'WEBHOOK', 'America/New_York', $4, $5::timestamptz - interval '1 minute', now()
+     SELECT 'bench-' || g, $1, $2, 'T-7', 2, $3, 'Bench receiver', 'PRIMARY', 'WEBHOOK', 'America/New_York', $4, $5::timestamptz - interval '1 minute', now()
      FROM generate_series(1, $6) g`,
     [ctx.reporters[0].organisationId, programme.id, hook.url, payload, ctx.now, DELIVERIES],
   );

@@ -165,6 +165,16 @@ const OPERATIONS: Operation[] = [
     variables: (f) => ({ input: { contactId: f.contactId, businessHoursStart: 8 } }),
   },
   {
+    name: 'rotateWebhookSecret', expected: SELF_REPORT,
+    query: 'mutation($id: ID!) { rotateWebhookSecret(contactId: $id) { issuedAt } }',
+    variables: (f) => ({ id: f.contactId }),
+  },
+  {
+    name: 'rotateEscalationWebhookSecret', expected: ADMIN_ONLY,
+    query: 'mutation($id: ID!) { rotateEscalationWebhookSecret(escalationContactId: $id) { issuedAt } }',
+    variables: (f) => ({ id: f.escalationContactId }),
+  },
+  {
     name: 'previewReminders', expected: LIAISON_EDIT,
     query: 'query($id: ID) { previewReminders(at: "2024-09-22T15:00:00Z", organisationId: $id) { recipient level } }',
     variables: (f) => ({ id: f.org.id }),
@@ -222,8 +232,10 @@ describe('who may do what: every operation as every caller', () => {
     const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
     const spare = await newToken(server, { role: 'viewer', label: 'to revoke' });
     const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id } } }', { id: org.id })).organisation.contacts;
+    // webhooks, whose secrets the rotations rotate
+    ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { contactId } }', { input: { contactId: contacts[0].id, webhookUrl: 'https://hooks.example/matrix' } }));
     const escalation = ok(await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
-      input: { kind: 'SRMA', sector: 'WATER', name: 'EPA fixture', email: 'fixture@epa.example' },
+      input: { kind: 'SRMA', sector: 'WATER', name: 'EPA fixture', email: 'fixture@epa.example', webhookUrl: 'https://hooks.example/epa' },
     })).addEscalationContact;
     return {
       f: { org: { id: org.id, version: 1 }, footprint: { id: footprint.id, version: footprint.version }, milestone: { id: first.id, version: first.version }, doneMilestone: done, extension, credentialId: spare.id, contactId: contacts[0].id, escalationContactId: escalation.id, programmeId: ok(await server.gql('{ programme { id } }')).programme.id },

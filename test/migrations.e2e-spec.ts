@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
 import { OrganisationReferencesFinalForm1795300000023 } from '../migrations/1795300000023-OrganisationReferencesFinalForm';
@@ -204,6 +205,55 @@ describe('migrations: 0023 brings either version of 0021 to its final form', () 
       expect(await underRepeatableRead(client, org)).toEqual({ delete: '0A000', idChange: '0A000' });
       await client.query('TRUNCATE organisation CASCADE');
       expect(await rowsNaming(client)).toEqual({ milestone: 0, contact: 0, footprint: 0, organisation_status: 0 });
+    });
+  });
+});
+
+describe('migrations: 0026 gives every webhook saved before it a secret of its own', () => {
+  it('makes a distinct Standard Webhooks secret for each existing webhook, none for a preference without one, and its down removes them', async () => {
+    await withDatabase(async (url, client) => {
+      const at0026 = MIGRATIONS.findIndex((m) => m.name === 'WebhookSecretPerReceiver1795300000026');
+      const through0026 = MIGRATIONS.slice(0, at0026 + 1);
+      await migrate(url, MIGRATIONS.slice(0, at0026));
+      const org = await organisationWithRows(client, 'HOOKS-1');
+      const contacts = [];
+      for (const role of ['EXECUTIVE', 'SECURITY_LEAD']) {
+        contacts.push((await client.query(`INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, $2, 'n', $3, 'UTC', now(), now()) RETURNING id`,
+          [org, role, `${role.toLowerCase()}@example.org`])).rows[0].id);
+      }
+      const [withHook, withoutHook] = contacts;
+      const [primary] = (await client.query(`SELECT id FROM contact WHERE organisation_id = $1 AND role = 'PRIMARY'`, [org])).rows;
+      for (const [contact, hook] of [[primary.id, 'https://hooks.example/one'], [withHook, 'https://hooks.example/two'], [withoutHook, null]]) {
+        await client.query(`INSERT INTO notification_preference (contact_id, webhook_url, updated_at) VALUES ($1, $2, now())`, [contact, hook]);
+      }
+      const [escalation] = (await client.query(`INSERT INTO escalation_contact (kind, region, name, webhook_url, created_at) VALUES ('CISA_REGION', 6, 'R6', 'https://hooks.example/r6', now()) RETURNING id`)).rows;
+      await client.query(`INSERT INTO escalation_contact (kind, region, name, email, created_at) VALUES ('CISA_REGION', 6, 'R6 mail', 'r6@cisa.example', now())`);
+
+      expect(await migrate(url, through0026)).toEqual(['WebhookSecretPerReceiver1795300000026']);
+      const rows = (await client.query(`SELECT contact_id, escalation_contact_id, secret, issued_at, previous_secret FROM webhook_secret`)).rows;
+      expect(rows.map((r) => r.contact_id ?? r.escalation_contact_id).sort()).toEqual([primary.id, withHook, escalation.id].sort());
+      for (const r of rows) {
+        expect(r.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+        expect(Buffer.from(r.secret.slice(6), 'base64')).toHaveLength(32);
+        // never shown: the owner gets one with a rotation
+        expect([r.issued_at, r.previous_secret]).toEqual([null, null]);
+        // a secret the Standard Webhooks library takes as it is
+        const body = '{"deliveryId":"1"}';
+        const at = new Date();
+        const signature = new Webhook(r.secret).sign('1', at, body);
+        expect(new Webhook(r.secret).verify(body, { 'webhook-id': '1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature })).toEqual({ deliveryId: '1' });
+      }
+      expect(new Set(rows.map((r) => r.secret)).size).toBe(3);
+      // and they sign what the sender sends to those webhooks: the owner's by URL, none for an address no owner has
+      const signing = async (organisation: string | null, subject: string, address: string) =>
+        (await client.query(`SELECT webhook_signing_secrets($1, $2, $3, now()) AS s`, [organisation, subject, address])).rows[0].s;
+      const secretOf = (id: string) => rows.find((r) => (r.contact_id ?? r.escalation_contact_id) === id).secret;
+      expect(await signing(org, org, 'https://hooks.example/two')).toEqual([secretOf(withHook)]);
+      expect(await signing(null, `digest:${escalation.id}`, 'https://hooks.example/r6')).toEqual([secretOf(escalation.id)]);
+      expect(await signing(org, org, 'https://hooks.example/r6')).toEqual([]);
+
+      await withDataSource(url, through0026, (ds) => ds.undoLastMigration({ transaction: 'each' }));
+      expect((await client.query(`SELECT to_regclass('webhook_secret') AS t, to_regproc('webhook_signing_secrets') AS f`)).rows[0]).toEqual({ t: null, f: null });
     });
   });
 });

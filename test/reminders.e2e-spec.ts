@@ -3,7 +3,6 @@ import { milestonesOf, newFootprint, newOrganisation } from './support/factories
 import { startSmtpReceiver, startWebhookReceiver } from './support/receivers';
 import { ok, startServer, startWorker, TestServer } from './support/server';
 
-const SECRET = 'e2e-webhook-secret-0123456789';
 const CUTOFF = Date.parse('2024-09-29T04:00:00Z');
 const DAY = 86_400_000;
 /** 15:00 UTC on day d from the cutoff: 10:00 in Chicago, 08:00 in Los Angeles. */
@@ -39,10 +38,10 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
-    hooks = await startWebhookReceiver(SECRET);
+    hooks = await startWebhookReceiver();
     // a job lock of seconds, not 1.5 s: on a loaded machine a shorter one lapses while a job still runs, and BullMQ
     // hands the running job to the other worker too (a second try of the same delivery)
-    const env = { SMTP_URL: smtp.url, WEBHOOK_SECRET: SECRET, DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '50', DELIVERY_CONCURRENCY: '8', DELIVERY_LOCK_MS: '5000', RELAY_IDLE_MS: '50' };
+    const env = { SMTP_URL: smtp.url, DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '50', DELIVERY_CONCURRENCY: '8', DELIVERY_LOCK_MS: '5000', RELAY_IDLE_MS: '50' };
     server = await startServer({ now: day(-100), env });
     // two workers at once, beside an API that runs none
     workers.push(startWorker(server), startWorker(server));
@@ -76,9 +75,12 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
       ],
     });
     const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: orgs.W.id })).organisation.contacts;
-    const pref = 'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }';
-    ok(await server.gql(pref, { input: { contactId: contacts.find((c: any) => c.role === 'PRIMARY').id, webhookUrl: `${hooks.url}/ok`, emailEnabled: false } }));
-    ok(await server.gql(pref, { input: { contactId: contacts.find((c: any) => c.role === 'EXECUTIVE').id, webhookUrl: `${hooks.url}/fail`, emailEnabled: false } }));
+    const pref = 'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl webhookSecret } }';
+    // each receiver holds the secret its own webhook was given when its URL was saved
+    for (const [role, path] of [['PRIMARY', '/ok'], ['EXECUTIVE', '/fail']]) {
+      const saved = ok(await server.gql(pref, { input: { contactId: contacts.find((c: any) => c.role === role).id, webhookUrl: `${hooks.url}${path}`, emailEnabled: false } }));
+      hooks.trust(path, saved.updateNotificationPreference.webhookSecret);
+    }
 
     for (let d = -100; d <= 30; d++) {
       const now = day(d);

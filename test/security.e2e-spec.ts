@@ -1,6 +1,7 @@
 import { createServer, Server, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { newFootprint, newOrganisation, newToken } from './support/factories';
+import { ReceivedWebhook, startWebhookReceiver, verifies } from './support/receivers';
 import { errorCode, ok, startServer, TestServer } from './support/server';
 
 /** T-7 at 15:00 UTC: the overdue milestones' reminders are due at once. */
@@ -36,7 +37,7 @@ describe('security: no request from the worker reaches the network behind it (SS
     // no local receivers listed: https only, public addresses only
     server = await startServer({
       now: NOW, withWorker: true,
-      env: { WEBHOOK_LOCAL_HOSTS: '', WEBHOOK_SECRET: 'security-e2e-secret-0123456789', DELIVERY_ATTEMPTS: '1', RELAY_IDLE_MS: '50' },
+      env: { WEBHOOK_LOCAL_HOSTS: '', DELIVERY_ATTEMPTS: '1', RELAY_IDLE_MS: '50' },
     });
   });
   afterAll(async () => {
@@ -259,5 +260,134 @@ describe('security: the low ones', () => {
     expect((await server.sql(`SELECT status FROM organisation_status WHERE organisation_id = $1`, [org.id]))[0].status).not.toBe('COMPLETE');
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     expect((await stageRows()).map((r) => [r.state, r.level])).toEqual([['PENDING', 2], ['PENDING', 2]]);
+  });
+});
+
+describe('security: one webhook secret per receiver', () => {
+  /** T-3, a Thursday at 10:00 in Chicago: the stage goes out at once. */
+  const T3 = '2024-09-26T15:00:00.000Z';
+  /** T-1, the final day (urgent), within the rotation's 48-hour overlap. */
+  const T1 = '2024-09-28T14:00:00.000Z';
+  /** T-0, after the cutoff (urgent), past the overlap. */
+  const T0 = '2024-09-29T05:00:00.000Z';
+  let server: TestServer;
+  let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+  beforeAll(async () => {
+    hooks = await startWebhookReceiver();
+    server = await startServer({ now: T3, withWorker: true, env: { DELIVERY_ATTEMPTS: '1', RELAY_IDLE_MS: '50' } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await hooks?.close();
+  });
+
+  /** Every webhook delivery due by `now` has ended (sent or failed). */
+  async function settle(now: string) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM reminder_delivery WHERE channel = 'WEBHOOK' AND (state IN ('ENQUEUED', 'SENDING') OR (state = 'PENDING' AND due_at <= $1))`, [now]);
+      if (n === 0) return;
+      if (Date.now() > deadline) throw new Error(`webhook deliveries did not end at ${now}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('signs each webhook with its own secret in the Standard Webhooks form, rotates with an overlap, and shows a secret only once', async () => {
+    const preference = 'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl webhookSecret webhookSecretIssuedAt webhookPreviousSecretValidUntil } }';
+    const rotate = 'mutation($id: ID!, $hours: Int) { rotateWebhookSecret(contactId: $id, overlapHours: $hours) { webhookSecret issuedAt previousSecretValidUntil } }';
+    const setUp = async (name: string, path: string) => {
+      const org = await newOrganisation(server, { name });
+      await newFootprint(server, org.id, { endpointCount: 10 });
+      const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
+      const contact = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id })).organisation.contacts
+        .find((c: { role: string }) => c.role === 'PRIMARY');
+      const saved = ok(await server.gql(preference, { input: { contactId: contact.id, webhookUrl: `${hooks.url}${path}`, emailEnabled: false } }, reporter.token)).updateNotificationPreference;
+      hooks.trust(path, saved.webhookSecret);
+      return { org, reporter, contact, saved };
+    };
+    const a = await setUp('Signed Hook Water A', '/a');
+    const b = await setUp('Signed Hook Water B', '/b');
+    // (d) the secret is in the answer that issued it, in the Standard Webhooks form, and never again
+    expect(a.saved).toEqual({ webhookUrl: `${hooks.url}/a`, webhookSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/), webhookSecretIssuedAt: T3, webhookPreviousSecretValidUntil: null });
+    expect(b.saved.webhookSecret).not.toBe(a.saved.webhookSecret);
+    const again = ok(await server.gql(preference, { input: { contactId: a.contact.id, businessHoursStart: 8 } }, a.reporter.token)).updateNotificationPreference;
+    expect(again).toEqual({ ...a.saved, webhookSecret: null });
+    const read = () => server.gql('query($id: ID!) { organisation(id: $id) { contacts { id notificationPreference { webhookUrl webhookSecret webhookSecretIssuedAt } } } }', { id: a.org.id });
+    expect(ok(await read()).organisation.contacts.find((c: { id: string }) => c.id === a.contact.id).notificationPreference)
+      .toEqual({ webhookUrl: `${hooks.url}/a`, webhookSecret: null, webhookSecretIssuedAt: T3 });
+    // an escalation contact's webhook (admins only) gets its own secret the same way: its digests are signed with it
+    const liaison = ok(await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id webhookSecret } }', {
+      input: { kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Hooked water liaison', webhookUrl: `${hooks.url}/liaison` },
+    })).addEscalationContact;
+    expect(liaison.webhookSecret).toMatch(/^whsec_/);
+    hooks.trust('/liaison', liaison.webhookSecret);
+    expect(ok(await server.gql('{ escalationContacts { id webhookSecret webhookSecretIssuedAt } }')).escalationContacts).toEqual([{ id: liaison.id, webhookSecret: null, webhookSecretIssuedAt: T3 }]);
+
+    // phase 1, T-3: each receiver's messages
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    await settle(T3);
+    const phase1 = hooks.received.length;
+
+    // (c) A rotates with a 48-hour overlap; its receiver takes the new secret beside the old one
+    const rotated = ok(await server.gql(rotate, { id: a.contact.id, hours: 48 }, a.reporter.token)).rotateWebhookSecret;
+    expect(rotated).toEqual({ webhookSecret: expect.stringMatching(/^whsec_/), issuedAt: T3, previousSecretValidUntil: '2024-09-28T15:00:00.000Z' });
+    hooks.trust('/a', rotated.webhookSecret);
+    // the escalation contact's secret is an admin's to rotate; another organisation's reporter does not find A's contact
+    const liaisonToken = await newToken(server, { role: 'liaison', sectors: ['WATER'] });
+    expect(errorCode(await server.gql('mutation($id: ID!) { rotateEscalationWebhookSecret(escalationContactId: $id) { issuedAt } }', { id: liaison.id }, liaisonToken.token))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(rotate, { id: a.contact.id, hours: 1 }, b.reporter.token))).toBe('NOT_FOUND');
+
+    // phase 2, T-1 (inside the overlap)
+    ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: T1 }));
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    await settle(T1);
+    const phase2 = hooks.received.length;
+
+    // phase 3, T-0 (past the overlap); B moves its webhook to a new URL, which gets a new secret at once, without overlap
+    ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: T0 }));
+    hooks.trust('/a', rotated.webhookSecret, { only: true });
+    const moved = ok(await server.gql(preference, { input: { contactId: b.contact.id, webhookUrl: `${hooks.url}/b2` } }, b.reporter.token)).updateNotificationPreference;
+    expect(moved).toEqual({ webhookUrl: `${hooks.url}/b2`, webhookSecret: expect.stringMatching(/^whsec_/), webhookSecretIssuedAt: T0, webhookPreviousSecretValidUntil: null });
+    hooks.trust('/b2', moved.webhookSecret);
+    ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    await settle(T0);
+
+    const secrets = { A1: a.saved.webhookSecret, A2: rotated.webhookSecret, B1: b.saved.webhookSecret, B2: moved.webhookSecret, L1: liaison.webhookSecret };
+    /** Which of the secrets verify a message, by the library alone. */
+    const verifiedBy = (m: ReceivedWebhook) => Object.entries(secrets).filter(([, secret]) => verifies(secret, m.body, m.headers)).map(([name]) => name);
+    const messages = hooks.received.map((m, i) => ({ path: m.path, phase: i < phase1 ? 1 : i < phase2 ? 2 : 3, by: verifiedBy(m), m }));
+    const of = (path: string, phase: number) => messages.filter((x) => x.path === path && x.phase === phase);
+    for (const [path, phase] of [['/a', 1], ['/a', 2], ['/a', 3], ['/b', 1], ['/b', 2], ['/b2', 3], ['/liaison', 2], ['/liaison', 3]] as const) {
+      expect([path, phase, of(path, phase).length > 0]).toEqual([path, phase, true]);
+    }
+    // (a) and (b): each message verifies with its own receiver's secret and with no other receiver's
+    for (const x of of('/a', 1)) expect(x.by).toEqual(['A1']);
+    for (const x of [...of('/b', 1), ...of('/b', 2)]) expect(x.by).toEqual(['B1']);
+    for (const x of messages.filter((y) => y.path === '/liaison')) expect(x.by).toEqual(['L1']);
+    // (c) during the overlap the old and the new secret verify; after it, the new one only
+    for (const x of of('/a', 2)) expect(x.by).toEqual(['A1', 'A2']);
+    for (const x of of('/a', 3)) expect(x.by).toEqual(['A2']);
+    // a new URL: the new secret only, the old receiver's no longer
+    for (const x of of('/b2', 3)) expect(x.by).toEqual(['B2']);
+    // the delivery id is webhook-id, and it is signed: the same message under another id verifies with nothing
+    const sample = of('/a', 2)[0].m;
+    expect(sample.headers['webhook-id']).toBe(JSON.parse(sample.body).deliveryId);
+    expect(sample.headers['x-tracker-delivery']).toBe(sample.headers['webhook-id']);
+    expect(verifiedBy({ ...sample, headers: { ...sample.headers, 'webhook-id': String(Number(sample.headers['webhook-id']) + 1) } })).toEqual([]);
+    expect(hooks.rejected).toEqual([]);
+    const webhookStates = await server.sql(`SELECT state, count(*)::int AS n FROM reminder_delivery WHERE channel = 'WEBHOOK' GROUP BY state ORDER BY state`);
+    expect(webhookStates.filter((r) => r.state !== 'SENT' && r.state !== 'CANCELLED')).toEqual([]);
+
+    // (d) no secret in any audit row, in the history, in a later read or in the log
+    const history = JSON.stringify(ok(await server.gql('query($id: ID!) { organisation(id: $id) { history(first: 50) { action before after } } }', { id: a.org.id })).organisation.history);
+    expect(history).toContain('rotate_webhook_secret');
+    const audit = JSON.stringify(await server.sql(`SELECT * FROM audit_event`));
+    const reads = JSON.stringify([ok(await read()), ok(await server.gql('{ escalationContacts { webhookSecret } }'))]);
+    for (const [name, secret] of Object.entries(secrets)) {
+      const key = secret.slice('whsec_'.length);
+      for (const [where, text] of [['history', history], ['audit', audit], ['reads', reads], ['log', server.output()]]) expect([name, where, text.includes(key)]).toEqual([name, where, false]);
+    }
+    console.log(`SECURITY webhook secrets | messages=${messages.length} (A ${messages.filter((x) => x.path === '/a').length}, B ${messages.filter((x) => x.path.startsWith('/b')).length}, liaison ${messages.filter((x) => x.path === '/liaison').length}) | each verified by its receiver's secret only; overlap: old and new; after: new only`);
   });
 });

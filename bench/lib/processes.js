@@ -57,7 +57,7 @@ function start(command, args, env, label) {
 function trackerEnv(base, extra) {
   return {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '0', WEBHOOK_SECRET: 'bench-webhook-secret-0123456789', WEBHOOK_LOCAL_HOSTS: '127.0.0.1', ...base, ...extra,
+    RATE_LIMIT_PER_MINUTE: '0', QUERY_COST_PER_MINUTE: '0', WEBHOOK_LOCAL_HOSTS: '127.0.0.1', ...base, ...extra,
   };
 }
 

@@ -16,6 +16,7 @@ export async function prepareRuntime(name: string, options: { redis: boolean; lo
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : (options.logLevel ?? config.LOG_LEVEL), name);
+  for (const notice of config.retired) logger.warn(notice);
   const infrastructure = await prepareInfrastructure(config, logger, { redis: options.redis });
   const applied = await migrate(infrastructure.databaseUrl, logger, seedReferenceData);
   if (applied.length) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);

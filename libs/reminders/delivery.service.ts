@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../core/clock/clock';
 import { ClockSync } from '../core/clock/clock-sync';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { signingSecretsSql } from '../data/webhook-secrets.repository';
 import { EmailChannel, WebhookChannel } from './channels/channels';
 import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-address';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
@@ -17,7 +18,7 @@ export const GENERATION_SQL = `(extract(epoch FROM enqueued_at) * 1000000)::bigi
  * Sends one outbox row. The row is claimed (SENDING) before the send and marked SENT after it; a row
  * already SENT, CANCELLED or FAILED is skipped, so a job run twice never sends twice after success.
  * A worker killed between the send and the mark leaves SENDING: the retry sends again with the same
- * delivery id (Message-ID, X-Tracker-Delivery), which is how the receiver recognises it.
+ * delivery id (Message-ID, webhook-id and X-Tracker-Delivery), which is how the receiver recognises it.
  */
 @Injectable()
 export class DeliveryService implements OnModuleDestroy {
@@ -32,7 +33,7 @@ export class DeliveryService implements OnModuleDestroy {
     @Inject(RUNTIME) runtime: Runtime,
   ) {
     this.email = new EmailChannel(runtime.config.SMTP_URL, runtime.config.MAIL_FROM);
-    this.webhook = new WebhookChannel(runtime.config.WEBHOOK_SECRET, new WebhookAddressPolicy(runtime.config.WEBHOOK_LOCAL_HOSTS));
+    this.webhook = new WebhookChannel(new WebhookAddressPolicy(runtime.config.WEBHOOK_LOCAL_HOSTS));
   }
 
   onModuleDestroy() {
@@ -51,8 +52,9 @@ export class DeliveryService implements OnModuleDestroy {
       // whatever instant a drill has the application's clock at
       `UPDATE reminder_delivery SET state = 'SENDING', sending_since = clock_timestamp(), attempts = attempts + 1
        WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2) AND state IN ('PENDING', 'ENQUEUED', 'SENDING')
-       RETURNING *`,
-      [deliveryId, generation ?? null],
+       RETURNING *, CASE WHEN channel = 'WEBHOOK' THEN ${signingSecretsSql('reminder_delivery', '$3::timestamptz')} END AS webhook_secrets`,
+      // the owner's secrets as they are at the send (a rotation since the plan counts), on the application's clock
+      [deliveryId, generation ?? null, this.clock.now()],
     );
     const row = claimed?.[0];
     if (!row) return 'SKIPPED';
@@ -64,7 +66,7 @@ export class DeliveryService implements OnModuleDestroy {
     };
     try {
       if (row.channel === 'EMAIL') await this.email.send(outgoing);
-      else await this.webhook.send(outgoing);
+      else await this.webhook.send(outgoing, row.webhook_secrets ?? []);
     } catch (error) {
       const reason = (error as Error).message.slice(0, 1000);
       await this.dataSource.query(`UPDATE reminder_delivery SET state = $2, last_error = $3 WHERE id = $1 AND state = 'SENDING'`, [row.id, finalAttempt ? 'FAILED' : 'ENQUEUED', reason]);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-address';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../domain/actor';
 import { organisationScopeSql } from '../data/scope';
 import { AuditService } from '../audit/audit.service';
@@ -9,19 +9,33 @@ import { Clock } from '../core/clock/clock';
 import { AppError, FieldProblem } from '../core/errors/app-error';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
-import { EscalationContactInput, NotificationPreferenceInput, SnoozeRemindersInput } from './dto/reminders.input';
+import { EscalationContactInput, NotificationPreferenceInput, RotateEscalationWebhookSecretArgs, RotateWebhookSecretArgs, SnoozeRemindersInput } from './dto/reminders.input';
 import { OrganisationChange } from '../changes/organisation-change.service';
 import { OrganisationRepository } from '../data/organisation.repository';
 import { PlannedDelivery, ReminderPlanner } from './reminder-planner.service';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { renderReminder } from '../domain/reminders/templates';
+import { WebhookOwner, WebhookSecretDates, WebhookSecretRepository } from '../data/webhook-secrets.repository';
+import { newWebhookSecret } from './channels/webhook-signing';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** What a reader sees of a webhook's secret: its dates. The secret itself only in the answer that issued it. */
+const secretDates = (dates: WebhookSecretDates | undefined, webhookUrl: string | null) => ({
+  webhookSecret: null,
+  webhookSecretIssuedAt: webhookUrl ? (dates?.issuedAt ?? null) : null,
+  webhookPreviousSecretValidUntil: webhookUrl ? (dates?.previousValidUntil ?? null) : null,
+});
 
 export interface DeliveryRow {
   id: string; organisationId: string | null; stage: string; level: number; recipient: string; recipientRole: string; channel: string;
   state: string; dueAt: Date; sentAt: Date | null; attempts: number; lastError: string | null; cancelReason: string | null; subject: string;
 }
+
+const escalationContactOf = (r: Record<string, any>) => ({
+  id: r.id, kind: r.kind, sector: r.sector_code, region: r.region, name: r.name, email: r.email, webhookUrl: r.webhook_url, timeZone: r.time_zone,
+});
 
 const toDelivery = (r: Record<string, any>): DeliveryRow => ({
   id: String(r.id), organisationId: r.organisation_id, stage: r.stage, level: r.level, recipient: r.recipient, recipientRole: r.recipient_role,
@@ -140,6 +154,12 @@ export class RemindersService {
     return this.stateOf(actor, input.organisationId, programme);
   }
 
+  /**
+   * A new webhook URL gets a new signing secret at once, with no overlap: whoever held the old one
+   * (the old receiver) must not be able to sign for the new. Any change of URL counts, path included:
+   * one host often serves many receivers (hook relays give each tenant a path). The secret is in this
+   * answer only; the history records that one was issued, never the secret.
+   */
   async updatePreference(actor: Actor, input: NotificationPreferenceInput) {
     const [contact] = /^[0-9a-f-]{36}$/i.test(input.contactId) ? await this.dataSource.query(`SELECT organisation_id FROM contact WHERE id = $1`, [input.contactId]) : [];
     if (!contact) throw AppError.notFound('Contact', input.contactId);
@@ -154,27 +174,81 @@ export class RemindersService {
     };
     if (input.webhookUrl) this.checkWebhook(input.webhookUrl);
     if (next.businessHoursEnd <= next.businessHoursStart) throw AppError.badInput('businessHoursEnd', 'must be after businessHoursStart');
+    const newUrl = next.webhookUrl !== (current?.webhook_url ?? null);
+    const secret = newUrl && next.webhookUrl ? newWebhookSecret() : null;
+    const owner: WebhookOwner = { contactId: input.contactId };
+    const now = this.clock.now();
     await this.change.run(actor, { organisationId: contact.organisation_id }, async (unit) => {
       await unit.manager.query(
         `INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, business_hours_start, business_hours_end, weekdays_only, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (contact_id) DO UPDATE SET email_enabled = $2, webhook_url = $3, business_hours_start = $4, business_hours_end = $5, weekdays_only = $6, updated_at = $7`,
-        [input.contactId, next.emailEnabled, next.webhookUrl, next.businessHoursStart, next.businessHoursEnd, next.weekdaysOnly, this.clock.now()],
+        [input.contactId, next.emailEnabled, next.webhookUrl, next.businessHoursStart, next.businessHoursEnd, next.weekdaysOnly, now],
       );
+      if (secret) await WebhookSecretRepository.issue(unit.manager, owner, secret, now);
+      else if (newUrl) await WebhookSecretRepository.drop(unit.manager, owner);
       unit.record({
         organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: input.contactId, action: 'update',
-        before: current ? { ...current, webhook_url: redactedWebhook(current.webhook_url) } : null, after: { ...next, webhookUrl: redactedWebhook(next.webhookUrl) },
+        before: current ? { ...current, webhook_url: redactedWebhook(current.webhook_url) } : null,
+        after: { ...next, webhookUrl: redactedWebhook(next.webhookUrl), ...(secret ? { webhookSecretIssuedAt: now } : {}) },
       });
       unit.replan();
     });
-    return { contactId: input.contactId, ...next };
+    const dates = secret ? undefined : (await WebhookSecretRepository.datesOfContacts(this.dataSource.manager, [input.contactId])).get(input.contactId);
+    return { contactId: input.contactId, ...next, ...secretDates(secret ? { issuedAt: now, previousValidUntil: null } : dates, next.webhookUrl), webhookSecret: secret };
   }
 
   async preferencesOf(contactIds: readonly string[]) {
     const rows = await this.dataSource.query(`SELECT * FROM notification_preference WHERE contact_id = ANY($1::uuid[])`, [contactIds]);
-    return rows.map((r: any) => ({ contactId: r.contact_id, emailEnabled: r.email_enabled, webhookUrl: r.webhook_url, businessHoursStart: r.business_hours_start, businessHoursEnd: r.business_hours_end, weekdaysOnly: r.weekdays_only }));
+    const dates = rows.some((r: any) => r.webhook_url) ? await WebhookSecretRepository.datesOfContacts(this.dataSource.manager, contactIds) : new Map<string, WebhookSecretDates>();
+    return rows.map((r: any) => ({
+      contactId: r.contact_id, emailEnabled: r.email_enabled, webhookUrl: r.webhook_url, businessHoursStart: r.business_hours_start, businessHoursEnd: r.business_hours_end, weekdaysOnly: r.weekdays_only,
+      ...secretDates(dates.get(r.contact_id), r.webhook_url),
+    }));
   }
 
+  /**
+   * A new secret for a contact's webhook, shown in this answer only; the current one keeps signing
+   * beside it for `overlapHours` (the receiver switches in between). Who may set the URL may rotate.
+   */
+  async rotateWebhookSecret(actor: Actor, args: RotateWebhookSecretArgs) {
+    const [contact] = await this.dataSource.query(`SELECT organisation_id FROM contact WHERE id = $1`, [args.contactId]);
+    if (!contact) throw AppError.notFound('Contact', args.contactId);
+    await this.inScope(actor, contact.organisation_id).catch(AppError.asNotFound('Contact', args.contactId));
+    return this.change.run(actor, { organisationId: contact.organisation_id }, async (unit) => {
+      const [preference] = await unit.manager.query(`SELECT webhook_url FROM notification_preference WHERE contact_id = $1 FOR UPDATE`, [args.contactId]);
+      if (!preference?.webhook_url) throw AppError.badInput('contactId', 'this contact has no webhook: set its webhookUrl, which issues a secret');
+      const rotated = await this.rotate(unit.manager, { contactId: args.contactId }, args.overlapHours, unit.now);
+      unit.record({
+        organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: args.contactId, action: 'rotate_webhook_secret',
+        after: { webhookSecretIssuedAt: rotated.issuedAt, previousSecretValidUntil: rotated.previousSecretValidUntil },
+      });
+      return rotated;
+    });
+  }
+
+  /** The same for an escalation contact's webhook (admins). */
+  async rotateEscalationWebhookSecret(actor: Actor, args: RotateEscalationWebhookSecretArgs) {
+    return this.dataSource.transaction(async (manager) => {
+      const [contact] = await manager.query(`SELECT webhook_url FROM escalation_contact WHERE id = $1 FOR UPDATE`, [args.escalationContactId]);
+      if (!contact) throw AppError.notFound('EscalationContact', args.escalationContactId);
+      if (!contact.webhook_url) throw AppError.badInput('escalationContactId', 'this escalation contact has no webhook');
+      const rotated = await this.rotate(manager, { escalationContactId: args.escalationContactId }, args.overlapHours, this.clock.now());
+      await this.audit.record(manager, actor, [{
+        organisationId: null, entityType: 'escalation_contact', entityId: args.escalationContactId, action: 'rotate_webhook_secret',
+        after: { webhookSecretIssuedAt: rotated.issuedAt, previousSecretValidUntil: rotated.previousSecretValidUntil },
+      }]);
+      return rotated;
+    });
+  }
+
+  private async rotate(manager: EntityManager, owner: WebhookOwner, overlapHours: number, now: Date) {
+    const webhookSecret = newWebhookSecret();
+    const dates = await WebhookSecretRepository.rotate(manager, owner, webhookSecret, now, new Date(now.getTime() + overlapHours * HOUR));
+    return { webhookSecret, issuedAt: dates.issuedAt ?? now, previousSecretValidUntil: dates.previousValidUntil };
+  }
+
+  /** What the planner would send at an instant, in the caller's scope; writes nothing. */
   /** What the planner would send at an instant, in the caller's scope; writes nothing. */
   async preview(actor: Actor, at: Date, programme: ProgrammeEntity, organisationId?: string) {
     if (organisationId) await this.inScope(actor, organisationId);
@@ -202,9 +276,11 @@ export class RemindersService {
 
   async escalationContacts() {
     const rows = await this.dataSource.query(`SELECT * FROM escalation_contact ORDER BY kind, sector_code, region, name`);
-    return rows.map((r: any) => ({ id: r.id, kind: r.kind, sector: r.sector_code, region: r.region, name: r.name, email: r.email, webhookUrl: r.webhook_url, timeZone: r.time_zone }));
+    const dates = await WebhookSecretRepository.datesOfEscalationContacts(this.dataSource.manager);
+    return rows.map((r: any) => ({ ...escalationContactOf(r), ...secretDates(dates.get(r.id), r.webhook_url) }));
   }
 
+  /** A contact with a webhook gets its signing secret here, in this answer only. */
   async addEscalationContact(actor: Actor, input: EscalationContactInput) {
     const problems: FieldProblem[] = [];
     if (input.kind === 'CISA_REGION' && !input.region) problems.push({ field: 'region', message: 'a CISA regional lead needs its region' });
@@ -216,13 +292,19 @@ export class RemindersService {
     const webhookProblem = input.webhookUrl ? this.webhooks.problemWith(input.webhookUrl) : null;
     if (webhookProblem) problems.push({ field: 'webhookUrl', message: webhookProblem });
     if (problems.length) throw AppError.badInputs(problems);
+    const now = this.clock.now();
+    const secret = input.webhookUrl ? newWebhookSecret() : null;
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(
         `INSERT INTO escalation_contact (kind, sector_code, region, name, email, webhook_url, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-        [input.kind, input.sector ?? null, input.region ?? null, input.name, input.email ?? null, input.webhookUrl ?? null, input.timeZone ?? 'America/New_York', this.clock.now()],
+        [input.kind, input.sector ?? null, input.region ?? null, input.name, input.email ?? null, input.webhookUrl ?? null, input.timeZone ?? 'America/New_York', now],
       );
-      await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'escalation_contact', entityId: row.id, action: 'create', after: { ...row, webhook_url: redactedWebhook(row.webhook_url) } }]);
-      return { id: row.id, kind: row.kind, sector: row.sector_code, region: row.region, name: row.name, email: row.email, webhookUrl: row.webhook_url, timeZone: row.time_zone };
+      if (secret) await WebhookSecretRepository.issue(manager, { escalationContactId: row.id }, secret, now);
+      await this.audit.record(manager, actor, [{
+        organisationId: null, entityType: 'escalation_contact', entityId: row.id, action: 'create',
+        after: { ...row, webhook_url: redactedWebhook(row.webhook_url), ...(secret ? { webhookSecretIssuedAt: now } : {}) },
+      }]);
+      return { ...escalationContactOf(row), ...secretDates(secret ? { issuedAt: now, previousValidUntil: null } : undefined, row.webhook_url), webhookSecret: secret };
     });
   }
 

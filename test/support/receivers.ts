@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { Webhook } from 'standardwebhooks';
 
 export interface ReceivedMessage {
   deliveryId: string;
@@ -68,32 +68,45 @@ export async function startSmtpReceiver() {
   return { url: `smtp://127.0.0.1:${port}`, inbox, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+export interface ReceivedWebhook {
+  path: string;
+  /** The Standard Webhooks headers and x-tracker-delivery, as they arrived. */
+  headers: Record<string, string>;
+  body: string;
+}
+
 /**
- * A real HTTP receiver for webhooks. It checks the HMAC signature; paths under /fail answer 500.
+ * A real HTTP receiver for webhooks, verifying as a receiver would with the Standard Webhooks library
+ * (`standardwebhooks`' own Webhook.verify): each path is one receiver holding its own secrets
+ * (`trust(path, secret)`; two while it switches during a rotation). Unverified messages answer 401;
+ * paths under /fail answer 500 after verifying. Every request is kept as it arrived (`received`).
  */
-export async function startWebhookReceiver(secret: string) {
+export async function startWebhookReceiver() {
   const inbox = new Inbox();
   const rejected: string[] = [];
+  const received: ReceivedWebhook[] = [];
+  const secrets = new Map<string, string[]>();
   let failures = 0;
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const signature = String(req.headers['x-tracker-signature'] ?? '');
-      const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature);
-      const expected = match ? createHmac('sha256', secret).update(`${match[1]}.${body}`).digest() : null;
-      if (!match || !expected || !timingSafeEqual(expected, Buffer.from(match[2], 'hex')) || Math.abs(Date.now() / 1000 - Number(match[1])) > 300) {
+      const path = new URL(req.url ?? '/', 'http://receiver').pathname;
+      const headers = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-tracker-delivery']
+        .map((name) => [name, String(req.headers[name] ?? '')]));
+      received.push({ path, headers, body });
+      if (!(secrets.get(path) ?? []).some((secret) => verifies(secret, body, headers))) {
         rejected.push(body);
         res.writeHead(401).end();
         return;
       }
-      if (req.url?.startsWith('/fail')) {
+      if (path.startsWith('/fail')) {
         failures += 1;
         res.writeHead(500).end('receiver down');
         return;
       }
       const parsed = JSON.parse(body);
-      inbox.take({ deliveryId: String(req.headers['x-tracker-delivery']), to: `http://${req.headers.host}${req.url}`, subject: parsed.subject, body, receivedAt: Date.now() });
+      inbox.take({ deliveryId: headers['webhook-id'], to: `http://${req.headers.host}${req.url}`, subject: parsed.subject, body, receivedAt: Date.now() });
       res.writeHead(204).end();
     });
   });
@@ -104,7 +117,20 @@ export async function startWebhookReceiver(secret: string) {
     url: `http://127.0.0.1:${port}`,
     inbox,
     rejected,
+    received,
+    /** The receiver at `path` accepts what `secret` verifies (beside what it held), or only that with `only`. */
+    trust: (path: string, secret: string, options: { only?: boolean } = {}) => secrets.set(path, [...(options.only ? [] : secrets.get(path) ?? []), secret]),
     failures: () => failures,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/** What a receiver holding `secret` concludes, with the Standard Webhooks library and nothing of ours. */
+export function verifies(secret: string, body: string, headers: Record<string, string>): boolean {
+  try {
+    new Webhook(secret).verify(body, headers);
+    return true;
+  } catch {
+    return false;
+  }
 }

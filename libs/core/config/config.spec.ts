@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [key]: value })).toThrow(expected);
   });
 
+  it('starts with the retired WEBHOOK_SECRET still set, whatever its value, and says it is no longer read', () => {
+    for (const value of ['short', '', 'a-long-secret-from-before-per-receiver-secrets']) {
+      const config = loadConfig({ WEBHOOK_SECRET: value });
+      expect(config.retired).toEqual([expect.stringMatching(/^WEBHOOK_SECRET is no longer read: each webhook signs with a secret of its own/)]);
+      expect(config).not.toHaveProperty('WEBHOOK_SECRET');
+    }
+    expect(loadConfig({}).retired).toEqual([]);
+  });
+
   it('reports every bad variable at once, on one line', () => {
     try {
       loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' });

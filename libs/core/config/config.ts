@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -82,10 +82,6 @@ class EnvironmentVariables {
   @IsOptional() @IsString()
   MAIL_FROM = 'Transition Tracker <tracker@localhost>';
 
-  /** Signs webhook bodies (HMAC-SHA256); unset: webhook deliveries fail visibly. */
-  @IsOptional() @Length(16, 512, { message: 'must be 16 to 512 characters' })
-  WEBHOOK_SECRET?: string;
-
   /**
    * Hosts a webhook may reach over plain http and on a loopback or private address: local receivers an
    * operator runs (comma-separated host names or addresses). Empty: https only, public addresses only.
@@ -123,7 +119,17 @@ class EnvironmentVariables {
   SEED_DEMO: 'true' | 'false' = 'false';
 }
 
+/**
+ * Variables the tracker no longer reads. Still set, they stop nothing: start-up warns with the reason,
+ * so that an operator who upgrades learns what replaced them.
+ */
+const RETIRED: Record<string, string> = {
+  WEBHOOK_SECRET: 'WEBHOOK_SECRET is no longer read: each webhook signs with a secret of its own (Standard Webhooks), shown when its URL is saved and by rotateWebhookSecret; unset it',
+};
+
 export type AppConfig = EnvironmentVariables & {
+  /** One line for each retired variable still set. */
+  retired: string[];
   /** True when DATABASE_URL / REDIS_URL were given explicitly: then we never fall back to embedded services. */
   databaseUrlGiven: boolean;
   redisUrlGiven: boolean;
@@ -154,7 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       else raw[key] = Number(value);
     } else raw[key] = value;
   }
-  for (const key of ['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL', 'WEBHOOK_SECRET']) {
+  for (const key of ['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL']) {
     if (env[key] === '') problems.push(`${key} is set but empty: unset it or give a value`);
   }
   const config = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
@@ -165,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.assign(config, {
+    retired: Object.keys(RETIRED).filter((key) => env[key] !== undefined).map((key) => RETIRED[key]),
     databaseUrlGiven: !!config.DATABASE_URL,
     redisUrlGiven: !!config.REDIS_URL || !!config.REDIS_SENTINELS,
     databaseUrl: config.DATABASE_URL ?? DEFAULT_DATABASE_URL,

@@ -58,6 +58,12 @@ export class NotificationPreferenceModel {
   @Field(() => Int) businessHoursStart: number;
   @Field(() => Int) businessHoursEnd: number;
   @Field() weekdaysOnly: boolean;
+  @Field(() => String, { nullable: true, description: 'The webhook\'s signing secret (Standard Webhooks, whsec_…), only in the answer of the mutation that issued it (a new webhook URL); null on every other read' })
+  webhookSecret: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the webhook\'s current secret was issued; null for a webhook saved before per-webhook secrets, whose secret nobody has seen: rotate it' })
+  webhookSecretIssuedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Until when the secret before the last rotation still signs beside the current one' })
+  webhookPreviousSecretValidUntil: Date | null;
 }
 
 @ObjectType('EscalationContact')
@@ -70,4 +76,18 @@ export class EscalationContactModel {
   @Field(() => String, { nullable: true }) email: string | null;
   @Field(() => String, { nullable: true }) webhookUrl: string | null;
   @Field() timeZone: string;
+  @Field(() => String, { nullable: true, description: 'The webhook\'s signing secret (Standard Webhooks, whsec_…), only in the answer of the mutation that issued it (a new webhook URL); null on every other read' })
+  webhookSecret: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the webhook\'s current secret was issued; null for a webhook saved before per-webhook secrets, whose secret nobody has seen: rotate it' })
+  webhookSecretIssuedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Until when the secret before the last rotation still signs beside the current one' })
+  webhookPreviousSecretValidUntil: Date | null;
+}
+
+@ObjectType('WebhookSecret', { description: 'A webhook\'s new signing secret, shown in this answer only' })
+export class WebhookSecretModel {
+  @Field({ description: 'Standard Webhooks secret (whsec_ and base64): give it to the receiver, which verifies webhook-signature with it' }) webhookSecret: string;
+  @Field(() => GraphQLISODateTime) issuedAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The previous secret signs beside this one until then; null: it stopped at once' })
+  previousSecretValidUntil: Date | null;
 }

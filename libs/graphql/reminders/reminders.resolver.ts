@@ -4,8 +4,8 @@ import type { Actor } from '../../domain/actor';
 import { CurrentActor, RequestLoaders } from '../context';
 import type { Loaders } from '../loaders';
 import { ContactModel, OrganisationModel } from '../organisations/organisation.model';
-import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersArgs, SnoozeRemindersInput } from '../../reminders/dto/reminders.input';
-import { EscalationContactModel, NotificationPreferenceModel, PlannedReminderModel, PlannerRunModel, ReminderDeliveryModel, ReminderStateModel } from './reminder.model';
+import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersArgs, RotateEscalationWebhookSecretArgs, RotateWebhookSecretArgs, SnoozeRemindersInput } from '../../reminders/dto/reminders.input';
+import { EscalationContactModel, NotificationPreferenceModel, PlannedReminderModel, PlannerRunModel, ReminderDeliveryModel, ReminderStateModel, WebhookSecretModel } from './reminder.model';
 import { RemindersService } from '../../reminders/reminders.service';
 import { ProgrammesService } from '../../programmes/programmes.service';
 
@@ -44,6 +44,12 @@ export class RemindersResolver {
     return this.service.updatePreference(actor, input);
   }
 
+  @Allow('admin', 'liaison', 'reporter')
+  @Mutation(() => WebhookSecretModel, { description: 'A new signing secret for a contact\'s webhook, shown once; the current one keeps signing beside it for overlapHours' })
+  rotateWebhookSecret(@CurrentActor() actor: Actor, @Args() args: RotateWebhookSecretArgs) {
+    return this.service.rotateWebhookSecret(actor, args);
+  }
+
   @Allow('admin', 'liaison')
   @Query(() => [PlannedReminderModel], { description: 'What the planner would send at an instant, in your scope; writes nothing' })
   async previewReminders(@CurrentActor() actor: Actor, @Args() args: PreviewRemindersArgs) {
@@ -69,6 +75,12 @@ export class RemindersResolver {
   }
 
   @Allow('admin')
+  @Mutation(() => WebhookSecretModel, { description: 'A new signing secret for an escalation contact\'s webhook, shown once; the current one keeps signing beside it for overlapHours' })
+  rotateEscalationWebhookSecret(@CurrentActor() actor: Actor, @Args() args: RotateEscalationWebhookSecretArgs) {
+    return this.service.rotateEscalationWebhookSecret(actor, args);
+  }
+
+  @Allow('admin')
   @Mutation(() => Boolean)
   removeEscalationContact(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string) {
     return this.service.removeEscalationContact(actor, id);
@@ -91,6 +103,9 @@ export class OrganisationRemindersResolver {
 export class ContactPreferenceResolver {
   @ResolveField(() => NotificationPreferenceModel)
   async notificationPreference(@Parent() c: ContactModel, @RequestLoaders() loaders: Loaders) {
-    return (await loaders.preferences.load(c.id)) ?? { contactId: c.id, emailEnabled: true, webhookUrl: null, businessHoursStart: 9, businessHoursEnd: 17, weekdaysOnly: true };
+    return (await loaders.preferences.load(c.id)) ?? {
+      contactId: c.id, emailEnabled: true, webhookUrl: null, businessHoursStart: 9, businessHoursEnd: 17, weekdaysOnly: true,
+      webhookSecret: null, webhookSecretIssuedAt: null, webhookPreviousSecretValidUntil: null,
+    };
   }
 }

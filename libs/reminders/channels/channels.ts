@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import nodemailer, { Transporter } from 'nodemailer';
 import type { RenderedMessage } from '../../domain/reminders/templates';
 import { WebhookAddressPolicy } from './webhook-address';
+import { standardWebhookHeaders } from './webhook-signing';
 
 export interface OutgoingDelivery {
   id: string;
@@ -43,30 +43,32 @@ export class EmailChannel {
   }
 }
 
-function signWebhook(secret: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-}
-
 /** At most this much of a receiver's answer is read: nothing of it is kept, and a reply is no download. */
 const MAX_ANSWER_BYTES = 4096;
 
 /**
- * JSON webhooks, signed: `X-Tracker-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
- * A receiver checks the signature and the timestamp's freshness and de-duplicates on X-Tracker-Delivery.
+ * JSON webhooks, signed in the Standard Webhooks form with the receiver's own secrets
+ * (./webhook-signing.ts): a receiver verifies `webhook-signature` over `webhook-id` (the delivery id),
+ * `webhook-timestamp` and the body with any Standard Webhooks library, and de-duplicates on `webhook-id`.
  * Where a webhook may go is WebhookAddressPolicy's rule, checked again here as the connection is made;
  * redirects are not followed; a failure is kept as its class (refused, unreachable, timed out, the HTTP
  * status), never the remote text or the error of the connection, so the delivery's `lastError` tells a recipient nothing about the
  * network behind the worker.
  */
 export class WebhookChannel {
-  constructor(private readonly secret: string | undefined, private readonly policy: WebhookAddressPolicy, private readonly timeoutMs = 10_000) {}
+  constructor(private readonly policy: WebhookAddressPolicy, private readonly timeoutMs = 10_000) {}
 
-  async send(d: OutgoingDelivery, now: () => number = Date.now): Promise<void> {
-    if (!this.secret) throw new DeliveryError('WEBHOOK_SECRET is not configured: webhooks cannot be signed');
+  /**
+   * `secrets`: the receiver's own, current first (two during a rotation's overlap). `now` is the wall
+   * clock, not the application's (which a drill may simulate): the timestamp is for the receiver's
+   * replay window, checked against its own clock.
+   */
+  async send(d: OutgoingDelivery, secrets: readonly string[], now: () => number = Date.now): Promise<void> {
     const problem = this.policy.problemWith(d.recipient);
     if (problem) throw new DeliveryError(`webhook refused: the URL ${problem}`);
+    // never unsigned, never with another receiver's secret: a webhook whose owner dropped or changed it is not sent
+    if (secrets.length === 0) throw new DeliveryError('webhook has no signing secret: its owner removed or changed the URL');
     const body = JSON.stringify(d.body);
-    const timestamp = Math.floor(now() / 1000);
     const url = new URL(d.recipient);
     const status = await new Promise<number>((resolve, reject) => {
       const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
@@ -74,8 +76,8 @@ export class WebhookChannel {
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
+          ...standardWebhookHeaders(d.id, body, secrets, new Date(now())),
           'x-tracker-delivery': d.id,
-          'x-tracker-signature': `t=${timestamp},v1=${signWebhook(this.secret!, timestamp, body)}`,
           'user-agent': 'transition-tracker',
         },
         lookup: this.policy.lookupFor(url.hostname) as never,

@@ -13,7 +13,7 @@ export class SnoozeRemindersInput {
 export class NotificationPreferenceInput {
   @Field(() => ID) @IsUUID() contactId: string;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() emailEnabled?: boolean;
-  @Field(() => String, { nullable: true, description: 'https:// endpoint for signed JSON webhooks; empty string removes it' })
+  @Field(() => String, { nullable: true, description: 'https:// endpoint for signed JSON webhooks; empty string removes it. A new URL gets a new signing secret, shown once in the answer' })
   @IsOptional() @Matches(/^(https?:\/\/\S+)?$/, { message: 'webhookUrl must be an http(s) URL' }) webhookUrl?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(23) businessHoursStart?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(24) businessHoursEnd?: number;
@@ -36,4 +36,18 @@ export class PreviewRemindersArgs {
   @Field(() => GraphQLISODateTime, { description: 'The instant to plan at' }) @IsValidInstant() at: Date;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() organisationId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() programmeId?: string;
+}
+
+@ArgsType()
+export class RotateWebhookSecretArgs {
+  @Field(() => ID) @IsUUID() contactId: string;
+  @Field(() => Int, { defaultValue: 24, description: 'Hours the current secret keeps signing beside the new one (0 to 168); 0 ends it at once, e.g. for a leaked secret' })
+  @IsInt() @Min(0) @Max(168) overlapHours: number;
+}
+
+@ArgsType()
+export class RotateEscalationWebhookSecretArgs {
+  @Field(() => ID) @IsUUID() escalationContactId: string;
+  @Field(() => Int, { defaultValue: 24, description: 'Hours the current secret keeps signing beside the new one (0 to 168); 0 ends it at once, e.g. for a leaked secret' })
+  @IsInt() @Min(0) @Max(168) overlapHours: number;
 }
