@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -14,6 +14,7 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { BreakdownDimension } from '../domain/vocabulary';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { DashboardService } from '../dashboard/dashboard.service';
+import { Runtime, RUNTIME } from '../core/runtime/runtime';
 
 const csvCell = (v: unknown): string => {
   if (v === null || v === undefined) return '';
@@ -34,15 +35,24 @@ const ORGANISATION_COLUMNS = [
  * organisations taking part in it, with their status there), streamed from a PostgreSQL cursor so 200,000 rows never sit in memory. Each starts with a
  * TLP marking line: organisation lists are TLP:AMBER (named organisations), sector figures TLP:GREEN.
  * Each route declares its roles (@Allow); the AccessGuard admits the caller through the one door.
+ *
+ * A streamed export runs as long as its reader reads, however slowly; a reader that takes nothing for
+ * EXPORT_STALL_MS loses the export and its database connection goes back (see stream()).
  */
 @Controller('export')
 export class ExportController {
+  private readonly logger = new Logger(ExportController.name);
+  private readonly stallMs: number;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
     private readonly dashboard: DashboardService,
     private readonly programmes: ProgrammesService,
-  ) {}
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
+    this.stallMs = runtime.config.EXPORT_STALL_MS;
+  }
 
   @Allow('admin', 'liaison')
   @Get('organisations.csv')
@@ -81,9 +91,31 @@ export class ExportController {
     return reply.send(body);
   }
 
+  /**
+   * Streams the rows of `sql` as CSV from a cursor on a connection of its own, inside a read-only
+   * transaction whose statement timeout is off: PostgreSQL counts a cursor's whole life as one statement,
+   * so DATABASE_STATEMENT_TIMEOUT_MS would cut off a long export that is still being read. What bounds it
+   * instead is its reader: when the answer has been waiting for the client to take data for
+   * EXPORT_STALL_MS, the export is abandoned: the connection is closed (the server ends the cursor and
+   * the transaction with it) and the client's connection too. A client that goes away ends it the same way.
+   */
   private async stream(reply: FastifyReply, filename: string, tlp: string, columns: string[], sql: string, params: unknown[]) {
     const pool = (this.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } }).master;
     const client = await pool.connect();
+    let released = false;
+    // a connection given back with an error is closed by the pool rather than reused mid-cursor
+    const release = (error?: Error) => {
+      if (released) return;
+      released = true;
+      client.release(error);
+    };
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query('SET LOCAL statement_timeout = 0');
+    } catch (error) {
+      release(error as Error);
+      throw error;
+    }
     const rows = client.query(new QueryStream(sql, params, { batchSize: 1000 }));
     let first = true;
     const csv = new Transform({
@@ -97,21 +129,37 @@ export class ExportController {
         done(null, first ? `${tlp}\r\n${csvLine(columns)}` : '');
       },
     });
-    let released = false;
-    const release = (error?: Error) => {
-      if (released) return;
-      released = true;
-      client.release(error);
-    };
-    rows.on('end', () => release());
+    let ended = false;
+    rows.on('end', () => {
+      ended = true;
+      client.query('COMMIT').then(() => release(), (error: Error) => release(error));
+    });
     rows.on('error', (error: Error) => {
       release(error);
       csv.destroy(error);
     });
     csv.on('close', () => {
-      if (!released) rows.destroy();
-      release();
+      if (!ended) release(new Error('export ended before its last row'));
     });
+
+    const response = reply.raw;
+    let waitingSince: number | null = null;
+    response.on('drain', () => (waitingSince = null));
+    const guard = setInterval(() => {
+      if (!response.writableNeedDrain) {
+        waitingSince = null;
+        return;
+      }
+      waitingSince ??= Date.now();
+      if (Date.now() - waitingSince < this.stallMs) return;
+      clearInterval(guard);
+      this.logger.warn(`${filename}: the client took nothing for ${this.stallMs} ms (EXPORT_STALL_MS); export abandoned, its connection closed`);
+      release(new Error('export stalled'));
+      response.destroy();
+    }, Math.min(1000, Math.max(50, Math.floor(this.stallMs / 4))));
+    guard.unref();
+    response.once('close', () => clearInterval(guard));
+
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
     return reply.send(rows.pipe(csv));
   }

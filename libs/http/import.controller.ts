@@ -1,30 +1,42 @@
 import { ProgrammesService } from '../programmes/programmes.service';
-import { Controller, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Inject, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Allow } from '../access/access.decorators';
 import { RequestActor } from '../access/access.guard';
-import { ErrorCode, httpStatusOf } from '../core/errors/app-error';
+import { AppError, ErrorCode, httpStatusOf } from '../core/errors/app-error';
+import { Runtime, RUNTIME } from '../core/runtime/runtime';
 import type { Actor } from '../domain/actor';
 import { toGraphQLError } from '../core/errors/graphql-errors';
 import { CsvFileError } from '../imports/csv-reader';
 import { ImportKind } from '../imports/import-columns';
 import { ImportService } from '../imports/import.service';
+import { SpooledUpload, spoolUpload, UploadIncompleteError, UploadTooLargeError } from './upload-spool';
 
 const KINDS: ImportKind[] = ['organisations', 'footprint'];
+/** Bad rows handed back as CSV in one answer; `badRows` counts them all, `errors` lists the first 1,000 problems. */
+const BAD_ROWS_IN_ANSWER = 1000;
 
-/** The HTTP status of each error code, for failures the import meets in the database. */
 /**
- * POST /import/organisations or /import/footprint with a CSV body (text/csv), streamed as it arrives.
- * ?dryRun=true checks and counts without writing; ?applyGoodRows=true applies the good rows and
- * returns the bad ones as CSV. Admins import anything; a liaison only rows of its sectors. Who may call
- * it is the AccessGuard's to decide (@Allow), with the credential from the one door.
+ * POST /import/organisations or /import/footprint with a CSV body (text/csv). ?dryRun=true checks and
+ * counts without writing; ?applyGoodRows=true applies the good rows and returns the bad ones as CSV
+ * (the first 1,000). Admins import anything; a liaison only rows of its sectors. Who may call it is the
+ * AccessGuard's to decide (@Allow), with the credential from the one door.
+ *
+ * The file is received whole into a temporary file (at most IMPORT_MAX_BYTES) before the import takes a
+ * database connection, so a slow or stalled upload holds no connection, transaction or lock; the
+ * server's request timeout (HTTP_REQUEST_TIMEOUT_MS) cuts such an upload off. One import per credential
+ * at a time: a second is refused with 409 CONFLICT.
  */
 @Controller('import')
 export class ImportController {
   private readonly logger = new Logger(ImportController.name);
+  private readonly maxBytes: number;
 
-  constructor(private readonly imports: ImportService, private readonly programmes: ProgrammesService) {}
+  constructor(private readonly imports: ImportService, private readonly programmes: ProgrammesService, @Inject(RUNTIME) runtime: Runtime) {
+    this.maxBytes = runtime.config.IMPORT_MAX_BYTES;
+  }
 
   @Allow('admin', 'liaison')
   @Post(':kind')
@@ -41,17 +53,34 @@ export class ImportController {
     const body = request.body as Readable | string | Buffer | undefined;
     if (!body) return reply.code(400).send({ code: 'BAD_USER_INPUT', message: 'send the CSV file as the request body (Content-Type: text/csv)' });
     const input = body instanceof Readable ? body : Readable.from([Buffer.isBuffer(body) ? body : Buffer.from(String(body))]);
+    let release: (() => void) | undefined;
+    let spooled: SpooledUpload | undefined;
     try {
+      release = this.imports.claim(actor);
+      if (Number(request.headers['content-length']) > this.maxBytes) throw new UploadTooLargeError(this.maxBytes);
+      // a bad ?programme is refused before the upload; the query returns its connection at once
       const programme = await this.programmes.resolve(programmeRef);
-      const report = await this.imports.run(actor, kind as ImportKind, input, { programmeId: programme.id, dryRun: dryRun === 'true', applyGoodRows: applyGoodRows === 'true' });
+      spooled = await spoolUpload(input, this.maxBytes);
+      const report = await this.imports.run(actor, kind as ImportKind, createReadStream(spooled.path), {
+        programmeId: programme.id, dryRun: dryRun === 'true', applyGoodRows: applyGoodRows === 'true', onePerActor: true, badRowsCsvLimit: BAD_ROWS_IN_ANSWER,
+      });
       return reply.code(report.badRows > 0 && !report.applied ? 422 : 200).send(report);
     } catch (error) {
+      // the client went away, or the request timeout answered 408 and closed the connection
+      if (error instanceof UploadIncompleteError || reply.raw.destroyed || request.raw.socket?.destroyed) return undefined;
+      // a refusal before the whole body was read: close the connection rather than read the rest
+      if (!input.readableEnded) reply.header('connection', 'close');
+      if (error instanceof UploadTooLargeError) return reply.code(413).send({ code: ErrorCode.PAYLOAD_TOO_LARGE, message: error.message, maxBytes: error.maxBytes });
       if (error instanceof CsvFileError) return reply.code(400).send({ code: 'BAD_USER_INPUT', message: error.message });
+      if (error instanceof AppError) return reply.code(httpStatusOf(error.code)).send({ code: error.code, message: error.message, ...error.details });
       // what the GraphQL API would answer: a rule of the data PostgreSQL refused is the input's fault and
       // says which rule; a database away is 503; anything else is logged and stays internal
       const mapped = toGraphQLError(error, this.logger);
       const code = String(mapped.extensions.code);
       return reply.code(httpStatusOf(code as ErrorCode)).send({ code, message: mapped.message });
+    } finally {
+      release?.();
+      await spooled?.remove();
     }
   }
 }

@@ -3,6 +3,12 @@ import { Readable, Transform } from 'node:stream';
 
 export class CsvFileError extends Error {}
 
+/**
+ * The longest record accepted, in bytes. A row of the widest file is well under 2 KB; a quote left open
+ * makes the rest of the file one field, which would otherwise be held in memory whole.
+ */
+const MAX_RECORD_BYTES = 65_536;
+
 export interface CsvRow {
   /** 1-based line of the file where the record starts (the header is line 1). */
   line: number;
@@ -44,7 +50,7 @@ function utf8Guard(): Transform {
  * that is not UTF-8 or not comma-separated is refused as a whole with a message that says what to do.
  */
 export async function* readCsv(input: Readable, columns: { required: string[]; optional: string[] }): AsyncGenerator<CsvRow, void, undefined> {
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false });
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false, max_record_size: MAX_RECORD_BYTES });
   const guarded = input.pipe(utf8Guard());
   guarded.on('error', (error) => parser.destroy(error));
   input.on('error', (error) => parser.destroy(error));
@@ -64,6 +70,10 @@ export async function* readCsv(input: Readable, columns: { required: string[]; o
     }
   } catch (error) {
     if (error instanceof CsvFileError) throw error;
+    if ((error as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') {
+      const line = (error as { lines?: number }).lines;
+      throw new CsvFileError(`the record starting near line ${line ?? '?'} is longer than ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes: a quote left open (check the quotes on that line) or a field that is not what its column expects`);
+    }
     const message = (error as Error).message;
     throw new CsvFileError(`the file is not valid CSV: ${message}`);
   }

@@ -13,6 +13,7 @@ import { ProgrammesService } from '../programmes/programmes.service';
 import { cancelPlannedReminders } from '../data/outbox.repository';
 import { OrganisationChange } from '../changes/organisation-change.service';
 import { inPipelineMode } from '../core/database/pipeline-mode';
+import { AppError, ErrorCode } from '../core/errors/app-error';
 import { DerivedStatuses, Facts, StatusService } from '../status/status.service';
 import { readCsv } from './csv-reader';
 import {
@@ -25,6 +26,14 @@ export interface ImportOptions {
   dryRun: boolean;
   /** Apply the good rows and return the bad ones, instead of writing nothing when any row is bad. */
   applyGoodRows: boolean;
+  /**
+   * One import per credential at a time across every API process: the transaction first takes a
+   * transaction-scoped advisory lock on the actor's id and refuses with CONFLICT when another holds it.
+   * The lock goes with the transaction (commit, rollback or a lost connection), so nothing is left behind.
+   */
+  onePerActor?: boolean;
+  /** At most this many bad rows in badRowsCsv (badRows still counts them all); unset: every bad row. */
+  badRowsCsvLimit?: number;
   onProgress?: (rows: number) => void;
 }
 
@@ -42,13 +51,19 @@ export interface ImportReport {
   errors: RowProblem[];
   /** With applyGoodRows: the bad rows as CSV, with an `error` column, to fix and import again. */
   badRowsCsv: string | null;
+  /** How many bad rows badRowsCsv holds: fewer than `badRows` when the answer's limit cut it short. */
+  badRowsInCsv: number;
   seconds: number;
 }
 
 const BATCH = 5000;
 const MAX_LISTED = 1000;
+/** The advisory lock class of "an import by this actor is running" (the two-key form: its own key space). */
+const IMPORT_LOCK_CLASS = 15_0005;
 
 class Rollback extends Error {}
+
+const importRunning = () => new AppError(ErrorCode.CONFLICT, 'An import by this credential is already running: wait for its answer, then send the next file', { reason: 'IMPORT_RUNNING' });
 
 /** Resolves once the statements already issued have gone to PostgreSQL, so that work done here next runs beside them. */
 const handedOver = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -90,6 +105,8 @@ function pipeline() {
 @Injectable()
 export class ImportService {
   private readonly logger = new Logger(ImportService.name);
+  /** Actors with an import running in this process, from its upload on (see claim()). */
+  private readonly running = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -100,12 +117,23 @@ export class ImportService {
     private readonly status: StatusService,
   ) {}
 
+  /**
+   * Reserves this process's one import for the actor, before its file is even received: a second upload
+   * by the same credential is refused at once (CONFLICT) instead of filling the disk beside the first.
+   * Across processes the transaction's advisory lock (onePerActor) decides. Returns the release.
+   */
+  claim(actor: Actor): () => void {
+    if (this.running.has(actor.id)) throw importRunning();
+    this.running.add(actor.id);
+    return () => this.running.delete(actor.id);
+  }
+
   async run(actor: Actor, kind: ImportKind, input: Readable, options: ImportOptions): Promise<ImportReport> {
     const started = Date.now();
     const startedAt = this.clock.now();
     const report: ImportReport = {
       importId: randomUUID(), kind, dryRun: options.dryRun, applied: false, rows: 0, created: 0, updated: 0, unchanged: 0, badRows: 0,
-      errors: [], badRowsCsv: null, seconds: 0,
+      errors: [], badRowsCsv: null, badRowsInCsv: 0, seconds: 0,
     };
     const programme = await this.programmes.get(options.programmeId);
     const ref = await this.referenceSets(programme.id);
@@ -115,11 +143,15 @@ export class ImportService {
       if (p.length === 0) return;
       report.badRows += 1;
       for (const x of p) if (report.errors.length < MAX_LISTED) report.errors.push(x);
-      if (options.applyGoodRows && values) bad.push([...columns.map((c) => csvCell(values[c] ?? '')), csvCell(p.map((x) => `${x.column}: ${x.reason}`).join('; '))].join(','));
+      if (options.applyGoodRows && values && bad.length < (options.badRowsCsvLimit ?? Infinity)) bad.push([...columns.map((c) => csvCell(values[c] ?? '')), csvCell(p.map((x) => `${x.column}: ${x.reason}`).join('; '))].join(','));
     };
 
     try {
       await this.dataSource.transaction(async (manager) => {
+        if (options.onePerActor) {
+          const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`, [IMPORT_LOCK_CLASS, actor.id]);
+          if (!locked) throw importRunning();
+        }
         // each statement handles a batch of thousands of rows: its transition tables (the reference
         // triggers), hashes and sorts stay in memory instead of spilling to temporary files
         await manager.query(`SET LOCAL work_mem = '64MB'`);
@@ -187,6 +219,7 @@ export class ImportService {
       await this.recordRun(this.dataSource.manager, actor, report, startedAt);
     }
     if (options.applyGoodRows && bad.length) report.badRowsCsv = [[...columns, 'error'].join(','), ...bad].join('\r\n') + '\r\n';
+    report.badRowsInCsv = bad.length;
     report.seconds = Math.round((Date.now() - started) / 100) / 10;
     this.logger.log(`import ${report.importId} (${kind}${report.dryRun ? ', dry run' : ''}): ${report.rows} rows, ${report.created} created, ${report.updated} updated, ${report.badRows} bad, ${report.applied ? 'applied' : 'nothing written'} in ${report.seconds} s`);
     return report;
@@ -217,18 +250,29 @@ export class ImportService {
   private async flushOrganisations(manager: EntityManager, actor: Actor, records: OrganisationRecord[], report: ImportReport, programme: ProgrammeEntity): Promise<RowProblem[]> {
     const now = this.clock.now();
     const rejected: RowProblem[] = [];
-    // one index probe per key (LATERAL): `external_key = ANY(…)` is planned as a scan of the whole table
+    // Only the caller's own organisations are locked: the scope is a condition of the locking statement
+    // (PostgreSQL checks it again on the row it locks), so a liaison's file naming another sector's
+    // organisation never holds it against that sector's writers. One index probe per key (LATERAL):
+    // `external_key = ANY(…)` is planned as a scan of the whole table.
+    const keys = records.map((r) => r.externalKey);
+    const params: unknown[] = [keys];
     const existingRows: Array<Record<string, any>> = await manager.query(
-      `SELECT o.* FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL (SELECT * FROM organisation WHERE external_key = k.key FOR UPDATE) o`,
-      [records.map((r) => r.externalKey)],
+      `SELECT o.* FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL (
+         SELECT * FROM organisation o WHERE o.external_key = k.key AND ${organisationScopeSql(actor, 'o', params)} FOR UPDATE
+       ) o`,
+      params,
     );
-    const existing = new Map(existingRows.map((o) => [o.external_key, o]));
-    let inScope = new Set<string>(existingRows.map((o) => o.id));
-    if (actor.role === 'liaison' && existingRows.length) {
-      const params: unknown[] = [existingRows.map((o) => o.id)];
-      const rows = await manager.query(`SELECT o.id FROM organisation o WHERE o.id = ANY($1::uuid[]) AND ${organisationScopeSql(actor, 'o', params)}`, params);
-      inScope = new Set(rows.map((r: { id: string }) => r.id));
+    const inScope = new Set<string>(existingRows.map((o) => o.id));
+    // the keys not found in scope: new organisations, or others' (read, not locked, to refuse their rows)
+    const found = new Set(existingRows.map((o) => o.external_key));
+    const notFound = keys.filter((k) => !found.has(k));
+    if (notFound.length && actor.role !== 'admin' && actor.role !== 'system') {
+      existingRows.push(...await manager.query(
+        `SELECT o.id, o.external_key FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL (SELECT id, external_key FROM organisation WHERE external_key = k.key) o`,
+        [notFound],
+      ));
     }
+    const existing = new Map(existingRows.map((o) => [o.external_key, o]));
     const accepted = records.filter((r) => {
       const current = existing.get(r.externalKey);
       if (current && !inScope.has(current.id)) {

@@ -182,7 +182,9 @@ export class ReminderPlanner {
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
       try {
-        await runner.query('SELECT pg_advisory_lock($1)', [PLANNER_LOCK]);
+        // waiting for another planner's whole run is the design: neither the statement nor the lock
+        // timeout of the pool applies to this wait, and the connection has its own limits back after it
+        await runner.query(`SET statement_timeout = 0; SET lock_timeout = 0; SELECT pg_advisory_lock(${PLANNER_LOCK}); RESET statement_timeout; RESET lock_timeout`);
         try {
           await work(runner.manager, async (fn) => {
             // A batch meets rows the relay is claiming or putting back at the same moment: PostgreSQL may

@@ -12,13 +12,26 @@ import type { Runtime } from '../../../libs/core/runtime/runtime';
 import { ApiModule } from './api.module';
 
 const ONE_MEGABYTE = 1024 * 1024;
+/**
+ * A connection with nothing moving either way for this long is closed: a client that stopped reading an
+ * answer. It outlasts any statement (DATABASE_STATEMENT_TIMEOUT_MS) and the longest import, which sends
+ * nothing until its report; an export whose reader stops is ended sooner, by EXPORT_STALL_MS.
+ */
+const IDLE_CONNECTION_MS = 10 * 60_000;
 
 export async function createApiApp(runtime: Runtime, options: { withWorker: boolean }): Promise<NestFastifyApplication> {
+  const requestTimeout = runtime.config.HTTP_REQUEST_TIMEOUT_MS;
   const adapter = new FastifyAdapter({
     loggerInstance: runtime.logger,
     // Per-request lines would drown the log at dashboard polling rates; metrics count requests instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ONE_MEGABYTE,
+    // A request (headers and body) not received within HTTP_REQUEST_TIMEOUT_MS is answered 408 and its
+    // connection closed: a client dripping an upload holds a socket and a temporary file, not longer.
+    // Node checks pending requests every connectionsCheckingInterval; responses are not limited by it.
+    requestTimeout,
+    http: { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))) },
+    connectionTimeout: IDLE_CONNECTION_MS,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers['x-request-id']),
     // Drain: on SIGTERM stop accepting, finish what is in flight, then close.
     forceCloseConnections: 'idle',
@@ -40,8 +53,9 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
       }
     }
   });
-  // CSV imports arrive as a stream and are parsed as they arrive: no body limit, nothing buffered.
-  fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: 1024 * 1024 * 1024 }, (_request, payload, done) => done(null, payload));
+  // CSV imports arrive as a stream, handed to the import route unread: it writes the file to disk and
+  // enforces IMPORT_MAX_BYTES itself (Fastify's bodyLimit applies only to bodies it reads).
+  fastify.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => done(null, payload));
   installHttpMetrics(fastify);
   await installQueueBoard(fastify, app.get(JobProducer), app.get(Authenticator));
   return app;

@@ -10,8 +10,19 @@ describe('loadConfig', () => {
     expect(config.QUEUE_PREFIX).toBe('tracker');
   });
 
+  it('bounds the pool, HTTP requests, uploads and exports by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      DATABASE_STATEMENT_TIMEOUT_MS: 60_000, DATABASE_LOCK_TIMEOUT_MS: 10_000, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 60_000,
+      HTTP_REQUEST_TIMEOUT_MS: 120_000, IMPORT_MAX_BYTES: 104_857_600, EXPORT_STALL_MS: 30_000,
+    });
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0', IMPORT_MAX_BYTES: '2048' })).toMatchObject({ DATABASE_STATEMENT_TIMEOUT_MS: 0, IMPORT_MAX_BYTES: 2048 });
+  });
+
   it.each([
     ['PORT', 'abc', /PORT must be an integer/],
+    ['DATABASE_LOCK_TIMEOUT_MS', '10s', /DATABASE_LOCK_TIMEOUT_MS must be an integer between 0 and 86400000/],
+    ['HTTP_REQUEST_TIMEOUT_MS', '0', /HTTP_REQUEST_TIMEOUT_MS must not be less than 1000/],
+    ['IMPORT_MAX_BYTES', '50MB', /IMPORT_MAX_BYTES must be an integer/],
     ['PORT', '70000', /PORT/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be a postgres:\/\/ URL/],
     ['REDIS_URL', 'localhost:6379', /REDIS_URL must be a redis:\/\/ URL/],

@@ -37,6 +37,36 @@ class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(0) @Max(600_000)
   DASHBOARD_CACHE_MS = 5000;
 
+  /**
+   * Limits every pooled connection carries (0: none). A statement, a wait for a lock and a transaction
+   * left idle are cut off and their connection freed, so one stuck request cannot hold the pool; the
+   * planner's batches and an import's statements run far below these. Exports and the planner's
+   * one-at-a-time lock opt out where a long wait is the design.
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(86_400_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 60_000;
+
+  @IsOptional() @IsInt() @Min(0) @Max(86_400_000)
+  DATABASE_LOCK_TIMEOUT_MS = 10_000;
+
+  @IsOptional() @IsInt() @Min(0) @Max(86_400_000)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+  /**
+   * Every HTTP request (headers and body) must have arrived within this, or it is answered 408 and its
+   * connection closed: a client dripping bytes holds nothing for longer. Responses are not counted.
+   */
+  @IsOptional() @IsInt() @Min(1000) @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 120_000;
+
+  /** The largest CSV file an import over HTTP accepts (bytes); it is written to a temporary file before the import starts. */
+  @IsOptional() @IsInt() @Min(1024) @Max(10_737_418_240)
+  IMPORT_MAX_BYTES = 104_857_600;
+
+  /** An export whose reader has taken nothing for this long is ended and its database connection freed. */
+  @IsOptional() @IsInt() @Min(100) @Max(3_600_000)
+  EXPORT_STALL_MS = 30_000;
+
   @IsOptional() @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL, e.g. redis://127.0.0.1:6379' })
   REDIS_URL?: string;
 
@@ -146,7 +176,9 @@ export class ConfigError extends Error {
   }
 }
 
-const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000' };
+const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000',
+  DATABASE_STATEMENT_TIMEOUT_MS: '0 and 86400000', DATABASE_LOCK_TIMEOUT_MS: '0 and 86400000', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0 and 86400000',
+  HTTP_REQUEST_TIMEOUT_MS: '1000 and 3600000', IMPORT_MAX_BYTES: '1024 and 10737418240', EXPORT_STALL_MS: '100 and 3600000' };
 
 /** Validates the environment once at boot; the error names every bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -8,6 +8,23 @@ export interface PoolSettings {
   /** Read replicas (TypeORM replication): only reads that ask for one go there. */
   readUrls?: string[];
   poolMax?: number;
+  /**
+   * Sent to PostgreSQL with each new connection (0 or unset: none). A statement that runs too long, a
+   * wait for a lock and a transaction left idle are cut off by the server, which frees the connection
+   * whatever the process holding it does.
+   */
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
+}
+
+/** node-postgres sends these as start-up parameters; 0 is PostgreSQL's "none" and is left out. */
+function serverLimits(pool: PoolSettings): Record<string, number> {
+  const limits: Record<string, number> = {};
+  if (pool.statementTimeoutMs) limits.statement_timeout = pool.statementTimeoutMs;
+  if (pool.lockTimeoutMs) limits.lock_timeout = pool.lockTimeoutMs;
+  if (pool.idleInTransactionTimeoutMs) limits.idle_in_transaction_session_timeout = pool.idleInTransactionTimeoutMs;
+  return limits;
 }
 
 export function dataSourceOptions(url: string, logger?: AppLogger, pool: PoolSettings = {}): DataSourceOptions {
@@ -24,13 +41,17 @@ export function dataSourceOptions(url: string, logger?: AppLogger, pool: PoolSet
     logging: ['query', 'error', 'warn'],
     logger: new QueryCountingLogger(logger),
     maxQueryExecutionTime: 1000,
-    extra: { max: pool.poolMax ?? 20, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, application_name: 'tracker' },
+    extra: { max: pool.poolMax ?? 20, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, application_name: 'tracker', ...serverLimits(pool) },
   };
 }
 
 const MIGRATION_LOCK = 727_2024; // pg_advisory_lock key: one process migrates at a time
 
-/** Applies pending migrations under an advisory lock, so an API and a worker starting together do not race. */
+/**
+ * Applies pending migrations under an advisory lock, so an API and a worker starting together do not race.
+ * Its connection has no server limits: a migration may rewrite a large table, and a process waits here
+ * for another's migrations as long as they take.
+ */
 export async function migrate(url: string, logger?: AppLogger, after?: (ds: DataSource) => Promise<void>): Promise<string[]> {
   const dataSource = new DataSource({ ...dataSourceOptions(url, logger), logging: ['error'] });
   await dataSource.initialize();

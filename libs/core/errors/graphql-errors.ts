@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { AppError, ErrorCode, httpStatusOf } from './app-error';
+import { connectionLimitError } from './connection-limits';
 
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.BAD_USER_INPUT,
@@ -45,6 +46,8 @@ export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
     const code = pgCode === '23505' ? ErrorCode.CONFLICT : ErrorCode.BAD_USER_INPUT;
     return new GraphQLError(`Input ${PG_INPUT_ERRORS[pgCode]}${constraint ? ` (${constraint})` : ''}`, { extensions: { code, constraint } });
   }
+  const limit = connectionLimitError(pgCode);
+  if (limit) return new GraphQLError(limit.message, { extensions: { code: limit.code } });
   const message = String((error as Error)?.message);
   // TypeORM's own words for a connection that died under a transaction
   const lostConnection = LOST_CONNECTION_ERRORS.has((error as Error)?.name ?? '') || LOST_CONNECTION_ERRORS.has((error as Error)?.constructor?.name ?? '');
