@@ -22,4 +22,16 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter(0, 0, () => 0);
     for (let i = 0; i < 100; i++) expect(limiter.take('a')).toBe(0);
   });
+
+  it('takes a weight at a time (the cost of a query), never more than the burst', () => {
+    let now = 0;
+    const limiter = new RateLimiter(600, 100, () => now); // ten a second, a hundred at once
+    expect(limiter.take('a', 60)).toBe(0);
+    expect(limiter.take('a', 60)).toBe(2); // 20 short: two seconds
+    now += 2000;
+    expect(limiter.take('a', 60)).toBe(0);
+    now += 60_000;
+    expect(limiter.take('a', 1_000)).toBe(0); // a weight over the burst takes the whole burst
+    expect(limiter.take('a', 1)).toBeGreaterThan(0);
+  });
 });

@@ -8,8 +8,8 @@ export class RateLimiter {
 
   constructor(private readonly perMinute: number, private readonly burst: number, private readonly now: () => number = () => Date.now()) {}
 
-  /** Takes one token; returns 0 when allowed, else the seconds to wait. */
-  take(key: string): number {
+  /** Takes `amount` tokens (one by default, never more than the burst); returns 0 when allowed, else the seconds to wait. */
+  take(key: string, amount = 1): number {
     if (this.perMinute <= 0) return 0;
     const now = this.now();
     const ratePerMs = this.perMinute / 60_000;
@@ -18,10 +18,11 @@ export class RateLimiter {
     bucket.at = now;
     this.buckets.set(key, bucket);
     if (this.buckets.size > 100_000) this.buckets.delete(this.buckets.keys().next().value!);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    const need = Math.min(amount, this.burst);
+    if (bucket.tokens >= need) {
+      bucket.tokens -= need;
       return 0;
     }
-    return Math.ceil((1 - bucket.tokens) / ratePerMs / 1000);
+    return Math.ceil((need - bucket.tokens) / ratePerMs / 1000);
   }
 }

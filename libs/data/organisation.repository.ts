@@ -73,6 +73,17 @@ export const OrganisationRepository = {
     return { ids: row.ids, last: row.last };
   },
 
+  /** A page of the organisations in a caller's scope taking part in a programme, in id order after `after`. */
+  async pageInScope(manager: EntityManager, actor: Actor, programmeId: string, after: string | undefined, limit: number): Promise<string[]> {
+    const params: unknown[] = [programmeId, after ?? '00000000-0000-0000-0000-000000000000', limit];
+    const scope = organisationScopeSql(actor, 'o', params);
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT o.id FROM organisation o WHERE o.archived_at IS NULL AND o.id > $2::uuid AND ${takesPartSql('o', '$1')} AND ${scope} ORDER BY o.id LIMIT $3`,
+      params,
+    );
+    return rows.map((r) => r.id);
+  },
+
   /** What the organisation said of itself last: a report, never a staff edit of other facts. */
   async markReported(manager: EntityManager, ids: readonly string[], at: Date): Promise<void> {
     if (ids.length === 0) return;

@@ -15,6 +15,7 @@ import { LoadersModule } from './loaders.module';
 import { MAX_COST, MAX_DEPTH, queryCost, validationRules } from './query-limits';
 import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { graphqlErrorFormatter } from './error-formatter';
+import { RateLimiter } from '../access/rate-limiter';
 
 @Module({
   imports: [
@@ -24,6 +25,9 @@ import { graphqlErrorFormatter } from './error-formatter';
       inject: [LoaderFactory, Authenticator, RUNTIME, ReferenceService],
       useFactory: (loaders: LoaderFactory, authenticator: Authenticator, runtime: Runtime, reference: ReferenceService): MercuriusDriverConfig => {
         const production = runtime.config.NODE_ENV === 'production';
+        // what each credential may spend on queries: a quarter of a minute's budget at once, and at least one costliest operation
+        const perMinute = runtime.config.QUERY_COST_PER_MINUTE;
+        const spending = new RateLimiter(perMinute, Math.max(MAX_COST, Math.floor(perMinute / 4)));
         return {
           autoSchemaFile: true,
           transformSchema: (schema) => withPlainReferenceFields(schema, reference),
@@ -47,10 +51,16 @@ import { graphqlErrorFormatter } from './error-formatter';
           // (a rule would not see them, and one made per request would switch off the query cache)
           hooks: {
             preExecution: [
-              async (schema: GraphQLSchema, document: DocumentNode, _context: unknown, variables: Record<string, unknown>) => {
+              async (schema: GraphQLSchema, document: DocumentNode, context: Partial<GraphQLContext>, variables: Record<string, unknown>) => {
                 const cost = queryCost(schema, document, variables);
                 if (cost > MAX_COST) {
                   throw new GraphQLError(`The operation would cost ${cost} (lists multiply: first × what each row selects); at most ${MAX_COST} is allowed: ask for fewer rows or fewer nested lists`, { extensions: { code: 'QUERY_TOO_COMPLEX', cost } });
+                }
+                // expensive queries, one after another, are bounded per credential (an anonymous call reaches nothing that costs)
+                const actor = context.actor;
+                const wait = actor ? spending.take(actor.id, cost) : 0;
+                if (wait > 0) {
+                  throw new GraphQLError(`This credential has spent its query budget (${perMinute} a minute; this operation costs ${cost}); retry in ${wait} s`, { extensions: { code: 'TOO_MANY_REQUESTS', cost, retryAfterSeconds: wait } });
                 }
               },
             ],

@@ -249,11 +249,17 @@ export class RemindersService {
   }
 
   /** What the planner would send at an instant, in the caller's scope; writes nothing. */
-  /** What the planner would send at an instant, in the caller's scope; writes nothing. */
-  async preview(actor: Actor, at: Date, programme: ProgrammeEntity, organisationId?: string) {
-    if (organisationId) await this.inScope(actor, organisationId);
+  /**
+   * What the planner would send at an instant, for one organisation or a page of `first` organisations
+   * in scope (id order, after `after`): a dry run costs what the planner does per organisation, so no
+   * caller plans the whole country in one request. Digests in a page's answer cover that page's organisations.
+   */
+  async preview(actor: Actor, at: Date, programme: ProgrammeEntity, page: { organisationId?: string; first: number; after?: string }) {
+    if (page.organisationId) await this.inScope(actor, page.organisationId);
+    const organisationIds = page.organisationId ? [page.organisationId] : await OrganisationRepository.pageInScope(this.dataSource.manager, actor, programme.id, page.after, page.first);
+    if (organisationIds.length === 0) return [];
     const result = await this.planner.run(programme, {
-      at, dryRun: true, organisationIds: organisationId ? [organisationId] : undefined,
+      at, dryRun: true, organisationIds,
       scopeSql: (alias, params) => organisationScopeSql(actor, alias, params),
     });
     return result.deliveries.filter((d) => actor.role === 'admin' || d.organisationId !== null).map((d: PlannedDelivery) => ({

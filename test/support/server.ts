@@ -73,7 +73,7 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
   const queuePrefix = `e2e-${unique()}`;
   const env = baseEnv({
     DATABASE_URL: databaseUrl, REDIS_URL: options.redisUrl ?? redis, QUEUE_PREFIX: queuePrefix, PORT: '0', HOST: '127.0.0.1',
-    TRACKER_NOW: options.now, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0',
+    TRACKER_NOW: options.now, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', QUERY_COST_PER_MINUTE: '0',
     // Tests read their own writes' figures at once; the dashboard cache has a test of its own (dashboard.e2e-spec).
     DASHBOARD_CACHE_MS: '0', ...options.env,
   });

@@ -105,6 +105,14 @@ class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   RATE_LIMIT_BURST = 300;
 
+  /**
+   * What GraphQL operations may cost per minute per credential, in the units of the query cost (a
+   * field times the rows it may return; at most 100,000 an operation); a quarter of it may be spent at
+   * once. 0: no limit. A dashboard's poll costs a few hundred, a page of 50 organisations a few thousand.
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000)
+  QUERY_COST_PER_MINUTE = 2_000_000;
+
   /** Where e-mail goes, e.g. smtp://user:pass@mail.example:587; unset: e-mail deliveries fail visibly. */
   @IsOptional() @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// or smtps:// URL, e.g. smtp://127.0.0.1:1025' })
   SMTP_URL?: string;
@@ -176,7 +184,7 @@ export class ConfigError extends Error {
   }
 }
 
-const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000',
+const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', QUERY_COST_PER_MINUTE: '0 and 1000000000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000',
   DATABASE_STATEMENT_TIMEOUT_MS: '0 and 86400000', DATABASE_LOCK_TIMEOUT_MS: '0 and 86400000', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0 and 86400000',
   HTTP_REQUEST_TIMEOUT_MS: '1000 and 3600000', IMPORT_MAX_BYTES: '1024 and 10737418240', EXPORT_STALL_MS: '100 and 3600000' };
 

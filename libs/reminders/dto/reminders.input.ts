@@ -36,6 +36,9 @@ export class PreviewRemindersArgs {
   @Field(() => GraphQLISODateTime, { description: 'The instant to plan at' }) @IsValidInstant() at: Date;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() organisationId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() programmeId?: string;
+  @Field(() => Int, { defaultValue: 100, description: 'Organisations previewed in one answer (1 to 500), in id order; page on with `after`' })
+  @IsInt() @Min(1) @Max(500) first: number;
+  @Field(() => ID, { nullable: true, description: 'The last organisationId of the previous page' }) @IsOptional() @IsUUID() after?: string;
 }
 
 @ArgsType()
