@@ -66,17 +66,30 @@ interface HttpReply {
 }
 
 /**
- * One filter for every resolver: typed codes out, no stack traces or SQL text to the client. On a REST
- * route an AppError (a refusal of the AccessGuard, above all) is answered as `{ code, message }` with its
- * HTTP status (401, 403, 503...); anything else is left to Nest's own answer, as before.
+ * One filter for every resolver and every REST route: typed codes out, no stack traces or SQL text to
+ * the client. On a REST route every error is answered, as `{ code, message }` with its HTTP status: an
+ * AppError (a refusal of the AccessGuard, above all) with its own, one of Nest's HTTP exceptions (a
+ * missing dashboard asset, say) with its status, and anything else as the GraphQL API would map it (the
+ * database away is 503, anything unknown is logged and is a bare INTERNAL_SERVER_ERROR 500).
  */
 @Catch()
 export class GraphQLErrorFilter implements GqlExceptionFilter {
   private readonly logger = new Logger('GraphQL');
   catch(exception: unknown, host: ArgumentsHost) {
-    if (host.getType() === 'http' && exception instanceof AppError) {
+    if (host.getType() === 'http') {
       const reply = host.switchToHttp().getResponse<HttpReply>();
-      if (!reply.sent) reply.code(httpStatusOf(exception.code)).send({ code: exception.code, message: exception.message, ...exception.details });
+      // a stream that failed after its head was sent can only be cut short, which its own code does
+      if (reply.sent) return undefined;
+      if (exception instanceof HttpException) {
+        const status = exception.getStatus();
+        const mapped = toGraphQLError(exception);
+        const code = HTTP_STATUS_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT);
+        reply.code(status).send({ code, message: mapped.message });
+        return undefined;
+      }
+      const mapped = toGraphQLError(exception, this.logger);
+      const code = String(mapped.extensions.code) as ErrorCode;
+      reply.code(httpStatusOf(code)).send({ ...mapped.extensions, code, message: mapped.message });
       return undefined;
     }
     return toGraphQLError(exception, this.logger);
