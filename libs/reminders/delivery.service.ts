@@ -9,7 +9,8 @@ import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-addres
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
 import { renderReminder } from '../domain/reminders/templates';
 
-export type DeliveryOutcome = 'SENT' | 'SKIPPED';
+/** SENT; SKIPPED (not this job's to send); or BUSY: another run of the same hand-over holds the row, try again in `retryInMs`. */
+export type DeliveryOutcome = 'SENT' | 'SKIPPED' | { busy: true; retryInMs: number };
 
 /** Which hand-over to the queue a row is in: its enqueue instant in microseconds, as text. */
 export const GENERATION_SQL = `(extract(epoch FROM enqueued_at) * 1000000)::bigint::text`;
@@ -19,12 +20,17 @@ export const GENERATION_SQL = `(extract(epoch FROM enqueued_at) * 1000000)::bigi
  * already SENT, CANCELLED or FAILED is skipped, so a job run twice never sends twice after success.
  * A worker killed between the send and the mark leaves SENDING: the retry sends again with the same
  * delivery id (Message-ID, webhook-id and X-Tracker-Delivery), which is how the receiver recognises it.
+ * A SENDING row is taken again only once its delivery lock (DELIVERY_LOCK_MS) has passed since it was
+ * taken: before that, the run that holds it may still be sending (BullMQ hands a job whose lock lapsed
+ * under load to another worker while the first still runs), and the second run waits (BUSY) instead of
+ * sending twice, burning neither the row's tries nor the job's.
  */
 @Injectable()
 export class DeliveryService implements OnModuleDestroy {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly email: EmailChannel;
   private readonly webhook: WebhookChannel;
+  private readonly lockMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,6 +40,7 @@ export class DeliveryService implements OnModuleDestroy {
   ) {
     this.email = new EmailChannel(runtime.config.SMTP_URL, runtime.config.MAIL_FROM);
     this.webhook = new WebhookChannel(new WebhookAddressPolicy(runtime.config.WEBHOOK_LOCAL_HOSTS));
+    this.lockMs = runtime.config.DELIVERY_LOCK_MS;
   }
 
   onModuleDestroy() {
@@ -45,19 +52,31 @@ export class DeliveryService implements OnModuleDestroy {
    * stopped since (CANCELLED: the organisation completed, reported, snoozed, changed its contacts), or
    * stopped and queued again under a new job, is not this job's to send.
    */
-  async deliver(deliveryId: string, finalAttempt: boolean, generation?: string): Promise<DeliveryOutcome> {
+  async deliver(deliveryId: string, attempt: { final: boolean; max: number }, generation?: string): Promise<DeliveryOutcome> {
     await this.clockSync.refresh();
     const [claimed] = await this.dataSource.query(
       // sending_since is PostgreSQL's time, like enqueued_at: locks and sweeps are measured in real time,
       // whatever instant a drill has the application's clock at
       `UPDATE reminder_delivery SET state = 'SENDING', sending_since = clock_timestamp(), attempts = attempts + 1
-       WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2) AND state IN ('PENDING', 'ENQUEUED', 'SENDING')
+       WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2)
+         AND (state IN ('PENDING', 'ENQUEUED') OR (state = 'SENDING' AND sending_since <= clock_timestamp() - make_interval(secs => $4::float8 / 1000)))
        RETURNING *, CASE WHEN channel = 'WEBHOOK' THEN ${signingSecretsSql('reminder_delivery', '$3::timestamptz')} END AS webhook_secrets`,
       // the owner's secrets as they are at the send (a rotation since the plan counts), on the application's clock
-      [deliveryId, generation ?? null, this.clock.now()],
+      [deliveryId, generation ?? null, this.clock.now(), this.lockMs],
     );
     const row = claimed?.[0];
-    if (!row) return 'SKIPPED';
+    if (!row) {
+      // held by another run of this hand-over, within its lock: come back when the lock has passed
+      const [held] = await this.dataSource.query(
+        `SELECT ceil(extract(epoch FROM sending_since + make_interval(secs => $3::float8 / 1000) - clock_timestamp()) * 1000)::int AS wait_ms
+         FROM reminder_delivery WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2) AND state = 'SENDING'`,
+        [deliveryId, generation ?? null, this.lockMs],
+      );
+      return held ? { busy: true, retryInMs: Math.max(held.wait_ms, 0) + 100 } : 'SKIPPED';
+    }
+    // the row's own count decides as well as the job's: a run whose failure BullMQ never recorded (its lock
+    // had lapsed) still counted on the row
+    const finalAttempt = attempt.final || row.attempts >= attempt.max;
     const payload = row.payload as ReminderPayload;
     const message = renderReminder(payload, row.time_zone);
     const outgoing = {

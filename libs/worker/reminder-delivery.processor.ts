@@ -1,13 +1,13 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
-import type { Job } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import { JobName, JobOf, QueueName } from '../jobs/queues';
 import { DeliveryService } from '../reminders/delivery.service';
 
 type DeliverJob = JobOf<JobName.DeliverReminder>;
 
-/** Sends one outbox row per job; a thrown error is a retry with backoff, the last one ends FAILED. */
+/** Sends one outbox row per job; a thrown error is a retry with backoff, the last one ends FAILED; a row another run holds is waited for. */
 // Decorator options are read when the module loads, before Nest exists; loadConfig has validated the variable by then.
 const LOCK_MS = Number(process.env.DELIVERY_LOCK_MS) || 30_000;
 
@@ -23,11 +23,17 @@ export class ReminderDeliveryProcessor extends WorkerHost implements OnApplicati
     this.worker.concurrency = this.runtime.config.DELIVERY_CONCURRENCY;
   }
 
-  async process(job: Job<DeliverJob['data'], unknown, DeliverJob['name']>): Promise<unknown> {
+  async process(job: Job<DeliverJob['data'], unknown, DeliverJob['name']>, token?: string): Promise<unknown> {
     switch (job.name) {
       case JobName.DeliverReminder: {
         const attempts = job.opts.attempts ?? this.runtime.config.DELIVERY_ATTEMPTS;
-        return this.delivery.deliver(job.data.deliveryId, job.attemptsMade + 1 >= attempts, job.data.generation);
+        const outcome = await this.delivery.deliver(job.data.deliveryId, { final: job.attemptsMade + 1 >= attempts, max: this.runtime.config.DELIVERY_ATTEMPTS }, job.data.generation);
+        if (typeof outcome === 'object') {
+          // another run holds the row within its lock: wait for it without spending an attempt (BullMQ's DelayedError)
+          await job.moveToDelayed(Date.now() + outcome.retryInMs, token);
+          throw new DelayedError();
+        }
+        return outcome;
       }
       default:
         throw new Error(`Unknown job ${String(job.name)} on ${QueueName.ReminderDelivery}`);
