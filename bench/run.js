@@ -431,6 +431,9 @@ async function main() {
   const startedAt = new Date();
   await ensureData();
   const pool = new Pool({ connectionString: DATABASE_URL, max: Math.max(32, CONNECTIONS) });
+  // an idle connection ended from outside (a server restart, an operator's pg_terminate_backend) is dropped
+  // from the pool and replaced on the next query; without a listener Node would end the whole run on it
+  pool.on('error', (error) => log(`  (a pooled connection ended: ${error.message})`));
   await pool.query(readFileSync(join(__dirname, 'postgraphile', 'functions.sql'), 'utf8'));
   const { adminToken, reporters } = await credentials(pool, 2000);
   const programme = (await pool.query(`SELECT updates_cutoff FROM programme WHERE key = 'kaspersky-2024'`)).rows[0];

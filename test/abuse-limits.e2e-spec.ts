@@ -80,12 +80,12 @@ describe('security: the low ones › a delivery another run holds is not taken a
   const arrivals: string[] = [];
   let firstArrival: () => void;
   const arrived = new Promise<void>((resolve) => (firstArrival = resolve));
-  // a receiver that takes 2 s to answer: the first run is still sending when the second one comes
+  // a receiver that takes 3 s to answer: the first run is still sending when the second one comes
   const receiver = createServer((req, res) => {
     arrivals.push(String(req.headers['webhook-id']));
     firstArrival();
     req.resume();
-    setTimeout(() => res.writeHead(204).end(), 2000);
+    setTimeout(() => res.writeHead(204).end(), 3000);
   });
 
   beforeAll(async () => {
@@ -106,19 +106,23 @@ describe('security: the low ones › a delivery another run holds is not taken a
     const port = (receiver.address() as AddressInfo).port;
     ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }',
       { input: { contactId: contact.id, emailEnabled: false, webhookUrl: `http://127.0.0.1:${port}/slow` } }));
+    // both workers listening before anything is due, so the second run is not left to the busy one
+    const queue = new Queue('reminder-delivery', { connection: { url: server.env.REDIS_URL } as never, prefix: server.queuePrefix });
+    const deadline = Date.now() + 30_000;
+    while ((await queue.getWorkers()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await queue.getWorkers()).length).toBeGreaterThanOrEqual(2);
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     await arrived;
     // the first run holds the row (SENDING); a second job for the same hand-over comes now, as BullMQ makes one
     // when it takes a running job for stalled
     const [row] = await server.sql(`SELECT id, state, (extract(epoch FROM enqueued_at) * 1000000)::bigint::text AS generation FROM reminder_delivery WHERE id = $1`, [arrivals[0]]);
     expect(row.state).toBe('SENDING');
-    const queue = new Queue('reminder-delivery', { connection: { url: server.env.REDIS_URL } as never, prefix: server.queuePrefix });
     try {
       const second = await queue.add('deliver-reminder', { deliveryId: String(row.id), generation: row.generation }, { jobId: `second-run-${row.id}`, attempts: 3 });
       let state = '';
       const seen = new Set<string>();
-      const deadline = Date.now() + 30_000;
-      while (state !== 'completed' && state !== 'failed' && Date.now() < deadline) {
+      const until = Date.now() + 30_000;
+      while (state !== 'completed' && state !== 'failed' && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 20));
         state = await second.getState();
         seen.add(state);
