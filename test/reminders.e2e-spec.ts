@@ -177,14 +177,30 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
   });
 
   it('reschedules a milestone reminder when an extension is granted', async () => {
-    const stages = (await deliveries(`d.organisation_id = $1`, [orgs.X.id])).map((r) => r.stage);
-    expect(stages).not.toContain('MILESTONE-DUE:OT:KASPERSKY_REMOVED:2024-09-29T04:00:00.000Z');
-    expect(stages).toContain('MILESTONE-DUE:OT:KASPERSKY_REMOVED:2024-10-19T04:00:00.000Z');
-    expect(stages).toContain('MILESTONE-DUE:IT:KASPERSKY_REMOVED:2024-09-29T04:00:00.000Z');
+    // the milestones each message lists: the OT removal only at its extended target
+    const listed = (await deliveries(`d.organisation_id = $1`, [orgs.X.id]))
+      .flatMap((r) => (r.payload.milestones ?? []).map((m: any) => `${m.dueKind}:${m.track}:${m.key}:${m.targetAt}`));
+    expect(listed).not.toContain('DUE_SOON:OT:KASPERSKY_REMOVED:2024-09-29T04:00:00.000Z');
+    expect(listed).toContain('DUE_SOON:OT:KASPERSKY_REMOVED:2024-10-19T04:00:00.000Z');
+    expect(listed).toContain('DUE_SOON:IT:KASPERSKY_REMOVED:2024-09-29T04:00:00.000Z');
+  });
+
+  it('sends each recipient one message per stage and level, its milestones due or overdue listed inside', async () => {
+    const rows = await deliveries(`d.organisation_id = $1`, [orgs.L.id]);
+    // from the first countdown stage on, no message of its own for a milestone
+    const fromT90 = rows.filter((r) => new Date(r.created_at).getTime() >= Date.parse(day(-90)));
+    expect(fromT90.filter((r) => !/^(T-\d+|OVERDUE-\d+)$/.test(r.stage))).toEqual([]);
+    // at T-7 the IT lead hears once (it was 15 messages: the stage and one per lagging milestone)
+    const t7 = rows.filter((r) => r.stage === 'T-7' && r.recipient === 'sam@laggard.example');
+    expect(t7).toHaveLength(1);
+    expect(t7[0].payload.milestones.length).toBeGreaterThan(3);
+    const mail = smtp.inbox.messages.find((m) => m.deliveryId === String(t7[0].id))!;
+    expect(mail.body).toContain('Milestones due or overdue:');
+    for (const m of t7[0].payload.milestones) expect(mail.body).toContain(`${m.name} (${m.track}) ${m.dueKind === 'OVERDUE' ? 'is overdue' : 'is due'}`);
   });
 
   it('keeps quiet hours in the recipient\'s zone unless the stage is urgent', async () => {
-    const rows = await deliveries(`d.stage IN ('T-90', 'T-60', 'T-30', 'T-14', 'T-7', 'T-3') OR d.stage LIKE 'MILESTONE-DUE:%'`);
+    const rows = await deliveries(`d.stage IN ('T-90', 'T-60', 'T-30', 'T-14', 'T-7', 'T-3')`);
     expect(rows.length).toBeGreaterThan(10);
     for (const r of rows) {
       const { hour, weekday } = localHour(new Date(r.due_at).toISOString(), r.time_zone);

@@ -9,7 +9,7 @@ import { signalsOf } from '../domain/status/signals';
 import { Facts, StatusService } from '../status/status.service';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
 import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL, LIAISON_LEVEL } from '../domain/reminders/escalation';
-import { currentStage, milestoneStages, Stage } from '../domain/reminders/ladder';
+import { currentStage, messageStage, milestoneStages, Stage } from '../domain/reminders/ladder';
 import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '../domain/reminders/quiet-hours';
 
 export interface PlannedDelivery {
@@ -134,13 +134,13 @@ export class ReminderPlanner {
           if (snoozedUntil) continue;
           const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
           const common = { programme: programmeOfPayload(programme), level: escalation.level, organisation, lagging };
+          // one message per recipient per stage (and level): the milestones due or overdue are listed inside it
+          const due = milestoneStages(now, f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! })), ladder);
+          const message = messageStage(stage, due);
           const items: Array<{ stage: string; urgent: boolean; payload: ReminderPayload }> = [];
-          if (stage) items.push({ stage: stage.key, urgent: stage.urgent, payload: { kind: 'STAGE', stage: stage.key, ...common } });
-          for (const ms of milestoneStages(now, f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! })), ladder)) {
-            items.push({
-              stage: ms.key, urgent: ms.kind === 'OVERDUE',
-              payload: { kind: 'MILESTONE', stage: ms.key, ...common, milestone: { key: ms.milestone.key, name: ms.milestone.name, track: ms.milestone.track, targetAt: ms.milestone.targetAt.toISOString(), state: ms.milestone.state, dueKind: ms.kind } },
-            });
+          if (message) {
+            const milestones = due.map((ms) => ({ key: ms.milestone.key, name: ms.milestone.name, track: ms.milestone.track, targetAt: ms.milestone.targetAt.toISOString(), state: ms.milestone.state, dueKind: ms.kind }));
+            items.push({ stage: message.key, urgent: message.urgent, payload: { kind: stage ? 'STAGE' : 'MILESTONE', stage: message.key, ...common, milestones } });
           }
           const roles = CONTACT_ROLES_AT_LEVEL[escalation.level];
           for (const item of items) {

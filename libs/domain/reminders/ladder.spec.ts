@@ -1,5 +1,5 @@
 import { DEFAULT_REMINDER_LADDER } from '../programme';
-import { currentStage, milestoneStages } from './ladder';
+import { currentStage, messageStage, milestoneStages } from './ladder';
 
 const CUTOFF = new Date('2024-09-29T04:00:00Z');
 const DAY = 86_400_000;
@@ -46,5 +46,25 @@ describe('milestoneStages', () => {
     expect(after).toBeUndefined();
     const [later] = milestoneStages(at(59), [m(60)], DEFAULT_REMINDER_LADDER);
     expect(later.key).not.toBe(before.key);
+  });
+});
+
+describe('messageStage: one message per recipient per stage', () => {
+  const m = (key: string, targetDays: number) => ({ id: key, key, track: 'IT', name: key, targetAt: at(targetDays), state: 'NOT_STARTED' });
+  const fourteen = Array.from({ length: 14 }, (_, i) => m(`M${i}`, -20 + i));
+  it('folds every milestone due or overdue into the countdown stage', () => {
+    const due = milestoneStages(at(-7), fourteen, DEFAULT_REMINDER_LADDER);
+    expect(due.length).toBe(14);
+    expect(messageStage(currentStage(at(-7), CUTOFF, DEFAULT_REMINDER_LADDER), due)).toEqual({ key: 'T-7', urgent: false });
+  });
+  it('before the first stage, names the set of milestones: the same set is the same message, a new one is a new message', () => {
+    const early = (now: number, ms: ReturnType<typeof m>[]) => messageStage(currentStage(at(now), CUTOFF, DEFAULT_REMINDER_LADDER), milestoneStages(at(now), ms, DEFAULT_REMINDER_LADDER));
+    expect(early(-130, [m('A', -100)])).toBeNull();
+    const a = early(-105, [m('A', -100), m('B', -80)])!;
+    expect(a).toEqual({ key: expect.stringMatching(/^MILESTONES:[0-9a-f]{8}$/), urgent: false });
+    expect(early(-104, [m('A', -100), m('B', -80)])).toEqual(a);
+    const overdue = early(-99, [m('A', -100), m('B', -80)])!;
+    expect(overdue.key).not.toBe(a.key);
+    expect(overdue.urgent).toBe(true);
   });
 });

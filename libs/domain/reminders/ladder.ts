@@ -67,3 +67,26 @@ export function milestoneStages(now: Date, milestones: readonly MilestoneFact[],
   }
   return stages;
 }
+
+/**
+ * What one message to a recipient covers at an instant: the countdown stage when there is one, with
+ * every milestone due or overdue listed inside it, so a recipient hears once per stage (and level), not
+ * once more for each lagging milestone. Before the first countdown stage, milestones due or overdue make
+ * one message of their own, keyed by the set of them, so a milestone newly due or newly overdue is a new
+ * message and an unchanged set is not.
+ */
+export function messageStage(stage: Stage | null, milestones: readonly MilestoneStage[]): { key: string; urgent: boolean } | null {
+  if (stage) return { key: stage.key, urgent: stage.urgent };
+  if (milestones.length === 0) return null;
+  return { key: `MILESTONES:${fingerprint(milestones.map((m) => m.key).sort().join('\n'))}`, urgent: milestones.some((m) => m.kind === 'OVERDUE') };
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: a short stable name for a set of milestone keys. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

@@ -1,4 +1,4 @@
-import type { ReminderPayload } from './reminder-payload';
+import type { DueMilestone, ReminderPayload } from './reminder-payload';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -47,9 +47,13 @@ export interface RenderedMessage {
 export function renderReminder(payload: ReminderPayload, timeZone: string): RenderedMessage {
   if (payload.kind === 'DIGEST') return renderDigest(payload, timeZone);
   const org = payload.organisation!;
+  // a payload planned before messages listed every milestone carries one
+  const milestones = payload.milestones ?? (payload.milestone ? [payload.milestone] : []);
+  const milestoneLine = (m: DueMilestone) => `${m.name} (${m.track}) ${m.dueKind === 'OVERDUE' ? 'is overdue' : 'is due'} — target ${formatInstant(m.targetAt, timeZone)}`;
   const headline = payload.kind === 'MILESTONE'
-    ? `${payload.milestone!.name} (${payload.milestone!.track}) ${payload.milestone!.dueKind === 'OVERDUE' ? 'is overdue' : 'is due'} — target ${formatInstant(payload.milestone!.targetAt, timeZone)}`
+    ? milestones.length === 1 ? milestoneLine(milestones[0]) : `${milestones.length} milestones are due or overdue`
     : payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0' ? `${productOf(payload)} removal is overdue` : `${payload.stage.replace('T-', '')} day(s) to the ${productOf(payload)} cutoff`;
+  const listed = payload.kind === 'MILESTONE' && milestones.length === 1 ? [] : milestones.map(milestoneLine);
   const subject = `[${LEVEL_NAMES[payload.level] ?? 'Reminder'}] ${org.name}: ${headline}`;
   const lagging = payload.lagging.length ? payload.lagging : ['Removal is not yet verified.'];
   const text = [
@@ -61,6 +65,7 @@ export function renderReminder(payload: ReminderPayload, timeZone: string): Rend
     'What is lagging:',
     ...lagging.map((l) => `  - ${l}`),
     '',
+    ...(listed.length ? ['Milestones due or overdue:', ...listed.map((l) => `  - ${l}`), ''] : []),
     'What to do:',
     ...NEXT_STEPS.map((s) => `  - ${s}`),
     '',
@@ -70,7 +75,8 @@ export function renderReminder(payload: ReminderPayload, timeZone: string): Rend
 <h2>${escape(org.name)} <small style="color:#666">${escape(org.externalKey)}</small></h2>
 <p><strong>${escape(headline)}.</strong></p>
 <p>${escape(when(payload, timeZone))}</p>
-<h3>What is lagging</h3><ul>${lagging.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>
+<h3>What is lagging</h3><ul>${lagging.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>${listed.length ? `
+<h3>Milestones due or overdue</h3><ul>${listed.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>` : ''}
 <h3>What to do</h3><ol>${NEXT_STEPS.map((s) => `<li>${escape(s)}</li>`).join('')}</ol>
 <p style="color:#666">Escalation level ${payload.level}: ${escape(LEVEL_NAMES[payload.level] ?? '')}.</p>
 </body></html>`;
