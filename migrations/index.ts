@@ -14,6 +14,7 @@ import { OrganisationReferencesFinalForm1795300000023 } from './1795300000023-Or
 import { ProgrammeAsData1795300000024 } from './1795300000024-ProgrammeAsData';
 import { EscalationCannotBeSilenced1795300000025 } from './1795300000025-EscalationCannotBeSilenced';
 import { WebhookSecretPerReceiver1795300000026 } from './1795300000026-WebhookSecretPerReceiver';
+import { PlannerWorksIncrementally1795300000027 } from './1795300000027-PlannerWorksIncrementally';
 
 /** Every migration, in order. A migration is never edited after it lands: add a new one. */
-export const MIGRATIONS = [InitialSchema1795300000000, ApiCredentials1795300000001, Reminders1795300000002, SimulatedTime1795300000003, DashboardRollups1795300000004, Imports1795300000005, DropUnusedMilestoneIndex1795300000006, TimeOrderedIds1795300000007, ProgrammeReferencesPerStatement1795300000008, AtRiskOrder1795300000020, OrganisationReferencesPerStatement1795300000021, OrganisationRoomForHotUpdates1795300000022, OrganisationReferencesFinalForm1795300000023, ProgrammeAsData1795300000024, EscalationCannotBeSilenced1795300000025, WebhookSecretPerReceiver1795300000026];
+export const MIGRATIONS = [InitialSchema1795300000000, ApiCredentials1795300000001, Reminders1795300000002, SimulatedTime1795300000003, DashboardRollups1795300000004, Imports1795300000005, DropUnusedMilestoneIndex1795300000006, TimeOrderedIds1795300000007, ProgrammeReferencesPerStatement1795300000008, AtRiskOrder1795300000020, OrganisationReferencesPerStatement1795300000021, OrganisationRoomForHotUpdates1795300000022, OrganisationReferencesFinalForm1795300000023, ProgrammeAsData1795300000024, EscalationCannotBeSilenced1795300000025, WebhookSecretPerReceiver1795300000026, PlannerWorksIncrementally1795300000027];

@@ -19,7 +19,7 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
   let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
   const workers: ChildProcess[] = [];
   const orgs: Record<string, any> = {};
-  const plannerRuns: Array<{ day: number; inserted: number; again: number }> = [];
+  const plannerRuns: Array<{ day: number; inserted: number; again: number; againLooked: number }> = [];
   let duplicatesAllowed = 0;
 
   const deliveries = (where = 'TRUE', params: unknown[] = []) =>
@@ -106,8 +106,8 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
         orgs.ack = ok(await server.gql('mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { acknowledgedLevel pausedUntil currentLevel } }', { id: orgs.L.id })).acknowledgeReminders;
       }
       const first = ok(await server.gql('mutation { runReminderPlanner { inserted } }')).runReminderPlanner.inserted;
-      const again = ok(await server.gql('mutation { runReminderPlanner { inserted } }')).runReminderPlanner.inserted;
-      plannerRuns.push({ day: d, inserted: first, again });
+      const again = ok(await server.gql('mutation { runReminderPlanner { inserted organisations } }')).runReminderPlanner;
+      plannerRuns.push({ day: d, inserted: first, again: again.inserted, againLooked: again.organisations });
       if (d === 7) {
         // kill one worker with SIGKILL while it sends, start another
         await new Promise((r) => setTimeout(r, 30));
@@ -129,6 +129,10 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
   it('plans each delivery once however often the planner runs', () => {
     expect(plannerRuns.reduce((n, r) => n + r.inserted, 0)).toBeGreaterThan(50);
     expect(plannerRuns.filter((r) => r.again !== 0)).toEqual([]);
+  });
+
+  it('looks again only at organisations that changed or whose instant came: a second pass at the same instant looks at none', () => {
+    expect(plannerRuns.filter((r) => r.againLooked !== 0)).toEqual([]);
   });
 
   it('climbs the ladder: the right stage at the right level to the right people', async () => {
@@ -262,4 +266,44 @@ describe('snooze limits and the preview', () => {
     expect(preview.map((p: any) => p.recipientRole)).toEqual(expect.arrayContaining(['PRIMARY', 'EXECUTIVE']));
     expect((await server.sql('SELECT count(*)::int AS n FROM reminder_delivery'))[0].n).toBe(0);
   });
+});
+
+describe('the incremental planner misses nothing a full pass would plan', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ now: day(-100) });
+  });
+  afterAll(async () => server?.stop());
+
+  it('after every pass, walked in steps of 11 hours from T-95 to T+20 with changes along the way, the outbox holds all a full dry run plans', async () => {
+    const add = (input: Record<string, unknown>) => server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', { input }).then(ok);
+    await add({ kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Water liaison', email: 'liaison@water.example' });
+    const orgs = [];
+    for (const [i, overrides] of [{ criticalityTier: 1 }, { state: 'CA' }, { primarySector: 'ENERGY' }].entries()) {
+      const org = await newOrganisation(server, { name: `Incremental ${i}`, ...overrides });
+      await newFootprint(server, org.id, i === 1 ? { environment: 'OT', productCode: 'KICS_NODES', updateChannel: 'OFFLINE', endpointCount: 5 } : { endpointCount: 50 });
+      orgs.push(org);
+    }
+    const key = (r: { organisationId: string | null; stage: string; level: number; recipient: string; channel: string }) => `${r.organisationId}|${r.stage}|${r.level}|${r.recipient}|${r.channel}`;
+    let passes = 0;
+    let looked = 0;
+    for (let h = -95 * 24; h <= 20 * 24; h += 11) {
+      const now = new Date(CUTOFF + h * 3_600_000).toISOString();
+      ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: now }));
+      if (h === -30 * 24 + 3) ok(await server.gql('mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { currentLevel } }', { id: orgs[0].id }));
+      if (h === -12 * 24 + 5) {
+        const [row] = ok(await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id version } } }', { id: orgs[2].id })).organisation.footprint;
+        ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
+          input: { organisationId: orgs[2].id, footprint: [{ id: row.id, version: row.version, endpointsRemaining: 10 }], milestones: [] },
+        }));
+      }
+      looked += ok(await server.gql('mutation { runReminderPlanner { organisations } }')).runReminderPlanner.organisations;
+      passes += 1;
+      const wanted = ok(await server.gql('query($at: DateTime!) { previewReminders(at: $at) { organisationId stage level recipient channel } }', { at: now })).previewReminders;
+      const held = new Set((await server.sql(`SELECT organisation_id AS "organisationId", stage, level, recipient, channel FROM reminder_delivery WHERE state <> 'CANCELLED'`)).map(key));
+      expect({ at: now, missing: wanted.map(key).filter((k: string) => !held.has(k)) }).toEqual({ at: now, missing: [] });
+    }
+    // and it did look at fewer than every organisation at every pass
+    expect(looked).toBeLessThan(passes * orgs.length);
+  }, 300_000);
 });

@@ -14,8 +14,10 @@ export type ReplanReason = 'recomputed' | 'complete';
 
 export async function cancelPlannedReminders(manager: EntityManager, organisationIds: readonly string[], reason: ReplanReason): Promise<void> {
   if (organisationIds.length === 0) return;
+  // and the planner looks at them again at its next pass (organisation_status.plan_due_at, migration 0027)
   await manager.query(
-    `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2
+    `WITH marked AS (UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE organisation_id = ANY($1::uuid[]))
+     UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2
      WHERE organisation_id = ANY($1::uuid[]) AND state IN ${PLANNED_STATES_SQL}`,
     [organisationIds, reason],
   );

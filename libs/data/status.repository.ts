@@ -59,6 +59,38 @@ export const StatusRepository = {
    * organisations were created in the caller's transaction (a plain insert). `replan`: what the reminder
    * plan built from the old facts is stopped in the same statement.
    */
+  /**
+   * A page of a programme's organisations whose plan is due at `at` (migration 0027): marked by a change,
+   * their instant come, or planned at a later instant than `at` by more than a day (the clock of a drill
+   * moved back). With the plan version each was read at.
+   */
+  async duePage(manager: EntityManager, programmeId: string, at: Date, after: string, limit: number): Promise<{ rows: Array<{ id: string; version: number }>; last: string | null }> {
+    const rows: Array<{ id: string; version: number }> = await manager.query(
+      `SELECT organisation_id AS id, plan_version AS version FROM organisation_status
+       WHERE programme_id = $1 AND organisation_id > $2
+         AND (plan_due_at IS NULL OR plan_due_at <= $3::timestamptz OR plan_due_at > $3::timestamptz + interval '1 day')
+       ORDER BY organisation_id LIMIT $4`,
+      [programmeId, after, at, limit],
+    );
+    return { rows, last: rows.length < limit ? null : rows[rows.length - 1].id };
+  },
+
+  /** When each organisation's plan is due next; not for one changed since the pass read it (its version moved on). */
+  async planned(manager: EntityManager, programmeId: string, marks: { ids: string[]; versions: number[]; at: Date[] }): Promise<void> {
+    if (marks.ids.length === 0) return;
+    await manager.query(
+      `UPDATE organisation_status s SET plan_due_at = x.at
+       FROM unnest($2::uuid[], $3::int[], $4::timestamptz[]) AS x(id, version, at)
+       WHERE s.organisation_id = x.id AND s.programme_id = $1 AND s.plan_version = x.version`,
+      [programmeId, marks.ids, marks.versions, marks.at],
+    );
+  },
+
+  /** Every organisation of a programme (or of every programme) is planned again at the next pass: its ladder or rules, or who hears digests, changed. */
+  async planAllAgain(manager: EntityManager, programmeId: string | null): Promise<void> {
+    await manager.query(`UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE $1::uuid IS NULL OR programme_id = $1`, [programmeId]);
+  },
+
   async store(
     manager: EntityManager, programmeId: string, at: Date, ids: readonly string[], shapeOf: readonly number[], document: string,
     options: { created?: boolean; replan?: boolean } = {},
@@ -75,7 +107,8 @@ export const StatusRepository = {
          endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, ot_total = EXCLUDED.ot_total, ot_remaining = EXCLUDED.ot_remaining,
          milestones_not_started = EXCLUDED.milestones_not_started, milestones_in_progress = EXCLUDED.milestones_in_progress, milestones_done = EXCLUDED.milestones_done,
          milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
-         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons`}`;
+         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons${options.replan ? `,
+         plan_due_at = NULL, plan_version = organisation_status.plan_version + 1` : ''}`}`;
     await manager.query(
       options.replan
         ? `WITH stored AS (${upsert} RETURNING organisation_id, status)

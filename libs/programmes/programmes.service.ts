@@ -1,3 +1,4 @@
+import { StatusRepository } from '../data/status.repository';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, changedFields } from '../audit/audit.service';
@@ -114,6 +115,8 @@ export class ProgrammesService {
           JSON.stringify(next.reminderLadder), JSON.stringify(next.rules), JSON.stringify(next.wording), this.clock.now()],
       );
       await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'programme', entityId: current.id, action: 'update', ...diff }]);
+      // its plan, ladder, rules or wording may change every organisation's reminders
+      await StatusRepository.planAllAgain(manager, current.id);
       return current.id;
     });
     this.changed();

@@ -10,6 +10,8 @@ import { Facts, StatusService } from '../status/status.service';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
 import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL, LIAISON_LEVEL } from '../domain/reminders/escalation';
 import { currentStage, messageStage, milestoneStages, Stage } from '../domain/reminders/ladder';
+import { nextPlanAt } from '../domain/reminders/next-plan';
+import { StatusRepository } from '../data/status.repository';
 import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '../domain/reminders/quiet-hours';
 
 export interface PlannedDelivery {
@@ -46,6 +48,7 @@ interface DigestCandidate {
   lagging: string[];
 }
 
+const DAY = 86_400_000;
 const BATCH = 5000;
 const PLANNER_LOCK = 727_2025;
 
@@ -68,22 +71,41 @@ export class ReminderPlanner {
     const result: PlanResult = { organisations: 0, planned: 0, inserted: 0, cancelledComplete: 0, deliveries: [] };
     const digest: DigestCandidate[] = [];
     const complete: string[] = [];
+    const marks = { ids: [] as string[], versions: [] as number[], at: [] as Date[] };
 
     // `write` runs one batch's writes in a transaction of its own (a dry run writes nothing).
     const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>) => {
       let after: string | null = '00000000-0000-0000-0000-000000000000';
       while (after !== null) {
         // a page of the organisations taking part in the programme (or the ones asked for, in one go)
+        // a real pass takes only the organisations whose plan is due (changed, or an instant of theirs come:
+        // libs/domain/reminders/next-plan.ts); a dry run or a list asked for takes them all
         let pageIds: string[];
+        const versions = new Map<string, number>();
         if (options.organisationIds) {
           pageIds = [...options.organisationIds];
           after = null;
-        } else {
+        } else if (options.dryRun) {
           const page: { ids: string[]; last: string | null } = await OrganisationRepository.participantsPage(manager, programme.id, after, BATCH);
           after = page.last;
           pageIds = page.ids;
+        } else {
+          const page = await StatusRepository.duePage(manager, programme.id, now, after, BATCH);
+          after = page.last;
+          pageIds = page.rows.map((r) => r.id);
+          for (const r of page.rows) versions.set(r.id, r.version);
         }
         if (pageIds.length === 0) continue;
+        // when each is due next: an organisation not planned below (archived, not taking part) a day on
+        const dueNext = new Map<string, Date>(pageIds.map((id) => [id, new Date(now.getTime() + DAY)]));
+        const notePage = () => {
+          if (versions.size === 0) return;
+          for (const [id, at] of dueNext) {
+            marks.ids.push(id);
+            marks.versions.push(versions.get(id)!);
+            marks.at.push(at);
+          }
+        };
         const params: unknown[] = [pageIds, programme.id];
         let where = `o.id = ANY($1::uuid[]) AND o.archived_at IS NULL AND ${takesPartSql('o', '$2')}`;
         if (options.scopeSql) where += ` AND ${options.scopeSql('o', params)}`;
@@ -95,7 +117,10 @@ export class ReminderPlanner {
            WHERE ${where} ORDER BY o.id`,
           params,
         );
-        if (organisations.length === 0) continue;
+        if (organisations.length === 0) {
+          notePage();
+          continue;
+        }
         const ids = organisations.map((o) => o.id);
         const facts = await this.status.loadFacts(manager, programme.id, ids);
         const contacts = await manager.query(
@@ -112,6 +137,10 @@ export class ReminderPlanner {
           result.organisations += 1;
           const f = facts.get(o.id) as Facts;
           const status = deriveStatus({ ...f, now, cutoff, staleReportDays: programme.staleReportDays, rules: programme.rules });
+          dueNext.set(o.id, nextPlanAt({
+            now, cutoff, ladder, rules: programme.rules, staleReportDays: programme.staleReportDays, lastReportedAt: f.lastReportedAt,
+            milestones: f.milestones, pausedUntil: o.paused_until ? new Date(o.paused_until) : null, snoozedUntil: o.snoozed_until ? new Date(o.snoozed_until) : null,
+          }));
           if (status.status === 'COMPLETE') {
             complete.push(o.id);
             continue;
@@ -156,6 +185,7 @@ export class ReminderPlanner {
         result.planned += batch.length;
         if (options.dryRun) result.deliveries.push(...batch);
         else result.inserted += await write((m) => this.insert(m, batch));
+        notePage();
       }
 
       if (stage && digest.length) {
@@ -170,6 +200,12 @@ export class ReminderPlanner {
           [complete, programme.id],
         ));
         result.cancelledComplete = cancelled ?? 0;
+      }
+      // last, after every delivery and digest: a run that dies before leaves its organisations due, and
+      // planning them again adds nothing (the outbox's unique key)
+      for (let i = 0; i < marks.ids.length; i += 20_000) {
+        const chunk = { ids: marks.ids.slice(i, i + 20_000), versions: marks.versions.slice(i, i + 20_000), at: marks.at.slice(i, i + 20_000) };
+        await write((m) => StatusRepository.planned(m, programme.id, chunk));
       }
     };
     if (options.dryRun) {

@@ -15,6 +15,7 @@ import { OrganisationRepository } from '../data/organisation.repository';
 import { PlannedDelivery, ReminderPlanner } from './reminder-planner.service';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { renderReminder } from '../domain/reminders/templates';
+import { StatusRepository } from '../data/status.repository';
 import { WebhookOwner, WebhookSecretDates, WebhookSecretRepository } from '../data/webhook-secrets.repository';
 import { newWebhookSecret } from './channels/webhook-signing';
 
@@ -306,6 +307,8 @@ export class RemindersService {
         [input.kind, input.sector ?? null, input.region ?? null, input.name, input.email ?? null, input.webhookUrl ?? null, input.timeZone ?? 'America/New_York', now],
       );
       if (secret) await WebhookSecretRepository.issue(manager, { escalationContactId: row.id }, secret, now);
+      // a new contact hears this stage's digest at the next pass, which must look at everyone again
+      await StatusRepository.planAllAgain(manager, null);
       await this.audit.record(manager, actor, [{
         organisationId: null, entityType: 'escalation_contact', entityId: row.id, action: 'create',
         after: { ...row, webhook_url: redactedWebhook(row.webhook_url), ...(secret ? { webhookSecretIssuedAt: now } : {}) },

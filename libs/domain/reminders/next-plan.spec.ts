@@ -1,0 +1,35 @@
+import { DEFAULT_REMINDER_LADDER } from '../programme';
+import { nextPlanAt, NextPlanInput } from './next-plan';
+
+const CUTOFF = new Date('2024-09-29T04:00:00Z');
+const DAY = 86_400_000;
+const at = (days: number) => new Date(CUTOFF.getTime() + days * DAY);
+const base = (now: number, extra: Partial<NextPlanInput> = {}): NextPlanInput => ({
+  now: at(now), cutoff: CUTOFF, ladder: DEFAULT_REMINDER_LADDER,
+  rules: { dueSoonDays: 14, cutoffNearDays: 30, escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 } },
+  staleReportDays: 30, lastReportedAt: null, milestones: [], pausedUntil: null, snoozedUntil: null, ...extra,
+});
+
+describe('nextPlanAt: when an unchanged organisation must be planned again', () => {
+  it('is the next stage, or a day at most', () => {
+    expect(nextPlanAt(base(-200))).toEqual(at(-199));
+    expect(nextPlanAt(base(-90.5))).toEqual(at(-90));
+    expect(nextPlanAt(base(-60))).toEqual(at(-59)); // nothing before T-30 but the day's cap
+  });
+  it('is the next overdue stage after the cutoff, and the agency threshold', () => {
+    expect(nextPlanAt(base(6.5))).toEqual(at(7));
+    expect(nextPlanAt(base(13.5))).toEqual(at(14));
+  });
+  it('is a milestone entering its due-soon windows or passing its target', () => {
+    const milestones = [{ targetAt: at(-40.25), state: 'NOT_STARTED' }];
+    expect(nextPlanAt(base(-54.5, { milestones }))).toEqual(at(-54.25)); // the status rule's 14 days
+    expect(nextPlanAt(base(-47.5, { milestones }))).toEqual(at(-47.25)); // the ladder's 7 days
+    expect(nextPlanAt(base(-40.5, { milestones }))).toEqual(at(-40.25)); // the target
+    expect(nextPlanAt(base(-40.5, { milestones: [{ targetAt: at(-40.25), state: 'DONE' }] }))).toEqual(at(-39.5));
+  });
+  it('is a report going stale, a hold ending, a snooze ending', () => {
+    expect(nextPlanAt(base(-50.5, { lastReportedAt: at(-80.25) }))).toEqual(at(-50.25));
+    expect(nextPlanAt(base(-50.5, { pausedUntil: at(-50.1) }))).toEqual(at(-50.1));
+    expect(nextPlanAt(base(-50.5, { snoozedUntil: at(-50.2) }))).toEqual(at(-50.2));
+  });
+});
