@@ -83,6 +83,11 @@ describe('one change path', () => {
   it('stops a reminder already handed to the queue when the organisation completes: the sender finds it cancelled and sends nothing', async () => {
     const org = await newOrganisation(server, { name: 'Queued And Done Utility' });
     const f = await newFootprint(server, org.id, { endpointCount: 20 });
+    // the primary contact takes reminders at any hour, the executive on weekdays only (NOW is a Sunday):
+    // the stage's message to the one is due at once, to the other it waits for Monday
+    const primary = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id })).organisation.contacts.find((c: { role: string }) => c.role === 'PRIMARY');
+    ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { contactId } }',
+      { input: { contactId: primary.id, weekdaysOnly: false, businessHoursStart: 0, businessHoursEnd: 24 } }));
     const queue = new Queue('reminder-delivery', { connection: { url: server.env.REDIS_URL } as never, prefix: server.queuePrefix });
     try {
       // the sender is held; the relay still hands due rows to the queue
@@ -90,8 +95,8 @@ describe('one change path', () => {
       workers.push(startWorker(server));
       ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
       const rows = () => server.sql(`SELECT id, state, cancel_reason, due_at <= $2 AS due FROM reminder_delivery WHERE organisation_id = $1`, [org.id, NOW]);
-      // what is due now (the overdue milestones' reminders go at once) is handed to the queue; the
-      // T-7 stage waits for Monday's business hours (T-7 is a Sunday) and stays PENDING
+      // what is due now (the primary contact's) is handed to the queue; the executive's waits for
+      // Monday's business hours and stays PENDING
       await until('the relay to queue the organisation reminders that are due', async () => {
         const r = await rows();
         return r.some((x) => x.due) && r.filter((x) => x.due).every((x) => x.state === 'ENQUEUED');

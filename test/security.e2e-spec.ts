@@ -52,7 +52,8 @@ describe('security: no request from the worker reaches the network behind it (SS
     const primary = contacts.find((c: { role: string }) => c.role === 'PRIMARY');
     const save = (webhookUrl: string) => server.gql(
       'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }',
-      { input: { contactId: primary.id, webhookUrl } }, reporter.token,
+      // at any hour: the stage's one message is due at once (NOW is a Sunday)
+      { input: { contactId: primary.id, webhookUrl, weekdaysOnly: false, businessHoursStart: 0, businessHoursEnd: 24 } }, reporter.token,
     );
 
     for (const url of [
@@ -75,7 +76,7 @@ describe('security: no request from the worker reaches the network behind it (SS
     // and a URL saved before this rule existed, held in the database, is refused when sending
     const executive = contacts.find((c: { role: string }) => c.role === 'EXECUTIVE');
     await server.sql(`INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, business_hours_start, business_hours_end, weekdays_only, updated_at)
-      VALUES ($1, false, $2, 9, 17, true, now())`, [executive.id, `http://127.0.0.1:${inside.port}/old`]);
+      VALUES ($1, false, $2, 0, 24, false, now())`, [executive.id, `http://127.0.0.1:${inside.port}/old`]);
 
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     const webhookRows = () => server.sql(`SELECT state, last_error, recipient FROM reminder_delivery WHERE organisation_id = $1 AND channel = 'WEBHOOK' AND due_at <= $2`, [org.id, NOW]);
