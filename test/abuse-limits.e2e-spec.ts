@@ -105,7 +105,8 @@ describe('security: the low ones › a delivery another run holds is not taken a
     const [contact] = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id } } }', { id: org.id })).organisation.contacts;
     const port = (receiver.address() as AddressInfo).port;
     ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }',
-      { input: { contactId: contact.id, emailEnabled: false, webhookUrl: `http://127.0.0.1:${port}/slow` } }));
+      // at any hour: the stage's message is due at once (NOW is a Sunday)
+      { input: { contactId: contact.id, emailEnabled: false, webhookUrl: `http://127.0.0.1:${port}/slow`, weekdaysOnly: false, businessHoursStart: 0, businessHoursEnd: 24 } }));
     // both workers listening before anything is due, so the second run is not left to the busy one
     const queue = new Queue('reminder-delivery', { connection: { url: server.env.REDIS_URL } as never, prefix: server.queuePrefix });
     const deadline = Date.now() + 30_000;
