@@ -13,7 +13,20 @@ export const DEFAULT_BUSINESS_HOURS: BusinessHours = { start: 9, end: 17, weekda
 interface LocalParts { year: number; month: number; day: number; hour: number; minute: number; weekday: number }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+// A planner pass asks the same few instants in the same few zones for every recipient (hundreds of
+// thousands of times at national scale), and formatting is the costly part: each answer is kept.
+const known = new Map<string, LocalParts>();
 function localParts(instant: Date, timeZone: string): LocalParts {
+  const key = `${timeZone}|${instant.getTime()}`;
+  let parts = known.get(key);
+  if (!parts) {
+    if (known.size >= 10_000) known.clear();
+    known.set(key, (parts = formatLocalParts(instant, timeZone)));
+  }
+  return parts;
+}
+
+function formatLocalParts(instant: Date, timeZone: string): LocalParts {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
