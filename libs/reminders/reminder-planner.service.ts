@@ -76,6 +76,7 @@ export class ReminderPlanner {
     // `write` runs one batch's writes in a transaction of its own (a dry run writes nothing).
     const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>) => {
       let after: string | null = '00000000-0000-0000-0000-000000000000';
+      let pending: Promise<number> | null = null;
       while (after !== null) {
         // a page of the organisations taking part in the programme (or the ones asked for, in one go)
         // a real pass takes only the organisations whose plan is due (changed, or an instant of theirs come:
@@ -184,9 +185,15 @@ export class ReminderPlanner {
         }
         result.planned += batch.length;
         if (options.dryRun) result.deliveries.push(...batch);
-        else result.inserted += await write((m) => this.insert(m, batch));
+        else {
+          // written on a connection of its own while the next batch is read and worked out (two cores)
+          if (pending) result.inserted += await pending;
+          pending = write((m) => this.insert(m, batch));
+          pending.catch(() => undefined); // awaited below; a failure is thrown there
+        }
         notePage();
       }
+      if (pending) result.inserted += await pending;
 
       if (stage && digest.length) {
         const batch = await this.digests(manager, programme, stage, digest, now);
@@ -217,6 +224,9 @@ export class ReminderPlanner {
       // one batch, which the next run plans again (the outbox's unique key makes that safe).
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
+      // the batches are written on a second connection, so that writing one and reading the next overlap
+      const writer = this.dataSource.createQueryRunner();
+      await writer.connect();
       try {
         // waiting for another planner's whole run is the design: neither the statement nor the lock
         // timeout of the pool applies to this wait, and the connection has its own limits back after it
@@ -226,13 +236,13 @@ export class ReminderPlanner {
             // A batch meets rows the relay is claiming or putting back at the same moment: PostgreSQL may
             // break such a deadlock by aborting the batch. Writing it again is safe (the unique key).
             for (let attempt = 1; ; attempt++) {
-              await runner.startTransaction();
+              await writer.startTransaction();
               try {
-                const value = await fn(runner.manager);
-                await runner.commitTransaction();
+                const value = await fn(writer.manager);
+                await writer.commitTransaction();
                 return value;
               } catch (error) {
-                await runner.rollbackTransaction().catch(() => undefined);
+                await writer.rollbackTransaction().catch(() => undefined);
                 const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
                 if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
                 await new Promise((r) => setTimeout(r, 20 * attempt));
@@ -243,6 +253,7 @@ export class ReminderPlanner {
           await runner.query('SELECT pg_advisory_unlock($1)', [PLANNER_LOCK]).catch(() => undefined);
         }
       } finally {
+        await writer.release();
         await runner.release();
       }
     }
