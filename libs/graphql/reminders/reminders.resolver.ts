@@ -51,7 +51,7 @@ export class RemindersResolver {
   }
 
   @Allow('admin', 'liaison')
-  @Query(() => [PlannedReminderModel], { description: 'What the planner would send at an instant, in your scope, for one organisation or a page of organisations; writes nothing' })
+  @Query(() => [PlannedReminderModel], { description: 'What the planner would send at an instant, in your scope, for one organisation or a page of organisations (digests list the page\'s organisations only); writes nothing' })
   async previewReminders(@CurrentActor() actor: Actor, @Args() args: PreviewRemindersArgs) {
     return this.service.preview(actor, args.at, await this.programme(args.programmeId), { organisationId: args.organisationId, first: args.first, after: args.after });
   }
