@@ -13,13 +13,12 @@ import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { BreakdownDimension } from '../domain/vocabulary';
-import { OrganisationCell, protect, Publication, SMALL_CELL } from '../domain/disclosure/small-cells';
+import { isSmall, OrganisationCell, protect, Publication, SMALL_CELL } from '../domain/disclosure/small-cells';
 
 const STATUSES = Object.values(OrganisationStatusEnum);
 const DAY = 86_400_000;
 
 const suppressible = (actor: Actor) => actor.role === 'viewer';
-const isSmall = (n: number) => n > 0 && n < SMALL_CELL;
 
 /** The cache key of a caller's scope: callers who see the same rows share answers. */
 const scopeKey = (actor: Actor) => `${actor.role}:${[...(actor.sectors ?? [])].sort().join('+')}:${actor.organisationId ?? ''}`;
@@ -136,7 +135,7 @@ export class DashboardService {
     const now = this.clock.now();
     const cutoff = new Date(programme.updatesCutoff);
     // extensions are counted nowhere else: a count of organisations under SMALL_CELL is hidden from a viewer, nothing more is needed
-    const extensions = (count: number, organisations: number) => (hidden || (suppressible(actor) && organisations > 0 && organisations < SMALL_CELL) ? null : count);
+    const extensions = (count: number, organisations: number) => (hidden || (suppressible(actor) && isSmall(organisations)) ? null : count);
     return {
       programmeId: programme.id,
       updatesCutoff: cutoff,

@@ -54,12 +54,6 @@ export const StatusRepository = {
   },
 
   /**
-   * Stores a batch's rollups in one statement: `document` holds each distinct rollup once (JSON, with a
-   * number `n`), and each organisation of `ids` names its rollup by `shapeOf`. `created`: the
-   * organisations were created in the caller's transaction (a plain insert). `replan`: what the reminder
-   * plan built from the old facts is stopped in the same statement.
-   */
-  /**
    * A page of a programme's organisations whose plan is due at `at` (migration 0027): marked by a change,
    * their instant come, or planned at a later instant than `at` by more than a day (the clock of a drill
    * moved back). With the plan version each was read at.
@@ -91,6 +85,13 @@ export const StatusRepository = {
     await manager.query(`UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE $1::uuid IS NULL OR programme_id = $1`, [programmeId]);
   },
 
+  /**
+   * Stores a batch's rollups in one statement: `document` holds each distinct rollup once (JSON, with a
+   * number `n`), and each organisation of `ids` names its rollup by `shapeOf`. `created`: the
+   * organisations were created in the caller's transaction (a plain insert). `replan`: what the reminder
+   * plan built from the old facts is stopped in the same statement, and the organisation is planned again
+   * at the planner's next pass.
+   */
   async store(
     manager: EntityManager, programmeId: string, at: Date, ids: readonly string[], shapeOf: readonly number[], document: string,
     options: { created?: boolean; replan?: boolean } = {},

@@ -1,14 +1,13 @@
 import { ProgrammesService } from '../programmes/programmes.service';
-import { Controller, Inject, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Allow } from '../access/access.decorators';
 import { RequestActor } from '../access/access.guard';
-import { AppError, ErrorCode, httpStatusOf } from '../core/errors/app-error';
+import { ErrorCode } from '../core/errors/app-error';
 import { Runtime, RUNTIME } from '../core/runtime/runtime';
 import type { Actor } from '../domain/actor';
-import { toGraphQLError } from '../core/errors/graphql-errors';
 import { CsvFileError } from '../imports/csv-reader';
 import { ImportKind } from '../imports/import-columns';
 import { ImportService } from '../imports/import.service';
@@ -31,7 +30,6 @@ const BAD_ROWS_IN_ANSWER = 1000;
  */
 @Controller('import')
 export class ImportController {
-  private readonly logger = new Logger(ImportController.name);
   private readonly maxBytes: number;
 
   constructor(private readonly imports: ImportService, private readonly programmes: ProgrammesService, @Inject(RUNTIME) runtime: Runtime) {
@@ -72,12 +70,9 @@ export class ImportController {
       if (!input.readableEnded) reply.header('connection', 'close');
       if (error instanceof UploadTooLargeError) return reply.code(413).send({ code: ErrorCode.PAYLOAD_TOO_LARGE, message: error.message, maxBytes: error.maxBytes });
       if (error instanceof CsvFileError) return reply.code(400).send({ code: 'BAD_USER_INPUT', message: error.message });
-      if (error instanceof AppError) return reply.code(httpStatusOf(error.code)).send({ code: error.code, message: error.message, ...error.details });
-      // what the GraphQL API would answer: a rule of the data PostgreSQL refused is the input's fault and
-      // says which rule; a database away is 503; anything else is logged and stays internal
-      const mapped = toGraphQLError(error, this.logger);
-      const code = String(mapped.extensions.code);
-      return reply.code(httpStatusOf(code as ErrorCode)).send({ code, message: mapped.message });
+      // the rest as every REST route answers it (GraphQLErrorFilter): a refusal with its code, a rule of the
+      // data PostgreSQL refused as the input's fault, a database away 503, anything else logged and internal
+      throw error;
     } finally {
       release?.();
       await spooled?.remove();

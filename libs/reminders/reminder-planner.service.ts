@@ -78,9 +78,8 @@ export class ReminderPlanner {
       let after: string | null = '00000000-0000-0000-0000-000000000000';
       let pending: Promise<number> | null = null;
       while (after !== null) {
-        // a page of the organisations taking part in the programme (or the ones asked for, in one go)
-        // a real pass takes only the organisations whose plan is due (changed, or an instant of theirs come:
-        // libs/domain/reminders/next-plan.ts); a dry run or a list asked for takes them all
+        // a page of the organisations taking part in the programme, or the ones asked for in one go; a real
+        // pass takes only those whose plan is due (changed, or an instant of theirs come: next-plan.ts)
         let pageIds: string[];
         const versions = new Map<string, number>();
         if (options.organisationIds) {
@@ -167,20 +166,16 @@ export class ReminderPlanner {
           // one message per recipient per stage (and level): the milestones due or overdue are listed inside it
           const due = milestoneStages(now, f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! })), ladder);
           const message = messageStage(stage, due);
-          const items: Array<{ stage: string; urgent: boolean; payload: ReminderPayload }> = [];
-          if (message) {
-            const milestones = due.map((ms) => ({ key: ms.milestone.key, name: ms.milestone.name, track: ms.milestone.track, targetAt: ms.milestone.targetAt.toISOString(), state: ms.milestone.state, dueKind: ms.kind }));
-            items.push({ stage: message.key, urgent: message.urgent, payload: { kind: stage ? 'STAGE' : 'MILESTONE', stage: message.key, ...common, milestones } });
-          }
+          if (!message) continue;
+          const milestones = due.map((ms) => ({ key: ms.milestone.key, name: ms.milestone.name, track: ms.milestone.track, targetAt: ms.milestone.targetAt.toISOString(), state: ms.milestone.state, dueKind: ms.kind }));
+          const payload: ReminderPayload = { kind: stage ? 'STAGE' : 'MILESTONE', stage: message.key, ...common, milestones };
           const roles = CONTACT_ROLES_AT_LEVEL[escalation.level];
-          for (const item of items) {
-            for (const c of contactsOf.get(o.id) ?? []) {
-              if (!roles.includes(c.role)) continue;
-              const hours: BusinessHours = { start: c.start, end: c.end, weekdaysOnly: c.weekdays_only };
-              const base = { subjectKey: o.id, organisationId: o.id, programmeId: programme.id, stage: item.stage, level: escalation.level, recipientName: c.name, recipientRole: c.role, timeZone: c.time_zone, payload: item.payload, dueAt: deliveryInstant(now, c.time_zone, item.urgent, hours) };
-              if (c.email_enabled) batch.push({ ...base, recipient: c.email, channel: 'EMAIL' });
-              if (c.webhook_url) batch.push({ ...base, recipient: c.webhook_url, channel: 'WEBHOOK' });
-            }
+          for (const c of contactsOf.get(o.id) ?? []) {
+            if (!roles.includes(c.role)) continue;
+            const hours: BusinessHours = { start: c.start, end: c.end, weekdaysOnly: c.weekdays_only };
+            const base = { subjectKey: o.id, organisationId: o.id, programmeId: programme.id, stage: message.key, level: escalation.level, recipientName: c.name, recipientRole: c.role, timeZone: c.time_zone, payload, dueAt: deliveryInstant(now, c.time_zone, message.urgent, hours) };
+            if (c.email_enabled) batch.push({ ...base, recipient: c.email, channel: 'EMAIL' });
+            if (c.webhook_url) batch.push({ ...base, recipient: c.webhook_url, channel: 'WEBHOOK' });
           }
         }
         result.planned += batch.length;

@@ -83,7 +83,8 @@ interface Tally {
 /** How much of a row is shown. */
 type Shown = 'all' | 'count' | 'nothing';
 
-const isSmall = (n: number) => n > 0 && n < SMALL_CELL;
+/** A count of 1 to SMALL_CELL - 1 organisations: what a viewer may not read (0 discloses nobody). */
+export const isSmall = (n: number) => n > 0 && n < SMALL_CELL;
 
 function tally(cells: readonly OrganisationCell[], environment = false): Tally {
   const t: Tally = { n: 0, byStatus: new Map(), verified: 0, total: 0, remaining: 0 };

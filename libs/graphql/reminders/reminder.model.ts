@@ -50,14 +50,10 @@ export class PlannerRunModel {
   @Field(() => Int) cancelledComplete: number;
 }
 
-@ObjectType('NotificationPreference')
-export class NotificationPreferenceModel {
-  @Field(() => ID) contactId: string;
-  @Field() emailEnabled: boolean;
+/** A webhook and its signing secret's dates, as a contact's preference and an escalation contact both show them. */
+@ObjectType({ isAbstract: true })
+abstract class WebhookOwnerModel {
   @Field(() => String, { nullable: true }) webhookUrl: string | null;
-  @Field(() => Int) businessHoursStart: number;
-  @Field(() => Int) businessHoursEnd: number;
-  @Field() weekdaysOnly: boolean;
   @Field(() => String, { nullable: true, description: 'The webhook\'s signing secret (Standard Webhooks, whsec_…), only in the answer of the mutation that issued it (a new webhook URL); null on every other read' })
   webhookSecret: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the webhook\'s current secret was issued; null for a webhook saved before per-webhook secrets, whose secret nobody has seen: rotate it' })
@@ -66,22 +62,24 @@ export class NotificationPreferenceModel {
   webhookPreviousSecretValidUntil: Date | null;
 }
 
+@ObjectType('NotificationPreference')
+export class NotificationPreferenceModel extends WebhookOwnerModel {
+  @Field(() => ID) contactId: string;
+  @Field() emailEnabled: boolean;
+  @Field(() => Int) businessHoursStart: number;
+  @Field(() => Int) businessHoursEnd: number;
+  @Field() weekdaysOnly: boolean;
+}
+
 @ObjectType('EscalationContact')
-export class EscalationContactModel {
+export class EscalationContactModel extends WebhookOwnerModel {
   @Field(() => ID) id: string;
   @Field() kind: string;
   @Field(() => String, { nullable: true }) sector: string | null;
   @Field(() => Int, { nullable: true }) region: number | null;
   @Field() name: string;
   @Field(() => String, { nullable: true }) email: string | null;
-  @Field(() => String, { nullable: true }) webhookUrl: string | null;
   @Field() timeZone: string;
-  @Field(() => String, { nullable: true, description: 'The webhook\'s signing secret (Standard Webhooks, whsec_…), only in the answer of the mutation that issued it (a new webhook URL); null on every other read' })
-  webhookSecret: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the webhook\'s current secret was issued; null for a webhook saved before per-webhook secrets, whose secret nobody has seen: rotate it' })
-  webhookSecretIssuedAt: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Until when the secret before the last rotation still signs beside the current one' })
-  webhookPreviousSecretValidUntil: Date | null;
 }
 
 @ObjectType('WebhookSecret', { description: 'A webhook\'s new signing secret, shown in this answer only' })
