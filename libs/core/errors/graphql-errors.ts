@@ -30,7 +30,7 @@ const PG_INPUT_ERRORS: Record<string, string> = {
 const LOST_CONNECTION_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError', 'ConnectionIsNotSetError', 'TransactionNotStartedError']);
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
-export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
+function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
   if (error instanceof GraphQLError) return error;
   if (error instanceof AppError) {
     return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
