@@ -342,6 +342,47 @@ describe('lists at scale', () => {
     expect(large.statements).toBeLessThanOrEqual(10);
   });
 
+  it('reads a page with its organisations\' rows in one statement after the credential, and the total only when asked', async () => {
+    const bare = `query($first: Int!) { organisations(first: $first) { edges { node { id footprint { id } milestones { key } contacts { email } extensions { state } status { status } } } } }`;
+    await server.gql(bare, { first: 1 });
+    const page = await server.gql(bare, { first: 40 });
+    ok(page);
+    expect(page.statements).toBe(2);
+    const withTotal = await server.gql(`query { organisations(first: 5) { totalCount edges { node { id } } } }`);
+    expect(ok(withTotal).organisations.totalCount).toBeGreaterThan(5);
+    expect(withTotal.statements).toBe(3);
+  });
+
+  it('reads one organisation in full in one statement after the credential, the same answer as the loaders give', async () => {
+    const full = `query($id: ID!) { organisation(id: $id) { ${ORGANISATION_FIELDS} contacts { id role email } footprint { id endpointsRemaining licenceEnd createdAt product { code } }
+      milestones { id key targetAt verifiedAt reportedAt } otOnly: milestones(track: OT) { key } extensions { id state requestedTargetAt } status { status reasons { code } } } }`;
+    const [{ id }] = await server.sql(`SELECT o.id FROM organisation o WHERE EXISTS (SELECT 1 FROM footprint f WHERE f.organisation_id = o.id AND f.environment = 'OT') LIMIT 1`);
+    await server.gql(full, { id });
+    const one = await server.gql(full, { id });
+    expect(one.statements).toBe(2);
+    // two programmes' worth of arguments cannot be nested in one statement: the loaders answer, the same
+    const [{ pid }] = await server.sql(`SELECT id AS pid FROM programme ORDER BY created_at LIMIT 1`);
+    const split = `query($id: ID!, $p: ID) { organisation(id: $id) { ${ORGANISATION_FIELDS} contacts { id role email } footprint(programmeId: $p) { id endpointsRemaining licenceEnd createdAt product { code } }
+      milestones { id key targetAt verifiedAt reportedAt } otOnly: milestones(track: OT) { key } extensions { id state requestedTargetAt } status { status reasons { code } } } }`;
+    const loaded = await server.gql(split, { id, p: pid });
+    expect(loaded.statements).toBeGreaterThan(2);
+    expect(ok(loaded).organisation).toEqual(ok(one).organisation);
+    expect(ok(one).organisation.otOnly.length).toBeGreaterThan(0);
+  });
+
+  it('reads an at-risk page of 10 or 100 with three levels in the same statements, the total only when asked', async () => {
+    const atRisk = `query($first: Int!) { atRisk(first: $first) { entries { riskScore organisation { id footprint { id endpointsRemaining } milestones { key state } } } } }`;
+    await server.gql(atRisk, { first: 1 });
+    const small = await server.gql(atRisk, { first: 10 });
+    const large = await server.gql(atRisk, { first: 100 });
+    expect(ok(large).atRisk.entries).toHaveLength(100);
+    expect(large.statements).toBe(2);
+    expect(small.statements).toBe(large.statements);
+    expect(large.data.atRisk.entries.some((e: any) => e.organisation.footprint.length > 0 && e.organisation.milestones.length > 0)).toBe(true);
+    const counted = await server.gql(`query { atRisk(first: 3) { totalCount entries { riskScore } } }`);
+    expect(ok(counted).atRisk.totalCount).toBeGreaterThan(3);
+  });
+
   it('walks every page of a filtered, sorted list and meets the total', async () => {
     let after: string | null = null;
     const seen: string[] = [];

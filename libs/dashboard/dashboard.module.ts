@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
+import { AtRiskService } from './at-risk.service';
 import { DashboardService } from './dashboard.service';
 
 @Module({
   imports: [ProgrammesModule, OrganisationsModule, AccessModule],
-  providers: [DashboardService],
-  exports: [DashboardService],
+  providers: [DashboardService, AtRiskService],
+  exports: [DashboardService, AtRiskService],
 })
 export class DashboardModule {}

@@ -3,6 +3,7 @@ import { AppError } from '../core/errors/app-error';
 import type { Actor } from '../domain/actor';
 import { OrganisationEntity } from './entities/organisation.entity';
 import { organisationScopeSql } from './scope';
+import { ChildrenWanted, childrenFromRow, childrenSql, OrganisationChildren } from './organisation-rows';
 
 const UUID = /^[0-9a-f-]{36}$/i;
 
@@ -28,18 +29,29 @@ export function organisationFromRow(r: Record<string, any>): OrganisationEntity 
   });
 }
 
+async function readInScope(manager: EntityManager, actor: Actor, id: string, suffix: string, wanted?: ChildrenWanted) {
+  if (!UUID.test(id)) throw AppError.notFound('Organisation', id);
+  const params: unknown[] = [id];
+  const scope = organisationScopeSql(actor, 'o', params);
+  const nested = wanted ? childrenSql(manager.connection, wanted, params) : '';
+  const rows = await manager.query(`SELECT o.*${nested} FROM organisation o WHERE o.id = $1 AND ${scope}${suffix}`, params);
+  if (rows.length === 0) throw AppError.notFound('Organisation', id);
+  return { organisation: organisationFromRow(rows[0]), row: rows[0] as Record<string, unknown> };
+}
+
 /**
  * Reads of the organisation row in a caller's scope. NOT_FOUND both for an id that does not exist and
  * for one outside the scope, so a refusal never tells that an id exists.
  */
 export const OrganisationRepository = {
   async getInScope(manager: EntityManager, actor: Actor, id: string, lock = false): Promise<OrganisationEntity> {
-    if (!UUID.test(id)) throw AppError.notFound('Organisation', id);
-    const params: unknown[] = [id];
-    const scope = organisationScopeSql(actor, 'o', params);
-    const rows = await manager.query(`SELECT o.* FROM organisation o WHERE o.id = $1 AND ${scope}${lock ? ' FOR UPDATE' : ''}`, params);
-    if (rows.length === 0) throw AppError.notFound('Organisation', id);
-    return organisationFromRow(rows[0]);
+    return (await readInScope(manager, actor, id, lock ? ' FOR UPDATE' : '')).organisation;
+  },
+
+  /** One organisation in the caller's scope with the rows its read will need, in one statement. */
+  async getWithRows(manager: EntityManager, actor: Actor, id: string, wanted: ChildrenWanted): Promise<{ organisation: OrganisationEntity; children: OrganisationChildren }> {
+    const { organisation, row } = await readInScope(manager, actor, id, '', wanted);
+    return { organisation, children: childrenFromRow(manager.connection, wanted, row) };
   },
 
   /**

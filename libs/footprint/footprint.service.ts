@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrganisationChange, UnitOfWork } from '../changes/organisation-change.service';
-import { entityColumns } from '../core/database/entity-columns';
+import { childRows } from '../data/organisation-rows';
 import { AppError, FieldProblem } from '../core/errors/app-error';
 import { FootprintEntity } from '../data/entities/footprint.entity';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
@@ -81,11 +81,7 @@ export class FootprintService {
 
   /** Footprint of many organisations in one statement (DataLoader). */
   of(programmeId: string, organisationIds: readonly string[]): Promise<FootprintEntity[]> {
-    return this.dataSource.query(
-      `SELECT ${entityColumns(this.dataSource, FootprintEntity, 'f')} FROM footprint f
-       WHERE f.programme_id = $1 AND f.organisation_id = ANY($2::uuid[]) ORDER BY f.created_at, f.id`,
-      [programmeId, organisationIds],
-    );
+    return childRows(this.dataSource, 'footprint', organisationIds, programmeId);
   }
 
   private async row(unit: UnitOfWork, id: string, version: number): Promise<FootprintEntity> {

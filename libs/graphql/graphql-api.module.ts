@@ -9,6 +9,7 @@ import { ReferenceModule } from '../reference/reference.module';
 import { ReferenceService } from '../reference/reference.service';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { withPlainReferenceFields } from './reference/reference-fields';
+import { withNestedRowFields } from './prefetch';
 import { GraphQLContext } from './context';
 import { LoaderFactory } from './loaders';
 import { LoadersModule } from './loaders.module';
@@ -30,7 +31,7 @@ import { RateLimiter } from '../access/rate-limiter';
         const spending = new RateLimiter(perMinute, Math.max(MAX_COST, Math.floor(perMinute / 4)));
         return {
           autoSchemaFile: true,
-          transformSchema: (schema) => withPlainReferenceFields(schema, reference),
+          transformSchema: (schema) => withNestedRowFields(withPlainReferenceFields(schema, reference)),
           sortSchema: true,
           path: '/graphql',
           // Compile a query to JavaScript after its first run: repeated dashboard queries skip interpretation.

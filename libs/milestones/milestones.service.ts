@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { entityColumns } from '../core/database/entity-columns';
+import { childRows } from '../data/organisation-rows';
 import { DataSource } from 'typeorm';
 import { OrganisationChange, UnitOfWork } from '../changes/organisation-change.service';
 import { Actor } from '../domain/actor';
@@ -123,18 +123,11 @@ export class MilestonesService {
 
   /** Milestones of many organisations in one statement (DataLoader). */
   of(programmeId: string, organisationIds: readonly string[]): Promise<MilestoneEntity[]> {
-    return this.dataSource.query(
-      `SELECT ${entityColumns(this.dataSource, MilestoneEntity, 'm')} FROM milestone m
-       WHERE m.programme_id = $1 AND m.organisation_id = ANY($2::uuid[]) ORDER BY m.track, m.position`,
-      [programmeId, organisationIds],
-    );
+    return childRows(this.dataSource, 'milestones', organisationIds, programmeId);
   }
 
   extensionsOf(organisationIds: readonly string[]): Promise<ExtensionEntity[]> {
-    return this.dataSource.query(
-      `SELECT ${entityColumns(this.dataSource, ExtensionEntity, 'e')} FROM extension e WHERE e.organisation_id = ANY($1::uuid[]) ORDER BY e.requested_at DESC, e.id`,
-      [organisationIds],
-    );
+    return childRows(this.dataSource, 'extensions', organisationIds);
   }
 
   /** A milestone of the organisation the unit has locked; a stale version is a CONFLICT. */

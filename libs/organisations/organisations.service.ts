@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { entityColumns } from '../core/database/entity-columns';
+import { ChildrenWanted, childrenFromRow, childrenSql, childRows, OrganisationChildren } from '../data/organisation-rows';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrganisationChange } from '../changes/organisation-change.service';
 import { organisationFromRow, OrganisationRepository } from '../data/organisation.repository';
@@ -28,8 +28,9 @@ const SORT_COLUMNS: Record<OrganisationSortField, { sql: string; of: (o: Organis
 };
 
 export interface OrganisationPage {
-  totalCount: number;
-  rows: Array<{ organisation: OrganisationEntity; cursor: string }>;
+  /** Null when not asked for. */
+  totalCount: number | null;
+  rows: Array<{ organisation: OrganisationEntity; cursor: string; children: OrganisationChildren }>;
   hasNextPage: boolean;
 }
 
@@ -74,7 +75,8 @@ export class OrganisationsService {
   }
 
   /** One page and its total: two statements whatever the page size. */
-  async list(actor: Actor, args: OrganisationsArgs, programmeId: string): Promise<OrganisationPage> {
+  async list(actor: Actor, args: OrganisationsArgs, programmeId: string, options: { total?: boolean; nested?: ChildrenWanted | null } = {}): Promise<OrganisationPage> {
+    const nested = options.nested;
     const first = args.first ?? 50;
     const { where, params } = this.filterSql(actor, args.filter ?? {}, programmeId);
     const countParams = [...params];
@@ -91,24 +93,34 @@ export class OrganisationsService {
       where.push(`(${sort.sql}, o.id) ${dir === 'ASC' ? '>' : '<'} ($${params.length - 1}, $${params.length}::uuid)`);
     }
     params.push(first + 1);
+    const limit = params.length;
+    const nestedSql = nested ? childrenSql(this.dataSource, nested, params) : '';
     const [rows, count] = await Promise.all([
       this.dataSource.query(
-        `SELECT o.* FROM organisation o WHERE ${where.join(' AND ')} ORDER BY ${sort.sql} ${dir}, o.id ${dir} LIMIT $${params.length}`,
+        `SELECT o.*${nestedSql} FROM (SELECT o.* FROM organisation o WHERE ${where.join(' AND ')} ORDER BY ${sort.sql} ${dir}, o.id ${dir} LIMIT $${limit}) o
+         ORDER BY ${sort.sql} ${dir}, o.id ${dir}`,
         params,
       ),
-      this.dataSource.query(`SELECT count(*)::int AS n FROM organisation o WHERE ${countWhere}`, countParams),
+      options.total === false ? null : this.dataSource.query(`SELECT count(*)::int AS n FROM organisation o WHERE ${countWhere}`, countParams),
     ]);
-    const organisations = rows.slice(0, first).map(organisationFromRow);
     return {
-      totalCount: count[0].n,
+      totalCount: count ? count[0].n : null,
       hasNextPage: rows.length > first,
-      rows: organisations.map((o: OrganisationEntity) => ({ organisation: o, cursor: encodeCursor(sort.of(o), o.id) })),
+      rows: rows.slice(0, first).map((r: Record<string, unknown>) => {
+        const o = organisationFromRow(r);
+        return { organisation: o, cursor: encodeCursor(sort.of(o), o.id), children: nested ? childrenFromRow(this.dataSource, nested, r) : {} };
+      }),
     };
   }
 
   /** NOT_FOUND both for an id that does not exist and for one outside the caller's scope. */
   get(actor: Actor, id: string): Promise<OrganisationEntity> {
     return OrganisationRepository.getInScope(this.dataSource.manager, actor, id);
+  }
+
+  /** One organisation with the rows of its own the read will need, in one statement. */
+  getWithRows(actor: Actor, id: string, wanted: ChildrenWanted) {
+    return OrganisationRepository.getWithRows(this.dataSource.manager, actor, id, wanted);
   }
 
   /** A new organisation, with its contacts and its milestone plan in each of the programmes it takes part in. */
@@ -207,11 +219,7 @@ export class OrganisationsService {
 
   /** Contacts of many organisations in one statement (DataLoader). */
   contactsOf(ids: readonly string[]): Promise<ContactEntity[]> {
-    return this.dataSource.query(
-      `SELECT ${entityColumns(this.dataSource, ContactEntity, 'c')} FROM contact c WHERE c.organisation_id = ANY($1::uuid[])
-       ORDER BY array_position(ARRAY['PRIMARY','EXECUTIVE','SECURITY_LEAD','OTHER'], c.role), c.name, c.id`,
-      [ids],
-    );
+    return childRows(this.dataSource, 'contacts', ids);
   }
 
   /** Contacts that stay (same role and e-mail) keep their ids and notification preferences. */

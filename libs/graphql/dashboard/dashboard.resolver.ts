@@ -1,8 +1,12 @@
-import { Args, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, GraphQLISODateTime, ID, Info, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { AtRiskService } from '../../dashboard/at-risk.service';
+import type { Loaders } from '../loaders';
+import { attachChildren, selects, wantedChildren } from '../prefetch';
 import { Allow } from '../../access/access.decorators';
 import type { Actor } from '../../domain/actor';
 import { AppError } from '../../core/errors/app-error';
-import { CurrentActor } from '../context';
+import { CurrentActor, RequestLoaders } from '../context';
 import { toOrganisationModel } from '../organisations/organisation.mapper';
 import { ProgrammesService } from '../../programmes/programmes.service';
 import { DashboardService } from '../../dashboard/dashboard.service';
@@ -12,7 +16,11 @@ import {
 
 @Resolver()
 export class DashboardResolver {
-  constructor(private readonly dashboard: DashboardService, private readonly programmes: ProgrammesService) {}
+  constructor(
+    private readonly dashboard: DashboardService,
+    private readonly atRiskPages: AtRiskService,
+    private readonly programmes: ProgrammesService,
+  ) {}
 
   /** The programme a call means: the one it names, else the default, chosen here at the edge. */
   private async programmeId(id?: string): Promise<string> {
@@ -49,12 +57,23 @@ export class DashboardResolver {
   @Query(() => AtRiskPageModel, { description: 'Organisations not complete, ranked by risk score with its reasons' })
   async atRisk(
     @CurrentActor() actor: Actor,
+    @RequestLoaders() loaders: Loaders,
+    @Info() info: GraphQLResolveInfo,
     @Args('first', { type: () => Int, nullable: true, description: 'Default 25, at most 200' }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
   ): Promise<AtRiskPageModel> {
-    const page = await this.dashboard.atRisk(actor, await this.programmeId(programmeId), first ?? 25, after);
-    return { ...page, entries: page.entries.map((e: (typeof page.entries)[number]) => ({ ...e, organisation: toOrganisationModel(e.organisation) })) };
+    const nesting = await wantedChildren(info, [['entries', 'AtRiskPage'], ['organisation', 'AtRiskEntry']], loaders);
+    const total = selects(info, 'AtRiskPage', 'totalCount');
+    const page = await this.atRiskPages.page(actor, await this.programmeId(programmeId), { first, after, total, nested: nesting?.wanted });
+    return {
+      ...page,
+      totalCount: page.totalCount ?? 0,
+      entries: page.entries.map((e) => {
+        const organisation = toOrganisationModel(e.organisation);
+        return { ...e, organisation: nesting ? attachChildren(organisation, loaders, nesting, e.children) : organisation };
+      }),
+    };
   }
 
   @Allow('admin', 'liaison', 'viewer')

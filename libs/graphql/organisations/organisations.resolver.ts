@@ -1,5 +1,7 @@
 import { Allow } from '../../access/access.decorators';
-import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, GraphQLISODateTime, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { attachChildren, selects, wantedChildren } from '../prefetch';
 import type { Actor } from '../../domain/actor';
 import { AuditEventModel } from '../audit/audit-event.model';
 import { FootprintModel } from '../footprint/footprint.model';
@@ -31,19 +33,37 @@ export class OrganisationsResolver {
 
   @Allow('admin', 'liaison')
   @Query(() => OrganisationConnectionModel, { description: 'Organisations in your scope, filtered, sorted and paginated by cursor' })
-  async organisations(@CurrentActor() actor: Actor, @Args() args: OrganisationsArgs): Promise<OrganisationConnectionModel> {
-    const page = await this.service.list(actor, args, (await this.programmes.resolve(args.programmeId)).id);
+  async organisations(
+    @CurrentActor() actor: Actor,
+    @RequestLoaders() loaders: Loaders,
+    @Info() info: GraphQLResolveInfo,
+    @Args() args: OrganisationsArgs,
+  ): Promise<OrganisationConnectionModel> {
+    const nesting = await wantedChildren(info, [['edges', 'OrganisationConnection'], ['node', 'OrganisationEdge']], loaders);
+    const total = selects(info, 'OrganisationConnection', 'totalCount');
+    const page = await this.service.list(actor, args, (await this.programmes.resolve(args.programmeId)).id, { total, nested: nesting?.wanted });
     return {
-      totalCount: page.totalCount,
-      edges: page.rows.map((r) => ({ cursor: r.cursor, node: toOrganisationModel(r.organisation) })),
+      totalCount: page.totalCount ?? 0,
+      edges: page.rows.map((r) => {
+        const node = toOrganisationModel(r.organisation);
+        return { cursor: r.cursor, node: nesting ? attachChildren(node, loaders, nesting, r.children) : node };
+      }),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
     };
   }
 
   @Allow('admin', 'liaison', 'reporter')
   @Query(() => OrganisationModel)
-  async organisation(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<OrganisationModel> {
-    return toOrganisationModel(await this.service.get(actor, id));
+  async organisation(
+    @CurrentActor() actor: Actor,
+    @RequestLoaders() loaders: Loaders,
+    @Info() info: GraphQLResolveInfo,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<OrganisationModel> {
+    const nesting = await wantedChildren(info, [], loaders);
+    if (!nesting) return toOrganisationModel(await this.service.get(actor, id));
+    const { organisation, children } = await this.service.getWithRows(actor, id, nesting.wanted);
+    return attachChildren(toOrganisationModel(organisation), loaders, nesting, children);
   }
 
   @Allow('admin', 'liaison')

@@ -1,0 +1,142 @@
+import type { GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { FieldsByTypeName, parseResolveInfo, ResolveTree } from 'graphql-parse-resolve-info';
+import type { ChildKind, ChildrenWanted, OrganisationChildren } from '../data/organisation-rows';
+import { toFootprintModel } from './footprint/footprint.mapper';
+import type { FootprintModel } from './footprint/footprint.model';
+import type { Loaders } from './loaders';
+import { toExtensionModel, toMilestoneModel } from './milestones/milestone.mapper';
+import type { ExtensionModel, MilestoneModel } from './milestones/milestone.model';
+import { toContactModel } from './organisations/organisation.mapper';
+import type { ContactModel, OrganisationModel } from './organisations/organisation.model';
+
+/**
+ * Look-ahead for reads of organisations: from the query's own selection, which of an organisation's
+ * rows its nested fields will ask for, so the statement that reads the organisations nests them and the
+ * request's loaders are primed with them. The nested field resolvers stay as they are (they ask their
+ * loader, which answers from what was primed without a statement); a selection this cannot read
+ * (footprint of two programmes at once, say) is left to the loaders, one statement per level as before.
+ */
+
+/** The Organisation fields whose answer is built from the organisation's own rows, and which rows. */
+const NEEDS: Record<string, { kinds: ChildKind[]; perProgramme: boolean }> = {
+  footprint: { kinds: ['footprint'], perProgramme: true },
+  milestones: { kinds: ['milestones'], perProgramme: true },
+  status: { kinds: ['footprint', 'milestones'], perProgramme: true },
+  contacts: { kinds: ['contacts'], perProgramme: false },
+  extensions: { kinds: ['extensions'], perProgramme: false },
+};
+
+function fieldsOf(tree: ResolveTree | FieldsByTypeName | null | undefined, typeName: string): ResolveTree[] {
+  if (!tree) return [];
+  const byType = ('fieldsByTypeName' in tree ? tree.fieldsByTypeName : tree) as FieldsByTypeName;
+  return Object.values(byType[typeName] ?? {});
+}
+
+/** The selections of the Organisation objects reached from this field by the path of field names, each through the named types. */
+function organisationSelections(info: GraphQLResolveInfo, path: Array<[field: string, typeName: string]>): ResolveTree[] {
+  const root = parseResolveInfo(info) as ResolveTree | null;
+  let level: ResolveTree[] = root ? [root] : [];
+  for (const [field, typeName] of path) level = level.flatMap((t) => fieldsOf(t, typeName)).filter((t) => t.name === field);
+  return level;
+}
+
+/** What a read nests for its organisations, and the programme argument its nested fields give (none: the default). */
+export interface Nesting {
+  wanted: ChildrenWanted;
+  programmeArgument: string | undefined;
+}
+
+/**
+ * What to nest for the Organisation objects reached by `path` (empty: this field answers Organisation
+ * itself). Null when nothing is wanted or the selection asks for more than one programme.
+ */
+export async function wantedChildren(
+  info: GraphQLResolveInfo,
+  path: Array<[field: string, typeName: string]>,
+  loaders: Loaders,
+): Promise<Nesting | null> {
+  const kinds = new Set<ChildKind>();
+  const programmes = new Set<string | undefined>();
+  for (const organisation of organisationSelections(info, path)) {
+    for (const field of fieldsOf(organisation, 'Organisation')) {
+      const need = NEEDS[field.name];
+      if (!need) continue;
+      need.kinds.forEach((k) => kinds.add(k));
+      if (need.perProgramme) programmes.add(field.args.programmeId as string | undefined);
+    }
+  }
+  if (kinds.size === 0 || programmes.size > 1) return null;
+  const programmeArgument = [...programmes][0];
+  const programme = await loaders.programme.load(programmeArgument ?? 'default');
+  return { wanted: { kinds: [...kinds], programmeId: programme.id }, programmeArgument };
+}
+
+/** Whether this field's selection asks, on its object type `typeName`, for the field named `field`. */
+export function selects(info: GraphQLResolveInfo, typeName: string, field: string): boolean {
+  return fieldsOf(parseResolveInfo(info) as ResolveTree | null, typeName).some((f) => f.name === field);
+}
+
+const NESTED = Symbol('nested rows');
+
+interface NestedModels {
+  programmeArgument: string | undefined;
+  footprint?: FootprintModel[];
+  milestones?: MilestoneModel[];
+  contacts?: ContactModel[];
+  extensions?: ExtensionModel[];
+}
+
+/**
+ * Hands one organisation's rows, read by the statement that read it, to the fields that show them: the
+ * request's loaders are primed (the status and any other reader of them ask there), and the models ride
+ * on the organisation for the plain resolvers of `withNestedRowFields`.
+ */
+export function attachChildren(model: OrganisationModel, loaders: Loaders, nesting: Nesting, children: OrganisationChildren): OrganisationModel {
+  const perProgramme = `${nesting.wanted.programmeId}|${model.id}`;
+  const nested: NestedModels = { programmeArgument: nesting.programmeArgument };
+  if (children.footprint) {
+    loaders.footprint.prime(perProgramme, children.footprint);
+    nested.footprint = children.footprint.map(toFootprintModel);
+  }
+  if (children.milestones) {
+    loaders.milestones.prime(perProgramme, children.milestones);
+    nested.milestones = children.milestones.map(toMilestoneModel);
+  }
+  if (children.contacts) {
+    loaders.contacts.prime(model.id, children.contacts);
+    nested.contacts = children.contacts.map(toContactModel);
+  }
+  if (children.extensions) {
+    loaders.extensions.prime(model.id, children.extensions);
+    nested.extensions = children.extensions.map(toExtensionModel);
+  }
+  (model as OrganisationModel & { [NESTED]?: NestedModels })[NESTED] = nested;
+  return model;
+}
+
+/**
+ * An organisation's nested lists, when the statement that read it brought them, are answered by plain
+ * resolvers (no promise, no Nest pipeline per organisation: a page of 50 asks each list 50 times); any
+ * other call (rows not brought, another programme) goes on to the field's own Nest resolver.
+ */
+export function withNestedRowFields(schema: GraphQLSchema): GraphQLSchema {
+  const organisation = schema.getType('Organisation') as GraphQLObjectType;
+  const fields = organisation.getFields();
+  const nestedOf = (parent: unknown) => (parent as { [NESTED]?: NestedModels })[NESTED];
+  const fastPath = (name: keyof Omit<NestedModels, 'programmeArgument'>, answer: (rows: unknown[], args: Record<string, unknown>) => unknown) => {
+    const field = fields[name];
+    const own = field.resolve!;
+    const perProgramme = field.args.some((a) => a.name === 'programmeId');
+    field.resolve = (parent, args, context, info) => {
+      const nested = nestedOf(parent);
+      const rows = nested?.[name];
+      if (rows && (!perProgramme || args.programmeId === nested.programmeArgument)) return answer(rows, args);
+      return own(parent, args, context, info);
+    };
+  };
+  fastPath('footprint', (rows) => rows);
+  fastPath('milestones', (rows, args) => (args.track ? (rows as MilestoneModel[]).filter((m) => m.track === args.track) : rows));
+  fastPath('contacts', (rows) => rows);
+  fastPath('extensions', (rows) => rows);
+  return schema;
+}
