@@ -138,7 +138,7 @@ async function readScenario(name, spec, ctx, { variables, sqlParams, check, unca
   const load = (url, which, headers) => httpLoad({ urls: url, headers, body: variables ? undefined : body(spec[which]), requests: requests(which), connections: CONNECTIONS, duration: DURATION, warmup: WARMUP });
   const results = {};
   results.ours = await load(ctx.api.graphql, 'ours', auth);
-  addRow(name, 'ours', results.ours, ours.statements, uncached ? `served from the ${ctx.env.DASHBOARD_CACHE_MS ?? 5000} ms aggregate cache (DASHBOARD_CACHE_MS)` : '');
+  addRow(name, 'ours', results.ours, ours.statements, uncached ? `cache on: served from the ${ctx.env.DASHBOARD_CACHE_MS ?? 5000} ms aggregate cache (DASHBOARD_CACHE_MS)` : '');
   if (uncached) {
     // The same question with the cache off: what each poll would cost if every one went to PostgreSQL.
     const bare = await startApi(ctx.env, { DASHBOARD_CACHE_MS: '0' });
@@ -146,7 +146,7 @@ async function readScenario(name, spec, ctx, { variables, sqlParams, check, unca
       await gql(bare.graphql, spec.ours, undefined, ctx.adminToken);
       const first = await gql(bare.graphql, spec.ours, undefined, ctx.adminToken);
       results.oursUncached = await load(bare.graphql, 'ours', auth);
-      addRow(name, 'ours, cache off', results.oursUncached, first.statements, 'DASHBOARD_CACHE_MS=0');
+      addRow(name, 'ours, cache off', results.oursUncached, first.statements, 'DASHBOARD_CACHE_MS=0: every request adds up the cells PostgreSQL keeps (migration 0028)');
     } finally {
       await bare.stop();
     }
@@ -409,8 +409,8 @@ function table(meta) {
     const pgl = list.find((r) => r.server === 'PostGraphile 5');
     const raw = list.find((r) => r.server === 'raw SQL (pg)');
     for (const r of list) {
-      const isOurs = r.server === 'ours';
-      out.push(`| ${scenario} | ${r.server} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${Number.isNaN(r.statements) ? '–' : r.statements} | ${isOurs ? ratio(ours?.rps, pgl?.rps) : ''} | ${isOurs ? ratio(ours?.rps, raw?.rps) : ''} | ${r.errors} | ${r.note} |`);
+      const isOurs = r.server === 'ours' || r.server === 'ours, cache off';
+      out.push(`| ${scenario} | ${r.server} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${Number.isNaN(r.statements) ? '–' : r.statements} | ${isOurs ? ratio(r.rps, pgl?.rps) : ''} | ${isOurs ? ratio(r.rps, raw?.rps) : ''} | ${r.errors} | ${r.note} |`);
     }
   }
   if (extra.planner) {
@@ -424,6 +424,11 @@ function table(meta) {
     out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const d of extra.delivery) out.push(`| ${d.workers} worker process${d.workers > 1 ? 'es' : ''} | ${d.deliveries} | ${d.sent} | ${d.received} | ${d.duplicates} | ${d.failed} | ${d.seconds} | ${d.perSecond} |`);
   }
+  if (extra.cells) {
+    const c = extra.cells;
+    out.push('', `Dashboard cells after the run (migration 0028): ${c.cells.toLocaleString('en-US')} cells and ${c.pending.toLocaleString('en-US')} change-log rows over ${c.organisations.toLocaleString('en-US')} organisations; `
+      + (c.differences === 0 ? 'equal to a fresh GROUP BY over the status rollups.' : `**${c.differences} cells differ from a fresh GROUP BY over the status rollups**.`));
+  }
   if (extra.redis) out.push('', `Redis memory per pending delivery: ${extra.redis.bytesPerDelivery} bytes (${extra.redis.jobs.toLocaleString('en-US')} jobs queued as the relay queues them; ${extra.redis.megabytesPerMillion} MB per million pending).`);
   out.push('', '**Targets**', '');
   for (const t of targets()) out.push(`- ${t.met === null ? '–' : t.met ? 'met' : '**missed**'}: ${t.text} (${t.measured})`);
@@ -433,10 +438,12 @@ function table(meta) {
 function targets() {
   const find = (s, server) => rows.find((r) => r.scenario === s && r.server === server);
   const t = [];
-  const so = find('summary by sector', 'ours');
+  // the dashboard's targets are met with the cache off (issue 16); the cached row is shown beside them
+  const so = find('summary by sector', 'ours, cache off');
   const sp = find('summary by sector', 'PostGraphile 5');
-  if (so) t.push({ text: 'dashboard summary p95 under 50 ms', measured: `p95 ${so.p95} ms`, met: so.p95 < 50 });
-  if (so && sp) t.push({ text: 'dashboard summary at least 3× PostGraphile', measured: ratio(so.rps, sp.rps), met: so.rps >= 3 * sp.rps });
+  if (so) t.push({ text: 'dashboard summary, cache off, p95 under 50 ms', measured: `p95 ${so.p95} ms`, met: so.p95 < 50 });
+  if (so && sp) t.push({ text: 'dashboard summary, cache off, at least 3× PostGraphile', measured: `${ratio(so.rps, sp.rps)}: ${so.rps} against ${sp.rps} req/s`, met: so.rps >= 3 * sp.rps });
+  if (extra.cells) t.push({ text: 'dashboard cells equal to a fresh GROUP BY after the run', measured: `${extra.cells.differences} cells differ`, met: extra.cells.differences === 0 });
   const lo = find('at-risk list (50, 3 levels)', 'ours');
   const lp = find('at-risk list (50, 3 levels)', 'PostGraphile 5');
   if (lo && lp) t.push({ text: 'three-level list at least PostGraphile\'s throughput', measured: ratio(lo.rps, lp.rps), met: lo.rps >= lp.rps });
@@ -539,6 +546,19 @@ async function main() {
     await redis.quit();
   }
 
+  // After every write the run made: the dashboards' cells (with their change log) against a fresh GROUP BY.
+  extra.cells = await (async () => {
+    const p = new Pool({ connectionString: DATABASE_URL, max: 1 });
+    try {
+      const [{ differences }] = (await p.query(`SELECT count(*)::int AS differences FROM dashboard_cell_differences()`)).rows;
+      const [c] = (await p.query(`SELECT (SELECT count(*) FROM dashboard_cell)::int AS cells, (SELECT count(*) FROM dashboard_cell_change)::int AS pending,
+        (SELECT COALESCE(sum(organisations), 0) FROM dashboard_figures)::int AS organisations`)).rows;
+      log(`dashboard cells: ${differences} differ from a fresh GROUP BY (${c.cells} cells, ${c.pending} change-log rows)`);
+      return { differences, ...c };
+    } finally {
+      await p.end();
+    }
+  })();
   const counts = await (async () => {
     const p = new Pool({ connectionString: DATABASE_URL, max: 1 });
     const r = (await p.query(`SELECT (SELECT count(*) FROM footprint)::int f, (SELECT count(*) FROM milestone)::int m, (SELECT count(*) FROM audit_event)::int a, (SELECT count(*) FROM daily_snapshot)::int d`)).rows[0];

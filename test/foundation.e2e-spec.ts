@@ -50,7 +50,7 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
     const again = await server.cli('migrate');
     expect(again.code).toBe(0);
     const rows = await server.sql('SELECT name FROM schema_migration ORDER BY id');
-    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1795300000000', 'ApiCredentials1795300000001', 'Reminders1795300000002', 'SimulatedTime1795300000003', 'DashboardRollups1795300000004', 'Imports1795300000005', 'DropUnusedMilestoneIndex1795300000006', 'TimeOrderedIds1795300000007', 'ProgrammeReferencesPerStatement1795300000008', 'AtRiskOrder1795300000020', 'OrganisationReferencesPerStatement1795300000021', 'OrganisationRoomForHotUpdates1795300000022', 'OrganisationReferencesFinalForm1795300000023', 'ProgrammeAsData1795300000024', 'EscalationCannotBeSilenced1795300000025', 'WebhookSecretPerReceiver1795300000026', 'PlannerWorksIncrementally1795300000027']);
+    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1795300000000', 'ApiCredentials1795300000001', 'Reminders1795300000002', 'SimulatedTime1795300000003', 'DashboardRollups1795300000004', 'Imports1795300000005', 'DropUnusedMilestoneIndex1795300000006', 'TimeOrderedIds1795300000007', 'ProgrammeReferencesPerStatement1795300000008', 'AtRiskOrder1795300000020', 'OrganisationReferencesPerStatement1795300000021', 'OrganisationRoomForHotUpdates1795300000022', 'OrganisationReferencesFinalForm1795300000023', 'ProgrammeAsData1795300000024', 'EscalationCannotBeSilenced1795300000025', 'WebhookSecretPerReceiver1795300000026', 'PlannerWorksIncrementally1795300000027', 'DashboardCells1795300000028']);
     expect((await server.sql('SELECT count(*)::int AS n FROM sector'))[0].n).toBe(16);
   });
 

@@ -257,3 +257,34 @@ describe('migrations: 0026 gives every webhook saved before it a secret of its o
     });
   });
 });
+
+describe('migrations: 0028 counts what is already there into the dashboard cells', () => {
+  it('fills the cells from the rollups, keeps them through a deletion and a TRUNCATE, and its down removes them', async () => {
+    await withDatabase(async (url, client) => {
+      const at0028 = MIGRATIONS.findIndex((m) => m.name === 'DashboardCells1795300000028');
+      await migrate(url, MIGRATIONS.slice(0, at0028));
+      const [first, second] = [await organisationWithRows(client, 'CELLS-1'), await organisationWithRows(client, 'CELLS-2')];
+      await client.query(`UPDATE organisation_status SET endpoints_total = 3, endpoints_remaining = 2 WHERE organisation_id = $1`, [first]);
+
+      expect(await migrate(url, MIGRATIONS.slice(0, at0028 + 1))).toEqual(['DashboardCells1795300000028']);
+      const figures = async () => (await client.query(`SELECT COALESCE(sum(organisations), 0)::int AS n, COALESCE(sum(endpoints_remaining), 0)::int AS remaining FROM dashboard_sector_figures`)).rows[0];
+      const differences = async () => (await client.query(`SELECT * FROM dashboard_cell_differences()`)).rows;
+      expect(await figures()).toEqual({ n: 2, remaining: 2 });
+      expect(await differences()).toEqual([]);
+
+      await client.query(`DELETE FROM organisation WHERE id = $1`, [first]);
+      expect(await figures()).toEqual({ n: 1, remaining: 0 });
+      expect(await differences()).toEqual([]);
+      expect((await client.query(`SELECT dashboard_cells_compact() AS n`)).rows[0].n).toBeGreaterThan(0);
+      expect(await differences()).toEqual([]);
+
+      await client.query('TRUNCATE organisation CASCADE');
+      expect(await figures()).toEqual({ n: 0, remaining: 0 });
+      expect(second).toBeTruthy();
+
+      await withDataSource(url, MIGRATIONS.slice(0, at0028 + 1), (ds) => ds.undoLastMigration({ transaction: 'each' }));
+      expect((await client.query(`SELECT to_regclass('dashboard_cell') AS c, to_regclass('dashboard_cell_change') AS l, to_regproc('dashboard_cells_compact') AS f`)).rows[0])
+        .toEqual({ c: null, l: null, f: null });
+    });
+  });
+});

@@ -23,14 +23,36 @@ const suppressible = (actor: Actor) => actor.role === 'viewer';
 /** The cache key of a caller's scope: callers who see the same rows share answers. */
 const scopeKey = (actor: Actor) => `${actor.role}:${[...(actor.sectors ?? [])].sort().join('+')}:${actor.organisationId ?? ''}`;
 
+const ENVIRONMENT_LABELS: Array<[string, string]> = [['IT', 'IT and other (no OT footprint)'], ['OT', 'OT/ICS (organisations with an OT footprint; OT endpoints only)']];
+
+/** A breakdown key's label in SQL, as labels() reads it (SRMA and environment have none there). */
+const LABEL_SQL: Record<BreakdownDimension, string> = {
+  SECTOR: `(SELECT sc.name FROM sector sc WHERE sc.code = k.key AND sc.valid_to IS NULL LIMIT 1)`,
+  SRMA: `NULL::text`,
+  STATE: `(SELECT st.name FROM us_state st WHERE st.code = k.key)`,
+  REGION: `(SELECT 'Region ' || r.region || ' (' || r.office || ')' FROM cisa_region r WHERE r.region::text = k.key)`,
+  ENVIRONMENT: `NULL::text`,
+};
+
+/** Change-log rows (migration 0028) a read may add up before it asks for them to be folded into the cells. */
+const FOLD_AFTER = 1000;
+
+/** A reporter's figures come from its organisation's rollup, shaped as a cell of dashboard_figures. */
+const LIVE_CELL = `s.programme_id, o.primary_sector_code, o.secondary_sector_codes, o.state_code, CASE WHEN s.ot_total > 0 THEN 'OT' ELSE 'IT' END AS environment,
+  s.status, s.removal_verified, 1 AS organisations, s.endpoints_total, s.endpoints_remaining, s.ot_total, s.ot_remaining, s.milestones_not_started,
+  s.milestones_in_progress, s.milestones_done, s.milestones_blocked, s.milestones_overdue, s.as_of, 0 AS pending`;
+
 /**
- * Dashboards' figures: GROUP BY over the per-organisation rollup (organisation_status), in the caller's
- * scope, on a read replica when one is configured, and served from a few seconds' cache
- * (DASHBOARD_CACHE_MS) because dashboards poll the same figures over and over.
+ * Dashboards' figures, in the caller's scope, on a read replica when one is configured. They are sums
+ * over dashboard_figures (migration 0028): cells of organisations alike in everything a dashboard groups
+ * or scopes by, kept by PostgreSQL in the transaction of every write, so a question adds up a few
+ * thousand cells rather than grouping every organisation's rollup. A few seconds' cache
+ * (DASHBOARD_CACHE_MS) remains an option for dashboards that poll the same figures over and over.
  */
 @Injectable()
 export class DashboardService {
   private readonly cache: AggregateCache;
+  private folding: Promise<unknown> | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -73,6 +95,35 @@ export class DashboardService {
   }
 
   /**
+   * The cells of programme $1 in the caller's scope, as a FROM item: by sector (no state: ~45 times fewer
+   * rows) for the questions that neither group nor scope by state, else the full cells. A cell carries
+   * the sector codes the scope reads, so a liaison's condition (primary or secondary sector) is the
+   * organisations' own; a reporter's one organisation is read from its rollup.
+   */
+  private cells(actor: Actor, params: unknown[], grain: 'sector' | 'state'): string {
+    const figures = grain === 'sector' ? 'dashboard_sector_figures' : 'dashboard_figures';
+    if (actor.role === 'viewer' || actor.role === 'admin' || actor.role === 'system') return `(SELECT * FROM ${figures} WHERE programme_id = $1)`;
+    if (actor.role === 'liaison') return `(SELECT * FROM ${figures} c WHERE programme_id = $1 AND ${organisationScopeSql(actor, 'c', params)})`;
+    return `(SELECT ${LIVE_CELL} FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
+             WHERE s.programme_id = $1 AND o.archived_at IS NULL AND ${organisationScopeSql(actor, 'o', params)})`;
+  }
+
+  /**
+   * Folds the change log into the cells (dashboard_cells_compact(), on the primary): when a read added
+   * up more than FOLD_AFTER log rows, in the background, one at a time per process; and hourly, before
+   * the snapshot.
+   */
+  private foldIfLong(pending: number) {
+    if (pending < FOLD_AFTER || this.folding) return;
+    this.folding = this.foldCells().catch(() => undefined).finally(() => (this.folding = undefined));
+  }
+
+  async foldCells(): Promise<number> {
+    const [{ folded }] = await this.dataSource.query(`SELECT dashboard_cells_compact() AS folded`);
+    return folded;
+  }
+
+  /**
    * Everything a viewer may read about organisations, protected as one publication (libs/domain/disclosure):
    * one statement groups the organisations by every dimension at once, and the summary, each breakdown
    * and the sectors CSV are cut from it, so no two of them can be set against each other.
@@ -80,17 +131,19 @@ export class DashboardService {
   private viewerPublication(actor: Actor, programmeId: string): Promise<Publication> {
     return this.cache.get(`publication:${scopeKey(actor)}:${programmeId}`, async () => {
       const rows = await this.read(
-        `SELECT o.primary_sector_code AS sector, (SELECT sc.srma FROM sector sc WHERE sc.code = o.primary_sector_code AND sc.valid_to IS NULL LIMIT 1) AS srma,
-                o.state_code AS state, st.region::text AS region, CASE WHEN s.ot_total > 0 THEN 'OT' ELSE 'IT' END AS environment,
-                s.status, s.removal_verified AS verified, count(*)::int AS n,
-                sum(s.endpoints_total)::float8 AS total, sum(s.endpoints_remaining)::float8 AS remaining,
-                sum(CASE WHEN s.ot_total > 0 THEN s.ot_total ELSE s.endpoints_total END)::float8 AS env_total,
-                sum(CASE WHEN s.ot_total > 0 THEN s.ot_remaining ELSE s.endpoints_remaining END)::float8 AS env_remaining
-         FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id JOIN us_state st ON st.code = o.state_code
-         WHERE s.programme_id = $1 AND o.archived_at IS NULL
-         GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+        `WITH c AS (
+           SELECT primary_sector_code AS sector, state_code AS state, environment, status, removal_verified AS verified, sum(organisations) AS n,
+                  sum(endpoints_total) AS total, sum(endpoints_remaining) AS remaining, sum(ot_total) AS ot_total, sum(ot_remaining) AS ot_remaining, sum(pending) AS pending
+           FROM dashboard_figures WHERE programme_id = $1 GROUP BY 1, 2, 3, 4, 5 HAVING sum(organisations) <> 0)
+         SELECT c.sector, k.srma, c.state, st.region::text AS region,
+                c.environment, c.status, c.verified, c.n::int AS n, c.total::float8 AS total, c.remaining::float8 AS remaining,
+                (CASE WHEN c.environment = 'OT' THEN c.ot_total ELSE c.total END)::float8 AS env_total,
+                (CASE WHEN c.environment = 'OT' THEN c.ot_remaining ELSE c.remaining END)::float8 AS env_remaining, c.pending::int AS pending
+         FROM c JOIN us_state st ON st.code = c.state
+           JOIN (SELECT sector, (SELECT sc.srma FROM sector sc WHERE sc.code = d.sector AND sc.valid_to IS NULL LIMIT 1) AS srma FROM (SELECT DISTINCT sector FROM c) d) k USING (sector)`,
         [programmeId],
       );
+      this.foldIfLong(rows.reduce((n: number, r: any) => n + r.pending, 0));
       const cells: OrganisationCell[] = rows.map((r: any) => ({
         keys: { SECTOR: r.sector, SRMA: r.srma ?? '', STATE: r.state, REGION: r.region, ENVIRONMENT: r.environment },
         status: r.status, verified: r.verified, organisations: r.n,
@@ -103,15 +156,14 @@ export class DashboardService {
   private async computeSummary(actor: Actor, programmeId: string) {
     const programme = await this.programmes.get(programmeId);
     const params: unknown[] = [programme.id];
-    const scope = this.scope(actor, params);
     const rows = await this.read(
-      `SELECT s.status, count(*)::int AS n, sum(s.endpoints_total)::float8 AS total, sum(s.endpoints_remaining)::float8 AS remaining,
-              count(*) FILTER (WHERE s.removal_verified)::int AS verified, sum(s.milestones_not_started)::int AS not_started,
-              sum(s.milestones_in_progress)::int AS in_progress, sum(s.milestones_done)::int AS done, sum(s.milestones_blocked)::int AS blocked,
-              sum(s.milestones_overdue)::int AS overdue, max(s.as_of) AS as_of
-       FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
-       WHERE s.programme_id = $1 AND o.archived_at IS NULL AND ${scope}
-       GROUP BY ROLLUP (s.status)`,
+      `SELECT c.status, COALESCE(sum(c.organisations), 0)::int AS n, COALESCE(sum(c.endpoints_total), 0)::float8 AS total,
+              COALESCE(sum(c.endpoints_remaining), 0)::float8 AS remaining, COALESCE(sum(c.organisations) FILTER (WHERE c.removal_verified), 0)::int AS verified,
+              COALESCE(sum(c.milestones_not_started), 0)::int AS not_started, COALESCE(sum(c.milestones_in_progress), 0)::int AS in_progress,
+              COALESCE(sum(c.milestones_done), 0)::int AS done, COALESCE(sum(c.milestones_blocked), 0)::int AS blocked,
+              COALESCE(sum(c.milestones_overdue), 0)::int AS overdue, max(c.as_of) AS as_of, COALESCE(sum(c.pending), 0)::int AS pending
+       FROM ${this.cells(actor, params, 'sector')} c
+       GROUP BY ROLLUP (c.status) HAVING GROUPING(c.status) = 1 OR sum(c.organisations) <> 0`,
       params,
     );
     const extParams: unknown[] = [programme.id];
@@ -123,7 +175,8 @@ export class DashboardService {
        WHERE m.programme_id = $1 AND o.archived_at IS NULL AND ${this.scope(actor, extParams)}`,
       extParams,
     );
-    const total = rows.find((r: any) => r.status === null) ?? { n: 0, total: 0, remaining: 0, verified: 0, not_started: 0, in_progress: 0, done: 0, blocked: 0, overdue: 0, as_of: null };
+    const total = rows.find((r: any) => r.status === null) ?? { n: 0, total: 0, remaining: 0, verified: 0, not_started: 0, in_progress: 0, done: 0, blocked: 0, overdue: 0, as_of: null, pending: 0 };
+    this.foldIfLong(total.pending);
     // a viewer's counts come from the protected publication; everyone else's as they are
     const shown = suppressible(actor)
       ? (await this.viewerPublication(actor, programme.id)).total
@@ -159,31 +212,43 @@ export class DashboardService {
 
   private async computeBreakdown(actor: Actor, by: BreakdownDimension, programmeId: string) {
     const programme = await this.programmes.get(programmeId);
-    const labels = await this.labels(by);
-    const byLabel = (a: string, b: string) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'en', { numeric: true });
+    const sortByLabel = (labels: Map<string, string>) => (a: string, b: string) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'en', { numeric: true });
     const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({ ...r, shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal });
     if (suppressible(actor)) {
+      const labels = await this.labels(by);
+      const byLabel = sortByLabel(labels);
       const published = (await this.viewerPublication(actor, programme.id)).breakdowns[by];
       return [...published].sort((a, b) => byLabel(a.key, b.key)).map((r) => withShare({ ...r, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
     }
     const params: unknown[] = [programme.id];
-    const scope = this.scope(actor, params);
+    // the cells are first added up by the code the key is of (a sector's SRMA and a state's region are looked up once a code)
+    const code = { SECTOR: 'primary_sector_code', SRMA: 'primary_sector_code', STATE: 'state_code', REGION: 'state_code', ENVIRONMENT: 'environment' }[by];
     const key = {
-      SECTOR: `o.primary_sector_code`,
-      SRMA: `(SELECT sc.srma FROM sector sc WHERE sc.code = o.primary_sector_code AND sc.valid_to IS NULL LIMIT 1)`,
-      STATE: `o.state_code`,
-      REGION: `st.region::text`,
-      ENVIRONMENT: `CASE WHEN s.ot_total > 0 THEN 'OT' ELSE 'IT' END`,
+      SECTOR: `c.code`,
+      SRMA: `(SELECT sc.srma FROM sector sc WHERE sc.code = c.code AND sc.valid_to IS NULL LIMIT 1)`,
+      STATE: `c.code`,
+      REGION: `(SELECT st.region::text FROM us_state st WHERE st.code = c.code)`,
+      ENVIRONMENT: `c.code`,
     }[by];
+    const environment = by === 'ENVIRONMENT';
     const rows: any[] = await this.read(
-      `SELECT ${key} AS key, s.status, count(*)::int AS n, sum(${by === 'ENVIRONMENT' ? `CASE WHEN s.ot_total > 0 THEN s.ot_total ELSE s.endpoints_total END` : 's.endpoints_total'})::float8 AS total,
-              sum(${by === 'ENVIRONMENT' ? `CASE WHEN s.ot_total > 0 THEN s.ot_remaining ELSE s.endpoints_remaining END` : 's.endpoints_remaining'})::float8 AS remaining,
-              count(*) FILTER (WHERE s.removal_verified)::int AS verified
-       FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id JOIN us_state st ON st.code = o.state_code
-       WHERE s.programme_id = $1 AND o.archived_at IS NULL AND ${scope}
-       GROUP BY 1, 2`,
+      `WITH c AS (
+         SELECT ${code} AS code, status, sum(organisations) AS n,
+                sum(${environment ? `CASE WHEN environment = 'OT' THEN ot_total ELSE endpoints_total END` : 'endpoints_total'}) AS total,
+                sum(${environment ? `CASE WHEN environment = 'OT' THEN ot_remaining ELSE endpoints_remaining END` : 'endpoints_remaining'}) AS remaining,
+                sum(organisations) FILTER (WHERE removal_verified) AS verified, sum(pending) AS pending
+         FROM ${this.cells(actor, params, by === 'STATE' || by === 'REGION' ? 'state' : 'sector')} x GROUP BY 1, 2)
+       , k AS (
+         SELECT ${key} AS key, c.status, sum(c.n)::int AS n, sum(c.total)::float8 AS total, sum(c.remaining)::float8 AS remaining,
+                COALESCE(sum(c.verified), 0)::int AS verified, sum(c.pending)::int AS pending
+         FROM c GROUP BY 1, 2 HAVING sum(c.n) <> 0)
+       SELECT k.*, ${LABEL_SQL[by]} AS label FROM k`,
       params,
     );
+    this.foldIfLong(rows.reduce((n, r) => n + r.pending, 0));
+    // the labels come with the figures (one statement): as labels() would give them for these keys
+    const labels = new Map<string, string>(by === 'ENVIRONMENT' ? ENVIRONMENT_LABELS : rows.filter((r) => r.label !== null).map((r) => [r.key, r.label]));
+    const byLabel = sortByLabel(labels);
     const keys = [...new Set(rows.map((r) => r.key as string))].sort(byLabel);
     return keys.map((k) => {
       const mine = rows.filter((r) => r.key === k);
@@ -202,7 +267,7 @@ export class DashboardService {
     if (by === 'SECTOR') return new Map((await this.read(`SELECT code, name FROM sector WHERE valid_to IS NULL`)).map((r: any) => [r.code, r.name]));
     if (by === 'STATE') return new Map((await this.read(`SELECT code, name FROM us_state`)).map((r: any) => [r.code, r.name]));
     if (by === 'REGION') return new Map((await this.read(`SELECT region::text AS k, 'Region ' || region || ' (' || office || ')' AS v FROM cisa_region`)).map((r: any) => [r.k, r.v]));
-    if (by === 'ENVIRONMENT') return new Map([['IT', 'IT and other (no OT footprint)'], ['OT', 'OT/ICS (organisations with an OT footprint; OT endpoints only)']]);
+    if (by === 'ENVIRONMENT') return new Map(ENVIRONMENT_LABELS);
     return new Map();
   }
 
@@ -235,14 +300,15 @@ export class DashboardService {
     return { points, pacePerDay, projectedFinish };
   }
 
-  /** Writes today's snapshot (an upsert: the last one of the day stands). */
+  /** Writes today's snapshot (an upsert: the last one of the day stands), from the cells, with the change log folded in first. */
   async takeSnapshot(programme: ProgrammeEntity): Promise<number> {
+    await this.foldCells();
     const rows = await this.dataSource.query(
       `INSERT INTO daily_snapshot (day, programme_id, sector_code, organisations, organisations_not_done, endpoints_total, endpoints_remaining, source, taken_at)
-       SELECT ($2::timestamptz AT TIME ZONE 'UTC')::date, $1, o.primary_sector_code, count(*), count(*) FILTER (WHERE s.status <> 'COMPLETE'),
-              sum(s.endpoints_total), sum(s.endpoints_remaining), 'SNAPSHOT', $2
-       FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
-       WHERE s.programme_id = $1 AND o.archived_at IS NULL GROUP BY o.primary_sector_code
+       SELECT ($2::timestamptz AT TIME ZONE 'UTC')::date, $1, c.primary_sector_code, sum(c.organisations), COALESCE(sum(c.organisations) FILTER (WHERE c.status <> 'COMPLETE'), 0),
+              sum(c.endpoints_total), sum(c.endpoints_remaining), 'SNAPSHOT', $2
+       FROM dashboard_sector_figures c
+       WHERE c.programme_id = $1 GROUP BY c.primary_sector_code HAVING sum(c.organisations) <> 0
        ON CONFLICT (programme_id, day, sector_code) DO UPDATE SET organisations = EXCLUDED.organisations, organisations_not_done = EXCLUDED.organisations_not_done,
          endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, source = 'SNAPSHOT', taken_at = EXCLUDED.taken_at
        RETURNING 1`,
