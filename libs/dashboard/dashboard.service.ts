@@ -23,6 +23,9 @@ const suppressible = (actor: Actor) => actor.role === 'viewer';
 /** The cache key of a caller's scope: callers who see the same rows share answers. */
 const scopeKey = (actor: Actor) => `${actor.role}:${[...(actor.sectors ?? [])].sort().join('+')}:${actor.organisationId ?? ''}`;
 
+/** The order of breakdown rows: localeCompare(…, 'en', { numeric: true }) without making a collator per comparison (0.4 ms a breakdown). */
+const LABEL_ORDER = new Intl.Collator('en', { numeric: true });
+
 const ENVIRONMENT_LABELS: Array<[string, string]> = [['IT', 'IT and other (no OT footprint)'], ['OT', 'OT/ICS (organisations with an OT footprint; OT endpoints only)']];
 
 /** A breakdown key's label in SQL, as labels() reads it (SRMA and environment have none there). */
@@ -212,7 +215,7 @@ export class DashboardService {
 
   private async computeBreakdown(actor: Actor, by: BreakdownDimension, programmeId: string) {
     const programme = await this.programmes.get(programmeId);
-    const sortByLabel = (labels: Map<string, string>) => (a: string, b: string) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b, 'en', { numeric: true });
+    const sortByLabel = (labels: Map<string, string>) => (a: string, b: string) => LABEL_ORDER.compare(labels.get(a) ?? a, labels.get(b) ?? b);
     const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({ ...r, shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal });
     if (suppressible(actor)) {
       const labels = await this.labels(by);
