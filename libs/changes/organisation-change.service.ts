@@ -7,7 +7,8 @@ import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import type { OrganisationEntity } from '../data/entities/organisation.entity';
 import { OrganisationRepository, OwnedLabel } from '../data/organisation.repository';
 import { OrganisationWithRows, ReportRepository } from '../data/report.repository';
-import { cancelPlannedReminders } from '../data/outbox.repository';
+import { cancelPlannedRemindersIn } from '../data/outbox.repository';
+import { CombinedWrite } from '../core/database/combined-write';
 import type { Actor } from '../domain/actor';
 import type { StatusResult } from '../domain/status/derive-status';
 import { DerivedStatuses, Facts, StatusService } from '../status/status.service';
@@ -30,6 +31,9 @@ export interface ChangeSet {
 /** A change in progress on one organisation, locked in the caller's scope. */
 export class UnitOfWork {
   readonly set: ChangeSet = { changes: [], statuses: [] };
+  /** The change's own writes that need nothing read back before the audit and status: sent with them, as one statement. */
+  readonly write = new CombinedWrite();
+  private readonly checks: Array<(counts: Record<string, number>) => void> = [];
 
   constructor(
     readonly manager: EntityManager,
@@ -59,6 +63,16 @@ export class UnitOfWork {
     const given = facts ? new Map([[this.organisation.id, facts]]) : undefined;
     if (known) known.facts = given ?? known.facts;
     else this.set.statuses.push({ programme, organisationIds: [this.organisation.id], facts: given });
+  }
+
+  /** A check on the rows the one write changed (a version that moved meanwhile is a CONFLICT), run once it is sent. */
+  afterWrite(check: (counts: Record<string, number>) => void): void {
+    this.checks.push(check);
+  }
+
+  /** @internal the change path runs the checks after the write. */
+  checkWrite(counts: Record<string, number>): void {
+    for (const check of this.checks) check(counts);
   }
 
   /** What reminders are planned from changed (contacts, preferences, a snooze) without a change of status. */
@@ -99,28 +113,33 @@ export class OrganisationChange {
         unit = new UnitOfWork(manager, actor, await OrganisationRepository.getInScope(manager, actor, target.organisationId, true), this.clock.now());
       }
       const result = await work(unit);
-      await this.finish(manager, actor, unit.set, unit.now);
+      await this.finish(manager, actor, unit.set, unit.now, unit.write).then((done) => unit.checkWrite(done.counts));
       return result;
     });
   }
 
-  /** The steps that follow a change, for one organisation or a batch: report time, audit, statuses, replan. */
-  async finish(manager: EntityManager, actor: Actor, set: ChangeSet, now: Date = this.clock.now()): Promise<Map<string, StatusResult>> {
-    if (set.reported?.length) {
-      if (!set.reportWritten) await OrganisationRepository.markReported(manager, set.reported, now);
-      for (const s of set.statuses) for (const f of s.facts?.values() ?? []) f.lastReportedAt = now;
-    }
-    await AuditRepository.record(manager, actor, set.changes, { at: now, requestId: currentRequestId() ?? null, importId: set.importId ?? null });
+  /**
+   * The steps that follow a change, for one organisation or a batch: report time, audit, statuses,
+   * replan. What they write goes out as one statement with the change's own writes (`write`), after the
+   * one read a status may still need.
+   */
+  async finish(manager: EntityManager, actor: Actor, set: ChangeSet, now: Date = this.clock.now(), write = new CombinedWrite()): Promise<{ results: Map<string, StatusResult>; counts: Record<string, number> }> {
+    const reported = new Set(set.reported ?? []);
+    if (reported.size && !set.reportWritten) OrganisationRepository.markReported(write, [...reported], now);
+    AuditRepository.addTo(write, actor, set.changes, { at: now, requestId: currentRequestId() ?? null, importId: set.importId ?? null });
     const replan = set.replan ?? set.statuses.length > 0;
     const results = new Map<string, StatusResult>();
     for (const s of set.statuses) {
-      const derived = s.derived ?? this.status.derive(s.programme, s.facts ?? (await this.status.loadFacts(manager, s.programme.id, s.organisationIds, { milestoneDetails: false })));
+      // facts read here are read before the report time is written (it goes with the one write below)
+      const facts = s.derived ? undefined : s.facts ?? (await this.status.loadFacts(manager, s.programme.id, s.organisationIds, { milestoneDetails: false }));
+      for (const [id, f] of facts ?? []) if (reported.has(id)) f.lastReportedAt = now;
+      const derived = s.derived ?? this.status.derive(s.programme, facts!);
       // a new organisation has nothing planned yet
-      for (const [id, r] of await this.status.store(manager, s.programme, derived, { created: s.created, replan: replan && !s.created })) results.set(id, r);
+      for (const [id, r] of this.status.addTo(write, s.programme, derived, { created: s.created, replan: replan && !s.created })) results.set(id, r);
     }
     if (replan && set.statuses.length === 0) {
-      await cancelPlannedReminders(manager, [...new Set(set.changes.map((c) => c.organisationId).filter((id): id is string => id !== null))], 'recomputed');
+      cancelPlannedRemindersIn(write, [...new Set(set.changes.map((c) => c.organisationId).filter((id): id is string => id !== null))], 'recomputed');
     }
-    return results;
+    return { results, counts: await write.run(manager) };
   }
 }

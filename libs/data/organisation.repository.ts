@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { CombinedWrite } from '../core/database/combined-write';
 import { AppError } from '../core/errors/app-error';
 import type { Actor } from '../domain/actor';
 import { OrganisationEntity } from './entities/organisation.entity';
@@ -97,10 +98,11 @@ export const OrganisationRepository = {
   },
 
   /** What the organisation said of itself last: a report, never a staff edit of other facts. */
-  async markReported(manager: EntityManager, ids: readonly string[], at: Date): Promise<void> {
+  markReported(write: CombinedWrite, ids: readonly string[], at: Date): void {
     if (ids.length === 0) return;
-    await manager.query(
-      ids.length === 1 ? `UPDATE organisation SET last_reported_at = $2 WHERE id = $1::uuid` : `UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[])`,
+    write.add(
+      write.unique('reported'),
+      ids.length === 1 ? `UPDATE organisation SET last_reported_at = $2 WHERE id = $1::uuid RETURNING 1` : `UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[]) RETURNING 1`,
       [ids.length === 1 ? ids[0] : ids, at],
     );
   },

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { CombinedWrite } from '../core/database/combined-write';
 
 /**
  * What was planned from an organisation's old facts stops when they change (a report, a target date,
@@ -13,12 +14,20 @@ export const PLANNED_STATES_SQL = `('PENDING', 'ENQUEUED')`;
 export type ReplanReason = 'recomputed' | 'complete';
 
 export async function cancelPlannedReminders(manager: EntityManager, organisationIds: readonly string[], reason: ReplanReason): Promise<void> {
+  const write = new CombinedWrite();
+  cancelPlannedRemindersIn(write, organisationIds, reason);
+  await write.run(manager);
+}
+
+/** The same, as a part of a change's one write. */
+export function cancelPlannedRemindersIn(write: CombinedWrite, organisationIds: readonly string[], reason: ReplanReason): void {
   if (organisationIds.length === 0) return;
   // and the planner looks at them again at its next pass (organisation_status.plan_due_at, migration 0027)
-  await manager.query(
-    `WITH marked AS (UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE organisation_id = ANY($1::uuid[]))
-     UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2
-     WHERE organisation_id = ANY($1::uuid[]) AND state IN ${PLANNED_STATES_SQL}`,
+  write.add(
+    write.unique('cancelled'),
+    `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2
+     WHERE organisation_id = ANY($1::uuid[]) AND state IN ${PLANNED_STATES_SQL} RETURNING 1`,
     [organisationIds, reason],
+    [[write.unique('marked'), `UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE organisation_id = ANY($1::uuid[]) RETURNING 1`]],
   );
 }

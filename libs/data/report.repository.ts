@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { CombinedWrite } from '../core/database/combined-write';
 import { AppError, ErrorCode } from '../core/errors/app-error';
 import type { Actor } from '../domain/actor';
 import { FootprintEntity } from './entities/footprint.entity';
@@ -49,34 +50,40 @@ export const ReportRepository = {
   },
 
   /**
-   * Writes the reported footprint rows and milestones, and the organisation's report time, in one
-   * statement, each row only at the version it was read at; a row changed since answers CONFLICT. The
+   * Adds to the change's one write the reported footprint rows and milestones and the organisation's
+   * report time, each row only at the version it was read at. Answers the check to run on the write's
+   * counts: a row changed since it was read answers CONFLICT (and the transaction rolls back); else the
    * rows' versions move on by one, in memory too.
    */
-  async write(manager: EntityManager, organisationId: string, footprint: FootprintEntity[], milestones: MilestoneEntity[], now: Date): Promise<void> {
+  write(write: CombinedWrite, organisationId: string, footprint: FootprintEntity[], milestones: MilestoneEntity[], now: Date): (counts: Record<string, number>) => void {
     const f = footprint.map((r) => ({ id: r.id, v: r.version, ec: r.endpointCount, er: r.endpointsRemaining, rp: r.replacementProduct, rc: r.replacementChosenByOrganisation }));
     const m = milestones.map((r) => ({ id: r.id, v: r.version, st: r.state, br: r.blockedReason, ev: r.evidence, rb: r.reportedBy, vb: r.verifiedBy, va: r.verifiedAt }));
-    const [{ nf, nm }] = await manager.query(
-      `WITH f AS (
-         UPDATE footprint x SET endpoint_count = t.ec, endpoints_remaining = t.er, replacement_product = t.rp, replacement_chosen_by_organisation = t.rc,
-           updated_at = $3, version = x.version + 1
+    const [nf, nm] = [write.unique('reported_footprint'), write.unique('reported_milestones')];
+    if (f.length) {
+      write.add(nf,
+        `UPDATE footprint x SET endpoint_count = t.ec, endpoints_remaining = t.er, replacement_product = t.rp, replacement_chosen_by_organisation = t.rc,
+           updated_at = $2, version = x.version + 1
          FROM json_to_recordset($1::json) AS t(id uuid, v int, ec int, er int, rp text, rc boolean)
-         WHERE x.id = t.id AND x.version = t.v RETURNING 1),
-       m AS (
-         UPDATE milestone x SET state = t.st, blocked_reason = t.br, evidence = t.ev, reported_by = t.rb, reported_at = $3, verified_by = t.vb, verified_at = t.va,
-           updated_at = $3, version = x.version + 1
-         FROM json_to_recordset($2::json) AS t(id uuid, v int, st text, br text, ev text, rb text, vb text, va timestamptz)
-         WHERE x.id = t.id AND x.version = t.v RETURNING 1),
-       o AS (UPDATE organisation SET last_reported_at = $3 WHERE id = $4 RETURNING 1)
-       SELECT (SELECT count(*) FROM f)::int AS nf, (SELECT count(*) FROM m)::int AS nm, (SELECT count(*) FROM o)::int AS no`,
-      [JSON.stringify(f), JSON.stringify(m), now, organisationId],
-    );
-    if (nf !== f.length || nm !== m.length) {
-      throw new AppError(ErrorCode.CONFLICT, 'a row of the report was changed by someone else while it was written: reload and retry', { entity: nf !== f.length ? 'Footprint' : 'Milestone' });
+         WHERE x.id = t.id AND x.version = t.v RETURNING 1`,
+        [JSON.stringify(f), now]);
     }
-    for (const r of [...footprint, ...milestones]) {
-      r.version += 1;
-      r.updatedAt = now;
+    if (m.length) {
+      write.add(nm,
+        `UPDATE milestone x SET state = t.st, blocked_reason = t.br, evidence = t.ev, reported_by = t.rb, reported_at = $2, verified_by = t.vb, verified_at = t.va,
+           updated_at = $2, version = x.version + 1
+         FROM json_to_recordset($1::json) AS t(id uuid, v int, st text, br text, ev text, rb text, vb text, va timestamptz)
+         WHERE x.id = t.id AND x.version = t.v RETURNING 1`,
+        [JSON.stringify(m), now]);
     }
+    OrganisationRepository.markReported(write, [organisationId], now);
+    return (counts) => {
+      if ((counts[nf] ?? 0) !== f.length || (counts[nm] ?? 0) !== m.length) {
+        throw new AppError(ErrorCode.CONFLICT, 'a row of the report was changed by someone else while it was written: reload and retry', { entity: (counts[nf] ?? 0) !== f.length ? 'Footprint' : 'Milestone' });
+      }
+      for (const r of [...footprint, ...milestones]) {
+        r.version += 1;
+        r.updatedAt = now;
+      }
+    };
   },
 };

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { CombinedWrite } from '../core/database/combined-write';
 import type { OrganisationFacts } from '../domain/status/signals';
 import type { MilestoneState } from '../domain/vocabulary';
 import { PLANNED_STATES_SQL } from './outbox.repository';
@@ -86,16 +87,16 @@ export const StatusRepository = {
   },
 
   /**
-   * Stores a batch's rollups in one statement: `document` holds each distinct rollup once (JSON, with a
+   * Adds a batch's rollups to a change's one write: `document` holds each distinct rollup once (JSON, with a
    * number `n`), and each organisation of `ids` names its rollup by `shapeOf`. `created`: the
    * organisations were created in the caller's transaction (a plain insert). `replan`: what the reminder
-   * plan built from the old facts is stopped in the same statement, and the organisation is planned again
+   * plan built from the old facts is stopped in the same write, and the organisation is planned again
    * at the planner's next pass.
    */
-  async store(
-    manager: EntityManager, programmeId: string, at: Date, ids: readonly string[], shapeOf: readonly number[], document: string,
+  addTo(
+    write: CombinedWrite, programmeId: string, at: Date, ids: readonly string[], shapeOf: readonly number[], document: string,
     options: { created?: boolean; replan?: boolean } = {},
-  ): Promise<void> {
+  ): void {
     const upsert =
       `INSERT INTO organisation_status (organisation_id, programme_id, as_of, status, reasons, endpoints_total, endpoints_remaining, ot_total, ot_remaining,
          milestones_not_started, milestones_in_progress, milestones_done, milestones_blocked, milestones_overdue, removal_verified, risk_score, risk_reasons)
@@ -110,13 +111,15 @@ export const StatusRepository = {
          milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
          risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons${options.replan ? `,
          plan_due_at = NULL, plan_version = organisation_status.plan_version + 1` : ''}`}`;
-    await manager.query(
-      options.replan
-        ? `WITH stored AS (${upsert} RETURNING organisation_id, status)
-           UPDATE reminder_delivery d SET state = 'CANCELLED', cancel_reason = CASE WHEN s.status = 'COMPLETE' THEN 'complete' ELSE 'recomputed' END
-           FROM stored s WHERE d.organisation_id = s.organisation_id AND d.programme_id = $1::uuid AND d.state IN ${PLANNED_STATES_SQL}`
-        : upsert,
-      [programmeId, at, ids, shapeOf, document],
+    const params = [programmeId, at, ids, shapeOf, document];
+    if (!options.replan) return write.add(write.unique('status'), `${upsert} RETURNING 1`, params);
+    const stored = write.unique('status');
+    write.add(
+      write.unique('replan'),
+      `UPDATE reminder_delivery d SET state = 'CANCELLED', cancel_reason = CASE WHEN s.status = 'COMPLETE' THEN 'complete' ELSE 'recomputed' END
+       FROM ${stored} s WHERE d.organisation_id = s.organisation_id AND d.programme_id = $1::uuid AND d.state IN ${PLANNED_STATES_SQL} RETURNING 1`,
+      params,
+      [[stored, `${upsert} RETURNING organisation_id, status`]],
     );
   },
 };

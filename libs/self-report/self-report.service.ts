@@ -78,7 +78,7 @@ export class SelfReportService {
       }
       if (problems.length) throw AppError.badInputs(problems);
 
-      await ReportRepository.write(unit.manager, organisation.id, updatedFootprint, updatedMilestones, now);
+      unit.afterWrite(ReportRepository.write(unit.write, organisation.id, updatedFootprint, updatedMilestones, now));
       unit.reported({ written: true });
       organisation.lastReportedAt = now;
       const programmeIds = new Set([...updatedFootprint.map((f) => f.programmeId), ...updatedMilestones.map((m) => m.programmeId)]);

@@ -4,6 +4,7 @@ import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { riskScore } from '../domain/status/risk-score';
 import { OrganisationRepository } from '../data/organisation.repository';
+import { CombinedWrite } from '../core/database/combined-write';
 import { StatusRepository } from '../data/status.repository';
 import { deriveStatus, MilestoneState, StatusResult } from '../domain/status/derive-status';
 import { OrganisationFacts, signalsOf } from '../domain/status/signals';
@@ -143,11 +144,19 @@ export class StatusService {
    * says which rows); the hourly refresh, where only time passed, does not replan.
    */
   async store(manager: EntityManager, programme: ProgrammeEntity, derived: DerivedStatuses, options: { created?: boolean; replan?: boolean } = {}): Promise<Map<string, StatusResult>> {
+    const write = new CombinedWrite();
+    this.addTo(write, programme, derived, options);
+    await write.run(manager);
+    return derived.results;
+  }
+
+  /** The same, as a part of a change's one write (the change path sends it with the audit). */
+  addTo(write: CombinedWrite, programme: ProgrammeEntity, derived: DerivedStatuses, options: { created?: boolean; replan?: boolean } = {}): Map<string, StatusResult> {
     if (derived.ids.length === 0) return derived.results;
     // Many organisations share the same rollup (a new one's is its plan's): each distinct rollup is sent
     // once, in one JSON document for the batch, and each organisation names the one it has.
     const document = `[${[...derived.shapes].map(([key, n]) => `{"n":${n},${key.slice(1)}`).join(',')}]`;
-    await StatusRepository.store(manager, programme.id, derived.at, derived.ids, derived.shapeOf, document, options);
+    StatusRepository.addTo(write, programme.id, derived.at, derived.ids, derived.shapeOf, document, options);
     return derived.results;
   }
 
