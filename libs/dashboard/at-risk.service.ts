@@ -11,7 +11,7 @@ import type { Actor } from '../domain/actor';
 import { decodeCursor, encodeCursor } from '../domain/cursor';
 import type { OrganisationStatusEnum } from '../domain/vocabulary';
 
-export interface AtRiskEntry {
+interface AtRiskEntry {
   riskScore: number;
   reasons: Array<{ code: string; points: number; message: string }>;
   status: OrganisationStatusEnum;

@@ -6,9 +6,6 @@ import { organisationScopeSql } from '../data/scope';
 import { Clock } from '../core/clock/clock';
 import { AppError } from '../core/errors/app-error';
 import { OrganisationStatusEnum } from '../domain/vocabulary';
-import { organisationFromRow } from '../data/organisation.repository';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
-import type { OrganisationEntity } from '../data/entities/organisation.entity';
 import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { RUNTIME, Runtime } from '../core/runtime/runtime';
@@ -358,36 +355,6 @@ export class DashboardService {
     return inserted.length;
   }
 
-  async atRisk(actor: Actor, programmeId: string, first = 25, after?: string) {
-    const programme = await this.programmes.get(programmeId);
-    const limit = Math.min(Math.max(first, 1), 200);
-    const params: unknown[] = [programme.id];
-    const scope = organisationScopeSql(actor, 'o', params);
-    const where = `s.programme_id = $1 AND o.archived_at IS NULL AND s.status <> 'COMPLETE' AND ${scope}`;
-    const countParams = [...params];
-    let page = where;
-    if (after) {
-      const [score, id] = decodeRiskCursor(after);
-      params.push(score, id);
-      page += ` AND (s.risk_score, s.organisation_id) < ($${params.length - 1}::int, $${params.length}::uuid)`;
-    }
-    params.push(limit + 1);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query(
-        `SELECT o.*, s.risk_score, s.risk_reasons, s.status FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
-         WHERE ${page} ORDER BY s.risk_score DESC, s.organisation_id DESC LIMIT $${params.length}`,
-        params,
-      ),
-      // The total is an aggregate like the summary's: cached the same way; the page itself is always live.
-      this.cache.get(`at-risk-total:${scopeKey(actor)}:${programme.id}`, () => this.read(`SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE ${where}`, countParams)),
-    ]);
-    const entries: Array<{ riskScore: number; reasons: Array<{ code: string; points: number; message: string }>; status: OrganisationStatusEnum; organisation: OrganisationEntity; cursor: string }> = rows.slice(0, limit).map((r: any) => ({
-      riskScore: r.risk_score, reasons: r.risk_reasons, status: r.status, organisation: organisationFromRow(r) as OrganisationEntity,
-      cursor: encodeCursor(r.risk_score, r.id),
-    }));
-    return { totalCount: count[0].n, entries, endCursor: entries.at(-1)?.cursor ?? null, hasNextPage: rows.length > limit };
-  }
-
   private async computeReminderFigures(actor: Actor, days = 30) {
     const params: unknown[] = [this.clock.now(), Math.min(Math.max(days, 1), 365)];
     const scope = actor.role === 'admin' || actor.role === 'viewer' ? 'TRUE' : `o.id IS NOT NULL AND ${organisationScopeSql(actor, 'o', params)}`;
@@ -412,12 +379,6 @@ export class DashboardService {
     const shown = (n: number) => (isSmall(n) ? null : n);
     return rows.map((r: any) => ({ ...r, sent: shown(r.sent), failed: shown(r.failed), acknowledged: shown(r.acknowledged) }));
   }
-}
-
-function decodeRiskCursor(cursor: string): [number, string] {
-  const decoded = decodeCursor(cursor);
-  if (decoded && Number.isInteger(decoded[0])) return decoded as [number, string];
-  throw AppError.badInput('after', 'is not a cursor this API issued');
 }
 
 /** Least squares over the last 14 points: the pace, and the day the line reaches zero. Pure. */
