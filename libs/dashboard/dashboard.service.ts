@@ -4,7 +4,6 @@ import { AggregateCache } from '../core/cache/aggregate-cache';
 import type { Actor } from '../domain/actor';
 import { organisationScopeSql } from '../data/scope';
 import { Clock } from '../core/clock/clock';
-import { AppError } from '../core/errors/app-error';
 import { OrganisationStatusEnum } from '../domain/vocabulary';
 import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
