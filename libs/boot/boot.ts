@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../core/config/config';
 import { clockFromConfig } from '../core/clock/clock';
 import { migrate } from '../core/database/data-source';
-import { createLogger } from '../core/logging/logger';
+import { createLogger, logFormatFor } from '../core/logging/logger';
 import { Infrastructure, prepareInfrastructure } from '../core/runtime/infrastructure';
 import { seedReferenceData } from '../reference/seed-reference-data';
 import type { Runtime } from '../core/runtime/runtime';
@@ -15,7 +15,7 @@ export async function prepareRuntime(name: string, options: { redis: boolean; lo
   // A .env file in the working directory fills in what the environment leaves unset.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
-  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : (options.logLevel ?? config.LOG_LEVEL), name);
+  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : (options.logLevel ?? config.LOG_LEVEL), name, logFormatFor(config.NODE_ENV));
   for (const notice of config.retired) logger.warn(notice);
   const infrastructure = await prepareInfrastructure(config, logger, { redis: options.redis });
   const applied = await migrate(infrastructure.databaseUrl, logger, seedReferenceData);

@@ -2,7 +2,7 @@ import './enums';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessModule } from '../access/access.module';
 import { Authenticator } from '../access/authenticator';
 import { ReferenceModule } from '../reference/reference.module';
@@ -16,6 +16,7 @@ import { LoadersModule } from './loaders.module';
 import { MAX_COST, MAX_DEPTH, queryCost, validationRules } from './query-limits';
 import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { graphqlErrorFormatter } from './error-formatter';
+import { noteGraphQLOperation } from '../metrics/metrics';
 import { RateLimiter } from '../access/rate-limiter';
 
 @Module({
@@ -52,7 +53,8 @@ import { RateLimiter } from '../access/rate-limiter';
           // (a rule would not see them, and one made per request would switch off the query cache)
           hooks: {
             preExecution: [
-              async (schema: GraphQLSchema, document: DocumentNode, context: Partial<GraphQLContext>, variables: Record<string, unknown>) => {
+              async (schema: GraphQLSchema, document: DocumentNode, context: Partial<GraphQLContext> & { reply?: FastifyReply }, variables: Record<string, unknown>) => {
+                if (context.reply) noteGraphQLOperation(context.reply.request, document);
                 const cost = queryCost(schema, document, variables);
                 if (cost > MAX_COST) {
                   throw new GraphQLError(`The operation would cost ${cost} (lists multiply: first × what each row selects); at most ${MAX_COST} is allowed: ask for fewer rows or fewer nested lists`, { extensions: { code: 'QUERY_TOO_COMPLEX', cost } });

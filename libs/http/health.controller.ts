@@ -1,45 +1,23 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck } from '@nestjs/terminus';
 import { Public } from '../access/access.decorators';
-import { JobProducer } from '../jobs/job-producer';
+import { HealthChecks } from '../metrics/health.checks';
 
 /** Liveness and readiness for orchestrators: public, and never touches the credential store. */
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly indicator: HealthIndicatorService,
-    private readonly jobs: JobProducer,
-  ) {}
+  constructor(private readonly checks: HealthChecks) {}
 
-  /** The process is up and its event loop turns. */
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    return this.checks.live();
   }
 
-  /** PostgreSQL answers and Redis answers (when the process uses Redis). */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
-      () => this.database.pingCheck('postgres', { timeout: 2000 }),
-      async () => {
-        const check = this.indicator.check('redis');
-        if (!this.jobs.available) return check.up({ message: 'not configured; reminders wait' });
-        try {
-          await Promise.race([
-            this.jobs.allQueues()[0].getJobCounts('waiting'),
-            new Promise((_, fail) => setTimeout(() => fail(new Error('Redis did not answer within 2 s')), 2000)),
-          ]);
-          return check.up();
-        } catch (error) {
-          return check.down({ message: (error as Error).message });
-        }
-      },
-    ]);
+    return this.checks.ready();
   }
 }

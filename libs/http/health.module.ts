@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { HealthChecksModule } from '../metrics/health-checks.module';
 import { HealthController } from './health.controller';
 
-@Module({ imports: [TerminusModule.forRoot({ logger: false, gracefulShutdownTimeoutMs: 0 })], controllers: [HealthController] })
+@Module({ imports: [HealthChecksModule], controllers: [HealthController] })
 export class HealthModule {}

@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { FastifyReply, LogController } from 'fastify';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
-import { installHttpMetrics } from '../../../libs/metrics/metrics';
+import { countGraphQLError, installHttpMetrics } from '../../../libs/metrics/metrics';
 import { Authenticator } from '../../../libs/access/authenticator';
 import { installQueueBoard } from '../../../libs/http/queue-board';
 import { JobProducer } from '../../../libs/jobs/job-producer';
@@ -19,12 +19,19 @@ const ONE_MEGABYTE = 1024 * 1024;
  */
 const IDLE_CONNECTION_MS = 10 * 60_000;
 
+/** A GraphQL error answered before Mercurius sees the request: counted like those it answers. */
+function refuse(reply: FastifyReply, status: number, message: string, code: string) {
+  countGraphQLError(code);
+  return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+}
+
 export async function createApiApp(runtime: Runtime, options: { withWorker: boolean }): Promise<NestFastifyApplication> {
   const requestTimeout = runtime.config.HTTP_REQUEST_TIMEOUT_MS;
   const adapter = new FastifyAdapter({
     loggerInstance: runtime.logger,
     // Per-request lines would drown the log at dashboard polling rates; metrics count requests instead.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Fastify's per-request logger names the id as the rest of the log does (see libs/core/logging).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: ONE_MEGABYTE,
     // A request (headers and body) not received within HTTP_REQUEST_TIMEOUT_MS is answered 408 and its
     // connection closed: a client dripping an upload holds a socket and a temporary file, not longer.
@@ -46,10 +53,10 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
   fastify.addHook('preValidation', async (request, reply) => {
     if (request.url.startsWith('/graphql') && request.method === 'POST') {
       const body = request.body as { query?: unknown } | unknown[] | undefined;
-      if (Array.isArray(body)) return reply.code(400).send({ errors: [{ message: 'Batched operations are not accepted: send one operation per request', extensions: { code: 'BAD_REQUEST' } }] });
+      if (Array.isArray(body)) return refuse(reply, 400, 'Batched operations are not accepted: send one operation per request', 'BAD_REQUEST');
       const query = (body as { query?: unknown } | undefined)?.query;
       if (typeof query === 'string' && Buffer.byteLength(query) > MAX_QUERY_BYTES) {
-        return reply.code(413).send({ errors: [{ message: `The query is ${Buffer.byteLength(query)} bytes; at most ${MAX_QUERY_BYTES} are accepted`, extensions: { code: 'QUERY_TOO_LARGE' } }] });
+        return refuse(reply, 413, `The query is ${Buffer.byteLength(query)} bytes; at most ${MAX_QUERY_BYTES} are accepted`, 'QUERY_TOO_LARGE');
       }
     }
   });

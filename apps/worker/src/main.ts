@@ -1,10 +1,9 @@
-import { createServer } from 'node:http';
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
-import { JobProducer } from '../../../libs/jobs/job-producer';
+import { HealthChecks } from '../../../libs/metrics/health.checks';
 import { prepareRuntime, runMain } from '../../../libs/boot/boot';
 import { WorkerAppModule } from './worker.app.module';
+import { serveHealth } from './health-server';
 
 /** BullMQ processors in an application context: no HTTP surface but a health port. */
 runMain(async () => {
@@ -13,23 +12,10 @@ runMain(async () => {
   const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(runtime), { logger: new PinoNestLogger(runtime.logger) });
   await app.init();
 
-  const dataSource = app.get(DataSource);
-  const jobs = app.get(JobProducer);
-  const health = createServer(async (req, res) => {
-    if (req.url === '/health/live') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-    if (req.url === '/health/ready') {
-      try {
-        await dataSource.query('SELECT 1');
-        await jobs.allQueues()[0].getJobCounts('waiting');
-        return res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      } catch (error) {
-        return res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: (error as Error).message }));
-      }
-    }
-    res.writeHead(404).end();
-  });
-  health.listen(runtime.config.WORKER_HEALTH_PORT, runtime.config.HOST);
-  runtime.logger.info(`worker running; health on :${runtime.config.WORKER_HEALTH_PORT}/health/ready`);
+  const health = await serveHealth(app.get(HealthChecks), runtime.config.WORKER_HEALTH_PORT, runtime.config.HOST);
+  const address = health.address();
+  const port = typeof address === 'object' && address ? address.port : runtime.config.WORKER_HEALTH_PORT;
+  runtime.logger.info(`worker running; health on :${port}/health/ready`);
 
   const stop = async () => {
     health.close();
