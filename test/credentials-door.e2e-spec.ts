@@ -169,3 +169,84 @@ describe('one door for credentials', () => {
     });
   });
 });
+
+/**
+ * An API process remembers the credentials it has checked (CREDENTIAL_CACHE_MS) only while it listens to
+ * the database's announcements of credential changes (migration 0029): two processes on one database,
+ * a revocation through the other one, through SQL, and while the announcements are lost.
+ */
+describe('credentials remembered per process, revoked everywhere at once', () => {
+  const NOW = '2024-08-01T00:00:00Z';
+  let a: TestServer;
+  let b: TestServer;
+  let orgId: string;
+  const read = (server: TestServer, token: string) => server.gql(`query($id: ID!) { organisation(id: $id) { id name } }`, { id: orgId }, token);
+  const code = (r: { errors?: Array<{ extensions?: { code?: string } }> }) => r.errors?.[0]?.extensions?.code ?? 'OK';
+  /** How long until b refuses the token (the announcement travels through PostgreSQL); fails after 2 s. */
+  const refusedWithin = async (token: string): Promise<number> => {
+    const started = Date.now();
+    for (;;) {
+      if (code(await read(b, token)) === 'UNAUTHENTICATED') return Date.now() - started;
+      if (Date.now() - started > 2000) throw new Error('a revoked credential was still accepted 2 s later');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  /** Reads until the process answers from memory (its listener may still be connecting): the statements of the last read. */
+  const untilRemembered = async (server: TestServer, token: string): Promise<number> => {
+    const started = Date.now();
+    let statements = Number.NaN;
+    while (statements !== 1 && Date.now() - started < 5000) {
+      const r = await read(server, token);
+      expect(code(r)).toBe('OK');
+      statements = r.statements;
+      if (statements !== 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return statements;
+  };
+
+  beforeAll(async () => {
+    const env = { CREDENTIAL_CACHE_MS: '60000' };
+    a = await startServer({ now: NOW, env });
+    b = await startServer({ now: NOW, databaseUrl: a.databaseUrl, env });
+    orgId = (await newOrganisation(a, { name: 'Cache Test Water' })).id;
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+  });
+
+  it('reads a remembered credential without a statement, and a revocation through another process or SQL takes effect at once', async () => {
+    const first = await newToken(a, { role: 'reporter', organisationId: orgId });
+    const cold = await read(b, first.token);
+    expect(code(cold)).toBe('OK');
+    expect(cold.statements).toBe(2); // the credential, then the organisation
+    expect(await untilRemembered(b, first.token)).toBe(1); // the credential comes from memory
+
+    ok(await a.gql('mutation($id: ID!) { revokeCredential(id: $id) { id } }', { id: first.id }));
+    const throughApi = await refusedWithin(first.token);
+    expect(code(await read(a, first.token))).toBe('UNAUTHENTICATED'); // the revoking process forgot it before answering
+
+    const second = await newToken(a, { role: 'reporter', organisationId: orgId });
+    expect(await untilRemembered(b, second.token)).toBe(1);
+    await b.sql(`UPDATE api_credential SET revoked_at = now() WHERE id = $1`, [second.id]);
+    const throughSql = await refusedWithin(second.token);
+    process.stdout.write(`credential cache: a revocation reached the other process in ${throughApi} ms through the API and ${throughSql} ms through SQL\n`);
+  });
+
+  it('reads every credential from the database while the announcements are lost, so a revocation then is not missed', async () => {
+    const third = await newToken(a, { role: 'reporter', organisationId: orgId });
+    expect(await untilRemembered(b, third.token)).toBe(1);
+    expect(await untilRemembered(a, third.token)).toBe(1);
+    // the listening connections go (a restart of PostgreSQL or a network cut would do the same)
+    await a.sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'credential-changes' AND datname = current_database()`);
+    await new Promise((r) => setTimeout(r, 200));
+    // a revocation now is announced to nobody: the processes must not answer from memory
+    await a.sql(`UPDATE api_credential SET revoked_at = now() WHERE id = $1`, [third.id]);
+    expect(code(await read(b, third.token))).toBe('UNAUTHENTICATED');
+    expect(code(await read(a, third.token))).toBe('UNAUTHENTICATED');
+    // and they listen again (within a second or so), remembering from then on
+    const fourth = await newToken(a, { role: 'reporter', organisationId: orgId });
+    expect(await untilRemembered(b, fourth.token)).toBe(1);
+  });
+});

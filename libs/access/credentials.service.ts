@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { CredentialCache } from './credential-cache';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -43,20 +45,38 @@ const fromRow = (r: Record<string, any>): CredentialRow => ({
  * (OIDC JWTs) will plug in beside these.
  */
 @Injectable()
-export class CredentialsService {
+export class CredentialsService implements OnModuleDestroy {
+  private readonly cache: CredentialCache;
+  private readonly logger = new Logger('Credentials');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly reference: ReferenceService,
     private readonly audit: AuditService,
-  ) {}
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
+    this.cache = new CredentialCache(runtime.config.databaseUrl, runtime.config.CREDENTIAL_CACHE_MS, (m) => this.logger.warn(m));
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.cache.close();
+  }
 
   /** The actor behind a bearer token, or null when it is unknown, expired or revoked. */
   async authenticate(token: string): Promise<Actor | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-    const rows = await this.dataSource.query(`SELECT * FROM api_credential WHERE token_hash = $1`, [hash(token)]);
-    if (rows.length === 0) return null;
-    const c = fromRow(rows[0]);
+    const digest = hash(token);
+    const key = digest.toString('base64');
+    let row = this.cache.get(key)?.row;
+    if (!row) {
+      const epoch = this.cache.epoch();
+      const rows = await this.dataSource.query(`SELECT * FROM api_credential WHERE token_hash = $1`, [digest]);
+      if (rows.length === 0) return null;
+      row = rows[0] as Record<string, unknown>;
+      this.cache.set(key, { id: row.id as string, row }, epoch);
+    }
+    const c = fromRow(row);
     const now = this.clock.now();
     if (c.revokedAt || (c.expiresAt && c.expiresAt.getTime() <= now.getTime())) return null;
     return { id: `credential:${c.id}`, role: c.role, label: c.label, sectors: c.sectors, organisationId: c.organisationId ?? undefined };
@@ -92,7 +112,7 @@ export class CredentialsService {
   }
 
   async revoke(actor: Actor, id: string): Promise<CredentialRow> {
-    return this.dataSource.transaction(async (manager) => {
+    const revoked = await this.dataSource.transaction(async (manager) => {
       // TypeORM answers an UPDATE ... RETURNING with [rows, affected]
       const [rows] = /^[0-9a-f-]{36}$/i.test(id)
         ? await manager.query(`UPDATE api_credential SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING *`, [id, this.clock.now()])
@@ -102,6 +122,8 @@ export class CredentialsService {
       await this.audit.record(manager, actor, [{ organisationId: credential.organisationId, entityType: 'credential', entityId: id, action: 'revoke', before: { revokedAt: null }, after: { revokedAt: credential.revokedAt } }]);
       return credential;
     });
+    this.cache.forget(revoked.id);
+    return revoked;
   }
 
   async list(): Promise<CredentialRow[]> {

@@ -75,7 +75,8 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
     DATABASE_URL: databaseUrl, REDIS_URL: options.redisUrl ?? redis, QUEUE_PREFIX: queuePrefix, PORT: '0', HOST: '127.0.0.1',
     TRACKER_NOW: options.now, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', QUERY_COST_PER_MINUTE: '0',
     // Tests read their own writes' figures at once; the dashboard cache has a test of its own (dashboard.e2e-spec).
-    DASHBOARD_CACHE_MS: '0', ...options.env,
+    // Statement counts include the credential's read; the credential cache has tests of its own (credentials-door.e2e-spec).
+    DASHBOARD_CACHE_MS: '0', CREDENTIAL_CACHE_MS: '0', ...options.env,
   });
   const child: ChildProcess = spawn(process.execPath, [API_MAIN, ...(options.withWorker ? ['--with-worker'] : [])], { env, cwd: ROOT });
   let output = '';
