@@ -18,7 +18,8 @@ describe('data source options', () => {
   it('sends writes to the primary and offers the replicas for reads (TypeORM replication)', () => {
     const o = dataSourceOptions('postgres://p@primary:5432/tracker', undefined, { readUrls: ['postgres://r@replica-1/tracker', 'postgres://r@replica-2/tracker'], poolMax: 40 }) as Record<string, any>;
     expect(o.url).toBeUndefined();
-    expect(o.replication).toEqual({ master: { url: 'postgres://p@primary:5432/tracker' }, slaves: [{ url: 'postgres://r@replica-1/tracker' }, { url: 'postgres://r@replica-2/tracker' }] });
+    // defaultMode 'master': a find() or query builder read goes to the primary unless it asks for a replica
+    expect(o.replication).toEqual({ master: { url: 'postgres://p@primary:5432/tracker' }, slaves: [{ url: 'postgres://r@replica-1/tracker' }, { url: 'postgres://r@replica-2/tracker' }], defaultMode: 'master' });
     expect(o.extra.max).toBe(40);
   });
 });

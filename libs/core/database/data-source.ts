@@ -31,7 +31,10 @@ export function dataSourceOptions(url: string, logger?: AppLogger, pool: PoolSet
   const readUrls = pool.readUrls ?? [];
   return {
     type: 'postgres',
-    ...(readUrls.length ? { replication: { master: { url }, slaves: readUrls.map((u) => ({ url: u })) } } : { url }),
+    // defaultMode 'master': TypeORM otherwise sends every find() and query builder SELECT outside a
+    // transaction to a replica, so a write's own answer (an edited programme, a new credential) could be
+    // read back from a replica that has not replayed it yet. Only createQueryRunner('slave') goes there.
+    ...(readUrls.length ? { replication: { master: { url }, slaves: readUrls.map((u) => ({ url: u })), defaultMode: 'master' as const } } : { url }),
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     migrationsRun: false,
