@@ -1,12 +1,17 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { AppError, ErrorCode } from '../core/errors/app-error';
 import { JOB_QUEUE, JobName, JobPayloads, QueueName } from './queues';
 
 /** The one way code puts work on a queue: typed by job name, routed by JOB_QUEUE. */
 @Injectable()
-export class JobProducer {
+export class JobProducer implements OnApplicationShutdown {
   constructor(@Optional() private readonly queues: Map<QueueName, Queue> | null = null) {}
+
+  /** Its queues are its own (JobsModule): closed with the application. */
+  async onApplicationShutdown() {
+    await Promise.all(this.allQueues().map((q) => q.close().catch(() => undefined)));
+  }
 
   get available(): boolean {
     return this.queues !== null && this.queues.size > 0;

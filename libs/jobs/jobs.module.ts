@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Runtime } from '../core/runtime/runtime';
 import { JobProducer } from './job-producer';
 import { DEFAULT_JOB_OPTIONS, QueueName, redisConnectionOptions } from './queues';
@@ -10,6 +10,11 @@ const QUEUES = Object.values(QueueName);
 /**
  * BullMQ on Redis: both apps register the queues, only the worker registers processors. Producers
  * fail fast when Redis is away (no offline queue); workers wait for it (maxRetriesPerRequest: null).
+ *
+ * @nestjs/bullmq builds each processor's Worker from its registered queue's options, so the registered
+ * queues carry the workers' connection, and the producers (the relay, health, metrics, the queue board,
+ * the schedules) get fail-fast queues of their own. A Worker on a connection without an offline queue
+ * stopped taking jobs for good when Redis changed master under it (test/sentinel.e2e-spec.ts).
  */
 @Global()
 @Module({})
@@ -19,21 +24,23 @@ export class JobsModule {
       return { module: JobsModule, providers: [{ provide: JobProducer, useValue: new JobProducer(null) }], exports: [JobProducer] };
     }
     const connection = redisConnectionOptions(runtime.redisUrl, { sentinels: runtime.config.REDIS_SENTINELS, name: runtime.config.REDIS_SENTINEL_NAME });
+    const workers = { ...connection, maxRetriesPerRequest: null };
     return {
       module: JobsModule,
       imports: [
-        BullModule.forRoot({ connection: { ...connection, maxRetriesPerRequest: null }, prefix: runtime.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
-        ...QUEUES.map((name) =>
-          BullModule.registerQueue({ name, connection: { ...connection, enableOfflineQueue: false } }),
-        ),
+        BullModule.forRoot({ connection: workers, prefix: runtime.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        ...QUEUES.map((name) => BullModule.registerQueue({ name, connection: workers })),
       ],
       providers: [
         {
           provide: JobProducer,
           inject: QUEUES.map((name) => getQueueToken(name)),
-          useFactory: (...queues: Queue[]) => {
-            for (const q of queues) q.on('error', () => undefined); // reconnection is logged by health and metrics, not as a crash
-            return new JobProducer(new Map(QUEUES.map((name, i) => [name, queues[i]])));
+          useFactory: (...registered: Queue[]) => {
+            // reconnection is logged by health and metrics, not as a crash
+            for (const q of registered) q.on('error', () => undefined);
+            const producers = QUEUES.map((name) => new Queue(name, { connection: { ...connection, enableOfflineQueue: false }, prefix: runtime.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }));
+            for (const q of producers) q.on('error', () => undefined);
+            return new JobProducer(new Map(QUEUES.map((name, i) => [name, producers[i]])));
           },
         },
       ],
