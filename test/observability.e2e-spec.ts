@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './support/fault-helpers';
 import { startOwnRedis } from './support/own-services';
+import { ReceivedSpan, startOtlpReceiver } from './support/otlp-receiver';
 import { API_MAIN, baseEnv, ok, startServer, startWorker, TestServer } from './support/server';
 
 const ROOT = join(__dirname, '..');
@@ -36,7 +37,8 @@ const post = (server: TestServer, body: unknown, headers: Record<string, string>
 describe('observability', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ env: { LOG_LEVEL: 'debug' } });
+    // were tracing on without OTEL_EXPORTER_OTLP_ENDPOINT, the console exporter would write spans to stdout
+    server = await startServer({ env: { LOG_LEVEL: 'debug', OTEL_TRACES_EXPORTER: 'console', OTEL_BSP_SCHEDULE_DELAY: '100' } });
   });
   afterAll(() => server?.stop());
 
@@ -209,6 +211,72 @@ describe('observability', () => {
     });
   });
 
+
+  describe('traces', () => {
+    it('are off by default: without OTEL_EXPORTER_OTLP_ENDPOINT nothing is traced or exported', async () => {
+      ok(await server.gql('query Untraced { sectors { code } }'));
+      await new Promise((r) => setTimeout(r, 500));
+      // every line is a log line (the console exporter would have written span objects), none with a trace
+      const lines = jsonLines(server.output());
+      expect(lines.some((l) => 'traceId' in l || /traceId/.test(l.msg))).toBe(false);
+    });
+
+    it('with OTEL_EXPORTER_OTLP_ENDPOINT: one trace per request across HTTP, GraphQL, pg and Redis, and one per job, sent by OTLP', async () => {
+      const receiver = await startOtlpReceiver();
+      const traced = await startServer({ withWorker: true, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'tracker-e2e' } });
+      try {
+        // the caller's trace context (W3C traceparent) is continued
+        const traceId = randomBytes(16).toString('hex');
+        const response = await post(traced, { query: 'query TracedPage { organisations(first: 5) { totalCount } }' }, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+        expect(response.status).toBe(200);
+        const boardTrace = randomBytes(16).toString('hex');
+        const board = await fetch(`${traced.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${traced.adminToken}`, traceparent: `00-${boardTrace}-${randomBytes(8).toString('hex')}-01` } });
+        expect(board.status).toBe(200);
+        // a job, added the way the schedules add it, processed by the worker in this process
+        const { Queue } = await import('bullmq');
+        const queue = new Queue('maintenance', { connection: { url: traced.env.REDIS_URL }, prefix: traced.queuePrefix });
+        await queue.add('refresh-statuses', {});
+        await queue.close();
+
+        const inTrace = (id: string) => receiver.spans.filter((s) => s.traceId === id);
+        const request = await waitFor('the request\'s spans', async () => {
+          const spans = inTrace(traceId);
+          return spans.some((s) => s.scope.endsWith('instrumentation-pg')) && spans.some((s) => s.scope.endsWith('instrumentation-http')) && spans;
+        }, 20_000, 200);
+        const scopes = new Set(request.map((s) => s.scope));
+        expect([...scopes]).toEqual(expect.arrayContaining(['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-graphql', '@opentelemetry/instrumentation-pg']));
+        expect(new Set(request.map((s) => s.service))).toEqual(new Set(['tracker-e2e']));
+        // one tree: every span but the server's own hangs from another span of the same request
+        const server = request.find((s) => s.scope.endsWith('instrumentation-http') && s.attributes['graphql.operation.name'] === 'TracedPage')!;
+        expect(server).toBeDefined();
+        expect(server.attributes['graphql.operation.type']).toBe('query');
+        const ids = new Set(request.map((s) => s.spanId));
+        for (const span of request.filter((s) => s !== server)) expect(ids.has(span.parentSpanId)).toBe(true);
+        expect(request.find((s) => s.scope.endsWith('instrumentation-pg'))!.attributes['db.system'] ?? request.find((s) => s.scope.endsWith('instrumentation-pg'))!.attributes['db.system.name']).toBe('postgresql');
+
+        const redis = await waitFor('the queue board\'s Redis spans', async () => inTrace(boardTrace).filter((s) => s.scope.endsWith('instrumentation-ioredis')).length > 0 && inTrace(boardTrace), 20_000, 200);
+        expect(redis.some((s) => s.scope.endsWith('instrumentation-http'))).toBe(true);
+
+        const job = await waitFor('the job\'s spans', async () => {
+          const processing = receiver.spans.find((s) => s.scope === 'bullmq' && /process/i.test(s.name) && /maintenance/.test(s.name));
+          if (!processing) return false;
+          const spans = inTrace(processing.traceId);
+          return spans.some((s) => s.scope.endsWith('instrumentation-pg')) && { processing, spans };
+        }, 30_000, 200);
+        const under = (span: ReceivedSpan, ancestor: ReceivedSpan): boolean => {
+          for (let s: ReceivedSpan | undefined = span; s; s = job.spans.find((p) => p.spanId === s!.parentSpanId)) if (s.parentSpanId === ancestor.spanId) return true;
+          return false;
+        };
+        expect(job.spans.filter((s) => s.scope.endsWith('instrumentation-pg')).some((s) => under(s, job.processing))).toBe(true);
+        process.stdout.write(`\nTRACES received=${receiver.spans.length} spans in ${receiver.requests.length} OTLP requests | request trace: ${request.length} spans (${[...scopes].map((s) => s.replace('@opentelemetry/instrumentation-', '')).join(', ')}) | job trace: ${job.spans.length} spans\n`);
+        // the exporters' default protocol: protobuf
+        expect(receiver.requests.every((r) => r.contentType === 'application/x-protobuf')).toBe(true);
+      } finally {
+        await traced.stop();
+        await receiver.close();
+      }
+    });
+  });
 });
 
 /** A health report without terminus's responseTime figures, which differ from one answer to the next. */

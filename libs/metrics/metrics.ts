@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { trace } from '@opentelemetry/api';
 import { DocumentNode, getOperationAST } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobProducer } from '../jobs/job-producer';
@@ -55,7 +56,10 @@ export function noteGraphQLOperation(request: FastifyRequest, document: Document
   const params = (request.method === 'GET' ? request.query : request.body) as { operationName?: unknown } | undefined;
   const operationName = typeof params?.operationName === 'string' ? params.operationName : undefined;
   const operation = getOperationAST(document, operationName);
-  if (operation) (request as Labelled)[OPERATION] = { operation: operationLabel(operation.name?.value), type: operation.operation };
+  if (!operation) return;
+  (request as Labelled)[OPERATION] = { operation: operationLabel(operation.name?.value), type: operation.operation };
+  // the request's trace says which operation it ran (a no-op when tracing is off)
+  trace.getActiveSpan()?.setAttributes({ 'graphql.operation.name': operation.name?.value ?? 'anonymous', 'graphql.operation.type': operation.operation });
 }
 
 /** Queue depths, read from Redis when Prometheus scrapes. */

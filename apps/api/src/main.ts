@@ -1,4 +1,6 @@
+import './instrument';
 import { prepareRuntime, runMain } from '../../../libs/boot/boot';
+import { stopTracing } from '../../../libs/core/tracing/tracing';
 import { announce } from './announce';
 import { createApiApp } from './api.app';
 
@@ -17,6 +19,7 @@ runMain(async () => {
   const stop = async () => {
     await app.close();
     await infrastructure.stop();
+    await stopTracing();
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -1,7 +1,9 @@
+import './instrument';
 import { NestFactory } from '@nestjs/core';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
 import { HealthChecks } from '../../../libs/metrics/health.checks';
 import { prepareRuntime, runMain } from '../../../libs/boot/boot';
+import { stopTracing } from '../../../libs/core/tracing/tracing';
 import { WorkerAppModule } from './worker.app.module';
 import { serveHealth } from './health-server';
 
@@ -21,6 +23,7 @@ runMain(async () => {
     health.close();
     await app.close(); // BullMQ workers finish the job in hand; unfinished jobs return to the queue when their lock lapses
     await infrastructure.stop();
+    await stopTracing();
     process.exit(0);
   };
   process.once('SIGTERM', stop);
