@@ -268,6 +268,8 @@ describe('observability', () => {
           return false;
         };
         expect(job.spans.filter((s) => s.scope.endsWith('instrumentation-pg')).some((s) => under(s, job.processing))).toBe(true);
+        // the app's own producers too: at start the schedules add their first jobs through them
+        await waitFor('a job added by the app', async () => receiver.spans.some((s) => s.scope === 'bullmq' && /^add (maintenance|reminders)\./.test(s.name)), 20_000, 200);
         process.stdout.write(`\nTRACES received=${receiver.spans.length} spans in ${receiver.requests.length} OTLP requests | request trace: ${request.length} spans (${[...scopes].map((s) => s.replace('@opentelemetry/instrumentation-', '')).join(', ')}) | job trace: ${job.spans.length} spans\n`);
         // the exporters' default protocol: protobuf
         expect(receiver.requests.every((r) => r.contentType === 'application/x-protobuf')).toBe(true);

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import type { Runtime } from '../core/runtime/runtime';
+import { bullmqTelemetry } from '../core/tracing/tracing';
 import { JobProducer } from './job-producer';
 import { DEFAULT_JOB_OPTIONS, QueueName, redisConnectionOptions } from './queues';
 
@@ -25,10 +26,12 @@ export class JobsModule {
     }
     const connection = redisConnectionOptions(runtime.redisUrl, { sentinels: runtime.config.REDIS_SENTINELS, name: runtime.config.REDIS_SENTINEL_NAME });
     const workers = { ...connection, maxRetriesPerRequest: null };
+    // spans for jobs added and processed, one trace across them (undefined: tracing off)
+    const telemetry = bullmqTelemetry();
     return {
       module: JobsModule,
       imports: [
-        BullModule.forRoot({ connection: workers, prefix: runtime.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        BullModule.forRoot({ connection: workers, prefix: runtime.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, telemetry }),
         ...QUEUES.map((name) => BullModule.registerQueue({ name, connection: workers })),
       ],
       providers: [
@@ -38,7 +41,7 @@ export class JobsModule {
           useFactory: (...registered: Queue[]) => {
             // reconnection is logged by health and metrics, not as a crash
             for (const q of registered) q.on('error', () => undefined);
-            const producers = QUEUES.map((name) => new Queue(name, { connection: { ...connection, enableOfflineQueue: false }, prefix: runtime.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }));
+            const producers = QUEUES.map((name) => new Queue(name, { connection: { ...connection, enableOfflineQueue: false }, prefix: runtime.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, telemetry }));
             for (const q of producers) q.on('error', () => undefined);
             return new JobProducer(new Map(QUEUES.map((name, i) => [name, producers[i]])));
           },

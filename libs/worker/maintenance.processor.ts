@@ -5,11 +5,10 @@ import { JobName, JobOf, QueueName } from '../jobs/queues';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { StatusService } from '../status/status.service';
 import { DashboardService } from '../dashboard/dashboard.service';
-import { bullmqTelemetry } from '../core/tracing/tracing';
 
 type MaintenanceJob = JobOf<JobName.RefreshStatuses>;
 
-@Processor(QueueName.Maintenance, { concurrency: 1, telemetry: bullmqTelemetry() })
+@Processor(QueueName.Maintenance, { concurrency: 1 })
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 

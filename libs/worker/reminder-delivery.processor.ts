@@ -4,7 +4,6 @@ import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { DelayedError, Job } from 'bullmq';
 import { JobName, JobOf, QueueName } from '../jobs/queues';
 import { DeliveryService } from '../reminders/delivery.service';
-import { bullmqTelemetry } from '../core/tracing/tracing';
 
 type DeliverJob = JobOf<JobName.DeliverReminder>;
 
@@ -12,7 +11,7 @@ type DeliverJob = JobOf<JobName.DeliverReminder>;
 // Decorator options are read when the module loads, before Nest exists; loadConfig has validated the variable by then.
 const LOCK_MS = Number(process.env.DELIVERY_LOCK_MS) || 30_000;
 
-@Processor(QueueName.ReminderDelivery, { lockDuration: LOCK_MS, stalledInterval: LOCK_MS, maxStalledCount: 5, telemetry: bullmqTelemetry() })
+@Processor(QueueName.ReminderDelivery, { lockDuration: LOCK_MS, stalledInterval: LOCK_MS, maxStalledCount: 5 })
 export class ReminderDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ReminderDeliveryProcessor.name);
 

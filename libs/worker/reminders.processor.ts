@@ -4,12 +4,11 @@ import type { Job } from 'bullmq';
 import { JobName, JobOf, QueueName } from '../jobs/queues';
 import { OutboxRelay } from '../reminders/outbox-relay.service';
 import { RemindersService } from '../reminders/reminders.service';
-import { bullmqTelemetry } from '../core/tracing/tracing';
 
 type PlanJob = JobOf<JobName.PlanReminders>;
 
 /** The planner, on a job scheduler: plan, then hand what is due to the relay at once. */
-@Processor(QueueName.Reminders, { concurrency: 1, telemetry: bullmqTelemetry() })
+@Processor(QueueName.Reminders, { concurrency: 1 })
 export class RemindersProcessor extends WorkerHost {
   private readonly logger = new Logger(RemindersProcessor.name);
 
