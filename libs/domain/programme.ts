@@ -50,6 +50,21 @@ export interface ProgrammeRules {
   laggingShare: number;
   /** Escalation by time: executives join within `executivesDays` of the cutoff, the liaison within `liaisonDays`, the agency `agencyDaysAfter` days past it. */
   escalation: { executivesDays: number; liaisonDays: number; agencyDaysAfter: number };
+  /** How far extensions may go (absent on programmes made before them: no cap, no status report). */
+  extensions?: ExtensionRules;
+}
+
+/**
+ * After the FCC's rip-and-replace programme (one year to finish, extensions of six months each, a
+ * status report every 90 days while extended): what one grant may give and what it asks in return.
+ */
+export interface ExtensionRules {
+  /** The longest one grant may give: its target and its expiry at most so many days after the target it extends. */
+  maxGrantDays: number;
+  /** How many extensions one milestone may be granted in all. */
+  maxGrantsPerMilestone: number;
+  /** While a milestone is under extension, a status report is due so many days after the grant or the last report (null: none asked). */
+  statusReportEveryDays: number | null;
 }
 
 /** How messages name what the programme is about: the product, and what happens to a copy left running. */
@@ -77,5 +92,13 @@ export function programmeRuleProblems(rules: ProgrammeRules, plan: MilestonePlan
     problems.push({ field: 'rules.escalation', message: 'executivesDays must be a whole number greater than liaisonDays, and liaisonDays at least 0' });
   }
   if (!(Number.isInteger(e.agencyDaysAfter) && e.agencyDaysAfter >= 0)) problems.push({ field: 'rules.escalation.agencyDaysAfter', message: 'must be a whole number of days, 0 or more' });
+  const x = rules.extensions;
+  if (x) {
+    if (!(Number.isInteger(x.maxGrantDays) && x.maxGrantDays >= 1 && x.maxGrantDays <= 3650)) problems.push({ field: 'rules.extensions.maxGrantDays', message: 'must be a whole number of days from 1 to 3650' });
+    if (!(Number.isInteger(x.maxGrantsPerMilestone) && x.maxGrantsPerMilestone >= 1 && x.maxGrantsPerMilestone <= 20)) problems.push({ field: 'rules.extensions.maxGrantsPerMilestone', message: 'must be a whole number from 1 to 20' });
+    if (x.statusReportEveryDays !== null && !(Number.isInteger(x.statusReportEveryDays) && x.statusReportEveryDays >= 1 && x.statusReportEveryDays <= 365)) {
+      problems.push({ field: 'rules.extensions.statusReportEveryDays', message: 'must be a whole number of days from 1 to 365, or null for none' });
+    }
+  }
   return problems;
 }

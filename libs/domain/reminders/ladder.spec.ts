@@ -1,5 +1,5 @@
 import { DEFAULT_REMINDER_LADDER } from '../programme';
-import { currentStage, messageStage, milestoneStages } from './ladder';
+import { currentStage, extensionReportStages, messageStage, milestoneStages } from './ladder';
 
 const CUTOFF = new Date('2024-09-29T04:00:00Z');
 const DAY = 86_400_000;
@@ -66,5 +66,28 @@ describe('messageStage: one message per recipient per stage', () => {
     const overdue = early(-99, [m('A', -100), m('B', -80)])!;
     expect(overdue.key).not.toBe(a.key);
     expect(overdue.urgent).toBe(true);
+  });
+});
+
+describe('extensions in the reminders', () => {
+  const FCC = { maxGrantDays: 183, maxGrantsPerMilestone: 2, statusReportEveryDays: 90 };
+  const removal = {
+    id: 'm1', key: 'KASPERSKY_REMOVED', track: 'OT', name: 'Kaspersky removed', state: 'IN_PROGRESS',
+    targetAt: at(180), extensionExpiresAt: at(180), extensionLapsesTo: at(0), extensionReportedAt: at(-20),
+  };
+  it('reminds a milestone at its extended target while the extension holds, at the target before it once it lapses', () => {
+    expect(milestoneStages(at(175), [removal], DEFAULT_REMINDER_LADDER).map((s) => s.key)).toEqual([`MILESTONE-DUE:OT:KASPERSKY_REMOVED:${at(180).toISOString()}`]);
+    const lapsed = milestoneStages(at(181), [removal], DEFAULT_REMINDER_LADDER);
+    expect(lapsed.map((s) => s.key)).toEqual([`MILESTONE-OVERDUE:OT:KASPERSKY_REMOVED:${at(0).toISOString()}`]);
+    expect(lapsed[0].milestone.targetAt).toEqual(at(0));
+  });
+  it('reminds the status report like a due date: due soon within the ladder\'s days, overdue after, a new one once filed', () => {
+    expect(extensionReportStages(at(60), [removal], DEFAULT_REMINDER_LADDER, FCC)).toEqual([]);
+    const soon = extensionReportStages(at(65), [removal], DEFAULT_REMINDER_LADDER, FCC);
+    expect(soon).toMatchObject([{ kind: 'DUE_SOON', key: `EXTENSION-REPORT-DUE:OT:KASPERSKY_REMOVED:${at(70).toISOString()}`, milestone: { name: 'Status report on the extension of Kaspersky removed', targetAt: at(70) } }]);
+    expect(extensionReportStages(at(71), [removal], DEFAULT_REMINDER_LADDER, FCC)).toMatchObject([{ kind: 'OVERDUE' }]);
+    expect(extensionReportStages(at(71), [{ ...removal, extensionReportedAt: at(68) }], DEFAULT_REMINDER_LADDER, FCC)).toEqual([]);
+    expect(extensionReportStages(at(71), [removal], DEFAULT_REMINDER_LADDER, { ...FCC, statusReportEveryDays: null })).toEqual([]);
+    expect(extensionReportStages(at(181), [removal], DEFAULT_REMINDER_LADDER, FCC)).toEqual([]);
   });
 });

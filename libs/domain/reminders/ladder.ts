@@ -6,7 +6,8 @@
  * stage reached counts, so a planner that starts late never sends a burst of old stages. From the
  * cutoff instant on, an OVERDUE stage every `overdueEveryDays` until removal is verified.
  */
-import type { ReminderLadder } from '../programme';
+import { ExtendableMilestone, judgedTarget, statusReportDueAt } from '../extension-rules';
+import type { ExtensionRules, ReminderLadder } from '../programme';
 
 const DAY = 86_400_000;
 
@@ -36,12 +37,11 @@ export function currentStage(now: Date, cutoff: Date, ladder: ReminderLadder): S
   return { key: `T-${reached}`, kind: 'COUNTDOWN', startsAt: new Date(c - reached * DAY), daysToCutoff, urgent: reached <= 1 };
 }
 
-export interface MilestoneFact {
+export interface MilestoneFact extends ExtendableMilestone {
   id: string;
   key: string;
   track: string;
   name: string;
-  targetAt: Date;
   state: string;
 }
 
@@ -60,10 +60,33 @@ export function milestoneStages(now: Date, milestones: readonly MilestoneFact[],
   const stages: MilestoneStage[] = [];
   for (const m of milestones) {
     if (m.state === 'DONE') continue;
-    const target = m.targetAt.getTime();
-    const id = `${m.track}:${m.key}:${m.targetAt.toISOString()}`;
-    if (t > target) stages.push({ key: `MILESTONE-OVERDUE:${id}`, kind: 'OVERDUE', milestone: m });
-    else if (target - t <= ladder.milestoneDueSoonDays * DAY) stages.push({ key: `MILESTONE-DUE:${id}`, kind: 'DUE_SOON', milestone: m });
+    // judged against the extended target while its extension holds, the one before it once it lapses
+    const judged = judgedTarget(m, t);
+    const target = judged.getTime();
+    const due = judged === m.targetAt ? m : { ...m, targetAt: judged };
+    const id = `${m.track}:${m.key}:${judged.toISOString()}`;
+    if (t > target) stages.push({ key: `MILESTONE-OVERDUE:${id}`, kind: 'OVERDUE', milestone: due });
+    else if (target - t <= ladder.milestoneDueSoonDays * DAY) stages.push({ key: `MILESTONE-DUE:${id}`, kind: 'DUE_SOON', milestone: due });
+  }
+  return stages;
+}
+
+/**
+ * A status report on an extension is a due date like a milestone's: one "due soon" reminder within
+ * `milestoneDueSoonDays` of it and one "overdue" after it, listed in the same message as the milestones.
+ * The key names the due instant, so a report filed (the next one due later) is a new reminder.
+ */
+export function extensionReportStages(now: Date, milestones: readonly MilestoneFact[], ladder: ReminderLadder, rules: ExtensionRules | undefined): MilestoneStage[] {
+  const t = now.getTime();
+  const stages: MilestoneStage[] = [];
+  for (const m of milestones) {
+    if (m.state === 'DONE') continue;
+    const dueAt = statusReportDueAt(m, t, rules);
+    if (!dueAt) continue;
+    const report: MilestoneFact = { id: m.id, key: m.key, track: m.track, name: `Status report on the extension of ${m.name}`, targetAt: dueAt, state: 'REPORT_DUE' };
+    const id = `${m.track}:${m.key}:${dueAt.toISOString()}`;
+    if (t > dueAt.getTime()) stages.push({ key: `EXTENSION-REPORT-OVERDUE:${id}`, kind: 'OVERDUE', milestone: report });
+    else if (dueAt.getTime() - t <= ladder.milestoneDueSoonDays * DAY) stages.push({ key: `EXTENSION-REPORT-DUE:${id}`, kind: 'DUE_SOON', milestone: report });
   }
   return stages;
 }

@@ -32,4 +32,12 @@ describe('nextPlanAt: when an unchanged organisation must be planned again', () 
     expect(nextPlanAt(base(-50.5, { pausedUntil: at(-50.1) }))).toEqual(at(-50.1));
     expect(nextPlanAt(base(-50.5, { snoozedUntil: at(-50.2) }))).toEqual(at(-50.2));
   });
+  it('is an extension lapsing, and its status report coming due', () => {
+    const rules = { ...base(0).rules, extensions: { maxGrantDays: 183, maxGrantsPerMilestone: 2, statusReportEveryDays: 90 } };
+    const extended = { targetAt: at(180), state: 'IN_PROGRESS', extensionExpiresAt: at(180.5), extensionLapsesTo: at(0), extensionReportedAt: at(-20) };
+    expect(nextPlanAt(base(180.25, { rules, milestones: [extended] }))).toEqual(at(180.5)); // it lapses
+    expect(nextPlanAt(base(62.5, { rules, milestones: [extended] }))).toEqual(at(63)); // the report's due-soon window (7 days before day 70)
+    expect(nextPlanAt(base(69.5, { rules, milestones: [extended] }))).toEqual(at(70)); // the report falls due
+    expect(nextPlanAt(base(172.5, { rules, milestones: [{ ...extended, extensionReportedAt: at(170) }] }))).toEqual(at(173)); // executives join, counted from the extended target
+  });
 });

@@ -10,7 +10,10 @@
  * escalation rule's thresholds (executives, liaison, agency, the near-cutoff window); for each
  * milestone not done, the start of its due-soon windows (the ladder's and the status rule's) and its
  * target; the day its last report goes stale; the end of an acknowledgement's hold and of a snooze.
+ * For a milestone under extension, also its expiry (it lapses back), the escalation thresholds counted
+ * from its extended target, and its status report's due date and due-soon window.
  */
+import { ExtendableMilestone, extensionStanding, judgedTarget, statusReportDueAt } from '../extension-rules';
 import type { ProgrammeRules, ReminderLadder } from '../programme';
 
 const DAY = 86_400_000;
@@ -19,10 +22,10 @@ export interface NextPlanInput {
   now: Date;
   cutoff: Date;
   ladder: Pick<ReminderLadder, 'stagesDaysBeforeCutoff' | 'overdueEveryDays' | 'milestoneDueSoonDays'>;
-  rules: Pick<ProgrammeRules, 'dueSoonDays' | 'cutoffNearDays' | 'escalation'>;
+  rules: Pick<ProgrammeRules, 'dueSoonDays' | 'cutoffNearDays' | 'escalation' | 'extensions'>;
   staleReportDays: number;
   lastReportedAt: Date | null;
-  milestones: ReadonlyArray<{ targetAt: Date; state: string }>;
+  milestones: ReadonlyArray<ExtendableMilestone & { state: string }>;
   pausedUntil: Date | null;
   snoozedUntil: Date | null;
 }
@@ -41,10 +44,19 @@ export function nextPlanAt(input: NextPlanInput): Date {
   for (const t of [cutoff, cutoff - executivesDays * DAY, cutoff - liaisonDays * DAY, cutoff + agencyDaysAfter * DAY, cutoff - input.rules.cutoffNearDays * DAY]) consider(t);
   for (const m of input.milestones) {
     if (m.state === 'DONE') continue;
-    const target = m.targetAt.getTime();
+    const target = judgedTarget(m, now).getTime();
     consider(target);
     consider(target - input.ladder.milestoneDueSoonDays * DAY);
     consider(target - input.rules.dueSoonDays * DAY);
+    if (extensionStanding(m, now) === 'EXTENDED') {
+      consider(m.extensionExpiresAt!.getTime());
+      for (const t of [target - executivesDays * DAY, target - liaisonDays * DAY, target + agencyDaysAfter * DAY, target - input.rules.cutoffNearDays * DAY]) consider(t);
+      const reportDue = statusReportDueAt(m, now, input.rules.extensions)?.getTime();
+      if (reportDue !== undefined) {
+        consider(reportDue);
+        consider(reportDue - input.ladder.milestoneDueSoonDays * DAY);
+      }
+    }
   }
   if (input.lastReportedAt) consider(input.lastReportedAt.getTime() + input.staleReportDays * DAY);
   consider(input.pausedUntil?.getTime());

@@ -1,4 +1,4 @@
-import { deriveStatus, MilestoneState, StatusInput } from './derive-status';
+import { deriveStatus, extendedDeadline, MilestoneState, StatusInput } from './derive-status';
 
 const CUTOFF = new Date('2024-09-29T04:00:00Z');
 const DAY = 86_400_000;
@@ -78,5 +78,77 @@ describe('deriveStatus', () => {
     const it = input({ now: -1, doneUpTo: 6, verified: true, remaining: 0 });
     const ot = it.milestones.map((m) => ({ ...m, track: 'OT', verifiedAt: m.key === 'REMOVAL_VERIFIED' ? null : m.verifiedAt }));
     expect(deriveStatus({ ...it, milestones: [...it.milestones, ...ot] }).status).not.toBe('COMPLETE');
+  });
+});
+
+/**
+ * An organisation whose IT track is removed and verified and whose OT track waits: every OT milestone
+ * before the removal is done, the removal and its verification are not. `extendedTo`: both are under a
+ * granted extension to that day (from the cutoff), lapsing at `expires` (default: the extended target),
+ * last reported on at `reported` (default: granted at day -20).
+ */
+function otWaiting(opts: { now: number; extendedTo?: number; expires?: number; reported?: number; only?: string; itVerified?: boolean }): StatusInput {
+  const now = at(opts.now);
+  const it = PLAN.map(([key, offset]) => ({
+    key, track: 'IT', targetAt: at(offset), state: 'DONE' as MilestoneState, verifiedAt: opts.itVerified === false && key === 'REMOVAL_VERIFIED' ? null : at(offset),
+  }));
+  const ot = PLAN.map(([key, offset]) => {
+    const waiting = key === 'KASPERSKY_REMOVED' || key === 'REMOVAL_VERIFIED';
+    const extended = waiting && opts.extendedTo !== undefined && (!opts.only || opts.only === key);
+    return {
+      key, track: 'OT', targetAt: extended ? at(opts.extendedTo!) : at(offset), state: (waiting ? 'IN_PROGRESS' : 'DONE') as MilestoneState, verifiedAt: null,
+      ...(extended ? { extensionExpiresAt: at(opts.expires ?? opts.extendedTo!), extensionLapsesTo: at(offset), extensionReportedAt: at(opts.reported ?? -20) } : {}),
+    };
+  });
+  return {
+    now, cutoff: CUTOFF, staleReportDays: 30, rules: { ...RULES, extensions: { maxGrantDays: 183, maxGrantsPerMilestone: 2, statusReportEveryDays: 90 } },
+    lastReportedAt: new Date(now.getTime() - DAY),
+    footprint: [{ endpointCount: 100, endpointsRemaining: 0 }, { endpointCount: 6, endpointsRemaining: 6 }],
+    milestones: [...it, ...ot],
+  };
+}
+
+describe('deriveStatus with extensions', () => {
+  it.each([
+    // [description, input, expected status, reason codes it must give, reason codes it must not give]
+    ['after the cutoff, no extension: overdue (the cutoff ends it)', otWaiting({ now: 30 }), 'OVERDUE', ['PAST_CUTOFF', 'MILESTONE_OVERDUE'], ['UNDER_EXTENSION']],
+    ['after the cutoff, OT granted to T+180: judged against the extended target', otWaiting({ now: 30, extendedTo: 180 }), 'ON_TRACK', ['UNDER_EXTENSION'], ['PAST_CUTOFF', 'MILESTONE_OVERDUE']],
+    ['before the cutoff, extended: the same', otWaiting({ now: -10, extendedTo: 180 }), 'ON_TRACK', ['UNDER_EXTENSION'], ['MILESTONE_OVERDUE']],
+    ['extended, the status report 90 days after the grant not filed: stale', otWaiting({ now: 71, extendedTo: 180 }), 'NOT_REPORTING', ['EXTENSION_REPORT_MISSING'], ['PAST_CUTOFF']],
+    ['extended, reported on at T+60: the next is due at T+150', otWaiting({ now: 100, extendedTo: 180, reported: 60 }), 'ON_TRACK', ['UNDER_EXTENSION'], ['EXTENSION_REPORT_MISSING']],
+    ['the extension expired: lapses back to the cutoff target, and says so', otWaiting({ now: 181, extendedTo: 180 }), 'OVERDUE', ['EXTENSION_LAPSED', 'MILESTONE_OVERDUE', 'PAST_CUTOFF'], ['UNDER_EXTENSION']],
+    ['expiring later than its target: past the extended target it is overdue, not lapsed', otWaiting({ now: 100, extendedTo: 90, expires: 120, reported: 60 }), 'OVERDUE', ['MILESTONE_OVERDUE', 'UNDER_EXTENSION'], ['PAST_CUTOFF', 'EXTENSION_LAPSED']],
+    ['only the removal extended: its verification is overdue on its own target', otWaiting({ now: 30, extendedTo: 180, only: 'KASPERSKY_REMOVED' }), 'OVERDUE', ['MILESTONE_OVERDUE', 'UNDER_EXTENSION'], ['PAST_CUTOFF']],
+    ['IT not verified: the cutoff still ends it', otWaiting({ now: 30, extendedTo: 180, itVerified: false }), 'OVERDUE', ['PAST_CUTOFF'], []],
+    ['extended to a target before the cutoff: the cutoff still ends it', otWaiting({ now: 1, extendedTo: -1 / 2, expires: 2 }), 'OVERDUE', ['PAST_CUTOFF'], []],
+  ])('%s', (_name, given, status, must, mustNot) => {
+    const result = deriveStatus(given);
+    const codes = result.reasons.map((r) => r.code);
+    expect(result.status).toBe(status);
+    for (const code of must) expect(codes).toContain(code);
+    for (const code of mustNot) expect(codes).not.toContain(code);
+  });
+
+  it('lapses at the expiry instant, not a millisecond before', () => {
+    const expiry = 180;
+    const before = deriveStatus(otWaiting({ now: expiry - 1 / DAY, extendedTo: expiry, reported: 150 }));
+    const atExpiry = deriveStatus(otWaiting({ now: expiry, extendedTo: expiry, reported: 150 }));
+    expect(before.status).toBe('ON_TRACK');
+    expect(atExpiry.reasons.map((r) => r.code)).toContain('EXTENSION_LAPSED');
+  });
+
+  it('says what lapsed and what it is judged against again', () => {
+    const lapsed = deriveStatus(otWaiting({ now: 181, extendedTo: 180 })).reasons.find((r) => r.code === 'EXTENSION_LAPSED' && r.milestoneKey === 'KASPERSKY_REMOVED')!;
+    expect(lapsed).toMatchObject({ track: 'OT' });
+    expect(lapsed.message).toBe(`OT KASPERSKY_REMOVED: its extension to ${at(180).toISOString()} lapsed at ${at(180).toISOString()}; it is judged against its target before the extension, ${CUTOFF.toISOString()}`);
+    const overdue = deriveStatus(otWaiting({ now: 181, extendedTo: 180 })).reasons.find((r) => r.code === 'MILESTONE_OVERDUE' && r.milestoneKey === 'KASPERSKY_REMOVED')!;
+    expect(overdue.message).toBe(`OT KASPERSKY_REMOVED was due ${CUTOFF.toISOString()}`);
+  });
+
+  it('gives the extended deadline only when every track not verified is extended past the cutoff', () => {
+    expect(extendedDeadline(otWaiting({ now: 30, extendedTo: 180 }))).toEqual(at(180));
+    expect(extendedDeadline(otWaiting({ now: 30 }))).toBeNull();
+    expect(extendedDeadline(otWaiting({ now: 30, extendedTo: 180, itVerified: false }))).toBeNull();
+    expect(extendedDeadline(otWaiting({ now: 181, extendedTo: 180 }))).toBeNull();
   });
 });

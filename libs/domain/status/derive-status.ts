@@ -1,3 +1,4 @@
+import { ExtendableMilestone, extensionStanding, statusReportDueAt } from '../extension-rules';
 import type { ProgrammeRules } from '../programme';
 import type { OrganisationStatus, MilestoneState } from '../vocabulary';
 /**
@@ -7,9 +8,13 @@ import type { OrganisationStatus, MilestoneState } from '../vocabulary';
  * The rule, in order (the first that holds wins; every reason found is returned):
  *  1. COMPLETE       nothing remains and removal is verified by a liaison on every track (or the
  *                    verified inventory found none of the product at all).
- *  2. OVERDUE        the cutoff has passed, or a milestone is past its target (after any granted
- *                    extension) and not done.
- *  3. NOT_REPORTING  no report ever, or the last report is older than the programme's stale period.
+ *  2. OVERDUE        the cutoff has passed (unless every track not verified is under a granted,
+ *                    unexpired extension reaching past it: an agreed plan, which the cutoff does not
+ *                    end), or a milestone is past the target it is judged against and not done: the
+ *                    extended target while its extension is unexpired, the target before its
+ *                    extensions once they lapse (EXTENSION_LAPSED says so).
+ *  3. NOT_REPORTING  no report ever, the last report is older than the programme's stale period, or a
+ *                    status report on an extension is past due (the programme's statusReportEveryDays).
  *  4. AT_RISK        a milestone is blocked; one is due within the programme's due-soon days and not
  *                    started; or the cutoff is within its near-cutoff days and more than its lagging
  *                    share of the endpoints remain.
@@ -29,7 +34,10 @@ type StatusReasonCode =
   | 'MILESTONE_BLOCKED'
   | 'MILESTONE_DUE_SOON'
   | 'MOST_ENDPOINTS_REMAIN'
-  | 'AWAITING_VERIFICATION';
+  | 'AWAITING_VERIFICATION'
+  | 'UNDER_EXTENSION'
+  | 'EXTENSION_LAPSED'
+  | 'EXTENSION_REPORT_MISSING';
 
 interface StatusReason {
   code: StatusReasonCode;
@@ -42,13 +50,12 @@ export interface StatusInput {
   now: Date;
   cutoff: Date;
   staleReportDays: number;
-  rules: Pick<ProgrammeRules, 'inventoryMilestoneKey' | 'removalVerifiedMilestoneKey' | 'dueSoonDays' | 'cutoffNearDays' | 'laggingShare'>;
+  rules: Pick<ProgrammeRules, 'inventoryMilestoneKey' | 'removalVerifiedMilestoneKey' | 'dueSoonDays' | 'cutoffNearDays' | 'laggingShare' | 'extensions'>;
   lastReportedAt: Date | null;
   footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number }>;
-  milestones: ReadonlyArray<{
+  milestones: ReadonlyArray<ExtendableMilestone & {
     key: string;
     track: string;
-    targetAt: Date;
     state: MilestoneState;
     verifiedAt: Date | null;
   }>;
@@ -97,6 +104,7 @@ export function deriveStatus(input: StatusInput): StatusResult {
   }
   let removalVerified = tracks.size > 0;
   for (const verified of tracks.values()) removalVerified &&= verified === true;
+  const extended = extendedDeadlineMs(input, tracks);
   const nothingFound = input.footprint.length === 0 && inventory !== undefined && isVerifiedDone(inventory);
   if (remaining === 0 && removalVerified) {
     return { status: 'COMPLETE', reasons: [{ code: 'REMOVAL_VERIFIED', message: 'Removal verified on every track' }] };
@@ -110,14 +118,29 @@ export function deriveStatus(input: StatusInput): StatusResult {
   const risk: StatusReason[] = [];
   const info: StatusReason[] = [];
 
-  if (nowMs >= cutoffMs) {
+  if (nowMs >= cutoffMs && extended === null) {
     const days = Math.floor((nowMs - cutoffMs) / DAY);
     overdue.push({ code: 'PAST_CUTOFF', message: `The cutoff passed ${days} day(s) ago and removal is not verified` });
   }
   for (const m of input.milestones) {
-    const targetMs = m.targetAt.getTime();
+    const standing = extensionStanding(m, nowMs);
+    const target = standing === 'LAPSED' ? m.extensionLapsesTo! : m.targetAt;
+    const targetMs = target.getTime();
     if (m.state !== 'DONE' && nowMs > targetMs) {
-      overdue.push({ code: 'MILESTONE_OVERDUE', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} was due ${iso(m.targetAt)}` });
+      overdue.push({ code: 'MILESTONE_OVERDUE', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} was due ${iso(target)}` });
+    }
+    if (m.state !== 'DONE' && standing === 'LAPSED') {
+      overdue.push({
+        code: 'EXTENSION_LAPSED', milestoneKey: m.key, track: m.track,
+        message: `${m.track} ${m.key}: its extension to ${iso(m.targetAt)} lapsed at ${iso(m.extensionExpiresAt!)}; it is judged against its target before the extension, ${iso(target)}`,
+      });
+    }
+    if (m.state !== 'DONE' && standing === 'EXTENDED') {
+      info.push({ code: 'UNDER_EXTENSION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is extended to ${iso(m.targetAt)} until ${iso(m.extensionExpiresAt!)}` });
+      const reportDue = statusReportDueAt(m, nowMs, input.rules.extensions);
+      if (reportDue && nowMs > reportDue.getTime()) {
+        stale.push({ code: 'EXTENSION_REPORT_MISSING', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key}: the status report on its extension was due ${iso(reportDue)}` });
+      }
     }
     if (m.state === 'BLOCKED') {
       risk.push({ code: 'MILESTONE_BLOCKED', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is blocked` });
@@ -143,4 +166,37 @@ export function deriveStatus(input: StatusInput): StatusResult {
   if (stale.length) return { status: 'NOT_REPORTING', reasons: stale.concat(risk, info) };
   if (risk.length) return { status: 'AT_RISK', reasons: risk.concat(info) };
   return { status: 'ON_TRACK', reasons: info };
+}
+
+/**
+ * The instant an organisation's plan runs to when every track not verified is under a granted,
+ * unexpired extension reaching past the cutoff: the earliest such extended target (null otherwise, and
+ * then the cutoff is what it is judged, reminded and escalated against). A track counts as extended by
+ * any milestone of it not done under such an extension; its other milestones keep their own targets.
+ */
+export function extendedDeadline(input: StatusInput): Date | null {
+  const tracks = new Map<string, boolean | undefined>();
+  for (const m of input.milestones) {
+    if (!tracks.has(m.track)) tracks.set(m.track, undefined);
+    if (m.key === input.rules.removalVerifiedMilestoneKey && tracks.get(m.track) === undefined) tracks.set(m.track, isVerifiedDone(m));
+  }
+  const ms = extendedDeadlineMs(input, tracks);
+  return ms === null ? null : new Date(ms);
+}
+
+function extendedDeadlineMs(input: StatusInput, tracks: Map<string, boolean | undefined>): number | null {
+  const nowMs = input.now.getTime();
+  const cutoffMs = input.cutoff.getTime();
+  let earliest: number | null = null;
+  const covered = new Set<string>();
+  for (const m of input.milestones) {
+    if (m.state === 'DONE' || extensionStanding(m, nowMs) !== 'EXTENDED') continue;
+    const targetMs = m.targetAt.getTime();
+    if (targetMs <= cutoffMs) continue;
+    covered.add(m.track);
+    if (tracks.get(m.track) !== true && (earliest === null || targetMs < earliest)) earliest = targetMs;
+  }
+  if (earliest === null) return null;
+  for (const [track, verified] of tracks) if (verified !== true && !covered.has(track)) return null;
+  return earliest;
 }

@@ -1,3 +1,4 @@
+import { ExtendableMilestone, judgedTarget } from '../extension-rules';
 import type { MilestoneState } from '../vocabulary';
 import type { StatusResult } from './derive-status';
 
@@ -6,7 +7,7 @@ export interface OrganisationFacts {
   lastReportedAt: Date | null;
   criticalityTier?: number;
   footprint: Array<{ endpointCount: number; endpointsRemaining: number; environment?: string }>;
-  milestones: Array<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null; id?: string; name?: string }>;
+  milestones: Array<ExtendableMilestone & { key: string; track: string; state: MilestoneState; verifiedAt: Date | null; id?: string; name?: string }>;
 }
 
 /**
@@ -24,11 +25,11 @@ export interface Signals {
   inProgress: number;
   done: number;
   blocked: number;
-  /** Milestones past their target and not done. */
+  /** Milestones past the target they are judged against (libs/domain/extension-rules.ts) and not done. */
   overdue: number;
   /** The programme's removal-verified milestone is done and verified on every track. */
   removalVerified: boolean;
-  /** No report, or a stale one, by the derived status. */
+  /** No report, a stale one, or a status report on an extension past due, by the derived status. */
   reportStale: boolean;
 }
 
@@ -55,10 +56,10 @@ export function signalsOf(f: OrganisationFacts, status: StatusResult, now: Date,
     else if (m.state === 'IN_PROGRESS') s.inProgress += 1;
     else if (m.state === 'DONE') s.done += 1;
     else if (m.state === 'BLOCKED') s.blocked += 1;
-    if (m.state !== 'DONE' && m.targetAt.getTime() < nowMs) s.overdue += 1;
+    if (m.state !== 'DONE' && judgedTarget(m, nowMs).getTime() < nowMs) s.overdue += 1;
     if (m.key === removalVerifiedMilestoneKey && m.state === 'DONE' && m.verifiedAt) verifiedTracks.add(m.track);
   }
   s.removalVerified = tracks.size > 0 && verifiedTracks.size === tracks.size;
-  s.reportStale = status.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT');
+  s.reportStale = status.reasons.some((r) => r.code === 'STALE_REPORT' || r.code === 'NO_REPORT' || r.code === 'EXTENSION_REPORT_MISSING');
   return s;
 }
