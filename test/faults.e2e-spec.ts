@@ -282,3 +282,33 @@ describe('faults: PostgreSQL away longer than the retry schedule', () => {
     }
   });
 });
+
+describe('faults: a worker told to stop while its Redis is away', () => {
+  let server: TestServer;
+  let redis: Awaited<ReturnType<typeof startOwnRedis>>;
+  afterAll(async () => {
+    await server?.stop();
+    await redis?.stop().catch(() => undefined);
+  });
+
+  it('exits by SHUTDOWN_TIMEOUT_MS instead of waiting for Redis forever', async () => {
+    redis = await startOwnRedis();
+    server = await startServer({ now: WEEKDAY_T_MINUS_8, redisUrl: redis.url });
+    const worker = startWorker(server, { SHUTDOWN_TIMEOUT_MS: '3000' });
+    try {
+      await waitFor('the worker to run', async () => /worker running/.test(worker.output()), 45_000);
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 1500)); // its connections are retrying now
+      const stopping = Date.now();
+      const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+      worker.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000))]);
+      const seconds = (Date.now() - stopping) / 1000;
+      report('a worker told to stop while its Redis is away', 'it exits within SHUTDOWN_TIMEOUT_MS (3 s here)', { seconds: seconds.toFixed(1), exitCode: String(code) });
+      expect(code).not.toBe('still running');
+      expect(seconds).toBeLessThan(10);
+    } finally {
+      if (worker.exitCode === null) worker.kill('SIGKILL');
+    }
+  });
+});

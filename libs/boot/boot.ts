@@ -41,3 +41,23 @@ export function runMain(main: () => Promise<unknown>): void {
     process.exit(1);
   });
 }
+
+/**
+ * What a process does on SIGTERM or SIGINT: `steps` (close the app, the embedded services, the tracer),
+ * then exit 0; if they have not finished after SHUTDOWN_TIMEOUT_MS (a connection that cannot close
+ * because Redis or PostgreSQL is unreachable, say), one line on stderr and exit 1, so an orchestrator's
+ * stop never waits for the kill and a stopped process never lingers.
+ */
+export function onShutdown(runtime: Runtime, steps: () => Promise<void>): void {
+  const stop = async (signal: string) => {
+    const deadline = setTimeout(() => {
+      process.stderr.write(`shutdown on ${signal} did not finish in ${runtime.config.SHUTDOWN_TIMEOUT_MS} ms (SHUTDOWN_TIMEOUT_MS): exiting\n`);
+      process.exit(1);
+    }, runtime.config.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    await steps();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

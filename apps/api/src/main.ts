@@ -1,5 +1,5 @@
 import './instrument';
-import { prepareRuntime, runMain } from '../../../libs/boot/boot';
+import { onShutdown, prepareRuntime, runMain } from '../../../libs/boot/boot';
 import { stopTracing } from '../../../libs/core/tracing/tracing';
 import { announce } from './announce';
 import { createApiApp } from './api.app';
@@ -16,12 +16,9 @@ runMain(async () => {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : runtime.config.PORT;
   await announce(app, runtime, port, withWorker);
-  const stop = async () => {
+  onShutdown(runtime, async () => {
     await app.close();
     await infrastructure.stop();
     await stopTracing();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  });
 });

@@ -2,7 +2,7 @@ import './instrument';
 import { NestFactory } from '@nestjs/core';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
 import { HealthChecks } from '../../../libs/metrics/health.checks';
-import { prepareRuntime, runMain } from '../../../libs/boot/boot';
+import { onShutdown, prepareRuntime, runMain } from '../../../libs/boot/boot';
 import { stopTracing } from '../../../libs/core/tracing/tracing';
 import { WorkerAppModule } from './worker.app.module';
 import { serveHealth } from './health-server';
@@ -19,13 +19,10 @@ runMain(async () => {
   const port = typeof address === 'object' && address ? address.port : runtime.config.WORKER_HEALTH_PORT;
   runtime.logger.info(`worker running; health on :${port}/health/ready`);
 
-  const stop = async () => {
+  onShutdown(runtime, async () => {
     health.close();
     await app.close(); // BullMQ workers finish the job in hand; unfinished jobs return to the queue when their lock lapses
     await infrastructure.stop();
     await stopTracing();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  });
 });

@@ -46,6 +46,13 @@ class EnvironmentVariables {
   CREDENTIAL_CACHE_MS = 60_000;
 
   /**
+   * How long a process may take to stop on SIGTERM (finishing requests and the job in hand, closing its
+   * connections) before it exits anyway: under an orchestrator's grace period (Kubernetes' is 30 s).
+   */
+  @IsOptional() @IsInt() @Min(1000) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+
+  /**
    * Limits every pooled connection carries (0: none). A statement, a wait for a lock and a transaction
    * left idle are cut off and their connection freed, so one stuck request cannot hold the pool; the
    * planner's batches and an import's statements run far below these. Exports and the planner's
@@ -192,7 +199,7 @@ export class ConfigError extends Error {
   }
 }
 
-const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', QUERY_COST_PER_MINUTE: '0 and 1000000000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000', CREDENTIAL_CACHE_MS: '0 and 600000',
+const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', QUERY_COST_PER_MINUTE: '0 and 1000000000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000', CREDENTIAL_CACHE_MS: '0 and 600000', SHUTDOWN_TIMEOUT_MS: '1000 and 600000',
   DATABASE_STATEMENT_TIMEOUT_MS: '0 and 86400000', DATABASE_LOCK_TIMEOUT_MS: '0 and 86400000', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0 and 86400000',
   HTTP_REQUEST_TIMEOUT_MS: '1000 and 3600000', IMPORT_MAX_BYTES: '1024 and 10737418240', EXPORT_STALL_MS: '100 and 3600000' };
 
