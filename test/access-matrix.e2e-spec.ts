@@ -23,6 +23,7 @@ interface Fixture {
   milestone: { id: string; version: number };
   doneMilestone: { id: string; version: number };
   extension: { id: string; version: number };
+  grantedExtension: { id: string; version: number };
   credentialId: string;
   contactId: string;
   escalationContactId: string;
@@ -99,12 +100,17 @@ const OPERATIONS: Operation[] = [
   {
     name: 'requestExtension', expected: SELF_REPORT,
     query: 'mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id } }',
-    variables: (f) => ({ input: { milestoneId: f.milestone.id, justification: 'Maintenance window in spring.', requestedTargetAt: '2025-06-01T00:00:00Z' } }),
+    variables: (f) => ({ input: { milestoneId: f.milestone.id, justification: 'Maintenance window in winter.', requestedTargetAt: '2025-01-01T00:00:00Z' } }),
   },
   {
     name: 'grantExtension', expected: LIAISON_EDIT,
     query: 'mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { id } }',
     variables: (f) => ({ input: { id: f.extension.id, version: f.extension.version } }),
+  },
+  {
+    name: 'reportExtensionStatus', expected: SELF_REPORT,
+    query: 'mutation($input: ExtensionStatusReportInput!) { reportExtensionStatus(input: $input) { id } }',
+    variables: (f) => ({ input: { id: f.grantedExtension.id, version: f.grantedExtension.version, report: 'Outage booked; parts on site.' } }),
   },
   {
     name: 'denyExtension', expected: LIAISON_EDIT,
@@ -229,6 +235,10 @@ describe('who may do what: every operation as every caller', () => {
     const extension = ok(await server.gql('mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id version } }', {
       input: { milestoneId: third.id, justification: 'Waiting for the vendor.', requestedTargetAt: '2025-01-01T00:00:00Z' },
     })).requestExtension;
+    const pilot = ok(await server.gql('mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id version } }', {
+      input: { milestoneId: milestones[3].id, justification: 'Pilot waits for the vendor.', requestedTargetAt: '2025-01-01T00:00:00Z' },
+    })).requestExtension;
+    const grantedExtension = ok(await server.gql('mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { id version } }', { input: { id: pilot.id, version: pilot.version } })).grantExtension;
     const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
     const spare = await newToken(server, { role: 'viewer', label: 'to revoke' });
     const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id } } }', { id: org.id })).organisation.contacts;
@@ -238,7 +248,7 @@ describe('who may do what: every operation as every caller', () => {
       input: { kind: 'SRMA', sector: 'WATER', name: 'EPA fixture', email: 'fixture@epa.example', webhookUrl: 'https://hooks.example/epa' },
     })).addEscalationContact;
     return {
-      f: { org: { id: org.id, version: 1 }, footprint: { id: footprint.id, version: footprint.version }, milestone: { id: first.id, version: first.version }, doneMilestone: done, extension, credentialId: spare.id, contactId: contacts[0].id, escalationContactId: escalation.id, programmeId: ok(await server.gql('{ programme { id } }')).programme.id },
+      f: { org: { id: org.id, version: 1 }, footprint: { id: footprint.id, version: footprint.version }, milestone: { id: first.id, version: first.version }, doneMilestone: done, extension, grantedExtension, credentialId: spare.id, contactId: contacts[0].id, escalationContactId: escalation.id, programmeId: ok(await server.gql('{ programme { id } }')).programme.id },
       reporterIn: reporter.token,
     };
   }

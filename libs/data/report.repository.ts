@@ -9,7 +9,7 @@ import { OrganisationRepository } from './organisation.repository';
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const FOOTPRINT_INSTANTS = new Set(['createdAt', 'updatedAt']);
-const MILESTONE_INSTANTS = new Set(['originalTargetAt', 'targetAt', 'reportedAt', 'verifiedAt', 'createdAt', 'updatedAt']);
+const MILESTONE_INSTANTS = new Set(['originalTargetAt', 'targetAt', 'reportedAt', 'verifiedAt', 'createdAt', 'updatedAt', 'extensionExpiresAt', 'extensionLapsesTo', 'extensionReportedAt']);
 
 function fromJson<T extends object>(target: new () => T, row: Record<string, unknown>, instants: Set<string>): T {
   const out = new target() as Record<string, unknown>;

@@ -27,7 +27,8 @@ export const StatusRepository = {
                FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f),
          'm', (SELECT coalesce(json_object_agg(organisation_id, ms), '{}') FROM (
                  SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
-                   (extract(epoch FROM target_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
+                   (extract(epoch FROM target_at) * 1000)::float8, (extract(epoch FROM extension_expires_at) * 1000)::float8,
+                   (extract(epoch FROM extension_lapses_to) * 1000)::float8, (extract(epoch FROM extension_reported_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
                  FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) GROUP BY organisation_id) s)
        )::text AS doc`,
       [programmeId, ids],
@@ -35,7 +36,7 @@ export const StatusRepository = {
     const parsed: {
       o: Array<[string, number | null, number]>;
       f: Array<[string, number, number, string]>;
-      m: Record<string, Array<[string, string, MilestoneState, number | null, number, string?, string?]>>;
+      m: Record<string, Array<[string, string, MilestoneState, number | null, number, number | null, number | null, number | null, string?, string?]>>;
     } = JSON.parse(doc);
     const facts = new Map<string, OrganisationFacts>();
     for (const [id, reportedMs, tier] of parsed.o) facts.set(id, { lastReportedAt: reportedMs === null ? null : new Date(reportedMs), criticalityTier: tier, footprint: [], milestones: [] });
@@ -45,8 +46,10 @@ export const StatusRepository = {
     for (const [organisationId, list] of Object.entries(parsed.m)) {
       const into = facts.get(organisationId)?.milestones as OrganisationFacts['milestones'][number][] | undefined;
       if (!into) continue;
-      for (const [key, track, state, verifiedMs, targetMs, id, name] of list) {
+      for (const [key, track, state, verifiedMs, targetMs, expiresMs, lapsesMs, extensionReportedMs, id, name] of list) {
         const milestone: OrganisationFacts['milestones'][number] = { key, track, targetAt: new Date(targetMs), state, verifiedAt: verifiedMs === null ? null : new Date(verifiedMs) };
+        // the extension in force (libs/domain/extension-rules.ts): only on a milestone ever extended
+        if (expiresMs !== null) Object.assign(milestone, { extensionExpiresAt: new Date(expiresMs), extensionLapsesTo: lapsesMs === null ? null : new Date(lapsesMs), extensionReportedAt: extensionReportedMs === null ? null : new Date(extensionReportedMs) });
         if (milestoneDetails) Object.assign(milestone, { id, name });
         into.push(milestone);
       }

@@ -4,11 +4,12 @@ import { DataSource } from 'typeorm';
 import { OrganisationChange, UnitOfWork } from '../changes/organisation-change.service';
 import { Actor } from '../domain/actor';
 import { applyMilestoneReport } from '../domain/milestone-rules';
+import { extensionStanding, GrantProblem, grantProblems, judgedTarget } from '../domain/extension-rules';
 import { AppError, ErrorCode } from '../core/errors/app-error';
 import { changedFields } from '../audit/audit.service';
 import { VersionedIdInput } from '../organisations/dto/organisation.input';
 import { ProgrammesService } from '../programmes/programmes.service';
-import { DenyExtensionInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from './dto/milestone.input';
+import { DenyExtensionInput, ExtensionStatusReportInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from './dto/milestone.input';
 import { ExtensionEntity } from '../data/entities/extension.entity';
 import { MilestoneEntity } from '../data/entities/milestone.entity';
 import type { MilestoneState } from '../domain/status/derive-status';
@@ -20,6 +21,15 @@ export interface MilestoneChange {
 }
 
 const canDecide = (actor: Actor) => actor.role === 'admin' || actor.role === 'liaison' || actor.role === 'system';
+
+/** A refusal of an extension changes nothing: the milestone's history refuses it as CONFLICT, the input as BAD_USER_INPUT, each with its field. */
+function refuse(problems: GrantProblem[]): void {
+  const conflict = problems.find((p) => p.conflict);
+  if (conflict) throw new AppError(ErrorCode.CONFLICT, `${conflict.field}: ${conflict.message}`, { field: conflict.field, fields: [{ field: conflict.field, message: conflict.message }] });
+  if (problems.length) throw AppError.badInputs(problems.map(({ field, message }) => ({ field, message })));
+}
+
+const NO_EXTENSION = { extensionId: null, extensionExpiresAt: null, extensionLapsesTo: null, extensionReportedAt: null };
 
 @Injectable()
 export class MilestonesService {
@@ -41,7 +51,8 @@ export class MilestonesService {
       const milestone = await this.milestone(unit, input.id, input.version);
       const before = { ...milestone };
       this.applyChange(actor, milestone, input, unit.now);
-      if (input.targetAt) milestone.targetAt = input.targetAt;
+      // a target set by hand is a new plan: it replaces whatever an extension gave, and nothing lapses back from it
+      if (input.targetAt) Object.assign(milestone, { targetAt: input.targetAt }, milestone.extensionId ? NO_EXTENSION : {});
       const saved = await unit.manager.save(MilestoneEntity, milestone);
       unit.record({ organisationId: saved.organisationId, entityType: 'milestone', entityId: saved.id, action: 'update', ...changedFields(before, { ...saved, version: before.version }) });
       unit.reported();
@@ -70,9 +81,11 @@ export class MilestonesService {
       const { manager } = unit;
       const milestone = await this.milestone(unit, input.milestoneId);
       if (milestone.state === 'DONE') throw AppError.badInput('milestoneId', 'the milestone is done; there is nothing to extend');
-      if (input.requestedTargetAt.getTime() <= milestone.targetAt.getTime()) {
-        throw AppError.badInput('requestedTargetAt', `must be later than the current target ${milestone.targetAt.toISOString()}`);
-      }
+      const programme = await this.programmes.get(milestone.programmeId);
+      refuse(grantProblems(programme.rules.extensions, {
+        currentTarget: judgedTarget(milestone, unit.now.getTime()), target: input.requestedTargetAt, targetField: 'requestedTargetAt', now: unit.now,
+        grantsSoFar: await this.grantsOf(unit, milestone.id), countField: 'milestoneId',
+      }));
       const open = await manager.findOneBy(ExtensionEntity, { milestoneId: milestone.id, state: 'REQUESTED' });
       if (open) throw new AppError(ErrorCode.CONFLICT, 'milestoneId: an extension request for this milestone is already open', { field: 'milestoneId', extensionId: open.id });
       const extension = await manager.save(manager.create(ExtensionEntity, {
@@ -90,22 +103,32 @@ export class MilestonesService {
     return this.change.run(actor, { owned: 'Extension', id: input.id }, async (unit) => {
       const extension = await this.openExtension(unit, input.id, input.version);
       const milestone = await this.milestone(unit, extension.milestoneId);
+      if (milestone.state === 'DONE') throw new AppError(ErrorCode.CONFLICT, 'id: the milestone was reported done since the request; there is nothing to extend', { field: 'id' });
+      const programme = await this.programmes.get(milestone.programmeId);
+      const now = unit.now;
       const granted = input.grantedTargetAt ?? extension.requestedTargetAt;
       const expires = input.expiresAt ?? granted;
-      if (granted.getTime() <= milestone.targetAt.getTime()) throw AppError.badInput('grantedTargetAt', `must be later than the current target ${milestone.targetAt.toISOString()}`);
-      if (expires.getTime() < granted.getTime()) throw AppError.badInput('expiresAt', 'must not be before the granted target');
-      const now = unit.now;
+      // a grant extends the target the milestone is judged against now (after a lapse, the one before the extensions)
+      const previousTarget = judgedTarget(milestone, now.getTime());
+      refuse(grantProblems(programme.rules.extensions, {
+        currentTarget: previousTarget, target: granted, targetField: 'grantedTargetAt', expiresAt: expires, now,
+        grantsSoFar: await this.grantsOf(unit, milestone.id), countField: 'id',
+      }));
       const before = { ...extension };
-      Object.assign(extension, { state: 'GRANTED', decidedBy: actor.id, decidedAt: now, decisionNote: input.note ?? null, grantedTargetAt: granted, expiresAt: expires });
+      Object.assign(extension, { state: 'GRANTED', decidedBy: actor.id, decidedAt: now, decisionNote: input.note ?? null, grantedTargetAt: granted, expiresAt: expires, previousTargetAt: previousTarget });
       const saved = await unit.manager.save(ExtensionEntity, extension);
-      const previousTarget = milestone.targetAt;
-      Object.assign(milestone, { targetAt: granted, updatedAt: now });
+      // a chain of extensions lapses back to the target before the first of them
+      const lapsesTo = milestone.extensionLapsesTo ?? milestone.targetAt;
+      Object.assign(milestone, { targetAt: granted, extensionId: saved.id, extensionExpiresAt: expires, extensionLapsesTo: lapsesTo, extensionReportedAt: now, updatedAt: now });
       await unit.manager.save(MilestoneEntity, milestone);
       unit.record(
         { organisationId: saved.organisationId, entityType: 'extension', entityId: saved.id, action: 'grant', ...changedFields(before, { ...saved, version: before.version }) },
-        { organisationId: milestone.organisationId, entityType: 'milestone', entityId: milestone.id, action: 'extend', before: { targetAt: previousTarget }, after: { targetAt: granted } },
+        {
+          organisationId: milestone.organisationId, entityType: 'milestone', entityId: milestone.id, action: 'extend',
+          before: { targetAt: previousTarget }, after: { targetAt: granted, extensionExpiresAt: expires, extensionLapsesTo: lapsesTo },
+        },
       );
-      unit.touch(await this.programmes.get(milestone.programmeId));
+      unit.touch(programme);
       return saved;
     });
   }
@@ -117,6 +140,34 @@ export class MilestonesService {
       Object.assign(extension, { state: 'DENIED', decidedBy: actor.id, decidedAt: unit.now, decisionNote: input.note });
       const saved = await unit.manager.save(ExtensionEntity, extension);
       unit.record({ organisationId: saved.organisationId, entityType: 'extension', entityId: saved.id, action: 'deny', before: { state: 'REQUESTED' }, after: { state: 'DENIED', decisionNote: input.note } });
+      return saved;
+    });
+  }
+
+  /**
+   * A status report on the extension in force, due every `statusReportEveryDays` while a milestone is
+   * extended (the programme's rule): it restarts the clock of the next one. Only the extension in force,
+   * and only while it holds; from the organisation itself it is also a report of the organisation.
+   */
+  async reportExtensionStatus(actor: Actor, input: ExtensionStatusReportInput): Promise<ExtensionEntity> {
+    return this.change.run(actor, { owned: 'Extension', id: input.id }, async (unit) => {
+      const extension = await unit.manager.findOne(ExtensionEntity, { where: { id: input.id, organisationId: unit.organisation.id }, lock: { mode: 'pessimistic_write' } });
+      if (!extension) throw AppError.notFound('Extension', input.id);
+      if (extension.version !== input.version) throw AppError.conflict('Extension', extension.id, input.version, extension.version);
+      const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, `id: ${message}`, { field: 'id', fields: [{ field: 'id', message }] });
+      if (extension.state !== 'GRANTED') throw conflict(`only a granted extension is reported on (this one is ${extension.state.toLowerCase()})`);
+      const milestone = await this.milestone(unit, extension.milestoneId);
+      const now = unit.now;
+      if (milestone.extensionId !== extension.id) throw conflict('a later extension of the milestone is in force, or its target was set again by hand: report on the one in force');
+      if (extensionStanding(milestone, now.getTime()) !== 'EXTENDED') throw conflict(`the extension lapsed at ${milestone.extensionExpiresAt!.toISOString()}`);
+      const before = { statusReportedAt: extension.statusReportedAt, statusReport: extension.statusReport };
+      Object.assign(extension, { statusReportedAt: now, statusReportedBy: actor.id, statusReport: input.report.trim() });
+      const saved = await unit.manager.save(ExtensionEntity, extension);
+      Object.assign(milestone, { extensionReportedAt: now, updatedAt: now });
+      await unit.manager.save(MilestoneEntity, milestone);
+      unit.record({ organisationId: saved.organisationId, entityType: 'extension', entityId: saved.id, action: 'status-report', before, after: { statusReportedAt: now, statusReport: saved.statusReport } });
+      if (!canDecide(actor)) unit.reported();
+      unit.touch(await this.programmes.get(milestone.programmeId));
       return saved;
     });
   }
@@ -136,6 +187,11 @@ export class MilestonesService {
     if (!row) throw AppError.notFound('Milestone', id);
     if (version !== undefined && row.version !== version) throw AppError.conflict('Milestone', row.id, version, row.version);
     return row;
+  }
+
+  private async grantsOf(unit: UnitOfWork, milestoneId: string): Promise<number> {
+    const [{ n }] = await unit.manager.query(`SELECT count(*)::int AS n FROM extension WHERE milestone_id = $1 AND state = 'GRANTED'`, [milestoneId]);
+    return n;
   }
 
   private async openExtension(unit: UnitOfWork, id: string, version: number): Promise<ExtensionEntity> {

@@ -99,7 +99,9 @@ export class ProgrammesService {
         name: input.name ?? current.name, regulation: input.regulation ?? current.regulation, announced: current.announced,
         newBusinessCutoff: input.newBusinessCutoff ?? current.newBusinessCutoff, updatesCutoff: input.updatesCutoff ?? current.updatesCutoff,
         staleReportDays: input.staleReportDays ?? current.staleReportDays, milestonePlan: input.milestonePlan ?? current.milestonePlan,
-        reminderLadder: input.reminderLadder ?? current.reminderLadder, rules: input.rules ?? current.rules, wording: input.wording ?? current.wording,
+        reminderLadder: input.reminderLadder ?? current.reminderLadder,
+        // rules given without their extension part keep the programme's
+        rules: input.rules ? { ...input.rules, extensions: input.rules.extensions ?? current.rules.extensions } : current.rules, wording: input.wording ?? current.wording,
       };
       const problems = this.problems(next);
       if (problems.length) throw AppError.badInputs(problems);

@@ -93,6 +93,8 @@ const KASPERSKY_2024_RULES: ProgrammeRules = {
   cutoffNearDays: 30,
   laggingShare: 0.5,
   escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 },
+  // the FCC's rip-and-replace shape: extensions of six months each, at most two, a status report every 90 days
+  extensions: { maxGrantDays: 183, maxGrantsPerMilestone: 2, statusReportEveryDays: 90 },
 };
 
 const KASPERSKY_2024_WORDING: ProgrammeWording = {

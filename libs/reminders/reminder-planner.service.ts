@@ -4,12 +4,12 @@ import { Clock } from '../core/clock/clock';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { PLANNED_STATES_SQL } from '../data/outbox.repository';
 import { OrganisationRepository, takesPartSql } from '../data/organisation.repository';
-import { deriveStatus, StatusResult } from '../domain/status/derive-status';
+import { deriveStatus, extendedDeadline, StatusResult } from '../domain/status/derive-status';
 import { signalsOf } from '../domain/status/signals';
 import { Facts, StatusService } from '../status/status.service';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
 import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL, LIAISON_LEVEL } from '../domain/reminders/escalation';
-import { currentStage, messageStage, milestoneStages, Stage } from '../domain/reminders/ladder';
+import { currentStage, extensionReportStages, messageStage, milestoneStages, Stage } from '../domain/reminders/ladder';
 import { nextPlanAt } from '../domain/reminders/next-plan';
 import { StatusRepository } from '../data/status.repository';
 import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '../domain/reminders/quiet-hours';
@@ -136,7 +136,13 @@ export class ReminderPlanner {
         for (const o of organisations) {
           result.organisations += 1;
           const f = facts.get(o.id) as Facts;
-          const status = deriveStatus({ ...f, now, cutoff, staleReportDays: programme.staleReportDays, rules: programme.rules });
+          const statusInput = { ...f, now, cutoff, staleReportDays: programme.staleReportDays, rules: programme.rules };
+          const status = deriveStatus(statusInput);
+          // every track not verified runs to an extended target past the cutoff: that target is what the
+          // organisation is escalated against, and past the cutoff it hears of its own due dates, not the
+          // programme's overdue stages
+          const deadline = extendedDeadline(statusInput);
+          const orgStage = deadline && now.getTime() >= cutoff.getTime() ? null : stage;
           dueNext.set(o.id, nextPlanAt({
             now, cutoff, ladder, rules: programme.rules, staleReportDays: programme.staleReportDays, lastReportedAt: f.lastReportedAt,
             milestones: f.milestones, pausedUntil: o.paused_until ? new Date(o.paused_until) : null, snoozedUntil: o.snoozed_until ? new Date(o.snoozed_until) : null,
@@ -145,7 +151,7 @@ export class ReminderPlanner {
             complete.push(o.id);
             continue;
           }
-          const escalation = escalationOf(programme, f, status, now, o);
+          const escalation = escalationOf(programme, f, status, now, o, deadline);
           const snoozedUntil = o.snoozed_until && new Date(o.snoozed_until).getTime() > now.getTime() ? new Date(o.snoozed_until) : null;
           const held = escalation.level < escalation.unheldLevel;
           // a snooze silences the organisation's own contacts, never its escalation contacts: held and
@@ -157,18 +163,19 @@ export class ReminderPlanner {
           ];
           // a held organisation stays on its liaison's list (an acknowledgement holds the agencies off, not the liaison)
           const digestLevel = held ? Math.max(escalation.level, Math.min(escalation.unheldLevel, LIAISON_LEVEL)) : escalation.level;
-          if (stage && digestLevel >= LIAISON_LEVEL) {
+          if (orgStage && digestLevel >= LIAISON_LEVEL) {
             digest.push({ organisationId: o.id, name: o.name, sector: o.primary_sector_code, region: o.region, status: status.status, level: digestLevel, lagging });
           }
           if (snoozedUntil) continue;
           const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
           const common = { programme: programmeOfPayload(programme), level: escalation.level, organisation, lagging };
           // one message per recipient per stage (and level): the milestones due or overdue are listed inside it
-          const due = milestoneStages(now, f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! })), ladder);
-          const message = messageStage(stage, due);
+          const milestoneFacts = f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! }));
+          const due = [...milestoneStages(now, milestoneFacts, ladder), ...extensionReportStages(now, milestoneFacts, ladder, programme.rules.extensions)];
+          const message = messageStage(orgStage, due);
           if (!message) continue;
           const milestones = due.map((ms) => ({ key: ms.milestone.key, name: ms.milestone.name, track: ms.milestone.track, targetAt: ms.milestone.targetAt.toISOString(), state: ms.milestone.state, dueKind: ms.kind }));
-          const payload: ReminderPayload = { kind: stage ? 'STAGE' : 'MILESTONE', stage: message.key, ...common, milestones };
+          const payload: ReminderPayload = { kind: orgStage ? 'STAGE' : 'MILESTONE', stage: message.key, ...common, milestones };
           const roles = CONTACT_ROLES_AT_LEVEL[escalation.level];
           for (const c of contactsOf.get(o.id) ?? []) {
             if (!roles.includes(c.role)) continue;
@@ -269,8 +276,12 @@ export class ReminderPlanner {
       [organisationId, programme.id],
     );
     const f = (await this.status.loadFacts(this.dataSource.manager, programme.id, [organisationId])).get(organisationId)!;
-    const status = deriveStatus({ ...f, now: at, cutoff: new Date(programme.updatesCutoff), staleReportDays: programme.staleReportDays, rules: programme.rules });
-    return { ...escalationOf(programme, f, status, at, o), stage: currentStage(at, new Date(programme.updatesCutoff), programme.reminderLadder)?.key ?? null };
+    const cutoff = new Date(programme.updatesCutoff);
+    const input = { ...f, now: at, cutoff, staleReportDays: programme.staleReportDays, rules: programme.rules };
+    const status = deriveStatus(input);
+    const deadline = extendedDeadline(input);
+    const stage = deadline && at.getTime() >= cutoff.getTime() ? null : currentStage(at, cutoff, programme.reminderLadder);
+    return { ...escalationOf(programme, f, status, at, o, deadline), stage: stage?.key ?? null };
   }
 
   /** One message per escalation contact per stage, listing every lagging organisation in its remit. */
@@ -343,11 +354,12 @@ function programmeOfPayload(programme: ProgrammeEntity): ReminderPayload['progra
 /** The escalation rule over the organisation's signals (the same the stored rollup counts). */
 function escalationOf(
   programme: ProgrammeEntity, f: Facts, status: StatusResult, now: Date,
-  o: Record<string, any>,
+  o: Record<string, any>, deadline: Date | null,
 ) {
   const s = signalsOf(f, status, now, programme.rules.removalVerifiedMilestoneKey);
   return escalationLevel({
-    now, cutoff: new Date(programme.updatesCutoff), overdueMilestones: s.overdue, endpointsTotal: s.endpointsTotal, endpointsRemaining: s.endpointsRemaining,
+    // an organisation whose remaining work is all under extension climbs against its extended target
+    now, cutoff: deadline ?? new Date(programme.updatesCutoff), overdueMilestones: s.overdue, endpointsTotal: s.endpointsTotal, endpointsRemaining: s.endpointsRemaining,
     reportStale: s.reportStale, hasOt: s.hasOt, criticalityTier: o.criticality_tier,
     acknowledgedLevel: o.acknowledged_level, pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
   }, programme.rules);

@@ -8,6 +8,7 @@ import { CombinedWrite } from '../core/database/combined-write';
 import { StatusRepository } from '../data/status.repository';
 import { deriveStatus, MilestoneState, StatusResult } from '../domain/status/derive-status';
 import { OrganisationFacts, signalsOf } from '../domain/status/signals';
+import type { ExtendableMilestone } from '../domain/extension-rules';
 
 /** What the rules of status and escalation read about one organisation (libs/domain/status/signals.ts). */
 export type Facts = OrganisationFacts;
@@ -18,12 +19,15 @@ const BATCH = 5000;
 export function factsFromRows(
   organisation: { lastReportedAt: Date | null; criticalityTier: number },
   footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number; environment: string }>,
-  milestones: ReadonlyArray<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null }>,
+  milestones: ReadonlyArray<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null } & ExtendableMilestone>,
 ): Facts {
   return {
     lastReportedAt: organisation.lastReportedAt, criticalityTier: organisation.criticalityTier,
     footprint: footprint.map((f) => ({ endpointCount: f.endpointCount, endpointsRemaining: f.endpointsRemaining, environment: f.environment })),
-    milestones: milestones.map((m) => ({ key: m.key, track: m.track, targetAt: m.targetAt, state: m.state, verifiedAt: m.verifiedAt })),
+    milestones: milestones.map((m) => ({
+      key: m.key, track: m.track, targetAt: m.targetAt, state: m.state, verifiedAt: m.verifiedAt,
+      extensionExpiresAt: m.extensionExpiresAt ?? null, extensionLapsesTo: m.extensionLapsesTo ?? null, extensionReportedAt: m.extensionReportedAt ?? null,
+    })),
   };
 }
 
@@ -47,7 +51,9 @@ function rollup(f: Facts, result: StatusResult, now: Date, programme: ProgrammeE
   const { reportStale, hasOt, ...signals } = signalsOf(f, result, now, programme.rules.removalVerifiedMilestoneKey);
   const risk = riskScore({
     complete: result.status === 'COMPLETE', endpointsTotal: signals.endpointsTotal, endpointsRemaining: signals.endpointsRemaining,
-    overdueMilestones: signals.overdue, hasOt, reportStale, criticalityTier: f.criticalityTier ?? 4, pastCutoff: now.getTime() >= new Date(programme.updatesCutoff).getTime(),
+    overdueMilestones: signals.overdue, hasOt, reportStale, criticalityTier: f.criticalityTier ?? 4,
+    // past the cutoff and not covered by an extension in force (the status rule's own judgement)
+    pastCutoff: result.reasons.some((r) => r.code === 'PAST_CUTOFF'),
   });
   return {
     // the stored reasons keep their codes only: the messages are derived again whenever status is read live

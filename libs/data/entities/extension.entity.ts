@@ -18,5 +18,10 @@ export class ExtensionEntity {
   @Column('text', { nullable: true }) decisionNote: string | null;
   @Column('timestamptz', { nullable: true }) grantedTargetAt: Date | null;
   @Column('timestamptz', { nullable: true }) expiresAt: Date | null;
+  /** The milestone's target when this was granted: what it extended. */
+  @Column('timestamptz', { nullable: true }) previousTargetAt: Date | null;
+  @Column('timestamptz', { nullable: true }) statusReportedAt: Date | null;
+  @Column('text', { nullable: true }) statusReportedBy: string | null;
+  @Column('text', { nullable: true }) statusReport: string | null;
   @VersionColumn() version: number;
 }

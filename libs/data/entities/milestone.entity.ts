@@ -22,6 +22,11 @@ export class MilestoneEntity {
   @Column('timestamptz', { nullable: true }) reportedAt: Date | null;
   @Column('text', { nullable: true }) verifiedBy: string | null;
   @Column('timestamptz', { nullable: true }) verifiedAt: Date | null;
+  /** The granted extension in force and what it changes (libs/domain/extension-rules.ts); all null when never extended. */
+  @Column('uuid', { nullable: true }) extensionId: string | null;
+  @Column('timestamptz', { nullable: true }) extensionExpiresAt: Date | null;
+  @Column('timestamptz', { nullable: true }) extensionLapsesTo: Date | null;
+  @Column('timestamptz', { nullable: true }) extensionReportedAt: Date | null;
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;
   @VersionColumn() version: number;

@@ -1,5 +1,15 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ExtensionStateEnum, MilestoneStateEnum, Track } from '../enums';
+
+export enum ExtensionStandingEnum {
+  NONE = 'NONE',
+  EXTENDED = 'EXTENDED',
+  LAPSED = 'LAPSED',
+}
+registerEnumType(ExtensionStandingEnum, {
+  name: 'ExtensionStanding',
+  description: 'NONE: never extended · EXTENDED: a granted extension holds, judged against the extended target · LAPSED: it expired, judged against the target before it',
+});
 
 @ObjectType('Milestone')
 export class MilestoneModel {
@@ -20,6 +30,11 @@ export class MilestoneModel {
   @Field({ description: 'Whether a liaison verified the reported state' }) verified: boolean;
   @Field(() => String, { nullable: true }) verifiedBy: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) verifiedAt: Date | null;
+  @Field(() => ID, { nullable: true, description: 'The granted extension in force (or lapsed): the latest grant' }) extensionId: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the extension in force lapses' }) extensionExpiresAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The target before the extensions: judged against it again once they lapse' }) extensionLapsesTo: Date | null;
+  /** @internal the grant or the last status report, for extensionReportDueAt */
+  extensionReportedAt: Date | null;
   @Field(() => Int) version: number;
 }
 
@@ -37,6 +52,10 @@ export class ExtensionModel {
   @Field(() => GraphQLISODateTime, { nullable: true }) decidedAt: Date | null;
   @Field(() => String, { nullable: true }) decisionNote: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) grantedTargetAt: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) expiresAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it lapses: the milestone is judged against its target before the extension again' }) expiresAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The target the grant extended' }) previousTargetAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The last status report on it' }) statusReportedAt: Date | null;
+  @Field(() => String, { nullable: true }) statusReportedBy: string | null;
+  @Field(() => String, { nullable: true }) statusReport: string | null;
   @Field(() => Int) version: number;
 }

@@ -26,6 +26,13 @@ export class EscalationThresholdsModel {
   @Field(() => Int, { description: 'The SRMA and the CISA region join so many days past the cutoff' }) agencyDaysAfter: number;
 }
 
+@ObjectType('ExtensionRules', { description: "What one extension may give and what it asks in return (after the FCC's rip-and-replace programme)" })
+export class ExtensionRulesModel {
+  @Field(() => Int, { description: 'The longest one grant may give, in days after the target it extends' }) maxGrantDays: number;
+  @Field(() => Int, { description: 'How many extensions one milestone may be granted' }) maxGrantsPerMilestone: number;
+  @Field(() => Int, { nullable: true, description: 'A status report due every so many days while extended (null: none)' }) statusReportEveryDays: number | null;
+}
+
 @ObjectType('ProgrammeRules', { description: 'What the status and escalation rules read from the programme' })
 export class ProgrammeRulesModel {
   @Field({ description: 'The milestone that, verified with no footprint, means none of the product was found' }) inventoryMilestoneKey: string;
@@ -34,6 +41,7 @@ export class ProgrammeRulesModel {
   @Field(() => Int, { description: 'Within so many days of the cutoff, most endpoints remaining is a risk' }) cutoffNearDays: number;
   @Field(() => Float, { description: 'The share of endpoints remaining above which a near cutoff is a risk' }) laggingShare: number;
   @Field(() => EscalationThresholdsModel) escalation: EscalationThresholdsModel;
+  @Field(() => ExtensionRulesModel, { nullable: true, description: 'Null: extensions uncapped, no status report asked' }) extensions?: ExtensionRulesModel;
 }
 
 @ObjectType('ProgrammeWording', { description: 'How messages name the programme' })

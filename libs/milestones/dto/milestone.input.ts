@@ -35,3 +35,10 @@ export class DenyExtensionInput {
   @Field(() => Int) @IsInt() @Min(1) version: number;
   @Field() @IsString() @Length(1, 10000) note: string;
 }
+
+@InputType({ description: 'A status report on the extension in force, due every statusReportEveryDays of the programme while a milestone is extended' })
+export class ExtensionStatusReportInput {
+  @Field(() => ID) @IsUUID() id: string;
+  @Field(() => Int) @IsInt() @Min(1) version: number;
+  @Field({ description: 'Where the work stands and what it waits for' }) @IsString() @Length(10, 10000, { message: 'report must be 10 to 10000 characters' }) report: string;
+}

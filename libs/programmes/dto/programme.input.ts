@@ -31,6 +31,13 @@ export class EscalationThresholdsInput {
   @Field(() => Int, { description: 'The SRMA and the CISA region join so many days past the cutoff' }) @IsInt() @Min(0) @Max(365) agencyDaysAfter: number;
 }
 
+@InputType({ description: "After the FCC's rip-and-replace programme: what one extension may give and what it asks in return" })
+export class ExtensionRulesInput {
+  @Field(() => Int, { description: 'The longest one grant may give: its target and expiry at most so many days after the target it extends' }) @IsInt() @Min(1) @Max(3650) maxGrantDays: number;
+  @Field(() => Int, { description: 'How many extensions one milestone may be granted in all' }) @IsInt() @Min(1) @Max(20) maxGrantsPerMilestone: number;
+  @Field(() => Int, { nullable: true, description: 'While extended, a status report is due so many days after the grant or the last report (null: none)' }) @IsOptional() @IsInt() @Min(1) @Max(365) statusReportEveryDays: number | null;
+}
+
 @InputType()
 export class ProgrammeRulesInput {
   @Field() @IsString() @Length(1, 60) inventoryMilestoneKey: string;
@@ -39,6 +46,8 @@ export class ProgrammeRulesInput {
   @Field(() => Int) @IsInt() @Min(0) @Max(365) cutoffNearDays: number;
   @Field(() => Float, { description: 'Share of endpoints remaining, 0-1, above which a near cutoff is a risk' }) @IsNumber() @Min(0.01) @Max(0.99) laggingShare: number;
   @Field(() => EscalationThresholdsInput) @ValidateNested() @Type(() => EscalationThresholdsInput) escalation: EscalationThresholdsInput;
+  @Field(() => ExtensionRulesInput, { nullable: true, description: 'Left out of an edit: the programme keeps the extension rules it has; left out of a new programme: no cap and no status report' })
+  @IsOptional() @ValidateNested() @Type(() => ExtensionRulesInput) extensions?: ExtensionRulesInput;
 }
 
 @InputType()
