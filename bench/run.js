@@ -272,7 +272,10 @@ async function plannerScenario(ctx) {
   await ctx.pool.query(`VACUUM reminder_delivery`);
   const first = planOnce(ctx);
   const again = planOnce(ctx);
-  extra.planner = { organisations: first.organisations, planned: first.planned, inserted: first.inserted, seconds: round(first.seconds, 2), perSecond: round(first.inserted / first.seconds, 0), rerunSeconds: round(again.seconds, 2), rerunInserted: again.inserted };
+  // what a recipient gets per organisation and stage: one message, its lagging milestones listed inside
+  const [{ most }] = (await ctx.pool.query(
+    `SELECT coalesce(max(n), 0)::int AS most FROM (SELECT count(*) AS n FROM reminder_delivery GROUP BY organisation_id, programme_id, stage, recipient, channel) x`)).rows;
+  extra.planner = { organisations: first.organisations, planned: first.planned, inserted: first.inserted, seconds: round(first.seconds, 2), perSecond: round(first.inserted / first.seconds, 0), rerunSeconds: round(again.seconds, 2), rerunInserted: again.inserted, perRecipientStage: most };
   log(`  planned ${first.inserted.toLocaleString('en-US')} deliveries for ${first.organisations.toLocaleString('en-US')} organisations in ${first.seconds} s; re-run ${again.seconds} s, ${again.inserted} new`);
   await ctx.pool.query(`DELETE FROM reminder_delivery`);
 }
@@ -416,7 +419,7 @@ function table(meta) {
   if (extra.planner) {
     const p = extra.planner;
     out.push('');
-    out.push(`Planner (scenario 5) at T-7: ${p.organisations.toLocaleString('en-US')} organisations, ${p.inserted.toLocaleString('en-US')} deliveries written to the outbox in **${p.seconds} s** (${p.perSecond.toLocaleString('en-US')} deliveries/s); a second run at the same instant ${p.rerunSeconds} s, ${p.rerunInserted} new.`);
+    out.push(`Planner (scenario 5) at T-7: ${p.organisations.toLocaleString('en-US')} organisations, ${p.inserted.toLocaleString('en-US')} deliveries written to the outbox in **${p.seconds} s** (${p.perSecond.toLocaleString('en-US')} deliveries/s); a second run at the same instant ${p.rerunSeconds} s, ${p.rerunInserted} new; at most ${p.perRecipientStage} message per recipient per organisation and stage.`);
   }
   if (extra.delivery) {
     out.push('');
@@ -444,12 +447,22 @@ function targets() {
   if (so) t.push({ text: 'dashboard summary, cache off, p95 under 50 ms', measured: `p95 ${so.p95} ms`, met: so.p95 < 50 });
   if (so && sp) t.push({ text: 'dashboard summary, cache off, at least 3× PostGraphile', measured: `${ratio(so.rps, sp.rps)}: ${so.rps} against ${sp.rps} req/s`, met: so.rps >= 3 * sp.rps });
   if (extra.cells) t.push({ text: 'dashboard cells equal to a fresh GROUP BY after the run', measured: `${extra.cells.differences} cells differ`, met: extra.cells.differences === 0 });
-  const lo = find('at-risk list (50, 3 levels)', 'ours');
-  const lp = find('at-risk list (50, 3 levels)', 'PostGraphile 5');
-  if (lo && lp) t.push({ text: 'three-level list at least PostGraphile\'s throughput', measured: ratio(lo.rps, lp.rps), met: lo.rps >= lp.rps });
-  const w = find('self-report c32', 'ours');
-  if (w) t.push({ text: 'self-report at least 1,000 writes/s at concurrency 32', measured: `${w.rps} writes/s`, met: w.rps >= 1000 });
-  if (extra.planner) t.push({ text: `planner under 10 s for ${extra.planner.organisations.toLocaleString('en-US')} organisations`, measured: `${extra.planner.seconds} s`, met: extra.planner.seconds < 10 });
+  // issue 16's targets, each against PostGraphile in this run
+  const against = (scenario, text, times) => {
+    const o = find(scenario, 'ours');
+    const p = find(scenario, 'PostGraphile 5');
+    if (o && p) t.push({ text: `${text} at least ${times}× PostGraphile`, measured: `${ratio(o.rps, p.rps)}: ${o.rps} against ${p.rps} req/s`, met: o.rps >= times * p.rps });
+  };
+  against('at-risk list (50, 3 levels)', 'at-risk page of 50, three levels,', 1.5);
+  against('one organisation in full', 'one organisation in full', 1.5);
+  against('self-report c1', 'self-report at concurrency 1, with audit, status and re-plan,', 1.0);
+  against('self-report c32', 'self-report at concurrency 32, with audit, status and re-plan,', 1.0);
+  if (extra.planner) {
+    const p = extra.planner;
+    t.push({ text: `planner at a stage boundary under 10 s for ${p.organisations.toLocaleString('en-US')} organisations`, measured: `${p.seconds} s`, met: p.seconds < 10 });
+    t.push({ text: 'planner with nothing changed since the last pass under 1 s', measured: `${p.rerunSeconds} s`, met: p.rerunSeconds < 1 });
+    t.push({ text: 'one message per recipient per organisation and stage', measured: `at most ${p.perRecipientStage}`, met: p.perRecipientStage <= 1 });
+  }
   if (extra.delivery) {
     const best = Math.max(...extra.delivery.map((d) => d.perSecond));
     t.push({ text: 'delivery at least 2,000 messages/s', measured: extra.delivery.map((d) => `${d.perSecond}/s with ${d.workers} worker${d.workers > 1 ? 's' : ''}`).join(', '), met: best >= 2000 });

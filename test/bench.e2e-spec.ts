@@ -46,6 +46,7 @@ describe('the benchmark, at a small scale', () => {
     expect(report.extra.planner.organisations).toBe(300);
     expect(report.extra.planner.inserted).toBeGreaterThan(0);
     expect(report.extra.planner.rerunInserted).toBe(0);
+    expect(report.extra.planner.perRecipientStage).toBe(1);
     expect(report.extra.delivery).toEqual([expect.objectContaining({ deliveries: 300, sent: 300, received: 300, duplicates: 0, failed: 0 })]);
     expect(report.extra.redis.bytesPerDelivery).toBeGreaterThan(0);
     expect(run.stdout).toContain('| summary by sector | ours |');
