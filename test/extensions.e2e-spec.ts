@@ -210,5 +210,14 @@ describe('extensions that count', () => {
     const late = await server.gql(REPORT, { input: { id: report.id, version: report.version, report: 'Too late for this one.' } }, reporter.token);
     expect([errorCode(late), field(late)]).toEqual(['CONFLICT', 'id']);
     expect(late.errors![0].message).toContain(`lapsed at ${day(180)}`);
+    // the next change stores the lapse with the status (the hourly refresh does the same as time passes)
+    const lapsedRemoval = await ot(org.id, 'KASPERSKY_REMOVED');
+    ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
+      input: { organisationId: org.id, milestones: [{ id: lapsedRemoval.id, version: lapsedRemoval.version, state: 'IN_PROGRESS', evidence: 'Outage slipped' }] },
+    }, reporter.token));
+    const [storedLapse] = await server.sql('SELECT status, reasons, milestones_overdue FROM organisation_status WHERE organisation_id = $1', [org.id]);
+    expect(storedLapse.status).toBe('OVERDUE');
+    expect(storedLapse.reasons).toContainEqual({ code: 'EXTENSION_LAPSED', milestoneKey: 'KASPERSKY_REMOVED', track: 'OT' });
+    expect(storedLapse.milestones_overdue).toBe(2);
   });
 });

@@ -113,6 +113,7 @@ describe('hostile input', () => {
       ['requestExtension', 'RequestExtensionInput', ['milestoneId', 'justification', 'requestedTargetAt']],
       ['grantExtension', 'GrantExtensionInput', ['id', 'version', 'grantedTargetAt', 'expiresAt', 'note']],
       ['denyExtension', 'DenyExtensionInput', ['id', 'version', 'note']],
+      ['reportExtensionStatus', 'ExtensionStatusReportInput', ['id', 'version', 'report']],
       ['submitSelfReport', 'SelfReportInput', ['organisationId', 'footprint', 'milestones']],
       ['createCredential', 'CreateCredentialInput', ['role', 'label', 'sectors', 'organisationId', 'expiresAt']],
       ['snoozeReminders', 'SnoozeRemindersInput', ['organisationId', 'until']],
