@@ -48,7 +48,7 @@ export interface GrantProblem {
 }
 
 /** Whether a milestone may have another extension at all: its grants so far against the programme's cap. */
-export function grantCountProblem(rules: ExtensionRules | undefined, grantsSoFar: number, field: string): GrantProblem | null {
+function grantCountProblem(rules: ExtensionRules | undefined, grantsSoFar: number, field: string): GrantProblem | null {
   if (!rules || grantsSoFar < rules.maxGrantsPerMilestone) return null;
   return { field, conflict: true, message: `the milestone has had ${grantsSoFar} extension(s), the most the programme allows (${rules.maxGrantsPerMilestone})` };
 }
