@@ -77,8 +77,10 @@ export const StatusRepository = {
   async planned(manager: EntityManager, programmeId: string, marks: { ids: string[]; versions: number[]; at: Date[] }): Promise<void> {
     if (marks.ids.length === 0) return;
     await manager.query(
+      // nothing a dashboard counts changes: the statement says so for its own transaction (the planner
+      // writes its marks in one of their own), and the cells' trigger passes it by (migration 0031)
       `UPDATE organisation_status s SET plan_due_at = x.at
-       FROM unnest($2::uuid[], $3::int[], $4::timestamptz[]) AS x(id, version, at)
+       FROM unnest($2::uuid[], $3::int[], $4::timestamptz[]) AS x(id, version, at), (SELECT set_config('tracker.plan_marks_only', 'on', true)) AS marks_only
        WHERE s.organisation_id = x.id AND s.programme_id = $1 AND s.plan_version = x.version`,
       [programmeId, marks.ids, marks.versions, marks.at],
     );
