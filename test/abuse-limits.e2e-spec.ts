@@ -59,16 +59,16 @@ describe('security: the low ones › every REST error is answered', () => {
     const missing = await get('/dashboard/nothing-here.js');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' });
-    // the table the sector summary reads is gone for a moment: an error no rule expects
-    await server.sql('ALTER TABLE organisation_status RENAME TO organisation_status_away');
+    // what the sector summary reads (the dashboard cells' view, migration 0028) is gone for a moment: an error no rule expects
+    await server.sql('ALTER VIEW dashboard_sector_figures RENAME TO dashboard_sector_figures_away');
     try {
       const failed = await get('/export/sectors.csv', server.adminToken);
       expect(failed.status).toBe(500);
       const body = await failed.json();
       expect(body).toEqual({ code: 'INTERNAL_SERVER_ERROR', message: expect.any(String) });
-      expect(body.message).not.toMatch(/organisation_status|relation|SELECT/i); // no SQL to the client
+      expect(body.message).not.toMatch(/dashboard_sector_figures|relation|SELECT/i); // no SQL to the client
     } finally {
-      await server.sql('ALTER TABLE organisation_status_away RENAME TO organisation_status');
+      await server.sql('ALTER VIEW dashboard_sector_figures_away RENAME TO dashboard_sector_figures');
     }
     expect((await get('/export/sectors.csv', server.adminToken)).status).toBe(200);
   });
