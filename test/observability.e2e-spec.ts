@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { waitFor } from './support/fault-helpers';
 import { startOwnRedis } from './support/own-services';
 import { ReceivedSpan, startOtlpReceiver } from './support/otlp-receiver';
-import { API_MAIN, baseEnv, ok, startServer, startWorker, TestServer } from './support/server';
+import { API_MAIN, baseEnv, deleteKeys, ok, startServer, startWorker, TestServer } from './support/server';
 
 const ROOT = join(__dirname, '..');
 const id = (what: string) => `obs-${what}-${randomBytes(4).toString('hex')}`;
@@ -89,6 +89,7 @@ describe('observability', () => {
           const exited = new Promise((r) => child.once('exit', r));
           child.kill('SIGTERM');
           await exited;
+          await deleteKeys(env.REDIS_URL!, `${server.queuePrefix}-tty`); // its own prefix: the server's cleanup does not reach it
         }
       };
       const pretty = await onTerminal('development');
