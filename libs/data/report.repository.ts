@@ -1,25 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { CombinedWrite } from '../core/database/combined-write';
+import { entityFromJson, entityJson } from '../core/database/entity-columns';
 import { AppError, ErrorCode } from '../core/errors/app-error';
 import type { Actor } from '../domain/actor';
 import { FootprintEntity } from './entities/footprint.entity';
 import { MilestoneEntity } from './entities/milestone.entity';
 import type { OrganisationEntity } from './entities/organisation.entity';
 import { OrganisationRepository } from './organisation.repository';
-
-const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const FOOTPRINT_INSTANTS = new Set(['createdAt', 'updatedAt']);
-const MILESTONE_INSTANTS = new Set(['originalTargetAt', 'targetAt', 'reportedAt', 'verifiedAt', 'createdAt', 'updatedAt', 'extensionExpiresAt', 'extensionLapsesTo', 'extensionReportedAt']);
-
-function fromJson<T extends object>(target: new () => T, row: Record<string, unknown>, instants: Set<string>): T {
-  const out = new target() as Record<string, unknown>;
-  for (const [k, v] of Object.entries(row)) {
-    const key = camel(k);
-    if (key === 'importKey') continue;
-    out[key] = instants.has(key) && typeof v === 'string' ? new Date(v) : v;
-  }
-  return out as T;
-}
 
 export interface OrganisationWithRows {
   organisation: OrganisationEntity;
@@ -37,15 +24,16 @@ export const ReportRepository = {
     const organisation = await OrganisationRepository.getInScope(manager, actor, organisationId, true);
     // read after the lock, in a statement of its own: its snapshot sees every change committed while
     // the lock was awaited (the lock's own statement would see the rows as they were before the wait)
+    const ds = manager.connection;
     const [rows] = await manager.query(
-      `SELECT (SELECT coalesce(json_agg(f ORDER BY f.created_at, f.id), '[]') FROM footprint f WHERE f.organisation_id = $1) AS footprint_rows,
-              (SELECT coalesce(json_agg(m ORDER BY m.track, m.position), '[]') FROM milestone m WHERE m.organisation_id = $1) AS milestone_rows`,
+      `SELECT (SELECT coalesce(json_agg(${entityJson(ds, FootprintEntity, 'f')} ORDER BY f.created_at, f.id), '[]') FROM footprint f WHERE f.organisation_id = $1) AS footprint_rows,
+              (SELECT coalesce(json_agg(${entityJson(ds, MilestoneEntity, 'm')} ORDER BY m.track, m.position), '[]') FROM milestone m WHERE m.organisation_id = $1) AS milestone_rows`,
       [organisation.id],
     );
     return {
       organisation,
-      footprint: (rows.footprint_rows as Array<Record<string, unknown>>).map((r) => fromJson(FootprintEntity, r, FOOTPRINT_INSTANTS)),
-      milestones: (rows.milestone_rows as Array<Record<string, unknown>>).map((r) => fromJson(MilestoneEntity, r, MILESTONE_INSTANTS)),
+      footprint: (rows.footprint_rows as unknown[][]).map((r) => entityFromJson<FootprintEntity>(ds, FootprintEntity, r)),
+      milestones: (rows.milestone_rows as unknown[][]).map((r) => entityFromJson<MilestoneEntity>(ds, MilestoneEntity, r)),
     };
   },
 
