@@ -53,7 +53,8 @@ async function ensureDatabaseExists(url: string): Promise<void> {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error) => {
-        if (error.code !== '42P04') throw error; // another process created it first
+        // another process created it first: 42P04 once it has committed, 23505 (pg_database's unique name) while both are creating it
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {
