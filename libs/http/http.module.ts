@@ -4,13 +4,14 @@ import { DashboardModule } from '../dashboard/dashboard.module';
 import { ImportsModule } from '../imports/imports.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
-import { DashboardPageController } from './dashboard-page.controller';
+import { DashboardPageController } from './pages/dashboard-page.controller';
 import { ExportController } from './export.controller';
+import { UiAssetsController } from './pages/ui-assets.controller';
 import { ImportController } from './import.controller';
 
 /** The REST edge: the dashboard page, CSV exports and CSV imports. */
 @Module({
   imports: [AccessModule, DashboardModule, ImportsModule, OrganisationsModule, ProgrammesModule],
-  controllers: [DashboardPageController, ExportController, ImportController],
+  controllers: [DashboardPageController, UiAssetsController, ExportController, ImportController],
 })
 export class HttpModule {}

@@ -2,10 +2,11 @@ import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/
 import type { FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Public } from '../access/access.decorators';
+import { PAGE_CSP } from './page-files';
+import { Public } from '../../access/access.decorators';
 
-// Works from the sources and from dist/ alike: both sit three levels below the project root.
-const PAGE_DIR = resolve(__dirname, '../../../apps/api/public/dashboard');
+// Works from the sources and from dist/ alike: both sit four levels below the project root.
+const PAGE_DIR = resolve(__dirname, '../../../../apps/api/public/dashboard');
 // chart.js exports no subpath for its browser build: find the package, then the file.
 const CHART_JS = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 
@@ -32,7 +33,7 @@ export class DashboardPageController {
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+  @Header('content-security-policy', PAGE_CSP)
   page(): string {
     return this.read(join(PAGE_DIR, 'index.html'));
   }
