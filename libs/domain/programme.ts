@@ -22,6 +22,8 @@ export interface ReminderLadder {
   snoozeTotalMaxDays?: number;
   /** No snooze within so many days of the cutoff (absent: 7). */
   noSnoozeWithinDays?: number;
+  /** A link in a message opens until so many days after the next reminder stage (absent: 7; libs/domain/links/link-rules.ts). */
+  linkValidDaysAfterNextStage?: number;
 }
 
 export const DEFAULT_REMINDER_LADDER: ReminderLadder = {
@@ -32,6 +34,7 @@ export const DEFAULT_REMINDER_LADDER: ReminderLadder = {
   snoozeMaxDays: 14,
   snoozeTotalMaxDays: 21,
   noSnoozeWithinDays: 7,
+  linkValidDaysAfterNextStage: 7,
 };
 
 /**

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { DashboardModule } from '../dashboard/dashboard.module';
 import { FootprintModule } from '../footprint/footprint.module';
+import { LinksModule } from '../links/links.module';
 import { MilestonesModule } from '../milestones/milestones.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
@@ -13,6 +14,7 @@ import { CredentialsResolver } from './access/credentials.resolver';
 import { ClockResolver } from './clock/clock.resolver';
 import { DashboardResolver } from './dashboard/dashboard.resolver';
 import { FootprintResolver } from './footprint/footprint.resolver';
+import { LinksResolver } from './links/links.resolver';
 import { MilestonesResolver } from './milestones/milestones.resolver';
 import { OrganisationsResolver } from './organisations/organisations.resolver';
 import { ProgrammesResolver } from './programmes/programmes.resolver';
@@ -22,9 +24,9 @@ import { SelfReportResolver } from './self-report/self-report.resolver';
 
 /** The GraphQL edge: every resolver, over the feature modules whose services they call. */
 @Module({
-  imports: [AccessModule, DashboardModule, FootprintModule, MilestonesModule, OrganisationsModule, ProgrammesModule, ReferenceModule, RemindersModule, SelfReportModule, StatusModule],
+  imports: [AccessModule, DashboardModule, FootprintModule, LinksModule, MilestonesModule, OrganisationsModule, ProgrammesModule, ReferenceModule, RemindersModule, SelfReportModule, StatusModule],
   providers: [
-    CredentialsResolver, ClockResolver, DashboardResolver, FootprintResolver, MilestonesResolver, OrganisationsResolver, ProgrammesResolver,
+    CredentialsResolver, ClockResolver, DashboardResolver, FootprintResolver, LinksResolver, MilestonesResolver, OrganisationsResolver, ProgrammesResolver,
     ReferenceResolver, RemindersResolver, OrganisationRemindersResolver, ContactPreferenceResolver, SelfReportResolver,
   ],
 })

@@ -7,11 +7,14 @@ import { ProgrammesModule } from '../programmes/programmes.module';
 import { DashboardPageController } from './pages/dashboard-page.controller';
 import { ExportController } from './export.controller';
 import { UiAssetsController } from './pages/ui-assets.controller';
+import { LinkPagesController } from './pages/link-pages.controller';
+import { ReportPageController } from './pages/report-page.controller';
+import { LinksModule } from '../links/links.module';
 import { ImportController } from './import.controller';
 
 /** The REST edge: the dashboard page, CSV exports and CSV imports. */
 @Module({
-  imports: [AccessModule, DashboardModule, ImportsModule, OrganisationsModule, ProgrammesModule],
-  controllers: [DashboardPageController, UiAssetsController, ExportController, ImportController],
+  imports: [AccessModule, DashboardModule, LinksModule, ImportsModule, OrganisationsModule, ProgrammesModule],
+  controllers: [DashboardPageController, UiAssetsController, LinkPagesController, ReportPageController, ExportController, ImportController],
 })
 export class HttpModule {}

@@ -7,7 +7,8 @@ import { signingSecretsSql } from '../data/webhook-secrets.repository';
 import { EmailChannel, WebhookChannel } from './channels/channels';
 import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-address';
 import type { ReminderPayload } from '../domain/reminders/reminder-payload';
-import { renderReminder } from '../domain/reminders/templates';
+import { MessageLink, renderReminder } from '../domain/reminders/templates';
+import { LinksService } from '../links/links.service';
 
 /** SENT; SKIPPED (not this job's to send); or BUSY: another run of the same hand-over holds the row, try again in `retryInMs`. */
 export type DeliveryOutcome = 'SENT' | 'SKIPPED' | { busy: true; retryInMs: number };
@@ -36,6 +37,7 @@ export class DeliveryService implements OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly clockSync: ClockSync,
+    private readonly links: LinksService,
     @Inject(RUNTIME) runtime: Runtime,
   ) {
     this.email = new EmailChannel(runtime.config.SMTP_URL, runtime.config.MAIL_FROM);
@@ -60,7 +62,8 @@ export class DeliveryService implements OnModuleDestroy {
       `UPDATE reminder_delivery SET state = 'SENDING', sending_since = clock_timestamp(), attempts = attempts + 1
        WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2)
          AND (state IN ('PENDING', 'ENQUEUED') OR (state = 'SENDING' AND sending_since <= clock_timestamp() - make_interval(secs => $4::float8 / 1000)))
-       RETURNING *, CASE WHEN channel = 'WEBHOOK' THEN ${signingSecretsSql('reminder_delivery', '$3::timestamptz')} END AS webhook_secrets`,
+       RETURNING *, CASE WHEN channel = 'WEBHOOK' THEN ${signingSecretsSql('reminder_delivery', '$3::timestamptz')} END AS webhook_secrets,
+         (SELECT c.link_generation FROM contact c WHERE c.id = reminder_delivery.contact_id) AS link_generation`,
       // the owner's secrets as they are at the send (a rotation since the plan counts), on the application's clock
       [deliveryId, generation ?? null, this.clock.now(), this.lockMs],
     );
@@ -78,10 +81,16 @@ export class DeliveryService implements OnModuleDestroy {
     // had lapsed) still counted on the row
     const finalAttempt = attempt.final || row.attempts >= attempt.max;
     const payload = row.payload as ReminderPayload;
-    const message = renderReminder(payload, row.time_zone);
+    const link = await this.linkOf(row, payload);
+    if (link === 'gone') {
+      // an invitation or a fresh link for a contact removed since: nobody to send it to
+      await this.dataSource.query(`UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'contact removed' WHERE id = $1 AND state = 'SENDING'`, [row.id]);
+      return 'SKIPPED';
+    }
+    const message = renderReminder(payload, row.time_zone, link);
     const outgoing = {
       id: String(row.id), recipient: row.recipient, recipientName: row.recipient_name, message,
-      body: { deliveryId: String(row.id), stage: row.stage, level: row.level, recipientRole: row.recipient_role, subject: message.subject, text: message.text, reminder: payload },
+      body: { deliveryId: String(row.id), stage: row.stage, level: row.level, recipientRole: row.recipient_role, subject: message.subject, text: message.text, actionUrl: link?.url ?? null, reminder: payload },
     };
     try {
       if (row.channel === 'EMAIL') await this.email.send(outgoing);
@@ -94,5 +103,23 @@ export class DeliveryService implements OnModuleDestroy {
     }
     await this.dataSource.query(`UPDATE reminder_delivery SET state = 'SENT', sent_at = $2, last_error = NULL WHERE id = $1`, [row.id, this.clock.now()]);
     return 'SENT';
+  }
+
+  /**
+   * The link a message carries, made at the send for its recipient: an organisation's contact gets a
+   * signed link to its organisation's page, at the contact's current link generation (a rotation since
+   * the plan counts); an escalation contact gets the work page. 'gone': a link message whose contact was removed.
+   */
+  private async linkOf(row: Record<string, any>, payload: ReminderPayload): Promise<MessageLink | undefined | 'gone'> {
+    const linkMessage = payload.kind === 'INVITATION' || payload.kind === 'LINK';
+    if (!row.contact_id || row.link_generation === null || !payload.organisation) {
+      if (linkMessage) return 'gone';
+      return payload.kind === 'DIGEST' ? { url: `${this.links.publicUrl}/work` } : undefined;
+    }
+    // a message sent later than planned still carries a link that opens for a day at least
+    const floor = this.clock.now().getTime() + 86_400_000;
+    const expiresAt = new Date(Math.max(payload.linkExpiresAt ? Date.parse(payload.linkExpiresAt) : 0, floor));
+    const url = await this.links.linkFor({ contactId: row.contact_id, organisationId: payload.organisation.id, programmeId: row.programme_id, generation: row.link_generation, expiresAt });
+    return { url, expiresAt: expiresAt.toISOString() };
   }
 }

@@ -7,10 +7,11 @@ import { OrganisationRepository, takesPartSql } from '../data/organisation.repos
 import { deriveStatus, extendedDeadline, StatusResult } from '../domain/status/derive-status';
 import { signalsOf } from '../domain/status/signals';
 import { Facts, StatusService } from '../status/status.service';
-import type { ReminderPayload } from '../domain/reminders/reminder-payload';
+import { programmeOfPayload, type ReminderPayload } from '../domain/reminders/reminder-payload';
 import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL, LIAISON_LEVEL } from '../domain/reminders/escalation';
 import { currentStage, extensionReportStages, messageStage, milestoneStages, Stage } from '../domain/reminders/ladder';
 import { nextPlanAt } from '../domain/reminders/next-plan';
+import { linkExpiresAt as linkExpiry } from '../domain/links/link-rules';
 import { StatusRepository } from '../data/status.repository';
 import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '../domain/reminders/quiet-hours';
 
@@ -27,6 +28,8 @@ export interface PlannedDelivery {
   timeZone: string;
   payload: ReminderPayload;
   dueAt: Date;
+  /** The organisation's contact the message is for (its link is made for them at the send); null for escalation contacts. */
+  contactId?: string | null;
 }
 
 export interface PlanResult {
@@ -68,6 +71,8 @@ export class ReminderPlanner {
     const cutoff = new Date(programme.updatesCutoff);
     const ladder = programme.reminderLadder;
     const stage = currentStage(now, cutoff, ladder);
+    // the links in this pass's messages open until a while after the next stage
+    const linkExpiresAt = linkExpiry(now, cutoff, ladder).toISOString();
     const result: PlanResult = { organisations: 0, planned: 0, inserted: 0, cancelledComplete: 0, deliveries: [] };
     const digest: DigestCandidate[] = [];
     const complete: string[] = [];
@@ -124,7 +129,7 @@ export class ReminderPlanner {
         const ids = organisations.map((o) => o.id);
         const facts = await this.status.loadFacts(manager, programme.id, ids);
         const contacts = await manager.query(
-            `SELECT c.organisation_id, c.role, c.name, c.email, c.time_zone, COALESCE(p.email_enabled, true) AS email_enabled, p.webhook_url,
+            `SELECT c.id, c.organisation_id, c.role, c.name, c.email, c.time_zone, COALESCE(p.email_enabled, true) AS email_enabled, p.webhook_url,
                     COALESCE(p.business_hours_start, 9) AS start, COALESCE(p.business_hours_end, 17) AS "end", COALESCE(p.weekdays_only, true) AS weekdays_only
              FROM contact c LEFT JOIN notification_preference p ON p.contact_id = c.id WHERE c.organisation_id = ANY($1::uuid[])`,
             [ids],
@@ -168,7 +173,7 @@ export class ReminderPlanner {
           }
           if (snoozedUntil) continue;
           const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
-          const common = { programme: programmeOfPayload(programme), level: escalation.level, organisation, lagging };
+          const common = { programme: programmeOfPayload(programme), level: escalation.level, organisation, lagging, linkExpiresAt };
           // one message per recipient per stage (and level): the milestones due or overdue are listed inside it
           const milestoneFacts = f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! }));
           const due = [...milestoneStages(now, milestoneFacts, ladder), ...extensionReportStages(now, milestoneFacts, ladder, programme.rules.extensions)];
@@ -180,7 +185,7 @@ export class ReminderPlanner {
           for (const c of contactsOf.get(o.id) ?? []) {
             if (!roles.includes(c.role)) continue;
             const hours: BusinessHours = { start: c.start, end: c.end, weekdaysOnly: c.weekdays_only };
-            const base = { subjectKey: o.id, organisationId: o.id, programmeId: programme.id, stage: message.key, level: escalation.level, recipientName: c.name, recipientRole: c.role, timeZone: c.time_zone, payload, dueAt: deliveryInstant(now, c.time_zone, message.urgent, hours) };
+            const base = { subjectKey: o.id, organisationId: o.id, contactId: c.id, programmeId: programme.id, stage: message.key, level: escalation.level, recipientName: c.name, recipientRole: c.role, timeZone: c.time_zone, payload, dueAt: deliveryInstant(now, c.time_zone, message.urgent, hours) };
             if (c.email_enabled) batch.push({ ...base, recipient: c.email, channel: 'EMAIL' });
             if (c.webhook_url) batch.push({ ...base, recipient: c.webhook_url, channel: 'WEBHOOK' });
           }
@@ -327,16 +332,16 @@ export class ReminderPlanner {
     // reads it with json_to_recordset, far cheaper than arrays of escaped JSON strings; only a count comes back.
     const doc = JSON.stringify(rows.map((r) => ({
       sk: r.subjectKey, oid: r.organisationId, pid: r.programmeId, st: r.stage, lv: r.level, rc: r.recipient, rn: r.recipientName,
-      rr: r.recipientRole, ch: r.channel, tz: r.timeZone, pl: r.payload, du: r.dueAt,
+      rr: r.recipientRole, ch: r.channel, tz: r.timeZone, pl: r.payload, du: r.dueAt, ci: r.contactId ?? null,
     })));
     const [{ n }] = await manager.query(
       `WITH inserted AS (
-         INSERT INTO reminder_delivery (subject_key, organisation_id, programme_id, stage, level, recipient, recipient_name, recipient_role, channel, time_zone, payload, due_at, created_at)
-         SELECT sk, oid, pid, st, lv, rc, rn, rr, ch, tz, pl, du, $2
+         INSERT INTO reminder_delivery (subject_key, organisation_id, programme_id, stage, level, recipient, recipient_name, recipient_role, channel, time_zone, payload, due_at, created_at, contact_id)
+         SELECT sk, oid, pid, st, lv, rc, rn, rr, ch, tz, pl, du, $2, ci
          FROM json_to_recordset($1::json)
-           AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pl jsonb, du timestamptz)
+           AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pl jsonb, du timestamptz, ci uuid)
          ON CONFLICT ON CONSTRAINT reminder_delivery_once DO UPDATE
-           SET state = 'PENDING', payload = EXCLUDED.payload, due_at = EXCLUDED.due_at, cancel_reason = NULL, enqueued_at = NULL, sending_since = NULL, attempts = 0, last_error = NULL
+           SET state = 'PENDING', payload = EXCLUDED.payload, contact_id = EXCLUDED.contact_id, due_at = EXCLUDED.due_at, cancel_reason = NULL, enqueued_at = NULL, sending_since = NULL, attempts = 0, last_error = NULL
            WHERE reminder_delivery.state = 'CANCELLED' AND reminder_delivery.cancel_reason IN ('recomputed', 'complete')
          RETURNING 1)
        SELECT count(*)::int AS n FROM inserted`,
@@ -346,10 +351,6 @@ export class ReminderPlanner {
   }
 }
 
-/** The programme as a message names it: its name, its cutoff instant and its wording. */
-function programmeOfPayload(programme: ProgrammeEntity): ReminderPayload['programme'] {
-  return { name: programme.name, cutoff: new Date(programme.updatesCutoff).toISOString(), product: programme.wording.product, consequence: programme.wording.consequence };
-}
 
 /** The escalation rule over the organisation's signals (the same the stored rollup counts). */
 function escalationOf(

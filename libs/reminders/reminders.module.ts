@@ -5,6 +5,7 @@ import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { StatusModule } from '../status/status.module';
+import { LinksModule } from '../links/links.module';
 import { DeliveryService } from './delivery.service';
 import { OutboxRelay } from './outbox-relay.service';
 import { ReminderPlanner } from './reminder-planner.service';
@@ -19,7 +20,7 @@ export class RemindersModule {}
 
 /** The worker's side: the relay from the outbox to the queue, and the sender. */
 @Module({
-  imports: [RemindersModule],
+  imports: [RemindersModule, LinksModule],
   providers: [OutboxRelay, DeliveryService],
   exports: [OutboxRelay, DeliveryService, RemindersModule],
 })

@@ -33,6 +33,8 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
     // Fastify's per-request logger names the id as the rest of the log does (see libs/core/logging).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: ONE_MEGABYTE,
+    // a link's signed token travels in its path (/link/<token>, about 300 characters; Fastify's default is 100)
+    routerOptions: { maxParamLength: 1024 },
     // A request (headers and body) not received within HTTP_REQUEST_TIMEOUT_MS is answered 408 and its
     // connection closed: a client dripping an upload holds a socket and a temporary file, not longer.
     // Node checks pending requests every connectionsCheckingInterval; responses are not limited by it.

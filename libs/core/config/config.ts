@@ -136,6 +136,17 @@ class EnvironmentVariables {
   MAIL_FROM = 'Transition Tracker <tracker@localhost>';
 
   /**
+   * The address people reach the tracker at, for the links in messages (e.g. https://tracker.agency.gov);
+   * unset: http://localhost:PORT. Link sessions' cookies are Secure when it is https, and always in production.
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be an http(s):// URL without query, e.g. https://tracker.agency.gov' })
+  PUBLIC_URL?: string;
+
+  /** How long a session opened by a link lasts, in minutes (the link itself lasts longer: it can open another). */
+  @IsOptional() @IsInt() @Min(5) @Max(1440)
+  LINK_SESSION_MINUTES = 60;
+
+  /**
    * Hosts a webhook may reach over plain http and on a loopback or private address: local receivers an
    * operator runs (comma-separated host names or addresses). Empty: https only, public addresses only.
    */
@@ -181,6 +192,8 @@ const RETIRED: Record<string, string> = {
 };
 
 export type AppConfig = EnvironmentVariables & {
+  /** PUBLIC_URL without a trailing slash, or http://localhost:PORT. */
+  publicUrl: string;
   /** One line for each retired variable still set. */
   retired: string[];
   /** True when DATABASE_URL / REDIS_URL were given explicitly: then we never fall back to embedded services. */
@@ -201,7 +214,7 @@ export class ConfigError extends Error {
 
 const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', QUERY_COST_PER_MINUTE: '0 and 1000000000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000', CREDENTIAL_CACHE_MS: '0 and 600000', SHUTDOWN_TIMEOUT_MS: '1000 and 600000',
   DATABASE_STATEMENT_TIMEOUT_MS: '0 and 86400000', DATABASE_LOCK_TIMEOUT_MS: '0 and 86400000', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0 and 86400000',
-  HTTP_REQUEST_TIMEOUT_MS: '1000 and 3600000', IMPORT_MAX_BYTES: '1024 and 10737418240', EXPORT_STALL_MS: '100 and 3600000' };
+  HTTP_REQUEST_TIMEOUT_MS: '1000 and 3600000', IMPORT_MAX_BYTES: '1024 and 10737418240', EXPORT_STALL_MS: '100 and 3600000', LINK_SESSION_MINUTES: '5 and 1440' };
 
 /** Validates the environment once at boot; the error names every bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -231,5 +244,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrlGiven: !!config.REDIS_URL || !!config.REDIS_SENTINELS,
     databaseUrl: config.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+    publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
   });
 }

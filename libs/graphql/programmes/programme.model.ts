@@ -17,6 +17,7 @@ export class ReminderLadderModel {
   @Field(() => Int, { description: 'The longest snooze; a snooze never passes the cutoff' }) snoozeMaxDays: number;
   @Field(() => Int, { nullable: true, description: 'The most days an organisation may snooze in all (one snooze when null)' }) snoozeTotalMaxDays?: number;
   @Field(() => Int, { nullable: true, description: 'No snooze reaches into so many days before the cutoff (7 when null)' }) noSnoozeWithinDays?: number;
+  @Field(() => Int, { nullable: true, description: 'A link in a message opens until so many days after the next reminder stage (7 when null)' }) linkValidDaysAfterNextStage?: number;
 }
 
 @ObjectType('EscalationThresholds')

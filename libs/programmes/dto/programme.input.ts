@@ -22,6 +22,7 @@ export class ReminderLadderInput {
   @Field(() => Int) @IsInt() @Min(0) @Max(365) snoozeMaxDays: number;
   @Field(() => Int, { nullable: true, description: 'The most days an organisation may snooze in all' }) @IsOptional() @IsInt() @Min(0) @Max(365) snoozeTotalMaxDays?: number;
   @Field(() => Int, { nullable: true, description: 'No snooze reaches into so many days before the cutoff (7 when omitted)' }) @IsOptional() @IsInt() @Min(0) @Max(365) noSnoozeWithinDays?: number;
+  @Field(() => Int, { nullable: true, description: 'A link in a message opens until so many days after the next reminder stage (7 when omitted)' }) @IsOptional() @IsInt() @Min(1) @Max(90) linkValidDaysAfterNextStage?: number;
 }
 
 @InputType()
