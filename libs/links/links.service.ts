@@ -89,7 +89,7 @@ export class LinksService {
   }
 
   /** Opens a session for a link that opens: the cookie's value (kept only as its hash) and its end. */
-  async open(token: string): Promise<{ check: LinkCheck; cookie?: string; expiresAt?: Date }> {
+  async open(token: string): Promise<{ check: LinkCheck; cookie?: string; maxAgeSeconds?: number }> {
     const check = await this.check(token);
     if (check.state !== 'open') return { check };
     const now = this.clock.now();
@@ -97,7 +97,8 @@ export class LinksService {
     const expiresAt = new Date(Math.min(now.getTime() + this.sessionMinutes * 60_000, check.claims.expiresAt.getTime()));
     await LinksRepository.openSession(this.dataSource.manager, sessionId(cookie), check.contact, check.claims.programmeId, csrf.secretSync(), now, expiresAt);
     this.logger.log(`link opened by contact ${check.contact.contactId} of organisation ${check.contact.organisationId}`);
-    return { check, cookie, expiresAt };
+    // the cookie's life in seconds, not an instant: the application's clock may be a drill's simulated one
+    return { check, cookie, maxAgeSeconds: Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) };
   }
 
   /**

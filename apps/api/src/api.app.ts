@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyReply, LogController } from 'fastify';
+import { fastifyCookie } from '@fastify/cookie';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
 import { countGraphQLError, installHttpMetrics } from '../../../libs/metrics/metrics';
 import { Authenticator } from '../../../libs/access/authenticator';
@@ -50,6 +51,8 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // cookies: a link's session (libs/links); registering the plugin also loads its parser for the Authenticator
+  await app.register(fastifyCookie as never);
   installRequestContext(fastify);
   // A query text is refused by its size before anything parses it.
   fastify.addHook('preValidation', async (request, reply) => {

@@ -28,6 +28,7 @@ export function page(title: string, body: Html): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${title} — Transition tracker</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/ui/pico.css">
 <link rel="stylesheet" href="/ui/pages.css">
 </head>

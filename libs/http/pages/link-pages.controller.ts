@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fastifyCookie } from '@fastify/cookie';
+import '@fastify/cookie';
 import { Public } from '../../access/access.decorators';
 import { maskedEmail } from '../../domain/links/link-rules';
 import { LinkCheck, LinksService } from '../../links/links.service';
@@ -35,7 +35,7 @@ export class LinkPagesController {
   async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const cookie = this.cookieOf(request);
     if (cookie) await this.links.close(cookie).catch(() => undefined);
-    reply.header('set-cookie', fastifyCookie.serialize(this.links.cookie.name, '', { ...this.cookieOptions(), maxAge: 0 }));
+    reply.clearCookie(this.links.cookie.name, this.cookieOptions());
     return this.send(reply, 200, 'You are signed out', html`<p>Your session has ended. To report again, open the link in your most recent e-mail.</p>`);
   }
 
@@ -64,7 +64,7 @@ export class LinkPagesController {
       return this.unavailable(reply);
     }
     if (!opened.cookie) return this.refused(reply, token, opened.check);
-    reply.header('set-cookie', fastifyCookie.serialize(this.links.cookie.name, opened.cookie, { ...this.cookieOptions(), expires: opened.expiresAt }));
+    reply.setCookie(this.links.cookie.name, opened.cookie, { ...this.cookieOptions(), maxAge: opened.maxAgeSeconds });
     return reply.code(303).header('location', '/report').header('cache-control', 'no-store').send();
   }
 
@@ -136,8 +136,7 @@ ${check.contact ? renew(maskedEmail(check.contact.email)) : html`<p>Ask your sec
   }
 
   private cookieOf(request: FastifyRequest): string | undefined {
-    const header = request.headers.cookie;
-    return header ? fastifyCookie.parse(header)[this.links.cookie.name] : undefined;
+    return request.cookies?.[this.links.cookie.name];
   }
 
   private cookieOptions() {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -35,7 +35,12 @@ export function pageFile(file: string): string {
   return text;
 }
 
-/** A file of an installed package (packages that export no subpath for their browser build are found by their package.json). */
+/**
+ * A file of an installed package, by its path in the package: the package's folder is found from its
+ * main entry (some export neither their browser builds nor package.json as subpaths).
+ */
 export function packageFile(pkg: string, file: string): string {
-  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+  let dir = dirname(require.resolve(pkg));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, file);
 }

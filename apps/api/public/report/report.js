@@ -246,10 +246,10 @@ function ReportPage({ me, gql }) {
       <h1>${org.name}</h1>
       <p>${me.programme.name}: updates end ${day(me.programme.updatesCutoff)}</p>
     </hgroup>
-    <p class="row-actions">
+    <div class="row-actions">
       <span>Signed in as <strong>${me.contact?.name ?? me.label}</strong> through your link.</span>
       <form method="post" action="/link/sign-out"><button type="submit" class="outline secondary">Sign out</button></form>
-    </p>
+    </div>
     <${Notice} notice=${notice} focusRef=${noticeRef} />
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">Where you stand</h2>
