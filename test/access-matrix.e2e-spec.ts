@@ -57,6 +57,15 @@ const OPERATIONS: Operation[] = [
   },
   { name: 'credentials', expected: ADMIN_ONLY, query: '{ credentials { id } }', variables: () => ({}) },
   {
+    name: 'me',
+    expected: { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'OK', reporterIn: 'OK', reporterOut: 'OK', viewer: 'OK', ...UNAUTH },
+    query: '{ me { id kind role organisation { id } programme { id } } }',
+    variables: () => ({}),
+  },
+  { name: 'inviteContacts', expected: LIAISON_EDIT, query: 'mutation($id: ID!) { inviteContacts(organisationId: $id) { contactId } }', variables: (f) => ({ id: f.org.id }) },
+  { name: 'sendContactLink', expected: LIAISON_EDIT, query: 'mutation($id: ID!) { sendContactLink(contactId: $id) { contactId } }', variables: (f) => ({ id: f.contactId }) },
+  { name: 'rotateContactLinks', expected: LIAISON_EDIT, query: 'mutation($id: ID!) { rotateContactLinks(contactId: $id) { linkGeneration } }', variables: (f) => ({ id: f.contactId }) },
+  {
     name: 'createOrganisation',
     expected: { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'FORBIDDEN', reporterIn: 'FORBIDDEN', reporterOut: 'FORBIDDEN', viewer: 'FORBIDDEN', ...UNAUTH },
     query: 'mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id } }',

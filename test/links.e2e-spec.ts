@@ -114,7 +114,7 @@ describe('links in messages: act from the message (issue 17)', () => {
     smtp = await startSmtpReceiver();
     hooks = await startWebhookReceiver();
     server = await startServer({ now: '2024-09-02T14:00:00Z', env: { SMTP_URL: smtp.url, RELAY_IDLE_MS: '50', DELIVERY_BACKOFF_MS: '50' } });
-    worker = startWorker(server, { PUBLIC_URL: server.url });
+    worker = startWorker(server, { PUBLIC_URL: server.url, WORKER_SCHEDULES: 'off' });
     liaison = (await newToken(server, { role: 'liaison', sectors: ['WATER'], label: 'Water liaison' })).token;
     energyLiaison = (await newToken(server, { role: 'liaison', sectors: ['ENERGY'], label: 'Energy liaison' })).token;
 

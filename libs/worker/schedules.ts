@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { RUNTIME, Runtime } from '../core/runtime/runtime';
 import { JobProducer } from '../jobs/job-producer';
 import { JobName, QueueName, SCHEDULER_TIME_ZONE } from '../jobs/queues';
 
@@ -7,9 +8,13 @@ import { JobName, QueueName, SCHEDULER_TIME_ZONE } from '../jobs/queues';
 export class Schedules implements OnApplicationBootstrap {
   private readonly logger = new Logger(Schedules.name);
 
-  constructor(private readonly jobs: JobProducer) {}
+  constructor(private readonly jobs: JobProducer, @Inject(RUNTIME) private readonly runtime: Runtime) {}
 
   async onApplicationBootstrap() {
+    if (this.runtime.config.WORKER_SCHEDULES === 'off') {
+      this.logger.log('wall-clock schedules are off (WORKER_SCHEDULES=off): statuses and reminder plans move only when asked');
+      return;
+    }
     const maintenance = this.jobs.queue(QueueName.Maintenance);
     const reminders = this.jobs.queue(QueueName.Reminders);
     if (!maintenance || !reminders) return;

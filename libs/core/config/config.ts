@@ -110,6 +110,13 @@ class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(0) @Max(65535)
   WORKER_HEALTH_PORT = 3001;
 
+  /**
+   * Whether workers register the wall-clock schedules (statuses refreshed hourly, reminders planned every
+   * quarter hour). 'off' for a drill that moves a simulated clock by hand and runs each step itself.
+   */
+  @IsOptional() @IsIn(['on', 'off'])
+  WORKER_SCHEDULES: 'on' | 'off' = 'on';
+
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   EMBEDDED_SERVICES: 'true' | 'false' = 'true';
 
