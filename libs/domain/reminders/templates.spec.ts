@@ -29,3 +29,37 @@ describe('reminder messages', () => {
     expect(old.text).not.toContain('Milestones due or overdue');
   });
 });
+
+describe('links in messages', () => {
+  const base = {
+    programme: { name: 'Kaspersky 2024', cutoff: '2024-09-29T04:00:00.000Z', product: 'Kaspersky', consequence: 'No more updates.' },
+    stage: 'T-14', level: 1, lagging: ['Endpoints remain'],
+    organisation: { id: 'o1', name: 'Riverside <Water>', externalKey: 'RW-1', sector: 'WATER', status: 'AT_RISK' },
+  };
+  const link = { url: 'https://tracker.example.gov/link/abc.def.ghi', expiresAt: '2024-09-29T04:00:00.000Z' };
+
+  it('a reminder carries its recipient\'s link, in the text and as a button, with when it ends', () => {
+    const m = renderReminder({ ...base, kind: 'STAGE' }, 'America/New_York', link);
+    expect(m.text).toContain(`Report and acknowledge here: ${link.url}`);
+    expect(m.text).toContain('do not forward it');
+    expect(m.text).toContain('September 29, 2024');
+    expect(m.html).toContain(`href="${link.url}"`);
+    expect(m.html).toContain('Riverside &lt;Water&gt;');
+  });
+
+  it('an invitation and a fresh link say what they are and carry the link', () => {
+    const invitation = renderReminder({ ...base, kind: 'INVITATION', lagging: [] }, 'UTC', link);
+    expect(invitation.subject).toBe('Riverside <Water>: your link to report on the Kaspersky 2024');
+    expect(invitation.text).toContain('Your sector liaison invites you');
+    expect(invitation.text).toContain(link.url);
+    const fresh = renderReminder({ ...base, kind: 'LINK', lagging: [] }, 'UTC', link);
+    expect(fresh.subject).toBe('Riverside <Water>: your new link to the tracker');
+    expect(fresh.html).toContain(`href="${link.url}"`);
+  });
+
+  it('a digest links the work page; a message without a link says nothing of one', () => {
+    const digest = renderReminder({ ...base, kind: 'DIGEST', organisations: [], organisationsTotal: 0 }, 'UTC', { url: 'https://tracker.example.gov/work' });
+    expect(digest.text).toContain('Open your work page: https://tracker.example.gov/work');
+    expect(renderReminder({ ...base, kind: 'STAGE' }, 'UTC').text).not.toContain('/link/');
+  });
+});
