@@ -325,6 +325,18 @@ describe('links in messages: act from the message (issue 17)', () => {
     await page.close();
   }, 90_000);
 
+  it('a form posted from another site opens nothing and sends nothing', async () => {
+    const before = await counts();
+    for (const path of [A.link, `${A.link}/renew`]) {
+      const crossSite = await fetch(path, { method: 'POST', redirect: 'manual', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+      expect([path, crossSite.status]).toEqual([path, 403]);
+      expect(crossSite.headers.get('set-cookie')).toBeNull();
+      const fetchMeta = await fetch(path, { method: 'POST', redirect: 'manual', headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+      expect(fetchMeta.status).toBe(403);
+    }
+    expect(await counts()).toEqual(before);
+  }, 30_000);
+
   it('a tampered link gets its page, never a stack or a blank', async () => {
     const link: string = A.link;
     const cut = link.slice(0, -5);

@@ -33,6 +33,7 @@ export class LinkPagesController {
 
   @Post('sign-out')
   async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    if (crossSite(request)) return this.crossSite(reply);
     const cookie = this.cookieOf(request);
     if (cookie) await this.links.close(cookie).catch(() => undefined);
     reply.clearCookie(this.links.cookie.name, this.cookieOptions());
@@ -55,7 +56,8 @@ export class LinkPagesController {
   }
 
   @Post(':token')
-  async open(@Param('token') token: string, @Res() reply: FastifyReply) {
+  async open(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    if (crossSite(request)) return this.crossSite(reply);
     let opened: Awaited<ReturnType<LinksService['open']>>;
     try {
       opened = await this.links.open(token);
@@ -69,7 +71,8 @@ export class LinkPagesController {
   }
 
   @Post(':token/renew')
-  async renew(@Param('token') token: string, @Res() reply: FastifyReply) {
+  async renew(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    if (crossSite(request)) return this.crossSite(reply);
     let renewed: Awaited<ReturnType<LinksService['renew']>>;
     try {
       renewed = await this.links.renew(token);
@@ -119,6 +122,11 @@ ${check.contact ? renew(maskedEmail(check.contact.email)) : html`<p>Ask your sec
     }
   }
 
+  /** A form posted from another site (someone else's page making this browser open a link): refused, nothing changed. */
+  private crossSite(reply: FastifyReply) {
+    return this.send(reply, 403, 'Open the link yourself', html`<p>This request came from another site, so nothing was done. Open the link from your e-mail.</p>`);
+  }
+
   private unavailable(reply: FastifyReply) {
     reply.header('retry-after', '60');
     return this.send(reply, 503, 'The tracker is busy', html`<p>We could not check your link just now. Nothing was changed. Try again in a minute.</p>`);
@@ -130,7 +138,7 @@ ${check.contact ? renew(maskedEmail(check.contact.email)) : html`<p>Ask your sec
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', PAGE_CSP)
       .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
+      .header('referrer-policy', 'same-origin')
       .header('x-robots-tag', 'noindex')
       .send(page(title, body));
   }
@@ -145,5 +153,21 @@ ${check.contact ? renew(maskedEmail(check.contact.email)) : html`<p>Ask your sec
 
   private minutes() {
     return this.links.sessionMinutes;
+  }
+}
+
+/**
+ * A form posted from another site: the browser says so (Sec-Fetch-Site: anything but same-origin, or
+ * none for what the user did), or, from a browser that sends no fetch metadata, the Origin names another host. Such a post could sign a browser into someone else's link, or spend a contact's fresh links.
+ */
+function crossSite(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site) return site !== 'same-origin' && site !== 'none';
+  const origin = request.headers.origin;
+  if (!origin || origin === 'null') return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true;
   }
 }

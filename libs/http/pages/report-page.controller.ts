@@ -15,7 +15,7 @@ const DIR = join(PUBLIC_DIR, 'report');
 export class ReportPageController {
   @Get()
   page(@Res({ passthrough: true }) reply: FastifyReply): string {
-    reply.header('content-type', CONTENT_TYPES.html).header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    reply.header('content-type', CONTENT_TYPES.html).header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').header('referrer-policy', 'same-origin');
     return pageFile(join(DIR, 'index.html'));
   }
 
