@@ -4,6 +4,7 @@ import { startOwnPostgres, startOwnRedis } from './support/own-services';
 import { startSmtpReceiver } from './support/receivers';
 import { newFootprint, newOrganisation } from './support/factories';
 import { errorCode, ok, startServer, startWorker, TestServer } from './support/server';
+import { Queue } from 'bullmq';
 
 /**
  * Faults on purpose, with real processes. Tests that stop a server start their own PostgreSQL and
@@ -248,7 +249,6 @@ describe('faults: PostgreSQL away longer than the retry schedule', () => {
   });
 
   it('sends every delivery whose jobs failed for good during the outage, once, under a new job', async () => {
-    const { Queue } = await import('bullmq');
     const queue = new Queue('reminder-delivery', { connection: { url: server.env.REDIS_URL } as never, prefix: server.queuePrefix });
     try {
       await importOrganisations(server, 20, 'STUCK');

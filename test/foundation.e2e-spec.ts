@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { API_MAIN, baseEnv, CLI_MAIN, dropDatabase, errorCode, ok, runNode, startServer, TestServer } from './support/server';
+import { Redis } from 'ioredis';
 
 describe('foundation: the main job on real PostgreSQL and Redis', () => {
   let server: TestServer;
@@ -50,7 +51,7 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
     const again = await server.cli('migrate');
     expect(again.code).toBe(0);
     const rows = await server.sql('SELECT name FROM schema_migration ORDER BY id');
-    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1795300000000', 'ApiCredentials1795300000001', 'Reminders1795300000002', 'SimulatedTime1795300000003', 'DashboardRollups1795300000004', 'Imports1795300000005', 'DropUnusedMilestoneIndex1795300000006', 'TimeOrderedIds1795300000007', 'ProgrammeReferencesPerStatement1795300000008', 'AtRiskOrder1795300000020', 'OrganisationReferencesPerStatement1795300000021', 'OrganisationRoomForHotUpdates1795300000022', 'OrganisationReferencesFinalForm1795300000023', 'ProgrammeAsData1795300000024', 'EscalationCannotBeSilenced1795300000025', 'WebhookSecretPerReceiver1795300000026', 'PlannerWorksIncrementally1795300000027', 'DashboardCells1795300000028', 'CredentialChangesAnnounced1795300000029', 'ExtensionsThatCount1795300000030', 'PlannerMarksPassTheCells1795300000031']);
+    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1795300000000', 'ApiCredentials1795300000001', 'Reminders1795300000002', 'SimulatedTime1795300000003', 'DashboardRollups1795300000004', 'Imports1795300000005', 'DropUnusedMilestoneIndex1795300000006', 'TimeOrderedIds1795300000007', 'ProgrammeReferencesPerStatement1795300000008', 'AtRiskOrder1795300000020', 'OrganisationReferencesPerStatement1795300000021', 'OrganisationRoomForHotUpdates1795300000022', 'OrganisationReferencesFinalForm1795300000023', 'ProgrammeAsData1795300000024', 'EscalationCannotBeSilenced1795300000025', 'WebhookSecretPerReceiver1795300000026', 'PlannerWorksIncrementally1795300000027', 'DashboardCells1795300000028', 'CredentialChangesAnnounced1795300000029', 'ExtensionsThatCount1795300000030', 'PlannerMarksPassTheCells1795300000031', 'LinksForRecipients1795300000032']);
     expect((await server.sql('SELECT count(*)::int AS n FROM sector'))[0].n).toBe(16);
   });
 
@@ -125,7 +126,6 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
   });
 
   it('registers the status refresh on a job scheduler with a pinned time zone', async () => {
-    const { default: Redis } = await import('ioredis');
     const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
       const keys = await redis.keys(`${server.queuePrefix}:maintenance:repeat*`);

@@ -6,6 +6,7 @@ import { waitFor } from './support/fault-helpers';
 import { startOwnRedis } from './support/own-services';
 import { ReceivedSpan, startOtlpReceiver } from './support/otlp-receiver';
 import { API_MAIN, baseEnv, deleteKeys, ok, startServer, startWorker, TestServer } from './support/server';
+import { Queue } from 'bullmq';
 
 const ROOT = join(__dirname, '..');
 const id = (what: string) => `obs-${what}-${randomBytes(4).toString('hex')}`;
@@ -234,8 +235,7 @@ describe('observability', () => {
         const board = await fetch(`${traced.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${traced.adminToken}`, traceparent: `00-${boardTrace}-${randomBytes(8).toString('hex')}-01` } });
         expect(board.status).toBe(200);
         // a job, added the way the schedules add it, processed by the worker in this process
-        const { Queue } = await import('bullmq');
-        const queue = new Queue('maintenance', { connection: { url: traced.env.REDIS_URL }, prefix: traced.queuePrefix });
+            const queue = new Queue('maintenance', { connection: { url: traced.env.REDIS_URL }, prefix: traced.queuePrefix });
         await queue.add('refresh-statuses', {});
         await queue.close();
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '../core/runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 import { CredentialCache } from './credential-cache';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';

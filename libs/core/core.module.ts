@@ -4,7 +4,8 @@ import { Clock } from './clock/clock';
 import { ClockSync } from './clock/clock-sync';
 import { dataSourceOptions } from './database/data-source';
 import { LOGGER } from './logging/logger';
-import { Runtime, RUNTIME } from './runtime/runtime';
+import { RUNTIME } from './runtime/runtime';
+import type { Runtime } from './runtime/runtime';
 
 /** Config, clock, logger and the database connection, for every app. */
 @Global()

@@ -7,7 +7,8 @@ import { Clock } from '../core/clock/clock';
 import { OrganisationStatusEnum } from '../domain/vocabulary';
 import { ProgrammeEntity } from '../data/entities/programme.entity';
 import { ProgrammesService } from '../programmes/programmes.service';
-import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '../core/runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 import { BreakdownDimension } from '../domain/vocabulary';
 import { isSmall, OrganisationCell, protect, Publication, SMALL_CELL } from '../domain/disclosure/small-cells';
 

@@ -14,7 +14,8 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { BreakdownDimension } from '../domain/vocabulary';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { DashboardService } from '../dashboard/dashboard.service';
-import { Runtime, RUNTIME } from '../core/runtime/runtime';
+import { RUNTIME } from '../core/runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 
 const csvCell = (v: unknown): string => {
   if (v === null || v === undefined) return '';

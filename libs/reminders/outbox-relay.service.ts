@@ -4,7 +4,8 @@ import { Clock } from '../core/clock/clock';
 import { JobProducer } from '../jobs/job-producer';
 import { JobName, QueueName } from '../jobs/queues';
 import { GENERATION_SQL } from './delivery.service';
-import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '../core/runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 
 const BATCH = 1000;
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '../core/runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-address';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../domain/actor';

@@ -1,6 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '../core/runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 import { DelayedError, Job } from 'bullmq';
 import { JobName, JobOf, QueueName } from '../jobs/queues';
 import { DeliveryService } from '../reminders/delivery.service';

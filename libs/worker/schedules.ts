@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '../core/runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 import { JobProducer } from '../jobs/job-producer';
 import { JobName, QueueName, SCHEDULER_TIME_ZONE } from '../jobs/queues';
 

