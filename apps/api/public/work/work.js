@@ -30,7 +30,7 @@ const KINDS = {
   },
   STALE_REPORT: {
     label: 'Stale report',
-    defines: "The organisation has not reported for longer than the programme's stale period (30 days on the seeded programme); one that never reported counts from the day it was onboarded. Organisations whose removal is verified complete are left out. Waiting since the report went stale.",
+    defines: (staleDays) => `The organisation has not reported for longer than the programme's stale period (${staleDays ? `${staleDays} days` : 'staleReportDays'}); one that never reported counts from the day it was onboarded. Organisations whose removal is verified complete are left out. Waiting since the report went stale.`,
   },
   NO_REACHABLE_CONTACT: {
     label: 'No reachable contact',
@@ -127,12 +127,17 @@ function SignIn({ onToken }) {
     </form>`;
 }
 
+/** The definitions, with the programme's own stale period (the programme is public reference data: no token needed). */
 function Definitions() {
+  const [staleDays, setStaleDays] = useState(null);
+  useEffect(() => {
+    client()('{ programme { staleReportDays } }').then((data) => setStaleDays(data.programme.staleReportDays), () => undefined);
+  }, []);
   return html`
     <details>
       <summary>What is on this list, precisely</summary>
       <dl>
-        ${Object.entries(KINDS).map(([kind, k]) => html`<dt>${k.label}</dt><dd>${k.defines}</dd>`)}
+        ${Object.values(KINDS).map((k) => html`<dt>${k.label}</dt><dd>${typeof k.defines === 'function' ? k.defines(staleDays) : k.defines}</dd>`)}
       </dl>
       <p class="muted">Archived organisations are never listed. Liaisons see the organisations whose primary or secondary sector is theirs; admins see all.</p>
     </details>`;
