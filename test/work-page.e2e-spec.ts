@@ -86,14 +86,19 @@ describe('a liaison\'s work page', () => {
     // T-6: the reminders go out through a worker; E's webhook answers 500 until the delivery fails for good
     await at(server, NOW);
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
+    await deliverEverythingDue();
+    expect((await server.sql(`SELECT count(*)::int AS n FROM reminder_delivery WHERE state = 'FAILED' AND organisation_id = $1`, [orgs.E.id]))[0].n).toBeGreaterThan(0);
+  }, 180_000);
+
+  /** Runs a worker until nothing due is left waiting or being sent, then stops it. */
+  async function deliverEverythingDue() {
     const worker = startWorker(server);
     try {
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const [{ failed, open }] = await server.sql(`SELECT count(*) FILTER (WHERE state = 'FAILED' AND organisation_id = $1)::int AS failed,
-          count(*) FILTER (WHERE state IN ('PENDING', 'ENQUEUED', 'SENDING') AND due_at <= $2)::int AS open FROM reminder_delivery`, [orgs.E.id, NOW]);
-        if (failed > 0 && open === 0) break;
-        if (Date.now() > deadline) throw new Error(`the reminders did not settle: ${failed} failed, ${open} open\n${worker.output().slice(-2000)}`);
+        const [{ open }] = await server.sql(`SELECT count(*)::int AS open FROM reminder_delivery WHERE state IN ('PENDING', 'ENQUEUED', 'SENDING') AND due_at <= $1`, [NOW]);
+        if (open === 0) break;
+        if (Date.now() > deadline) throw new Error(`the reminders did not settle: ${open} open\n${worker.output().slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     } finally {
@@ -101,7 +106,7 @@ describe('a liaison\'s work page', () => {
       worker.kill('SIGTERM');
       await exited;
     }
-  }, 180_000);
+  }
 
   afterAll(async () => {
     await server?.stop();
@@ -319,6 +324,38 @@ describe('a liaison\'s work page', () => {
       expect(byKey('KASPERSKY_REMOVED')).toMatchObject({ state: 'DENIED', decisionNote: '<img src=x onerror="window.__pwned=1"> Not justified: the vendor has stock.', decidedBy: liaisonCredential });
       expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
       expect((await queue(liaison, { kinds: ['EXTENSION_REQUEST'] })).items).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('sends a fresh link from a stale report and from a failed reminder; once delivered, the failed reminder leaves the list', async () => {
+      const page = await context.newPage();
+      await open(page);
+      const contacts = async (id: string) => ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role email } } }', { id })).organisation.contacts;
+      const [stalePrimary] = await contacts(orgs.B.id);
+      const [failingPrimary] = await contacts(orgs.E.id);
+      const links = async (contactId: string) => server.sql(`SELECT state, recipient FROM reminder_delivery WHERE contact_id = $1 AND subject_key = 'link:' || $1`, [contactId]);
+
+      await article(page, 'STALE_REPORT').getByRole('button', { name: 'Send Pat Primary a fresh link' }).click();
+      await page.locator('#live').getByText(`Sent Pat Primary a fresh link to Stale Creek Water's report page, at ${stalePrimary.email}.`).waitFor();
+      expect(await links(stalePrimary.id)).toEqual([{ state: 'PENDING', recipient: stalePrimary.email }]);
+
+      await article(page, 'FAILED_DELIVERY').getByRole('button', { name: 'Send Pat Primary a fresh link' }).click();
+      await page.locator('#live').getByText(`Sent Pat Primary a fresh link to Webhook Falls Water's report page, at ${failingPrimary.email}.`).waitFor();
+      // a second press within minutes sends nothing more, and says so
+      await page.reload();
+      await page.locator('article.work-item').first().waitFor();
+      await article(page, 'FAILED_DELIVERY').getByRole('button', { name: 'Send Pat Primary a fresh link' }).click();
+      await page.locator('#live').getByText(/Nothing more sent: Pat Primary was sent a link a few minutes ago/).waitFor();
+      expect(await links(failingPrimary.id)).toHaveLength(1);
+
+      await deliverEverythingDue();
+      expect(await links(failingPrimary.id)).toEqual([{ state: 'SENT', recipient: failingPrimary.email }]);
+      expect(smtp.inbox.messages.filter((m) => m.to === failingPrimary.email).at(-1)!.body).toMatch(/\/link\//);
+      // the contact behind the failed webhook has heard from the tracker since: nothing failed waits any more; the stale report still does
+      const kinds = (await queue(liaison)).items.map((i: any) => i.kind);
+      expect(kinds).not.toContain('FAILED_DELIVERY');
+      expect(kinds).toContain('STALE_REPORT');
       expect(problems).toEqual([]);
       await page.close();
     });

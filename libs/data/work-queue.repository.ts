@@ -30,8 +30,9 @@ import { organisationScopeSql } from './scope';
  *                         a contact without preferences gets e-mail). Since the organisation was onboarded
  *                         or its contacts or their preferences last changed, whichever is latest.
  *  FAILED_DELIVERY        a reminder to an organisation not COMPLETE that failed for good (FAILED, after
- *                         every retry), unless a later reminder to the same address on the same channel was
- *                         delivered since. Since the reminder was due.
+ *                         every retry), unless a later message reached its recipient since: one to the same
+ *                         contact (a fresh link sent by sendContactLink, say) or to the same address on the
+ *                         same channel was delivered (SENT). Since the reminder was due.
  *
  * Archived organisations are left out. A page is one statement whatever its size, and the organisation's
  * own rows a query wants are nested in it (as for the at-risk list); counting is a statement of its own,
@@ -113,6 +114,7 @@ function itemsSql(actor: Actor, params: unknown[]): string {
       SELECT 'FAILED_DELIVERY', date_trunc('milliseconds', d.due_at), d.id::text, d.organisation_id, NULL, NULL, d.id
       FROM reminder_delivery d JOIN scoped o ON o.id = d.organisation_id
       WHERE d.programme_id = $1 AND d.state = 'FAILED' AND o.status <> 'COMPLETE'
+        AND NOT EXISTS (SELECT 1 FROM reminder_delivery later WHERE later.contact_id = d.contact_id AND later.state = 'SENT' AND later.id > d.id)
         AND NOT EXISTS (SELECT 1 FROM reminder_delivery later WHERE later.organisation_id = d.organisation_id AND later.recipient = d.recipient
                           AND later.channel = d.channel AND later.state = 'SENT' AND later.id > d.id)
     )`;
@@ -153,7 +155,8 @@ export const WorkQueueRepository = {
           FROM reminder_delivery d WHERE d.id = i.delivery_id) AS work_delivery,
          (SELECT ${entityJson(dataSource, ContactEntity, 'c')} FROM reminder_delivery d JOIN contact c ON c.organisation_id = d.organisation_id
             LEFT JOIN notification_preference p ON p.contact_id = c.id
-          WHERE d.id = i.delivery_id AND ((d.channel = 'EMAIL' AND c.email = d.recipient) OR (d.channel = 'WEBHOOK' AND p.webhook_url = d.recipient))
+          WHERE d.id = i.delivery_id
+            AND (c.id = d.contact_id OR (d.contact_id IS NULL AND ((d.channel = 'EMAIL' AND c.email = d.recipient) OR (d.channel = 'WEBHOOK' AND p.webhook_url = d.recipient))))
           ORDER BY c.id LIMIT 1) AS work_recipient,
          (SELECT ${entityJson(dataSource, ContactEntity, 'c')} FROM contact c LEFT JOIN notification_preference p ON p.contact_id = c.id
           WHERE c.organisation_id = i.organisation_id AND ${reachable}

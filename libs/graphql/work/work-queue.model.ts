@@ -8,13 +8,13 @@ registerEnumType(WorkItemKind, {
   name: 'WorkItemKind',
   description: 'What needs a liaison. AWAITING_VERIFICATION: a milestone reported DONE and not verified · EXTENSION_REQUEST: an extension request not decided · '
     + "STALE_REPORT: no report within the programme's staleReportDays (never reported: counted from onboarding) · "
-    + 'NO_REACHABLE_CONTACT: no contact with e-mail on or a webhook · FAILED_DELIVERY: a reminder that failed after every retry, not followed by one delivered to the same address',
+    + 'NO_REACHABLE_CONTACT: no contact with e-mail on or a webhook · FAILED_DELIVERY: a reminder that failed after every retry, and nothing delivered to its recipient since',
   valuesMap: {
     AWAITING_VERIFICATION: { description: 'A milestone reported DONE and not yet verified; act with verifyMilestone' },
     EXTENSION_REQUEST: { description: 'An extension request not yet decided; act with grantExtension or denyExtension' },
     STALE_REPORT: { description: "The organisation's last report is older than the programme's staleReportDays (or it never reported in that long since onboarding); act with sendContactLink" },
     NO_REACHABLE_CONTACT: { description: 'No contact of the organisation has e-mail on or a webhook: reminders reach nobody; fix its contacts (updateOrganisation, updateNotificationPreference)' },
-    FAILED_DELIVERY: { description: 'A reminder failed after every retry and nothing reached that address since; act with sendContactLink' },
+    FAILED_DELIVERY: { description: 'A reminder failed after every retry and nothing reached its recipient since (no later message to that contact, nor to that address on that channel); act with sendContactLink' },
   },
 });
 

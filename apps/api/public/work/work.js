@@ -38,7 +38,7 @@ const KINDS = {
   },
   FAILED_DELIVERY: {
     label: 'Reminder failed',
-    defines: 'A reminder failed after every retry, and nothing has reached that address on that channel since. Waiting since the reminder was due.',
+    defines: 'A reminder failed after every retry, and nothing has reached its recipient since (no later message to that contact, or to that address on that channel, was delivered). Waiting since the reminder was due.',
   },
 };
 
@@ -250,8 +250,10 @@ function Item({ item: initial, now, gql, announce }) {
   });
 
   const resend = () => act('resend', async () => {
-    const { sendContactLink } = await gql('mutation($id: ID!) { sendContactLink(contactId: $id) { contactId sentTo } }', { id: item.contact.id });
-    return `Sent a fresh link to ${org.name}'s report page to ${sendContactLink.sentTo}.`;
+    const { sendContactLink: sent } = await gql('mutation($id: ID!) { sendContactLink(contactId: $id) { contactId sentTo queued } }', { id: item.contact.id });
+    return sent.queued
+      ? `Sent ${item.contact.name} a fresh link to ${org.name}'s report page, at ${sent.sentTo}.`
+      : `Nothing more sent: ${item.contact.name} was sent a link a few minutes ago, or today's links are used up.`;
   });
 
   const busy = phase.kind === 'busy';
