@@ -83,21 +83,38 @@ export interface WorkRow extends WorkKey {
 function itemsSql(actor: Actor, params: unknown[]): string {
   const scope = organisationScopeSql(actor, 'o', params);
   const reachable = `(coalesce(p.email_enabled, true) OR p.webhook_url IS NOT NULL)`;
+  // A slice of the country (a liaison's sectors) is read organisation by organisation, each kind through an
+  // index of its own (LATERAL … OFFSET 0 keeps the planner from trading the probes for a scan of every
+  // milestone and contact in the country, which its estimates favour); the whole country (an admin) is read
+  // set by set, with hash joins. The same rows either way. Measured on 50,000 organisations: a one-sector
+  // liaison ~0.2 s, an admin ~0.6 s (one-organisation probes made the admin's 2 s).
+  const slice = actor.role !== 'admin' && actor.role !== 'system';
+  const probe = slice ? ' OFFSET 0' : '';
+  const status = slice
+    ? 'CROSS JOIN LATERAL (SELECT status FROM organisation_status WHERE organisation_id = o.id AND programme_id = $1 OFFSET 0) s'
+    : 'JOIN organisation_status s ON s.organisation_id = o.id AND s.programme_id = $1';
+  const reachableContact = `SELECT 1 AS one FROM contact c LEFT JOIN notification_preference p ON p.contact_id = c.id WHERE c.organisation_id = o.id AND ${reachable}`;
+  const unreachable = slice
+    ? { join: `LEFT JOIN LATERAL (${reachableContact} LIMIT 1) reachable ON true`, where: 'reachable.one IS NULL' }
+    : { join: '', where: `NOT EXISTS (${reachableContact})` };
   return `
     scoped AS (
       SELECT o.id, o.created_at, o.last_reported_at, s.status FROM organisation o
-      JOIN organisation_status s ON s.organisation_id = o.id AND s.programme_id = $1
+      ${status}
       WHERE o.archived_at IS NULL AND ${scope}
     ),
     items AS (
       SELECT 'AWAITING_VERIFICATION'::text AS kind, date_trunc('milliseconds', coalesce(m.reported_at, m.updated_at)) AS since, m.id::text AS item_id,
-             m.organisation_id, m.id AS milestone_id, NULL::uuid AS extension_id, NULL::bigint AS delivery_id
-      FROM milestone m JOIN scoped o ON o.id = m.organisation_id
-      WHERE m.programme_id = $1 AND m.state = 'DONE' AND m.verified_at IS NULL AND m.key = ANY($4::text[]) AND o.status <> 'COMPLETE'
+             o.id AS organisation_id, m.id AS milestone_id, NULL::uuid AS extension_id, NULL::bigint AS delivery_id
+      FROM scoped o
+      CROSS JOIN LATERAL (SELECT id, reported_at, updated_at FROM milestone m
+                          WHERE m.organisation_id = o.id AND m.programme_id = $1 AND m.key = ANY($4::text[]) AND m.state = 'DONE' AND m.verified_at IS NULL${probe}) m
+      WHERE o.status <> 'COMPLETE'
       UNION ALL
-      SELECT 'EXTENSION_REQUEST', date_trunc('milliseconds', e.requested_at), e.id::text, e.organisation_id, e.milestone_id, e.id, NULL
-      FROM extension e JOIN scoped o ON o.id = e.organisation_id JOIN milestone m ON m.id = e.milestone_id AND m.programme_id = $1
-      WHERE e.state = 'REQUESTED'
+      SELECT 'EXTENSION_REQUEST', date_trunc('milliseconds', e.requested_at), e.id::text, o.id, e.milestone_id, e.id, NULL
+      FROM scoped o
+      CROSS JOIN LATERAL (SELECT e.id, e.milestone_id, e.requested_at FROM extension e JOIN milestone m ON m.id = e.milestone_id AND m.programme_id = $1
+                          WHERE e.organisation_id = o.id AND e.state = 'REQUESTED'${probe}) e
       UNION ALL
       SELECT 'STALE_REPORT', date_trunc('milliseconds', coalesce(o.last_reported_at, o.created_at) + make_interval(days => $3::int)), o.id::text, o.id, NULL, NULL, NULL
       FROM scoped o
@@ -107,15 +124,16 @@ function itemsSql(actor: Actor, params: unknown[]): string {
              date_trunc('milliseconds', greatest(o.created_at, (SELECT max(greatest(c.updated_at, p.updated_at)) FROM contact c
                LEFT JOIN notification_preference p ON p.contact_id = c.id WHERE c.organisation_id = o.id))),
              o.id::text, o.id, NULL, NULL, NULL
-      FROM scoped o
-      WHERE o.status <> 'COMPLETE'
-        AND NOT EXISTS (SELECT 1 FROM contact c LEFT JOIN notification_preference p ON p.contact_id = c.id WHERE c.organisation_id = o.id AND ${reachable})
+      FROM scoped o ${unreachable.join}
+      WHERE o.status <> 'COMPLETE' AND ${unreachable.where}
       UNION ALL
-      SELECT 'FAILED_DELIVERY', date_trunc('milliseconds', d.due_at), d.id::text, d.organisation_id, NULL, NULL, d.id
-      FROM reminder_delivery d JOIN scoped o ON o.id = d.organisation_id
-      WHERE d.programme_id = $1 AND d.state = 'FAILED' AND o.status <> 'COMPLETE'
+      SELECT 'FAILED_DELIVERY', date_trunc('milliseconds', d.due_at), d.id::text, o.id, NULL, NULL, d.id
+      FROM scoped o
+      CROSS JOIN LATERAL (SELECT id, due_at, recipient, channel, contact_id FROM reminder_delivery d
+                          WHERE d.organisation_id = o.id AND d.state = 'FAILED' AND d.programme_id = $1${probe}) d
+      WHERE o.status <> 'COMPLETE'
         AND NOT EXISTS (SELECT 1 FROM reminder_delivery later WHERE later.contact_id = d.contact_id AND later.state = 'SENT' AND later.id > d.id)
-        AND NOT EXISTS (SELECT 1 FROM reminder_delivery later WHERE later.organisation_id = d.organisation_id AND later.recipient = d.recipient
+        AND NOT EXISTS (SELECT 1 FROM reminder_delivery later WHERE later.organisation_id = o.id AND later.recipient = d.recipient
                           AND later.channel = d.channel AND later.state = 'SENT' AND later.id > d.id)
     )`;
 }
