@@ -272,7 +272,7 @@ describe('a liaison\'s work page', () => {
       }
     });
 
-    it('a liaison verifies the milestone from the work page and the organisation moves on (after a conflict, reloaded)', async () => {
+    it('a liaison verifies the milestone from the work page and the organisation moves on (by keyboard, after a conflict shown and the item reloaded)', async () => {
       const page = await context.newPage();
       await open(page);
       const item = article(page, 'AWAITING_VERIFICATION', 'Removal verified');
@@ -283,16 +283,28 @@ describe('a liaison\'s work page', () => {
       }, reporters.A));
       const audits = async () => (await server.sql(`SELECT action, actor, actor_role FROM audit_event WHERE entity_type = 'milestone' AND entity_id = $1 AND action = 'verify'`, [removal.id]));
 
-      await item.getByRole('button', { name: /^Verify/ }).click();
+      // by keyboard alone: focus follows what happened, and the next action is one Tab away
+      const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent?.trim() ?? '', role: document.activeElement?.getAttribute('role') ?? '' }));
+      const focusMovesTo = (pattern: RegExp) => page.waitForFunction((source) => new RegExp(source).test(document.activeElement?.textContent?.trim() ?? ''), pattern.source, { timeout: 5_000 });
+      await item.getByRole('button', { name: /^Verify/ }).focus();
+      await page.keyboard.press('Enter');
       const conflict = item.getByRole('alert');
       await conflict.waitFor();
       expect(await conflict.innerText()).toMatch(/Changed since you loaded it/);
+      await focusMovesTo(/^Changed since you loaded it/);
+      expect(await focused()).toMatchObject({ role: 'alert' });
       expect(await audits()).toEqual([]);
 
-      await item.getByRole('button', { name: 'Reload this item' }).click();
+      await page.keyboard.press('Tab');
+      expect((await focused()).text).toBe('Reload this item');
+      await page.keyboard.press('Enter');
       await item.getByText('the SCCM report show none').waitFor();
-      await item.getByRole('button', { name: /^Verify/ }).click();
+      await focusMovesTo(/^Reloaded/);
+      await page.keyboard.press('Tab');
+      expect((await focused()).text).toBe('Verify “Removal verified”');
+      await page.keyboard.press('Enter');
       await page.locator('#live').getByText(/Verified “Removal verified”/).waitFor();
+      await focusMovesTo(/^Verified “Removal verified”/);
       expect(await page.locator('#live').innerText()).toMatch(/Its status is now complete\./);
 
       const after = ok(await server.gql('query($id: ID!) { organisation(id: $id) { status { status } milestones { key verified verifiedBy } } }', { id: orgs.A.id }));

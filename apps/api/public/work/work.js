@@ -2,7 +2,7 @@
    Everything it shows and does goes through the tracker's GraphQL API with the staff member's own
    credential: workQueue to read, verifyMilestone, grantExtension, denyExtension and sendContactLink to act.
    htm escapes every interpolated value: nothing here writes HTML from a string. */
-import { html, render, useEffect, useRef, useState } from '/ui/preact-htm.js';
+import { html, render, useEffect, useLayoutEffect, useRef, useState } from '/ui/preact-htm.js';
 import { client } from '/ui/graphql.js';
 
 /* ---------- Signing in: the one place that knows how (a pasted staff token, kept in this tab only and
@@ -187,6 +187,11 @@ function Queue({ gql, token, announce, onRefused }) {
 function Item({ item: initial, now, gql, announce }) {
   const [item, setItem] = useState(initial);
   const [phase, setPhase] = useState({ kind: 'idle' });
+  const outcome = useRef(null);
+  // the button pressed is gone once an action ends: keyboard focus moves to what happened, not to the page's top
+  useLayoutEffect(() => {
+    if (phase.kind !== 'idle' && phase.kind !== 'busy') outcome.current?.focus();
+  }, [phase]);
   const headingId = `h-${initial.cursor}`;
   const org = item.organisation;
   const label = KINDS[item.kind]?.label ?? item.kind;
@@ -269,18 +274,18 @@ function Item({ item: initial, now, gql, announce }) {
       </header>
       <${Details} item=${item} />
       ${phase.kind === 'conflict' && html`
-        <div class="conflict" role="alert">
+        <div class="conflict" role="alert" tabindex="-1" ref=${outcome}>
           <p><strong>Changed since you loaded it.</strong> ${phase.message}</p>
           <button type="button" onClick=${reload}>Reload this item</button>
         </div>`}
       ${phase.kind === 'error' && html`
-        <div class="notice error" role="alert">
+        <div class="notice error" role="alert" tabindex="-1" ref=${outcome}>
           <p>${phase.message}</p>
           ${phase.fields?.length ? html`<ul>${phase.fields.map((f) => html`<li>${f.field}: ${f.message}</li>`)}</ul>` : ''}
         </div>`}
-      ${phase.kind === 'reloaded' && html`<p class="notice" role="status">${phase.message}</p>`}
+      ${phase.kind === 'reloaded' && html`<p class="notice" role="status" tabindex="-1" ref=${outcome}>${phase.message}</p>`}
       ${done
-        ? html`<p class="notice success">${phase.message}</p>`
+        ? html`<p class="notice success" tabindex="-1" ref=${outcome}>${phase.message}</p>`
         : html`<${Actions} item=${item} busy=${busy} verify=${verify} decide=${decide} resend=${resend} />`}
     </article>`;
 }
