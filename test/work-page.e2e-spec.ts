@@ -200,6 +200,23 @@ describe('a liaison\'s work page', () => {
     });
   });
 
+  it('serves the page and its files from the API, public, under the dashboard\'s Content-Security-Policy; nothing else under /work', async () => {
+    const page = await fetch(`${server.url}/work`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+    expect(await page.text()).toContain('<script type="module" src="/work/work.js"></script>');
+    for (const [path, type] of [['/work/work.js', /^text\/javascript/], ['/work/work.css', /^text\/css/], ['/ui/preact-htm.js', /^text\/javascript/]] as const) {
+      const file = await fetch(`${server.url}${path}`);
+      expect([path, file.status]).toEqual([path, 200]);
+      expect(file.headers.get('content-type')).toMatch(type);
+      expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    expect((await fetch(`${server.url}/work/index.html`)).status).toBe(404);
+    expect((await fetch(`${server.url}/work/..%2Fdashboard%2Fapp.js`)).status).toBe(404);
+  });
+
   describe('the page, in Chromium', () => {
     let browser: Browser;
     let context: BrowserContext;
