@@ -189,8 +189,10 @@ describe('a liaison\'s work page', () => {
       expect(onlyExtensions.items.map((i: any) => i.kind)).toEqual(['EXTENSION_REQUEST', 'EXTENSION_REQUEST']);
       expect(onlyExtensions.totalCount).toBe(2);
 
-      const bad = await server.gql(QUEUE, { after: 'bm90LWEtY3Vyc29y' }, liaison);
-      expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      for (const forged of ['bm90LWEtY3Vyc29y', Buffer.from(JSON.stringify([0, 'DROP TABLE', 'x'])).toString('base64url'), Buffer.from(JSON.stringify(['now', 'STALE_REPORT', 'x'])).toString('base64url')]) {
+        const bad = await server.gql(QUEUE, { after: forged }, liaison);
+        expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      }
     });
 
     it('refuses reporters and viewers, and a caller without a credential', async () => {
