@@ -266,10 +266,17 @@ describe('a liaison\'s work page', () => {
       expect(body).not.toContain('Other Sector Power');
       expect(body).toContain('The vendor ships the certified replacement late: rollout waits for it.');
       expect(await page.locator('main h2').first().innerText()).toBe('Needs you (7 items)');
+      expect(await page.getByTestId('signed-in').innerText()).toBe('Signed in as Water liaison (liaison: WATER)');
 
       expect(await axeViolations(page)).toEqual([]);
       mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+      // one kind at a time
+      await page.getByLabel('Show').selectOption('EXTENSION_REQUEST');
+      await page.waitForFunction(() => document.querySelectorAll('article.work-item').length === 2);
+      expect(await page.locator('article.work-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['EXTENSION_REQUEST', 'EXTENSION_REQUEST']);
+      expect(await page.locator('main h2').first().innerText()).toBe('Needs you (2 items)');
       expect(problems).toEqual([]);
       await page.close();
     });

@@ -44,6 +44,7 @@ const KINDS = {
 
 const QUEUE = `query Work($first: Int, $after: String, $kinds: [WorkItemKind!]) {
   serverTime { now }
+  me { role label sectors }
   workQueue(first: $first, after: $after, kinds: $kinds) {
     totalCount counts { kind count } endCursor hasNextPage
     items {
@@ -153,7 +154,7 @@ function Queue({ gql, token, announce, onRefused }) {
       const data = await gql(QUEUE, { first: PAGE_SIZE, after: after ?? null, kinds: kind ? [kind] : null });
       const q = data.workQueue;
       setState((s) => ({
-        loading: false, error: null, now: data.serverTime.now, counts: q.counts, total: q.totalCount,
+        loading: false, error: null, now: data.serverTime.now, me: data.me, counts: q.counts, total: q.totalCount,
         items: after ? [...s.items, ...q.items] : q.items, endCursor: q.endCursor, hasNextPage: q.hasNextPage,
       }));
     } catch (error) {
@@ -167,6 +168,7 @@ function Queue({ gql, token, announce, onRefused }) {
   const countOf = (k) => state.counts?.find((c) => c.kind === k)?.count ?? 0;
   return html`
     <section aria-labelledby="work-heading" aria-busy=${state.loading ? 'true' : 'false'}>
+      ${state.me && html`<p class="muted" data-testid="signed-in">Signed in as ${state.me.label} (${state.me.role === 'admin' ? 'admin: every sector' : `${state.me.role}: ${state.me.sectors.join(', ')}`})</p>`}
       <h2 id="work-heading">Needs you${state.total !== undefined ? html` <small class="muted">(${state.total} ${state.total === 1 ? 'item' : 'items'})</small>` : ''}</h2>
       <label for="kind">Show</label>
       <select id="kind" value=${kind} onChange=${(e) => setKind(e.currentTarget.value)}>
