@@ -216,6 +216,12 @@ const OPERATIONS: Operation[] = [
     query: '{ atRisk { totalCount entries { organisation { id } } } }',
     variables: () => ({}),
   },
+  {
+    name: 'workQueue',
+    expected: { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'OK', reporterIn: 'FORBIDDEN', reporterOut: 'FORBIDDEN', viewer: 'FORBIDDEN', ...UNAUTH },
+    query: '{ workQueue { totalCount items { kind organisation { id } milestone { id } extension { id } contact { email } delivery { recipient } } } }',
+    variables: () => ({}),
+  },
   { name: 'takeDashboardSnapshot', expected: ADMIN_ONLY, query: 'mutation { takeDashboardSnapshot }', variables: () => ({}) },
   {
     name: 'backfillSnapshots', expected: ADMIN_ONLY,

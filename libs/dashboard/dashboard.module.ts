@@ -4,10 +4,11 @@ import { OrganisationsModule } from '../organisations/organisations.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { AtRiskService } from './at-risk.service';
 import { DashboardService } from './dashboard.service';
+import { WorkQueueService } from './work-queue.service';
 
 @Module({
   imports: [ProgrammesModule, OrganisationsModule, AccessModule],
-  providers: [DashboardService, AtRiskService],
-  exports: [DashboardService, AtRiskService],
+  providers: [DashboardService, AtRiskService, WorkQueueService],
+  exports: [DashboardService, AtRiskService, WorkQueueService],
 })
 export class DashboardModule {}

@@ -14,6 +14,11 @@ export enum OrganisationStatusEnum { COMPLETE = 'COMPLETE', ON_TRACK = 'ON_TRACK
 export enum OrganisationSortField { NAME = 'NAME', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', CRITICALITY = 'CRITICALITY' }
 export enum SortDirection { ASC = 'ASC', DESC = 'DESC' }
 export enum BreakdownDimension { SECTOR = 'SECTOR', SRMA = 'SRMA', STATE = 'STATE', REGION = 'REGION', ENVIRONMENT = 'ENVIRONMENT' }
+/** What needs a liaison on the work page (libs/data/work-queue.repository.ts says precisely when each holds). */
+export enum WorkItemKind {
+  AWAITING_VERIFICATION = 'AWAITING_VERIFICATION', EXTENSION_REQUEST = 'EXTENSION_REQUEST', STALE_REPORT = 'STALE_REPORT',
+  NO_REACHABLE_CONTACT = 'NO_REACHABLE_CONTACT', FAILED_DELIVERY = 'FAILED_DELIVERY',
+}
 
 /** The values of each set as plain strings, for columns, rows and rules. */
 export type SizeBandValue = `${SizeBand}`;

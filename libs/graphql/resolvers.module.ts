@@ -21,13 +21,14 @@ import { ProgrammesResolver } from './programmes/programmes.resolver';
 import { ReferenceResolver } from './reference/reference.resolver';
 import { ContactPreferenceResolver, OrganisationRemindersResolver, RemindersResolver } from './reminders/reminders.resolver';
 import { SelfReportResolver } from './self-report/self-report.resolver';
+import { WorkQueueResolver } from './work/work-queue.resolver';
 
 /** The GraphQL edge: every resolver, over the feature modules whose services they call. */
 @Module({
   imports: [AccessModule, DashboardModule, FootprintModule, LinksModule, MilestonesModule, OrganisationsModule, ProgrammesModule, ReferenceModule, RemindersModule, SelfReportModule, StatusModule],
   providers: [
     CredentialsResolver, ClockResolver, DashboardResolver, FootprintResolver, LinksResolver, MilestonesResolver, OrganisationsResolver, ProgrammesResolver,
-    ReferenceResolver, RemindersResolver, OrganisationRemindersResolver, ContactPreferenceResolver, SelfReportResolver,
+    ReferenceResolver, RemindersResolver, OrganisationRemindersResolver, ContactPreferenceResolver, SelfReportResolver, WorkQueueResolver,
   ],
 })
 export class ResolversModule {}

@@ -11,10 +11,11 @@ import { LinkPagesController } from './pages/link-pages.controller';
 import { ReportPageController } from './pages/report-page.controller';
 import { LinksModule } from '../links/links.module';
 import { ImportController } from './import.controller';
+import { WorkPageController } from './pages/work-page.controller';
 
-/** The REST edge: the dashboard page, CSV exports and CSV imports. */
+/** The REST edge: the dashboard and work pages, CSV exports and CSV imports. */
 @Module({
   imports: [AccessModule, DashboardModule, LinksModule, ImportsModule, OrganisationsModule, ProgrammesModule],
-  controllers: [DashboardPageController, UiAssetsController, LinkPagesController, ReportPageController, ExportController, ImportController],
+  controllers: [DashboardPageController, WorkPageController, UiAssetsController, LinkPagesController, ReportPageController, ExportController, ImportController],
 })
 export class HttpModule {}
