@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/*
+ * `npm run start:dev`: TypeScript in watch mode, and the main job (API + worker) restarted by Node's own
+ * --watch whenever the compiled output changes. Nothing to install beyond the project's dependencies.
+ */
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+let app = null;
+
+tsc.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  // the first clean compile starts the app; later ones reach it through --watch-path
+  if (!app && /Found 0 errors/.test(String(chunk))) {
+    app = spawn(process.execPath, ['--watch-path=dist', '--watch-preserve-output', 'dist/apps/api/src/main.js', '--with-worker'], { cwd: root, stdio: 'inherit' });
+    app.on('exit', (code) => process.exit(code ?? 0));
+  }
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    tsc.kill(signal);
+    app?.kill(signal);
+  });
+}
