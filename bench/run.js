@@ -25,7 +25,7 @@ const IORedis = require('ioredis');
 const { Queue } = require('bullmq');
 const { httpLoad, pgLoad } = require('./lib/load');
 const { countingProxy } = require('./lib/pg-count-proxy');
-const { ROOT, freePort, startApi, startWorker, startPostgraphile } = require('./lib/processes');
+const { ROOT, startApi, startWorker, startPostgraphile } = require('./lib/processes');
 const { SUMMARY, LIST, ORGANISATION, SELF_REPORT } = require('./scenarios');
 
 const ALL = ['summary', 'list', 'organisation', 'self-report', 'planner', 'delivery', 'redis', 'scale-out'];
@@ -230,7 +230,7 @@ async function selfReportScenario(ctx, concurrency) {
   const o = await gql(ctx.api.graphql, SELF_REPORT.ours, SELF_REPORT.oursVariables({ ...one, remaining: remainingFor(one) }), one.token);
   one.version = SELF_REPORT.oursVersion(o.data);
   ctx.proxy.take();
-  const p = await gql(ctx.countingPostgraphile.graphql, SELF_REPORT.postgraphile, SELF_REPORT.postgraphileVariables({ ...one, remaining: remainingFor(one) }));
+  await gql(ctx.countingPostgraphile.graphql, SELF_REPORT.postgraphile, SELF_REPORT.postgraphileVariables({ ...one, remaining: remainingFor(one) }));
   const pglStatements = ctx.proxy.take();
 
   const results = {};
@@ -326,7 +326,7 @@ async function deliveryRun(ctx, workers, hook) {
   hook.reset();
   const started = [];
   // Production workers run on the real clock (no TRACKER_NOW): the rows are due in the past either way.
-  const { TRACKER_NOW, ...realTime } = ctx.env;
+  const { TRACKER_NOW: _simulated, ...realTime } = ctx.env;
   for (let i = 0; i < workers; i++) started.push(await startWorker(realTime, { RELAY_IDLE_MS: '100' }));
   // The workers register the quarter-hourly planner and the hourly refresh: take them off for the run.
   const connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -408,7 +408,6 @@ function table(meta) {
   const byScenario = new Map();
   for (const r of rows) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
   for (const [scenario, list] of byScenario) {
-    const ours = list.find((r) => r.server === 'ours');
     const pgl = list.find((r) => r.server === 'PostGraphile 5');
     const raw = list.find((r) => r.server === 'raw SQL (pg)');
     for (const r of list) {

@@ -60,7 +60,10 @@ describe('dashboards: aggregates, exports and the page', () => {
     const counts: number[] = [];
     const walk = (v: unknown) => {
       if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'organisations' || k === 'verified') && typeof x === 'number' ? counts.push(x) : walk(x);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
+        if ((k === 'organisations' || k === 'verified') && typeof x === 'number') counts.push(x);
+        else walk(x);
+      }
     };
     walk(answers);
     expect(counts.length).toBeGreaterThan(100);

@@ -73,7 +73,7 @@ async function withDatabase(fn: (url: string, client: Client) => Promise<void>) 
   }
 }
 
-async function withDataSource<T>(url: string, migrations: Function[], fn: (ds: DataSource) => Promise<T>): Promise<T> {
+async function withDataSource<T>(url: string, migrations: Array<new () => unknown>, fn: (ds: DataSource) => Promise<T>): Promise<T> {
   const ds = new DataSource({ type: 'postgres', url, migrations, migrationsTableName: 'schema_migration', migrationsRun: false, synchronize: false, logging: false });
   await ds.initialize();
   try {
@@ -83,7 +83,7 @@ async function withDataSource<T>(url: string, migrations: Function[], fn: (ds: D
   }
 }
 
-const migrate = (url: string, migrations: Function[]) =>
+const migrate = (url: string, migrations: Array<new () => unknown>) =>
   withDataSource(url, migrations, async (ds) => (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name));
 
 /** 0023's up once more, outside the migration table, as a re-run would. */

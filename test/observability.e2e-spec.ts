@@ -95,6 +95,7 @@ describe('observability', () => {
       };
       const pretty = await onTerminal('development');
       // pino-pretty: "[12:34:56.789] INFO (api): message" in colour, fields on lines of their own
+      // eslint-disable-next-line no-control-regex -- the pretty log's colours are the point
       expect(pretty).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] \u001b\[32mINFO\u001b\[39m \(api\): \u001b\[36mGraphQL API at http:\/\/localhost:\d+\/graphql/m);
       expect(pretty.split('\n').some((line) => line.startsWith('{'))).toBe(false);
       const production = await onTerminal('production');

@@ -386,7 +386,7 @@ describe('lists at scale', () => {
   it('walks every page of a filtered, sorted list and meets the total', async () => {
     let after: string | null = null;
     const seen: string[] = [];
-    let total = 0;
+    let total: number;
     do {
       const data: any = ok(await server.gql(page, { first: 7, after, filter: { sector: 'ENERGY' }, order: { field: 'NAME', direction: 'DESC' } }));
       total = data.organisations.totalCount;

@@ -122,7 +122,6 @@ export class StatusService {
 
   private *deriving(programme: ProgrammeEntity, facts: Map<string, Facts>): Generator<void, DerivedStatuses, void> {
     const now = this.clock.now();
-    const cutoff = new Date(programme.updatesCutoff);
     const derived: DerivedStatuses = { at: now, results: new Map(), ids: [], shapeOf: [], shapes: new Map() };
     // organisations given the very same facts object (an import's new ones) are derived once
     const done = new Map<Facts, { result: StatusResult; n: number }>();

@@ -9,7 +9,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`e2e tests need PostgreSQL at ${postgres} (set TEST_DATABASE_URL): ${(error as Error).message}`);
+    throw new Error(`e2e tests need PostgreSQL at ${postgres} (set TEST_DATABASE_URL): ${(error as Error).message}`, { cause: error });
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -19,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
     await r.connect();
     await r.ping();
   } catch (error) {
-    throw new Error(`e2e tests need Redis at ${redis} (set TEST_REDIS_URL): ${(error as Error).message}`);
+    throw new Error(`e2e tests need Redis at ${redis} (set TEST_REDIS_URL): ${(error as Error).message}`, { cause: error });
   } finally {
     r.disconnect();
   }

@@ -21,7 +21,7 @@ export async function runImport(imports: ImportService, actor: Actor, kind: stri
   try {
     report = await imports.run(actor, kind as ImportKind, stream, { ...options, onProgress: bar });
   } catch (error) {
-    if (error instanceof CsvFileError) throw new Error(`${file}: ${error.message}`);
+    if (error instanceof CsvFileError) throw new Error(`${file}: ${error.message}`, { cause: error });
     throw error;
   }
   if (process.stderr.isTTY) process.stderr.write('\n');

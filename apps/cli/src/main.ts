@@ -101,7 +101,7 @@ runMain(async () => {
       throw new Error(`unknown command "${positionals.join(' ')}"; see --help`);
     }
   } catch (error) {
-    if (error instanceof AppError) throw new Error(error.message);
+    if (error instanceof AppError) throw new Error(error.message, { cause: error });
     throw error;
   } finally {
     await app.close();

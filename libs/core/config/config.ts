@@ -157,7 +157,7 @@ class EnvironmentVariables {
    * Hosts a webhook may reach over plain http and on a loopback or private address: local receivers an
    * operator runs (comma-separated host names or addresses). Empty: https only, public addresses only.
    */
-  @IsOptional() @Matches(/^[A-Za-z0-9.:\-\[\]]+(,[A-Za-z0-9.:\-\[\]]+)*$/, { message: 'must be host names or addresses separated by commas, e.g. 127.0.0.1,hooks.internal' })
+  @IsOptional() @Matches(/^[A-Za-z0-9.:[\]-]+(,[A-Za-z0-9.:[\]-]+)*$/, { message: 'must be host names or addresses separated by commas, e.g. 127.0.0.1,hooks.internal' })
   WEBHOOK_LOCAL_HOSTS?: string;
 
   @IsOptional() @IsInt() @Min(1) @Max(256)

@@ -25,13 +25,11 @@ export function startTracing(serviceName: string): void {
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
   // required here, not imported above: with tracing off none of this is loaded
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { GraphQLInstrumentation } = require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? serviceName,
     instrumentations: [
@@ -49,7 +47,6 @@ export function startTracing(serviceName: string): void {
 /** BullMQ's own telemetry (a span for each job added and each job processed, one trace across them), when tracing is on. */
 export function bullmqTelemetry(): Telemetry | undefined {
   if (!sdk) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { BullMQOtel } = require('bullmq-otel') as typeof import('bullmq-otel');
   return new BullMQOtel({ tracerName: 'bullmq' }) as unknown as Telemetry;
 }
