@@ -303,6 +303,9 @@ describe('links in messages: act from the message (issue 17)', () => {
     // another sector's liaison, and ids that are not there, learn nothing
     expect(errorCode(await server.gql('mutation($id: ID!) { inviteContacts(organisationId: $id) { contactId } }', { id: A.id }, energyLiaison))).toBe('NOT_FOUND');
     expect(errorCode(await server.gql('mutation($id: ID!) { sendContactLink(contactId: $id) { contactId } }', { id: 'not-a-uuid' }, liaison))).toBe('NOT_FOUND');
+    const lonely = await newOrganisation(server, { name: 'Nobody Listed Water', primarySector: 'WATER', state: 'NY', contacts: [] });
+    const refused = await server.gql('mutation($id: ID!) { inviteContacts(organisationId: $id) { contactId } }', { id: lonely.id }, liaison);
+    expect([errorCode(refused), refused.errors?.[0]?.extensions?.field]).toEqual(['BAD_USER_INPUT', 'organisationId']);
     await settle();
     const { link } = await mailTo('eve@riverside.example', /your link to report/, before);
     const { link: patLink } = await mailTo('pat@riverside.example', /your link to report/, before);

@@ -9,6 +9,7 @@ import { RUNTIME } from '../core/runtime/runtime';
 import type { Runtime } from '../core/runtime/runtime';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { LinkContact, LinksRepository } from '../data/links.repository';
+import { OrganisationRepository } from '../data/organisation.repository';
 import type { Actor } from '../domain/actor';
 import { LINK_REQUEST_LIMITS, linkExpiresAt, linkRequestWindow, maskedEmail } from '../domain/links/link-rules';
 import { programmeOfPayload, ReminderPayload } from '../domain/reminders/reminder-payload';
@@ -168,7 +169,10 @@ export class LinksService {
     const programme = await this.programmes.resolve(programmeKey);
     const contacts = await LinksRepository.contactsInScope(this.dataSource.manager, actor, programme.id, where);
     if (contacts.length === 0) {
-      throw where.contactIds ? AppError.notFound('Contact', where.contactIds.join(', ')) : AppError.notFound('Organisation', where.organisationId ?? '');
+      if (where.contactIds || !where.organisationId) throw AppError.notFound('Contact', (where.contactIds ?? []).join(', '));
+      // in scope but without a contact (NOT_FOUND when out of scope, as for an id that is not there)
+      await OrganisationRepository.getInScope(this.dataSource.manager, actor, where.organisationId);
+      throw AppError.badInput('organisationId', 'the organisation has no contacts to invite: add them with updateOrganisation first');
     }
     return this.queue(programme, contacts, 'INVITATION');
   }
