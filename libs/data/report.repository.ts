@@ -41,9 +41,9 @@ export const ReportRepository = {
    * Adds to the change's one write the reported footprint rows and milestones and the organisation's
    * report time, each row only at the version it was read at. Answers the check to run on the write's
    * counts: a row changed since it was read answers CONFLICT (and the transaction rolls back); else the
-   * rows' versions move on by one, in memory too.
+   * rows' versions move on by one, in memory too. `ownReport`: the organisation said it (its report time moves).
    */
-  write(write: CombinedWrite, organisationId: string, footprint: FootprintEntity[], milestones: MilestoneEntity[], now: Date): (counts: Record<string, number>) => void {
+  write(write: CombinedWrite, organisationId: string, footprint: FootprintEntity[], milestones: MilestoneEntity[], now: Date, ownReport: boolean): (counts: Record<string, number>) => void {
     const f = footprint.map((r) => ({ id: r.id, v: r.version, ec: r.endpointCount, er: r.endpointsRemaining, rp: r.replacementProduct, rc: r.replacementChosenByOrganisation }));
     const m = milestones.map((r) => ({ id: r.id, v: r.version, st: r.state, br: r.blockedReason, ev: r.evidence, rb: r.reportedBy, vb: r.verifiedBy, va: r.verifiedAt }));
     const [nf, nm] = [write.unique('reported_footprint'), write.unique('reported_milestones')];
@@ -63,7 +63,7 @@ export const ReportRepository = {
          WHERE x.id = t.id AND x.version = t.v RETURNING 1`,
         [JSON.stringify(m), now]);
     }
-    OrganisationRepository.markReported(write, [organisationId], now);
+    if (ownReport) OrganisationRepository.markReported(write, [organisationId], now);
     return (counts) => {
       if ((counts[nf] ?? 0) !== f.length || (counts[nm] ?? 0) !== m.length) {
         throw new AppError(ErrorCode.CONFLICT, 'a row of the report was changed by someone else while it was written: reload and retry', { entity: (counts[nf] ?? 0) !== f.length ? 'Footprint' : 'Milestone' });

@@ -23,7 +23,8 @@ export const StatusRepository = {
       `SELECT json_build_object(
          'o', (SELECT coalesce(json_agg(json_build_array(o.id, (extract(epoch FROM o.last_reported_at) * 1000)::float8, o.criticality_tier)), '[]')
                FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT id, last_reported_at, criticality_tier FROM organisation WHERE id = k.id LIMIT 1) o),
-         'f', (SELECT coalesce(json_agg(json_build_array(f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment)), '[]')
+         'f', (SELECT coalesce(json_agg(json_build_array(f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment, f.product_code, f.vendor,
+                 f.verified_remaining, (extract(epoch FROM f.verified_at) * 1000)::float8)), '[]')
                FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f),
          'm', (SELECT coalesce(json_object_agg(organisation_id, ms), '{}') FROM (
                  SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
@@ -35,13 +36,15 @@ export const StatusRepository = {
     );
     const parsed: {
       o: Array<[string, number | null, number]>;
-      f: Array<[string, number, number, string]>;
+      f: Array<[string, number, number, string, string, string | null, number | null, number | null]>;
       m: Record<string, Array<[string, string, MilestoneState, number | null, number, number | null, number | null, number | null, string?, string?]>>;
     } = JSON.parse(doc);
     const facts = new Map<string, OrganisationFacts>();
     for (const [id, reportedMs, tier] of parsed.o) facts.set(id, { lastReportedAt: reportedMs === null ? null : new Date(reportedMs), criticalityTier: tier, footprint: [], milestones: [] });
-    for (const [organisationId, endpointCount, endpointsRemaining, environment] of parsed.f) {
-      (facts.get(organisationId)?.footprint as OrganisationFacts['footprint'][number][] | undefined)?.push({ endpointCount, endpointsRemaining, environment });
+    for (const [organisationId, endpointCount, endpointsRemaining, environment, productCode, vendor, verifiedRemaining, verifiedMs] of parsed.f) {
+      (facts.get(organisationId)?.footprint as OrganisationFacts['footprint'][number][] | undefined)?.push({
+        endpointCount, endpointsRemaining, environment, productCode, vendor, verifiedRemaining, verifiedAt: verifiedMs === null ? null : new Date(verifiedMs),
+      });
     }
     for (const [organisationId, list] of Object.entries(parsed.m)) {
       const into = facts.get(organisationId)?.milestones as OrganisationFacts['milestones'][number][] | undefined;
@@ -104,17 +107,19 @@ export const StatusRepository = {
   ): void {
     const upsert =
       `INSERT INTO organisation_status (organisation_id, programme_id, as_of, status, reasons, endpoints_total, endpoints_remaining, ot_total, ot_remaining,
-         milestones_not_started, milestones_in_progress, milestones_done, milestones_blocked, milestones_overdue, removal_verified, risk_score, risk_reasons)
+         milestones_not_started, milestones_in_progress, milestones_done, milestones_blocked, milestones_overdue, removal_verified, risk_score, risk_reasons,
+         products, report_stale)
        SELECT o.id, $1::uuid, $2::timestamptz, t.status, t.reasons, t."endpointsTotal", t."endpointsRemaining", t."otTotal", t."otRemaining",
-              t."notStarted", t."inProgress", t.done, t.blocked, t.overdue, t."removalVerified", t."riskScore", t."riskReasons"
+              t."notStarted", t."inProgress", t.done, t.blocked, t.overdue, t."removalVerified", t."riskScore", t."riskReasons", t.products, t."reportStale"
        FROM unnest($3::uuid[], $4::int[]) AS o(id, n)
        JOIN jsonb_to_recordset($5::jsonb) AS t(n int, status text, reasons jsonb, "endpointsTotal" bigint, "endpointsRemaining" bigint, "otTotal" bigint,
-         "otRemaining" bigint, "notStarted" int, "inProgress" int, done int, blocked int, overdue int, "removalVerified" boolean, "riskScore" int, "riskReasons" jsonb) USING (n)
+         "otRemaining" bigint, "notStarted" int, "inProgress" int, done int, blocked int, overdue int, "removalVerified" boolean, "riskScore" int, "riskReasons" jsonb,
+         products jsonb, "reportStale" boolean) USING (n)
        ${options.created ? '' : `ON CONFLICT (organisation_id, programme_id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons, as_of = EXCLUDED.as_of,
          endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, ot_total = EXCLUDED.ot_total, ot_remaining = EXCLUDED.ot_remaining,
          milestones_not_started = EXCLUDED.milestones_not_started, milestones_in_progress = EXCLUDED.milestones_in_progress, milestones_done = EXCLUDED.milestones_done,
          milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
-         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons${options.replan ? `,
+         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons, products = EXCLUDED.products, report_stale = EXCLUDED.report_stale${options.replan ? `,
          plan_due_at = NULL, plan_version = organisation_status.plan_version + 1` : ''}`}`;
     const params = [programmeId, at, ids, shapeOf, document];
     if (!options.replan) return write.add(write.unique('status'), `${upsert} RETURNING 1`, params);

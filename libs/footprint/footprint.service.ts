@@ -2,17 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrganisationChange, UnitOfWork } from '../changes/organisation-change.service';
 import { childRows } from '../data/organisation-rows';
-import { AppError, FieldProblem } from '../core/errors/app-error';
+import { AppError, ErrorCode, FieldProblem } from '../core/errors/app-error';
 import { FootprintEntity } from '../data/entities/footprint.entity';
 import type { ProgrammeEntity } from '../data/entities/programme.entity';
 import { MilestonePlanService } from '../data/milestone-plan.repository';
 import type { Actor } from '../domain/actor';
 import { footprintProblems, FootprintShape } from '../domain/footprint-rules';
+import { isOrganisationsOwnReport } from '../domain/report-rules';
 import { changedFields } from '../audit/audit.service';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
 import type { VersionedIdInput } from '../organisations/dto/organisation.input';
-import { AddFootprintInput, UpdateFootprintInput } from './dto/footprint.input';
+import { AddFootprintInput, UpdateFootprintInput, VerifyFootprintInput } from './dto/footprint.input';
 
 const REQUIRED = new Set(['productCode', 'environment', 'endpointCount', 'endpointsRemaining', 'updateChannel']);
 
@@ -79,6 +80,30 @@ export class FootprintService {
     });
   }
 
+  /**
+   * A liaison's (or an admin's) verified count of what remains on a row: kept beside the reported count,
+   * with who verified it and when. Not a report: the organisation's report time does not move.
+   */
+  async verify(actor: Actor, input: VerifyFootprintInput): Promise<FootprintEntity> {
+    if (actor.role !== 'liaison' && actor.role !== 'admin') throw new AppError(ErrorCode.FORBIDDEN, 'Only a liaison or an admin may verify a footprint count');
+    return this.change.run(actor, { owned: 'Footprint', id: input.id }, async (unit) => {
+      const current = await this.row(unit, input.id, input.version);
+      if (input.verifiedRemaining > current.endpointCount) {
+        throw AppError.badInput('verifiedRemaining', `must not exceed endpointCount (${input.verifiedRemaining} > ${current.endpointCount})`);
+      }
+      const before = { verifiedRemaining: current.verifiedRemaining, verifiedBy: current.verifiedBy, verifiedAt: current.verifiedAt };
+      Object.assign(current, { verifiedRemaining: input.verifiedRemaining, verifiedBy: actor.id, verifiedAt: unit.now, updatedAt: unit.now });
+      const saved = await unit.manager.save(FootprintEntity, current);
+      unit.record({
+        organisationId: saved.organisationId, entityType: 'footprint', entityId: saved.id, action: 'verify', before,
+        after: { verifiedRemaining: saved.verifiedRemaining, verifiedBy: saved.verifiedBy, verifiedAt: saved.verifiedAt, reportedRemaining: saved.endpointsRemaining },
+      });
+      // the product figures count verified rows (organisation_status.products): the rollup is stored again
+      unit.touch(await this.programmes.get(saved.programmeId));
+      return saved;
+    });
+  }
+
   /** Footprint of many organisations in one statement (DataLoader). */
   of(programmeId: string, organisationIds: readonly string[]): Promise<FootprintEntity[]> {
     return childRows(this.dataSource, 'footprint', organisationIds, programmeId);
@@ -91,13 +116,13 @@ export class FootprintService {
     return row;
   }
 
-  /** A footprint change is the organisation's report; an OT deployment opens the OT track of the plan. */
+  /** A footprint change by the organisation itself is its report (a staff edit is not); an OT deployment opens the OT track of the plan. */
   private async changed(unit: UnitOfWork, programme: ProgrammeEntity, isOt: boolean, added = false) {
     for (const track of [...(added ? ['IT' as const] : []), ...(isOt ? ['OT' as const] : [])]) {
       const created = await this.plan.instantiate(unit.manager, programme, unit.organisation.id, track, unit.now);
       unit.record(...created.map((m) => ({ organisationId: unit.organisation.id, entityType: 'milestone', entityId: m.id, action: 'create', after: m })));
     }
-    unit.reported();
+    if (isOrganisationsOwnReport(unit.actor)) unit.reported();
     unit.touch(programme);
   }
 }

@@ -22,6 +22,7 @@ const NEEDS: Record<string, { kinds: ChildKind[]; perProgramme: boolean }> = {
   footprint: { kinds: ['footprint'], perProgramme: true },
   milestones: { kinds: ['milestones'], perProgramme: true },
   status: { kinds: ['footprint', 'milestones'], perProgramme: true },
+  reportedAndVerified: { kinds: ['footprint'], perProgramme: true },
   contacts: { kinds: ['contacts'], perProgramme: false },
   extensions: { kinds: ['extensions'], perProgramme: false },
 };

@@ -16,6 +16,7 @@ import { ProgrammesService } from '../programmes/programmes.service';
 import { DashboardService } from '../dashboard/dashboard.service';
 import { RUNTIME } from '../core/runtime/runtime';
 import type { Runtime } from '../core/runtime/runtime';
+import { Clock } from '../core/clock/clock';
 
 const csvCell = (v: unknown): string => {
   if (v === null || v === undefined) return '';
@@ -29,7 +30,34 @@ const csvLine = (values: unknown[]) => `${values.map(csvCell).join(',')}\r\n`;
 const ORGANISATION_COLUMNS = [
   'id', 'external_key', 'name', 'primary_sector', 'secondary_sectors', 'state', 'region', 'size_band', 'criticality_tier', 'status',
   'endpoints_total', 'endpoints_remaining', 'milestones_overdue', 'risk_score', 'last_reported_at', 'archived_at',
+  'products', 'report_age_days', 'report_stale', 'endpoints_verified', 'endpoints_remaining_verified', 'rows_unverified', 'latest_verified_at',
+  'latest_verified_by', 'verification_age_days', 'verification_stale',
 ];
+
+/**
+ * Each organisation's products in the programme, one per footprint row, `;` between them:
+ * `CODE[ (vendor)] ENVIRONMENT remaining/total`, then `verified N by <credential> YYYY-MM-DD` when a liaison verified it.
+ * And the report and the verifications with their age at the clock's now ($now) and staleness ($staleDays), as the
+ * organisation's reportedAndVerified field gives them (libs/domain/report-rules.ts).
+ */
+const PRODUCTS_AND_VERIFICATION = (programme: string, now: string, staleDays: string) => `
+  (SELECT string_agg(f.product_code || CASE WHEN f.product_code = 'WHITE_LABEL' THEN ' (' || btrim(f.vendor) || ')' ELSE '' END || ' ' || f.environment || ' '
+            || f.endpoints_remaining || '/' || f.endpoint_count
+            || CASE WHEN f.verified_at IS NULL THEN '' ELSE ' verified ' || f.verified_remaining || ' by ' || f.verified_by || ' ' || to_char(f.verified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') END,
+          '; ' ORDER BY f.created_at, f.id)
+   FROM footprint f WHERE f.organisation_id = o.id AND f.programme_id = ${programme}) AS products,
+  floor(extract(epoch FROM ${now} - o.last_reported_at) / 8640) / 10 AS report_age_days,
+  (o.last_reported_at IS NULL OR ${now} - o.last_reported_at > make_interval(days => ${staleDays})) AS report_stale,
+  v.verified_total AS endpoints_verified, v.verified_remaining AS endpoints_remaining_verified, v.rows_unverified, v.latest AS latest_verified_at,
+  v.latest_by AS latest_verified_by, floor(extract(epoch FROM ${now} - v.oldest) / 8640) / 10 AS verification_age_days, v.rows_unverified > 0 AS verification_stale`;
+const VERIFICATION_OF = (programme: string, now: string, staleDays: string) => `
+  CROSS JOIN LATERAL (
+    SELECT COALESCE(sum(f.endpoint_count) FILTER (WHERE f.verified_at IS NOT NULL), 0) AS verified_total,
+           COALESCE(sum(f.verified_remaining), 0) AS verified_remaining,
+           count(*) FILTER (WHERE f.verified_at IS NULL OR ${now} - f.verified_at > make_interval(days => ${staleDays})) AS rows_unverified,
+           max(f.verified_at) AS latest, (array_agg(f.verified_by ORDER BY f.verified_at DESC) FILTER (WHERE f.verified_at IS NOT NULL))[1] AS latest_by,
+           CASE WHEN bool_and(f.verified_at IS NOT NULL) THEN min(f.verified_at) END AS oldest
+    FROM footprint f WHERE f.organisation_id = o.id AND f.programme_id = ${programme}) v`;
 
 /**
  * CSV exports of one programme (`?programme=<key or id>`, the default programme without it: the
@@ -50,6 +78,7 @@ export class ExportController {
     private readonly organisations: OrganisationsService,
     private readonly dashboard: DashboardService,
     private readonly programmes: ProgrammesService,
+    private readonly clock: Clock,
     @Inject(RUNTIME) runtime: Runtime,
   ) {
     this.stallMs = runtime.config.EXPORT_STALL_MS;
@@ -60,6 +89,7 @@ export class ExportController {
   async organisationsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
     const filter = plainToInstance(OrganisationFilter, {
       ...query, region: query.region ? Number(query.region) : undefined, includeArchived: query.includeArchived === 'true',
+      stillRunning: query.stillRunning === undefined ? undefined : query.stillRunning === 'true',
     });
     const errors = validateSync(filter, { whitelist: true, forbidNonWhitelisted: false });
     if (errors.length) {
@@ -67,11 +97,14 @@ export class ExportController {
     }
     const programme = await this.programmes.resolve(query.programme);
     const { where, params } = this.organisations.filterSql(actor, filter, programme.id);
-    params.push(programme.id);
+    params.push(programme.id, this.clock.now(), programme.staleReportDays);
+    const [p, now, stale] = [`$${params.length - 2}::uuid`, `$${params.length - 1}::timestamptz`, `$${params.length}::int`];
     const sql = `SELECT o.id, o.external_key, o.name, o.primary_sector_code, o.secondary_sector_codes, o.state_code, st.region, o.size_band, o.criticality_tier,
-        s.status, s.endpoints_total, s.endpoints_remaining, s.milestones_overdue, s.risk_score, o.last_reported_at, o.archived_at
+        s.status, s.endpoints_total, s.endpoints_remaining, s.milestones_overdue, s.risk_score, o.last_reported_at, o.archived_at,
+        ${PRODUCTS_AND_VERIFICATION(p, now, stale)}
       FROM organisation o JOIN us_state st ON st.code = o.state_code
-      JOIN organisation_status s ON s.organisation_id = o.id AND s.programme_id = $${params.length}
+      JOIN organisation_status s ON s.organisation_id = o.id AND s.programme_id = ${p}
+      ${VERIFICATION_OF(p, now, stale)}
       WHERE ${where.join(' AND ')} ORDER BY lower(o.name), o.id`;
     await this.stream(reply, 'organisations.csv', 'TLP:AMBER', ORGANISATION_COLUMNS, sql, params);
   }

@@ -1,3 +1,4 @@
+import { isOrganisationsOwnReport } from '../domain/report-rules';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -471,14 +472,14 @@ export class ImportService {
     let derived: DerivedStatuses | undefined;
     if (touched.length) {
       const facts = await reading;
-      for (const f of facts.values()) f.lastReportedAt = now; // what the change path writes below
+      if (isOrganisationsOwnReport(actor)) for (const f of facts.values()) f.lastReportedAt = now; // what the change path writes below
       // derived while PostgreSQL writes the rows and the OT tracks
       derived = await this.status.deriveYielding(programme, facts);
     }
     await drain();
-    // the change path over the batch: a footprint file is the organisations' report; audit; statuses; replan
+    // the change path over the batch: a footprint file entered by staff is an edit, not the organisations' report; audit; statuses; replan
     await this.change.finish(manager, actor, {
-      changes, importId: report.importId, reported: touched,
+      changes, importId: report.importId, reported: isOrganisationsOwnReport(actor) ? touched : [],
       statuses: derived ? [{ programme, organisationIds: touched, derived }] : [],
     }, now);
     report.created += toCreate.length;

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { OrganisationChange, UnitOfWork } from '../changes/organisation-change.service';
 import { Actor } from '../domain/actor';
 import { applyMilestoneReport } from '../domain/milestone-rules';
+import { isOrganisationsOwnReport } from '../domain/report-rules';
 import { extensionStanding, GrantProblem, grantProblems, judgedTarget } from '../domain/extension-rules';
 import { AppError, ErrorCode } from '../core/errors/app-error';
 import { changedFields } from '../audit/audit.service';
@@ -55,7 +56,7 @@ export class MilestonesService {
       if (input.targetAt) Object.assign(milestone, { targetAt: input.targetAt }, milestone.extensionId ? NO_EXTENSION : {});
       const saved = await unit.manager.save(MilestoneEntity, milestone);
       unit.record({ organisationId: saved.organisationId, entityType: 'milestone', entityId: saved.id, action: 'update', ...changedFields(before, { ...saved, version: before.version }) });
-      unit.reported();
+      if (isOrganisationsOwnReport(actor)) unit.reported();
       unit.touch(await this.programmes.get(saved.programmeId));
       return saved;
     });
@@ -166,7 +167,7 @@ export class MilestonesService {
       Object.assign(milestone, { extensionReportedAt: now, updatedAt: now });
       await unit.manager.save(MilestoneEntity, milestone);
       unit.record({ organisationId: saved.organisationId, entityType: 'extension', entityId: saved.id, action: 'status-report', before, after: { statusReportedAt: now, statusReport: saved.statusReport } });
-      if (!canDecide(actor)) unit.reported();
+      if (isOrganisationsOwnReport(actor)) unit.reported();
       unit.touch(await this.programmes.get(milestone.programmeId));
       return saved;
     });

@@ -71,6 +71,27 @@ export class OrganisationsService {
       params.push(programmeId, f.status);
       where.push(`EXISTS (SELECT 1 FROM organisation_status s WHERE s.organisation_id = o.id AND s.programme_id = $${params.length - 1} AND s.status = $${params.length})`);
     }
+    // one footprint row of the programme meets every footprint condition at once (that product, there, still running)
+    if (f.product || f.environment || f.whiteLabelVendor) {
+      params.push(programmeId);
+      const row = [`f.organisation_id = o.id`, `f.programme_id = $${params.length}`];
+      if (f.product) {
+        params.push(f.product);
+        row.push(`f.product_code = $${params.length}`);
+      }
+      if (f.environment) {
+        params.push(f.environment);
+        row.push(`f.environment = $${params.length}`);
+      }
+      if (f.whiteLabelVendor) {
+        params.push(f.whiteLabelVendor.trim());
+        row.push(`f.product_code = 'WHITE_LABEL' AND lower(btrim(f.vendor)) = lower($${params.length})`);
+      }
+      if (f.stillRunning) row.push('f.endpoints_remaining > 0');
+      where.push(`EXISTS (SELECT 1 FROM footprint f WHERE ${row.join(' AND ')})`);
+    } else if (f.stillRunning) {
+      throw AppError.badInput('filter.stillRunning', 'needs product, environment or whiteLabelVendor');
+    }
     return { where, params };
   }
 

@@ -1,3 +1,4 @@
+import { isOrganisationsOwnReport } from '../domain/report-rules';
 import { Injectable } from '@nestjs/common';
 import { changedFields } from '../audit/audit.service';
 import { OrganisationChange } from '../changes/organisation-change.service';
@@ -78,9 +79,13 @@ export class SelfReportService {
       }
       if (problems.length) throw AppError.badInputs(problems);
 
-      unit.afterWrite(ReportRepository.write(unit.write, organisation.id, updatedFootprint, updatedMilestones, now));
-      unit.reported({ written: true });
-      organisation.lastReportedAt = now;
+      // from a liaison or an admin the same counts are an edit, not the organisation's report
+      const own = isOrganisationsOwnReport(actor);
+      unit.afterWrite(ReportRepository.write(unit.write, organisation.id, updatedFootprint, updatedMilestones, now, own));
+      if (own) {
+        unit.reported({ written: true });
+        organisation.lastReportedAt = now;
+      }
       const programmeIds = new Set([...updatedFootprint.map((f) => f.programmeId), ...updatedMilestones.map((m) => m.programmeId)]);
       for (const programmeId of programmeIds) {
         unit.touch(await this.programmes.get(programmeId), factsFromRows(

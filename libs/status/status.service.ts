@@ -9,6 +9,7 @@ import { StatusRepository } from '../data/status.repository';
 import { deriveStatus, MilestoneState, StatusResult } from '../domain/status/derive-status';
 import { OrganisationFacts, signalsOf } from '../domain/status/signals';
 import type { ExtendableMilestone } from '../domain/extension-rules';
+import { productEntries } from '../domain/report-rules';
 
 /** What the rules of status and escalation read about one organisation (libs/domain/status/signals.ts). */
 export type Facts = OrganisationFacts;
@@ -18,12 +19,15 @@ const BATCH = 5000;
 /** An organisation's facts in one programme, from rows the caller already holds (a report). */
 export function factsFromRows(
   organisation: { lastReportedAt: Date | null; criticalityTier: number },
-  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number; environment: string }>,
+  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number; environment: string; productCode: string; vendor: string | null; verifiedRemaining: number | null; verifiedAt: Date | null }>,
   milestones: ReadonlyArray<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null } & ExtendableMilestone>,
 ): Facts {
   return {
     lastReportedAt: organisation.lastReportedAt, criticalityTier: organisation.criticalityTier,
-    footprint: footprint.map((f) => ({ endpointCount: f.endpointCount, endpointsRemaining: f.endpointsRemaining, environment: f.environment })),
+    footprint: footprint.map((f) => ({
+      endpointCount: f.endpointCount, endpointsRemaining: f.endpointsRemaining, environment: f.environment,
+      productCode: f.productCode, vendor: f.vendor, verifiedRemaining: f.verifiedRemaining, verifiedAt: f.verifiedAt,
+    })),
     milestones: milestones.map((m) => ({
       key: m.key, track: m.track, targetAt: m.targetAt, state: m.state, verifiedAt: m.verifiedAt,
       extensionExpiresAt: m.extensionExpiresAt ?? null, extensionLapsesTo: m.extensionLapsesTo ?? null, extensionReportedAt: m.extensionReportedAt ?? null,
@@ -34,6 +38,7 @@ export function factsFromRows(
 interface Rollup {
   status: string; reasons: unknown; endpointsTotal: number; endpointsRemaining: number; otTotal: number; otRemaining: number;
   notStarted: number; inProgress: number; done: number; blocked: number; overdue: number; removalVerified: boolean; riskScore: number; riskReasons: unknown;
+  products: ReturnType<typeof productEntries>; reportStale: boolean;
 }
 
 /** Statuses and rollups computed for a batch, ready to store: each distinct rollup once, by its JSON. */
@@ -61,6 +66,12 @@ function rollup(f: Facts, result: StatusResult, now: Date, programme: ProgrammeE
     endpointsTotal: signals.endpointsTotal, endpointsRemaining: signals.endpointsRemaining, otTotal: signals.otTotal, otRemaining: signals.otRemaining,
     notStarted: signals.notStarted, inProgress: signals.inProgress, done: signals.done, blocked: signals.blocked, overdue: signals.overdue,
     removalVerified: signals.removalVerified, riskScore: risk.score, riskReasons: risk.reasons,
+    // what the product figures count (migration 0040): by product and white-label vendor, reported and verified
+    products: productEntries(f.footprint.map((x) => ({
+      productCode: x.productCode ?? 'OTHER', vendor: x.vendor ?? null, endpointCount: x.endpointCount, endpointsRemaining: x.endpointsRemaining,
+      verifiedRemaining: x.verifiedRemaining ?? null, verifiedAt: x.verifiedAt ?? null,
+    })), now, programme.staleReportDays),
+    reportStale,
   };
 }
 

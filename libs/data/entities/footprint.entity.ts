@@ -21,6 +21,10 @@ export class FootprintEntity {
   @Column('date', { nullable: true }) licenceEnd: string | null;
   @Column('text', { nullable: true }) replacementProduct: string | null;
   @Column('boolean', { nullable: true }) replacementChosenByOrganisation: boolean | null;
+  /** What a liaison verified remains (the reported count is endpointsRemaining), who verified it and when. */
+  @Column('int', { nullable: true }) verifiedRemaining: number | null;
+  @Column('text', { nullable: true }) verifiedBy: string | null;
+  @Column('timestamptz', { nullable: true }) verifiedAt: Date | null;
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;
   @VersionColumn() version: number;

@@ -6,7 +6,8 @@ import type { StatusResult } from './derive-status';
 export interface OrganisationFacts {
   lastReportedAt: Date | null;
   criticalityTier?: number;
-  footprint: Array<{ endpointCount: number; endpointsRemaining: number; environment?: string }>;
+  /** Product, vendor and verification: what the product figures read (libs/domain/report-rules.ts); the status rules need only the counts. */
+  footprint: Array<{ endpointCount: number; endpointsRemaining: number; environment?: string; productCode?: string; vendor?: string | null; verifiedRemaining?: number | null; verifiedAt?: Date | null }>;
   milestones: Array<ExtendableMilestone & { key: string; track: string; state: MilestoneState; verifiedAt: Date | null; id?: string; name?: string }>;
 }
 

@@ -38,3 +38,11 @@ export class UpdateFootprintInput {
   @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) replacementProduct?: string;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() replacementChosenByOrganisation?: boolean;
 }
+
+@InputType({ description: "A liaison's verified count of what remains on a footprint row, beside the organisation's reported one" })
+export class VerifyFootprintInput {
+  @Field(() => ID) @IsUUID() id: string;
+  @Field(() => Int) @IsInt() @Min(1) version: number;
+  @Field(() => Int, { description: 'What the liaison verified remains (at most the row\'s endpointCount)' })
+  @IsInt() @Min(0, { message: 'verifiedRemaining must not be negative' }) @Max(MAX_ENDPOINTS) verifiedRemaining: number;
+}

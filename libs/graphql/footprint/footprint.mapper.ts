@@ -7,5 +7,6 @@ export const toFootprintModel = (e: FootprintEntity): FootprintModel => ({
   vendor: e.vendor, whiteLabelConfidence: e.whiteLabelConfidence as WhiteLabelConfidence | null, environment: e.environment as Environment,
   endpointCount: e.endpointCount, endpointsRemaining: e.endpointsRemaining, updateChannel: e.updateChannel as UpdateChannel,
   licenceEnd: e.licenceEnd, replacementProduct: e.replacementProduct, replacementChosenByOrganisation: e.replacementChosenByOrganisation,
+  verifiedRemaining: e.verifiedRemaining, verifiedBy: e.verifiedBy, verifiedAt: e.verifiedAt,
   createdAt: e.createdAt, updatedAt: e.updatedAt, version: e.version,
 });

@@ -15,7 +15,10 @@ export class FootprintModel {
   @Field(() => WhiteLabelConfidence, { nullable: true }) whiteLabelConfidence: WhiteLabelConfidence | null;
   @Field(() => Environment) environment: Environment;
   @Field(() => Int) endpointCount: number;
-  @Field(() => Int) endpointsRemaining: number;
+  @Field(() => Int, { description: 'What remains as reported (by the organisation, or entered by staff)' }) endpointsRemaining: number;
+  @Field(() => Int, { nullable: true, description: 'What remains as a liaison verified it (verifyFootprint); null until verified' }) verifiedRemaining: number | null;
+  @Field(() => String, { nullable: true, description: 'The credential that verified it' }) verifiedBy: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) verifiedAt: Date | null;
   @Field(() => UpdateChannel) updateChannel: UpdateChannel;
   @Field(() => String, { nullable: true, description: 'Licence end date (YYYY-MM-DD)' }) licenceEnd: string | null;
   @Field(() => String, { nullable: true }) replacementProduct: string | null;

@@ -3,7 +3,7 @@ import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../domain/actor';
 import { CurrentActor } from '../context';
 import { VersionedIdInput } from '../../organisations/dto/organisation.input';
-import { AddFootprintInput, UpdateFootprintInput } from '../../footprint/dto/footprint.input';
+import { AddFootprintInput, UpdateFootprintInput, VerifyFootprintInput } from '../../footprint/dto/footprint.input';
 import { toFootprintModel } from './footprint.mapper';
 import { ProgrammesService } from '../../programmes/programmes.service';
 import { FootprintService } from '../../footprint/footprint.service';
@@ -29,5 +29,11 @@ export class FootprintResolver {
   @Mutation(() => FootprintModel, { description: 'Removes a footprint row entered in error; the audit trail keeps it' })
   async removeFootprint(@CurrentActor() actor: Actor, @Args('input') input: VersionedIdInput): Promise<FootprintModel> {
     return toFootprintModel(await this.footprint.remove(actor, input));
+  }
+
+  @Allow('admin', 'liaison')
+  @Mutation(() => FootprintModel, { description: "Records a liaison's verified remaining count on a row (who and when), beside the reported count; not a report" })
+  async verifyFootprint(@CurrentActor() actor: Actor, @Args('input') input: VerifyFootprintInput): Promise<FootprintModel> {
+    return toFootprintModel(await this.footprint.verify(actor, input));
   }
 }

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ContactRole, OrganisationStatusEnum, SizeBand, Track } from '../enums';
 import { SectorModel, UsStateModel } from '../reference/reference.model';
 
@@ -26,6 +26,23 @@ export class OrganisationStatusModel {
   @Field(() => GraphQLISODateTime, { description: 'The instant the status was derived at' }) asOf: Date;
 }
 
+@ObjectType('ReportedAndVerified', { description: "What the organisation reported and what a liaison verified, side by side, with the staleness of each" })
+export class ReportedAndVerifiedModel {
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "The organisation's own last report (a staff edit is not a report)" }) reportedAt: Date | null;
+  @Field(() => Float, { nullable: true, description: 'Days since that report' }) reportAgeDays: number | null;
+  @Field({ description: "No report, or older than the programme's staleReportDays" }) reportStale: boolean;
+  @Field(() => Int) endpointsTotal: number;
+  @Field(() => Int, { description: 'What remains as reported' }) endpointsRemainingReported: number;
+  @Field(() => Int, { description: 'The endpoints of the rows a liaison verified' }) endpointsVerified: number;
+  @Field(() => Int, { description: 'What remains on those rows as verified' }) endpointsRemainingVerified: number;
+  @Field(() => Int, { description: 'Footprint rows never verified, or verified longer ago than staleReportDays' }) rowsUnverified: number;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The latest verification, and who made it' }) latestVerificationAt: Date | null;
+  @Field(() => String, { nullable: true }) latestVerifiedBy: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The oldest verification; null while a row has none' }) oldestVerificationAt: Date | null;
+  @Field(() => Float, { nullable: true, description: 'Days since the oldest verification' }) verificationAgeDays: number | null;
+  @Field({ description: 'A row is unverified or its verification is stale' }) verificationStale: boolean;
+}
+
 @ObjectType('Organisation')
 export class OrganisationModel {
   @Field(() => ID) id: string;
@@ -41,7 +58,7 @@ export class OrganisationModel {
   @Field(() => SizeBand) sizeBand: SizeBand;
   @Field(() => Int, { description: '1 is the most critical, 4 the least' }) criticalityTier: number;
   @Field(() => GraphQLISODateTime, { nullable: true }) archivedAt: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Last time counts or milestone states were reported' }) lastReportedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "The organisation's own last report (reporter or link); an edit by staff does not move it" }) lastReportedAt: Date | null;
   @Field(() => GraphQLISODateTime) createdAt: Date;
   @Field(() => GraphQLISODateTime) updatedAt: Date;
   @Field(() => Int, { description: 'Row version: send it back with an update; a stale one is a CONFLICT' }) version: number;

@@ -16,7 +16,8 @@ import { ReferenceService } from '../../reference/reference.service';
 import { StatusService } from '../../status/status.service';
 import { CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from '../../organisations/dto/organisation.input';
 import { OrganisationsArgs } from '../../organisations/dto/organisations.args';
-import { ContactModel, OrganisationModel, OrganisationStatusModel } from './organisation.model';
+import { ContactModel, OrganisationModel, OrganisationStatusModel, ReportedAndVerifiedModel } from './organisation.model';
+import { freshness, reportedAndVerified } from '../../domain/report-rules';
 import { OrganisationConnectionModel } from './organisation-connection.model';
 import { toContactModel, toOrganisationModel } from './organisation.mapper';
 import { OrganisationsService } from '../../organisations/organisations.service';
@@ -138,6 +139,28 @@ export class OrganisationsResolver {
     const asOf = at ?? undefined;
     const result = this.statusService.evaluate(programme, { lastReportedAt: o.lastReportedAt, footprint, milestones }, asOf);
     return { status: result.status as OrganisationStatusEnum, reasons: result.reasons as OrganisationStatusModel['reasons'], asOf: asOf ?? this.statusService.now() };
+  }
+
+  @ResolveField(() => ReportedAndVerifiedModel, { description: 'Reported and verified remaining counts side by side, with the staleness of each (in the programme, the default one without it)' })
+  async reportedAndVerified(
+    @Parent() o: OrganisationModel,
+    @RequestLoaders() loaders: Loaders,
+    @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
+  ): Promise<ReportedAndVerifiedModel> {
+    const programme = await loaders.programme.load(programmeId ?? 'default');
+    const rows = await loaders.footprint.load(`${programme.id}|${o.id}`);
+    const now = this.statusService.now();
+    const figures = reportedAndVerified(rows, now, programme.staleReportDays);
+    const report = freshness(o.lastReportedAt, now, programme.staleReportDays);
+    const latest = rows.filter((r) => r.verifiedAt).sort((a, b) => b.verifiedAt!.getTime() - a.verifiedAt!.getTime())[0];
+    return {
+      reportedAt: report.at, reportAgeDays: report.ageDays, reportStale: report.stale,
+      endpointsTotal: figures.endpointsTotal, endpointsRemainingReported: figures.endpointsRemaining,
+      endpointsVerified: figures.verifiedTotal, endpointsRemainingVerified: figures.verifiedRemaining, rowsUnverified: figures.rowsUnverified,
+      latestVerificationAt: latest?.verifiedAt ?? null, latestVerifiedBy: latest?.verifiedBy ?? null,
+      oldestVerificationAt: figures.oldestVerificationAt, verificationAgeDays: freshness(figures.oldestVerificationAt, now, programme.staleReportDays).ageDays,
+      verificationStale: figures.verificationStale,
+    };
   }
 
   @ResolveField(() => [AuditEventModel], { description: 'Change history, newest first' })

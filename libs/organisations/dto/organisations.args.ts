@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { OrganisationSortField, OrganisationStatusEnum, SortDirection } from '../../domain/vocabulary';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Environment, OrganisationSortField, OrganisationStatusEnum, SortDirection } from '../../domain/vocabulary';
 
 @InputType()
 export class OrganisationFilter {
@@ -10,6 +10,10 @@ export class OrganisationFilter {
   @Field(() => Int, { nullable: true, description: 'CISA region 1-10' }) @IsOptional() @IsInt() @Min(1) @Max(10) region?: number;
   @Field(() => OrganisationStatusEnum, { nullable: true }) @IsOptional() @IsEnum(OrganisationStatusEnum) status?: OrganisationStatusEnum;
   @Field({ nullable: true, description: 'Matches name or external key, case-insensitive' }) @IsOptional() @IsString() @MaxLength(200) search?: string;
+  @Field({ nullable: true, description: 'Runs this product (a code of the products query, WHITE_LABEL or OTHER) in the programme' }) @IsOptional() @Matches(/^[A-Z0-9_]{1,64}$/, { message: 'product must be a product code' }) product?: string;
+  @Field(() => Environment, { nullable: true, description: 'Has a footprint row in this environment (with product: that product there)' }) @IsOptional() @IsEnum(Environment) environment?: Environment;
+  @Field({ nullable: true, description: 'Has a white-label engine from this vendor (case-insensitive)' }) @IsOptional() @IsString() @Length(1, 200) whiteLabelVendor?: string;
+  @Field(() => Boolean, { nullable: true, description: 'With product, environment or whiteLabelVendor: only rows with endpoints remaining (as reported)' }) @IsOptional() @IsBoolean() stillRunning?: boolean;
   @Field(() => Boolean, { nullable: true, description: 'Include archived organisations (default false)' }) @IsOptional() @IsBoolean() includeArchived?: boolean;
 }
 
