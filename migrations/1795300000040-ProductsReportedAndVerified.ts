@@ -120,7 +120,8 @@ const differences = (products: boolean) => `
  *   verified rows, their verified remaining, verification stale]; and `report_stale` (no report, a stale
  *   one, or an extension's status report missing, as its derived status says).
  * - dashboard_product_cell: 0028's cells for the product and white-label vendor breakdowns, keyed by
- *   product, vendor ('' unless a white-label engine), primary and secondary sectors (a liaison's scope),
+ *   product, vendor ('' for a product's own row; a white-label engine's rows are also counted under
+ *   WHITE_LABEL and their vendor), primary and secondary sectors (a liaison's scope),
  *   status and removal verified; the same change log (dashboard_product_cell_change), triggers on the same
  *   two tables, folded by the same dashboard_cells_compact(); and dashboard_cell_differences() now lists
  *   product cells that differ from a fresh GROUP BY too ('product cell <code> <vendor>' as the grain). An
@@ -149,9 +150,9 @@ export class ProductsReportedAndVerified1795300000040 implements MigrationInterf
         products = (
           SELECT jsonb_build_array(jsonb_build_array('*', '', COALESCE(sum(f.endpoint_count), 0), COALESCE(sum(f.endpoints_remaining), 0), 0, 0, count(f.id) > 0))
                  || COALESCE((SELECT jsonb_agg(jsonb_build_array(g.code, g.vendor, g.total, g.remaining, 0, 0, true) ORDER BY g.code, g.vendor)
-                              FROM (SELECT f2.product_code AS code, CASE WHEN f2.product_code = 'WHITE_LABEL' THEN COALESCE(btrim(f2.vendor), '') ELSE '' END AS vendor,
-                                           sum(f2.endpoint_count) AS total, sum(f2.endpoints_remaining) AS remaining
-                                    FROM footprint f2 WHERE f2.organisation_id = s.organisation_id AND f2.programme_id = s.programme_id GROUP BY 1, 2) g), '[]'::jsonb)
+                              FROM (SELECT f2.product_code AS code, v.vendor, sum(f2.endpoint_count) AS total, sum(f2.endpoints_remaining) AS remaining
+                                    FROM footprint f2 CROSS JOIN LATERAL (SELECT '' AS vendor UNION ALL SELECT COALESCE(btrim(f2.vendor), '') WHERE f2.product_code = 'WHITE_LABEL') v
+                                    WHERE f2.organisation_id = s.organisation_id AND f2.programme_id = s.programme_id GROUP BY 1, 2) g), '[]'::jsonb)
           FROM footprint f WHERE f.organisation_id = s.organisation_id AND f.programme_id = s.programme_id);
 
       CREATE TABLE dashboard_product_cell (

@@ -10,7 +10,7 @@ import { ProgrammesService } from '../programmes/programmes.service';
 import { RUNTIME } from '../core/runtime/runtime';
 import type { Runtime } from '../core/runtime/runtime';
 import { BreakdownDimension } from '../domain/vocabulary';
-import { isSmall, OrganisationCell, protect, Publication, SMALL_CELL } from '../domain/disclosure/small-cells';
+import { isSmall, OrganisationCell, protect, protectOverlappingRows, Publication, SMALL_CELL } from '../domain/disclosure/small-cells';
 
 const STATUSES = Object.values(OrganisationStatusEnum);
 const DAY = 86_400_000;
@@ -32,7 +32,26 @@ const LABEL_SQL: Record<BreakdownDimension, string> = {
   STATE: `(SELECT st.name FROM us_state st WHERE st.code = k.key)`,
   REGION: `(SELECT 'Region ' || r.region || ' (' || r.office || ')' FROM cisa_region r WHERE r.region::text = k.key)`,
   ENVIRONMENT: `NULL::text`,
+  PRODUCT: `(SELECT p.name FROM product p WHERE p.code = k.key)`,
+  WHITE_LABEL_VENDOR: `NULL::text`,
 };
+
+type PartitionDimension = Exclude<BreakdownDimension, BreakdownDimension.PRODUCT | BreakdownDimension.WHITE_LABEL_VENDOR>;
+const OVERLAPPING = new Set<BreakdownDimension>([BreakdownDimension.PRODUCT, BreakdownDimension.WHITE_LABEL_VENDOR]);
+
+/** Reported versus verified figures (the "*" product cells, migration 0040): staff information, not published to a viewer. */
+interface VerifiedFigures {
+  endpointsVerified: number | null;
+  endpointsRemainingVerified: number | null;
+  reportsStale: number | null;
+  verificationsStale: number | null;
+}
+const NOT_PUBLISHED: VerifiedFigures = { endpointsVerified: null, endpointsRemainingVerified: null, reportsStale: null, verificationsStale: null };
+const verifiedFigures = (r: any): VerifiedFigures => ({
+  endpointsVerified: r?.verified_total ?? 0, endpointsRemainingVerified: r?.verified_remaining ?? 0, reportsStale: r?.reports_stale ?? 0, verificationsStale: r?.verifications_stale ?? 0,
+});
+const VERIFIED_SUMS = `sum(c.verified_total)::float8 AS verified_total, sum(c.verified_remaining)::float8 AS verified_remaining,
+  sum(c.reports_stale)::int AS reports_stale, sum(c.verifications_stale)::int AS verifications_stale`;
 
 /** Change-log rows (migration 0028) a read may add up before it asks for them to be folded into the cells. */
 const FOLD_AFTER = 1000;
@@ -109,6 +128,21 @@ export class DashboardService {
   }
 
   /**
+   * The product cells (migration 0040) of programme $1 in the caller's scope, as a FROM item: per product
+   * (vendor ''), per white-label vendor, and "*" for each organisation's whole footprint. A reporter's
+   * are read from its rollup's own entries.
+   */
+  private productCells(actor: Actor, params: unknown[]): string {
+    if (actor.role === 'viewer' || actor.role === 'admin' || actor.role === 'system') return `(SELECT * FROM dashboard_product_figures WHERE programme_id = $1)`;
+    if (actor.role === 'liaison') return `(SELECT * FROM dashboard_product_figures c WHERE programme_id = $1 AND ${organisationScopeSql(actor, 'c', params)})`;
+    return `(SELECT e->>0 AS product_code, e->>1 AS vendor, s.status, s.removal_verified, 1 AS organisations, (e->>2)::bigint AS endpoints_total,
+                    (e->>3)::bigint AS endpoints_remaining, (e->>4)::bigint AS verified_total, (e->>5)::bigint AS verified_remaining,
+                    s.report_stale::int AS reports_stale, (e->>6)::boolean::int AS verifications_stale, 0 AS pending
+             FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id CROSS JOIN LATERAL jsonb_array_elements(s.products) e
+             WHERE s.programme_id = $1 AND o.archived_at IS NULL AND ${organisationScopeSql(actor, 'o', params)})`;
+  }
+
+  /**
    * Folds the change log into the cells (dashboard_cells_compact(), on the primary): when a read added
    * up more than FOLD_AFTER log rows, in the background, one at a time per process; and hourly, before
    * the snapshot.
@@ -175,6 +209,10 @@ export class DashboardService {
        WHERE m.programme_id = $1 AND o.archived_at IS NULL AND ${this.scope(actor, extParams)}`,
       extParams,
     );
+    const vParams: unknown[] = [programme.id];
+    const [verified] = suppressible(actor) ? [undefined] : await this.read(
+      `SELECT ${VERIFIED_SUMS}, sum(c.pending)::int AS pending FROM ${this.productCells(actor, vParams)} c WHERE c.product_code = '*'`, vParams);
+    if (verified) this.foldIfLong(verified.pending ?? 0);
     const total = rows.find((r: any) => r.status === null) ?? { n: 0, total: 0, remaining: 0, verified: 0, not_started: 0, in_progress: 0, done: 0, blocked: 0, overdue: 0, as_of: null, pending: 0 };
     this.foldIfLong(total.pending);
     // a viewer's counts come from the protected publication; everyone else's as they are
@@ -206,30 +244,32 @@ export class DashboardService {
       milestonesOverdue: hidden ? null : total.overdue ?? 0,
       extensionsOpen: extensions(ext.open, ext.open_orgs),
       extensionsGranted: extensions(ext.granted, ext.granted_orgs),
+      ...(suppressible(actor) ? NOT_PUBLISHED : verifiedFigures(verified)),
       asOf: total.as_of ?? now,
     };
   }
 
   private async computeBreakdown(actor: Actor, by: BreakdownDimension, programmeId: string) {
+    if (OVERLAPPING.has(by)) return this.computeProductBreakdown(actor, by as BreakdownDimension.PRODUCT | BreakdownDimension.WHITE_LABEL_VENDOR, programmeId);
     const programme = await this.programmes.get(programmeId);
     const sortByLabel = (labels: Map<string, string>) => (a: string, b: string) => LABEL_ORDER.compare(labels.get(a) ?? a, labels.get(b) ?? b);
     const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({ ...r, shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal });
     if (suppressible(actor)) {
       const labels = await this.labels(by);
       const byLabel = sortByLabel(labels);
-      const published = (await this.viewerPublication(actor, programme.id)).breakdowns[by];
-      return [...published].sort((a, b) => byLabel(a.key, b.key)).map((r) => withShare({ ...r, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
+      const published = (await this.viewerPublication(actor, programme.id)).breakdowns[by as PartitionDimension];
+      return [...published].sort((a, b) => byLabel(a.key, b.key)).map((r) => withShare({ ...r, ...NOT_PUBLISHED, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
     }
     const params: unknown[] = [programme.id];
     // the cells are first added up by the code the key is of (a sector's SRMA and a state's region are looked up once a code)
-    const code = { SECTOR: 'primary_sector_code', SRMA: 'primary_sector_code', STATE: 'state_code', REGION: 'state_code', ENVIRONMENT: 'environment' }[by];
-    const key = {
+    const code = ({ SECTOR: 'primary_sector_code', SRMA: 'primary_sector_code', STATE: 'state_code', REGION: 'state_code', ENVIRONMENT: 'environment' } as Record<string, string>)[by];
+    const key = ({
       SECTOR: `c.code`,
       SRMA: `(SELECT sc.srma FROM sector sc WHERE sc.code = c.code AND sc.valid_to IS NULL LIMIT 1)`,
       STATE: `c.code`,
       REGION: `(SELECT st.region::text FROM us_state st WHERE st.code = c.code)`,
       ENVIRONMENT: `c.code`,
-    }[by];
+    } as Record<string, string>)[by];
     const environment = by === 'ENVIRONMENT';
     const rows: any[] = await this.read(
       `WITH c AS (
@@ -246,6 +286,15 @@ export class DashboardService {
       params,
     );
     this.foldIfLong(rows.reduce((n, r) => n + r.pending, 0));
+    // reported versus verified by primary sector (the "*" product cells) for the sector and SRMA rows; the cells by state do not hold them
+    const verifiedByKey = new Map<string, VerifiedFigures>();
+    if (by === 'SECTOR' || by === 'SRMA') {
+      const vParams: unknown[] = [programme.id];
+      const vKey = by === 'SECTOR' ? 'c.primary_sector_code' : `(SELECT sc.srma FROM sector sc WHERE sc.code = c.primary_sector_code AND sc.valid_to IS NULL LIMIT 1)`;
+      for (const r of await this.read(`SELECT ${vKey} AS key, ${VERIFIED_SUMS} FROM ${this.productCells(actor, vParams)} c WHERE c.product_code = '*' GROUP BY 1`, vParams)) {
+        verifiedByKey.set(r.key, verifiedFigures(r));
+      }
+    }
     // the labels come with the figures (one statement): as labels() would give them for these keys
     const labels = new Map<string, string>(by === 'ENVIRONMENT' ? ENVIRONMENT_LABELS : rows.filter((r) => r.label !== null).map((r) => [r.key, r.label]));
     const byLabel = sortByLabel(labels);
@@ -259,6 +308,51 @@ export class DashboardService {
         endpointsTotal: mine.reduce((s, r) => s + r.total, 0) as number,
         endpointsRemaining: mine.reduce((s, r) => s + r.remaining, 0) as number,
         verified: mine.reduce((s, r) => s + r.verified, 0) as number | null,
+        ...(verifiedByKey.get(k) ?? NOT_PUBLISHED),
+      });
+    });
+  }
+
+  /**
+   * By product or by white-label vendor, from the product cells (migration 0040): a row per product (or
+   * vendor) with the organisations running it, their statuses, and that product's endpoints, reported and
+   * verified. Rows overlap (an organisation with two products is in two rows): for a viewer each row is
+   * protected as a total of its own (protectOverlappingRows), and verified figures are not published.
+   */
+  private async computeProductBreakdown(actor: Actor, by: BreakdownDimension.PRODUCT | BreakdownDimension.WHITE_LABEL_VENDOR, programmeId: string) {
+    const programme = await this.programmes.get(programmeId);
+    const params: unknown[] = [programme.id];
+    const which = by === 'PRODUCT' ? `c.product_code <> '*' AND c.vendor = ''` : `c.product_code = 'WHITE_LABEL' AND c.vendor <> ''`;
+    const rows: any[] = await this.read(
+      `WITH k AS (
+         SELECT ${by === 'PRODUCT' ? 'c.product_code' : 'c.vendor'} AS key, c.status, c.removal_verified AS verified, sum(c.organisations)::int AS n,
+                sum(c.endpoints_total)::float8 AS total, sum(c.endpoints_remaining)::float8 AS remaining, ${VERIFIED_SUMS}, sum(c.pending)::int AS pending
+         FROM ${this.productCells(actor, params)} c WHERE ${which} GROUP BY 1, 2, 3 HAVING sum(c.organisations) <> 0)
+       SELECT k.*, ${LABEL_SQL[by]} AS label FROM k`,
+      params,
+    );
+    this.foldIfLong(rows.reduce((n, r) => n + r.pending, 0));
+    const labels = new Map<string, string>(rows.filter((r) => r.label !== null).map((r) => [r.key, r.label]));
+    const keys = [...new Set(rows.map((r) => r.key as string))].sort((a, b) => LABEL_ORDER.compare(labels.get(a) ?? a, labels.get(b) ?? b));
+    const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({ ...r, shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal });
+    if (suppressible(actor)) {
+      const published = protectOverlappingRows(keys.map((key) => ({
+        key, cells: rows.filter((r) => r.key === key).map((r) => ({ status: r.status, verified: r.verified, organisations: r.n, endpointsTotal: r.total, endpointsRemaining: r.remaining })),
+      })), STATUSES);
+      return published.map((r) => withShare({ ...r, ...NOT_PUBLISHED, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
+    }
+    return keys.map((k) => {
+      const mine = rows.filter((r) => r.key === k);
+      const sum = (f: (r: any) => number) => mine.reduce((s, r) => s + f(r), 0);
+      return withShare({
+        key: k, label: labels.get(k) ?? k, suppressed: false,
+        organisations: sum((r) => r.n) as number | null,
+        byStatus: STATUSES.map((status) => ({ status, organisations: sum((r) => (r.status === status ? r.n : 0)) as number | null })),
+        endpointsTotal: sum((r) => r.total) as number | null,
+        endpointsRemaining: sum((r) => r.remaining) as number | null,
+        verified: sum((r) => (r.verified ? r.n : 0)) as number | null,
+        endpointsVerified: sum((r) => r.verified_total) as number | null, endpointsRemainingVerified: sum((r) => r.verified_remaining) as number | null,
+        reportsStale: sum((r) => r.reports_stale) as number | null, verificationsStale: sum((r) => r.verifications_stale) as number | null,
       });
     });
   }

@@ -83,23 +83,27 @@ export function reportedAndVerified(rows: readonly VerifiableRow[], now: Date, s
 }
 
 /** The vendor a row is counted under in the white-label breakdown: only a white-label engine's, trimmed. */
-export const vendorKey = (row: Pick<VerifiableRow, 'productCode' | 'vendor'>) => (row.productCode === 'WHITE_LABEL' ? (row.vendor ?? '').trim() : '');
+const vendorKey = (row: Pick<VerifiableRow, 'productCode' | 'vendor'>) => (row.productCode === 'WHITE_LABEL' ? (row.vendor ?? '').trim() : '');
 
 /** The key of the figures over all of an organisation's footprint, beside one per product (migration 0040). */
-export const ALL_PRODUCTS = '*';
+const ALL_PRODUCTS = '*';
 
 /**
- * An organisation's footprint as the product cells count it (organisation_status.products): "*" for all
- * of it, then one entry per product and white-label vendor, in a fixed order:
+ * An organisation's footprint as the product cells count it (organisation_status.products), in a fixed
+ * order: "*" for all of it; one entry per product (vendor ''), so the product rows add up to "*"; and one
+ * per white-label vendor (code WHITE_LABEL, the vendor), so the vendor rows add up to WHITE_LABEL's. Each:
  * [code, vendor, endpoints, remaining, endpoints verified, verified remaining, verification stale].
  */
 export function productEntries(rows: readonly VerifiableRow[], now: Date, staleDays: number): Array<[string, string, number, number, number, number, boolean]> {
   const groups = new Map<string, VerifiableRow[]>();
-  for (const row of rows) {
-    const key = `${row.productCode}\u0000${vendorKey(row)}`;
+  const add = (key: string, row: VerifiableRow) => {
     const list = groups.get(key);
     if (list) list.push(row);
     else groups.set(key, [row]);
+  };
+  for (const row of rows) {
+    add(`${row.productCode}\u0000`, row);
+    if (row.productCode === 'WHITE_LABEL') add(`${row.productCode}\u0000${vendorKey(row)}`, row);
   }
   const entry = (code: string, vendor: string, list: readonly VerifiableRow[]): [string, string, number, number, number, number, boolean] => {
     const f = reportedAndVerified(list, now, staleDays);

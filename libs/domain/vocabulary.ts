@@ -13,7 +13,7 @@ export enum ExtensionStateEnum { REQUESTED = 'REQUESTED', GRANTED = 'GRANTED', D
 export enum OrganisationStatusEnum { COMPLETE = 'COMPLETE', ON_TRACK = 'ON_TRACK', AT_RISK = 'AT_RISK', OVERDUE = 'OVERDUE', NOT_REPORTING = 'NOT_REPORTING' }
 export enum OrganisationSortField { NAME = 'NAME', CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', CRITICALITY = 'CRITICALITY' }
 export enum SortDirection { ASC = 'ASC', DESC = 'DESC' }
-export enum BreakdownDimension { SECTOR = 'SECTOR', SRMA = 'SRMA', STATE = 'STATE', REGION = 'REGION', ENVIRONMENT = 'ENVIRONMENT' }
+export enum BreakdownDimension { SECTOR = 'SECTOR', SRMA = 'SRMA', STATE = 'STATE', REGION = 'REGION', ENVIRONMENT = 'ENVIRONMENT', PRODUCT = 'PRODUCT', WHITE_LABEL_VENDOR = 'WHITE_LABEL_VENDOR' }
 /** What needs a liaison on the work page (libs/data/work-queue.repository.ts says precisely when each holds). */
 export enum WorkItemKind {
   AWAITING_VERIFICATION = 'AWAITING_VERIFICATION', EXTENSION_REQUEST = 'EXTENSION_REQUEST', STALE_REPORT = 'STALE_REPORT',

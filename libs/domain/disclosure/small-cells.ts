@@ -207,3 +207,39 @@ export function protect(cells: readonly OrganisationCell[], statuses: readonly s
   }
   return { total: figures(all, statuses, 'all', hiddenStatuses, verifiedHidden), breakdowns };
 }
+
+/**
+ * Breakdowns whose rows overlap: by product, and by white-label vendor (an organisation running two
+ * products is in both rows). Organisations running none are in none, and any set of products is possible,
+ * so no sum of rows' counts equals another published count: a row's counts can only be worked out from
+ * the row's own figures (test/product-disclosure.spec.ts checks this with an exact attacker). Each row is
+ * therefore protected as a total of its own (fewer than SMALL_CELL organisations hides it whole; a small
+ * status count hides more until they are safe together; verified is hidden when it or the organisations
+ * not verified are small). Endpoints do add up (each footprint row is of one product and one vendor: the
+ * product rows add up to the programme's endpoints, the vendor rows to WHITE_LABEL's), so rows hidden
+ * whole come at least two at a time with more organisations than rows, as the partition rows do.
+ */
+export interface OverlappingRowCells {
+  key: string;
+  /** The row's organisations, by status and removal verified; endpoints are the row's own (that product's). */
+  cells: ReadonlyArray<Pick<OrganisationCell, 'status' | 'verified' | 'organisations' | 'endpointsTotal' | 'endpointsRemaining'>>;
+}
+
+export function protectOverlappingRows(rows: readonly OverlappingRowCells[], statuses: readonly string[]): PublishedRow[] {
+  const tallies = rows.map((r) => ({ key: r.key, t: tally(r.cells.map((c) => ({ ...c, keys: {} as Record<Dimension, string>, environmentEndpointsTotal: 0, environmentEndpointsRemaining: 0 }))) }));
+  const whole = new Set(tallies.filter(({ t }) => t.n < SMALL_CELL).map(({ key }) => key));
+  while (!hiddenTogetherSafely(tallies.filter(({ key }) => whole.has(key)).map(({ t }) => t.n))) {
+    const next = tallies.filter(({ key }) => !whole.has(key)).sort((a, b) => a.t.n - b.t.n || a.key.localeCompare(b.key))[0];
+    if (!next) break;
+    whole.add(next.key);
+  }
+  return tallies.map(({ key, t }) => {
+    if (whole.has(key)) return { key, suppressed: true, ...figures(t, statuses, 'nothing') };
+    const hiddenStatuses = new Set(statuses.filter((s) => isSmall(t.byStatus.get(s) ?? 0)));
+    if (hiddenStatuses.size > 0) {
+      const candidates = statuses.filter((s) => !hiddenStatuses.has(s) && (t.byStatus.get(s) ?? 0) > 0).sort((a, b) => t.byStatus.get(a)! - t.byStatus.get(b)!);
+      while (!hiddenTogetherSafely([...hiddenStatuses].map((s) => t.byStatus.get(s)!)) && candidates.length) hiddenStatuses.add(candidates.shift()!);
+    }
+    return { key, suppressed: false, ...figures(t, statuses, 'all', hiddenStatuses, isSmall(t.verified) || isSmall(t.n - t.verified)) };
+  });
+}

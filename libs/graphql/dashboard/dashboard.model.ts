@@ -7,6 +7,7 @@ registerEnumType(BreakdownDimension, { name: 'BreakdownDimension' });
 
 export { BreakdownDimension };
 
+const STAFF_ONLY = 'liaisons and admins only (null for a viewer); by product, vendor, sector and SRMA, not by state, region or environment';
 const SUPPRESSION_NOTE = 'null for a viewer when it covers fewer than 5 organisations, or would give such a figure away (complementary suppression)';
 
 @ObjectType('StatusCount')
@@ -36,6 +37,10 @@ export class ProgrammeSummaryModel {
   @Field(() => Int, { nullable: true }) milestonesOverdue: number | null;
   @Field(() => Int, { nullable: true }) extensionsOpen: number | null;
   @Field(() => Int, { nullable: true }) extensionsGranted: number | null;
+  @Field(() => Float, { nullable: true, description: `Endpoints of footprint rows a liaison verified (verifyFootprint); ${STAFF_ONLY}` }) endpointsVerified: number | null;
+  @Field(() => Float, { nullable: true, description: `What remains on those rows as verified, beside endpointsRemaining as reported; ${STAFF_ONLY}` }) endpointsRemainingVerified: number | null;
+  @Field(() => Int, { nullable: true, description: `Organisations whose own report is missing or stale (as of their last derivation, hourly at most); ${STAFF_ONLY}` }) reportsStale: number | null;
+  @Field(() => Int, { nullable: true, description: `Organisations with a footprint row unverified or verified longer ago than staleReportDays; ${STAFF_ONLY}` }) verificationsStale: number | null;
   @Field(() => GraphQLISODateTime, { description: 'When the figures were derived (status rollups refresh on every write and hourly)' }) asOf: Date;
 }
 
@@ -50,6 +55,10 @@ export class BreakdownRowModel {
   @Field(() => Float, { nullable: true }) endpointsRemaining: number | null;
   @Field(() => Float, { nullable: true }) shareRemoved: number | null;
   @Field(() => Int, { nullable: true, description: SUPPRESSION_NOTE }) verified: number | null;
+  @Field(() => Float, { nullable: true, description: `Endpoints of footprint rows a liaison verified (verifyFootprint); ${STAFF_ONLY}` }) endpointsVerified: number | null;
+  @Field(() => Float, { nullable: true, description: `What remains on those rows as verified, beside endpointsRemaining as reported; ${STAFF_ONLY}` }) endpointsRemainingVerified: number | null;
+  @Field(() => Int, { nullable: true, description: `Organisations whose own report is missing or stale (as of their last derivation, hourly at most); ${STAFF_ONLY}` }) reportsStale: number | null;
+  @Field(() => Int, { nullable: true, description: `Organisations with a footprint row unverified or verified longer ago than staleReportDays; ${STAFF_ONLY}` }) verificationsStale: number | null;
 }
 
 @ObjectType('BurndownPoint')

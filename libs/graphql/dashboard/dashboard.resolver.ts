@@ -34,7 +34,7 @@ export class DashboardResolver {
   }
 
   @Allow('admin', 'liaison', 'viewer')
-  @Query(() => [BreakdownRowModel], { description: 'The summary broken down by sector, SRMA, state, CISA region or environment' })
+  @Query(() => [BreakdownRowModel], { description: 'The summary broken down by sector, SRMA, state, CISA region, environment, product or white-label vendor (an organisation with two products is in both rows)' })
   async breakdown(
     @CurrentActor() actor: Actor,
     @Args('by', { type: () => BreakdownDimension }) by: BreakdownDimension,
