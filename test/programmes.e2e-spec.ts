@@ -82,8 +82,10 @@ describe('programmes as data: a second programme beside the seeded one', () => {
     // footprint: each programme takes its own catalogue only
     expect(errorCode(await server.gql(ADD, { input: { organisationId: org.id, programmeId: acme.id, productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 5 } }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(ADD, { input: { organisationId: org.id, productCode: 'ACME_AV_ENDPOINT', environment: 'IT', endpointCount: 5 } }))).toBe('BAD_USER_INPUT');
-    ok(await server.gql(ADD, { input: { organisationId: org.id, programmeId: acme.id, productCode: 'ACME_AV_ENDPOINT', environment: 'IT', endpointCount: 300 } }));
-    ok(await server.gql(ADD, { input: { organisationId: org.id, productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 40 } }));
+    // reported by the organisation itself (a staff edit is not a report, and an organisation never reporting is NOT_REPORTING)
+    const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
+    ok(await server.gql(ADD, { input: { organisationId: org.id, programmeId: acme.id, productCode: 'ACME_AV_ENDPOINT', environment: 'IT', endpointCount: 300 } }, reporter));
+    ok(await server.gql(ADD, { input: { organisationId: org.id, productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 40 } }, reporter));
 
     const inSeeded = ok(await server.gql(ORG, { id: org.id, p: seeded })).organisation;
     const inAcme = ok(await server.gql(ORG, { id: org.id, p: acme.id })).organisation;

@@ -1,4 +1,4 @@
-import { auditCount, milestonesOf, newFootprint, newOrganisation, ORGANISATION_FIELDS } from './support/factories';
+import { auditCount, milestonesOf, newFootprint, newOrganisation, newToken, ORGANISATION_FIELDS } from './support/factories';
 import { errorCode, ok, startServer, TestServer } from './support/server';
 
 const NOW = '2024-08-01T12:00:00.000Z'; // T-58 days: inventory is overdue, selection due soon
@@ -177,7 +177,8 @@ describe('tracker core over GraphQL', () => {
       ok(await server.gql(`mutation($input: VersionedIdInput!) { removeFootprint(input: $input) { id } }`, { input: { id: wl.id, version: 1 } }));
       const left = ok(await server.gql(`query($id: ID!) { organisation(id: $id) { footprint { id } lastReportedAt } }`, { id: org.id }));
       expect(left.organisation.footprint.map((f: { id: string }) => f.id).sort()).toEqual([it1.id, ot.id].sort());
-      expect(left.organisation.lastReportedAt).toBe(NOW);
+      // an admin's edits are not the organisation's report (issue 18): its report time stays unset
+      expect(left.organisation.lastReportedAt).toBeNull();
       const actions = await server.sql(`SELECT action FROM audit_event WHERE entity_type = 'footprint' AND organisation_id = $1 ORDER BY id`, [org.id]);
       expect(actions.map((a) => a.action)).toEqual(['create', 'create', 'create', 'update', 'delete']);
     });
@@ -247,13 +248,15 @@ describe('tracker core over GraphQL', () => {
       const stale = await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: 99, endpointsRemaining: 20 }] } });
       expect(errorCode(stale)).toBe('CONFLICT');
 
+      // the organisation's own report (its reporter credential): its report time moves
+      const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
       const good = ok(await server.gql(submit, {
         input: {
           organisationId: org.id,
           footprint: [{ id: f.id, version: f.version, endpointsRemaining: 20 }],
           milestones: [{ id: inventory.id, version: 1, state: 'DONE', evidence: 'CMDB export' }, { id: selected.id, version: 1, state: 'BLOCKED', blockedReason: 'Awaiting budget' }],
         },
-      })).submitSelfReport;
+      }, reporter)).submitSelfReport;
       expect(good.organisation.lastReportedAt).toBe(NOW);
       expect(good.footprint).toEqual([{ id: f.id, endpointsRemaining: 20, version: f.version + 1 }]);
       expect(good.milestones.map((m: { state: string }) => m.state)).toEqual(['DONE', 'BLOCKED']);
@@ -274,7 +277,8 @@ describe('tracker core over GraphQL', () => {
   describe('derived status around the cutoff', () => {
     it('moves from at risk to overdue to complete as the instant and the facts change', async () => {
       const org = await newOrganisation(server);
-      const f = await newFootprint(server, org.id, { endpointCount: 10 });
+      const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
+      const f = await newFootprint(server, org.id, { endpointCount: 10 }, reporter);
       const query = `query($id: ID!, $at: DateTime) { organisation(id: $id) { status(at: $at) { status asOf reasons { code milestoneKey } } } }`;
       const statusAt = async (at?: string) => ok(await server.gql(query, { id: org.id, at })).organisation.status;
 
@@ -288,7 +292,7 @@ describe('tracker core over GraphQL', () => {
       const milestones = await milestonesOf(server, org.id);
       ok(await server.gql(`mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }`, {
         input: { organisationId: org.id, footprint: [{ id: f.id, version: 1, endpointsRemaining: 0 }], milestones: milestones.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })) },
-      }));
+      }, reporter));
       const reported = await statusAt('2024-08-20T00:00:00Z');
       expect(reported.status).toBe('ON_TRACK');
       expect(reported.reasons).toContainEqual({ code: 'AWAITING_VERIFICATION', milestoneKey: 'REMOVAL_VERIFIED' });
