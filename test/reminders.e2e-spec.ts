@@ -1,5 +1,5 @@
 import { ChildProcess } from 'node:child_process';
-import { milestonesOf, newFootprint, newOrganisation } from './support/factories';
+import { milestonesOf, newFootprint, newOrganisation, newToken } from './support/factories';
 import { startSmtpReceiver, startWebhookReceiver } from './support/receivers';
 import { ok, startServer, startWorker, TestServer } from './support/server';
 
@@ -64,11 +64,14 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
         { role: 'SECURITY_LEAD', name: 'Sam', email: 'sam@laggard.example', timeZone: 'America/Los_Angeles' },
       ],
     });
-    await newFootprint(server, orgs.L.id, { endpointCount: 100 });
+    // each organisation reports its footprint itself (its reporter credential): a staff edit is not a report
+    const reporterOf = async (id: string) => (await newToken(server, { role: 'reporter', organisationId: id })).token;
+    await newFootprint(server, orgs.L.id, { endpointCount: 100 }, await reporterOf(orgs.L.id));
     orgs.V = await newOrganisation(server, { name: 'Verified Water District', primarySector: 'WATER', state: 'TX', contacts: [{ role: 'PRIMARY', name: 'Val', email: 'val@verified.example', timeZone: 'America/Chicago' }] });
-    orgs.Vf = await newFootprint(server, orgs.V.id, { endpointCount: 10 });
+    orgs.Vreporter = await reporterOf(orgs.V.id);
+    orgs.Vf = await newFootprint(server, orgs.V.id, { endpointCount: 10 }, orgs.Vreporter);
     orgs.X = await newOrganisation(server, { name: 'Extended Power Coop', primarySector: 'ENERGY', state: 'OK', contacts: [{ role: 'PRIMARY', name: 'Xi', email: 'xi@coop.example', timeZone: 'America/Chicago' }] });
-    await newFootprint(server, orgs.X.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 6, updateChannel: 'OFFLINE' });
+    await newFootprint(server, orgs.X.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 6, updateChannel: 'OFFLINE' }, await reporterOf(orgs.X.id));
     orgs.W = await newOrganisation(server, {
       name: 'Webhook Dams Authority', primarySector: 'DAMS', state: 'WA', criticalityTier: 1,
       contacts: [
@@ -92,7 +95,7 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
         const ms = await milestonesOf(server, orgs.V.id);
         ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
           input: { organisationId: orgs.V.id, footprint: [{ id: orgs.Vf.id, version: orgs.Vf.version, endpointsRemaining: 0 }], milestones: ms.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })) },
-        }));
+        }, orgs.Vreporter));
         const last = (await milestonesOf(server, orgs.V.id)).find((m) => m.key === 'REMOVAL_VERIFIED')!;
         ok(await server.gql('mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { verified } }', { input: { id: last.id, version: last.version } }));
         orgs.verifiedAt = now;

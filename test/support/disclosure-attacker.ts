@@ -40,7 +40,7 @@ export interface Hierarchy {
   regionOf: Map<string, string>;
 }
 
-type Vec = Map<number, bigint>;
+export type Vec = Map<number, bigint>;
 
 const abs = (x: bigint) => (x < 0n ? -x : x);
 const gcd = (a: bigint, b: bigint): bigint => {
@@ -56,7 +56,7 @@ const minKey = (v: Vec) => {
 };
 
 /** Row echelon basis over the integers: each row is kept under its lowest column, divided by its entries' gcd. */
-class Echelon {
+export class Echelon {
   private readonly rows = new Map<number, Vec>();
 
   /** `v` with every column that leads a basis row eliminated in turn; empty when `v` is in the span. */
