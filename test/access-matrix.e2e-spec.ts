@@ -97,6 +97,11 @@ const OPERATIONS: Operation[] = [
     variables: (f) => ({ input: { id: f.footprint.id, version: f.footprint.version } }),
   },
   {
+    name: 'verifyFootprint', expected: LIAISON_EDIT,
+    query: 'mutation($input: VerifyFootprintInput!) { verifyFootprint(input: $input) { id } }',
+    variables: (f) => ({ input: { id: f.footprint.id, version: f.footprint.version, verifiedRemaining: 0 } }),
+  },
+  {
     name: 'updateMilestone', expected: SELF_REPORT,
     query: 'mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) { id } }',
     variables: (f) => ({ input: { id: f.milestone.id, version: f.milestone.version, state: 'IN_PROGRESS' } }),
