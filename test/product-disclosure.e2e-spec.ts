@@ -25,7 +25,7 @@ const organisationArb = fc.record({
   verified: fc.boolean(),
   // skewed: P1 common, the others rarer, so rows of 1 to 4 organisations are frequent
   products: fc.record({ P1: fc.integer({ min: 1, max: 300 }), P2: fc.integer({ min: 1, max: 50 }), P3: fc.integer({ min: 1, max: 20 }) }, { requiredKeys: [] })
-    .chain((p) => fc.constant(Object.fromEntries(Object.entries(p).filter(([k]) => k === 'P1' || Math.abs(p[k as 'P1']) % 3 === 0)))),
+    .chain((p) => fc.constant(Object.fromEntries(Object.entries(p).filter(([k]) => k === 'P1' || (p[k as 'P1'] ?? 0) % 3 === 0)))),
   vendors: fc.record({ V1: fc.integer({ min: 1, max: 9 }), V2: fc.integer({ min: 1, max: 9 }), V3: fc.integer({ min: 1, max: 9 }) }, { requiredKeys: [] }),
 });
 

@@ -4,9 +4,10 @@ const DAY = 86_400_000;
 
 /**
  * Whether a change by this actor is the organisation's own report (its report time moves). A report is
- * what the organisation says of itself: its reporter credential (and, once it exists, a link e-mailed
- * to its contacts: add that actor's role here). What staff (a liaison, an admin) or the system enter is
- * an edit, not a report, whatever it changes: a staff edit must not hide a stale report.
+ * what the organisation says of itself: its reporter credential, or a link e-mailed to one of its
+ * contacts (a link session acts as the organisation's reporter, id `link:<contact>`, libs/links); an
+ * actor kind of its own would be added here. What staff (a liaison, an admin) or the system enter is an
+ * edit, not a report, whatever it changes: a staff edit must not hide a stale report.
  */
 export function isOrganisationsOwnReport(actor: Pick<Actor, 'role'>): boolean {
   switch (actor.role) {
