@@ -161,8 +161,17 @@ describe('dashboards: aggregates, exports and the page', () => {
       for (const c of charts) expect(c.points > 0 && c.sum > 0).toBe(true);
       expect(await page.locator('#heatmap tr[data-sector]').count()).toBe(16);
       expect(await page.locator('#regions tr[data-region]').count()).toBe(10);
+      // products: reported and verified side by side, as the API gives them (issue 18)
+      const products = ok(await server.gql('{ breakdown(by: PRODUCT) { key endpointsRemaining endpointsRemainingVerified } }')).breakdown;
+      expect(products.length).toBeGreaterThan(3);
+      expect(await page.locator('#products tr[data-product]').count()).toBe(products.length);
+      for (const p of products.slice(0, 3)) {
+        expect(await page.textContent(`#products tr[data-product="${p.key}"] [data-testid="reported"]`)).toBe(p.endpointsRemaining.toLocaleString('en-US'));
+        expect(await page.textContent(`#products tr[data-product="${p.key}"] [data-testid="verified"]`)).toBe(p.endpointsRemainingVerified.toLocaleString('en-US'));
+      }
       await page.locator('#atrisk tr[data-org]').first().click();
       await page.waitForSelector('[data-testid="drill-milestones"] tr:nth-child(2)');
+      expect(await page.textContent('[data-testid="drill-reported-verified"]')).toMatch(/^remaining: [\d,]+ reported · [\d,]+ verified\s+on [\d,]+ endpoints/);
       mkdirSync(OUTPUT, { recursive: true });
       await page.screenshot({ path: join(OUTPUT, 'dashboard.png'), fullPage: true });
       expect(errors).toEqual([]);

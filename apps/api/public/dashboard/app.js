@@ -51,6 +51,7 @@
       burndown(days: 90) { points { day endpointsRemaining organisationsNotDone } pacePerDay projectedFinish }
       sectors: breakdown(by: SECTOR) { key label suppressed organisations byStatus { status organisations } shareRemoved }
       regions: breakdown(by: REGION) { key label suppressed organisations endpointsRemaining shareRemoved }
+      products: breakdown(by: PRODUCT) { key label suppressed organisations endpointsTotal endpointsRemaining endpointsVerified endpointsRemainingVerified reportsStale verificationsStale }
     }`);
     if (base.errors) {
       show(`Could not load: ${base.errors.map((e) => e.message).join('; ')}`);
@@ -109,6 +110,12 @@
     $('regions').innerHTML = '<tr><th>Region</th><th>Orgs</th><th>Remaining</th></tr>' +
       d.regions.map((r) => `<tr data-region="${esc(r.key)}"><td>${esc(r.label)}</td><td>${fmt(r.organisations)}</td><td>${fmt(r.endpointsRemaining)}</td></tr>`).join('');
 
+    // reported and verified side by side; a viewer sees no verified figures (n/a) and small rows as <5
+    $('products').innerHTML = '<tr><th>Product</th><th>Orgs</th><th>Endpoints</th><th>Remaining (reported)</th><th>Remaining (verified)</th><th>of endpoints verified</th><th>Stale reports</th><th>Stale verifications</th></tr>' +
+      d.products.map((r) => `<tr data-product="${esc(r.key)}"><td>${esc(r.label)}</td>${r.suppressed ? '<td colspan="7">&lt;5</td>' : `<td>${fmt(r.organisations)}</td><td>${fmt(r.endpointsTotal)}</td>
+        <td data-testid="reported">${fmt(r.endpointsRemaining)}</td><td data-testid="verified">${fmt(r.endpointsRemainingVerified)}</td><td>${fmt(r.endpointsVerified)}</td>
+        <td>${fmt(r.reportsStale)}</td><td>${fmt(r.verificationsStale)}</td>`}</tr>`).join('');
+
     await loadAtRisk();
   }
 
@@ -128,6 +135,7 @@
 
   async function drill(id) {
     const r = await gql(`query($id: ID!) { organisation(id: $id) { name externalKey lastReportedAt status { status reasons { message } }
+      reportedAndVerified { reportAgeDays reportStale endpointsRemainingReported endpointsRemainingVerified endpointsVerified latestVerificationAt verificationStale }
       milestones { key name track targetAt state verified } history(first: 10) { occurredAt actorRole action entityType } } }`, { id });
     const panel = $('drilldown');
     if (r.errors) {
@@ -136,7 +144,9 @@
     }
     const o = r.data.organisation;
     panel.innerHTML = `<figcaption>${esc(o.name)} <small>${esc(o.externalKey)}</small></figcaption>
-      <p><b>${esc(o.status.status.replace('_', ' '))}</b> · last report ${o.lastReportedAt ? new Date(o.lastReportedAt).toISOString().slice(0, 10) : 'never'}</p>
+      <p><b>${esc(o.status.status.replace('_', ' '))}</b> · last report ${o.lastReportedAt ? new Date(o.lastReportedAt).toISOString().slice(0, 10) : 'never'}${o.reportedAndVerified.reportStale ? ' (stale)' : ''}</p>
+      <p data-testid="drill-reported-verified">remaining: ${fmt(o.reportedAndVerified.endpointsRemainingReported)} reported · ${fmt(o.reportedAndVerified.endpointsRemainingVerified)} verified
+        on ${fmt(o.reportedAndVerified.endpointsVerified)} endpoints${o.reportedAndVerified.latestVerificationAt ? `, last verified ${new Date(o.reportedAndVerified.latestVerificationAt).toISOString().slice(0, 10)}` : ', never verified'}${o.reportedAndVerified.verificationStale ? ' (verification stale)' : ''}</p>
       <table data-testid="drill-milestones"><tr><th>Milestone</th><th>Target</th><th>State</th></tr>${o.milestones.map((m) => `<tr><td>${esc(m.track)} ${esc(m.name)}</td>
         <td>${m.targetAt.slice(0, 10)}</td><td class="state-${m.state}">${esc(m.state.replace('_', ' '))}${m.verified ? ' ✓' : ''}</td></tr>`).join('')}</table>
       <h4>History</h4><table>${o.history.map((h) => `<tr><td>${h.occurredAt.slice(0, 10)}</td><td>${esc(h.actorRole)}</td><td>${esc(h.action)} ${esc(h.entityType)}</td></tr>`).join('')}</table>`;
