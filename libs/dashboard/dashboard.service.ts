@@ -339,7 +339,11 @@ export class DashboardService {
       const published = protectOverlappingRows(keys.map((key) => ({
         key, cells: rows.filter((r) => r.key === key).map((r) => ({ status: r.status, verified: r.verified, organisations: r.n, endpointsTotal: r.total, endpointsRemaining: r.remaining })),
       })), STATUSES);
-      return published.map((r) => withShare({ ...r, ...NOT_PUBLISHED, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
+      // a vendor's name is what an organisation typed: a vendor hidden whole is left out, not named (the
+      // hidden rows are still at least two, so what the others leave of WHITE_LABEL's endpoints is a sum of several)
+      return published
+        .filter((r) => !(by === 'WHITE_LABEL_VENDOR' && r.suppressed))
+        .map((r) => withShare({ ...r, ...NOT_PUBLISHED, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
     }
     return keys.map((k) => {
       const mine = rows.filter((r) => r.key === k);
