@@ -1,25 +1,15 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/*
- * 0028's cells (frozen copies of its helpers: a landed migration is never edited, nor imported from).
- */
-const KEYS = ['programme_id', 'primary_sector_code', 'secondary_sector_codes', 'state_code', 'environment', 'status', 'removal_verified'];
-const SECTOR_KEYS = KEYS.filter((k) => k !== 'state_code');
-const SUMS = ['organisations', 'endpoints_total', 'endpoints_remaining', 'ot_total', 'ot_remaining',
-  'milestones_not_started', 'milestones_in_progress', 'milestones_done', 'milestones_blocked', 'milestones_overdue'];
-const COLUMNS = [...KEYS, ...SUMS, 'as_of'];
+/** Helpers in the manner of 0028's (copied: a landed migration is never edited, nor imported from). */
 const list = (names: string[], prefix = '') => names.map((k) => `${prefix}${k}`).join(', ');
 const anyNonZero = (sums: string[]) => sums.map((k) => `sum(${k}) <> 0`).join(' OR ');
-const keyOf = (s: string, o: string) =>
-  `${s}.programme_id, ${o}.primary_sector_code, ${o}.secondary_sector_codes, ${o}.state_code, CASE WHEN ${s}.ot_total > 0 THEN 'OT' ELSE 'IT' END, ${s}.status, ${s}.removal_verified`;
-const figuresOf = (s: string, sign: 1 | -1) =>
-  `${sign} * count(*), ${SUMS.slice(1).map((k) => `${sign} * sum(${s}.${k})`).join(', ')}, ${sign === 1 ? `max(${s}.as_of)` : 'NULL::timestamptz'}`;
 const ordinals = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(', ');
-const fold = (table: string, keys: string[], sums: string[], moved: string, asOf: boolean) =>
-  `INSERT INTO ${table} (${list([...keys, ...sums, ...(asOf ? ['as_of'] : [])])})
-   SELECT ${list(keys)}, ${sums.map((k) => `sum(${k})`).join(', ')}${asOf ? ', max(as_of)' : ''} FROM ${moved}
+/** Folds the rows `moved` out of a change log into a table of cells keyed by `keys`. */
+const fold = (table: string, keys: string[], sums: string[], moved: string) =>
+  `INSERT INTO ${table} (${list([...keys, ...sums])})
+   SELECT ${list(keys)}, ${sums.map((k) => `sum(${k})`).join(', ')} FROM ${moved}
    GROUP BY ${list(keys)} ORDER BY ${list(keys)}
-   ON CONFLICT (${list(keys)}) DO UPDATE SET ${sums.map((k) => `${k} = ${table}.${k} + EXCLUDED.${k}`).join(', ')}${asOf ? `, as_of = GREATEST(${table}.as_of, EXCLUDED.as_of)` : ''}`;
+   ON CONFLICT (${list(keys)}) DO UPDATE SET ${sums.map((k) => `${k} = ${table}.${k} + EXCLUDED.${k}`).join(', ')}`;
 
 /*
  * The product cells (this migration).
@@ -53,61 +43,52 @@ const unchangedIn = (other: string, s: string) =>
   `NOT EXISTS (SELECT 1 FROM ${other} n WHERE n.organisation_id = ${s}.organisation_id AND n.programme_id = ${s}.programme_id
      AND (${list(P_COUNTED, 'n.')}) IS NOT DISTINCT FROM (${list(P_COUNTED, `${s}.`)}))`;
 
-/** 0028's compaction, with (or, going down, without) the product log folded too. */
-const compact = (products: boolean) => `
-  CREATE OR REPLACE FUNCTION dashboard_cells_compact() RETURNS integer LANGUAGE plpgsql SET jit = off AS $$
+/**
+ * dashboard_cells_compact() and dashboard_cell_differences() as they stand before this migration (0028's,
+ * or whatever a migration between replaced them with) are kept under other names, and wrapped: the new
+ * ones do what the old ones did and the same for the product cells. The advisory lock of the fold is
+ * taken again inside the old one, which a session already holding it is granted.
+ */
+const WRAPPED = `
+  ALTER FUNCTION dashboard_cells_compact() RENAME TO dashboard_cells_compact_without_products;
+  ALTER FUNCTION dashboard_cell_differences() RENAME TO dashboard_cell_differences_without_products;
+
+  CREATE FUNCTION dashboard_cells_compact() RETURNS integer LANGUAGE plpgsql SET jit = off AS $$
   DECLARE
     folded integer;
-    folded_products integer := 0;
+    folded_products integer;
   BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('dashboard_cells_compact')) THEN RETURN 0; END IF;
-    WITH moved AS (DELETE FROM dashboard_cell_change RETURNING *),
-    cells AS (${fold('dashboard_cell', KEYS, SUMS, 'moved', true)}),
-    sector_cells AS (${fold('dashboard_sector_cell', SECTOR_KEYS, SUMS, 'moved', true)})
-    SELECT count(*)::int INTO folded FROM moved;
-    DELETE FROM dashboard_cell WHERE organisations = 0;
-    DELETE FROM dashboard_sector_cell WHERE organisations = 0;
-    ${products ? `WITH moved_products AS (DELETE FROM dashboard_product_cell_change RETURNING *),
-    product_cells AS (${fold('dashboard_product_cell', P_KEYS, P_SUMS, 'moved_products', false)})
+    folded := dashboard_cells_compact_without_products();
+    WITH moved_products AS (DELETE FROM dashboard_product_cell_change RETURNING *),
+    product_cells AS (${fold('dashboard_product_cell', P_KEYS, P_SUMS, 'moved_products')})
     SELECT count(*)::int INTO folded_products FROM moved_products;
-    DELETE FROM dashboard_product_cell WHERE organisations = 0;` : ''}
+    DELETE FROM dashboard_product_cell WHERE organisations = 0;
     RETURN folded + folded_products;
-  END $$;`;
+  END $$;
 
-/** 0028's differences, with (or without) the product cells' own. */
-const differences = (products: boolean) => `
-  CREATE OR REPLACE FUNCTION dashboard_cell_differences()
+  CREATE FUNCTION dashboard_cell_differences()
   RETURNS TABLE (grain text, programme_id uuid, primary_sector_code text, secondary_sector_codes text[], state_code char(2), environment text, status text,
                  removal_verified boolean, kept bigint[], fresh bigint[])
   LANGUAGE sql STABLE AS $$
-    WITH kept AS (
-      SELECT ${list(KEYS)}, ARRAY[${SUMS.map((k) => `sum(${k})`).join(', ')}]::bigint[] AS figures
-      FROM dashboard_figures GROUP BY ${list(KEYS)} HAVING ${anyNonZero(SUMS)}),
-    kept_by_sector AS (
-      SELECT ${list(SECTOR_KEYS)}, ARRAY[${SUMS.map((k) => `sum(${k})`).join(', ')}]::bigint[] AS figures
-      FROM dashboard_sector_figures GROUP BY ${list(SECTOR_KEYS)} HAVING ${anyNonZero(SUMS)}),
-    fresh AS (SELECT ${list(KEYS)}, ARRAY[${list(SUMS)}]::bigint[] AS figures FROM dashboard_cell_fresh),
-    fresh_by_sector AS (
-      SELECT ${list(SECTOR_KEYS)}, ARRAY[${SUMS.map((k) => `sum(${k})`).join(', ')}]::bigint[] AS figures
-      FROM dashboard_cell_fresh GROUP BY ${list(SECTOR_KEYS)})${products ? `,
-    kept_products AS (
+    WITH kept_products AS (
       SELECT ${list(P_KEYS)}, ARRAY[${P_SUMS.map((k) => `sum(${k})`).join(', ')}]::bigint[] AS figures
       FROM dashboard_product_figures GROUP BY ${list(P_KEYS)} HAVING ${anyNonZero(P_SUMS)}),
-    fresh_products AS (SELECT ${list(P_KEYS)}, ARRAY[${list(P_SUMS)}]::bigint[] AS figures FROM dashboard_product_cell_fresh)` : ''}
-    SELECT 'cell', ${KEYS.map((k) => `COALESCE(k.${k}, f.${k})`).join(', ')}, k.figures, f.figures
-    FROM kept k FULL JOIN fresh f USING (${list(KEYS)})
-    WHERE k.figures IS DISTINCT FROM f.figures
-    UNION ALL
-    SELECT 'sector cell', ${KEYS.map((k) => (k === 'state_code' ? 'NULL' : `COALESCE(k.${k}, f.${k})`)).join(', ')}, k.figures, f.figures
-    FROM kept_by_sector k FULL JOIN fresh_by_sector f USING (${list(SECTOR_KEYS)})
-    WHERE k.figures IS DISTINCT FROM f.figures${products ? `
+    fresh_products AS (SELECT ${list(P_KEYS)}, ARRAY[${list(P_SUMS)}]::bigint[] AS figures FROM dashboard_product_cell_fresh)
+    SELECT * FROM dashboard_cell_differences_without_products()
     UNION ALL
     SELECT 'product cell ' || COALESCE(k.product_code, f.product_code) || ' ' || COALESCE(k.vendor, f.vendor),
            COALESCE(k.programme_id, f.programme_id), COALESCE(k.primary_sector_code, f.primary_sector_code), COALESCE(k.secondary_sector_codes, f.secondary_sector_codes),
            NULL, NULL, COALESCE(k.status, f.status), COALESCE(k.removal_verified, f.removal_verified), k.figures, f.figures
     FROM kept_products k FULL JOIN fresh_products f USING (${list(P_KEYS)})
-    WHERE k.figures IS DISTINCT FROM f.figures` : ''}
+    WHERE k.figures IS DISTINCT FROM f.figures
   $$;`;
+
+const UNWRAPPED = `
+  DROP FUNCTION dashboard_cell_differences();
+  DROP FUNCTION dashboard_cells_compact();
+  ALTER FUNCTION dashboard_cells_compact_without_products() RENAME TO dashboard_cells_compact;
+  ALTER FUNCTION dashboard_cell_differences_without_products() RENAME TO dashboard_cell_differences;`;
 
 /**
  * Issue 18: which organisations run which product, and reported versus verified counts.
@@ -123,7 +104,7 @@ const differences = (products: boolean) => `
  *   product, vendor ('' for a product's own row; a white-label engine's rows are also counted under
  *   WHITE_LABEL and their vendor), primary and secondary sectors (a liaison's scope),
  *   status and removal verified; the same change log (dashboard_product_cell_change), triggers on the same
- *   two tables, folded by the same dashboard_cells_compact(); and dashboard_cell_differences() now lists
+ *   two tables, folded by dashboard_cells_compact(); and dashboard_cell_differences() now lists
  *   product cells that differ from a fresh GROUP BY too ('product cell <code> <vendor>' as the grain). An
  *   organisation counts once per product row; the "*" rows count each organisation once.
  *
@@ -235,8 +216,7 @@ export class ProductsReportedAndVerified1795300000040 implements MigrationInterf
       CREATE VIEW dashboard_product_cell_fresh (${list(P_COLUMNS)}) AS
         ${productFiguresOf('s', 'o', 1, 'organisation_status s JOIN organisation o ON o.id = s.organisation_id', 'o.archived_at IS NULL')};
 
-      ${compact(true)}
-      ${differences(true)}
+      ${WRAPPED}
 
       INSERT INTO dashboard_product_cell (${list(P_COLUMNS)}) SELECT * FROM dashboard_product_cell_fresh;
     `);
@@ -244,8 +224,7 @@ export class ProductsReportedAndVerified1795300000040 implements MigrationInterf
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      ${differences(false)}
-      ${compact(false)}
+      ${UNWRAPPED}
       DROP VIEW dashboard_product_cell_fresh;
       DROP TRIGGER dashboard_product_cells_status_inserted ON organisation_status;
       DROP TRIGGER dashboard_product_cells_status_updated ON organisation_status;
