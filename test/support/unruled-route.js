@@ -2,7 +2,8 @@
 // error filter, registered as the API registers them, and three REST routes: one @Allow('admin'), one
 // @Public, one without any rule (which no route of the real API is). Calls each with and without an
 // admin token, prints one JSON line { "<route> <caller>": { status, body } }, and stops.
-// The credential store is a stand-in that knows one admin token: what is under test is the decision.
+// The credential store is a stand-in that knows one admin token, and the link sessions one that knows none:
+// what is under test is the decision.
 const { join } = require('node:path');
 require('reflect-metadata');
 const { Controller, Get, Module } = require('@nestjs/common');
@@ -14,6 +15,7 @@ const { AccessGuard } = require(`${dist}/access/access.guard`);
 const { Allow, Public } = require(`${dist}/access/access.decorators`);
 const { Authenticator } = require(`${dist}/access/authenticator`);
 const { CredentialsService } = require(`${dist}/access/credentials.service`);
+const { LinksService } = require(`${dist}/links/links.service`);
 const { GraphQLErrorFilter } = require(`${dist}/core/errors/graphql-errors`);
 const { RUNTIME } = require(`${dist}/core/runtime/runtime`);
 
@@ -38,6 +40,8 @@ Module({
   controllers: [ProbeController],
   providers: [
     { provide: CredentialsService, useValue: { authenticate: async (token) => (token === ADMIN_TOKEN ? { id: 'credential:probe', role: 'admin', label: 'probe' } : null) } },
+    // no link sessions here: a request without a bearer token finds none
+    { provide: LinksService, useValue: { cookie: { name: 'tracker-link' }, actorOf: async () => null } },
     Authenticator,
     { provide: RUNTIME, useValue: { config: { RATE_LIMIT_PER_MINUTE: 0, RATE_LIMIT_BURST: 0 } } },
     { provide: APP_GUARD, useClass: AccessGuard },
