@@ -96,7 +96,7 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
         if (first !== undefined) return 1 + childComplexity * Math.max(first, 1);
         const listed = isListType(getNullableType(field.type));
         // a connection's edges are already counted by its `first`
-        return 1 + childComplexity * (listed && field.name !== 'edges' && field.name !== 'entries' ? LIST_ESTIMATE : 1);
+        return 1 + childComplexity * (listed && field.name !== 'edges' ? LIST_ESTIMATE : 1);
       },
     ],
   });

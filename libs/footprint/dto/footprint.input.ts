@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Environment, UpdateChannel, WhiteLabelConfidence } from '../../domain/vocabulary';
 import { IsCalendarDate } from '../../core/validation/validators';
@@ -17,7 +18,7 @@ export class AddFootprintInput {
   @Field(() => Int) @IsInt() @Min(0, { message: 'endpointCount must not be negative' }) @Max(MAX_ENDPOINTS) endpointCount: number;
   @Field(() => Int, { nullable: true, description: 'Defaults to endpointCount' }) @IsOptional() @IsInt() @Min(0, { message: 'endpointsRemaining must not be negative' }) @Max(MAX_ENDPOINTS) endpointsRemaining?: number;
   @Field(() => UpdateChannel, { nullable: true, description: 'Defaults to UNKNOWN' }) @IsOptional() @IsEnum(UpdateChannel) updateChannel?: UpdateChannel;
-  @Field({ nullable: true, description: 'YYYY-MM-DD' }) @IsOptional() @IsCalendarDate() licenceEnd?: string;
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'When the licence ends' }) @IsOptional() @IsCalendarDate() licenceEnd?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) replacementProduct?: string;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() replacementChosenByOrganisation?: boolean;
 }
@@ -34,7 +35,7 @@ export class UpdateFootprintInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0, { message: 'endpointCount must not be negative' }) @Max(MAX_ENDPOINTS) endpointCount?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0, { message: 'endpointsRemaining must not be negative' }) @Max(MAX_ENDPOINTS) endpointsRemaining?: number;
   @Field(() => UpdateChannel, { nullable: true }) @IsOptional() @IsEnum(UpdateChannel) updateChannel?: UpdateChannel;
-  @Field({ nullable: true }) @IsOptional() @IsCalendarDate() licenceEnd?: string;
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'When the licence ends' }) @IsOptional() @IsCalendarDate() licenceEnd?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) replacementProduct?: string;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() replacementChosenByOrganisation?: boolean;
 }

@@ -1,10 +1,11 @@
 import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { CredentialRole } from '../enums';
 
 @ObjectType('Credential', { description: 'An API credential; its token is shown once, at creation' })
 export class CredentialModel {
   @Field(() => ID) id: string;
   @Field() label: string;
-  @Field() role: string;
+  @Field(() => CredentialRole) role: `${CredentialRole}`;
   @Field(() => [String]) sectors: string[];
   @Field(() => ID, { nullable: true }) organisationId: string | null;
   @Field({ description: 'The first characters of the token, to recognise it' }) tokenPrefix: string;

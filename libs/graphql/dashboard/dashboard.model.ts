@@ -1,7 +1,9 @@
 import { BreakdownDimension } from '../../domain/vocabulary';
 import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { OrganisationStatusEnum } from '../enums';
+import { MilestoneStateEnum, OrganisationStatusEnum, RiskReasonCode } from '../enums';
 import { OrganisationModel } from '../organisations/organisation.model';
+import { PageInfoModel } from '../page-info.model';
+import { LocalDateScalar } from '../json.scalar';
 
 registerEnumType(BreakdownDimension, { name: 'BreakdownDimension' });
 
@@ -17,7 +19,7 @@ export class StatusCountModel {
 
 @ObjectType('MilestoneStateCount')
 export class MilestoneStateCountModel {
-  @Field() state: string;
+  @Field(() => MilestoneStateEnum) state: `${MilestoneStateEnum}`;
   @Field(() => Int) milestones: number;
 }
 
@@ -54,7 +56,7 @@ export class BreakdownRowModel {
 
 @ObjectType('BurndownPoint')
 export class BurndownPointModel {
-  @Field() day: string;
+  @Field(() => LocalDateScalar, { description: 'The day of the daily snapshot' }) day: string;
   @Field(() => Float, { nullable: true, description: 'null for a viewer on a day with fewer than 5 organisations' }) endpointsRemaining: number | null;
   @Field(() => Float, { nullable: true, description: 'null for a viewer on a day with fewer than 5 organisations' }) endpointsTotal: number | null;
   @Field(() => Int, { nullable: true, description: SUPPRESSION_NOTE }) organisationsNotDone: number | null;
@@ -64,12 +66,12 @@ export class BurndownPointModel {
 export class BurndownModel {
   @Field(() => [BurndownPointModel]) points: BurndownPointModel[];
   @Field(() => Float, { nullable: true, description: 'Endpoints removed per day over the last 14 days (least squares)' }) pacePerDay: number | null;
-  @Field(() => String, { nullable: true, description: 'The day nothing would remain at that pace; null if the pace is not positive' }) projectedFinish: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'The day nothing would remain at that pace; null if the pace is not positive' }) projectedFinish: string | null;
 }
 
 @ObjectType('RiskReason')
 export class RiskReasonModel {
-  @Field() code: string;
+  @Field(() => RiskReasonCode) code: `${RiskReasonCode}`;
   @Field(() => Int) points: number;
   @Field() message: string;
 }
@@ -80,20 +82,24 @@ export class AtRiskEntryModel {
   @Field(() => [RiskReasonModel]) reasons: RiskReasonModel[];
   @Field(() => OrganisationStatusEnum) status: OrganisationStatusEnum;
   @Field(() => OrganisationModel) organisation: OrganisationModel;
-  @Field() cursor: string;
 }
 
-@ObjectType('AtRiskPage')
-export class AtRiskPageModel {
-  @Field(() => Int) totalCount: number;
-  @Field(() => [AtRiskEntryModel]) entries: AtRiskEntryModel[];
-  @Field(() => String, { nullable: true }) endCursor: string | null;
-  @Field() hasNextPage: boolean;
+@ObjectType('AtRiskEdge')
+export class AtRiskEdgeModel {
+  @Field() cursor: string;
+  @Field(() => AtRiskEntryModel) node: AtRiskEntryModel;
+}
+
+@ObjectType('AtRiskConnection')
+export class AtRiskConnectionModel {
+  @Field(() => Int, { description: 'All organisations not complete in your scope, not just this page' }) totalCount: number;
+  @Field(() => [AtRiskEdgeModel]) edges: AtRiskEdgeModel[];
+  @Field(() => PageInfoModel) pageInfo: PageInfoModel;
 }
 
 @ObjectType('ReminderFigure')
 export class ReminderFigureModel {
-  @Field() day: string;
+  @Field(() => LocalDateScalar, { description: 'The day (UTC) the messages were sent or acknowledged' }) day: string;
   @Field(() => Int) level: number;
   @Field(() => Int, { nullable: true, description: 'null for a viewer when 1 to 4' }) sent: number | null;
   @Field(() => Int, { nullable: true, description: 'null for a viewer when 1 to 4' }) failed: number | null;

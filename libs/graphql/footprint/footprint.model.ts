@@ -1,3 +1,4 @@
+import { LocalDateScalar } from '../json.scalar';
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Environment, UpdateChannel, WhiteLabelConfidence } from '../enums';
 import { ProductModel } from '../reference/reference.model';
@@ -17,7 +18,7 @@ export class FootprintModel {
   @Field(() => Int) endpointCount: number;
   @Field(() => Int) endpointsRemaining: number;
   @Field(() => UpdateChannel) updateChannel: UpdateChannel;
-  @Field(() => String, { nullable: true, description: 'Licence end date (YYYY-MM-DD)' }) licenceEnd: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'When the licence ends' }) licenceEnd: string | null;
   @Field(() => String, { nullable: true }) replacementProduct: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Whether the organisation chose the replacement (not pushed by a vendor update)' }) replacementChosenByOrganisation: boolean | null;
   @Field(() => GraphQLISODateTime) createdAt: Date;

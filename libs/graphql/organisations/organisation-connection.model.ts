@@ -1,11 +1,6 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { OrganisationModel } from './organisation.model';
-
-@ObjectType('PageInfo')
-export class PageInfoModel {
-  @Field() hasNextPage: boolean;
-  @Field(() => String, { nullable: true }) endCursor: string | null;
-}
+import { PageInfoModel } from '../page-info.model';
 
 @ObjectType('OrganisationEdge')
 export class OrganisationEdgeModel {

@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
-import { ContactRole, OrganisationStatusEnum, SizeBand, Track } from '../enums';
+import { ContactRole, OrganisationStatusEnum, SizeBand, StatusReasonCode, Track } from '../enums';
 import { SectorModel, UsStateModel } from '../reference/reference.model';
 
 @ObjectType('Contact')
@@ -13,7 +13,7 @@ export class ContactModel {
 
 @ObjectType('StatusReason')
 export class StatusReasonModel {
-  @Field() code: string;
+  @Field(() => StatusReasonCode) code: `${StatusReasonCode}`;
   @Field() message: string;
   @Field(() => String, { nullable: true }) milestoneKey?: string;
   @Field(() => Track, { nullable: true }) track?: Track;

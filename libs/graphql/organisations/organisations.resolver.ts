@@ -2,6 +2,7 @@ import { Allow } from '../../access/access.decorators';
 import { Args, GraphQLISODateTime, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { attachChildren, selects, wantedChildren } from '../prefetch';
+import { forwardPageInfo } from '../page-info.model';
 import type { Actor } from '../../domain/actor';
 import { AuditEventModel } from '../audit/audit-event.model';
 import { FootprintModel } from '../footprint/footprint.model';
@@ -48,7 +49,7 @@ export class OrganisationsResolver {
         const node = toOrganisationModel(r.organisation);
         return { cursor: r.cursor, node: nesting ? attachChildren(node, loaders, nesting, r.children) : node };
       }),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
+      pageInfo: forwardPageInfo(page.rows.map((r) => r.cursor), args.after, page.hasNextPage),
     };
   }
 

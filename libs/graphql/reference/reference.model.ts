@@ -1,4 +1,5 @@
 import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { ProductKind } from '../enums';
 
 @ObjectType('Sector', { description: 'A critical-infrastructure sector (PPD-21, kept by NSM-22) and its Sector Risk Management Agency' })
 export class SectorModel {
@@ -22,7 +23,7 @@ export class ProductModel {
   @Field() code: string;
   @Field() name: string;
   @Field() family: string;
-  @Field({ description: 'CATALOGUE, WHITE_LABEL (the engine inside a third-party product) or OTHER' }) kind: string;
+  @Field(() => ProductKind) kind: string;
 }
 
 /** A state as the API shows it (the office of its CISA region named `regionOffice`). */

@@ -1,16 +1,20 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { JSONScalar } from '../json.scalar';
+import { DeliveryState, EscalationContactKind, ReminderChannel, ReminderStageKind } from '../enums';
+
+const STAGE_KEY = 'The stage\'s key, part of the delivery\'s identity: T-30, OVERDUE-2, MILESTONES:<8 hex>, DIGEST:T-7 (not a closed set: the ladder is the programme\'s data; stageKind is)';
 
 @ObjectType('ReminderDelivery', { description: 'One message to one recipient on one channel' })
 export class ReminderDeliveryModel {
   @Field(() => ID) id: string;
   @Field(() => ID, { nullable: true }) organisationId: string | null;
-  @Field() stage: string;
+  @Field({ description: STAGE_KEY }) stage: string;
+  @Field(() => ReminderStageKind) stageKind: ReminderStageKind;
   @Field(() => Int) level: number;
   @Field() recipient: string;
   @Field() recipientRole: string;
-  @Field() channel: string;
-  @Field({ description: 'PENDING, ENQUEUED, SENDING, SENT, FAILED or CANCELLED' }) state: string;
+  @Field(() => ReminderChannel) channel: `${ReminderChannel}`;
+  @Field(() => DeliveryState) state: `${DeliveryState}`;
   @Field(() => GraphQLISODateTime, { description: 'Not before: quiet hours in the recipient\'s time zone' }) dueAt: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) sentAt: Date | null;
   @Field(() => Int) attempts: number;
@@ -32,11 +36,12 @@ export class ReminderStateModel {
 @ObjectType('PlannedReminder')
 export class PlannedReminderModel {
   @Field(() => ID, { nullable: true }) organisationId: string | null;
-  @Field() stage: string;
+  @Field({ description: STAGE_KEY }) stage: string;
+  @Field(() => ReminderStageKind) stageKind: ReminderStageKind;
   @Field(() => Int) level: number;
   @Field() recipient: string;
   @Field() recipientRole: string;
-  @Field() channel: string;
+  @Field(() => ReminderChannel) channel: `${ReminderChannel}`;
   @Field(() => GraphQLISODateTime) dueAt: Date;
   @Field() subject: string;
   @Field(() => JSONScalar) payload: unknown;
@@ -74,7 +79,7 @@ export class NotificationPreferenceModel extends WebhookOwnerModel {
 @ObjectType('EscalationContact')
 export class EscalationContactModel extends WebhookOwnerModel {
   @Field(() => ID) id: string;
-  @Field() kind: string;
+  @Field(() => EscalationContactKind) kind: string;
   @Field(() => String, { nullable: true }) sector: string | null;
   @Field(() => Int, { nullable: true }) region: number | null;
   @Field() name: string;

@@ -8,6 +8,7 @@ import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersAr
 import { EscalationContactModel, NotificationPreferenceModel, PlannedReminderModel, PlannerRunModel, ReminderDeliveryModel, ReminderStateModel, WebhookSecretModel } from './reminder.model';
 import { RemindersService } from '../../reminders/reminders.service';
 import { ProgrammesService } from '../../programmes/programmes.service';
+import { reminderStageKind } from '../../domain/vocabulary';
 
 const PROGRAMME_ARG = { type: () => ID, nullable: true, description: 'The programme; the default programme when omitted' } as const;
 
@@ -53,7 +54,8 @@ export class RemindersResolver {
   @Allow('admin', 'liaison')
   @Query(() => [PlannedReminderModel], { description: 'What the planner would send at an instant, in your scope, for one organisation or a page of organisations (digests list the page\'s organisations only); writes nothing' })
   async previewReminders(@CurrentActor() actor: Actor, @Args() args: PreviewRemindersArgs) {
-    return this.service.preview(actor, args.at, await this.programme(args.programmeId), { organisationId: args.organisationId, first: args.first, after: args.after });
+    const planned = await this.service.preview(actor, args.at, await this.programme(args.programmeId), { organisationId: args.organisationId, first: args.first, after: args.after });
+    return planned.map((d) => ({ ...d, stageKind: reminderStageKind(d.stage) }));
   }
 
   @Allow('admin')

@@ -1,5 +1,6 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
+import { ProductKind } from '../../domain/vocabulary';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
@@ -62,7 +63,7 @@ export class ProductInput {
   @Field() @Matches(/^[A-Z][A-Z0-9_]{1,59}$/, { message: 'code must be upper case letters, digits and _' }) code: string;
   @Field() @IsString() @Length(1, 200) name: string;
   @Field() @IsString() @Length(1, 100) family: string;
-  @Field({ description: 'CATALOGUE, WHITE_LABEL or OTHER' }) @IsIn(['CATALOGUE', 'WHITE_LABEL', 'OTHER'], { message: 'kind must be CATALOGUE, WHITE_LABEL or OTHER' }) kind: 'CATALOGUE' | 'WHITE_LABEL' | 'OTHER';
+  @Field(() => ProductKind) @IsIn(Object.values(ProductKind), { message: 'kind must be CATALOGUE, WHITE_LABEL or OTHER' }) kind: 'CATALOGUE' | 'WHITE_LABEL' | 'OTHER';
 }
 
 @InputType()

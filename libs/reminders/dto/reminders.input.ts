@@ -1,6 +1,7 @@
 import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { IsTimeZone, IsValidInstant } from '../../core/validation/validators';
+import { EscalationContactKind } from '../../domain/vocabulary';
 
 @InputType()
 export class SnoozeRemindersInput {
@@ -22,7 +23,7 @@ export class NotificationPreferenceInput {
 
 @InputType()
 export class EscalationContactInput {
-  @Field({ description: 'SECTOR_LIAISON, SRMA or CISA_REGION' }) @IsIn(['SECTOR_LIAISON', 'SRMA', 'CISA_REGION'], { message: 'kind must be SECTOR_LIAISON, SRMA or CISA_REGION' }) kind: 'SECTOR_LIAISON' | 'SRMA' | 'CISA_REGION';
+  @Field(() => EscalationContactKind) @IsIn(Object.values(EscalationContactKind), { message: 'kind must be SECTOR_LIAISON, SRMA or CISA_REGION' }) kind: 'SECTOR_LIAISON' | 'SRMA' | 'CISA_REGION';
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[A-Z_]+$/, { message: 'sector must be a sector code' }) sector?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(10) region?: number;
   @Field() @IsString() @Length(1, 200) name: string;

@@ -113,7 +113,7 @@
   }
 
   async function loadAtRisk() {
-    const r = await gql(`query { atRisk(first: 25) { totalCount entries { riskScore status reasons { message points } organisation { id name state { code } primarySector { name } } } } }`);
+    const r = await gql(`query { atRisk(first: 25) { totalCount edges { node { riskScore status reasons { message points } organisation { id name state { code } primarySector { name } } } } } }`);
     if (r.errors) {
       $('atrisk-total').textContent = '';
       $('atrisk').innerHTML = `<tr><td class="hint">${esc(r.errors[0].message)} — the at-risk list names organisations and needs a liaison or admin token.</td></tr>`;
@@ -121,7 +121,7 @@
     }
     $('atrisk-total').textContent = `${fmt(r.data.atRisk.totalCount)} organisations not complete, highest risk first`;
     $('atrisk').innerHTML = '<tr><th>Organisation</th><th>Sector</th><th>State</th><th>Status</th><th>Risk</th><th>Why</th></tr>' +
-      r.data.atRisk.entries.map((e) => `<tr data-org="${e.organisation.id}"><td>${esc(e.organisation.name)}</td><td>${esc(e.organisation.primarySector.name)}</td><td>${esc(e.organisation.state.code)}</td>
+      r.data.atRisk.edges.map(({ node: e }) => `<tr data-org="${e.organisation.id}"><td>${esc(e.organisation.name)}</td><td>${esc(e.organisation.primarySector.name)}</td><td>${esc(e.organisation.state.code)}</td>
         <td>${esc(e.status.replace('_', ' '))}</td><td class="score">${e.riskScore}</td><td>${e.reasons.slice(0, 2).map((x) => `<span class="pill">${esc(x.message)}</span>`).join('')}</td></tr>`).join('');
     for (const row of document.querySelectorAll('#atrisk tr[data-org]')) row.addEventListener('click', () => drill(row.dataset.org));
   }
