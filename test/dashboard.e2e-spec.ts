@@ -151,6 +151,8 @@ describe('dashboards: aggregates, exports and the page', () => {
     it('renders the seeded demo with every chart filled and the figures of the API, and drills down', async () => {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1300 } });
       const errors: string[] = [];
+      const sent: Array<{ persisted?: boolean; query?: string }> = [];
+      page.on('request', (r) => { if (r.url().endsWith('/graphql')) sent.push(JSON.parse(r.postData() ?? '{}')); });
       page.on('pageerror', (e) => errors.push(String(e)));
       await signIn(page, server.adminToken);
       await page.waitForSelector('#atrisk tr[data-org]', { timeout: 20_000 });
@@ -170,6 +172,9 @@ describe('dashboards: aggregates, exports and the page', () => {
       mkdirSync(OUTPUT, { recursive: true });
       await page.screenshot({ path: join(OUTPUT, 'dashboard.png'), fullPage: true });
       expect(errors).toEqual([]);
+      // persisted queries: the page sends the hashes of its known documents (figures, at-risk list, drill-down), never a document
+      expect(sent.length).toBeGreaterThanOrEqual(3);
+      for (const body of sent) expect(body).toMatchObject({ persisted: true, query: expect.stringMatching(/^[0-9a-f]{64}$/) });
       await page.close();
     });
 

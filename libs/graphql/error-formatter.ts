@@ -6,6 +6,8 @@ import { withoutSuggestions } from './query-limits';
 /** Codes for errors raised before a resolver runs (parse, validation, variable coercion). */
 function codeFor(message: string): string {
   if (message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (message.startsWith('PersistedQueryNotFound')) return 'PERSISTED_QUERY_NOT_FOUND';
+  if (message.startsWith('PersistedQueryNotSupported')) return 'PERSISTED_QUERY_NOT_SUPPORTED';
   if (/body is too large/i.test(message)) return 'QUERY_TOO_LARGE';
   if (/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(message) || /^(Expected value of type|Enum "|Int cannot|String cannot|Float cannot|Boolean cannot|ID cannot)/.test(message)) {
     return 'BAD_USER_INPUT';
