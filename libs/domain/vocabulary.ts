@@ -19,6 +19,8 @@ export enum WorkItemKind {
   AWAITING_VERIFICATION = 'AWAITING_VERIFICATION', EXTENSION_REQUEST = 'EXTENSION_REQUEST', STALE_REPORT = 'STALE_REPORT',
   NO_REACHABLE_CONTACT = 'NO_REACHABLE_CONTACT', FAILED_DELIVERY = 'FAILED_DELIVERY',
 }
+/** Who is calling: a credential (bearer token) or a session opened by a link in a message. */
+export enum CallerKind { CREDENTIAL = 'CREDENTIAL', LINK = 'LINK' }
 export enum EscalationContactKind { SECTOR_LIAISON = 'SECTOR_LIAISON', SRMA = 'SRMA', CISA_REGION = 'CISA_REGION' }
 export enum ProductKind { CATALOGUE = 'CATALOGUE', WHITE_LABEL = 'WHITE_LABEL', OTHER = 'OTHER' }
 /** A credential's role; stored (and written into the audit) in lower case. */

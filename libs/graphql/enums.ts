@@ -1,6 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 import {
-  ContactRole, CredentialRole, DeliveryState, Environment, EscalationContactKind, ProductKind, ExtensionStateEnum, MilestoneStateEnum, OrganisationSortField, OrganisationStatusEnum,
+  CallerKind, ContactRole, CredentialRole, DeliveryState, Environment, EscalationContactKind, ProductKind, ExtensionStateEnum, MilestoneStateEnum, OrganisationSortField, OrganisationStatusEnum,
   ReminderChannel, ReminderStageKind, RiskReasonCode, SizeBand, SortDirection, StatusReasonCode, Track, UpdateChannel, WhiteLabelConfidence,
 } from '../domain/vocabulary';
 
@@ -18,6 +18,7 @@ registerEnumType(OrganisationSortField, { name: 'OrganisationSortField', descrip
 registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending or descending' });
 registerEnumType(EscalationContactKind, { name: 'EscalationContactKind', description: 'SECTOR_LIAISON hears at level 3; an SRMA contact and a CISA regional lead at level 4' });
 registerEnumType(ProductKind, { name: 'ProductKind', description: 'CATALOGUE: a product of the programme\'s catalogue · WHITE_LABEL: its engine inside a third-party product · OTHER: a product named by the organisation' });
+registerEnumType(CallerKind, { name: 'CallerKind', description: 'CREDENTIAL: a bearer token · LINK: a session opened by a link in a message' });
 registerEnumType(CredentialRole, { name: 'CredentialRole', description: 'What a credential may do (README, "Who may do what")' });
 registerEnumType(DeliveryState, { name: 'DeliveryState', description: 'Where a reminder delivery is in the outbox: PENDING → ENQUEUED → SENDING → SENT, or FAILED after its retries, or CANCELLED (the facts changed, or the organisation completed)' });
 registerEnumType(ReminderChannel, { name: 'ReminderChannel', description: 'EMAIL over SMTP, or a signed JSON WEBHOOK (Standard Webhooks)' });
@@ -26,6 +27,6 @@ registerEnumType(StatusReasonCode, { name: 'StatusReasonCode', description: 'Why
 registerEnumType(RiskReasonCode, { name: 'RiskReasonCode', description: 'What adds points to an organisation\'s risk score (libs/domain/status/risk-score.ts)' });
 
 export {
-  ContactRole, CredentialRole, DeliveryState, Environment, EscalationContactKind, ProductKind, ExtensionStateEnum, MilestoneStateEnum, OrganisationStatusEnum, ReminderChannel, ReminderStageKind,
+  CallerKind, ContactRole, CredentialRole, DeliveryState, Environment, EscalationContactKind, ProductKind, ExtensionStateEnum, MilestoneStateEnum, OrganisationStatusEnum, ReminderChannel, ReminderStageKind,
   RiskReasonCode, SizeBand, StatusReasonCode, Track, UpdateChannel, WhiteLabelConfidence,
 };
