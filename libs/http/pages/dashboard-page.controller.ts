@@ -1,4 +1,5 @@
 import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +20,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 
 /** The dashboard page: static files, public; the figures come from the GraphQL API, with the viewer's token. */
 @Public()
+@ApiExcludeController()
 @Controller('dashboard')
 export class DashboardPageController {
   private readonly cache = new Map<string, string>();
