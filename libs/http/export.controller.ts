@@ -69,7 +69,7 @@ export class ExportController {
   @ApiQuery({ name: 'state', required: false, description: 'A state code' })
   @ApiQuery({ name: 'region', required: false, type: Number, description: 'CISA region (1-10)' })
   @ApiQuery({ name: 'status', required: false, enum: Object.values(OrganisationStatusEnum), description: 'Stored status' })
-  @ApiQuery({ name: 'search', required: false, description: 'Words in the name or external key' })
+  @ApiQuery({ name: 'search', required: false, description: 'Text found in the name or external key (case-insensitive)' })
   @ApiQuery({ name: 'includeArchived', required: false, type: Boolean })
   @ApiQuery({ name: 'programme', required: false, description: 'The programme (id or key); the default one when omitted' })
   @ApiProduces('text/csv')

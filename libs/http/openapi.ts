@@ -28,7 +28,7 @@ export const REFUSALS = {
  */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
-    .setTitle('Kaspersky transition tracker: REST')
+    .setTitle('Transition tracker: REST')
     .setDescription('CSV import and export, link pages, health and metrics. Everything else is GraphQL at /graphql (schema.graphql in the repository). '
       + 'Bearer tokens are minted with `npm run cli -- tokens create` or the createCredential mutation.')
     .setVersion('1')

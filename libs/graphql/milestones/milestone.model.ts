@@ -16,7 +16,7 @@ export class MilestoneModel {
   @Field(() => ID, { description: 'Unique id' }) id: string;
   @Field(() => ID, { description: 'The organisation' }) organisationId: string;
   @Field(() => ID, { description: 'The programme whose plan it is part of' }) programmeId: string;
-  @Field({ description: 'The plan step\'s key (e.g. inventory, removal-verified)' }) key: string;
+  @Field({ description: 'The plan step\'s key (e.g. INVENTORY_COMPLETE)' }) key: string;
   @Field(() => Track, { description: 'IT, or OT (maintenance windows, certified replacements)' }) track: Track;
   @Field({ description: 'The plan step\'s name' }) name: string;
   @Field(() => Int, { description: 'Its place in the plan, from 0' }) position: number;
@@ -24,7 +24,7 @@ export class MilestoneModel {
   @Field(() => GraphQLISODateTime, { description: 'Current target, after any granted extension' }) targetAt: Date;
   @Field(() => MilestoneStateEnum, { description: 'As reported' }) state: MilestoneStateEnum;
   @Field(() => String, { nullable: true, description: 'Why it is blocked (when BLOCKED)' }) blockedReason: string | null;
-  @Field(() => String, { nullable: true, description: 'Evidence of the work (a reference, a ticket, which product replaced Kaspersky and whether it was chosen)' }) evidence: string | null;
+  @Field(() => String, { nullable: true, description: 'Evidence of the work (a reference, a ticket, which product replaced the programme\'s product and whether the organisation chose it)' }) evidence: string | null;
   @Field(() => String, { nullable: true, description: 'Who last reported on it' }) reportedBy: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the organisation last reported on it' }) reportedAt: Date | null;
   @Field({ description: 'Whether a liaison verified the reported state' }) verified: boolean;

@@ -54,7 +54,7 @@ export class ProgrammeWordingModel {
 @ObjectType('Programme', { description: 'A transition programme: the regulation, its instants, the milestone plan and the reminder ladder' })
 export class ProgrammeModel {
   @Field(() => ID, { description: 'Unique id' }) id: string;
-  @Field({ description: 'A short unique key (e.g. kaspersky-2024)' }) key: string;
+  @Field({ description: 'A short unique key, used by the CLI and imports' }) key: string;
   @Field({ description: 'Its name' }) name: string;
   @Field({ description: 'The regulation behind it' }) regulation: string;
   @Field(() => GraphQLISODateTime, { description: 'When the determination was announced' }) announced: Date;
