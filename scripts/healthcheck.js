@@ -3,6 +3,7 @@
 // One image runs either the API (GET /health/ready on PORT, 3000) or a worker (the same on
 // WORKER_HEALTH_PORT, 3001): the first port that answers decides, and a 503 (PostgreSQL or Redis away) is unhealthy.
 'use strict';
+/* global AbortSignal */
 
 const ports = [process.env.PORT || '3000', process.env.WORKER_HEALTH_PORT || '3001'];
 

@@ -11,7 +11,7 @@ import { ResolversModule } from './resolvers.module';
 export async function schemaFromCode(): Promise<string> {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
   try {
-    const resolvers = Reflect.getMetadata('providers', ResolversModule) as Function[];
+    const resolvers = Reflect.getMetadata('providers', ResolversModule) as Parameters<GraphQLSchemaFactory['create']>[0];
     const schema = await app.get(GraphQLSchemaFactory).create(resolvers);
     return `${printSchema(lexicographicSortSchema(schema))}\n`;
   } finally {

@@ -15,7 +15,7 @@ import { ImportKind } from '../imports/import-columns';
 import { ImportService } from '../imports/import.service';
 import { SpooledUpload, spoolUpload, UploadIncompleteError, UploadTooLargeError } from './upload-spool';
 import { ERROR_SCHEMA, REFUSALS } from './openapi';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SchemaObject } from '@nestjs/swagger';
 
 const KINDS: ImportKind[] = ['organisations', 'footprint'];
 
