@@ -1,3 +1,4 @@
+import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema } from 'graphql';
 
 /** The committed schema contract, at the root of the repository (`npm run schema:write` writes it). */
@@ -13,12 +14,11 @@ export interface SchemaChanges {
 }
 
 /**
- * What changed from one schema to another, each change classified by @graphql-inspector/core (a
- * development dependency, loaded only when a comparison is asked for): adding a field or a type is
- * safe; removing or retyping one, or a new required argument or input field, is breaking.
+ * What changed from one schema to another, each change classified by @graphql-inspector/core: adding a
+ * field or a type is safe; removing or retyping one, or a new required argument or input field, is
+ * breaking. (A production dependency: the CLI that loads this runs in the image, without dev ones.)
  */
 export async function schemaChanges(before: string, after: string): Promise<SchemaChanges> {
-  const { diff, CriticalityLevel } = await import('@graphql-inspector/core');
   const changes = await diff(buildSchema(before), buildSchema(after));
   const of = (level: string) => changes.filter((c) => c.criticality.level === level).map((c) => c.message);
   return { breaking: of(CriticalityLevel.Breaking), dangerous: of(CriticalityLevel.Dangerous), safe: of(CriticalityLevel.NonBreaking) };
