@@ -22,11 +22,11 @@ const SUMMARY = {
 const FOOTPRINT_FIELDS = 'id product { code } environment endpointCount endpointsRemaining updateChannel version';
 const MILESTONE_FIELDS = 'id key track name state targetAt version';
 const LIST = {
-  ours: `{ atRisk(first: 50) { entries { riskScore status organisation { id externalKey name primarySector { code } state { code } criticalityTier
-           footprint { ${FOOTPRINT_FIELDS} } milestones { ${MILESTONE_FIELDS} } } } } }`,
-  postgraphile: `{ benchAtRisk(first: 50) { nodes { riskScore status organisationByOrganisationId { rowId externalKey name primarySectorCode stateCode criticalityTier
+  ours: `{ atRisk(first: 50) { edges { cursor node { riskScore status organisation { id externalKey name primarySector { code } state { code } criticalityTier
+           footprint { ${FOOTPRINT_FIELDS} } milestones { ${MILESTONE_FIELDS} } } } } } }`,
+  postgraphile: `{ benchAtRisk(first: 50) { edges { cursor node { riskScore status organisationByOrganisationId { rowId externalKey name primarySectorCode stateCode criticalityTier
            footprintsByOrganisationId { nodes { rowId productCode environment endpointCount endpointsRemaining updateChannel version } }
-           milestonesByOrganisationId { nodes { rowId key track name state targetAt version } } } } } }`,
+           milestonesByOrganisationId { nodes { rowId key track name state targetAt version } } } } } } }`,
   sql: `SELECT json_agg(json_build_object(
           'riskScore', s.risk_score, 'status', s.status, 'id', o.id, 'externalKey', o.external_key, 'name', o.name, 'primarySectorCode', o.primary_sector_code,
           'stateCode', o.state_code, 'criticalityTier', o.criticality_tier,
@@ -36,8 +36,8 @@ const LIST = {
                           ORDER BY m.track, m.position) FROM milestone m WHERE m.organisation_id = o.id)) ORDER BY s.risk_score DESC, s.organisation_id DESC) AS entries
         FROM (SELECT * FROM bench_at_risk() LIMIT 50) s JOIN organisation o ON o.id = s.organisation_id`,
   ids: {
-    ours: (d) => d.atRisk.entries.map((e) => e.organisation.id),
-    postgraphile: (d) => d.benchAtRisk.nodes.map((e) => e.organisationByOrganisationId.rowId),
+    ours: (d) => d.atRisk.edges.map((e) => e.node.organisation.id),
+    postgraphile: (d) => d.benchAtRisk.edges.map((e) => e.node.organisationByOrganisationId.rowId),
     sql: (rows) => rows[0].entries.map((e) => e.id),
   },
 };

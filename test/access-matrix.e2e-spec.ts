@@ -139,7 +139,7 @@ const OPERATIONS: Operation[] = [
   {
     name: 'createCredential', expected: ADMIN_ONLY,
     query: 'mutation($input: CreateCredentialInput!) { createCredential(input: $input) { token } }',
-    variables: () => ({ input: { role: 'viewer', label: 'matrix viewer' } }),
+    variables: () => ({ input: { role: 'VIEWER', label: 'matrix viewer' } }),
   },
   {
     name: 'createProgramme', expected: ADMIN_ONLY,
@@ -218,7 +218,7 @@ const OPERATIONS: Operation[] = [
   {
     name: 'atRisk',
     expected: { admin: 'OK', liaisonIn: 'OK', liaisonOut: 'OK', reporterIn: 'FORBIDDEN', reporterOut: 'FORBIDDEN', viewer: 'FORBIDDEN', ...UNAUTH },
-    query: '{ atRisk { totalCount entries { organisation { id } } } }',
+    query: '{ atRisk { totalCount edges { node { organisation { id } } } } }',
     variables: () => ({}),
   },
   {
@@ -334,10 +334,10 @@ describe('who may do what: every operation as every caller', () => {
     });
 
     it('a liaison\'s aggregates and at-risk list count only its sectors', async () => {
-      const summary = ok(await server.gql('{ programmeSummary { organisations } atRisk(first: 200) { totalCount entries { organisation { primarySector { code } secondarySectors { code } } } } }', {}, tokens.liaisonOut!));
+      const summary = ok(await server.gql('{ programmeSummary { organisations } atRisk(first: 200) { totalCount edges { node { organisation { primarySector { code } secondarySectors { code } } } } } }', {}, tokens.liaisonOut!));
       const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE archived_at IS NULL AND (primary_sector_code = 'ENERGY' OR 'ENERGY' = ANY(secondary_sector_codes))`);
       expect(summary.programmeSummary.organisations).toBe(n);
-      for (const e of summary.atRisk.entries) expect([e.organisation.primarySector.code, ...e.organisation.secondarySectors.map((s: any) => s.code)]).toContain('ENERGY');
+      for (const { node: e } of summary.atRisk.edges) expect([e.organisation.primarySector.code, ...e.organisation.secondarySectors.map((s: any) => s.code)]).toContain('ENERGY');
     });
 
     it('a reporter of organisation A can do nothing to organisation B by any route', async () => {
@@ -398,7 +398,7 @@ describe('rate limiting per credential on mutations', () => {
   afterAll(() => server?.stop());
 
   it('refuses the mutation past the burst with TOO_MANY_REQUESTS, keeps other credentials and reads going', async () => {
-    const viewerOf = (label: string) => server.gql('mutation($input: CreateCredentialInput!) { createCredential(input: $input) { token } }', { input: { role: 'viewer', label } });
+    const viewerOf = (label: string) => server.gql('mutation($input: CreateCredentialInput!) { createCredential(input: $input) { token } }', { input: { role: 'VIEWER', label } });
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await viewerOf(`v${i}`));
     expect(answers.slice(0, 3).every((a) => !a.errors)).toBe(true);

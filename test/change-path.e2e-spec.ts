@@ -45,7 +45,7 @@ describe('one change path', () => {
     expect(after.risk_score).toBe(before.risk_score + 10);
     expect(after.risk_reasons).toContainEqual({ code: 'SECTOR_CRITICALITY', points: 10, message: 'Criticality tier 1' });
     // the at-risk list ranks by the stored score: it sees the change at once
-    const list = ok(await server.gql(`{ atRisk(first: 200) { entries { organisation { id } riskScore } } }`)).atRisk.entries;
+    const list = ok(await server.gql(`{ atRisk(first: 200) { edges { node { organisation { id } riskScore } } } }`)).atRisk.edges.map((e: any) => e.node);
     expect(list.find((i: { organisation: { id: string } }) => i.organisation.id === org.id)?.riskScore).toBe(after.risk_score);
   });
 

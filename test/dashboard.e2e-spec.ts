@@ -78,12 +78,16 @@ describe('dashboards: aggregates, exports and the page', () => {
   });
 
   it('ranks the at-risk list by score with reasons, in scope, paginated', async () => {
-    const page1 = ok(await server.gql('{ atRisk(first: 10) { totalCount endCursor hasNextPage entries { riskScore reasons { code points } organisation { id primarySector { code } } } } }', {}, liaison)).atRisk;
-    const page2 = ok(await server.gql('query($a: String) { atRisk(first: 10, after: $a) { entries { riskScore organisation { id primarySector { code } } } } }', { a: page1.endCursor }, liaison)).atRisk;
-    const scores = [...page1.entries, ...page2.entries].map((e: any) => e.riskScore);
+    const connection = 'totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { riskScore reasons { code points } organisation { id primarySector { code } } } }';
+    const page1 = ok(await server.gql(`{ atRisk(first: 10) { ${connection} } }`, {}, liaison)).atRisk;
+    const page2 = ok(await server.gql(`query($a: String) { atRisk(first: 10, after: $a) { ${connection} } }`, { a: page1.pageInfo.endCursor }, liaison)).atRisk;
+    expect(page1.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: page1.edges[0].cursor, endCursor: page1.edges[9].cursor });
+    expect(page2.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: page2.edges[0].cursor, endCursor: page2.edges.at(-1).cursor });
+    const entries = [...page1.edges, ...page2.edges].map((e: any) => e.node);
+    const scores = entries.map((e: any) => e.riskScore);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    expect(new Set([...page1.entries, ...page2.entries].map((e: any) => e.organisation.id)).size).toBe(20);
-    for (const e of page1.entries) expect(e.reasons.reduce((s: number, r: any) => s + r.points, 0)).toBeGreaterThanOrEqual(Math.min(e.riskScore, 100));
+    expect(new Set(entries.map((e: any) => e.organisation.id)).size).toBe(20);
+    for (const e of page1.edges.map((x: any) => x.node)) expect(e.reasons.reduce((s: number, r: any) => s + r.points, 0)).toBeGreaterThanOrEqual(Math.min(e.riskScore, 100));
     const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
       WHERE s.status <> 'COMPLETE' AND (o.primary_sector_code IN ('WATER', 'ENERGY') OR o.secondary_sector_codes && ARRAY['WATER', 'ENERGY'])`);
     expect(page1.totalCount).toBe(n);
@@ -147,6 +151,8 @@ describe('dashboards: aggregates, exports and the page', () => {
     it('renders the seeded demo with every chart filled and the figures of the API, and drills down', async () => {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1300 } });
       const errors: string[] = [];
+      const sent: Array<{ persisted?: boolean; query?: string }> = [];
+      page.on('request', (r) => { if (r.url().endsWith('/graphql')) sent.push(JSON.parse(r.postData() ?? '{}')); });
       page.on('pageerror', (e) => errors.push(String(e)));
       await signIn(page, server.adminToken);
       await page.waitForSelector('#atrisk tr[data-org]', { timeout: 20_000 });
@@ -175,6 +181,9 @@ describe('dashboards: aggregates, exports and the page', () => {
       mkdirSync(OUTPUT, { recursive: true });
       await page.screenshot({ path: join(OUTPUT, 'dashboard.png'), fullPage: true });
       expect(errors).toEqual([]);
+      // persisted queries: the page sends the hashes of its known documents (figures, at-risk list, drill-down), never a document
+      expect(sent.length).toBeGreaterThanOrEqual(3);
+      for (const body of sent) expect(body).toMatchObject({ persisted: true, query: expect.stringMatching(/^[0-9a-f]{64}$/) });
       await page.close();
     });
 
@@ -244,12 +253,12 @@ describe('dashboards: the aggregate cache', () => {
   });
 
   it('keeps the at-risk page live while its total may come from the cache', async () => {
-    const page = async () => ok(await server.gql('{ atRisk(first: 50) { totalCount entries { organisation { name } } } }')).atRisk;
+    const page = async () => ok(await server.gql('{ atRisk(first: 50) { totalCount edges { node { organisation { name } } } } }')).atRisk;
     const before = await page();
     const created = await newOrganisation(server, { primarySector: 'DAMS', name: 'Live Dam Authority' });
     expect(created.id).toBeDefined();
     const after = await page();
-    expect(after.entries.map((e: any) => e.organisation.name)).toContain('Live Dam Authority');
+    expect(after.edges.map((e: any) => e.node.organisation.name)).toContain('Live Dam Authority');
     expect(after.totalCount).toBe(before.totalCount); // the total is the cached aggregate, up to DASHBOARD_CACHE_MS old
   });
 });

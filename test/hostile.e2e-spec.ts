@@ -98,7 +98,7 @@ describe('hostile input', () => {
       emailEnabled: fc.boolean(), secondarySectors: fc.array(anyString, { maxLength: 3 }), sectors: fc.array(enumOf('WATER', 'ENERGY'), { maxLength: 3 }),
       footprint: fc.array(fc.record({ id: anyId, version: anyInt, endpointsRemaining: anyInt }), { maxLength: 2 }),
       milestones: fc.array(fc.record({ id: anyId, version: anyInt, state: enumOf('DONE', 'BLOCKED') }), { maxLength: 2 }),
-      role: enumOf('admin', 'viewer', 'reporter', 'liaison'), kind: enumOf('SRMA', 'SECTOR_LIAISON', 'CISA_REGION'),
+      role: enumOf('ADMIN', 'VIEWER', 'REPORTER', 'LIAISON'), kind: enumOf('SRMA', 'SECTOR_LIAISON', 'CISA_REGION'),
     };
     const input = (keys: string[]) => fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof({ weight: 5, arbitrary: typed[k] ?? anyString }, { weight: 1, arbitrary: anyValue })])), { requiredKeys: [] });
     const mutations: Array<[string, string, string[]]> = [

@@ -256,7 +256,7 @@ describe('links in messages: act from the message (issue 17)', () => {
   it('a link for organisation A never shows or changes organisation B, by any id in any request', async () => {
     const page: Page = A.page;
     const me = await pageGql(page, '{ me { kind role organisation { id name } contact { id name } programme { key } } }');
-    expect(me.data.me).toMatchObject({ kind: 'LINK', role: 'reporter', organisation: { id: A.id, name: 'Riverside Water Authority' }, contact: { id: A.pat.id, name: 'Pat Okafor' } });
+    expect(me.data.me).toMatchObject({ kind: 'LINK', role: 'REPORTER', organisation: { id: A.id, name: 'Riverside Water Authority' }, contact: { id: A.pat.id, name: 'Pat Okafor' } });
     const before = await counts();
     const attempts: Array<[string, Record<string, unknown>]> = [
       ['query($id: ID!) { organisation(id: $id) { name } }', { id: B.id }],

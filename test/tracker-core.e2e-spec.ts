@@ -375,15 +375,15 @@ describe('lists at scale', () => {
   });
 
   it('reads an at-risk page of 10 or 100 with three levels in the same statements, the total only when asked', async () => {
-    const atRisk = `query($first: Int!) { atRisk(first: $first) { entries { riskScore organisation { id footprint { id endpointsRemaining } milestones { key state } } } } }`;
+    const atRisk = `query($first: Int!) { atRisk(first: $first) { edges { node { riskScore organisation { id footprint { id endpointsRemaining } milestones { key state } } } } } }`;
     await server.gql(atRisk, { first: 1 });
     const small = await server.gql(atRisk, { first: 10 });
     const large = await server.gql(atRisk, { first: 100 });
-    expect(ok(large).atRisk.entries).toHaveLength(100);
+    expect(ok(large).atRisk.edges).toHaveLength(100);
     expect(large.statements).toBe(2);
     expect(small.statements).toBe(large.statements);
-    expect(large.data.atRisk.entries.some((e: any) => e.organisation.footprint.length > 0 && e.organisation.milestones.length > 0)).toBe(true);
-    const counted = await server.gql(`query { atRisk(first: 3) { totalCount entries { riskScore } } }`);
+    expect(large.data.atRisk.edges.some(({ node: e }: any) => e.organisation.footprint.length > 0 && e.organisation.milestones.length > 0)).toBe(true);
+    const counted = await server.gql(`query { atRisk(first: 3) { totalCount edges { node { riskScore } } } }`);
     expect(ok(counted).atRisk.totalCount).toBeGreaterThan(3);
   });
 

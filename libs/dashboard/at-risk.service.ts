@@ -11,10 +11,11 @@ import { organisationScopeSql } from '../data/scope';
 import type { Actor } from '../domain/actor';
 import { decodeCursor, encodeCursor } from '../domain/cursor';
 import type { OrganisationStatusEnum } from '../domain/vocabulary';
+import type { RiskReason } from '../domain/status/risk-score';
 
 interface AtRiskEntry {
   riskScore: number;
-  reasons: Array<{ code: string; points: number; message: string }>;
+  reasons: RiskReason[];
   status: OrganisationStatusEnum;
   organisation: OrganisationEntity;
   /** The organisation's own rows the read asked for, nested in the page's statement. */

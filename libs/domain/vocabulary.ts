@@ -19,6 +19,40 @@ export enum WorkItemKind {
   AWAITING_VERIFICATION = 'AWAITING_VERIFICATION', EXTENSION_REQUEST = 'EXTENSION_REQUEST', STALE_REPORT = 'STALE_REPORT',
   NO_REACHABLE_CONTACT = 'NO_REACHABLE_CONTACT', FAILED_DELIVERY = 'FAILED_DELIVERY',
 }
+/** Who is calling: a credential (bearer token) or a session opened by a link in a message. */
+export enum CallerKind { CREDENTIAL = 'CREDENTIAL', LINK = 'LINK' }
+export enum EscalationContactKind { SECTOR_LIAISON = 'SECTOR_LIAISON', SRMA = 'SRMA', CISA_REGION = 'CISA_REGION' }
+export enum ProductKind { CATALOGUE = 'CATALOGUE', WHITE_LABEL = 'WHITE_LABEL', OTHER = 'OTHER' }
+/** A credential's role; stored (and written into the audit) in lower case. */
+export enum CredentialRole { ADMIN = 'admin', LIAISON = 'liaison', REPORTER = 'reporter', VIEWER = 'viewer' }
+/** Where a reminder delivery is in the outbox: PENDING → ENQUEUED → SENDING → SENT, or FAILED / CANCELLED. */
+export enum DeliveryState { PENDING = 'PENDING', ENQUEUED = 'ENQUEUED', SENDING = 'SENDING', SENT = 'SENT', FAILED = 'FAILED', CANCELLED = 'CANCELLED' }
+export enum ReminderChannel { EMAIL = 'EMAIL', WEBHOOK = 'WEBHOOK' }
+/**
+ * What kind of stage a reminder belongs to. The stage's key itself is not a closed set: countdown
+ * stages are the programme's ladder (`T-90`, `T-7`, `T-0`), overdue stages count on (`OVERDUE-3`), and a
+ * message about milestones before the first stage is keyed by the set of them (`MILESTONES:<8 hex>`); a
+ * digest is `DIGEST:` and its stage's key.
+ */
+export enum ReminderStageKind { COUNTDOWN = 'COUNTDOWN', OVERDUE = 'OVERDUE', MILESTONES = 'MILESTONES', DIGEST = 'DIGEST' }
+export function reminderStageKind(stageKey: string): ReminderStageKind {
+  if (stageKey.startsWith('DIGEST:')) return ReminderStageKind.DIGEST;
+  if (stageKey.startsWith('OVERDUE-')) return ReminderStageKind.OVERDUE;
+  if (stageKey.startsWith('MILESTONES:')) return ReminderStageKind.MILESTONES;
+  return ReminderStageKind.COUNTDOWN;
+}
+/** Why an organisation has its status (derive-status.ts). */
+export enum StatusReasonCode {
+  REMOVAL_VERIFIED = 'REMOVAL_VERIFIED', NONE_FOUND = 'NONE_FOUND', PAST_CUTOFF = 'PAST_CUTOFF', MILESTONE_OVERDUE = 'MILESTONE_OVERDUE',
+  NO_REPORT = 'NO_REPORT', STALE_REPORT = 'STALE_REPORT', MILESTONE_BLOCKED = 'MILESTONE_BLOCKED', MILESTONE_DUE_SOON = 'MILESTONE_DUE_SOON',
+  MOST_ENDPOINTS_REMAIN = 'MOST_ENDPOINTS_REMAIN', AWAITING_VERIFICATION = 'AWAITING_VERIFICATION', UNDER_EXTENSION = 'UNDER_EXTENSION',
+  EXTENSION_LAPSED = 'EXTENSION_LAPSED', EXTENSION_REPORT_MISSING = 'EXTENSION_REPORT_MISSING',
+}
+/** What adds to an organisation's risk score (risk-score.ts). */
+export enum RiskReasonCode {
+  SHARE_REMAINING = 'SHARE_REMAINING', OVERDUE_MILESTONES = 'OVERDUE_MILESTONES', OT_FOOTPRINT = 'OT_FOOTPRINT', STALE_REPORT = 'STALE_REPORT',
+  SECTOR_CRITICALITY = 'SECTOR_CRITICALITY', PAST_CUTOFF = 'PAST_CUTOFF',
+}
 
 /** The values of each set as plain strings, for columns, rows and rules. */
 export type SizeBandValue = `${SizeBand}`;
@@ -30,3 +64,5 @@ export type TrackValue = `${Track}`;
 export type MilestoneState = `${MilestoneStateEnum}`;
 export type ExtensionState = `${ExtensionStateEnum}`;
 export type OrganisationStatus = `${OrganisationStatusEnum}`;
+export type StatusReasonCodeValue = `${StatusReasonCode}`;
+export type RiskReasonCodeValue = `${RiskReasonCode}`;

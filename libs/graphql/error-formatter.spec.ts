@@ -50,4 +50,18 @@ describe('graphqlErrorFormatter', () => {
     expect(statusCode).toBe(500);
     expect((await counted()).INTERNAL_SERVER_ERROR).toBe(before + 1);
   });
+
+  it('names the field of a variable GraphQL refused, as the services name theirs', () => {
+    const { response } = graphqlErrorFormatter(false)({
+      data: null,
+      errors: [
+        new GraphQLError('Variable "$input" got invalid value "2024-02-30" at "input.licenceEnd"; Expected type "LocalDate". Value is not a valid LocalDate: 2024-02-30'),
+        new GraphQLError('Variable "$at" got invalid value "soon"; Expected type "DateTime". Value is not a valid date'),
+      ],
+    }, context);
+    expect(response.errors!.map((e) => e.extensions)).toEqual([
+      { code: 'BAD_USER_INPUT', field: 'licenceEnd', fields: [{ field: 'licenceEnd', message: 'Expected type "LocalDate". Value is not a valid LocalDate: 2024-02-30' }] },
+      { code: 'BAD_USER_INPUT', field: 'at', fields: [{ field: 'at', message: 'Expected type "DateTime". Value is not a valid date' }] },
+    ]);
+  });
 });

@@ -14,11 +14,12 @@ import { withNestedRowFields } from './prefetch';
 import { GraphQLContext } from './context';
 import { LoaderFactory } from './loaders';
 import { LoadersModule } from './loaders.module';
-import { MAX_COST, MAX_DEPTH, queryCost, validationRules } from './query-limits';
+import { MAX_COST, onlyIntrospection, queryCost, validationRules } from './query-limits';
 import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { graphqlErrorFormatter } from './error-formatter';
 import { noteGraphQLOperation } from '../metrics/metrics';
 import { RateLimiter } from '../access/rate-limiter';
+import { dashboardQueries } from '../dashboard/persisted-queries';
 
 @Module({
   imports: [
@@ -31,6 +32,7 @@ import { RateLimiter } from '../access/rate-limiter';
         // what each credential may spend on queries: a quarter of a minute's budget at once, and at least one costliest operation
         const perMinute = runtime.config.QUERY_COST_PER_MINUTE;
         const spending = new RateLimiter(perMinute, Math.max(MAX_COST, Math.floor(perMinute / 4)));
+        const persisted = dashboardQueries();
         return {
           autoSchemaFile: true,
           transformSchema: (schema) => withNestedRowFields(withPlainReferenceFields(schema, reference)),
@@ -40,9 +42,18 @@ import { RateLimiter } from '../access/rate-limiter';
           jit: 1,
           graphiql: !production,
           ide: false,
-          queryDepth: MAX_DEPTH,
           validationRules: validationRules(production),
           allowBatchedQueries: false,
+          // The dashboard sends the hashes of its known documents ({ persisted: true, query: <sha256> });
+          // anyone may still send a whole document (GraphiQL, generated clients, the bench).
+          persistedQueryProvider: {
+            isPersistedQuery: (body: { persisted?: unknown }) => body.persisted === true || body.persisted === 'true',
+            isPersistedQueryRetry: () => false,
+            getHash: (body: { query?: unknown }) => (typeof body.query === 'string' ? body.query : ''),
+            getQueryFromHash: async (hash: string) => persisted.byHash[hash],
+            notFoundError: 'PersistedQueryNotFound: no persisted query has this hash (the dashboard\'s documents are apps/api/public/dashboard/queries.graphql; reload the page)',
+            notSupportedError: 'PersistedQueryNotSupported: send the hash as the query',
+          },
           // Who is calling, once per request, from the one door for credentials; the AccessGuard decides
           // per operation (a public one needs no credential, so a refusal here is not yet an error).
           context: async (request: FastifyRequest): Promise<GraphQLContext> => {
@@ -56,6 +67,8 @@ import { RateLimiter } from '../access/rate-limiter';
             preExecution: [
               async (schema: GraphQLSchema, document: DocumentNode, context: Partial<GraphQLContext> & { reply?: FastifyReply }, variables: Record<string, unknown>) => {
                 if (context.reply) noteGraphQLOperation(context.reply.request, document);
+                // the schema's own description (bounded by its own depth limit in validation) reads nothing
+                if (onlyIntrospection(document)) return;
                 const cost = queryCost(schema, document, variables);
                 if (cost > MAX_COST) {
                   throw new GraphQLError(`The operation would cost ${cost} (lists multiply: first × what each row selects); at most ${MAX_COST} is allowed: ask for fewer rows or fewer nested lists`, { extensions: { code: 'QUERY_TOO_COMPLEX', cost } });

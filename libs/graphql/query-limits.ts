@@ -6,7 +6,7 @@ export const MAX_QUERY_BYTES = 64 * 1024;
 /** Field selections in one operation, fragments expanded, and aliased ones among them. */
 const MAX_FIELDS = 2_000;
 const MAX_ALIASES = 40;
-export const MAX_DEPTH = 12;
+const MAX_DEPTH = 12;
 
 /**
  * Refuses an operation that selects too many fields or aliases (the "100 aliases of a costly field"
@@ -65,9 +65,67 @@ function fieldBudgetRule(maxFields = MAX_FIELDS, maxAliases = MAX_ALIASES): Vali
   };
 }
 
+/**
+ * Introspection (`__schema`, `__type`) has a depth limit of its own: the standard introspection query
+ * (graphql-js's getIntrospectionQuery, which GraphQL Code Generator and GraphiQL send) nests TypeRef's
+ * `ofType` to depth 15, past MAX_DEPTH, yet `__Type.fields.type.fields…` can nest without end, so it is
+ * bounded too. Production turns introspection off altogether.
+ */
+const MAX_INTROSPECTION_DEPTH = 20;
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+
+/**
+ * Depth of each operation: every field and inline fragment is a level (a fragment spread is replaced by
+ * its fragment's selections); a level inside `__schema` or `__type` counts against
+ * MAX_INTROSPECTION_DEPTH instead of MAX_DEPTH. Refused with QUERY_TOO_COMPLEX before execution.
+ */
+function depthLimitRule(maxDepth = MAX_DEPTH, maxIntrospectionDepth = MAX_INTROSPECTION_DEPTH): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const measure = (node: { selectionSet?: { selections: readonly any[] } }, depth: number, introspection: boolean, seen: Set<string>): { depth: number; introspectionDepth: number } => {
+      let deepest = { depth: introspection ? 0 : depth, introspectionDepth: introspection ? depth : 0 };
+      for (const s of node.selectionSet?.selections ?? []) {
+        let inner: { depth: number; introspectionDepth: number };
+        if (s.kind === 'FragmentSpread') {
+          const name = s.name.value;
+          const fragment = seen.has(name) ? undefined : context.getFragment(name);
+          if (!fragment) continue;
+          inner = measure(fragment, depth, introspection, new Set([...seen, name]));
+        } else {
+          const entering = !introspection && s.kind === 'Field' && INTROSPECTION_FIELDS.has((s as FieldNode).name.value);
+          inner = entering ? measure(s, 1, true, seen) : measure(s, depth + 1, introspection, seen);
+          if (entering) inner = { depth: Math.max(inner.depth, depth + 1), introspectionDepth: inner.introspectionDepth };
+        }
+        deepest = { depth: Math.max(deepest.depth, inner.depth), introspectionDepth: Math.max(deepest.introspectionDepth, inner.introspectionDepth) };
+      }
+      return deepest;
+    };
+    return {
+      OperationDefinition(node) {
+        const name = node.name?.value ?? 'anonymous';
+        const { depth, introspectionDepth } = measure(node, 0, false, new Set());
+        if (depth > maxDepth) {
+          context.reportError(new GraphQLError(`${name} query depth (${depth}) exceeds the query depth limit of ${maxDepth}`, { nodes: [node], extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+        } else if (introspectionDepth > maxIntrospectionDepth) {
+          context.reportError(new GraphQLError(`${name} introspection depth (${introspectionDepth}) exceeds the limit of ${maxIntrospectionDepth}`, { nodes: [node], extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+        }
+      },
+    };
+  };
+}
+
 /** In production the schema is not introspectable (the README and docs/ describe it). */
 export function validationRules(production: boolean): ValidationRule[] {
-  return production ? [fieldBudgetRule(), NoSchemaIntrospectionCustomRule] : [fieldBudgetRule()];
+  return production ? [depthLimitRule(), fieldBudgetRule(), NoSchemaIntrospectionCustomRule] : [depthLimitRule(), fieldBudgetRule()];
+}
+
+/**
+ * Whether every operation of a document asks only about the schema (`__schema`, `__type`, `__typename`
+ * at its top): it reads nothing and costs nothing. Every operation, so that a costly one beside an
+ * introspection cannot pass for it.
+ */
+export function onlyIntrospection(document: DocumentNode): boolean {
+  const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition');
+  return operations.length > 0 && operations.every((o) => o.selectionSet.selections.every((s) => s.kind === 'Field' && s.name.value.startsWith('__')));
 }
 
 /** "Did you mean …?" hints reveal the schema; production answers without them. */
@@ -96,7 +154,7 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
         if (first !== undefined) return 1 + childComplexity * Math.max(first, 1);
         const listed = isListType(getNullableType(field.type));
         // a connection's edges are already counted by its `first`
-        return 1 + childComplexity * (listed && field.name !== 'edges' && field.name !== 'entries' ? LIST_ESTIMATE : 1);
+        return 1 + childComplexity * (listed && field.name !== 'edges' ? LIST_ESTIMATE : 1);
       },
     ],
   });

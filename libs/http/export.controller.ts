@@ -1,4 +1,6 @@
 import { Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ERROR_SCHEMA, REFUSALS } from './openapi';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -11,7 +13,7 @@ import { Allow } from '../access/access.decorators';
 import { RequestActor } from '../access/access.guard';
 import { OrganisationFilter } from '../organisations/dto/organisations.args';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { BreakdownDimension } from '../domain/vocabulary';
+import { BreakdownDimension, OrganisationStatusEnum } from '../domain/vocabulary';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { DashboardService } from '../dashboard/dashboard.service';
 import { RUNTIME } from '../core/runtime/runtime';
@@ -68,6 +70,11 @@ const VERIFICATION_OF = (programme: string, now: string, staleDays: string) => `
  * A streamed export runs as long as its reader reads, however slowly; a reader that takes nothing for
  * EXPORT_STALL_MS loses the export and its database connection goes back (see stream()).
  */
+@ApiTags('export')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, ...REFUSALS[401] })
+@ApiResponse({ status: 403, ...REFUSALS[403] })
+@ApiResponse({ status: 503, ...REFUSALS[503] })
 @Controller('export')
 export class ExportController {
   private readonly logger = new Logger(ExportController.name);
@@ -86,6 +93,17 @@ export class ExportController {
 
   @Allow('admin', 'liaison')
   @Get('organisations.csv')
+  @ApiOperation({ summary: 'Organisations in your scope with their status, as CSV (TLP:AMBER)', description: 'Admins and liaisons. Streamed; the same filters as the organisations query. Cells that would be spreadsheet formulas are quoted.' })
+  @ApiQuery({ name: 'sector', required: false, description: 'A sector code, primary or secondary' })
+  @ApiQuery({ name: 'state', required: false, description: 'A state code' })
+  @ApiQuery({ name: 'region', required: false, type: Number, description: 'CISA region (1-10)' })
+  @ApiQuery({ name: 'status', required: false, enum: Object.values(OrganisationStatusEnum), description: 'Stored status' })
+  @ApiQuery({ name: 'search', required: false, description: 'Text found in the name or external key (case-insensitive)' })
+  @ApiQuery({ name: 'includeArchived', required: false, type: Boolean })
+  @ApiQuery({ name: 'programme', required: false, description: 'The programme (id or key); the default one when omitted' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'A TLP line, a header line, then one line per organisation', schema: { type: 'string' } })
+  @ApiResponse({ status: 400, description: 'BAD_USER_INPUT: a filter value out of range', schema: ERROR_SCHEMA })
   async organisationsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
     const filter = plainToInstance(OrganisationFilter, {
       ...query, region: query.region ? Number(query.region) : undefined, includeArchived: query.includeArchived === 'true',
@@ -111,6 +129,10 @@ export class ExportController {
 
   @Allow('admin', 'liaison', 'viewer')
   @Get('sectors.csv')
+  @ApiOperation({ summary: 'The sector breakdown as CSV (TLP:GREEN)', description: 'Admins, liaisons and viewers; a viewer\'s small cells are suppressed as on the dashboard.' })
+  @ApiQuery({ name: 'programme', required: false, description: 'The programme (id or key); the default one when omitted' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'A TLP line, a header line, then one line per sector', schema: { type: 'string' } })
   async sectorsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply, @Query('programme') programmeRef?: string) {
     const rows = await this.dashboard.breakdown(actor, BreakdownDimension.SECTOR, (await this.programmes.resolve(programmeRef)).id);
     const statuses = rows[0]?.byStatus.map((s) => s.status) ?? [];

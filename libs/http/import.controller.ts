@@ -1,5 +1,6 @@
 import { ProgrammesService } from '../programmes/programmes.service';
 import { Controller, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -13,8 +14,27 @@ import { CsvFileError } from '../imports/csv-reader';
 import { ImportKind } from '../imports/import-columns';
 import { ImportService } from '../imports/import.service';
 import { SpooledUpload, spoolUpload, UploadIncompleteError, UploadTooLargeError } from './upload-spool';
+import { ERROR_SCHEMA, REFUSALS } from './openapi';
+import type { SchemaObject } from '@nestjs/swagger';
 
 const KINDS: ImportKind[] = ['organisations', 'footprint'];
+
+/** ImportReport (libs/imports/import.service.ts) as OpenAPI describes it. */
+const IMPORT_REPORT_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    importId: { type: 'string', format: 'uuid', description: 'The id every audit event of the import carries' },
+    kind: { type: 'string', enum: KINDS },
+    dryRun: { type: 'boolean' },
+    applied: { type: 'boolean', description: 'Whether anything was written' },
+    rows: { type: 'integer' }, created: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' },
+    badRows: { type: 'integer', description: 'Rows with at least one problem' },
+    errors: { type: 'array', description: 'The first 1,000 problems', items: { type: 'object', properties: { line: { type: 'integer' }, column: { type: 'string' }, message: { type: 'string' } } } },
+    badRowsCsv: { type: 'string', nullable: true, description: 'With applyGoodRows: the bad rows as CSV with an error column' },
+    badRowsInCsv: { type: 'integer' },
+    seconds: { type: 'number' },
+  },
+};
 /** Bad rows handed back as CSV in one answer; `badRows` counts them all, `errors` lists the first 1,000 problems. */
 const BAD_ROWS_IN_ANSWER = 1000;
 
@@ -29,6 +49,8 @@ const BAD_ROWS_IN_ANSWER = 1000;
  * server's request timeout (HTTP_REQUEST_TIMEOUT_MS) cuts such an upload off. One import per credential
  * at a time: a second is refused with 409 CONFLICT.
  */
+@ApiTags('import')
+@ApiBearerAuth()
 @Controller('import')
 export class ImportController {
   private readonly maxBytes: number;
@@ -39,6 +61,26 @@ export class ImportController {
 
   @Allow('admin', 'liaison')
   @Post(':kind')
+  @ApiOperation({
+    summary: 'Check and import a CSV file of organisations or footprint rows (docs/import.md)',
+    description: 'Admins and liaisons (a liaison only rows of its sectors). An apply writes nothing if any row is bad, unless applyGoodRows; a re-run updates in place; every change is audited with the import\'s id. One import per credential at a time.',
+  })
+  @ApiParam({ name: 'kind', enum: KINDS, description: 'What the file holds' })
+  @ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'true: check and count, write nothing' })
+  @ApiQuery({ name: 'applyGoodRows', required: false, type: Boolean, description: 'true: apply the good rows and hand back the bad ones as CSV (badRowsCsv, at most 1,000)' })
+  @ApiQuery({ name: 'programme', required: false, type: String, description: 'The programme (id or key); the default one when omitted' })
+  @ApiConsumes('text/csv')
+  @ApiBody({ description: 'The CSV file (columns: docs/import.md), at most IMPORT_MAX_BYTES', schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({ description: 'Imported (or checked, with dryRun)', schema: IMPORT_REPORT_SCHEMA })
+  @ApiResponse({ status: 400, description: 'BAD_USER_INPUT: no body, an unreadable CSV, a record over 64 KB, or a rule the database enforces (named)', schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 404, description: 'NOT_FOUND: an unknown kind', schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 408, description: 'The upload did not arrive within HTTP_REQUEST_TIMEOUT_MS' })
+  @ApiResponse({ status: 409, description: 'CONFLICT (reason IMPORT_RUNNING): this credential\'s previous import is still running', schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE: the file is over IMPORT_MAX_BYTES', schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 422, description: 'Bad rows and nothing applied: the report lists them', schema: IMPORT_REPORT_SCHEMA })
+  @ApiResponse({ status: 401, ...REFUSALS[401] })
+  @ApiResponse({ status: 403, ...REFUSALS[403] })
+  @ApiResponse({ status: 503, ...REFUSALS[503] })
   async import(
     @RequestActor() actor: Actor,
     @Param('kind') kind: string,

@@ -1,3 +1,4 @@
+import { DeliveryState, ReminderChannel, ReminderStageKind, reminderStageKind } from '../domain/vocabulary';
 import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME } from '../core/runtime/runtime';
 import type { Runtime } from '../core/runtime/runtime';
@@ -31,8 +32,8 @@ const secretDates = (dates: WebhookSecretDates | undefined, webhookUrl: string |
 });
 
 export interface DeliveryRow {
-  id: string; organisationId: string | null; stage: string; level: number; recipient: string; recipientRole: string; channel: string;
-  state: string; dueAt: Date; sentAt: Date | null; attempts: number; lastError: string | null; cancelReason: string | null; subject: string;
+  id: string; organisationId: string | null; stage: string; stageKind: ReminderStageKind; level: number; recipient: string; recipientRole: string; channel: `${ReminderChannel}`;
+  state: `${DeliveryState}`; dueAt: Date; sentAt: Date | null; attempts: number; lastError: string | null; cancelReason: string | null; subject: string;
 }
 
 const escalationContactOf = (r: Record<string, any>) => ({
@@ -40,7 +41,7 @@ const escalationContactOf = (r: Record<string, any>) => ({
 });
 
 const toDelivery = (r: Record<string, any>): DeliveryRow => ({
-  id: String(r.id), organisationId: r.organisation_id, stage: r.stage, level: r.level, recipient: r.recipient, recipientRole: r.recipient_role,
+  id: String(r.id), organisationId: r.organisation_id, stage: r.stage, stageKind: reminderStageKind(r.stage), level: r.level, recipient: r.recipient, recipientRole: r.recipient_role,
   channel: r.channel, state: r.state, dueAt: r.due_at, sentAt: r.sent_at, attempts: r.attempts, lastError: r.last_error, cancelReason: r.cancel_reason,
   subject: renderReminder(r.payload, r.time_zone).subject,
 });

@@ -37,7 +37,7 @@ export async function milestonesOf(server: TestServer, organisationId: string, t
 }
 
 export async function newToken(server: TestServer, input: { role: string; sectors?: string[]; organisationId?: string; expiresAt?: string; label?: string }) {
-  const data = ok(await server.gql(`mutation($input: CreateCredentialInput!) { createCredential(input: $input) { token credential { id } } }`, { input: { label: `e2e ${input.role}`, ...input } }));
+  const data = ok(await server.gql(`mutation($input: CreateCredentialInput!) { createCredential(input: $input) { token credential { id } } }`, { input: { label: `e2e ${input.role}`, ...input, role: input.role.toUpperCase() } }));
   return { token: data.createCredential.token as string, id: data.createCredential.credential.id as string };
 }
 

@@ -9,6 +9,7 @@ import { installQueueBoard } from '../../../libs/http/queue-board';
 import { JobProducer } from '../../../libs/jobs/job-producer';
 import { MAX_QUERY_BYTES } from '../../../libs/graphql/query-limits';
 import { installRequestContext, requestIdFrom } from '../../../libs/http/request-id';
+import { installOpenApi, openApiDocument } from '../../../libs/http/openapi';
 import type { Runtime } from '../../../libs/core/runtime/runtime';
 import { ApiModule } from './api.module';
 
@@ -70,5 +71,14 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
   fastify.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => done(null, payload));
   installHttpMetrics(fastify);
   await installQueueBoard(fastify, app.get(JobProducer), app.get(Authenticator));
+  // Browsers on the origins CORS_ORIGINS lists may call the API with a bearer token (no cookies: a link
+  // session's cookie stays same-origin); none is allowed by default, and the API's own pages need none.
+  if (runtime.config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: runtime.config.corsOrigins, credentials: false, methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id'], exposedHeaders: ['x-request-id', 'x-sql-statements'], maxAge: 600,
+    });
+  }
+  installOpenApi(fastify, openApiDocument(app));
   return app;
 }

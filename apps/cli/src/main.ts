@@ -11,6 +11,7 @@ import { StatusService } from '../../../libs/status/status.service';
 import { CliModule } from './cli.module';
 import { runImport } from './import-command';
 import { runProgrammes } from './programme-command';
+import { runSchema } from './schema-command';
 import { ImportService } from '../../../libs/imports/import.service';
 import { ReminderPlanner } from '../../../libs/reminders/reminder-planner.service';
 
@@ -34,6 +35,8 @@ Commands:
   programmes list                  the programmes, their keys, versions and cutoffs
   programmes create FILE           create a programme from a JSON file (docs/programmes.md)
   programmes update FILE           edit one: a JSON file with its id, the version read and the fields to change
+  schema <print|write|check>       the GraphQL schema the code declares: print it, write it to schema.graphql
+                                   (npm run schema:write), or check schema.graphql against it and the last commit
 
 Environment: DATABASE_URL, TRACKER_NOW, LOG_LEVEL (see .env.example).`;
 
@@ -51,8 +54,10 @@ runMain(async () => {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const known = ['migrate', 'seed:demo', 'tokens', 'status', 'import', 'reminders', 'programmes'];
+  const known = ['migrate', 'seed:demo', 'tokens', 'status', 'import', 'reminders', 'programmes', 'schema'];
   if (!known.includes(command)) throw new Error(`unknown command "${command}"; see --help`);
+  // the schema needs no database, Redis or configuration
+  if (command === 'schema') return runSchema(sub);
 
   const { runtime, infrastructure } = await prepareRuntime('cli', { redis: false, logLevel: 'warn' });
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(runtime), { logger: ['error', 'warn'] });

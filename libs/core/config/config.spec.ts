@@ -34,6 +34,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [key]: value })).toThrow(expected);
   });
 
+  it('starts no embedded PostgreSQL or Redis in production, and refuses to be told to', () => {
+    expect(loadConfig({}).EMBEDDED_SERVICES).toBe('true');
+    expect(loadConfig({ EMBEDDED_SERVICES: 'false' }).EMBEDDED_SERVICES).toBe('false');
+    expect(loadConfig({ NODE_ENV: 'production' }).EMBEDDED_SERVICES).toBe('false');
+    expect(() => loadConfig({ NODE_ENV: 'production', EMBEDDED_SERVICES: 'true' })).toThrow(/EMBEDDED_SERVICES must be false with NODE_ENV=production \(got "true"\): embedded PostgreSQL and Redis are for a laptop/);
+  });
+
+  it('takes CORS origins as a list of origins', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://dashboard.example.gov,http://localhost:5173' }).corsOrigins).toEqual(['https://dashboard.example.gov', 'http://localhost:5173']);
+    for (const bad of ['*', 'dashboard.example.gov', 'https://dashboard.example.gov/path', 'https://a.example, https://b.example']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS must be origins \(scheme:\/\/host\[:port\], no path\) separated by commas/);
+    }
+  });
+
   it('starts with the retired WEBHOOK_SECRET still set, whatever its value, and says it is no longer read', () => {
     for (const value of ['short', '', 'a-long-secret-from-before-per-receiver-secrets']) {
       const config = loadConfig({ WEBHOOK_SECRET: value });

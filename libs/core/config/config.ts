@@ -117,8 +117,20 @@ class EnvironmentVariables {
   @IsOptional() @IsIn(['on', 'off'])
   WORKER_SCHEDULES: 'on' | 'off' = 'on';
 
+  /**
+   * Whether PostgreSQL and Redis may be started here when none answers (for a laptop). Defaults to true,
+   * and to false with NODE_ENV=production, where true is refused: a server or a container gives
+   * DATABASE_URL and REDIS_URL (the Dockerfile sets false).
+   */
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
-  EMBEDDED_SERVICES: 'true' | 'false' = 'true';
+  EMBEDDED_SERVICES?: 'true' | 'false';
+
+  /**
+   * Web origins that may call the API from a browser (CORS), comma-separated, e.g.
+   * https://dashboard.example.gov,http://localhost:5173. Empty: none (the API's own pages need none).
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, { message: 'must be origins (scheme://host[:port], no path) separated by commas, e.g. https://dashboard.example.gov' })
+  CORS_ORIGINS?: string;
 
   /** Mutations per minute per credential (0: no limit), and how many may come at once. */
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
@@ -199,6 +211,8 @@ const RETIRED: Record<string, string> = {
 };
 
 export type AppConfig = EnvironmentVariables & {
+  /** CORS_ORIGINS as a list; empty: no cross-origin caller. */
+  corsOrigins: string[];
   /** PUBLIC_URL without a trailing slash, or http://localhost:PORT. */
   publicUrl: string;
   /** One line for each retired variable still set. */
@@ -244,8 +258,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const text = message.startsWith(error.property) ? message : `${error.property} ${message}`;
     problems.push(`${text} (got "${String(error.value)}")`);
   }
+  if (config.NODE_ENV === 'production' && config.EMBEDDED_SERVICES === 'true') {
+    problems.push('EMBEDDED_SERVICES must be false with NODE_ENV=production (got "true"): embedded PostgreSQL and Redis are for a laptop; give DATABASE_URL and REDIS_URL');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  config.EMBEDDED_SERVICES ??= config.NODE_ENV === 'production' ? 'false' : 'true';
   return Object.assign(config, {
+    corsOrigins: config.CORS_ORIGINS ? config.CORS_ORIGINS.split(',') : [],
     retired: Object.keys(RETIRED).filter((key) => env[key] !== undefined).map((key) => RETIRED[key]),
     databaseUrlGiven: !!config.DATABASE_URL,
     redisUrlGiven: !!config.REDIS_URL || !!config.REDIS_SENTINELS,

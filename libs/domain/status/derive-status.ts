@@ -1,6 +1,6 @@
 import { ExtendableMilestone, extensionStanding, statusReportDueAt } from '../extension-rules';
 import type { ProgrammeRules } from '../programme';
-import type { OrganisationStatus, MilestoneState } from '../vocabulary';
+import type { OrganisationStatus, MilestoneState, StatusReasonCodeValue } from '../vocabulary';
 /**
  * Derived status of one organisation in one programme: a pure function of its footprint, milestones,
  * last report, the programme and an instant. Dashboards, lists and reminders all call this one.
@@ -24,20 +24,7 @@ import type { OrganisationStatus, MilestoneState } from '../vocabulary';
  */
 export type { MilestoneState };
 
-type StatusReasonCode =
-  | 'REMOVAL_VERIFIED'
-  | 'NONE_FOUND'
-  | 'PAST_CUTOFF'
-  | 'MILESTONE_OVERDUE'
-  | 'NO_REPORT'
-  | 'STALE_REPORT'
-  | 'MILESTONE_BLOCKED'
-  | 'MILESTONE_DUE_SOON'
-  | 'MOST_ENDPOINTS_REMAIN'
-  | 'AWAITING_VERIFICATION'
-  | 'UNDER_EXTENSION'
-  | 'EXTENSION_LAPSED'
-  | 'EXTENSION_REPORT_MISSING';
+type StatusReasonCode = StatusReasonCodeValue;
 
 interface StatusReason {
   code: StatusReasonCode;

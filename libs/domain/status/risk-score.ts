@@ -9,6 +9,8 @@
  *   past the cutoff, not complete  +10 on top, capped at 100
  * A complete organisation scores 0.
  */
+import type { RiskReasonCodeValue } from '../vocabulary';
+
 export interface RiskFacts {
   complete: boolean;
   endpointsTotal: number;
@@ -21,7 +23,7 @@ export interface RiskFacts {
 }
 
 export interface RiskReason {
-  code: 'SHARE_REMAINING' | 'OVERDUE_MILESTONES' | 'OT_FOOTPRINT' | 'STALE_REPORT' | 'SECTOR_CRITICALITY' | 'PAST_CUTOFF';
+  code: RiskReasonCodeValue;
   points: number;
   message: string;
 }

@@ -11,19 +11,19 @@ export class CredentialsResolver {
   constructor(private readonly service: CredentialsService) {}
 
   @Allow('admin')
-  @Query(() => [CredentialModel])
+  @Query(() => [CredentialModel], { description: 'Every API credential (never its token)' })
   credentials(): Promise<CredentialModel[]> {
     return this.service.list();
   }
 
   @Allow('admin')
-  @Mutation(() => NewCredentialModel)
+  @Mutation(() => NewCredentialModel, { description: 'Mint an API credential; its token is in this answer only' })
   createCredential(@CurrentActor() actor: Actor, @Args('input') input: CreateCredentialInput): Promise<NewCredentialModel> {
     return this.service.create(actor, input);
   }
 
   @Allow('admin')
-  @Mutation(() => CredentialModel)
+  @Mutation(() => CredentialModel, { description: 'Revoke a credential: refused everywhere from the next request' })
   revokeCredential(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<CredentialModel> {
     return this.service.revoke(actor, id);
   }

@@ -4,9 +4,9 @@ import { Clock, SimulatedClock } from '../../core/clock/clock';
 import { ClockSync } from '../../core/clock/clock-sync';
 import { AppError, ErrorCode } from '../../core/errors/app-error';
 
-@ObjectType('ServerTime')
+@ObjectType('ServerTime', { description: 'The instant the server takes as now' })
 export class ServerTimeModel {
-  @Field(() => GraphQLISODateTime) now: Date;
+  @Field(() => GraphQLISODateTime, { description: 'Now, as the server takes it' }) now: Date;
   @Field({ description: 'True when the server runs at a simulated instant (TRACKER_NOW), shared by all its processes' }) simulated: boolean;
 }
 
@@ -16,7 +16,7 @@ export class ClockResolver {
   constructor(private readonly clock: Clock, private readonly sync: ClockSync) {}
 
   @Public()
-  @Query(() => ServerTimeModel)
+  @Query(() => ServerTimeModel, { description: 'The instant the server takes as now (a simulated one in drills)' })
   serverTime(): ServerTimeModel {
     return { now: this.clock.now(), simulated: this.clock instanceof SimulatedClock };
   }

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { AtRiskService } from '../../dashboard/at-risk.service';
 import type { Loaders } from '../loaders';
 import { attachChildren, selects, wantedChildren } from '../prefetch';
+import { forwardPageInfo } from '../page-info.model';
 import { Allow } from '../../access/access.decorators';
 import type { Actor } from '../../domain/actor';
 import { AppError } from '../../core/errors/app-error';
@@ -11,7 +12,7 @@ import { toOrganisationModel } from '../organisations/organisation.mapper';
 import { ProgrammesService } from '../../programmes/programmes.service';
 import { DashboardService } from '../../dashboard/dashboard.service';
 import {
-  AtRiskPageModel, BreakdownDimension, BreakdownRowModel, BurndownModel, ProgrammeSummaryModel, ReminderFigureModel,
+  AtRiskConnectionModel, BreakdownDimension, BreakdownRowModel, BurndownModel, ProgrammeSummaryModel, ReminderFigureModel,
 } from './dashboard.model';
 
 @Resolver()
@@ -54,7 +55,7 @@ export class DashboardResolver {
   }
 
   @Allow('admin', 'liaison')
-  @Query(() => AtRiskPageModel, { description: 'Organisations not complete, ranked by risk score with its reasons' })
+  @Query(() => AtRiskConnectionModel, { description: 'Organisations not complete, ranked by risk score with its reasons' })
   async atRisk(
     @CurrentActor() actor: Actor,
     @RequestLoaders() loaders: Loaders,
@@ -62,17 +63,20 @@ export class DashboardResolver {
     @Args('first', { type: () => Int, nullable: true, description: 'Default 25, at most 200' }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
-  ): Promise<AtRiskPageModel> {
-    const nesting = await wantedChildren(info, [['entries', 'AtRiskPage'], ['organisation', 'AtRiskEntry']], loaders);
-    const total = selects(info, 'AtRiskPage', 'totalCount');
+  ): Promise<AtRiskConnectionModel> {
+    const nesting = await wantedChildren(info, [['edges', 'AtRiskConnection'], ['node', 'AtRiskEdge'], ['organisation', 'AtRiskEntry']], loaders);
+    const total = selects(info, 'AtRiskConnection', 'totalCount');
     const page = await this.atRiskPages.page(actor, await this.programmeId(programmeId), { first, after, total, nested: nesting?.wanted });
     return {
-      ...page,
       totalCount: page.totalCount ?? 0,
-      entries: page.entries.map((e) => {
+      edges: page.entries.map((e) => {
         const organisation = toOrganisationModel(e.organisation);
-        return { ...e, organisation: nesting ? attachChildren(organisation, loaders, nesting, e.children) : organisation };
+        return {
+          cursor: e.cursor,
+          node: { riskScore: e.riskScore, reasons: e.reasons, status: e.status, organisation: nesting ? attachChildren(organisation, loaders, nesting, e.children) : organisation },
+        };
       }),
+      pageInfo: forwardPageInfo(page.entries.map((e) => e.cursor), after, page.hasNextPage),
     };
   }
 

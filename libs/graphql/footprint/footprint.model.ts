@@ -1,29 +1,30 @@
+import { LocalDateScalar } from '../json.scalar';
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Environment, UpdateChannel, WhiteLabelConfidence } from '../enums';
 import { ProductModel } from '../reference/reference.model';
 
 @ObjectType('Footprint', { description: "One deployment of the programme's product at an organisation" })
 export class FootprintModel {
-  @Field(() => ID) id: string;
-  @Field(() => ID) organisationId: string;
-  @Field(() => ID) programmeId: string;
+  @Field(() => ID, { description: 'Unique id' }) id: string;
+  @Field(() => ID, { description: 'The organisation' }) organisationId: string;
+  @Field(() => ID, { description: 'The programme it is counted in' }) programmeId: string;
   productCode: string;
   // Looked up from productCode by the plain resolver of ../reference/reference-fields.ts, not by Nest's.
-  @Field(() => ProductModel) product?: ProductModel;
+  @Field(() => ProductModel, { description: 'The product, from the programme\'s catalogue' }) product?: ProductModel;
   @Field(() => String, { nullable: true, description: 'The product\'s own name for OTHER, the third-party product for WHITE_LABEL' }) productName: string | null;
   @Field(() => String, { nullable: true, description: "Third-party vendor that embeds the programme's product (a white-label engine)" }) vendor: string | null;
-  @Field(() => WhiteLabelConfidence, { nullable: true }) whiteLabelConfidence: WhiteLabelConfidence | null;
-  @Field(() => Environment) environment: Environment;
-  @Field(() => Int) endpointCount: number;
-  @Field(() => Int, { description: 'What remains as reported (by the organisation, or entered by staff)' }) endpointsRemaining: number;
+  @Field(() => WhiteLabelConfidence, { nullable: true, description: 'For a white-label engine: how sure it is that the third-party product embeds it' }) whiteLabelConfidence: WhiteLabelConfidence | null;
+  @Field(() => Environment, { description: 'Where it runs' }) environment: Environment;
+  @Field(() => Int, { description: 'Endpoints, servers or nodes that ran the product' }) endpointCount: number;
+  @Field(() => Int, { description: 'Of those, the ones still running it' }) endpointsRemaining: number;
   @Field(() => Int, { nullable: true, description: 'What remains as a liaison verified it (verifyFootprint); null until verified' }) verifiedRemaining: number | null;
   @Field(() => String, { nullable: true, description: 'The credential that verified it' }) verifiedBy: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) verifiedAt: Date | null;
-  @Field(() => UpdateChannel) updateChannel: UpdateChannel;
-  @Field(() => String, { nullable: true, description: 'Licence end date (YYYY-MM-DD)' }) licenceEnd: string | null;
-  @Field(() => String, { nullable: true }) replacementProduct: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When a liaison verified it' }) verifiedAt: Date | null;
+  @Field(() => UpdateChannel, { description: 'How it receives updates' }) updateChannel: UpdateChannel;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'When the licence ends' }) licenceEnd: string | null;
+  @Field(() => String, { nullable: true, description: 'The product that replaces it, once chosen' }) replacementProduct: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Whether the organisation chose the replacement (not pushed by a vendor update)' }) replacementChosenByOrganisation: boolean | null;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
-  @Field(() => GraphQLISODateTime) updatedAt: Date;
-  @Field(() => Int) version: number;
+  @Field(() => GraphQLISODateTime, { description: 'When it was added' }) createdAt: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When it last changed' }) updatedAt: Date;
+  @Field(() => Int, { description: 'Optimistic-lock version: send the one you read with an edit; a stale one is refused with CONFLICT' }) version: number;
 }

@@ -14,13 +14,13 @@ export class FootprintResolver {
   constructor(private readonly footprint: FootprintService, private readonly programmes: ProgrammesService) {}
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => FootprintModel)
+  @Mutation(() => FootprintModel, { description: 'Add a deployment of the programme\'s product to an organisation' })
   async addFootprint(@CurrentActor() actor: Actor, @Args('input') input: AddFootprintInput): Promise<FootprintModel> {
     return toFootprintModel(await this.footprint.add(actor, Object.assign(input, { programmeId: (await this.programmes.resolve(input.programmeId)).id })));
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => FootprintModel)
+  @Mutation(() => FootprintModel, { description: 'Change a footprint row' })
   async updateFootprint(@CurrentActor() actor: Actor, @Args('input') input: UpdateFootprintInput): Promise<FootprintModel> {
     return toFootprintModel(await this.footprint.update(actor, input));
   }

@@ -4,53 +4,54 @@ import { AppError } from '../../core/errors/app-error';
 import type { Actor } from '../../domain/actor';
 import { LinksService } from '../../links/links.service';
 import { CurrentActor } from '../context';
+import { CallerKind, ContactRole, CredentialRole } from '../enums';
 
-@ObjectType('MeOrganisation')
+@ObjectType('MeOrganisation', { description: 'The organisation a reporter or a link acts for' })
 class MeOrganisationModel {
-  @Field(() => ID) id: string;
-  @Field() name: string;
-  @Field() externalKey: string;
+  @Field(() => ID, { description: 'Unique id' }) id: string;
+  @Field({ description: 'Its name' }) name: string;
+  @Field({ description: 'The key it has in the sector\'s own records' }) externalKey: string;
 }
 
 @ObjectType('MeContact', { description: 'The contact a link was made for' })
 class MeContactModel {
-  @Field(() => ID) id: string;
-  @Field() name: string;
-  @Field() email: string;
-  @Field() role: string;
+  @Field(() => ID, { description: 'Unique id' }) id: string;
+  @Field({ description: 'Full name' }) name: string;
+  @Field({ description: 'E-mail address' }) email: string;
+  @Field(() => ContactRole, { description: 'Its role at the organisation' }) role: string;
 }
 
-@ObjectType('MeProgramme')
+@ObjectType('MeProgramme', { description: 'The programme a link was made for (else the default one)' })
 class MeProgrammeModel {
-  @Field(() => ID) id: string;
-  @Field() key: string;
-  @Field() name: string;
-  @Field(() => GraphQLISODateTime) updatesCutoff: Date;
+  @Field(() => ID, { description: 'Unique id' }) id: string;
+  @Field({ description: 'Its short key' }) key: string;
+  @Field({ description: 'Its name' }) name: string;
+  @Field(() => GraphQLISODateTime, { description: 'Its updates cutoff' }) updatesCutoff: Date;
 }
 
 @ObjectType('Me', { description: 'Who is calling: a credential (bearer token) or a session opened by a link in a message' })
 class MeModel {
   @Field(() => ID, { description: 'The id the audit records: a credential\'s id, or link:<contact id>' }) id: string;
-  @Field({ description: 'CREDENTIAL or LINK' }) kind: string;
-  @Field({ description: 'admin, liaison, reporter or viewer (a link acts as a reporter of its organisation)' }) role: string;
-  @Field() label: string;
+  @Field(() => CallerKind, { description: 'A credential (bearer token) or a link\'s session' }) kind: string;
+  @Field(() => CredentialRole, { description: 'What it may do (a link acts as a reporter of its organisation)' }) role: string;
+  @Field({ description: 'The credential\'s label, or the contact\'s name for a link' }) label: string;
   @Field(() => [String], { description: 'A liaison\'s sectors' }) sectors: string[];
   @Field(() => MeOrganisationModel, { nullable: true, description: 'A reporter\'s (or a link\'s) one organisation' }) organisation: MeOrganisationModel | null;
-  @Field(() => MeContactModel, { nullable: true }) contact: MeContactModel | null;
+  @Field(() => MeContactModel, { nullable: true, description: 'The contact a link was made for; null for a credential' }) contact: MeContactModel | null;
   @Field(() => MeProgrammeModel, { description: 'A link\'s programme; else the default programme' }) programme: MeProgrammeModel;
 }
 
-@ObjectType('ContactLinkSent')
+@ObjectType('ContactLinkSent', { description: 'A link message queued (or not) for one contact' })
 class ContactLinkSentModel {
-  @Field(() => ID) contactId: string;
-  @Field() name: string;
+  @Field(() => ID, { description: 'The contact' }) contactId: string;
+  @Field({ description: 'The contact\'s name' }) name: string;
   @Field({ description: 'The contact\'s own address, where the link goes' }) sentTo: string;
   @Field({ description: 'False when a link message went to this contact in the last few minutes, or the day\'s were used: nothing more is sent' }) queued: boolean;
 }
 
-@ObjectType('ContactLinksRotated')
+@ObjectType('ContactLinksRotated', { description: 'A contact\'s links after a rotation' })
 class ContactLinksRotatedModel {
-  @Field(() => ID) contactId: string;
+  @Field(() => ID, { description: 'The contact' }) contactId: string;
   @Field(() => Int, { description: 'Links made before this generation no longer open' }) linkGeneration: number;
 }
 

@@ -45,7 +45,7 @@ export class MilestonesResolver {
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => ExtensionModel)
+  @Mutation(() => ExtensionModel, { description: 'Ask for a milestone to be judged against a later target' })
   async requestExtension(@CurrentActor() actor: Actor, @Args('input') input: RequestExtensionInput): Promise<ExtensionModel> {
     return toExtensionModel(await this.milestones.requestExtension(actor, input));
   }
@@ -63,7 +63,7 @@ export class MilestonesResolver {
   }
 
   @Allow('admin', 'liaison')
-  @Mutation(() => ExtensionModel)
+  @Mutation(() => ExtensionModel, { description: 'Deny a requested extension' })
   async denyExtension(@CurrentActor() actor: Actor, @Args('input') input: DenyExtensionInput): Promise<ExtensionModel> {
     return toExtensionModel(await this.milestones.denyExtension(actor, input));
   }

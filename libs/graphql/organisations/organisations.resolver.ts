@@ -2,6 +2,7 @@ import { Allow } from '../../access/access.decorators';
 import { Args, GraphQLISODateTime, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { attachChildren, selects, wantedChildren } from '../prefetch';
+import { forwardPageInfo } from '../page-info.model';
 import type { Actor } from '../../domain/actor';
 import { AuditEventModel } from '../audit/audit-event.model';
 import { FootprintModel } from '../footprint/footprint.model';
@@ -49,12 +50,12 @@ export class OrganisationsResolver {
         const node = toOrganisationModel(r.organisation);
         return { cursor: r.cursor, node: nesting ? attachChildren(node, loaders, nesting, r.children) : node };
       }),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
+      pageInfo: forwardPageInfo(page.rows.map((r) => r.cursor), args.after, page.hasNextPage),
     };
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Query(() => OrganisationModel)
+  @Query(() => OrganisationModel, { description: 'One organisation in your scope (NOT_FOUND outside it)' })
   async organisation(
     @CurrentActor() actor: Actor,
     @RequestLoaders() loaders: Loaders,
@@ -68,36 +69,36 @@ export class OrganisationsResolver {
   }
 
   @Allow('admin', 'liaison')
-  @Mutation(() => OrganisationModel)
+  @Mutation(() => OrganisationModel, { description: 'Onboard an organisation; its milestone plan is made in each programme' })
   async createOrganisation(@CurrentActor() actor: Actor, @Args('input') input: CreateOrganisationInput): Promise<OrganisationModel> {
     const programmes = input.programmeIds?.length ? await Promise.all([...new Set(input.programmeIds)].map((id) => this.programmes.get(id))) : [await this.programmes.resolve()];
     return toOrganisationModel(await this.service.create(actor, input, programmes));
   }
 
   @Allow('admin', 'liaison')
-  @Mutation(() => OrganisationModel)
+  @Mutation(() => OrganisationModel, { description: 'Change an organisation' })
   async updateOrganisation(@CurrentActor() actor: Actor, @Args('input') input: UpdateOrganisationInput): Promise<OrganisationModel> {
     return toOrganisationModel(await this.service.update(actor, input));
   }
 
   @Allow('admin', 'liaison')
-  @Mutation(() => OrganisationModel)
+  @Mutation(() => OrganisationModel, { description: 'Archive an organisation: out of lists, figures and reminders, kept in the history' })
   async archiveOrganisation(@CurrentActor() actor: Actor, @Args('input') input: VersionedIdInput): Promise<OrganisationModel> {
     return toOrganisationModel(await this.service.archive(actor, input));
   }
 
-  @ResolveField(() => [SectorModel])
+  @ResolveField(() => [SectorModel], { description: 'Other sectors it belongs to' })
   async secondarySectors(@Parent() o: OrganisationModel): Promise<SectorModel[]> {
     const sectors = await Promise.all(o.secondarySectorCodes.map((code) => this.reference.sectorAnyTime(code)));
     return sectors.filter((s): s is SectorModel => s !== undefined);
   }
 
-  @ResolveField(() => [ContactModel])
+  @ResolveField(() => [ContactModel], { description: 'Its contacts' })
   async contacts(@Parent() o: OrganisationModel, @RequestLoaders() loaders: Loaders): Promise<ContactModel[]> {
     return (await loaders.contacts.load(o.id)).map(toContactModel);
   }
 
-  @ResolveField(() => [FootprintModel])
+  @ResolveField(() => [FootprintModel], { description: 'Its deployments of the programme\'s product' })
   async footprint(
     @Parent() o: OrganisationModel,
     @RequestLoaders() loaders: Loaders,
@@ -107,7 +108,7 @@ export class OrganisationsResolver {
     return (await loaders.footprint.load(`${programme.id}|${o.id}`)).map(toFootprintModel);
   }
 
-  @ResolveField(() => [MilestoneModel])
+  @ResolveField(() => [MilestoneModel], { description: 'Its migration milestones, by track and plan order' })
   async milestones(
     @Parent() o: OrganisationModel,
     @RequestLoaders() loaders: Loaders,
@@ -119,7 +120,7 @@ export class OrganisationsResolver {
     return rows.filter((m) => !track || m.track === track).map(toMilestoneModel);
   }
 
-  @ResolveField(() => [ExtensionModel])
+  @ResolveField(() => [ExtensionModel], { description: 'Its extension requests and decisions' })
   async extensions(@Parent() o: OrganisationModel, @RequestLoaders() loaders: Loaders): Promise<ExtensionModel[]> {
     return (await loaders.extensions.load(o.id)).map(toExtensionModel);
   }

@@ -1,18 +1,18 @@
 import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 
-@ObjectType('MilestonePlanStep')
+@ObjectType('MilestonePlanStep', { description: 'One step of the programme\'s milestone plan: its targets relative to the updates cutoff' })
 export class MilestonePlanStepModel {
-  @Field() key: string;
-  @Field() name: string;
+  @Field({ description: 'A stable key (the programme\'s rules name milestones by it)' }) key: string;
+  @Field({ description: 'Its name for people' }) name: string;
   @Field(() => Int, { description: 'IT-track target in days relative to the updates cutoff' }) itOffsetDays: number;
   @Field(() => Int, { description: 'OT-track target in days relative to the updates cutoff' }) otOffsetDays: number;
 }
 
-@ObjectType('ReminderLadder')
+@ObjectType('ReminderLadder', { description: 'When reminders go out: countdown stages before the cutoff, then overdue ones, and how acknowledgement and snoozing hold them' })
 export class ReminderLadderModel {
-  @Field(() => [Int]) stagesDaysBeforeCutoff: number[];
-  @Field(() => Int) overdueEveryDays: number;
-  @Field(() => Int) milestoneDueSoonDays: number;
+  @Field(() => [Int], { description: 'Countdown stages, in days before the cutoff (e.g. 90, 60, 30, 14, 7, 3, 1, 0)' }) stagesDaysBeforeCutoff: number[];
+  @Field(() => Int, { description: 'After the cutoff, an overdue stage every so many days until removal is verified' }) overdueEveryDays: number;
+  @Field(() => Int, { description: 'Days before a milestone\'s target from which it is reminded as due' }) milestoneDueSoonDays: number;
   @Field(() => Int, { description: 'An acknowledgement holds the level this long' }) acknowledgePauseDays: number;
   @Field(() => Int, { description: 'The longest snooze; a snooze never passes the cutoff' }) snoozeMaxDays: number;
   @Field(() => Int, { nullable: true, description: 'The most days an organisation may snooze in all (one snooze when null)' }) snoozeTotalMaxDays?: number;
@@ -20,7 +20,7 @@ export class ReminderLadderModel {
   @Field(() => Int, { nullable: true, description: 'A link in a message opens until so many days after the next reminder stage (7 when null)' }) linkValidDaysAfterNextStage?: number;
 }
 
-@ObjectType('EscalationThresholds')
+@ObjectType('EscalationThresholds', { description: 'Days to the cutoff at which escalation reaches each rung' })
 export class EscalationThresholdsModel {
   @Field(() => Int, { description: 'Executives and security leads join within so many days of the cutoff' }) executivesDays: number;
   @Field(() => Int, { description: 'Sector liaisons join within so many days of the cutoff' }) liaisonDays: number;
@@ -41,7 +41,7 @@ export class ProgrammeRulesModel {
   @Field(() => Int, { description: 'A milestone not started and due within so many days is a risk' }) dueSoonDays: number;
   @Field(() => Int, { description: 'Within so many days of the cutoff, most endpoints remaining is a risk' }) cutoffNearDays: number;
   @Field(() => Float, { description: 'The share of endpoints remaining above which a near cutoff is a risk' }) laggingShare: number;
-  @Field(() => EscalationThresholdsModel) escalation: EscalationThresholdsModel;
+  @Field(() => EscalationThresholdsModel, { description: 'When escalation reaches each rung' }) escalation: EscalationThresholdsModel;
   @Field(() => ExtensionRulesModel, { nullable: true, description: 'Null: extensions uncapped, no status report asked' }) extensions?: ExtensionRulesModel;
 }
 
@@ -53,18 +53,18 @@ export class ProgrammeWordingModel {
 
 @ObjectType('Programme', { description: 'A transition programme: the regulation, its instants, the milestone plan and the reminder ladder' })
 export class ProgrammeModel {
-  @Field(() => ID) id: string;
-  @Field() key: string;
-  @Field() name: string;
-  @Field() regulation: string;
-  @Field(() => GraphQLISODateTime) announced: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) published: Date | null;
+  @Field(() => ID, { description: 'Unique id' }) id: string;
+  @Field({ description: 'A short unique key, used by the CLI and imports' }) key: string;
+  @Field({ description: 'Its name' }) name: string;
+  @Field({ description: 'The regulation behind it' }) regulation: string;
+  @Field(() => GraphQLISODateTime, { description: 'When the determination was announced' }) announced: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the determination was published' }) published: Date | null;
   @Field(() => GraphQLISODateTime, { description: 'No new agreements with US persons from this instant' }) newBusinessCutoff: Date;
   @Field(() => GraphQLISODateTime, { description: 'No signature or code updates from this instant: the cutoff countdowns run against' }) updatesCutoff: Date;
-  @Field(() => Int) staleReportDays: number;
-  @Field(() => [MilestonePlanStepModel]) milestonePlan: MilestonePlanStepModel[];
-  @Field(() => ReminderLadderModel) reminderLadder: ReminderLadderModel;
-  @Field(() => ProgrammeRulesModel) rules: ProgrammeRulesModel;
-  @Field(() => ProgrammeWordingModel) wording: ProgrammeWordingModel;
+  @Field(() => Int, { description: 'Days after which an organisation\'s last report is stale' }) staleReportDays: number;
+  @Field(() => [MilestonePlanStepModel], { description: 'The milestones each organisation\'s plan is made of, in order' }) milestonePlan: MilestonePlanStepModel[];
+  @Field(() => ReminderLadderModel, { description: 'When reminders go out' }) reminderLadder: ReminderLadderModel;
+  @Field(() => ProgrammeRulesModel, { description: 'Its rules and thresholds' }) rules: ProgrammeRulesModel;
+  @Field(() => ProgrammeWordingModel, { description: 'How reminders name the product and the consequence' }) wording: ProgrammeWordingModel;
   @Field(() => Int, { description: 'Give it back to updateProgramme' }) version: number;
 }

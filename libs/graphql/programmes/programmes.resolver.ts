@@ -18,7 +18,7 @@ export class ProgrammesResolver {
   constructor(private readonly service: ProgrammesService) {}
 
   @Public()
-  @Query(() => [ProgrammeModel])
+  @Query(() => [ProgrammeModel], { description: 'Every programme' })
   async programmes(): Promise<ProgrammeModel[]> {
     return (await this.service.list()).map(toModel);
   }

@@ -8,6 +8,7 @@ import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersAr
 import { EscalationContactModel, NotificationPreferenceModel, PlannedReminderModel, PlannerRunModel, ReminderDeliveryModel, ReminderStateModel, WebhookSecretModel } from './reminder.model';
 import { RemindersService } from '../../reminders/reminders.service';
 import { ProgrammesService } from '../../programmes/programmes.service';
+import { reminderStageKind } from '../../domain/vocabulary';
 
 const PROGRAMME_ARG = { type: () => ID, nullable: true, description: 'The programme; the default programme when omitted' } as const;
 
@@ -33,13 +34,13 @@ export class RemindersResolver {
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => ReminderStateModel)
+  @Mutation(() => ReminderStateModel, { description: 'Silence an organisation\'s reminders for a while (the programme\'s limits apply)' })
   async snoozeReminders(@CurrentActor() actor: Actor, @Args('input') input: SnoozeRemindersInput) {
     return this.service.snooze(actor, input, await this.programme(input.programmeId));
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => NotificationPreferenceModel)
+  @Mutation(() => NotificationPreferenceModel, { description: 'Change how and when a contact hears its reminders' })
   updateNotificationPreference(@CurrentActor() actor: Actor, @Args('input') input: NotificationPreferenceInput) {
     return this.service.updatePreference(actor, input);
   }
@@ -53,7 +54,8 @@ export class RemindersResolver {
   @Allow('admin', 'liaison')
   @Query(() => [PlannedReminderModel], { description: 'What the planner would send at an instant, in your scope, for one organisation or a page of organisations (digests list the page\'s organisations only); writes nothing' })
   async previewReminders(@CurrentActor() actor: Actor, @Args() args: PreviewRemindersArgs) {
-    return this.service.preview(actor, args.at, await this.programme(args.programmeId), { organisationId: args.organisationId, first: args.first, after: args.after });
+    const planned = await this.service.preview(actor, args.at, await this.programme(args.programmeId), { organisationId: args.organisationId, first: args.first, after: args.after });
+    return planned.map((d) => ({ ...d, stageKind: reminderStageKind(d.stage) }));
   }
 
   @Allow('admin')
@@ -63,7 +65,7 @@ export class RemindersResolver {
   }
 
   @Allow('admin')
-  @Query(() => [EscalationContactModel])
+  @Query(() => [EscalationContactModel], { description: 'The sector liaisons, SRMA contacts and CISA regional leads who get digests' })
   escalationContacts() {
     return this.service.escalationContacts();
   }
@@ -81,7 +83,7 @@ export class RemindersResolver {
   }
 
   @Allow('admin')
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, { description: 'Remove an escalation contact; true when one was removed' })
   removeEscalationContact(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string) {
     return this.service.removeEscalationContact(actor, id);
   }
@@ -101,7 +103,7 @@ export class OrganisationRemindersResolver {
 
 @Resolver(() => ContactModel)
 export class ContactPreferenceResolver {
-  @ResolveField(() => NotificationPreferenceModel)
+  @ResolveField(() => NotificationPreferenceModel, { description: 'How and when this contact hears its reminders' })
   async notificationPreference(@Parent() c: ContactModel, @RequestLoaders() loaders: Loaders) {
     return (await loaders.preferences.load(c.id)) ?? {
       contactId: c.id, emailEnabled: true, webhookUrl: null, businessHoursStart: 9, businessHoursEnd: 17, weekdaysOnly: true,

@@ -11,11 +11,11 @@ import { toOrganisationModel } from '../organisations/organisation.mapper';
 import { SelfReportInput } from '../../self-report/dto/self-report.input';
 import { SelfReportService } from '../../self-report/self-report.service';
 
-@ObjectType('SelfReportResult')
+@ObjectType('SelfReportResult', { description: 'The organisation and the rows a self-report changed' })
 export class SelfReportResultModel {
-  @Field(() => OrganisationModel) organisation: OrganisationModel;
-  @Field(() => [FootprintModel]) footprint: FootprintModel[];
-  @Field(() => [MilestoneModel]) milestones: MilestoneModel[];
+  @Field(() => OrganisationModel, { description: 'The organisation as it is now' }) organisation: OrganisationModel;
+  @Field(() => [FootprintModel], { description: 'The footprint rows as they are now' }) footprint: FootprintModel[];
+  @Field(() => [MilestoneModel], { description: 'The milestones as they are now' }) milestones: MilestoneModel[];
 }
 
 @Resolver()

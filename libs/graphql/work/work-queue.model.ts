@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { WorkItemKind } from '../../domain/vocabulary';
-import { OrganisationStatusEnum } from '../enums';
+import { OrganisationStatusEnum, ReminderChannel } from '../enums';
 import { ExtensionModel, MilestoneModel } from '../milestones/milestone.model';
 import { ContactModel, OrganisationModel } from '../organisations/organisation.model';
 
@@ -20,24 +20,24 @@ registerEnumType(WorkItemKind, {
 
 @ObjectType('WorkDelivery', { description: 'A reminder that failed for good' })
 export class WorkDeliveryModel {
-  @Field(() => ID) id: string;
-  @Field() channel: string;
-  @Field() recipient: string;
-  @Field(() => String, { nullable: true }) recipientName: string | null;
-  @Field() stage: string;
-  @Field(() => Int) level: number;
-  @Field(() => Int) attempts: number;
-  @Field(() => String, { nullable: true }) lastError: string | null;
-  @Field(() => GraphQLISODateTime) dueAt: Date;
-  @Field() subject: string;
+  @Field(() => ID, { description: 'Unique id (also the webhook-id and the e-mail\'s Message-ID)' }) id: string;
+  @Field(() => ReminderChannel, { description: 'E-mail or webhook' }) channel: string;
+  @Field({ description: 'E-mail address or webhook URL' }) recipient: string;
+  @Field(() => String, { nullable: true, description: 'The recipient\'s name, when a contact' }) recipientName: string | null;
+  @Field({ description: 'The stage\'s key (T-30, OVERDUE-2, MILESTONES:<8 hex>, DIGEST:T-7)' }) stage: string;
+  @Field(() => Int, { description: 'Escalation level 1-4' }) level: number;
+  @Field(() => Int, { description: 'Send attempts made' }) attempts: number;
+  @Field(() => String, { nullable: true, description: 'The last failure\'s class (never the remote text)' }) lastError: string | null;
+  @Field(() => GraphQLISODateTime, { description: 'When it was due' }) dueAt: Date;
+  @Field({ description: 'The message\'s subject' }) subject: string;
 }
 
-@ObjectType('WorkItem')
+@ObjectType('WorkItem', { description: 'One thing that needs a liaison, with what it is about and what to act on' })
 export class WorkItemModel {
-  @Field(() => WorkItemKind) kind: WorkItemKind;
+  @Field(() => WorkItemKind, { description: 'What needs doing' }) kind: WorkItemKind;
   @Field(() => GraphQLISODateTime, { description: 'When it began to need a liaison: the queue is oldest first by this' }) since: Date;
-  @Field() cursor: string;
-  @Field(() => OrganisationModel) organisation: OrganisationModel;
+  @Field({ description: 'Opaque cursor of this item: pass it as `after` for the items after it' }) cursor: string;
+  @Field(() => OrganisationModel, { description: 'The organisation it is about' }) organisation: OrganisationModel;
   @Field(() => OrganisationStatusEnum, { description: "The organisation's stored status" }) status: OrganisationStatusEnum;
   @Field(() => MilestoneModel, { nullable: true, description: 'AWAITING_VERIFICATION: the milestone to verify · EXTENSION_REQUEST: the milestone it would extend' })
   milestone: MilestoneModel | null;
@@ -47,17 +47,17 @@ export class WorkItemModel {
   @Field(() => WorkDeliveryModel, { nullable: true, description: 'FAILED_DELIVERY: the reminder that failed' }) delivery: WorkDeliveryModel | null;
 }
 
-@ObjectType('WorkKindCount')
+@ObjectType('WorkKindCount', { description: 'Work items of one kind' })
 export class WorkKindCountModel {
-  @Field(() => WorkItemKind) kind: WorkItemKind;
-  @Field(() => Int) count: number;
+  @Field(() => WorkItemKind, { description: 'The kind' }) kind: WorkItemKind;
+  @Field(() => Int, { description: 'How many' }) count: number;
 }
 
-@ObjectType('WorkQueue')
+@ObjectType('WorkQueue', { description: 'What needs a liaison in your scope, oldest first, a page at a time' })
 export class WorkQueueModel {
-  @Field(() => [WorkItemModel]) items: WorkItemModel[];
-  @Field(() => String, { nullable: true }) endCursor: string | null;
-  @Field() hasNextPage: boolean;
+  @Field(() => [WorkItemModel], { description: 'The items of this page, oldest first' }) items: WorkItemModel[];
+  @Field(() => String, { nullable: true, description: 'The last item\'s cursor, the `after` of the next page; null for an empty page' }) endCursor: string | null;
+  @Field({ description: 'True when items follow this page' }) hasNextPage: boolean;
   @Field(() => Int, { description: 'Items in your scope (with the kinds asked for); counted only when asked for' }) totalCount: number;
   @Field(() => [WorkKindCountModel], { description: 'Items by kind (kinds with none left out); counted only when asked for' }) counts: WorkKindCountModel[];
 }

@@ -1,9 +1,11 @@
 import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PAGE_CSP } from './page-files';
 import { Public } from '../../access/access.decorators';
+import { dashboardQueries } from '../../dashboard/persisted-queries';
 
 // Works from the sources and from dist/ alike: both sit four levels below the project root.
 const PAGE_DIR = resolve(__dirname, '../../../../apps/api/public/dashboard');
@@ -18,6 +20,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 
 /** The dashboard page: static files, public; the figures come from the GraphQL API, with the viewer's token. */
 @Public()
+@ApiExcludeController()
 @Controller('dashboard')
 export class DashboardPageController {
   private readonly cache = new Map<string, string>();
@@ -36,6 +39,13 @@ export class DashboardPageController {
   @Header('content-security-policy', PAGE_CSP)
   page(): string {
     return this.read(join(PAGE_DIR, 'index.html'));
+  }
+
+  /** The page's persisted queries: each operation's name and the hash it sends instead of the document. */
+  @Get('queries.json')
+  @Header('cache-control', 'no-cache')
+  queries(): Record<string, string> {
+    return dashboardQueries().byName;
   }
 
   @Get(':asset')

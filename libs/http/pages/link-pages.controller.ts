@@ -1,4 +1,5 @@
 import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/cookie';
 import { Public } from '../../access/access.decorators';
@@ -13,6 +14,7 @@ import { PAGE_CSP } from './page-files';
  * to the report page. A link that does not open gets a page that says why and what to do, with a button
  * that sends a fresh link to the contact's own address (rate-limited), never a stack or a blank.
  */
+@ApiTags('links')
 @Public()
 @Controller('link')
 export class LinkPagesController {

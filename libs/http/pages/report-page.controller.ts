@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { join } from 'node:path';
 import { Public } from '../../access/access.decorators';
@@ -11,6 +12,7 @@ const DIR = join(PUBLIC_DIR, 'report');
  * the GraphQL API, with the session the link opened (its cookie and CSRF token), as for any reporter.
  */
 @Public()
+@ApiExcludeController()
 @Controller('report')
 export class ReportPageController {
   @Get()

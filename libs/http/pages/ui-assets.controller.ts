@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { join } from 'node:path';
 import { Public } from '../../access/access.decorators';
@@ -17,6 +18,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 @Public()
+@ApiExcludeController()
 @Controller('ui')
 export class UiAssetsController {
   @Get(':asset')

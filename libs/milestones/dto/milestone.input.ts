@@ -3,42 +3,42 @@ import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-
 import { MilestoneStateEnum } from '../../domain/vocabulary';
 import { IsValidInstant } from '../../core/validation/validators';
 
-@InputType()
+@InputType({ description: 'Changes to one milestone; fields left out stay as they are' })
 export class UpdateMilestoneInput {
-  @Field(() => ID) @IsUUID() id: string;
-  @Field(() => Int) @IsInt() @Min(1) version: number;
-  @Field(() => MilestoneStateEnum, { nullable: true }) @IsOptional() @IsEnum(MilestoneStateEnum) state?: MilestoneStateEnum;
+  @Field(() => ID, { description: 'The milestone' }) @IsUUID() id: string;
+  @Field(() => Int, { description: 'Optimistic-lock version: send the one you read with an edit; a stale one is refused with CONFLICT' }) @IsInt() @Min(1) version: number;
+  @Field(() => MilestoneStateEnum, { nullable: true, description: 'Its state now' }) @IsOptional() @IsEnum(MilestoneStateEnum) state?: MilestoneStateEnum;
   @Field({ nullable: true, description: 'Required when the state is BLOCKED' }) @IsOptional() @IsString() @Length(1, 2000) blockedReason?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 10000) evidence?: string;
+  @Field({ nullable: true, description: 'Evidence of the work' }) @IsOptional() @IsString() @Length(1, 10000) evidence?: string;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Liaisons and admins only: a new target' }) @IsOptional() @IsValidInstant() targetAt?: Date;
 }
 
-@InputType()
+@InputType({ description: 'Ask for a milestone to be judged against a later target' })
 export class RequestExtensionInput {
-  @Field(() => ID) @IsUUID() milestoneId: string;
-  @Field() @IsString() @Length(10, 10000, { message: 'justification must be 10 to 10000 characters' }) justification: string;
-  @Field(() => GraphQLISODateTime) @IsValidInstant() requestedTargetAt: Date;
+  @Field(() => ID, { description: 'The milestone' }) @IsUUID() milestoneId: string;
+  @Field({ description: 'Why (a maintenance window, a certified replacement not yet available…)' }) @IsString() @Length(10, 10000, { message: 'justification must be 10 to 10000 characters' }) justification: string;
+  @Field(() => GraphQLISODateTime, { description: 'The target asked for' }) @IsValidInstant() requestedTargetAt: Date;
 }
 
-@InputType()
+@InputType({ description: 'Grant a requested extension, optionally with a different target or expiry' })
 export class GrantExtensionInput {
-  @Field(() => ID) @IsUUID() id: string;
-  @Field(() => Int) @IsInt() @Min(1) version: number;
+  @Field(() => ID, { description: 'The extension' }) @IsUUID() id: string;
+  @Field(() => Int, { description: 'Optimistic-lock version: send the one you read with an edit; a stale one is refused with CONFLICT' }) @IsInt() @Min(1) version: number;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Defaults to the requested target' }) @IsOptional() @IsValidInstant() grantedTargetAt?: Date;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the extension lapses; defaults to the granted target' }) @IsOptional() @IsValidInstant() expiresAt?: Date;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 10000) note?: string;
+  @Field({ nullable: true, description: 'A note on the decision' }) @IsOptional() @IsString() @Length(1, 10000) note?: string;
 }
 
-@InputType()
+@InputType({ description: 'Refuse a requested extension, with the reason' })
 export class DenyExtensionInput {
-  @Field(() => ID) @IsUUID() id: string;
-  @Field(() => Int) @IsInt() @Min(1) version: number;
-  @Field() @IsString() @Length(1, 10000) note: string;
+  @Field(() => ID, { description: 'The extension' }) @IsUUID() id: string;
+  @Field(() => Int, { description: 'Optimistic-lock version: send the one you read with an edit; a stale one is refused with CONFLICT' }) @IsInt() @Min(1) version: number;
+  @Field({ description: 'Why it is denied' }) @IsString() @Length(1, 10000) note: string;
 }
 
 @InputType({ description: 'A status report on the extension in force, due every statusReportEveryDays of the programme while a milestone is extended' })
 export class ExtensionStatusReportInput {
-  @Field(() => ID) @IsUUID() id: string;
-  @Field(() => Int) @IsInt() @Min(1) version: number;
+  @Field(() => ID, { description: 'The extension in force' }) @IsUUID() id: string;
+  @Field(() => Int, { description: 'Optimistic-lock version: send the one you read with an edit; a stale one is refused with CONFLICT' }) @IsInt() @Min(1) version: number;
   @Field({ description: 'Where the work stands and what it waits for' }) @IsString() @Length(10, 10000, { message: 'report must be 10 to 10000 characters' }) report: string;
 }

@@ -3,12 +3,12 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Environment, OrganisationSortField, OrganisationStatusEnum, SortDirection } from '../../domain/vocabulary';
 
-@InputType()
+@InputType({ description: 'Which organisations to list; every condition given must hold' })
 export class OrganisationFilter {
   @Field({ nullable: true, description: 'Primary or secondary sector' }) @IsOptional() @Matches(/^[A-Z_]+$/, { message: 'sector must be a sector code' }) sector?: string;
-  @Field({ nullable: true }) @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'state must be a two-letter code' }) state?: string;
+  @Field({ nullable: true, description: 'A state code' }) @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'state must be a two-letter code' }) state?: string;
   @Field(() => Int, { nullable: true, description: 'CISA region 1-10' }) @IsOptional() @IsInt() @Min(1) @Max(10) region?: number;
-  @Field(() => OrganisationStatusEnum, { nullable: true }) @IsOptional() @IsEnum(OrganisationStatusEnum) status?: OrganisationStatusEnum;
+  @Field(() => OrganisationStatusEnum, { nullable: true, description: 'Its stored status' }) @IsOptional() @IsEnum(OrganisationStatusEnum) status?: OrganisationStatusEnum;
   @Field({ nullable: true, description: 'Matches name or external key, case-insensitive' }) @IsOptional() @IsString() @MaxLength(200) search?: string;
   @Field({ nullable: true, description: 'Runs this product (a code of the products query, WHITE_LABEL or OTHER) in the programme' }) @IsOptional() @Matches(/^[A-Z0-9_]{1,64}$/, { message: 'product must be a product code' }) product?: string;
   @Field(() => Environment, { nullable: true, description: 'Has a footprint row in this environment (with product: that product there)' }) @IsOptional() @IsEnum(Environment) environment?: Environment;
@@ -17,9 +17,9 @@ export class OrganisationFilter {
   @Field(() => Boolean, { nullable: true, description: 'Include archived organisations (default false)' }) @IsOptional() @IsBoolean() includeArchived?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'The order of a list of organisations (ties broken by id)' })
 export class OrganisationOrder {
-  @Field(() => OrganisationSortField) @IsEnum(OrganisationSortField) field: OrganisationSortField;
+  @Field(() => OrganisationSortField, { description: 'What to sort by' }) @IsEnum(OrganisationSortField) field: OrganisationSortField;
   @Field(() => SortDirection, { nullable: true, description: 'Default ASC' }) @IsOptional() @IsEnum(SortDirection) direction?: SortDirection;
 }
 

@@ -1,34 +1,35 @@
 import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { IsTimeZone, IsValidInstant } from '../../core/validation/validators';
+import { EscalationContactKind } from '../../domain/vocabulary';
 
-@InputType()
+@InputType({ description: 'Silence an organisation\'s reminders until an instant' })
 export class SnoozeRemindersInput {
-  @Field(() => ID) @IsUUID() organisationId: string;
+  @Field(() => ID, { description: 'The organisation' }) @IsUUID() organisationId: string;
   @Field(() => GraphQLISODateTime, { description: 'Until when; at most the programme\'s snooze maximum, never past the cutoff' }) @IsValidInstant() until: Date;
   @Field(() => ID, { nullable: true, description: 'The programme; the default programme when omitted' }) @IsOptional() @IsUUID() programmeId?: string;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a contact\'s notification preference; fields left out stay as they are' })
 export class NotificationPreferenceInput {
-  @Field(() => ID) @IsUUID() contactId: string;
-  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() emailEnabled?: boolean;
+  @Field(() => ID, { description: 'The contact' }) @IsUUID() contactId: string;
+  @Field(() => Boolean, { nullable: true, description: 'Whether reminders go by e-mail' }) @IsOptional() @IsBoolean() emailEnabled?: boolean;
   @Field(() => String, { nullable: true, description: 'https:// endpoint for signed JSON webhooks; empty string removes it. A new URL gets a new signing secret, shown once in the answer' })
   @IsOptional() @Matches(/^(https?:\/\/\S+)?$/, { message: 'webhookUrl must be an http(s) URL' }) webhookUrl?: string;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(23) businessHoursStart?: number;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(24) businessHoursEnd?: number;
-  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() weekdaysOnly?: boolean;
+  @Field(() => Int, { nullable: true, description: 'Hour (0-23) business hours start' }) @IsOptional() @IsInt() @Min(0) @Max(23) businessHoursStart?: number;
+  @Field(() => Int, { nullable: true, description: 'Hour (1-24) business hours end' }) @IsOptional() @IsInt() @Min(1) @Max(24) businessHoursEnd?: number;
+  @Field(() => Boolean, { nullable: true, description: 'Whether business hours are Monday to Friday only' }) @IsOptional() @IsBoolean() weekdaysOnly?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'A new escalation contact: a sector liaison, an SRMA contact or a CISA regional lead' })
 export class EscalationContactInput {
-  @Field({ description: 'SECTOR_LIAISON, SRMA or CISA_REGION' }) @IsIn(['SECTOR_LIAISON', 'SRMA', 'CISA_REGION'], { message: 'kind must be SECTOR_LIAISON, SRMA or CISA_REGION' }) kind: 'SECTOR_LIAISON' | 'SRMA' | 'CISA_REGION';
-  @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[A-Z_]+$/, { message: 'sector must be a sector code' }) sector?: string;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(10) region?: number;
-  @Field() @IsString() @Length(1, 200) name: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) email?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http(s) URL' }) webhookUrl?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsTimeZone() timeZone?: string;
+  @Field(() => EscalationContactKind, { description: 'Which rung it is' }) @IsIn(Object.values(EscalationContactKind), { message: 'kind must be SECTOR_LIAISON, SRMA or CISA_REGION' }) kind: 'SECTOR_LIAISON' | 'SRMA' | 'CISA_REGION';
+  @Field(() => String, { nullable: true, description: 'For SECTOR_LIAISON and SRMA: the sector code' }) @IsOptional() @Matches(/^[A-Z_]+$/, { message: 'sector must be a sector code' }) sector?: string;
+  @Field(() => Int, { nullable: true, description: 'For CISA_REGION: the region (1-10)' }) @IsOptional() @IsInt() @Min(1) @Max(10) region?: number;
+  @Field({ description: 'Its name' }) @IsString() @Length(1, 200) name: string;
+  @Field(() => String, { nullable: true, description: 'E-mail address (an e-mail, a webhook or both)' }) @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) email?: string;
+  @Field(() => String, { nullable: true, description: 'https:// endpoint for signed JSON webhooks; its secret is shown once, in the answer' }) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http(s) URL' }) webhookUrl?: string;
+  @Field(() => String, { nullable: true, description: 'IANA time zone; America/New_York when omitted' }) @IsOptional() @IsTimeZone() timeZone?: string;
 }
 
 @ArgsType()

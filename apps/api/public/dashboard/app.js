@@ -10,13 +10,26 @@
   const charts = {};
   let token = '';
 
-  async function gql(query, variables) {
+  // Persisted queries: the page's documents are queries.graphql, which the API knows; the page sends an
+  // operation's hash (from /dashboard/queries.json) and its variables, never the document.
+  let hashes = null;
+  async function loadHashes() {
+    hashes = await (await fetch('/dashboard/queries.json', { cache: 'no-cache' })).json();
+  }
+
+  async function gql(operation, variables, retried) {
+    if (!hashes) await loadHashes();
     const response = await fetch('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ persisted: true, query: hashes[operation], variables }),
     });
     const body = await response.json();
+    // the API was updated while this page stayed open: take its hashes again, once
+    if (!retried && body.errors && body.errors.some((e) => e.extensions && e.extensions.code === 'PERSISTED_QUERY_NOT_FOUND')) {
+      await loadHashes();
+      return gql(operation, variables, true);
+    }
     return body;
   }
 
@@ -43,16 +56,7 @@
 
   async function load() {
     show('');
-    const base = await gql(`query {
-      serverTime { now simulated }
-      programme { name regulation updatesCutoff }
-      programmeSummary { organisations daysToCutoff byStatus { status organisations } endpointsTotal endpointsRemaining shareRemoved shareVerified
-        milestonesOverdue extensionsOpen extensionsGranted asOf }
-      burndown(days: 90) { points { day endpointsRemaining organisationsNotDone } pacePerDay projectedFinish }
-      sectors: breakdown(by: SECTOR) { key label suppressed organisations byStatus { status organisations } shareRemoved }
-      regions: breakdown(by: REGION) { key label suppressed organisations endpointsRemaining shareRemoved }
-      products: breakdown(by: PRODUCT) { key label suppressed organisations endpointsTotal endpointsRemaining endpointsVerified endpointsRemainingVerified reportsStale verificationsStale }
-    }`);
+    const base = await gql('DashboardFigures');
     if (base.errors) {
       show(`Could not load: ${base.errors.map((e) => e.message).join('; ')}`);
       $('content').hidden = true;
@@ -120,7 +124,7 @@
   }
 
   async function loadAtRisk() {
-    const r = await gql(`query { atRisk(first: 25) { totalCount entries { riskScore status reasons { message points } organisation { id name state { code } primarySector { name } } } } }`);
+    const r = await gql('DashboardAtRisk');
     if (r.errors) {
       $('atrisk-total').textContent = '';
       $('atrisk').innerHTML = `<tr><td class="hint">${esc(r.errors[0].message)} — the at-risk list names organisations and needs a liaison or admin token.</td></tr>`;
@@ -128,15 +132,13 @@
     }
     $('atrisk-total').textContent = `${fmt(r.data.atRisk.totalCount)} organisations not complete, highest risk first`;
     $('atrisk').innerHTML = '<tr><th>Organisation</th><th>Sector</th><th>State</th><th>Status</th><th>Risk</th><th>Why</th></tr>' +
-      r.data.atRisk.entries.map((e) => `<tr data-org="${e.organisation.id}"><td>${esc(e.organisation.name)}</td><td>${esc(e.organisation.primarySector.name)}</td><td>${esc(e.organisation.state.code)}</td>
+      r.data.atRisk.edges.map(({ node: e }) => `<tr data-org="${e.organisation.id}"><td>${esc(e.organisation.name)}</td><td>${esc(e.organisation.primarySector.name)}</td><td>${esc(e.organisation.state.code)}</td>
         <td>${esc(e.status.replace('_', ' '))}</td><td class="score">${e.riskScore}</td><td>${e.reasons.slice(0, 2).map((x) => `<span class="pill">${esc(x.message)}</span>`).join('')}</td></tr>`).join('');
     for (const row of document.querySelectorAll('#atrisk tr[data-org]')) row.addEventListener('click', () => drill(row.dataset.org));
   }
 
   async function drill(id) {
-    const r = await gql(`query($id: ID!) { organisation(id: $id) { name externalKey lastReportedAt status { status reasons { message } }
-      reportedAndVerified { reportAgeDays reportStale endpointsRemainingReported endpointsRemainingVerified endpointsVerified latestVerificationAt verificationStale }
-      milestones { key name track targetAt state verified } history(first: 10) { occurredAt actorRole action entityType } } }`, { id });
+    const r = await gql('DashboardOrganisation', { id });
     const panel = $('drilldown');
     if (r.errors) {
       panel.innerHTML = `<figcaption>Organisation</figcaption><p class="hint">${esc(r.errors[0].message)}</p>`;

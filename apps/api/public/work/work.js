@@ -168,7 +168,7 @@ function Queue({ gql, token, announce, onRefused }) {
   const countOf = (k) => state.counts?.find((c) => c.kind === k)?.count ?? 0;
   return html`
     <section aria-labelledby="work-heading" aria-busy=${state.loading ? 'true' : 'false'}>
-      ${state.me && html`<p class="muted" data-testid="signed-in">Signed in as ${state.me.label} (${state.me.role === 'admin' ? 'admin: every sector' : `${state.me.role}: ${state.me.sectors.join(', ')}`})</p>`}
+      ${state.me && html`<p class="muted" data-testid="signed-in">Signed in as ${state.me.label} (${state.me.role === 'ADMIN' ? 'admin: every sector' : `${state.me.role.toLowerCase()}: ${state.me.sectors.join(', ')}`})</p>`}
       <h2 id="work-heading">Needs you${state.total !== undefined ? html` <small class="muted">(${state.total} ${state.total === 1 ? 'item' : 'items'})</small>` : ''}</h2>
       <label for="kind">Show</label>
       <select id="kind" value=${kind} onChange=${(e) => setKind(e.currentTarget.value)}>
