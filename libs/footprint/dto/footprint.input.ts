@@ -42,8 +42,8 @@ export class UpdateFootprintInput {
 
 @InputType({ description: "A liaison's verified count of what remains on a footprint row, beside the organisation's reported one" })
 export class VerifyFootprintInput {
-  @Field(() => ID) @IsUUID() id: string;
-  @Field(() => Int) @IsInt() @Min(1) version: number;
+  @Field(() => ID, { description: 'The footprint row' }) @IsUUID() id: string;
+  @Field(() => Int, { description: 'The version read: a stale one is refused with CONFLICT' }) @IsInt() @Min(1) version: number;
   @Field(() => Int, { description: 'What the liaison verified remains (at most the row\'s endpointCount)' })
   @IsInt() @Min(0, { message: 'verifiedRemaining must not be negative' }) @Max(MAX_ENDPOINTS) verifiedRemaining: number;
 }
