@@ -68,4 +68,37 @@ describe('loadConfig', () => {
       expect((error as Error).message).not.toContain('\n');
     }
   });
+
+  describe('identity provider (OIDC)', () => {
+    const base = { OIDC_ISSUER: 'https://agency.okta.com/oauth2/default', OIDC_AUDIENCE: 'api://tracker', OIDC_ROLE_MAP: 'tracker-admins=admin, tracker-liaisons=liaison' };
+
+    it('is off without an issuer, and parses a complete set into one mapping', () => {
+      expect(loadConfig({}).oidc).toBeNull();
+      const { oidc } = loadConfig({ ...base, OIDC_CLIENT_ID: 'tracker-pages', OIDC_ROLE_CLAIM: 'roles' });
+      expect(oidc).toMatchObject({ issuer: base.OIDC_ISSUER, audience: 'api://tracker', clientId: 'tracker-pages', clientSecret: null, algorithms: ['RS256', 'PS256', 'ES256'], sessionMinutes: 60, insecure: false });
+      expect(oidc!.mapping).toEqual({ roleClaim: 'roles', sectorsClaim: 'sectors', roles: new Map([['tracker-admins', 'admin'], ['tracker-liaisons', 'liaison']]) });
+    });
+
+    it.each([
+      [{ ...base, OIDC_ROLE_MAP: 'tracker-admins=superuser' }, /OIDC_ROLE_MAP "tracker-admins=superuser" maps to superuser; a role is one of admin, liaison, viewer/],
+      [{ ...base, OIDC_ROLE_MAP: 'everyone=reporter' }, /reporters come through links or API tokens/],
+      [{ ...base, OIDC_ROLE_MAP: 'admins' }, /OIDC_ROLE_MAP "admins" is not VALUE=ROLE/],
+      [{ ...base, OIDC_ROLE_MAP: 'a=admin,a=viewer' }, /"a" is mapped twice/],
+      [{ ...base, OIDC_ROLE_MAP: undefined }, /OIDC_ROLE_MAP is required with OIDC_ISSUER/],
+      [{ ...base, OIDC_AUDIENCE: undefined }, /OIDC_AUDIENCE is required with OIDC_ISSUER/],
+      [{ OIDC_AUDIENCE: 'api://tracker' }, /OIDC_AUDIENCE is set but OIDC_ISSUER is not/],
+      [{ ...base, OIDC_ISSUER: 'http://idp.agency.gov' }, /OIDC_ISSUER must be https:\/\//],
+      [{ ...base, OIDC_ISSUER: 'http://127.0.0.1:4000', NODE_ENV: 'production' }, /OIDC_ISSUER must be https:\/\//],
+      [{ ...base, OIDC_ALGORITHMS: 'HS256' }, /OIDC_ALGORITHMS must be asymmetric/],
+      [{ ...base, OIDC_SCOPES: 'profile email' }, /OIDC_SCOPES must include openid/],
+      [{ ...base, OIDC_CLIENT_SECRET: 's3cret' }, /OIDC_CLIENT_SECRET is set but OIDC_CLIENT_ID is not/],
+    ])('refuses a bad set with one line naming the variable (%#)', (env, expected) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(expected);
+    });
+
+    it('takes a loopback http issuer outside production (a provider a test or a developer runs)', () => {
+      expect(loadConfig({ ...base, OIDC_ISSUER: 'http://127.0.0.1:4000' }).oidc).toMatchObject({ insecure: true });
+    });
+  });
 });

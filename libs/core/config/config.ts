@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { ClaimMapping, parseRoleMap } from '../../domain/access/oidc-claims';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -200,6 +201,68 @@ class EnvironmentVariables {
 
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   SEED_DEMO: 'true' | 'false' = 'false';
+
+  /**
+   * Staff sign-in through an identity provider (OIDC). Unset: only the tracker's own API tokens (and
+   * links). Set: bearer JWTs from this issuer are accepted beside own tokens, and with OIDC_CLIENT_ID the
+   * pages sign staff in (authorisation code flow with PKCE, the API as the client). Its discovery
+   * document is read at start-up: an issuer that cannot be read stops the start.
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'must be the issuer URL exactly as the provider names it, e.g. https://agency.okta.com/oauth2/default' })
+  OIDC_ISSUER?: string;
+
+  /** The audience (aud) the API requires in bearer JWTs: the identifier the provider gives this API. */
+  @IsOptional() @Matches(/^\S{1,300}$/, { message: 'must be the API\'s audience, e.g. api://transition-tracker' })
+  OIDC_AUDIENCE?: string;
+
+  /** The pages' client at the provider (its redirect URI: PUBLIC_URL/auth/callback); unset: no page sign-in, bearer JWTs only. */
+  @IsOptional() @Matches(/^\S{1,300}$/, { message: 'must be the client id the provider registered for the tracker\'s pages' })
+  OIDC_CLIENT_ID?: string;
+
+  /** The pages' client secret (client_secret_post); unset: a public client, PKCE alone. */
+  @IsOptional() @IsString()
+  OIDC_CLIENT_SECRET?: string;
+
+  @IsOptional() @Matches(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, { message: 'must be scopes separated by single spaces, including openid' })
+  OIDC_SCOPES = 'openid profile email';
+
+  /** The claim naming the person's groups or roles, and how its values map to tracker roles (VALUE=ROLE, comma-separated). */
+  @IsOptional() @Matches(/^[A-Za-z0-9_:.\/-]{1,100}$/, { message: 'must be a claim name, e.g. groups or roles' })
+  OIDC_ROLE_CLAIM = 'groups';
+
+  @IsOptional() @IsString()
+  OIDC_ROLE_MAP?: string;
+
+  /** The claim listing a liaison's sector codes. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_:.\/-]{1,100}$/, { message: 'must be a claim name, e.g. sectors' })
+  OIDC_SECTORS_CLAIM = 'sectors';
+
+  /** The signature algorithms accepted from the provider (never none, never a symmetric one). */
+  @IsOptional() @Matches(/^(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA|Ed25519)(,(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA|Ed25519))*$/, { message: 'must be asymmetric JWS algorithms separated by commas, e.g. RS256,ES256' })
+  OIDC_ALGORITHMS = 'RS256,PS256,ES256';
+
+  /** How long a staff session opened by signing in lasts (roles are read again at the next sign-in). */
+  @IsOptional() @IsInt() @Min(5) @Max(1440)
+  OIDC_SESSION_MINUTES = 60;
+
+  /** The shortest time between two fetches of the provider's keys (a token with an unknown key makes one). */
+  @IsOptional() @IsInt() @Min(1000) @Max(3_600_000)
+  OIDC_JWKS_COOLDOWN_MS = 30_000;
+}
+
+/** The identity provider's settings, checked together (loadConfig); null without OIDC_ISSUER. */
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  clientId: string | null;
+  clientSecret: string | null;
+  scopes: string;
+  mapping: ClaimMapping;
+  algorithms: string[];
+  sessionMinutes: number;
+  jwksCooldownMs: number;
+  /** http:// on a loopback address, allowed outside production only (a provider a test or a developer runs). */
+  insecure: boolean;
 }
 
 /**
@@ -222,6 +285,7 @@ export type AppConfig = EnvironmentVariables & {
   redisUrlGiven: boolean;
   databaseUrl: string;
   redisUrl: string;
+  oidc: OidcConfig | null;
 };
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tracker';
@@ -235,7 +299,34 @@ export class ConfigError extends Error {
 
 const NUMERIC: Record<string, string> = { PORT: '0 and 65535', WORKER_HEALTH_PORT: '0 and 65535', RATE_LIMIT_PER_MINUTE: '0 and 1000000', RATE_LIMIT_BURST: '1 and 100000', QUERY_COST_PER_MINUTE: '0 and 1000000000', DELIVERY_CONCURRENCY: '1 and 256', DELIVERY_ATTEMPTS: '1 and 50', DELIVERY_BACKOFF_MS: '10 and 3600000', DELIVERY_LOCK_MS: '500 and 600000', RELAY_IDLE_MS: '10 and 60000', DELIVERY_STUCK_MS: '1000 and 86400000', RELAY_SWEEP_MS: '100 and 3600000', DATABASE_POOL_MAX: '1 and 500', DASHBOARD_CACHE_MS: '0 and 600000', CREDENTIAL_CACHE_MS: '0 and 600000', SHUTDOWN_TIMEOUT_MS: '1000 and 600000',
   DATABASE_STATEMENT_TIMEOUT_MS: '0 and 86400000', DATABASE_LOCK_TIMEOUT_MS: '0 and 86400000', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0 and 86400000',
-  HTTP_REQUEST_TIMEOUT_MS: '1000 and 3600000', IMPORT_MAX_BYTES: '1024 and 10737418240', EXPORT_STALL_MS: '100 and 3600000', LINK_SESSION_MINUTES: '5 and 1440' };
+  HTTP_REQUEST_TIMEOUT_MS: '1000 and 3600000', IMPORT_MAX_BYTES: '1024 and 10737418240', EXPORT_STALL_MS: '100 and 3600000', LINK_SESSION_MINUTES: '5 and 1440',
+  OIDC_SESSION_MINUTES: '5 and 1440', OIDC_JWKS_COOLDOWN_MS: '1000 and 3600000' };
+
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+/** The OIDC settings as one: an issuer needs its audience and a role map that parses; the rest needs an issuer. */
+function oidcConfig(config: EnvironmentVariables, problems: string[]): OidcConfig | null {
+  if (!config.OIDC_ISSUER) {
+    for (const key of ['OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_MAP'] as const) {
+      if (config[key]) problems.push(`${key} is set but OIDC_ISSUER is not: set the issuer, or unset ${key}`);
+    }
+    return null;
+  }
+  const insecure = config.OIDC_ISSUER.startsWith('http:');
+  if (insecure && (config.NODE_ENV === 'production' || !LOOPBACK.test(config.OIDC_ISSUER))) {
+    problems.push(`OIDC_ISSUER must be https:// (plain http only on a loopback address outside production) (got "${config.OIDC_ISSUER}")`);
+  }
+  if (!config.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE is required with OIDC_ISSUER: the audience the provider puts in tokens for this API');
+  if (!config.OIDC_SCOPES.split(' ').includes('openid')) problems.push(`OIDC_SCOPES must include openid (got "${config.OIDC_SCOPES}")`);
+  if (config.OIDC_CLIENT_SECRET && !config.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_SECRET is set but OIDC_CLIENT_ID is not');
+  const parsed = config.OIDC_ROLE_MAP ? parseRoleMap(config.OIDC_ROLE_MAP) : { problem: 'is required with OIDC_ISSUER, e.g. tracker-admins=admin,tracker-liaisons=liaison,tracker-viewers=viewer' };
+  if (parsed.problem) problems.push(`OIDC_ROLE_MAP ${parsed.problem}`);
+  return {
+    issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE ?? '', clientId: config.OIDC_CLIENT_ID ?? null, clientSecret: config.OIDC_CLIENT_SECRET ?? null,
+    scopes: config.OIDC_SCOPES, mapping: { roleClaim: config.OIDC_ROLE_CLAIM, roles: parsed.roles ?? new Map(), sectorsClaim: config.OIDC_SECTORS_CLAIM },
+    algorithms: config.OIDC_ALGORITHMS.split(','), sessionMinutes: config.OIDC_SESSION_MINUTES, jwksCooldownMs: config.OIDC_JWKS_COOLDOWN_MS, insecure,
+  };
+}
 
 /** Validates the environment once at boot; the error names every bad variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -249,7 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       else raw[key] = Number(value);
     } else raw[key] = value;
   }
-  for (const key of ['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL']) {
+  for (const key of ['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL', 'OIDC_ISSUER', 'OIDC_ROLE_MAP']) {
     if (env[key] === '') problems.push(`${key} is set but empty: unset it or give a value`);
   }
   const config = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
@@ -261,10 +352,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.NODE_ENV === 'production' && config.EMBEDDED_SERVICES === 'true') {
     problems.push('EMBEDDED_SERVICES must be false with NODE_ENV=production (got "true"): embedded PostgreSQL and Redis are for a laptop; give DATABASE_URL and REDIS_URL');
   }
+  const oidc = problems.length === 0 ? oidcConfig(config, problems) : null;
   if (problems.length > 0) throw new ConfigError(problems);
   config.EMBEDDED_SERVICES ??= config.NODE_ENV === 'production' ? 'false' : 'true';
   return Object.assign(config, {
     corsOrigins: config.CORS_ORIGINS ? config.CORS_ORIGINS.split(',') : [],
+    oidc,
     retired: Object.keys(RETIRED).filter((key) => env[key] !== undefined).map((key) => RETIRED[key]),
     databaseUrlGiven: !!config.DATABASE_URL,
     redisUrlGiven: !!config.REDIS_URL || !!config.REDIS_SENTINELS,
