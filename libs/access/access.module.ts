@@ -4,6 +4,8 @@ import { LinksModule } from '../links/links.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { Authenticator } from './authenticator';
 import { CredentialsService } from './credentials.service';
+import { OidcService } from './oidc.service';
+import { StaffSessionsService } from './staff-sessions.service';
 
-@Module({ imports: [AuditModule, LinksModule, ReferenceModule], providers: [CredentialsService, Authenticator], exports: [CredentialsService, Authenticator] })
+@Module({ imports: [AuditModule, LinksModule, ReferenceModule], providers: [CredentialsService, Authenticator, OidcService, StaffSessionsService], exports: [CredentialsService, Authenticator, OidcService, StaffSessionsService] })
 export class AccessModule {}

@@ -10,8 +10,12 @@ import type { Actor, Role } from '../domain/actor';
  * - `csrf`: a link's session cookie came without its page's CSRF token (x-csrf-token): FORBIDDEN.
  * - `unavailable`: the credential could not be checked (the database is away). The caller may retry;
  *   this is SERVICE_UNAVAILABLE (503), never a 500 and never UNAUTHENTICATED.
+ * - `idp-unavailable`: the same for a token from the identity provider whose keys could not be fetched.
+ * - `no-role`: the identity provider vouched for the person (a valid token, or a page's sign-in), but the
+ *   configured mapping gives their claims no tracker role (or a liaison no sector): FORBIDDEN, not
+ *   UNAUTHENTICATED, since signing in again changes nothing; an administrator of the provider must.
  */
-type Refusal = 'unauthenticated' | 'unavailable' | 'csrf';
+type Refusal = 'unauthenticated' | 'unavailable' | 'idp-unavailable' | 'csrf' | 'no-role';
 export type Authentication = { actor: Actor; refusal?: undefined } | { actor: null; refusal: Refusal };
 
 /** Which schemes a route accepts. Bearer everywhere; HTTP Basic (the password is the token) only where a browser must sign in. */
@@ -39,10 +43,18 @@ export function presentedCredential(header: string | string[] | undefined, optio
 
 /** The one wording of each refusal, whichever edge answers it. */
 function refusalError(refusal: Refusal): AppError {
-  if (refusal === 'csrf') return new AppError(ErrorCode.FORBIDDEN, 'A request made with a link\'s session needs its page\'s CSRF token (x-csrf-token): reload the page');
-  return refusal === 'unavailable'
-    ? new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly')
-    : new AppError(ErrorCode.UNAUTHENTICATED, 'A valid bearer token is required (Authorization: Bearer <token>)');
+  switch (refusal) {
+    case 'csrf':
+      return new AppError(ErrorCode.FORBIDDEN, 'A request made with a page\'s session needs its page\'s CSRF token (x-csrf-token): reload the page');
+    case 'no-role':
+      return new AppError(ErrorCode.FORBIDDEN, 'Your identity provider account has no role in the tracker (no group or role of yours is mapped, or a liaison has no sector): ask your administrator');
+    case 'unavailable':
+      return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly');
+    case 'idp-unavailable':
+      return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The identity provider\'s signing keys could not be fetched; retry shortly');
+    case 'unauthenticated':
+      return new AppError(ErrorCode.UNAUTHENTICATED, 'A valid bearer token is required (Authorization: Bearer <token>)');
+  }
 }
 
 /** An operation's rule: public (no credential needed), the roles that may call it, or none (refused: deny by default). */

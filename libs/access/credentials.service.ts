@@ -42,8 +42,8 @@ const fromRow = (r: Record<string, any>): CredentialRow => ({
 /**
  * Bearer tokens: random, shown once, stored only as a SHA-256 hash (a token has 256 bits of entropy,
  * so a slow password hash adds nothing). Requests do not call `authenticate` directly: they go through
- * the one door, Authenticator (authenticator.ts), which is also where an identity provider's tokens
- * (OIDC JWTs) will plug in beside these.
+ * the one door, Authenticator (authenticator.ts), which also takes an identity provider's tokens
+ * (OIDC JWTs) beside these.
  */
 @Injectable()
 export class CredentialsService implements OnModuleDestroy {

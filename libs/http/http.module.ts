@@ -8,6 +8,7 @@ import { DashboardPageController } from './pages/dashboard-page.controller';
 import { ExportController } from './export.controller';
 import { UiAssetsController } from './pages/ui-assets.controller';
 import { LinkPagesController } from './pages/link-pages.controller';
+import { SignInController } from './pages/sign-in.controller';
 import { ReportPageController } from './pages/report-page.controller';
 import { LinksModule } from '../links/links.module';
 import { ImportController } from './import.controller';
@@ -16,6 +17,6 @@ import { WorkPageController } from './pages/work-page.controller';
 /** The REST edge: the dashboard and work pages, CSV exports and CSV imports. */
 @Module({
   imports: [AccessModule, DashboardModule, LinksModule, ImportsModule, OrganisationsModule, ProgrammesModule],
-  controllers: [DashboardPageController, WorkPageController, UiAssetsController, LinkPagesController, ReportPageController, ExportController, ImportController],
+  controllers: [DashboardPageController, WorkPageController, UiAssetsController, LinkPagesController, SignInController, ReportPageController, ExportController, ImportController],
 })
 export class HttpModule {}

@@ -5,6 +5,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import { PinoNestLogger } from '../../../libs/core/logging/logger';
 import { countGraphQLError, installHttpMetrics } from '../../../libs/metrics/metrics';
 import { Authenticator } from '../../../libs/access/authenticator';
+import { OidcService } from '../../../libs/access/oidc.service';
 import { installQueueBoard } from '../../../libs/http/queue-board';
 import { JobProducer } from '../../../libs/jobs/job-producer';
 import { MAX_QUERY_BYTES } from '../../../libs/graphql/query-limits';
@@ -80,5 +81,7 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
     });
   }
   installOpenApi(fastify, openApiDocument(app));
+  // the identity provider (OIDC_ISSUER), if any: its discovery document read, or the start stops here with one line
+  await app.get(OidcService).discover();
   return app;
 }

@@ -1,4 +1,5 @@
-/* The dashboard: every figure comes from the GraphQL API with the token the user gives. */
+/* The dashboard: every figure comes from the GraphQL API, with the token the user gives or the staff
+   session signing in through the agency's identity provider opened (/ui/sign-in.js). */
 (function () {
   'use strict';
   const STATUS_COLOURS = { COMPLETE: '#46c98b', ON_TRACK: '#4fb3ff', AT_RISK: '#ffb84d', OVERDUE: '#ff6b6b', NOT_REPORTING: '#a58cff' };
@@ -9,6 +10,8 @@
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const charts = {};
   let token = '';
+  // a staff session's CSRF token: the session itself is an HttpOnly cookie this page never sees
+  let csrf = '';
 
   // Persisted queries: the page's documents are queries.graphql, which the API knows; the page sends an
   // operation's hash (from /dashboard/queries.json) and its variables, never the document.
@@ -21,7 +24,8 @@
     if (!hashes) await loadHashes();
     const response = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : csrf ? { 'x-csrf-token': csrf } : {}) },
+      credentials: 'same-origin',
       body: JSON.stringify({ persisted: true, query: hashes[operation], variables }),
     });
     const body = await response.json();
@@ -58,6 +62,13 @@
     show('');
     const base = await gql('DashboardFigures');
     if (base.errors) {
+      if (csrf && !token && base.errors[0]?.extensions?.code === 'UNAUTHENTICATED') {
+        csrf = '';
+        staffSignedIn(null, true);
+        show('Your session has ended: sign in again.');
+        $('content').hidden = true;
+        return;
+      }
       show(`Could not load: ${base.errors.map((e) => e.message).join('; ')}`);
       $('content').hidden = true;
       return;
@@ -160,9 +171,18 @@
   let refresh = null;
   function signedIn(value) {
     token = value;
-    $('sign-out').hidden = !token;
+    $('sign-out').hidden = !token && !csrf;
     if (refresh) clearInterval(refresh);
-    refresh = token ? setInterval(() => void load(), 5 * 60 * 1000) : null;
+    refresh = token || csrf ? setInterval(() => void load(), 5 * 60 * 1000) : null;
+  }
+
+  /** A staff session (signed in through the identity provider): who, or the sign-in link when one is offered. */
+  function staffSignedIn(session, offered) {
+    csrf = session ? session.csrfToken : '';
+    $('who').textContent = session ? `${session.label} (${session.role})` : '';
+    $('who').hidden = !session;
+    $('sign-in').hidden = !!session || !offered;
+    signedIn(token);
   }
 
   $('token-form').addEventListener('submit', (event) => {
@@ -175,8 +195,12 @@
     void load();
   });
 
-  $('sign-out').addEventListener('click', () => {
+  $('sign-out').addEventListener('click', async () => {
     sessionStorage.removeItem(STORE);
+    if (csrf) {
+      await (await import('/ui/sign-in.js')).signOut();
+      staffSignedIn(null, true);
+    }
     signedIn('');
     for (const id of Object.keys(charts)) {
       charts[id].destroy();
@@ -195,7 +219,16 @@
   if (linked) history.replaceState(null, '', location.pathname);
   signedIn(sessionStorage.getItem(STORE) || '');
   if (token) void load();
-  else show(linked
-    ? 'A token in a link is not used (it would stay in the browser history): paste it into the field above.'
-    : 'Enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).');
+  else void (async () => {
+    // without a token typed in this tab: a staff session, if the tracker signs staff in through a provider
+    const { staffSession } = await import('/ui/sign-in.js');
+    const staff = await staffSession();
+    staffSignedIn(staff?.session ?? null, !!staff?.signIn);
+    if (csrf) return load();
+    show(linked
+      ? 'A token in a link is not used (it would stay in the browser history): paste it into the field above.'
+      : staff?.signIn
+        ? 'Sign in with your agency account, or enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).'
+        : 'Enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).');
+  })();
 })();
