@@ -15,6 +15,8 @@ const { AccessGuard } = require(`${dist}/access/access.guard`);
 const { Allow, Public } = require(`${dist}/access/access.decorators`);
 const { Authenticator } = require(`${dist}/access/authenticator`);
 const { CredentialsService } = require(`${dist}/access/credentials.service`);
+const { OidcService } = require(`${dist}/access/oidc.service`);
+const { StaffSessionsService } = require(`${dist}/access/staff-sessions.service`);
 const { LinksService } = require(`${dist}/links/links.service`);
 const { GraphQLErrorFilter } = require(`${dist}/core/errors/graphql-errors`);
 const { RUNTIME } = require(`${dist}/core/runtime/runtime`);
@@ -40,7 +42,9 @@ Module({
   controllers: [ProbeController],
   providers: [
     { provide: CredentialsService, useValue: { authenticate: async (token) => (token === ADMIN_TOKEN ? { id: 'credential:probe', role: 'admin', label: 'probe' } : null) } },
-    // no link sessions here: a request without a bearer token finds none
+    // the door's other sources of actors, without a provider and without any session: only the token above is known
+    { provide: OidcService, useValue: { config: null } },
+    { provide: StaffSessionsService, useValue: { cookie: { name: 'tracker-staff' }, actorOf: async () => null } },
     { provide: LinksService, useValue: { cookie: { name: 'tracker-link' }, actorOf: async () => null } },
     Authenticator,
     { provide: RUNTIME, useValue: { config: { RATE_LIMIT_PER_MINUTE: 0, RATE_LIMIT_BURST: 0 } } },
