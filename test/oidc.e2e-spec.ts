@@ -103,16 +103,24 @@ describe('OIDC: staff sign in through their identity provider', () => {
     await context.close();
   });
 
-  it('signs a liaison in to the slice of its sectors only', async () => {
+  it('signs a liaison in from the work page, which then lists its work; the dashboard shares the session and shows its sectors only', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/auth/sign-in?return=/dashboard`);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/work`);
+    await page.click('#sign-in-provider');
     await signInAtProvider(page, 'liam');
-    await page.waitForURL(`${server.url}/dashboard`);
+    await page.waitForURL(`${server.url}/work`);
+    expect(await page.getByTestId('signed-in').innerText()).toBe('Signed in as Liam Liaison (liaison: WATER)');
+    await page.waitForSelector('#work > li, .notice:has-text("Nothing needs you")');
+
+    await page.goto(`${server.url}/dashboard`);
     await page.waitForFunction(() => document.querySelector('[data-testid="organisations"]')?.textContent !== '–');
     const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE primary_sector_code = 'WATER' OR 'WATER' = ANY(secondary_sector_codes)`);
     expect(await page.textContent('[data-testid="organisations"]')).toBe(n.toLocaleString('en-US'));
     expect(await page.textContent('[data-testid="who"]')).toBe('Liam Liaison (liaison)');
+    expect(errors).toEqual([]);
     await context.close();
   });
 

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../core/config/config';
-import { RUNTIME, Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '../core/runtime/runtime';
+import type { Runtime } from '../core/runtime/runtime';
 import type { Actor } from '../domain/actor';
 import { actorFromClaims, isUnmapped, Unmapped, verificationRefusal } from '../domain/access/oidc-claims';
 
@@ -126,7 +127,8 @@ export class OidcService {
       });
       idToken = tokens.id_token;
     } catch (error) {
-      const away = error instanceof TypeError || (error as { name?: string })?.name === 'TimeoutError' || (error as { status?: number })?.status! >= 500;
+      const status = (error as { status?: number } | undefined)?.status ?? 0;
+      const away = error instanceof TypeError || (error as { name?: string } | undefined)?.name === 'TimeoutError' || status >= 500;
       this.logger.warn(`a sign-in could not be completed: ${describe(error)}`);
       return { refusal: away ? 'unavailable' : 'unauthenticated' };
     }

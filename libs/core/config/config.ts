@@ -227,14 +227,14 @@ class EnvironmentVariables {
   OIDC_SCOPES = 'openid profile email';
 
   /** The claim naming the person's groups or roles, and how its values map to tracker roles (VALUE=ROLE, comma-separated). */
-  @IsOptional() @Matches(/^[A-Za-z0-9_:.\/-]{1,100}$/, { message: 'must be a claim name, e.g. groups or roles' })
+  @IsOptional() @Matches(/^[A-Za-z0-9_:./-]{1,100}$/, { message: 'must be a claim name, e.g. groups or roles' })
   OIDC_ROLE_CLAIM = 'groups';
 
   @IsOptional() @IsString()
   OIDC_ROLE_MAP?: string;
 
   /** The claim listing a liaison's sector codes. */
-  @IsOptional() @Matches(/^[A-Za-z0-9_:.\/-]{1,100}$/, { message: 'must be a claim name, e.g. sectors' })
+  @IsOptional() @Matches(/^[A-Za-z0-9_:./-]{1,100}$/, { message: 'must be a claim name, e.g. sectors' })
   OIDC_SECTORS_CLAIM = 'sectors';
 
   /** The signature algorithms accepted from the provider (never none, never a symmetric one). */

@@ -4,15 +4,26 @@
    htm escapes every interpolated value: nothing here writes HTML from a string. */
 import { html, render, useEffect, useLayoutEffect, useRef, useState } from '/ui/preact-htm.js';
 import { client } from '/ui/graphql.js';
+import { signInHref, signOut as endProviderSession, staffSession as providerSession } from '/ui/sign-in.js';
 
-/* ---------- Signing in: the one place that knows how (a pasted staff token, kept in this tab only and
-   shared with the dashboard). An OIDC sign-in replaces this function and nothing else. ---------- */
+/* ---------- Signing in: the one place that knows how. A pasted staff token, kept in this tab only and
+   shared with the dashboard; or, when the tracker signs staff in through their identity provider
+   (/ui/sign-in.js), the session that sign-in opened: an HttpOnly cookie this page never sees, and the
+   CSRF token every request carries. A credential is { token } or { csrf }. ---------- */
 function staffSession() {
   const STORE = 'tracker-token';
   return {
-    token: () => sessionStorage.getItem(STORE) || '',
+    credential: () => ({ token: sessionStorage.getItem(STORE) || '', csrf: '' }),
+    /** Without a pasted token: the identity provider's session, if any, and whether its sign-in is offered. */
+    async fromProvider() {
+      const answer = await providerSession();
+      return { credential: answer?.session ? { token: '', csrf: answer.session.csrfToken } : null, offered: !!answer?.signIn };
+    },
     signIn: (token) => sessionStorage.setItem(STORE, token),
-    signOut: () => sessionStorage.removeItem(STORE),
+    async signOut(credential) {
+      sessionStorage.removeItem(STORE);
+      if (credential?.csrf) await endProviderSession();
+    },
   };
 }
 const session = staffSession();
@@ -75,13 +86,32 @@ const waited = (since, now) => {
 const statusLabel = (s) => (s ?? '').replace(/_/g, ' ').toLowerCase();
 
 function App() {
-  const [token, setToken] = useState(session.token());
+  const [credential, setCredential] = useState(session.credential());
+  const [offered, setOffered] = useState(false);
   const [notice, setNotice] = useState('');
   const [announcement, setAnnouncement] = useState('');
-  const gql = client({ token });
+  const gql = client(credential);
+  const token = credential.token || credential.csrf;
+  useEffect(() => {
+    if (credential.token) return;
+    void session.fromProvider().then(({ credential: found, offered: canSignIn }) => {
+      setOffered(canSignIn);
+      if (found) setCredential(found);
+    });
+  }, []);
+  const setToken = (t) => setCredential({ token: t, csrf: '' });
 
-  const signOut = () => {
-    session.signOut();
+  // a refused token is forgotten; a provider's session is only left (a viewer's stays open for the dashboard)
+  const refused = (message, code) => {
+    if (credential.token) void session.signOut(credential);
+    setToken('');
+    setNotice(!credential.csrf ? message : code === 'UNAUTHENTICATED'
+      ? 'Your session has ended: sign in again.'
+      : 'This page is for liaisons and admins: your account\'s role in the tracker is not one of them.');
+  };
+
+  const signOut = async () => {
+    await session.signOut(credential);
     setToken('');
     setNotice('Signed out: this tab holds no token.');
   };
@@ -103,13 +133,13 @@ function App() {
       <p role="status" aria-live="polite" aria-atomic="true" id="live" class=${announcement ? 'notice success' : 'visually-hidden'}>${announcement}</p>
       ${notice && html`<p class="notice">${notice}</p>`}
       ${token
-        ? html`<${Queue} gql=${gql} token=${token} announce=${setAnnouncement} onRefused=${(message) => { session.signOut(); setToken(''); setNotice(message); }} />`
-        : html`<${SignIn} onToken=${(t) => { session.signIn(t); setNotice(''); setToken(t); }} />`}
+        ? html`<${Queue} gql=${gql} token=${token} announce=${setAnnouncement} onRefused=${refused} />`
+        : html`<${SignIn} offered=${offered} onToken=${(t) => { session.signIn(t); setNotice(''); setToken(t); }} />`}
       <${Definitions} />
     </main>`;
 }
 
-function SignIn({ onToken }) {
+function SignIn({ offered, onToken }) {
   const input = useRef(null);
   const submit = (event) => {
     event.preventDefault();
@@ -120,6 +150,7 @@ function SignIn({ onToken }) {
   return html`
     <form onSubmit=${submit} aria-labelledby="sign-in-heading">
       <h2 id="sign-in-heading">Sign in</h2>
+      ${offered && html`<p><a href=${signInHref('/work')} role="button" id="sign-in-provider">Sign in with your agency account</a></p><p class="muted">Or, with a staff API token:</p>`}
       <label for="token">Staff API token (a liaison's or an admin's)</label>
       <input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required ref=${input}
         aria-describedby="token-help" />
@@ -158,8 +189,8 @@ function Queue({ gql, token, announce, onRefused }) {
         items: after ? [...s.items, ...q.items] : q.items, endCursor: q.endCursor, hasNextPage: q.hasNextPage,
       }));
     } catch (error) {
-      if (error.code === 'UNAUTHENTICATED') return onRefused('That token was refused (unknown, expired or revoked). Sign in with another.');
-      if (error.code === 'FORBIDDEN') return onRefused('This page is for liaisons and admins: that token is a reporter\'s or a viewer\'s. Sign in with a staff token.');
+      if (error.code === 'UNAUTHENTICATED') return onRefused('That token was refused (unknown, expired or revoked). Sign in with another.', error.code);
+      if (error.code === 'FORBIDDEN') return onRefused('This page is for liaisons and admins: that token is a reporter\'s or a viewer\'s. Sign in with a staff token.', error.code);
       setState((s) => ({ ...s, loading: false, error: error.message }));
     }
   };
