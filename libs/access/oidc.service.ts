@@ -78,10 +78,14 @@ export class OidcService {
         );
       } catch (error) {
         lastError = error;
+        // a document that answers but is wrong (another issuer's, not JSON) will not mend itself
+        if (String((error as { code?: string })?.code).startsWith('OAUTH_')) {
+          throw new Error(`OIDC_ISSUER ${config.issuer}: its discovery document (${wellKnown}) was refused: ${describe(error)}`, { cause: error });
+        }
         if (attempt < DISCOVERY_TRIES) await new Promise((r) => setTimeout(r, 1000 * attempt));
       }
     }
-    if (!this.client) throw new Error(`OIDC_ISSUER ${config.issuer}: its discovery document (${wellKnown}) could not be read after ${DISCOVERY_TRIES} tries: ${describe(lastError)}`);
+    if (!this.client) throw new Error(`OIDC_ISSUER ${config.issuer}: its discovery document (${wellKnown}) could not be read after ${DISCOVERY_TRIES} tries: ${describe(lastError)}`, { cause: lastError });
     const metadata = this.client.serverMetadata();
     const missing: string[] = [];
     if (!metadata.jwks_uri) missing.push('a jwks_uri');
