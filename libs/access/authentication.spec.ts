@@ -42,6 +42,16 @@ describe('admit: the decision of the guard and the queue board', () => {
     expect(codeOf(admit({ actor: null, refusal: 'unavailable' }, { allow: ['admin'] }, 'x'))).toBe(ErrorCode.SERVICE_UNAVAILABLE);
   });
 
+  it('refuses a person the identity provider vouched for but who has no mapped role as FORBIDDEN, and says when its keys are away', () => {
+    const noRole = admit({ actor: null, refusal: 'no-role' }, { allow: ['admin', 'liaison', 'viewer'] }, 'x');
+    expect(codeOf(noRole)).toBe(ErrorCode.FORBIDDEN);
+    expect((noRole as Error).message).toMatch(/no role in the tracker/);
+    const away = admit({ actor: null, refusal: 'idp-unavailable' }, { allow: ['admin'] }, 'x');
+    expect(codeOf(away)).toBe(ErrorCode.SERVICE_UNAVAILABLE);
+    expect((away as Error).message).toMatch(/identity provider/);
+    expect(admit({ actor: null, refusal: 'no-role' }, { public: true }, 'x')).toBeNull();
+  });
+
   it('admits the roles a rule names and refuses the others', () => {
     expect(admit(as(admin), { allow: ['admin', 'liaison'] }, 'x')).toBe(admin);
     expect(codeOf(admit(as(viewer), { allow: ['admin', 'liaison'] }, 'POST /import/:kind'))).toBe(ErrorCode.FORBIDDEN);
