@@ -92,6 +92,7 @@ describe('loadConfig', () => {
       [{ ...base, OIDC_ALGORITHMS: 'HS256' }, /OIDC_ALGORITHMS must be asymmetric/],
       [{ ...base, OIDC_SCOPES: 'profile email' }, /OIDC_SCOPES must include openid/],
       [{ ...base, OIDC_CLIENT_SECRET: 's3cret' }, /OIDC_CLIENT_SECRET is set but OIDC_CLIENT_ID is not/],
+      [{ ...base, OIDC_CLIENT_ID: 'api://tracker' }, /OIDC_AUDIENCE must differ from OIDC_CLIENT_ID/],
     ])('refuses a bad set with one line naming the variable (%#)', (env, expected) => {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(expected);

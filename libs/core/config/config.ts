@@ -319,6 +319,10 @@ function oidcConfig(config: EnvironmentVariables, problems: string[]): OidcConfi
   if (!config.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE is required with OIDC_ISSUER: the audience the provider puts in tokens for this API');
   if (!config.OIDC_SCOPES.split(' ').includes('openid')) problems.push(`OIDC_SCOPES must include openid (got "${config.OIDC_SCOPES}")`);
   if (config.OIDC_CLIENT_SECRET && !config.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_SECRET is set but OIDC_CLIENT_ID is not');
+  // ID tokens are made for the pages' client: were it also the API's audience, an ID token would pass as an access token
+  if (config.OIDC_CLIENT_ID && config.OIDC_CLIENT_ID === config.OIDC_AUDIENCE) {
+    problems.push('OIDC_AUDIENCE must differ from OIDC_CLIENT_ID: register the API apart from the pages\' client, so that an ID token is never taken as an access token');
+  }
   const parsed = config.OIDC_ROLE_MAP ? parseRoleMap(config.OIDC_ROLE_MAP) : { problem: 'is required with OIDC_ISSUER, e.g. tracker-admins=admin,tracker-liaisons=liaison,tracker-viewers=viewer' };
   if (parsed.problem) problems.push(`OIDC_ROLE_MAP ${parsed.problem}`);
   return {

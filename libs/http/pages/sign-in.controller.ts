@@ -18,8 +18,8 @@ const PENDING_SECONDS = 600;
  * token, maps its claims to a role and opens a staff session: an HttpOnly cookie the page's JavaScript
  * never sees, and a CSRF token it sends with every request. No token from the provider reaches the page.
  *
- * - GET /auth/sign-in?return=/dashboard: to the provider (state, nonce and verifier kept in a short-lived
- *   cookie scoped to /auth, SameSite=Lax so that it comes back with the provider's redirect).
+ * - GET /auth/sign-in?return=/dashboard: to the provider (state, nonce and verifier kept in a ten-minute
+ *   HttpOnly cookie, SameSite=Lax so that it comes back with the provider's redirect).
  * - GET /auth/callback: the provider's redirect; a page that says what went wrong, or back to the page.
  * - GET /auth/session: what a page needs: whether sign-in is offered, who is signed in, a CSRF token.
  * - POST /auth/sign-out: ends the session here (not at the provider).
@@ -31,7 +31,8 @@ export class SignInController {
   private readonly pendingCookie: string;
 
   constructor(private readonly oidc: OidcService, private readonly sessions: StaffSessionsService) {
-    this.pendingCookie = sessions.cookie.secure ? '__Secure-tracker-sign-in' : 'tracker-sign-in';
+    // __Host-: over https no other host (a sibling subdomain) can plant one, which would be a login CSRF
+    this.pendingCookie = sessions.cookie.secure ? '__Host-tracker-sign-in' : 'tracker-sign-in';
   }
 
   @Get('sign-in')
@@ -39,7 +40,7 @@ export class SignInController {
     if (!this.oidc.pagesSignIn) return this.notOffered(reply);
     const { url, pending } = await this.oidc.startSignIn(RETURN_PATHS.includes(returnTo ?? '') ? returnTo! : RETURN_PATHS[0]);
     reply.setCookie(this.pendingCookie, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
-      httpOnly: true, secure: this.sessions.cookie.secure, sameSite: 'lax', path: '/auth', maxAge: PENDING_SECONDS,
+      httpOnly: true, secure: this.sessions.cookie.secure, sameSite: 'lax', path: '/', maxAge: PENDING_SECONDS,
     });
     return reply.code(303).header('location', url).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send();
   }
@@ -48,7 +49,7 @@ export class SignInController {
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     if (!this.oidc.pagesSignIn) return this.notOffered(reply);
     const pending = this.pendingOf(request);
-    reply.clearCookie(this.pendingCookie, { path: '/auth', secure: this.sessions.cookie.secure, sameSite: 'lax', httpOnly: true });
+    reply.clearCookie(this.pendingCookie, { path: '/', secure: this.sessions.cookie.secure, sameSite: 'lax', httpOnly: true });
     const again = (returnTo = RETURN_PATHS[0]) => html`<p><a href="/auth/sign-in?return=${returnTo}" role="button">Sign in again</a></p>`;
     if (!pending) {
       return this.send(reply, 400, 'This sign-in cannot be finished', html`<p>It was not started from this browser, or it took more than ${PENDING_SECONDS / 60} minutes. Nothing was changed.</p>${again()}`);
