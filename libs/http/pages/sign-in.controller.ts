@@ -1,4 +1,5 @@
 import { Controller, Get, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/cookie';
 import { Public } from '../../access/access.decorators';
@@ -23,7 +24,9 @@ const PENDING_SECONDS = 600;
  * - GET /auth/callback: the provider's redirect; a page that says what went wrong, or back to the page.
  * - GET /auth/session: what a page needs: whether sign-in is offered, who is signed in, a CSRF token.
  * - POST /auth/sign-out: ends the session here (not at the provider).
+ * A browser's flow between the pages and the provider, not an API: left out of /openapi.json, as the pages are.
  */
+@ApiExcludeController()
 @Public()
 @Controller('auth')
 export class SignInController {
