@@ -235,11 +235,13 @@ describe('security: the low ones', () => {
   it('reminds again an organisation whose completion a new report undid', async () => {
     const org = await newOrganisation(server, { name: 'Undone Water', criticalityTier: 3 });
     const f = await newFootprint(server, org.id, { endpointCount: 20 });
+    // the organisation reports for itself (an edit by staff is not its report: issue 18 item 3)
+    const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
     const submit = 'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { footprint { id version } milestones { id key version } } }';
     const milestones = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id key version targetAt } } }', { id: org.id })).organisation.milestones;
     // on time: what is due is done, and a quarter of the endpoints remain
     const first = ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: f.version, endpointsRemaining: 5 }],
-      milestones: milestones.filter((m: { targetAt: string }) => Date.parse(m.targetAt) <= Date.parse(NOW_T7)).map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) } })).submitSelfReport;
+      milestones: milestones.filter((m: { targetAt: string }) => Date.parse(m.targetAt) <= Date.parse(NOW_T7)).map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) } }, reporter)).submitSelfReport;
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     const stageRows = () => server.sql(`SELECT state, cancel_reason, level FROM reminder_delivery WHERE organisation_id = $1 AND stage = 'T-7' ORDER BY id`, [org.id]);
     expect((await stageRows()).map((r) => r.state)).toEqual(['PENDING', 'PENDING']); // primary and executive, at level 2
@@ -247,7 +249,7 @@ describe('security: the low ones', () => {
     // complete: nothing remains, every milestone done, removal verified
     const now = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id key version state } } }', { id: org.id })).organisation.milestones;
     const done = ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: first.footprint[0].version, endpointsRemaining: 0 }],
-      milestones: now.filter((m: { state: string }) => m.state !== 'DONE').map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) } })).submitSelfReport;
+      milestones: now.filter((m: { state: string }) => m.state !== 'DONE').map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) } }, reporter)).submitSelfReport;
     // awaiting verification the stage is planned again; the liaison's verification completes it
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     expect((await stageRows()).map((r) => r.state)).toEqual(['PENDING', 'PENDING']);
@@ -257,7 +259,7 @@ describe('security: the low ones', () => {
     expect((await stageRows()).map((r) => [r.state, r.cancel_reason])).toEqual([['CANCELLED', 'complete'], ['CANCELLED', 'complete']]);
 
     // a new report finds five endpoints again: no longer complete, and the stage is planned again
-    ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: done.footprint[0].version, endpointsRemaining: 5 }] } }));
+    ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: done.footprint[0].version, endpointsRemaining: 5 }] } }, reporter));
     expect((await server.sql(`SELECT status FROM organisation_status WHERE organisation_id = $1`, [org.id]))[0].status).not.toBe('COMPLETE');
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     expect((await stageRows()).map((r) => [r.state, r.level])).toEqual([['PENDING', 2], ['PENDING', 2]]);
