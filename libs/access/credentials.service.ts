@@ -57,7 +57,7 @@ export class CredentialsService implements OnModuleDestroy {
     private readonly audit: AuditService,
     @Inject(RUNTIME) runtime: Runtime,
   ) {
-    this.cache = new CredentialCache(runtime.config.databaseUrl, runtime.config.CREDENTIAL_CACHE_MS, (m) => this.logger.warn(m));
+    this.cache = new CredentialCache(runtime.databaseUrl, runtime.config.CREDENTIAL_CACHE_MS, (m) => this.logger.warn(m));
   }
 
   onModuleDestroy(): Promise<void> {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../core/config/config';
 import { clockFromConfig } from '../core/clock/clock';
 import { migrate } from '../core/database/data-source';
+import { ApplicationRoleReport, grantApplicationRole } from '../core/database/application-role';
 import { createLogger, logFormatFor } from '../core/logging/logger';
 import { Infrastructure, prepareInfrastructure } from '../core/runtime/infrastructure';
 import { seedReferenceData } from '../reference/seed-reference-data';
@@ -18,8 +19,17 @@ export async function prepareRuntime(name: string, options: { redis: boolean; lo
   const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : (options.logLevel ?? config.LOG_LEVEL), name, logFormatFor(config.NODE_ENV));
   for (const notice of config.retired) logger.warn(notice);
   const infrastructure = await prepareInfrastructure(config, logger, { redis: options.redis });
-  const applied = await migrate(infrastructure.databaseUrl, logger, seedReferenceData);
+  // The owner migrates, loads reference data and grants the application's role what it may do; the
+  // application itself connects as that role (item 6 of issue 18: it cannot rewrite the audit trail).
+  let role: ApplicationRoleReport | undefined;
+  const applied = await migrate(infrastructure.databaseOwnerUrl, logger, async (owner) => {
+    await seedReferenceData(owner);
+    role = await grantApplicationRole(owner, infrastructure.databaseUrl);
+  });
   if (applied.length) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
+  if (role?.created) logger.info(`created the application's database role ${role.role}`);
+  // the CLI runs as an operator's tool and keeps its output to what it was asked for
+  if (role?.risk && name !== 'cli') logger.warn(`audit trail not protected: ${role.risk}`);
   const clock = clockFromConfig(config.TRACKER_NOW);
   if (config.TRACKER_NOW) logger.warn(`running at the simulated instant ${config.TRACKER_NOW} (TRACKER_NOW)`);
   return {

@@ -20,7 +20,10 @@ export interface GqlResponse<T = any> {
 
 export interface TestServer {
   url: string;
+  /** The schema's owner (a superuser here): the test's own SQL, the CLI and migrations use it. */
   databaseUrl: string;
+  /** What the server connects as: a role of its own that may not rewrite the audit trail. */
+  appDatabaseUrl: string;
   queuePrefix: string;
   adminToken: string;
   /** The environment the server runs with: a worker started beside it takes the same. */
@@ -70,9 +73,11 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
   const dbUrl = new URL(postgres);
   dbUrl.pathname = `/${name}`;
   const databaseUrl = options.databaseUrl ?? dbUrl.toString();
+  const appDatabaseUrl = applicationUrl(databaseUrl);
   const queuePrefix = `e2e-${unique()}`;
   const env = baseEnv({
-    DATABASE_URL: databaseUrl, REDIS_URL: options.redisUrl ?? redis, QUEUE_PREFIX: queuePrefix, PORT: '0', HOST: '127.0.0.1',
+    // migrations as the owner, the server as its own role (created at start-up, dropped with the database)
+    DATABASE_OWNER_URL: databaseUrl, DATABASE_URL: appDatabaseUrl, REDIS_URL: options.redisUrl ?? redis, QUEUE_PREFIX: queuePrefix, PORT: '0', HOST: '127.0.0.1',
     TRACKER_NOW: options.now, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', QUERY_COST_PER_MINUTE: '0',
     // Tests read their own writes' figures at once; the dashboard cache has a test of its own (dashboard.e2e-spec).
     // Statement counts include the credential's read; the credential cache has tests of its own (credentials-door.e2e-spec).
@@ -109,6 +114,7 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
   return {
     url,
     databaseUrl,
+    appDatabaseUrl,
     queuePrefix,
     adminToken,
     env: Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'PORT')) as Record<string, string>,
@@ -152,11 +158,24 @@ export function startWorker(server: TestServer, env: Record<string, string> = {}
   return Object.assign(child, { output: () => output });
 }
 
+/**
+ * The application's role for a test database: one per database (roles are cluster-wide), named after
+ * it, so that dropDatabase() can drop it too.
+ */
+export function applicationUrl(ownerUrl: string): string {
+  const url = new URL(ownerUrl);
+  url.username = `${decodeURIComponent(url.pathname.slice(1))}_app`;
+  url.password = '';
+  return url.toString();
+}
+
+/** Drops a test database and the application role named after it. */
 export async function dropDatabase(name: string) {
   const admin = new Client({ connectionString: testServerUrls().postgres });
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`DROP ROLE IF EXISTS "${name}_app"`);
   } finally {
     await admin.end();
   }

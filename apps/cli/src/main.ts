@@ -38,7 +38,7 @@ Commands:
   schema <print|write|check>       the GraphQL schema the code declares: print it, write it to schema.graphql
                                    (npm run schema:write), or check schema.graphql against it and the last commit
 
-Environment: DATABASE_URL, TRACKER_NOW, LOG_LEVEL (see .env.example).`;
+Environment: DATABASE_URL, DATABASE_OWNER_URL, TRACKER_NOW, LOG_LEVEL (see .env.example).`;
 
 runMain(async () => {
   const { values, positionals } = parseArgs({

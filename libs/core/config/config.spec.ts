@@ -4,10 +4,19 @@ describe('loadConfig', () => {
   it('applies defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config.PORT).toBe(3000);
-    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/tracker');
+    // the schema's owner migrates; the application connects as a role of its own (item 6 of issue 18)
+    expect(config.databaseOwnerUrl).toBe('postgres://postgres@127.0.0.1:5432/tracker');
+    expect(config.databaseUrl).toBe('postgres://tracker_app@127.0.0.1:5432/tracker');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.databaseUrlGiven).toBe(false);
     expect(config.QUEUE_PREFIX).toBe('tracker');
+  });
+
+  it('connects the application and the migrations as the roles given', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app:pw@db:5432/t' })).toMatchObject({ databaseUrl: 'postgres://app:pw@db:5432/t', databaseOwnerUrl: 'postgres://app:pw@db:5432/t', databaseUrlGiven: true });
+    expect(loadConfig({ DATABASE_OWNER_URL: 'postgres://owner:secret@db:5432/t' })).toMatchObject({ databaseUrl: 'postgres://tracker_app@db:5432/t', databaseOwnerUrl: 'postgres://owner:secret@db:5432/t', databaseUrlGiven: true });
+    expect(loadConfig({ DATABASE_URL: 'postgres://app:pw@db/t', DATABASE_OWNER_URL: 'postgres://owner@db/t' })).toMatchObject({ databaseUrl: 'postgres://app:pw@db/t', databaseOwnerUrl: 'postgres://owner@db/t' });
+    expect(() => loadConfig({ DATABASE_OWNER_URL: 'mysql://x' })).toThrow(/DATABASE_OWNER_URL must be a postgres:\/\/ URL/);
   });
 
   it('bounds the pool, HTTP requests, uploads and exports by default', () => {

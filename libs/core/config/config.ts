@@ -20,6 +20,14 @@ class EnvironmentVariables {
   DATABASE_URL?: string;
 
   /**
+   * The schema's owner: migrations, reference data and the application role's grants run as it, and
+   * nothing else does. The application connects as DATABASE_URL, a role that may insert into and read
+   * the audit trail but not rewrite it, drop or disable its trigger (libs/core/database/application-role.ts).
+   */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/tracker' })
+  DATABASE_OWNER_URL?: string;
+
+  /**
    * Read replicas for dashboard aggregates and exports, comma-separated postgres:// URLs (TypeORM
    * replication). Writes, and reads inside a write, always go to DATABASE_URL.
    */
@@ -280,15 +288,28 @@ export type AppConfig = EnvironmentVariables & {
   publicUrl: string;
   /** One line for each retired variable still set. */
   retired: string[];
-  /** True when DATABASE_URL / REDIS_URL were given explicitly: then we never fall back to embedded services. */
+  /** True when DATABASE_URL, DATABASE_OWNER_URL or REDIS_URL were given explicitly: then we never fall back to embedded services. */
   databaseUrlGiven: boolean;
   redisUrlGiven: boolean;
+  /** What the application connects as. */
   databaseUrl: string;
+  /** What migrations, reference data and grants run as: the same URL when only DATABASE_URL is given. */
+  databaseOwnerUrl: string;
   redisUrl: string;
   oidc: OidcConfig | null;
 };
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tracker';
+/** The application's role when only the owner is known (the single-machine start, the embedded database). */
+export const DEFAULT_APPLICATION_ROLE = 'tracker_app';
+
+/** The same server and database as `url`, as another role (without the owner's password). */
+export function asRole(url: string, role: string): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(role);
+  u.password = '';
+  return u.toString();
+}
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export class ConfigError extends Error {
@@ -344,7 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       else raw[key] = Number(value);
     } else raw[key] = value;
   }
-  for (const key of ['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL', 'OIDC_ISSUER', 'OIDC_ROLE_MAP']) {
+  for (const key of ['DATABASE_URL', 'DATABASE_OWNER_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'TRACKER_NOW', 'SMTP_URL', 'OIDC_ISSUER', 'OIDC_ROLE_MAP']) {
     if (env[key] === '') problems.push(`${key} is set but empty: unset it or give a value`);
   }
   const config = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
@@ -363,9 +384,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: config.CORS_ORIGINS ? config.CORS_ORIGINS.split(',') : [],
     oidc,
     retired: Object.keys(RETIRED).filter((key) => env[key] !== undefined).map((key) => RETIRED[key]),
-    databaseUrlGiven: !!config.DATABASE_URL,
+    databaseUrlGiven: !!config.DATABASE_URL || !!config.DATABASE_OWNER_URL,
     redisUrlGiven: !!config.REDIS_URL || !!config.REDIS_SENTINELS,
-    databaseUrl: config.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    // Only DATABASE_URL: one role does both, as before (the audit's trigger is then the application's to drop; start-up warns).
+    // Neither, or only the owner: the application connects as tracker_app on the owner's server, which start-up creates.
+    databaseOwnerUrl: config.DATABASE_OWNER_URL ?? config.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    databaseUrl: config.DATABASE_URL ?? asRole(config.DATABASE_OWNER_URL ?? DEFAULT_DATABASE_URL, DEFAULT_APPLICATION_ROLE),
     redisUrl: config.REDIS_URL ?? DEFAULT_REDIS_URL,
     publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
   });

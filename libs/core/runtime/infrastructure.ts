@@ -1,14 +1,17 @@
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { AppConfig } from '../config/config';
+import { AppConfig, asRole, DEFAULT_APPLICATION_ROLE } from '../config/config';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { startEmbeddedRedis, redisServerOnPath } from '../redis/embedded-redis';
 import type { AppLogger } from '../logging/logger';
 
 /** Where the services this process talks to actually are, after the fall-backs of a single-machine start. */
 export interface Infrastructure {
+  /** What the application connects as. */
   databaseUrl: string;
+  /** What migrations, reference data and the application role's grants run as. */
+  databaseOwnerUrl: string;
   /** null: no Redis could be found or started; the API serves, reminder delivery waits. */
   redisUrl: string | null;
   stop(): Promise<void>;
@@ -65,14 +68,16 @@ async function ensureDatabaseExists(url: string): Promise<void> {
 export async function prepareInfrastructure(config: AppConfig, logger: AppLogger, options: { redis: boolean } = { redis: true }): Promise<Infrastructure> {
   const stops: Array<() => Promise<void>> = [];
   let databaseUrl = config.databaseUrl;
-  if (!config.databaseUrlGiven && config.EMBEDDED_SERVICES === 'true' && !(await canConnectPostgres(databaseUrl))) {
+  let databaseOwnerUrl = config.databaseOwnerUrl;
+  if (!config.databaseUrlGiven && config.EMBEDDED_SERVICES === 'true' && !(await canConnectPostgres(databaseOwnerUrl))) {
     const dataDir = join(config.DATA_DIR, 'postgres');
     const embedded = await startEmbeddedPostgres(dataDir, logger);
-    databaseUrl = embedded.url('tracker');
+    databaseOwnerUrl = embedded.url('tracker');
+    databaseUrl = asRole(databaseOwnerUrl, DEFAULT_APPLICATION_ROLE);
     stops.push(embedded.stop);
-    logger.info({ databaseUrl, dataDir }, `PostgreSQL: nothing answered at ${config.databaseUrl}; started embedded PostgreSQL on 127.0.0.1:${embedded.port} with data in ${dataDir}`);
+    logger.info({ databaseUrl: databaseOwnerUrl, dataDir }, `PostgreSQL: nothing answered at ${config.databaseOwnerUrl}; started embedded PostgreSQL on 127.0.0.1:${embedded.port} with data in ${dataDir}`);
   }
-  await ensureDatabaseExists(databaseUrl);
+  await ensureDatabaseExists(databaseOwnerUrl);
 
   let redisUrl: string | null = options.redis ? config.redisUrl : null;
   if (options.redis && !config.redisUrlGiven && !(await canPingRedis(config.redisUrl))) {
@@ -89,6 +94,7 @@ export async function prepareInfrastructure(config: AppConfig, logger: AppLogger
   }
   return {
     databaseUrl,
+    databaseOwnerUrl,
     redisUrl,
     stop: async () => {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
