@@ -145,7 +145,7 @@ const OPERATIONS: Operation[] = [
     name: 'createProgramme', expected: ADMIN_ONLY,
     query: 'mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { id } }',
     variables: () => ({ input: {
-      key: `matrix-${Math.random().toString(36).slice(2, 10)}`, name: 'Matrix programme', regulation: 'none', announced: '2024-01-01T00:00:00Z',
+      key: `matrix-${Math.random().toString(36).slice(2, 10)}`, name: 'Matrix programme', regulation: 'none', announced: '2024-01-01',
       newBusinessCutoff: '2024-06-01T00:00:00Z', updatesCutoff: '2025-01-01T00:00:00Z', staleReportDays: 30,
       milestonePlan: [{ key: 'FOUND', name: 'Found', itOffsetDays: -30, otOffsetDays: -30 }, { key: 'GONE', name: 'Gone', itOffsetDays: 0, otOffsetDays: 0 }],
       reminderLadder: { stagesDaysBeforeCutoff: [30, 7], overdueEveryDays: 7, milestoneDueSoonDays: 7, acknowledgePauseDays: 7, snoozeMaxDays: 14 },

@@ -17,7 +17,7 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
     expect(data.sectors).toContainEqual({ code: 'ENERGY', name: 'Energy', srma: 'DOE' });
     expect(data.sectors).toContainEqual({ code: 'WATER', name: 'Water and Wastewater Systems', srma: 'EPA' });
     expect(data.programmes).toEqual([
-      { name: 'Kaspersky 2024', announced: '2024-06-20T00:00:00.000Z', newBusinessCutoff: '2024-07-20T04:00:00.000Z', updatesCutoff: '2024-09-29T04:00:00.000Z' },
+      { name: 'Kaspersky 2024', announced: '2024-06-20', newBusinessCutoff: '2024-07-20T04:00:00.000Z', updatesCutoff: '2024-09-29T04:00:00.000Z' },
     ]);
   });
 

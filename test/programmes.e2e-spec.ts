@@ -13,7 +13,7 @@ const ACME = {
   key: 'acme-av-2025',
   name: 'Acme AV 2025',
   regulation: 'A made-up determination for the test',
-  announced: '2024-06-01T00:00:00Z',
+  announced: '2024-06-01',
   newBusinessCutoff: '2024-12-01T05:00:00Z',
   updatesCutoff: '2025-03-01T05:00:00Z',
   staleReportDays: 45,

@@ -1,3 +1,4 @@
+import { sectorInForce } from '../reference/sector-in-force';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AggregateCache } from '../core/cache/aggregate-cache';
@@ -25,16 +26,16 @@ const LABEL_ORDER = new Intl.Collator('en', { numeric: true });
 
 const ENVIRONMENT_LABELS: Array<[string, string]> = [['IT', 'IT and other (no OT footprint)'], ['OT', 'OT/ICS (organisations with an OT footprint; OT endpoints only)']];
 
-/** A breakdown key's label in SQL, as labels() reads it (SRMA and environment have none there). */
-const LABEL_SQL: Record<BreakdownDimension, string> = {
-  SECTOR: `(SELECT sc.name FROM sector sc WHERE sc.code = k.key AND sc.valid_to IS NULL LIMIT 1)`,
+/** A breakdown key's label in SQL at the instant `at` (a parameter), as labels() reads it (SRMA and environment have none there). */
+const labelSql = (at: string): Record<BreakdownDimension, string> => ({
+  SECTOR: `(SELECT sc.name FROM sector sc WHERE sc.code = k.key AND ${sectorInForce('sc', at)} LIMIT 1)`,
   SRMA: `NULL::text`,
   STATE: `(SELECT st.name FROM us_state st WHERE st.code = k.key)`,
   REGION: `(SELECT 'Region ' || r.region || ' (' || r.office || ')' FROM cisa_region r WHERE r.region::text = k.key)`,
   ENVIRONMENT: `NULL::text`,
   PRODUCT: `(SELECT p.name FROM product p WHERE p.code = k.key)`,
   WHITE_LABEL_VENDOR: `NULL::text`,
-};
+});
 
 type PartitionDimension = Exclude<BreakdownDimension, BreakdownDimension.PRODUCT | BreakdownDimension.WHITE_LABEL_VENDOR>;
 const OVERLAPPING = new Set<BreakdownDimension>([BreakdownDimension.PRODUCT, BreakdownDimension.WHITE_LABEL_VENDOR]);
@@ -174,8 +175,9 @@ export class DashboardService {
                 (CASE WHEN c.environment = 'OT' THEN c.ot_total ELSE c.total END)::float8 AS env_total,
                 (CASE WHEN c.environment = 'OT' THEN c.ot_remaining ELSE c.remaining END)::float8 AS env_remaining, c.pending::int AS pending
          FROM c JOIN us_state st ON st.code = c.state
-           JOIN (SELECT sector, (SELECT sc.srma FROM sector sc WHERE sc.code = d.sector AND sc.valid_to IS NULL LIMIT 1) AS srma FROM (SELECT DISTINCT sector FROM c) d) k USING (sector)`,
-        [programmeId],
+           JOIN (SELECT sector, (SELECT sc.srma FROM sector sc WHERE sc.code = d.sector AND ${sectorInForce('sc', '$2::timestamptz')} LIMIT 1) AS srma FROM (SELECT DISTINCT sector FROM c) d) k USING (sector)`,
+        // a sector's agency at the clock's instant: the SRMA rows group the sectors as they stand then
+        [programmeId, this.clock.now()],
       );
       this.foldIfLong(rows.reduce((n: number, r: any) => n + r.pending, 0));
       const cells: OrganisationCell[] = rows.map((r: any) => ({
@@ -261,11 +263,15 @@ export class DashboardService {
       return [...published].sort((a, b) => byLabel(a.key, b.key)).map((r) => withShare({ ...r, ...NOT_PUBLISHED, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
     }
     const params: unknown[] = [programme.id];
+    const cells = this.cells(actor, params, by === 'STATE' || by === 'REGION' ? 'state' : 'sector');
+    // a sector's name and agency as they stand at the clock's instant
+    params.push(this.clock.now());
+    const at = `$${params.length}::timestamptz`;
     // the cells are first added up by the code the key is of (a sector's SRMA and a state's region are looked up once a code)
     const code = ({ SECTOR: 'primary_sector_code', SRMA: 'primary_sector_code', STATE: 'state_code', REGION: 'state_code', ENVIRONMENT: 'environment' } as Record<string, string>)[by];
     const key = ({
       SECTOR: `c.code`,
-      SRMA: `(SELECT sc.srma FROM sector sc WHERE sc.code = c.code AND sc.valid_to IS NULL LIMIT 1)`,
+      SRMA: `(SELECT sc.srma FROM sector sc WHERE sc.code = c.code AND ${sectorInForce('sc', at)} LIMIT 1)`,
       STATE: `c.code`,
       REGION: `(SELECT st.region::text FROM us_state st WHERE st.code = c.code)`,
       ENVIRONMENT: `c.code`,
@@ -277,12 +283,12 @@ export class DashboardService {
                 sum(${environment ? `CASE WHEN environment = 'OT' THEN ot_total ELSE endpoints_total END` : 'endpoints_total'}) AS total,
                 sum(${environment ? `CASE WHEN environment = 'OT' THEN ot_remaining ELSE endpoints_remaining END` : 'endpoints_remaining'}) AS remaining,
                 sum(organisations) FILTER (WHERE removal_verified) AS verified, sum(pending) AS pending
-         FROM ${this.cells(actor, params, by === 'STATE' || by === 'REGION' ? 'state' : 'sector')} x GROUP BY 1, 2)
+         FROM ${cells} x GROUP BY 1, 2)
        , k AS (
          SELECT ${key} AS key, c.status, sum(c.n)::int AS n, sum(c.total)::float8 AS total, sum(c.remaining)::float8 AS remaining,
                 COALESCE(sum(c.verified), 0)::int AS verified, sum(c.pending)::int AS pending
          FROM c GROUP BY 1, 2 HAVING sum(c.n) <> 0)
-       SELECT k.*, ${LABEL_SQL[by]} AS label FROM k`,
+       SELECT k.*, ${labelSql(at)[by]} AS label FROM k`,
       params,
     );
     this.foldIfLong(rows.reduce((n, r) => n + r.pending, 0));
@@ -362,7 +368,7 @@ export class DashboardService {
   }
 
   private async labels(by: BreakdownDimension): Promise<Map<string, string>> {
-    if (by === 'SECTOR') return new Map((await this.read(`SELECT code, name FROM sector WHERE valid_to IS NULL`)).map((r: any) => [r.code, r.name]));
+    if (by === 'SECTOR') return new Map((await this.read(`SELECT code, name FROM sector sc WHERE ${sectorInForce('sc', '$1::timestamptz')}`, [this.clock.now()])).map((r: any) => [r.code, r.name]));
     if (by === 'STATE') return new Map((await this.read(`SELECT code, name FROM us_state`)).map((r: any) => [r.code, r.name]));
     if (by === 'REGION') return new Map((await this.read(`SELECT region::text AS k, 'Region ' || region || ' (' || office || ')' AS v FROM cisa_region`)).map((r: any) => [r.k, r.v]));
     if (by === 'ENVIRONMENT') return new Map(ENVIRONMENT_LABELS);

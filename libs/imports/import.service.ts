@@ -1,4 +1,5 @@
 import { isOrganisationsOwnReport } from '../domain/report-rules';
+import { sectorInForce } from '../reference/sector-in-force';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -236,7 +237,7 @@ export class ImportService {
 
   private async referenceSets(programmeId: string): Promise<ReferenceSets> {
     const [sectors, states, products] = [
-      await this.dataSource.query(`SELECT code FROM sector WHERE valid_to IS NULL OR valid_to > $1`, [this.clock.now()]),
+      await this.dataSource.query(`SELECT code FROM sector sc WHERE ${sectorInForce('sc', '$1')}`, [this.clock.now()]),
       await this.dataSource.query(`SELECT code FROM us_state`),
       await this.dataSource.query(`SELECT code, kind FROM product WHERE programme_id = $1 OR programme_id IS NULL`, [programmeId]),
     ];

@@ -125,10 +125,10 @@ export class ProgrammesService {
     return this.get(id);
   }
 
-  private problems(p: Pick<CreateProgrammeInput, 'newBusinessCutoff' | 'updatesCutoff' | 'milestonePlan' | 'rules' | 'reminderLadder'> & { announced: Date }): FieldProblem[] {
+  private problems(p: Pick<CreateProgrammeInput, 'newBusinessCutoff' | 'updatesCutoff' | 'milestonePlan' | 'rules' | 'reminderLadder'> & { announced: string }): FieldProblem[] {
     const problems: FieldProblem[] = programmeRuleProblems(p.rules, p.milestonePlan);
     if (new Date(p.newBusinessCutoff).getTime() > new Date(p.updatesCutoff).getTime()) problems.push({ field: 'newBusinessCutoff', message: 'must not be after updatesCutoff' });
-    if (new Date(p.announced).getTime() > new Date(p.updatesCutoff).getTime()) problems.push({ field: 'announced', message: 'must not be after updatesCutoff' });
+    if (p.announced > new Date(p.updatesCutoff).toISOString().slice(0, 10)) problems.push({ field: 'announced', message: 'must not be after updatesCutoff' });
     if (p.reminderLadder.snoozeMaxDays > 60) problems.push({ field: 'reminderLadder.snoozeMaxDays', message: 'must be at most 60 days' });
     return problems;
   }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { ReferenceService } from './reference.service';
+import { SectorsService } from './sectors.service';
 
-@Module({ providers: [ReferenceService], exports: [ReferenceService] })
+@Module({ imports: [AuditModule], providers: [ReferenceService, SectorsService], exports: [ReferenceService, SectorsService] })
 export class ReferenceModule {}

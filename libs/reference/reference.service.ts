@@ -8,6 +8,8 @@ export interface Product { code: string; name: string; family: string; kind: 'CA
 
 const REFRESH_MS = 60_000;
 
+const inForce = (s: Sector, at: Date) => new Date(s.validFrom) <= at && (!s.validTo || new Date(s.validTo) > at);
+
 /**
  * Sectors, states, regions and the product catalogue: small, read on every write for validation, so
  * held in memory and reloaded at most once a minute (an admin's edit shows within a minute).
@@ -28,7 +30,7 @@ export class ReferenceService implements OnModuleInit {
 
   private async refresh(): Promise<void> {
     const [sectors, states, products] = await Promise.all([
-      this.dataSource.query(`SELECT code, name, srma, valid_from AS "validFrom", valid_to AS "validTo" FROM sector ORDER BY name`),
+      this.dataSource.query(`SELECT code, name, srma, valid_from AS "validFrom", valid_to AS "validTo" FROM sector ORDER BY name, valid_from`),
       this.dataSource.query(`SELECT s.code, s.name, s.region, r.office FROM us_state s JOIN cisa_region r USING (region) ORDER BY s.code`),
       this.dataSource.query(`SELECT code, name, family, kind, programme_id AS "programmeId" FROM product ORDER BY name`),
     ]);
@@ -47,17 +49,23 @@ export class ReferenceService implements OnModuleInit {
   /** Sectors valid at the clock's instant (or at `at`). */
   async currentSectors(at: Date = this.clock.now()): Promise<Sector[]> {
     await this.fresh();
-    return this.sectors.filter((s) => new Date(s.validFrom) <= at && (!s.validTo || new Date(s.validTo) > at));
+    return this.sectors.filter((s) => inForce(s, at));
   }
 
+  /** A sector code that may be chosen at the clock's instant. */
   async sector(code: string): Promise<Sector | undefined> {
     return (await this.currentSectors()).find((s) => s.code === code);
   }
 
-  async sectorAnyTime(code: string): Promise<Sector | undefined> {
+  /**
+   * The version of a sector (its name, its SRMA) in force at `at`, by default the clock's instant; for
+   * an instant outside every version (a sector retired, or asked about before it began) the version
+   * nearest to it, so an organisation filed under the sector still shows one.
+   */
+  async sectorAt(code: string, at: Date = this.clock.now()): Promise<Sector | undefined> {
     await this.fresh();
-    const versions = this.sectors.filter((s) => s.code === code);
-    return versions.find((s) => !s.validTo) ?? versions[versions.length - 1];
+    const versions = this.sectors.filter((s) => s.code === code).sort((a, b) => new Date(a.validFrom).getTime() - new Date(b.validFrom).getTime());
+    return versions.find((s) => inForce(s, at)) ?? versions.filter((s) => new Date(s.validFrom) <= at).at(-1) ?? versions[0];
   }
 
   async allStates(): Promise<UsState[]> {

@@ -5,7 +5,8 @@ import type { Actor } from '../../../libs/domain/actor';
 import { CreateProgrammeInput, UpdateProgrammeInput } from '../../../libs/programmes/dto/programme.input';
 import type { ProgrammesService } from '../../../libs/programmes/programmes.service';
 
-const INSTANTS = ['announced', 'published', 'newBusinessCutoff', 'updatesCutoff'];
+// announced and published are calendar dates and stay strings
+const INSTANTS = ['newBusinessCutoff', 'updatesCutoff'];
 
 function problemsOf(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => [

@@ -7,8 +7,9 @@ export class ProgrammeEntity {
   @Column('text') key: string;
   @Column('text') name: string;
   @Column('text') regulation: string;
-  @Column('timestamptz') announced: Date;
-  @Column('timestamptz', { nullable: true }) published: Date | null;
+  /** Calendar dates (PostgreSQL date, 'YYYY-MM-DD'): a day of the regulation, not an instant. */
+  @Column('date') announced: string;
+  @Column('date', { nullable: true }) published: string | null;
   @Column('timestamptz') newBusinessCutoff: Date;
   @Column('timestamptz') updatesCutoff: Date;
   @Column('jsonb') milestonePlan: MilestonePlanStep[];

@@ -89,7 +89,7 @@ export class OrganisationsResolver {
 
   @ResolveField(() => [SectorModel], { description: 'Other sectors it belongs to' })
   async secondarySectors(@Parent() o: OrganisationModel): Promise<SectorModel[]> {
-    const sectors = await Promise.all(o.secondarySectorCodes.map((code) => this.reference.sectorAnyTime(code)));
+    const sectors = await Promise.all(o.secondarySectorCodes.map((code) => this.reference.sectorAt(code)));
     return sectors.filter((s): s is SectorModel => s !== undefined);
   }
 

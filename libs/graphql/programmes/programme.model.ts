@@ -1,3 +1,4 @@
+import { GraphQLLocalDate } from 'graphql-scalars';
 import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 
 @ObjectType('MilestonePlanStep', { description: 'One step of the programme\'s milestone plan: its targets relative to the updates cutoff' })
@@ -57,8 +58,8 @@ export class ProgrammeModel {
   @Field({ description: 'A short unique key, used by the CLI and imports' }) key: string;
   @Field({ description: 'Its name' }) name: string;
   @Field({ description: 'The regulation behind it' }) regulation: string;
-  @Field(() => GraphQLISODateTime, { description: 'When the determination was announced' }) announced: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the determination was published' }) published: Date | null;
+  @Field(() => GraphQLLocalDate, { description: 'The day the determination was announced: a calendar date (YYYY-MM-DD), the same day in every time zone' }) announced: string;
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day it was published (the Federal Register): a calendar date (YYYY-MM-DD)' }) published: string | null;
   @Field(() => GraphQLISODateTime, { description: 'No new agreements with US persons from this instant' }) newBusinessCutoff: Date;
   @Field(() => GraphQLISODateTime, { description: 'No signature or code updates from this instant: the cutoff countdowns run against' }) updatesCutoff: Date;
   @Field(() => Int, { description: 'Days after which an organisation\'s last report is stale' }) staleReportDays: number;

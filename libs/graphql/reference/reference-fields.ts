@@ -17,7 +17,7 @@ export function withPlainReferenceFields(schema: GraphQLSchema, reference: Refer
     f.resolve = resolve;
   };
   set('Footprint', 'product', (f: { productCode: string }) => reference.product(f.productCode));
-  set('Organisation', 'primarySector', (o: { primarySectorCode: string }) => reference.sectorAnyTime(o.primarySectorCode));
+  set('Organisation', 'primarySector', (o: { primarySectorCode: string }) => reference.sectorAt(o.primarySectorCode));
   set('Organisation', 'state', async (o: { stateCode: string }) => toUsStateModel((await reference.state(o.stateCode))!));
   set('Organisation', 'region', async (o: { stateCode: string }) => (await reference.state(o.stateCode))!.region);
   return schema;

@@ -1,10 +1,11 @@
+import { GraphQLLocalDate } from 'graphql-scalars';
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ProductKind } from '../../domain/vocabulary';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
-import { IsValidInstant } from '../../core/validation/validators';
+import { IsCalendarDate, IsValidInstant } from '../../core/validation/validators';
 
 @InputType({ description: 'One step of a milestone plan: its key, name and targets relative to the updates cutoff' })
 export class MilestonePlanStepInput {
@@ -71,8 +72,8 @@ export class CreateProgrammeInput {
   @Field({ description: 'A stable key, e.g. vendor-ban-2025' }) @Matches(/^[a-z0-9][a-z0-9-]{1,59}$/, { message: 'key must be lower case letters, digits and -' }) key: string;
   @Field({ description: 'Its name' }) @IsString() @Length(1, 200) name: string;
   @Field({ description: 'The regulation behind it (case, citation)' }) @IsString() @Length(1, 500) regulation: string;
-  @Field(() => GraphQLISODateTime, { description: 'When the determination was announced' }) @IsValidInstant() announced: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the determination was published' }) @IsOptional() @IsValidInstant() published?: Date;
+  @Field(() => GraphQLLocalDate, { description: 'The day the determination was announced: a calendar date (YYYY-MM-DD), not an instant' }) @IsCalendarDate() announced: string;
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day it was published (the Federal Register): a calendar date (YYYY-MM-DD)' }) @IsOptional() @IsCalendarDate() published?: string;
   @Field(() => GraphQLISODateTime, { description: 'No new agreements from this instant' }) @IsValidInstant() newBusinessCutoff: Date;
   @Field(() => GraphQLISODateTime, { description: 'The cutoff the countdown runs against' }) @IsValidInstant() updatesCutoff: Date;
   @Field(() => Int, { description: 'Days after which an organisation\'s last report is stale' }) @IsInt() @Min(1) @Max(365) staleReportDays: number;
