@@ -23,34 +23,49 @@ export const StatusRepository = {
       `SELECT json_build_object(
          'o', (SELECT coalesce(json_agg(json_build_array(o.id, (extract(epoch FROM o.last_reported_at) * 1000)::float8, o.criticality_tier)), '[]')
                FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT id, last_reported_at, criticality_tier FROM organisation WHERE id = k.id LIMIT 1) o),
-         'f', (SELECT coalesce(json_agg(json_build_array(f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment, f.product_code, f.vendor,
-                 f.verified_remaining, (extract(epoch FROM f.verified_at) * 1000)::float8)), '[]')
+         'f', (SELECT coalesce(json_agg(CASE WHEN f.maintenance_window_starts_at IS NULL
+                 THEN json_build_array(f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment, f.product_code, f.vendor,
+                   f.verified_remaining, (extract(epoch FROM f.verified_at) * 1000)::float8)
+                 -- an OT deployment with a window (issue 18, item 4): its id, window and certification too
+                 ELSE json_build_array(f.organisation_id, f.endpoint_count, f.endpoints_remaining, f.environment, f.product_code, f.vendor,
+                   f.verified_remaining, (extract(epoch FROM f.verified_at) * 1000)::float8, f.id,
+                   (extract(epoch FROM f.maintenance_window_starts_at) * 1000)::float8, (extract(epoch FROM f.maintenance_window_ends_at) * 1000)::float8,
+                   f.maintenance_window_name, f.replacement_vendor_certified, f.replacement_certification_ref) END), '[]')
                FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f),
          'm', (SELECT coalesce(json_object_agg(organisation_id, ms), '{}') FROM (
                  SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
                    (extract(epoch FROM target_at) * 1000)::float8, (extract(epoch FROM extension_expires_at) * 1000)::float8,
-                   (extract(epoch FROM extension_lapses_to) * 1000)::float8, (extract(epoch FROM extension_reported_at) * 1000)::float8${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
+                   (extract(epoch FROM extension_lapses_to) * 1000)::float8, (extract(epoch FROM extension_reported_at) * 1000)::float8,
+                   maintenance_window_footprint_id${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
                  FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) GROUP BY organisation_id) s)
        )::text AS doc`,
       [programmeId, ids],
     );
     const parsed: {
       o: Array<[string, number | null, number]>;
-      f: Array<[string, number, number, string, string, string | null, number | null, number | null]>;
-      m: Record<string, Array<[string, string, MilestoneState, number | null, number, number | null, number | null, number | null, string?, string?]>>;
+      f: Array<[string, number, number, string, string, string | null, number | null, number | null, string?, number?, number?, (string | null)?, (boolean | null)?, (string | null)?]>;
+      m: Record<string, Array<[string, string, MilestoneState, number | null, number, number | null, number | null, number | null, string | null, string?, string?]>>;
     } = JSON.parse(doc);
     const facts = new Map<string, OrganisationFacts>();
     for (const [id, reportedMs, tier] of parsed.o) facts.set(id, { lastReportedAt: reportedMs === null ? null : new Date(reportedMs), criticalityTier: tier, footprint: [], milestones: [] });
-    for (const [organisationId, endpointCount, endpointsRemaining, environment, productCode, vendor, verifiedRemaining, verifiedMs] of parsed.f) {
-      (facts.get(organisationId)?.footprint as OrganisationFacts['footprint'][number][] | undefined)?.push({
+    for (const [organisationId, endpointCount, endpointsRemaining, environment, productCode, vendor, verifiedRemaining, verifiedMs, id, startsMs, endsMs, windowName, certified, certificationRef] of parsed.f) {
+      const row: OrganisationFacts['footprint'][number] = {
         endpointCount, endpointsRemaining, environment, productCode, vendor, verifiedRemaining, verifiedAt: verifiedMs === null ? null : new Date(verifiedMs),
-      });
+      };
+      if (id !== undefined) {
+        Object.assign(row, {
+          id, maintenanceWindowStartsAt: new Date(startsMs!), maintenanceWindowEndsAt: new Date(endsMs!), maintenanceWindowName: windowName ?? null,
+          replacementVendorCertified: certified ?? null, replacementCertificationRef: certificationRef ?? null,
+        });
+      }
+      (facts.get(organisationId)?.footprint as OrganisationFacts['footprint'][number][] | undefined)?.push(row);
     }
     for (const [organisationId, list] of Object.entries(parsed.m)) {
       const into = facts.get(organisationId)?.milestones as OrganisationFacts['milestones'][number][] | undefined;
       if (!into) continue;
-      for (const [key, track, state, verifiedMs, targetMs, expiresMs, lapsesMs, extensionReportedMs, id, name] of list) {
+      for (const [key, track, state, verifiedMs, targetMs, expiresMs, lapsesMs, extensionReportedMs, windowFootprintId, id, name] of list) {
         const milestone: OrganisationFacts['milestones'][number] = { key, track, targetAt: new Date(targetMs), state, verifiedAt: verifiedMs === null ? null : new Date(verifiedMs) };
+        if (windowFootprintId !== null) milestone.maintenanceWindowFootprintId = windowFootprintId;
         // the extension in force (libs/domain/extension-rules.ts): only on a milestone ever extended
         if (expiresMs !== null) Object.assign(milestone, { extensionExpiresAt: new Date(expiresMs), extensionLapsesTo: lapsesMs === null ? null : new Date(lapsesMs), extensionReportedAt: extensionReportedMs === null ? null : new Date(extensionReportedMs) });
         if (milestoneDetails) Object.assign(milestone, { id, name });

@@ -9,6 +9,8 @@ import { MilestonePlanService } from '../data/milestone-plan.repository';
 import type { Actor } from '../domain/actor';
 import { footprintProblems, FootprintShape } from '../domain/footprint-rules';
 import { isOrganisationsOwnReport } from '../domain/report-rules';
+import { otDeploymentProblems } from '../domain/status/maintenance-window';
+import { MilestoneEntity } from '../data/entities/milestone.entity';
 import { changedFields } from '../audit/audit.service';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { ReferenceService } from '../reference/reference.service';
@@ -39,15 +41,20 @@ export class FootprintService {
       whiteLabelConfidence: input.whiteLabelConfidence ?? (input.productCode === 'WHITE_LABEL' ? 'UNKNOWN' as const : null),
       endpointCount: input.endpointCount, endpointsRemaining: input.endpointsRemaining ?? input.endpointCount,
     };
+    const ot = {
+      maintenanceWindowStartsAt: input.maintenanceWindowStartsAt ?? null, maintenanceWindowEndsAt: input.maintenanceWindowEndsAt ?? null,
+      maintenanceWindowName: input.maintenanceWindowName ?? null, replacementVendorCertified: input.replacementVendorCertified ?? null,
+      replacementCertificationRef: input.replacementCertificationRef ?? null,
+    };
     const programme = await this.programmes.get(input.programmeId);
-    const problems = await this.validate(shape, programme.id);
+    const problems = [...(await this.validate(shape, programme.id)), ...otDeploymentProblems({ ...ot, environment: input.environment })];
     if (problems.length) throw AppError.badInputs(problems);
     return this.change.run(actor, { organisationId: input.organisationId }, async (unit) => {
       const { manager, now } = unit;
       const row = await manager.save(manager.create(FootprintEntity, {
         ...shape, organisationId: unit.organisation.id, programmeId: programme.id, environment: input.environment,
         updateChannel: input.updateChannel ?? 'UNKNOWN', licenceEnd: input.licenceEnd ?? null, replacementProduct: input.replacementProduct ?? null,
-        replacementChosenByOrganisation: input.replacementChosenByOrganisation ?? null, createdAt: now, updatedAt: now,
+        replacementChosenByOrganisation: input.replacementChosenByOrganisation ?? null, ...ot, createdAt: now, updatedAt: now,
       }));
       unit.record({ organisationId: row.organisationId, entityType: 'footprint', entityId: row.id, action: 'create', after: row });
       await this.changed(unit, programme, row.environment === 'OT', true);
@@ -60,11 +67,12 @@ export class FootprintService {
       const current = await this.row(unit, input.id, input.version);
       const before = { ...current };
       const next = Object.assign(current, Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && !(v === null && REQUIRED.has(k)) && k !== 'id' && k !== 'version')));
-      const problems = await this.validate(next, next.programmeId);
+      const problems = [...(await this.validate(next, next.programmeId)), ...otDeploymentProblems(next)];
       if (problems.length) throw AppError.badInputs(problems);
       next.updatedAt = unit.now;
       const saved = await unit.manager.save(FootprintEntity, next);
       unit.record({ organisationId: saved.organisationId, entityType: 'footprint', entityId: saved.id, action: 'update', ...changedFields(before, { ...saved, version: before.version }) });
+      if (before.maintenanceWindowEndsAt?.getTime() !== saved.maintenanceWindowEndsAt?.getTime()) await this.windowMoved(unit, saved);
       await this.changed(unit, await this.programmes.get(saved.programmeId), saved.environment === 'OT');
       return saved;
     });
@@ -73,6 +81,7 @@ export class FootprintService {
   async remove(actor: Actor, input: VersionedIdInput): Promise<FootprintEntity> {
     return this.change.run(actor, { owned: 'Footprint', id: input.id }, async (unit) => {
       const current = await this.row(unit, input.id, input.version);
+      if (current.maintenanceWindowStartsAt) await this.windowMoved(unit, { ...current, maintenanceWindowEndsAt: null });
       await unit.manager.delete(FootprintEntity, { id: current.id });
       unit.record({ organisationId: current.organisationId, entityType: 'footprint', entityId: current.id, action: 'delete', before: current });
       await this.changed(unit, await this.programmes.get(current.programmeId), false);
@@ -107,6 +116,24 @@ export class FootprintService {
   /** Footprint of many organisations in one statement (DataLoader). */
   of(programmeId: string, organisationIds: readonly string[]): Promise<FootprintEntity[]> {
     return childRows(this.dataSource, 'footprint', organisationIds, programmeId);
+  }
+
+  /**
+   * The milestones that target a deployment's window follow it when it moves (their target is its new
+   * end), unless an extension in force set their target; a window removed (or its deployment) leaves
+   * them targeting no window, with the target they had.
+   */
+  private async windowMoved(unit: UnitOfWork, f: Pick<FootprintEntity, 'id' | 'organisationId' | 'maintenanceWindowEndsAt'>) {
+    const targeting = await unit.manager.find(MilestoneEntity, { where: { organisationId: f.organisationId, maintenanceWindowFootprintId: f.id }, lock: { mode: 'pessimistic_write' } });
+    for (const m of targeting) {
+      const before = { targetAt: m.targetAt, maintenanceWindowFootprintId: m.maintenanceWindowFootprintId };
+      if (!f.maintenanceWindowEndsAt) m.maintenanceWindowFootprintId = null;
+      else if (m.state !== 'DONE' && !m.extensionId) m.targetAt = f.maintenanceWindowEndsAt;
+      else continue;
+      m.updatedAt = unit.now;
+      await unit.manager.save(MilestoneEntity, m);
+      unit.record({ organisationId: m.organisationId, entityType: 'milestone', entityId: m.id, action: 'follow-window', before, after: { targetAt: m.targetAt, maintenanceWindowFootprintId: m.maintenanceWindowFootprintId } });
+    }
   }
 
   private async row(unit: UnitOfWork, id: string, version: number): Promise<FootprintEntity> {

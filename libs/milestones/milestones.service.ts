@@ -13,6 +13,7 @@ import { ProgrammesService } from '../programmes/programmes.service';
 import { DenyExtensionInput, ExtensionStatusReportInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from './dto/milestone.input';
 import { ExtensionEntity } from '../data/entities/extension.entity';
 import { MilestoneEntity } from '../data/entities/milestone.entity';
+import { FootprintEntity } from '../data/entities/footprint.entity';
 import type { MilestoneState } from '../domain/status/derive-status';
 
 export interface MilestoneChange {
@@ -48,12 +49,22 @@ export class MilestonesService {
 
   async update(actor: Actor, input: UpdateMilestoneInput): Promise<MilestoneEntity> {
     if (input.targetAt && !canDecide(actor)) throw new AppError(ErrorCode.FORBIDDEN, 'targetAt: only a liaison or an admin may move a target', { field: 'targetAt' });
+    const window = input.maintenanceWindowFootprintId;
+    if (window !== undefined && !canDecide(actor)) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'maintenanceWindowFootprintId: only a liaison or an admin may move a target', { field: 'maintenanceWindowFootprintId' });
+    }
+    if (window && input.targetAt) throw AppError.badInput('targetAt', "give a target or a maintenance window to target, not both: a window's target is its end");
     return this.change.run(actor, { owned: 'Milestone', id: input.id }, async (unit) => {
       const milestone = await this.milestone(unit, input.id, input.version);
       const before = { ...milestone };
       this.applyChange(actor, milestone, input, unit.now);
-      // a target set by hand is a new plan: it replaces whatever an extension gave, and nothing lapses back from it
-      if (input.targetAt) Object.assign(milestone, { targetAt: input.targetAt }, milestone.extensionId ? NO_EXTENSION : {});
+      // a target set by hand is a new plan: it replaces whatever an extension gave (and any window it targeted), and nothing lapses back from it
+      if (input.targetAt) Object.assign(milestone, { targetAt: input.targetAt, maintenanceWindowFootprintId: null }, milestone.extensionId ? NO_EXTENSION : {});
+      if (window === null) milestone.maintenanceWindowFootprintId = null;
+      if (window) {
+        const deployment = await this.windowOf(unit, milestone, window, 'maintenanceWindowFootprintId');
+        Object.assign(milestone, { targetAt: deployment.maintenanceWindowEndsAt!, maintenanceWindowFootprintId: deployment.id }, milestone.extensionId ? NO_EXTENSION : {});
+      }
       const saved = await unit.manager.save(MilestoneEntity, milestone);
       unit.record({ organisationId: saved.organisationId, entityType: 'milestone', entityId: saved.id, action: 'update', ...changedFields(before, { ...saved, version: before.version }) });
       if (isOrganisationsOwnReport(actor)) unit.reported();
@@ -87,12 +98,19 @@ export class MilestonesService {
         currentTarget: judgedTarget(milestone, unit.now.getTime()), target: input.requestedTargetAt, targetField: 'requestedTargetAt', now: unit.now,
         grantsSoFar: await this.grantsOf(unit, milestone.id), countField: 'milestoneId',
       }));
+      // the window it waits for (OT): the requested target must leave it room to close
+      const deployment = input.maintenanceWindowFootprintId ? await this.windowOf(unit, milestone, input.maintenanceWindowFootprintId, 'maintenanceWindowFootprintId') : null;
+      if (deployment && input.requestedTargetAt.getTime() < deployment.maintenanceWindowEndsAt!.getTime()) {
+        throw AppError.badInput('requestedTargetAt', `must not be before the end of the window it waits for, ${deployment.maintenanceWindowEndsAt!.toISOString()}`);
+      }
       const open = await manager.findOneBy(ExtensionEntity, { milestoneId: milestone.id, state: 'REQUESTED' });
       if (open) throw new AppError(ErrorCode.CONFLICT, 'milestoneId: an extension request for this milestone is already open', { field: 'milestoneId', extensionId: open.id });
       const extension = await manager.save(manager.create(ExtensionEntity, {
         organisationId: milestone.organisationId, milestoneId: milestone.id, justification: input.justification.trim(),
         requestedTargetAt: input.requestedTargetAt, state: 'REQUESTED', requestedBy: actor.id, requestedAt: unit.now,
         decidedBy: null, decidedAt: null, decisionNote: null, grantedTargetAt: null, expiresAt: null,
+        maintenanceWindowFootprintId: deployment?.id ?? null, windowStartsAt: deployment?.maintenanceWindowStartsAt ?? null,
+        windowEndsAt: deployment?.maintenanceWindowEndsAt ?? null, windowName: deployment?.maintenanceWindowName ?? null,
       }));
       unit.record({ organisationId: extension.organisationId, entityType: 'extension', entityId: extension.id, action: 'request', after: extension });
       return extension;
@@ -121,6 +139,10 @@ export class MilestonesService {
       // a chain of extensions lapses back to the target before the first of them
       const lapsesTo = milestone.extensionLapsesTo ?? milestone.targetAt;
       Object.assign(milestone, { targetAt: granted, extensionId: saved.id, extensionExpiresAt: expires, extensionLapsesTo: lapsesTo, extensionReportedAt: now, updatedAt: now });
+      // granted for a window: the milestone waits for that window (the status says so while it is ahead)
+      if (extension.maintenanceWindowFootprintId && (await unit.manager.existsBy(FootprintEntity, { id: extension.maintenanceWindowFootprintId, organisationId: milestone.organisationId }))) {
+        milestone.maintenanceWindowFootprintId = extension.maintenanceWindowFootprintId;
+      }
       await unit.manager.save(MilestoneEntity, milestone);
       unit.record(
         { organisationId: saved.organisationId, entityType: 'extension', entityId: saved.id, action: 'grant', ...changedFields(before, { ...saved, version: before.version }) },
@@ -188,6 +210,16 @@ export class MilestonesService {
     if (!row) throw AppError.notFound('Milestone', id);
     if (version !== undefined && row.version !== version) throw AppError.conflict('Milestone', row.id, version, row.version);
     return row;
+  }
+
+  /** An OT deployment of the milestone's organisation and programme with a maintenance window, for an OT milestone. */
+  private async windowOf(unit: UnitOfWork, milestone: MilestoneEntity, footprintId: string, field: string): Promise<FootprintEntity> {
+    if (milestone.track !== 'OT') throw AppError.badInput(field, `only an OT milestone waits for a maintenance window (${milestone.key} is on the ${milestone.track} track)`);
+    const deployment = await unit.manager.findOneBy(FootprintEntity, { id: footprintId, organisationId: milestone.organisationId, programmeId: milestone.programmeId });
+    if (!deployment) throw AppError.notFound('Footprint', footprintId);
+    if (deployment.environment !== 'OT') throw AppError.badInput(field, 'is not an OT deployment');
+    if (!deployment.maintenanceWindowStartsAt || !deployment.maintenanceWindowEndsAt) throw AppError.badInput(field, 'the deployment has no maintenance window: record its next window first (updateFootprint)');
+    return deployment;
   }
 
   private async grantsOf(unit: UnitOfWork, milestoneId: string): Promise<number> {

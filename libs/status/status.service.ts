@@ -10,6 +10,7 @@ import { deriveStatus, MilestoneState, StatusResult } from '../domain/status/der
 import { OrganisationFacts, signalsOf } from '../domain/status/signals';
 import type { ExtendableMilestone } from '../domain/extension-rules';
 import { productEntries } from '../domain/report-rules';
+import type { OtDeploymentFacts } from '../domain/status/maintenance-window';
 
 /** What the rules of status and escalation read about one organisation (libs/domain/status/signals.ts). */
 export type Facts = OrganisationFacts;
@@ -19,18 +20,23 @@ const BATCH = 5000;
 /** An organisation's facts in one programme, from rows the caller already holds (a report). */
 export function factsFromRows(
   organisation: { lastReportedAt: Date | null; criticalityTier: number },
-  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number; environment: string; productCode: string; vendor: string | null; verifiedRemaining: number | null; verifiedAt: Date | null }>,
-  milestones: ReadonlyArray<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null } & ExtendableMilestone>,
+  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number; environment: string; productCode: string; vendor: string | null; verifiedRemaining: number | null; verifiedAt: Date | null } & OtDeploymentFacts>,
+  milestones: ReadonlyArray<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null; maintenanceWindowFootprintId?: string | null } & ExtendableMilestone>,
 ): Facts {
   return {
     lastReportedAt: organisation.lastReportedAt, criticalityTier: organisation.criticalityTier,
     footprint: footprint.map((f) => ({
       endpointCount: f.endpointCount, endpointsRemaining: f.endpointsRemaining, environment: f.environment,
       productCode: f.productCode, vendor: f.vendor, verifiedRemaining: f.verifiedRemaining, verifiedAt: f.verifiedAt,
+      ...(f.maintenanceWindowStartsAt ? {
+        id: f.id, maintenanceWindowStartsAt: f.maintenanceWindowStartsAt, maintenanceWindowEndsAt: f.maintenanceWindowEndsAt, maintenanceWindowName: f.maintenanceWindowName ?? null,
+        replacementVendorCertified: f.replacementVendorCertified ?? null, replacementCertificationRef: f.replacementCertificationRef ?? null,
+      } : {}),
     })),
     milestones: milestones.map((m) => ({
       key: m.key, track: m.track, targetAt: m.targetAt, state: m.state, verifiedAt: m.verifiedAt,
       extensionExpiresAt: m.extensionExpiresAt ?? null, extensionLapsesTo: m.extensionLapsesTo ?? null, extensionReportedAt: m.extensionReportedAt ?? null,
+      ...(m.maintenanceWindowFootprintId ? { maintenanceWindowFootprintId: m.maintenanceWindowFootprintId } : {}),
     })),
   };
 }

@@ -23,5 +23,10 @@ export class ExtensionEntity {
   @Column('timestamptz', { nullable: true }) statusReportedAt: Date | null;
   @Column('text', { nullable: true }) statusReportedBy: string | null;
   @Column('text', { nullable: true }) statusReport: string | null;
+  /** The maintenance window the request waits for (an OT deployment's), as it was when cited. */
+  @Column('uuid', { nullable: true }) maintenanceWindowFootprintId: string | null;
+  @Column('timestamptz', { nullable: true }) windowStartsAt: Date | null;
+  @Column('timestamptz', { nullable: true }) windowEndsAt: Date | null;
+  @Column('text', { nullable: true }) windowName: string | null;
   @VersionColumn() version: number;
 }

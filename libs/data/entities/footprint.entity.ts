@@ -25,6 +25,12 @@ export class FootprintEntity {
   @Column('int', { nullable: true }) verifiedRemaining: number | null;
   @Column('text', { nullable: true }) verifiedBy: string | null;
   @Column('timestamptz', { nullable: true }) verifiedAt: Date | null;
+  /** OT only (migration 0046): the deployment's next maintenance window, and whether its replacement is certified by the equipment vendor. */
+  @Column('timestamptz', { nullable: true }) maintenanceWindowStartsAt: Date | null;
+  @Column('timestamptz', { nullable: true }) maintenanceWindowEndsAt: Date | null;
+  @Column('text', { nullable: true }) maintenanceWindowName: string | null;
+  @Column('boolean', { nullable: true }) replacementVendorCertified: boolean | null;
+  @Column('text', { nullable: true }) replacementCertificationRef: string | null;
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;
   @VersionColumn() version: number;

@@ -27,6 +27,8 @@ export class MilestoneEntity {
   @Column('timestamptz', { nullable: true }) extensionExpiresAt: Date | null;
   @Column('timestamptz', { nullable: true }) extensionLapsesTo: Date | null;
   @Column('timestamptz', { nullable: true }) extensionReportedAt: Date | null;
+  /** OT only: the deployment (footprint row) whose maintenance window this milestone targets; its target is the window's end. */
+  @Column('uuid', { nullable: true }) maintenanceWindowFootprintId: string | null;
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;
   @VersionColumn() version: number;

@@ -152,3 +152,63 @@ describe('deriveStatus with extensions', () => {
     expect(extendedDeadline(otWaiting({ now: 181, extendedTo: 180 }))).toBeNull();
   });
 });
+
+/**
+ * The OT track (issue 18, item 4): `otWaiting` with the OT removal and its verification targeting the
+ * maintenance window of the OT deployment (window from `windowFrom` to `windowTo` days from the cutoff),
+ * its replacement certified by the equipment vendor or not.
+ */
+function otWindow(opts: { now: number; windowFrom: number; windowTo: number; certified?: boolean; extendedTo?: number; itVerified?: boolean; name?: string }): StatusInput {
+  const base = otWaiting({ now: opts.now, extendedTo: opts.extendedTo, itVerified: opts.itVerified });
+  const certified = opts.certified ?? true;
+  return {
+    ...base,
+    footprint: [
+      { endpointCount: 100, endpointsRemaining: 0, environment: 'IT', id: 'it-1' },
+      {
+        endpointCount: 6, endpointsRemaining: 6, environment: 'OT', id: 'ot-1', maintenanceWindowStartsAt: at(opts.windowFrom), maintenanceWindowEndsAt: at(opts.windowTo),
+        maintenanceWindowName: opts.name ?? null, replacementVendorCertified: certified, replacementCertificationRef: certified ? 'SIEMENS-CERT-2024-118' : null,
+      },
+    ],
+    milestones: base.milestones.map((m) => (m.track === 'OT' && (m.key === 'KASPERSKY_REMOVED' || m.key === 'REMOVAL_VERIFIED')
+      ? { ...m, maintenanceWindowFootprintId: 'ot-1', targetAt: opts.extendedTo !== undefined ? m.targetAt : at(opts.windowTo) }
+      : m)),
+  };
+}
+
+describe('deriveStatus on the OT track: maintenance windows', () => {
+  it.each([
+    // [description, input, expected status, reason codes it must give, reason codes it must not give]
+    ['after the cutoff, waiting for a window ahead with a certified replacement: at risk, not overdue', otWindow({ now: 30, windowFrom: 40, windowTo: 42 }), 'AT_RISK', ['WAITING_FOR_WINDOW'], ['PAST_CUTOFF', 'MILESTONE_OVERDUE']],
+    ['during the window itself: still waiting for it to close', otWindow({ now: 41, windowFrom: 40, windowTo: 42 }), 'AT_RISK', ['WAITING_FOR_WINDOW'], ['PAST_CUTOFF']],
+    ['the window ended and the work is not done: overdue', otWindow({ now: 43, windowFrom: 40, windowTo: 42 }), 'OVERDUE', ['PAST_CUTOFF', 'MILESTONE_OVERDUE'], ['WAITING_FOR_WINDOW']],
+    ['the replacement is not certified: the window cannot be used, past the cutoff', otWindow({ now: 30, windowFrom: 40, windowTo: 42, certified: false }), 'OVERDUE', ['PAST_CUTOFF', 'REPLACEMENT_NOT_CERTIFIED'], ['WAITING_FOR_WINDOW']],
+    ['before the cutoff, a window after it: at risk, waiting for the window', otWindow({ now: -10, windowFrom: 40, windowTo: 42 }), 'AT_RISK', ['WAITING_FOR_WINDOW'], ['MILESTONE_OVERDUE']],
+    ['before the cutoff, a window before it: on track', otWindow({ now: -10, windowFrom: -5, windowTo: -3 }), 'ON_TRACK', [], ['WAITING_FOR_WINDOW', 'REPLACEMENT_NOT_CERTIFIED']],
+    ['IT not verified: the IT track is past the cutoff whatever OT waits for', otWindow({ now: 30, windowFrom: 40, windowTo: 42, itVerified: false }), 'OVERDUE', ['PAST_CUTOFF', 'WAITING_FOR_WINDOW'], []],
+    ['under an extension that waits for the window: on track, and the extension says which window', otWindow({ now: 30, windowFrom: 40, windowTo: 42, extendedTo: 60 }), 'ON_TRACK', ['UNDER_EXTENSION'], ['WAITING_FOR_WINDOW', 'PAST_CUTOFF']],
+  ])('%s', (_name, given, status, must, mustNot) => {
+    const result = deriveStatus(given);
+    const codes = result.reasons.map((r) => r.code);
+    expect(result.status).toBe(status);
+    for (const code of must) expect(codes).toContain(code);
+    for (const code of mustNot) expect(codes).not.toContain(code);
+  });
+
+  it('says which window it waits for, and the certificate', () => {
+    const reason = deriveStatus(otWindow({ now: 30, windowFrom: 40, windowTo: 42, name: 'Unit 2 autumn outage' })).reasons.find((r) => r.code === 'WAITING_FOR_WINDOW' && r.milestoneKey === 'KASPERSKY_REMOVED')!;
+    expect(reason).toMatchObject({ track: 'OT' });
+    expect(reason.message).toBe(`OT KASPERSKY_REMOVED is waiting for the window of Unit 2 autumn outage, ${at(40).toISOString()} to ${at(42).toISOString()}, with a replacement certified by the equipment vendor (SIEMENS-CERT-2024-118)`);
+    const extended = deriveStatus(otWindow({ now: 30, windowFrom: 40, windowTo: 42, extendedTo: 60 })).reasons.find((r) => r.code === 'UNDER_EXTENSION')!;
+    expect(extended.message).toContain(`waiting for the window of ${at(40).toISOString()} to ${at(42).toISOString()}`);
+    const missed = deriveStatus(otWindow({ now: 43, windowFrom: 40, windowTo: 42 })).reasons.find((r) => r.code === 'MILESTONE_OVERDUE' && r.milestoneKey === 'KASPERSKY_REMOVED')!;
+    expect(missed.message).toBe(`OT KASPERSKY_REMOVED was due ${at(42).toISOString()}, the end of the window of ${at(40).toISOString()} to ${at(42).toISOString()}`);
+  });
+
+  it('finds no window for a link whose deployment is gone or has none', () => {
+    const given = otWindow({ now: 30, windowFrom: 40, windowTo: 42 });
+    const gone = deriveStatus({ ...given, footprint: given.footprint.filter((f) => f.id !== 'ot-1') });
+    expect(gone.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['PAST_CUTOFF']));
+    expect(gone.reasons.map((r) => r.code)).not.toContain('WAITING_FOR_WINDOW');
+  });
+});

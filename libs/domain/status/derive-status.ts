@@ -1,4 +1,5 @@
 import { ExtendableMilestone, extensionStanding, statusReportDueAt } from '../extension-rules';
+import { describeWindow, MaintenanceWindow, OtDeploymentFacts, windowsOf } from './maintenance-window';
 import type { ProgrammeRules } from '../programme';
 import type { OrganisationStatus, MilestoneState, StatusReasonCodeValue } from '../vocabulary';
 /**
@@ -17,7 +18,14 @@ import type { OrganisationStatus, MilestoneState, StatusReasonCodeValue } from '
  *                    status report on an extension is past due (the programme's statusReportEveryDays).
  *  4. AT_RISK        a milestone is blocked; one is due within the programme's due-soon days and not
  *                    started; or the cutoff is within its near-cutoff days and more than its lagging
- *                    share of the endpoints remain.
+ *                    share of the endpoints remain; or an OT milestone waits for a maintenance window
+ *                    that ends after the cutoff (WAITING_FOR_WINDOW), or targets a window with a
+ *                    replacement the equipment vendor has not certified (REPLACEMENT_NOT_CERTIFIED).
+ * The OT track (issue 18, item 4): an OT milestone that targets a deployment's maintenance window
+ * still ahead, with a replacement the equipment vendor certified, is waiting for that window, and
+ * says so; past the cutoff such a track is "waiting for the window of …" (AT_RISK), not PAST_CUTOFF,
+ * as a track under an extension is not. Without the certification the window cannot be used: the
+ * track stays PAST_CUTOFF. Once the window has ended with the milestone not done, it is overdue.
  * Which milestones mean "inventory done" and "removal verified", and every threshold, are the
  * programme's rules (ProgrammeRules), given with the input.
  *  5. ON_TRACK       otherwise.
@@ -39,12 +47,14 @@ export interface StatusInput {
   staleReportDays: number;
   rules: Pick<ProgrammeRules, 'inventoryMilestoneKey' | 'removalVerifiedMilestoneKey' | 'dueSoonDays' | 'cutoffNearDays' | 'laggingShare' | 'extensions'>;
   lastReportedAt: Date | null;
-  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number }>;
+  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number } & OtDeploymentFacts>;
   milestones: ReadonlyArray<ExtendableMilestone & {
     key: string;
     track: string;
     state: MilestoneState;
     verifiedAt: Date | null;
+    /** OT: the deployment whose maintenance window the milestone targets. */
+    maintenanceWindowFootprintId?: string | null;
   }>;
 }
 
@@ -105,16 +115,36 @@ export function deriveStatus(input: StatusInput): StatusResult {
   const risk: StatusReason[] = [];
   const info: StatusReason[] = [];
 
-  if (nowMs >= cutoffMs && extended === null) {
-    const days = Math.floor((nowMs - cutoffMs) / DAY);
-    overdue.push({ code: 'PAST_CUTOFF', message: `The cutoff passed ${days} day(s) ago and removal is not verified` });
-  }
+  // windows are looked up only for an organisation with a milestone targeting one (few: OT, and planned)
+  let windows: Map<string, MaintenanceWindow> | undefined;
+  const waitingTracks = new Set<string>();
   for (const m of input.milestones) {
     const standing = extensionStanding(m, nowMs);
     const target = standing === 'LAPSED' ? m.extensionLapsesTo! : m.targetAt;
     const targetMs = target.getTime();
+    let window: MaintenanceWindow | undefined;
+    if (m.maintenanceWindowFootprintId && m.state !== 'DONE') {
+      windows ??= windowsOf(input.footprint);
+      window = windows.get(m.maintenanceWindowFootprintId);
+    }
+    const windowAhead = window !== undefined && nowMs < window.endsAt.getTime();
     if (m.state !== 'DONE' && nowMs > targetMs) {
-      overdue.push({ code: 'MILESTONE_OVERDUE', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} was due ${iso(target)}` });
+      const missed = window && !windowAhead ? `, the end of the window of ${describeWindow(window)}` : '';
+      overdue.push({ code: 'MILESTONE_OVERDUE', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} was due ${iso(target)}${missed}` });
+    }
+    if (windowAhead && window!.certified) {
+      waitingTracks.add(m.track);
+      if (standing !== 'EXTENDED' && window!.endsAt.getTime() > cutoffMs) {
+        risk.push({
+          code: 'WAITING_FOR_WINDOW', milestoneKey: m.key, track: m.track,
+          message: `${m.track} ${m.key} is waiting for the window of ${describeWindow(window!)}, with a replacement certified by the equipment vendor (${window!.certificationRef})`,
+        });
+      }
+    } else if (windowAhead) {
+      risk.push({
+        code: 'REPLACEMENT_NOT_CERTIFIED', milestoneKey: m.key, track: m.track,
+        message: `${m.track} ${m.key} targets the window of ${describeWindow(window!)}, but its replacement is not certified by the equipment vendor`,
+      });
     }
     if (m.state !== 'DONE' && standing === 'LAPSED') {
       overdue.push({
@@ -123,7 +153,8 @@ export function deriveStatus(input: StatusInput): StatusResult {
       });
     }
     if (m.state !== 'DONE' && standing === 'EXTENDED') {
-      info.push({ code: 'UNDER_EXTENSION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is extended to ${iso(m.targetAt)} until ${iso(m.extensionExpiresAt!)}` });
+      const waiting = windowAhead && window!.certified ? `, waiting for the window of ${describeWindow(window!)}` : '';
+      info.push({ code: 'UNDER_EXTENSION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is extended to ${iso(m.targetAt)} until ${iso(m.extensionExpiresAt!)}${waiting}` });
       const reportDue = statusReportDueAt(m, nowMs, input.rules.extensions);
       if (reportDue && nowMs > reportDue.getTime()) {
         stale.push({ code: 'EXTENSION_REPORT_MISSING', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key}: the status report on its extension was due ${iso(reportDue)}` });
@@ -137,6 +168,12 @@ export function deriveStatus(input: StatusInput): StatusResult {
     if (m.state === 'DONE' && m.verifiedAt === null && m.key === removalVerifiedMilestoneKey) {
       info.push({ code: 'AWAITING_VERIFICATION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is reported done and awaits a liaison's verification` });
     }
+  }
+  // past the cutoff every track not verified must be under an extension reaching past it, or waiting
+  // for a window with a certified replacement; otherwise it is past the cutoff, whatever else it waits for
+  if (nowMs >= cutoffMs && extended === null && !coveredPastCutoff(input, tracks, waitingTracks)) {
+    const days = Math.floor((nowMs - cutoffMs) / DAY);
+    overdue.unshift({ code: 'PAST_CUTOFF', message: `The cutoff passed ${days} day(s) ago and removal is not verified` });
   }
   if (input.lastReportedAt === null) {
     stale.push({ code: 'NO_REPORT', message: 'The organisation has never reported' });
@@ -169,6 +206,19 @@ export function extendedDeadline(input: StatusInput): Date | null {
   }
   const ms = extendedDeadlineMs(input, tracks);
   return ms === null ? null : new Date(ms);
+}
+
+/** Every track not verified is under an extension reaching past the cutoff or waiting for a window, and one at least waits. */
+function coveredPastCutoff(input: StatusInput, tracks: Map<string, boolean | undefined>, waitingTracks: Set<string>): boolean {
+  if (waitingTracks.size === 0) return false;
+  const nowMs = input.now.getTime();
+  const cutoffMs = input.cutoff.getTime();
+  const extendedTracks = new Set<string>();
+  for (const m of input.milestones) {
+    if (m.state !== 'DONE' && extensionStanding(m, nowMs) === 'EXTENDED' && m.targetAt.getTime() > cutoffMs) extendedTracks.add(m.track);
+  }
+  for (const [track, verified] of tracks) if (verified !== true && !waitingTracks.has(track) && !extendedTracks.has(track)) return false;
+  return true;
 }
 
 function extendedDeadlineMs(input: StatusInput, tracks: Map<string, boolean | undefined>): number | null {

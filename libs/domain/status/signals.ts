@@ -1,14 +1,15 @@
 import { ExtendableMilestone, judgedTarget } from '../extension-rules';
 import type { MilestoneState } from '../vocabulary';
 import type { StatusResult } from './derive-status';
+import type { OtDeploymentFacts } from './maintenance-window';
 
 /** What the rules of status, risk and escalation read about one organisation in one programme. */
 export interface OrganisationFacts {
   lastReportedAt: Date | null;
   criticalityTier?: number;
-  /** Product, vendor and verification: what the product figures read (libs/domain/report-rules.ts); the status rules need only the counts. */
-  footprint: Array<{ endpointCount: number; endpointsRemaining: number; environment?: string; productCode?: string; vendor?: string | null; verifiedRemaining?: number | null; verifiedAt?: Date | null }>;
-  milestones: Array<ExtendableMilestone & { key: string; track: string; state: MilestoneState; verifiedAt: Date | null; id?: string; name?: string }>;
+  /** Product, vendor and verification: what the product figures read (libs/domain/report-rules.ts); the status rules need only the counts (and, for the OT track, the windows). */
+  footprint: Array<{ endpointCount: number; endpointsRemaining: number; environment?: string; productCode?: string; vendor?: string | null; verifiedRemaining?: number | null; verifiedAt?: Date | null } & OtDeploymentFacts>;
+  milestones: Array<ExtendableMilestone & { key: string; track: string; state: MilestoneState; verifiedAt: Date | null; id?: string; name?: string; maintenanceWindowFootprintId?: string | null }>;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Environment, UpdateChannel, WhiteLabelConfidence } from '../../domain/vocabulary';
-import { IsCalendarDate } from '../../core/validation/validators';
+import { IsCalendarDate, IsValidInstant } from '../../core/validation/validators';
 
 const MAX_ENDPOINTS = 10_000_000;
 
@@ -21,6 +21,11 @@ export class AddFootprintInput {
   @Field(() => GraphQLLocalDate, { nullable: true, description: 'When the licence ends' }) @IsOptional() @IsCalendarDate() licenceEnd?: string;
   @Field({ nullable: true, description: 'The product that replaces it, once chosen' }) @IsOptional() @IsString() @Length(1, 200) replacementProduct?: string;
   @Field({ nullable: true, description: 'Whether the organisation chose the replacement (not pushed by a vendor update)' }) @IsOptional() @IsBoolean() replacementChosenByOrganisation?: boolean;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'OT only: the start of the next maintenance window (with its end)' }) @IsOptional() @IsValidInstant() maintenanceWindowStartsAt?: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'OT only: the end of the next maintenance window' }) @IsOptional() @IsValidInstant() maintenanceWindowEndsAt?: Date | null;
+  @Field(() => String, { nullable: true, description: 'OT only: a name for the window, e.g. "Unit 2 autumn outage"' }) @IsOptional() @IsString() @Length(1, 200) maintenanceWindowName?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'OT only: the replacement is certified by the equipment vendor' }) @IsOptional() @IsBoolean() replacementVendorCertified?: boolean | null;
+  @Field(() => String, { nullable: true, description: "OT only: the equipment vendor's certificate or notice (required when certified)" }) @IsOptional() @IsString() @Length(1, 500) replacementCertificationRef?: string | null;
 }
 
 @InputType({ description: 'Changes to one footprint row; fields left out stay as they are' })
@@ -38,6 +43,11 @@ export class UpdateFootprintInput {
   @Field(() => GraphQLLocalDate, { nullable: true, description: 'When the licence ends' }) @IsOptional() @IsCalendarDate() licenceEnd?: string;
   @Field({ nullable: true, description: 'The product that replaces it' }) @IsOptional() @IsString() @Length(1, 200) replacementProduct?: string;
   @Field({ nullable: true, description: 'Whether the organisation chose the replacement' }) @IsOptional() @IsBoolean() replacementChosenByOrganisation?: boolean;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'OT only: the start of the next maintenance window (with its end)' }) @IsOptional() @IsValidInstant() maintenanceWindowStartsAt?: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'OT only: the end of the next maintenance window' }) @IsOptional() @IsValidInstant() maintenanceWindowEndsAt?: Date | null;
+  @Field(() => String, { nullable: true, description: 'OT only: a name for the window, e.g. "Unit 2 autumn outage"' }) @IsOptional() @IsString() @Length(1, 200) maintenanceWindowName?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'OT only: the replacement is certified by the equipment vendor' }) @IsOptional() @IsBoolean() replacementVendorCertified?: boolean | null;
+  @Field(() => String, { nullable: true, description: "OT only: the equipment vendor's certificate or notice (required when certified)" }) @IsOptional() @IsString() @Length(1, 500) replacementCertificationRef?: string | null;
 }
 
 @InputType({ description: "A liaison's verified count of what remains on a footprint row, beside the organisation's reported one" })

@@ -2,6 +2,7 @@ import { LocalDateScalar } from '../json.scalar';
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Environment, UpdateChannel, WhiteLabelConfidence } from '../enums';
 import { ProductModel } from '../reference/reference.model';
+import { MaintenanceWindowModel } from './maintenance-window.model';
 
 @ObjectType('Footprint', { description: "One deployment of the programme's product at an organisation" })
 export class FootprintModel {
@@ -27,4 +28,7 @@ export class FootprintModel {
   @Field(() => GraphQLISODateTime, { description: 'When it was added' }) createdAt: Date;
   @Field(() => GraphQLISODateTime, { description: 'When it last changed' }) updatedAt: Date;
   @Field(() => Int, { description: 'Optimistic-lock version: send the one you read with an edit; a stale one is refused with CONFLICT' }) version: number;
+  @Field(() => MaintenanceWindowModel, { nullable: true, description: 'OT only: the next maintenance window, when the deployment may change' }) maintenanceWindow: MaintenanceWindowModel | null;
+  @Field(() => Boolean, { nullable: true, description: 'OT only: whether the replacement is certified by the equipment vendor (null: not known)' }) replacementVendorCertified: boolean | null;
+  @Field(() => String, { nullable: true, description: "OT only: the equipment vendor's certificate or notice for the replacement" }) replacementCertificationRef: string | null;
 }

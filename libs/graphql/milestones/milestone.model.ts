@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ExtensionStateEnum, MilestoneStateEnum, Track } from '../enums';
+import { MaintenanceWindowModel } from '../footprint/maintenance-window.model';
 
 export enum ExtensionStandingEnum {
   NONE = 'NONE',
@@ -36,6 +37,7 @@ export class MilestoneModel {
   /** @internal the grant or the last status report, for extensionReportDueAt */
   extensionReportedAt: Date | null;
   @Field(() => Int, { description: 'Optimistic-lock version: send the one you read with an edit; a stale one is refused with CONFLICT' }) version: number;
+  @Field(() => ID, { nullable: true, description: 'OT only: the deployment (footprint row) whose maintenance window this milestone targets; its target is the window\'s end' }) maintenanceWindowFootprintId: string | null;
 }
 
 @ObjectType('Extension', { description: 'A request to judge a milestone against a later target, and the liaison\'s decision (after the FCC\'s rip-and-replace extensions)' })
@@ -58,4 +60,5 @@ export class ExtensionModel {
   @Field(() => String, { nullable: true, description: 'Who made it' }) statusReportedBy: string | null;
   @Field(() => String, { nullable: true, description: 'The last status report on it, while extended' }) statusReport: string | null;
   @Field(() => Int, { description: 'Optimistic-lock version: send the one you read with an edit; a stale one is refused with CONFLICT' }) version: number;
+  @Field(() => MaintenanceWindowModel, { nullable: true, description: 'The OT maintenance window the request waits for, as it was when cited' }) maintenanceWindow: MaintenanceWindowModel | null;
 }

@@ -11,6 +11,8 @@ export class UpdateMilestoneInput {
   @Field({ nullable: true, description: 'Required when the state is BLOCKED' }) @IsOptional() @IsString() @Length(1, 2000) blockedReason?: string;
   @Field({ nullable: true, description: 'Evidence of the work' }) @IsOptional() @IsString() @Length(1, 10000) evidence?: string;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Liaisons and admins only: a new target' }) @IsOptional() @IsValidInstant() targetAt?: Date;
+  @Field(() => ID, { nullable: true, description: "Liaisons and admins only, OT milestones only: target the maintenance window of this OT deployment (footprint row); the target becomes the window's end. null: target no window (the target stays)" })
+  @IsOptional() @IsUUID() maintenanceWindowFootprintId?: string | null;
 }
 
 @InputType({ description: 'Ask for a milestone to be judged against a later target' })
@@ -18,6 +20,8 @@ export class RequestExtensionInput {
   @Field(() => ID, { description: 'The milestone' }) @IsUUID() milestoneId: string;
   @Field({ description: 'Why (a maintenance window, a certified replacement not yet available…)' }) @IsString() @Length(10, 10000, { message: 'justification must be 10 to 10000 characters' }) justification: string;
   @Field(() => GraphQLISODateTime, { description: 'The target asked for' }) @IsValidInstant() requestedTargetAt: Date;
+  @Field(() => ID, { nullable: true, description: "OT milestones only: the OT deployment (footprint row) whose maintenance window the request waits for; the requested target must not be before the window's end" })
+  @IsOptional() @IsUUID() maintenanceWindowFootprintId?: string;
 }
 
 @InputType({ description: 'Grant a requested extension, optionally with a different target or expiry' })
