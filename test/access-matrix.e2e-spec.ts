@@ -154,6 +154,12 @@ const OPERATIONS: Operation[] = [
     } }),
   },
   {
+    // from an instant long after the clock: no other check here sees the sector's new agency
+    name: 'changeSectorAgency', expected: ADMIN_ONLY,
+    query: 'mutation($input: ChangeSectorAgencyInput!) { changeSectorAgency(input: $input) { code srma } }',
+    variables: () => ({ input: { code: 'WATER', srma: `Matrix Agency ${Math.random().toString(36).slice(2, 8)}`, from: '2030-01-01T00:00:00Z' } }),
+  },
+  {
     // an edit that changes nothing: the admin gets the programme back at its version
     name: 'updateProgramme', expected: ADMIN_ONLY,
     query: 'mutation($input: UpdateProgrammeInput!) { updateProgramme(input: $input) { id } }',

@@ -99,18 +99,23 @@ describe('hostile input', () => {
       footprint: fc.array(fc.record({ id: anyId, version: anyInt, endpointsRemaining: anyInt }), { maxLength: 2 }),
       milestones: fc.array(fc.record({ id: anyId, version: anyInt, state: enumOf('DONE', 'BLOCKED') }), { maxLength: 2 }),
       role: enumOf('ADMIN', 'VIEWER', 'REPORTER', 'LIAISON'), kind: enumOf('SRMA', 'SECTOR_LIAISON', 'CISA_REGION'),
+      // issue 18: the OT track's windows and certification, and sectors moved to another agency
+      maintenanceWindowStartsAt: anyInstant, maintenanceWindowEndsAt: anyInstant, replacementVendorCertified: fc.boolean(), maintenanceWindowFootprintId: anyId,
+      code: enumOf('WATER', 'ENERGY'), from: anyInstant,
     };
     const input = (keys: string[]) => fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof({ weight: 5, arbitrary: typed[k] ?? anyString }, { weight: 1, arbitrary: anyValue })])), { requiredKeys: [] });
     const mutations: Array<[string, string, string[]]> = [
       ['createOrganisation', 'CreateOrganisationInput', ['externalKey', 'name', 'primarySector', 'secondarySectors', 'state', 'sizeBand', 'criticalityTier']],
       ['updateOrganisation', 'UpdateOrganisationInput', ['id', 'version', 'name', 'primarySector', 'state', 'sizeBand', 'criticalityTier']],
       ['archiveOrganisation', 'VersionedIdInput', ['id', 'version']],
-      ['addFootprint', 'AddFootprintInput', ['organisationId', 'productCode', 'productName', 'vendor', 'environment', 'endpointCount', 'endpointsRemaining', 'updateChannel', 'licenceEnd']],
-      ['updateFootprint', 'UpdateFootprintInput', ['id', 'version', 'endpointCount', 'endpointsRemaining', 'productCode', 'licenceEnd', 'environment']],
+      ['addFootprint', 'AddFootprintInput', ['organisationId', 'productCode', 'productName', 'vendor', 'environment', 'endpointCount', 'endpointsRemaining', 'updateChannel', 'licenceEnd',
+        'maintenanceWindowStartsAt', 'maintenanceWindowEndsAt', 'maintenanceWindowName', 'replacementVendorCertified', 'replacementCertificationRef']],
+      ['updateFootprint', 'UpdateFootprintInput', ['id', 'version', 'endpointCount', 'endpointsRemaining', 'productCode', 'licenceEnd', 'environment',
+        'maintenanceWindowStartsAt', 'maintenanceWindowEndsAt', 'maintenanceWindowName', 'replacementVendorCertified', 'replacementCertificationRef']],
       ['removeFootprint', 'VersionedIdInput', ['id', 'version']],
-      ['updateMilestone', 'UpdateMilestoneInput', ['id', 'version', 'state', 'blockedReason', 'evidence', 'targetAt']],
+      ['updateMilestone', 'UpdateMilestoneInput', ['id', 'version', 'state', 'blockedReason', 'evidence', 'targetAt', 'maintenanceWindowFootprintId']],
       ['verifyMilestone', 'VersionedIdInput', ['id', 'version']],
-      ['requestExtension', 'RequestExtensionInput', ['milestoneId', 'justification', 'requestedTargetAt']],
+      ['requestExtension', 'RequestExtensionInput', ['milestoneId', 'justification', 'requestedTargetAt', 'maintenanceWindowFootprintId']],
       ['grantExtension', 'GrantExtensionInput', ['id', 'version', 'grantedTargetAt', 'expiresAt', 'note']],
       ['denyExtension', 'DenyExtensionInput', ['id', 'version', 'note']],
       ['reportExtensionStatus', 'ExtensionStatusReportInput', ['id', 'version', 'report']],
@@ -118,6 +123,7 @@ describe('hostile input', () => {
       ['createCredential', 'CreateCredentialInput', ['role', 'label', 'sectors', 'organisationId', 'expiresAt']],
       ['snoozeReminders', 'SnoozeRemindersInput', ['organisationId', 'until']],
       ['updateNotificationPreference', 'NotificationPreferenceInput', ['contactId', 'emailEnabled', 'webhookUrl', 'businessHoursStart', 'businessHoursEnd']],
+      ['changeSectorAgency', 'ChangeSectorAgencyInput', ['code', 'srma', 'from']],
       ['addEscalationContact', 'EscalationContactInput', ['kind', 'sector', 'region', 'name', 'email', 'webhookUrl', 'timeZone']],
     ];
     const allowed = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED']);
