@@ -101,3 +101,48 @@ describe('reference data at the instant (issue 18, item 5)', () => {
     expect((await srmaRows()).find((r) => r.key === 'EPA')?.organisations).toBe(1);
   });
 });
+
+describe('the SRMA escalation follows the agency in force (issue 18, item 5)', () => {
+  let server: TestServer;
+  // 21 days past the cutoff: every lagging organisation is escalated to level 4 (the SRMA and the CISA region)
+  const NOW = '2024-10-20T15:00:00.000Z';
+  const MOVE = '2024-10-25T04:00:00.000Z';
+  const srmaDigests = async () =>
+    (await server.sql(`SELECT stage, recipient FROM reminder_delivery WHERE recipient_role = 'SRMA' AND organisation_id IS NULL ORDER BY stage, recipient`)) as Array<{ stage: string; recipient: string }>;
+
+  beforeAll(async () => {
+    server = await startServer({ now: NOW });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('an SRMA contact that names its agency hears of the sector only while the sector is with that agency', async () => {
+    await newOrganisation(server, { name: 'Lagging Water', primarySector: 'WATER' });
+    ok(await server.gql(`mutation($input: ChangeSectorAgencyInput!) { changeSectorAgency(input: $input) { srma } }`, { input: { code: 'WATER', srma: 'New Water Agency', from: MOVE } }));
+    const add = (input: Record<string, unknown>) => server.gql(`mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id kind sector agency } }`, { input });
+    expect(ok(await add({ kind: 'SRMA', sector: 'WATER', agency: 'EPA', name: 'EPA water desk', email: 'water@epa.example' })).addEscalationContact).toMatchObject({ kind: 'SRMA', sector: 'WATER', agency: 'EPA' });
+    ok(await add({ kind: 'SRMA', sector: 'WATER', agency: 'New Water Agency', name: 'New agency desk', email: 'desk@new-agency.example' }));
+    ok(await add({ kind: 'SRMA', sector: 'WATER', name: 'Whoever holds water', email: 'any@water.example' }));
+    // an agency on a contact that is not an SRMA's is refused, and nothing is added
+    const refused = await add({ kind: 'SECTOR_LIAISON', sector: 'WATER', agency: 'EPA', name: 'Liaison', email: 'liaison@example.org' });
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0].extensions!.fields[0].field).toBe('agency');
+    expect((await server.sql(`SELECT count(*)::int AS n FROM escalation_contact`))[0].n).toBe(3);
+
+    // before the move: EPA's desk and the contact without an agency
+    ok(await server.gql(`mutation { runReminderPlanner { planned } }`));
+    const before = await srmaDigests();
+    expect(before.length).toBeGreaterThan(0);
+    expect([...new Set(before.map((d) => d.recipient))].sort()).toEqual(['any@water.example', 'water@epa.example']);
+
+    // after it, at the next overdue stage: the new agency's desk instead of EPA's
+    ok(await server.gql(`mutation { setSimulatedTime(at: "2024-10-28T15:00:00Z") { now } }`));
+    ok(await server.gql(`mutation { runReminderPlanner { planned } }`));
+    const stages = new Set(before.map((d) => d.stage));
+    const after = (await srmaDigests()).filter((d) => !stages.has(d.stage));
+    expect(after.length).toBeGreaterThan(0);
+    expect([...new Set(after.map((d) => d.recipient))].sort()).toEqual(['any@water.example', 'desk@new-agency.example']);
+  });
+});

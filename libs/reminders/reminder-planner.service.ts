@@ -1,3 +1,4 @@
+import { sectorInForce } from '../reference/sector-in-force';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../core/clock/clock';
@@ -292,11 +293,16 @@ export class ReminderPlanner {
   /** One message per escalation contact per stage, listing every lagging organisation in its remit. */
   private async digests(manager: EntityManager, programme: ProgrammeEntity, stage: Stage, candidates: DigestCandidate[], now: Date): Promise<PlannedDelivery[]> {
     const contacts: Array<Record<string, any>> = await manager.query(`SELECT * FROM escalation_contact ORDER BY created_at, id`);
+    // an SRMA contact that names its agency hears of a sector only while the sector is with that agency, at this instant
+    const agencyOf = contacts.some((c) => c.agency)
+      ? new Map<string, string>((await manager.query(`SELECT code, srma FROM sector sc WHERE ${sectorInForce('sc', '$1::timestamptz')}`, [now])).map((r: { code: string; srma: string }) => [r.code, r.srma]))
+      : null;
     const deliveries: PlannedDelivery[] = [];
     for (const contact of contacts) {
       const mine = candidates.filter((c) =>
         ESCALATION_KINDS_AT_LEVEL[c.level].includes(contact.kind) &&
-        (contact.kind === 'CISA_REGION' ? c.region === contact.region : c.sector === contact.sector_code));
+        (contact.kind === 'CISA_REGION' ? c.region === contact.region : c.sector === contact.sector_code) &&
+        (!contact.agency || agencyOf?.get(c.sector) === contact.agency));
       if (mine.length === 0) continue;
       mine.sort((a, b) => b.level - a.level || a.name.localeCompare(b.name));
       const level = mine[0].level;

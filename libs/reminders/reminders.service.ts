@@ -37,7 +37,7 @@ export interface DeliveryRow {
 }
 
 const escalationContactOf = (r: Record<string, any>) => ({
-  id: r.id, kind: r.kind, sector: r.sector_code, region: r.region, name: r.name, email: r.email, webhookUrl: r.webhook_url, timeZone: r.time_zone,
+  id: r.id, kind: r.kind, sector: r.sector_code, region: r.region, name: r.name, email: r.email, webhookUrl: r.webhook_url, timeZone: r.time_zone, agency: r.agency ?? null,
 });
 
 const toDelivery = (r: Record<string, any>): DeliveryRow => ({
@@ -296,6 +296,7 @@ export class RemindersService {
     if (input.kind !== 'CISA_REGION' && !input.sector) problems.push({ field: 'sector', message: `a ${input.kind} needs its sector` });
     if (input.kind === 'CISA_REGION' && input.sector) problems.push({ field: 'sector', message: 'a CISA regional lead has a region, not a sector' });
     if (input.kind !== 'CISA_REGION' && input.region) problems.push({ field: 'region', message: `a ${input.kind} has a sector, not a region` });
+    if (input.agency !== undefined && input.agency !== null && (input.kind !== 'SRMA' || !input.agency.trim())) problems.push({ field: 'agency', message: 'only an SRMA contact names the agency it speaks for' });
     if (input.sector && !(await this.reference.sector(input.sector))) problems.push({ field: 'sector', message: `unknown sector ${input.sector}` });
     if (!input.email && !input.webhookUrl) problems.push({ field: 'email', message: 'give an e-mail address or a webhook URL' });
     const webhookProblem = input.webhookUrl ? this.webhooks.problemWith(input.webhookUrl) : null;
@@ -305,8 +306,8 @@ export class RemindersService {
     const secret = input.webhookUrl ? newWebhookSecret() : null;
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(
-        `INSERT INTO escalation_contact (kind, sector_code, region, name, email, webhook_url, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-        [input.kind, input.sector ?? null, input.region ?? null, input.name, input.email ?? null, input.webhookUrl ?? null, input.timeZone ?? 'America/New_York', now],
+        `INSERT INTO escalation_contact (kind, sector_code, region, name, email, webhook_url, time_zone, created_at, agency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+        [input.kind, input.sector ?? null, input.region ?? null, input.name, input.email ?? null, input.webhookUrl ?? null, input.timeZone ?? 'America/New_York', now, input.agency?.trim() ?? null],
       );
       if (secret) await WebhookSecretRepository.issue(manager, { escalationContactId: row.id }, secret, now);
       // a new contact hears this stage's digest at the next pass, which must look at everyone again

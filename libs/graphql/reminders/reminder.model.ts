@@ -85,6 +85,7 @@ export class EscalationContactModel extends WebhookOwnerModel {
   @Field({ description: 'Its name' }) name: string;
   @Field(() => String, { nullable: true, description: 'E-mail address; null when it hears by webhook only' }) email: string | null;
   @Field({ description: 'IANA time zone (e.g. America/Chicago); reminders keep to its business hours' }) timeZone: string;
+  @Field(() => String, { nullable: true, description: 'SRMA only: the agency it speaks for; it hears of its sector only while the sector is with that agency' }) agency: string | null;
 }
 
 @ObjectType('WebhookSecret', { description: 'A webhook\'s new signing secret, shown in this answer only' })

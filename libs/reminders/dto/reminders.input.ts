@@ -30,6 +30,8 @@ export class EscalationContactInput {
   @Field(() => String, { nullable: true, description: 'E-mail address (an e-mail, a webhook or both)' }) @IsOptional() @IsEmail({}, { message: 'email must be an e-mail address' }) email?: string;
   @Field(() => String, { nullable: true, description: 'https:// endpoint for signed JSON webhooks; its secret is shown once, in the answer' }) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http(s) URL' }) webhookUrl?: string;
   @Field(() => String, { nullable: true, description: 'IANA time zone; America/New_York when omitted' }) @IsOptional() @IsTimeZone() timeZone?: string;
+  @Field(() => String, { nullable: true, description: 'SRMA only: the agency this contact speaks for. It hears of the sector only while the sector is with that agency (the sector\'s version in force at the planner\'s instant); without it, whoever holds the sector' })
+  @IsOptional() @IsString() @Length(1, 120) agency?: string;
 }
 
 @ArgsType()
