@@ -95,6 +95,14 @@ describe('reference data at the instant (issue 18, item 5)', () => {
     expect(rows.find((r) => r.key === 'New Water Agency')?.organisations).toBe(1);
     expect(rows.find((r) => r.key === 'EPA')).toBeUndefined();
 
+    // every breakdown still answers, for an admin and for a viewer (the instant is a parameter only where a statement names it)
+    const viewer = (await newToken(server, { role: 'viewer' })).token;
+    const all = `{ s: breakdown(by: SECTOR) { key label } a: breakdown(by: SRMA) { key } t: breakdown(by: STATE) { key } r: breakdown(by: REGION) { key } e: breakdown(by: ENVIRONMENT) { key } }`;
+    const admin = ok(await server.gql(all));
+    expect(admin.s.find((r: { key: string }) => r.key === 'WATER').label).toBe('Water and Wastewater Systems');
+    expect([admin.t.length, admin.r.length, admin.e.length].every((n) => n > 0)).toBe(true);
+    ok(await server.gql(all, {}, viewer));
+
     // and back before it (a drill moving time back): the old agency again
     ok(await server.gql(`mutation { setSimulatedTime(at: "2024-08-31T12:00:00Z") { now } }`));
     expect(ok(await server.gql(orgQuery, { id: org.id })).organisation.primarySector.srma).toBe('EPA');

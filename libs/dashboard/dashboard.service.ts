@@ -264,9 +264,9 @@ export class DashboardService {
     }
     const params: unknown[] = [programme.id];
     const cells = this.cells(actor, params, by === 'STATE' || by === 'REGION' ? 'state' : 'sector');
-    // a sector's name and agency as they stand at the clock's instant
-    params.push(this.clock.now());
-    const at = `$${params.length}::timestamptz`;
+    // a sector's name and agency as they stand at the clock's instant (a parameter only where the statement names it:
+    // PostgreSQL refuses one it cannot type)
+    const at = by === 'SECTOR' || by === 'SRMA' ? `$${params.push(this.clock.now())}::timestamptz` : 'NULL';
     // the cells are first added up by the code the key is of (a sector's SRMA and a state's region are looked up once a code)
     const code = ({ SECTOR: 'primary_sector_code', SRMA: 'primary_sector_code', STATE: 'state_code', REGION: 'state_code', ENVIRONMENT: 'environment' } as Record<string, string>)[by];
     const key = ({
