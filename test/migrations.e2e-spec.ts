@@ -288,3 +288,25 @@ describe('migrations: 0028 counts what is already there into the dashboard cells
     });
   });
 });
+
+describe('migrations: 0045 makes the programme dates calendar days', () => {
+  it('keeps the day of a date held as midnight UTC (not the evening before in a US zone), and its down gives it back', async () => {
+    await withDatabase(async (url, client) => {
+      const at0045 = MIGRATIONS.findIndex((m) => m.name === 'ReferenceDataAtTheInstant1795300000045');
+      await migrate(url, MIGRATIONS.slice(0, at0045));
+      await client.query(`SET TIME ZONE 'America/Los_Angeles'`);
+      await client.query(`INSERT INTO programme (key, name, regulation, announced, published, new_business_cutoff, updates_cutoff, milestone_plan)
+        VALUES ('DATES', 'Dates', 'r', '2024-06-20T00:00:00Z', '2024-06-24T00:00:00Z', now(), now(), '[]')`);
+      // what a reader in a US zone saw of the instant: the evening before
+      expect((await client.query(`SELECT announced::date::text AS d FROM programme WHERE key = 'DATES'`)).rows[0].d).toBe('2024-06-19');
+
+      expect(await migrate(url, MIGRATIONS.slice(0, at0045 + 1))).toEqual(['ReferenceDataAtTheInstant1795300000045']);
+      expect((await client.query(`SELECT announced::text AS a, published::text AS p, pg_typeof(announced)::text AS t FROM programme WHERE key = 'DATES'`)).rows[0])
+        .toEqual({ a: '2024-06-20', p: '2024-06-24', t: 'date' });
+
+      await withDataSource(url, MIGRATIONS.slice(0, at0045 + 1), (ds) => ds.undoLastMigration({ transaction: 'each' }));
+      await client.query(`SET TIME ZONE 'UTC'`);
+      expect((await client.query(`SELECT to_char(announced, 'YYYY-MM-DD"T"HH24:MI') AS a FROM programme WHERE key = 'DATES'`)).rows[0].a).toBe('2024-06-20T00:00');
+    });
+  });
+});
