@@ -296,8 +296,10 @@ export class DashboardService {
     const verifiedByKey = new Map<string, VerifiedFigures>();
     if (by === 'SECTOR' || by === 'SRMA') {
       const vParams: unknown[] = [programme.id];
-      const vKey = by === 'SECTOR' ? 'c.primary_sector_code' : `(SELECT sc.srma FROM sector sc WHERE sc.code = c.primary_sector_code AND sc.valid_to IS NULL LIMIT 1)`;
-      for (const r of await this.read(`SELECT ${vKey} AS key, ${VERIFIED_SUMS} FROM ${this.productCells(actor, vParams)} c WHERE c.product_code = '*' GROUP BY 1`, vParams)) {
+      const vCells = this.productCells(actor, vParams);
+      // the SRMA a sector is with at the clock's instant, as the figures' own rows
+      const vKey = by === 'SECTOR' ? 'c.primary_sector_code' : `(SELECT sc.srma FROM sector sc WHERE sc.code = c.primary_sector_code AND ${sectorInForce('sc', `$${vParams.push(this.clock.now())}::timestamptz`)} LIMIT 1)`;
+      for (const r of await this.read(`SELECT ${vKey} AS key, ${VERIFIED_SUMS} FROM ${vCells} c WHERE c.product_code = '*' GROUP BY 1`, vParams)) {
         verifiedByKey.set(r.key, verifiedFigures(r));
       }
     }
@@ -334,7 +336,7 @@ export class DashboardService {
          SELECT ${by === 'PRODUCT' ? 'c.product_code' : 'c.vendor'} AS key, c.status, c.removal_verified AS verified, sum(c.organisations)::int AS n,
                 sum(c.endpoints_total)::float8 AS total, sum(c.endpoints_remaining)::float8 AS remaining, ${VERIFIED_SUMS}, sum(c.pending)::int AS pending
          FROM ${this.productCells(actor, params)} c WHERE ${which} GROUP BY 1, 2, 3 HAVING sum(c.organisations) <> 0)
-       SELECT k.*, ${LABEL_SQL[by]} AS label FROM k`,
+       SELECT k.*, ${labelSql('NULL')[by]} AS label FROM k`,
       params,
     );
     this.foldIfLong(rows.reduce((n, r) => n + r.pending, 0));
