@@ -123,8 +123,8 @@ describe('the OT track: maintenance windows and vendor-certified replacements (i
       .toBe(`OT KASPERSKY_REMOVED is waiting for the window of Unit 2 autumn outage, ${WINDOW.start} to ${WINDOW.end}, with a replacement certified by the equipment vendor (${CERT})`);
     // the stored status (lists, dashboards, the at-risk list) says the same
     expect(await storedStatus()).toBe('AT_RISK');
-    const atRisk = ok(await server.gql(`{ atRisk(first: 50) { entries { status organisation { id status { reasons { code } } } } } }`, {}, liaison)).atRisk.entries;
-    const entry = atRisk.find((e: any) => e.organisation.id === org.id);
+    const atRisk = ok(await server.gql(`{ atRisk(first: 50) { edges { node { status organisation { id status { reasons { code } } } } } } }`, {}, liaison)).atRisk.edges;
+    const entry = atRisk.map((e: any) => e.node).find((e: any) => e.organisation.id === org.id);
     expect(entry.status).toBe('AT_RISK');
     expect(entry.organisation.status.reasons.map((r: any) => r.code)).toContain('WAITING_FOR_WINDOW');
   });

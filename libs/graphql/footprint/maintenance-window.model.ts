@@ -3,8 +3,8 @@ import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
 @ObjectType('MaintenanceWindow', { description: 'An OT deployment\'s maintenance window: when its environment may change' })
 export class MaintenanceWindowModel {
   @Field(() => ID, { description: 'The OT deployment (footprint row) it belongs to' }) footprintId: string;
-  @Field(() => GraphQLISODateTime) startsAt: Date;
-  @Field(() => GraphQLISODateTime) endsAt: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When the window opens' }) startsAt: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When it closes: the target of the milestones that wait for it' }) endsAt: Date;
   @Field(() => String, { nullable: true, description: 'e.g. "Unit 2 autumn outage"' }) name: string | null;
 }
 
