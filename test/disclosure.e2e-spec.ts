@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { OrganisationCell, protect } from '../libs/domain/disclosure/small-cells';
+import { OrganisationCell, protect } from '@libs/domain/disclosure/small-cells';
 import { attack, DIMENSIONS, Hierarchy, primaryOnly, TruthOrganisation, Viewed } from './support/disclosure-attacker';
 import { newOrganisation, newToken } from './support/factories';
 import { ok, startServer, TestServer } from './support/server';

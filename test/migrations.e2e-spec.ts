@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../migrations';
-import { OrganisationReferencesFinalForm1795300000023 } from '../migrations/1795300000023-OrganisationReferencesFinalForm';
+import { MIGRATIONS } from '@migrations/index';
+import { OrganisationReferencesFinalForm1795300000023 } from '@migrations/1795300000023-OrganisationReferencesFinalForm';
 import { dropDatabase } from './support/server';
 import { testServerUrls } from './support/services';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
-import { freePort } from '../libs/core/net/free-port';
+import { freePort } from '@libs/core/net/free-port';
 import { newFootprint, newOrganisation } from './support/factories';
 import { apiClientTokens, jwtParts, signInAtProvider, startProvider, TestProvider } from './support/oidc';
 import { API_MAIN, baseEnv, errorCode, ok, runNode, startServer, TestServer } from './support/server';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { protectOverlappingRows } from '../libs/domain/disclosure/small-cells';
+import { protectOverlappingRows } from '@libs/domain/disclosure/small-cells';
 import { attackProducts, primaryOnlyRows, ProductRowSeen, ProductTruth } from './support/product-disclosure-attacker';
 import { newFootprint, newOrganisation, newToken } from './support/factories';
 import { ok, startServer, TestServer } from './support/server';

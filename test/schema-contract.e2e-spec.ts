@@ -5,7 +5,7 @@ import {
   buildClientSchema, buildSchema, getIntrospectionQuery, GraphQLSchema, isInputObjectType, isInterfaceType, isIntrospectionType, isObjectType,
   isSpecifiedScalarType, lexicographicSortSchema, parse, printSchema, validate,
 } from 'graphql';
-import { listChanges, SCHEMA_FILE, schemaChanges } from '../libs/graphql/schema-contract';
+import { listChanges, SCHEMA_FILE, schemaChanges } from '@libs/graphql/schema-contract';
 import { newOrganisation } from './support/factories';
 import { baseEnv, CLI_MAIN, errorCode, ok, runNode, startServer, TestServer } from './support/server';
 

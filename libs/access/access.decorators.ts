@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '../domain/actor';
+import type { Role } from '@libs/domain/actor';
 
 export const ALLOW_KEY = 'access:allow';
 export const PUBLIC_KEY = 'access:public';

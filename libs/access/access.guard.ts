@@ -2,10 +2,10 @@ import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AppError, ErrorCode } from '../core/errors/app-error';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
-import type { Actor, Role } from '../domain/actor';
+import { AppError, ErrorCode } from '@libs/core/errors/app-error';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import type { Actor, Role } from '@libs/domain/actor';
 import { ALLOW_KEY, PUBLIC_KEY } from './access.decorators';
 import { AccessRule, admit, Authentication } from './authentication';
 import { Authenticator } from './authenticator';

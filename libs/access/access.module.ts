@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
-import { LinksModule } from '../links/links.module';
-import { ReferenceModule } from '../reference/reference.module';
+import { AuditModule } from '@libs/audit/audit.module';
+import { LinksModule } from '@libs/links/links.module';
+import { ReferenceModule } from '@libs/reference/reference.module';
 import { Authenticator } from './authenticator';
 import { CredentialsService } from './credentials.service';
 import { OidcService } from './oidc.service';

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../core/errors/app-error';
-import type { Actor } from '../domain/actor';
+import { ErrorCode } from '@libs/core/errors/app-error';
+import type { Actor } from '@libs/domain/actor';
 import { admit, Authentication, presentedCredential } from './authentication';
 
 const viewer: Actor = { id: 'credential:1', role: 'viewer', label: 'v' };

@@ -1,5 +1,5 @@
-import { AppError, ErrorCode } from '../core/errors/app-error';
-import type { Actor, Role } from '../domain/actor';
+import { AppError, ErrorCode } from '@libs/core/errors/app-error';
+import type { Actor, Role } from '@libs/domain/actor';
 
 /**
  * What the door (`Authenticator.authenticate`, authenticator.ts) answers for a request: the actor behind

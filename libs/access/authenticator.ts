@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { fastifyCookie } from '@fastify/cookie';
-import { looksLikeJwt } from '../domain/access/oidc-claims';
-import { LinksService } from '../links/links.service';
+import { looksLikeJwt } from '@libs/domain/access/oidc-claims';
+import { LinksService } from '@libs/links/links.service';
 import { CredentialsService } from './credentials.service';
 import { Authentication, CredentialOptions, presentedCredential } from './authentication';
 import { OidcService } from './oidc.service';

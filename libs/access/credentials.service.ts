@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
 import { CredentialCache } from './credential-cache';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { Clock } from '../core/clock/clock';
-import { AppError, FieldProblem } from '../core/errors/app-error';
-import { ReferenceService } from '../reference/reference.service';
-import type { Actor, Role } from '../domain/actor';
+import { AuditService } from '@libs/audit/audit.service';
+import { Clock } from '@libs/core/clock/clock';
+import { AppError, FieldProblem } from '@libs/core/errors/app-error';
+import { ReferenceService } from '@libs/reference/reference.service';
+import type { Actor, Role } from '@libs/domain/actor';
 
 export interface CredentialRow {
   id: string;

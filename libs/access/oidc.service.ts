@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
-import type { OidcConfig } from '../core/config/config';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
-import type { Actor } from '../domain/actor';
-import { actorFromClaims, isUnmapped, Unmapped, verificationRefusal } from '../domain/access/oidc-claims';
+import type { OidcConfig } from '@libs/core/config/config';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import type { Actor } from '@libs/domain/actor';
+import { actorFromClaims, isUnmapped, Unmapped, verificationRefusal } from '@libs/domain/access/oidc-claims';
 
 /** What a token from the identity provider comes to: an actor, a person the mapping gives no role, or a refusal. */
 export type OidcOutcome = { actor: Actor } | { unmapped: Unmapped; label: string } | { refusal: 'unauthenticated' | 'unavailable' };

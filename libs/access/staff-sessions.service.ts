@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import Tokens from '@fastify/csrf';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '../core/clock/clock';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
-import { StaffSessionsRepository } from '../data/staff-sessions.repository';
-import type { Actor } from '../domain/actor';
-import type { StaffRole } from '../domain/access/oidc-claims';
+import { Clock } from '@libs/core/clock/clock';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import { StaffSessionsRepository } from '@libs/data/staff-sessions.repository';
+import type { Actor } from '@libs/domain/actor';
+import type { StaffRole } from '@libs/domain/access/oidc-claims';
 
 const csrf = new Tokens({ userInfo: true });
 const sessionId = (cookie: string) => createHash('sha256').update(cookie).digest('hex');

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../core/clock/clock';
-import { currentRequestId } from '../core/context/request-context';
-import type { Actor } from '../domain/actor';
-import { AuditEventEntity } from '../data/entities/audit-event.entity';
-import { AuditChange, AuditRepository } from '../data/audit.repository';
+import { Clock } from '@libs/core/clock/clock';
+import { currentRequestId } from '@libs/core/context/request-context';
+import type { Actor } from '@libs/domain/actor';
+import { AuditEventEntity } from '@libs/data/entities/audit-event.entity';
+import { AuditChange, AuditRepository } from '@libs/data/audit.repository';
 
 export type { AuditChange };
 

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '../core/config/config';
-import { clockFromConfig } from '../core/clock/clock';
-import { migrate } from '../core/database/data-source';
-import { ApplicationRoleReport, grantApplicationRole } from '../core/database/application-role';
-import { createLogger, logFormatFor } from '../core/logging/logger';
-import { Infrastructure, prepareInfrastructure } from '../core/runtime/infrastructure';
-import { seedReferenceData } from '../reference/seed-reference-data';
-import type { Runtime } from '../core/runtime/runtime';
+import { ConfigError, loadConfig } from '@libs/core/config/config';
+import { clockFromConfig } from '@libs/core/clock/clock';
+import { migrate } from '@libs/core/database/data-source';
+import { ApplicationRoleReport, grantApplicationRole } from '@libs/core/database/application-role';
+import { createLogger, logFormatFor } from '@libs/core/logging/logger';
+import { Infrastructure, prepareInfrastructure } from '@libs/core/runtime/infrastructure';
+import { seedReferenceData } from '@libs/reference/seed-reference-data';
+import type { Runtime } from '@libs/core/runtime/runtime';
 
 /**
  * Everything a process does before Nest starts: validate the environment, find or start PostgreSQL

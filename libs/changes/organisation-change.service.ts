@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../core/clock/clock';
-import { currentRequestId } from '../core/context/request-context';
-import { AuditChange, AuditRepository } from '../data/audit.repository';
-import type { ProgrammeEntity } from '../data/entities/programme.entity';
-import type { OrganisationEntity } from '../data/entities/organisation.entity';
-import { OrganisationRepository, OwnedLabel } from '../data/organisation.repository';
-import { OrganisationWithRows, ReportRepository } from '../data/report.repository';
-import { cancelPlannedRemindersIn } from '../data/outbox.repository';
-import { CombinedWrite } from '../core/database/combined-write';
-import type { Actor } from '../domain/actor';
-import type { StatusResult } from '../domain/status/derive-status';
-import { DerivedStatuses, Facts, StatusService } from '../status/status.service';
+import { Clock } from '@libs/core/clock/clock';
+import { currentRequestId } from '@libs/core/context/request-context';
+import { AuditChange, AuditRepository } from '@libs/data/audit.repository';
+import type { ProgrammeEntity } from '@libs/data/entities/programme.entity';
+import type { OrganisationEntity } from '@libs/data/entities/organisation.entity';
+import { OrganisationRepository, OwnedLabel } from '@libs/data/organisation.repository';
+import { OrganisationWithRows, ReportRepository } from '@libs/data/report.repository';
+import { cancelPlannedRemindersIn } from '@libs/data/outbox.repository';
+import { CombinedWrite } from '@libs/core/database/combined-write';
+import type { Actor } from '@libs/domain/actor';
+import type { StatusResult } from '@libs/domain/status/derive-status';
+import { DerivedStatuses, Facts, StatusService } from '@libs/status/status.service';
 
 /** What a change to organisations' facts leaves for the steps that follow it. */
 export interface ChangeSet {

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AggregateCache } from '../core/cache/aggregate-cache';
-import { AppError } from '../core/errors/app-error';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
-import type { OrganisationEntity } from '../data/entities/organisation.entity';
-import { organisationFromRow } from '../data/organisation.repository';
-import { ChildrenWanted, childrenFromRow, childrenSql, OrganisationChildren } from '../data/organisation-rows';
-import { organisationScopeSql } from '../data/scope';
-import type { Actor } from '../domain/actor';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
-import type { OrganisationStatusEnum } from '../domain/vocabulary';
-import type { RiskReason } from '../domain/status/risk-score';
+import { AggregateCache } from '@libs/core/cache/aggregate-cache';
+import { AppError } from '@libs/core/errors/app-error';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import type { OrganisationEntity } from '@libs/data/entities/organisation.entity';
+import { organisationFromRow } from '@libs/data/organisation.repository';
+import { ChildrenWanted, childrenFromRow, childrenSql, OrganisationChildren } from '@libs/data/organisation-rows';
+import { organisationScopeSql } from '@libs/data/scope';
+import type { Actor } from '@libs/domain/actor';
+import { decodeCursor, encodeCursor } from '@libs/domain/cursor';
+import type { OrganisationStatusEnum } from '@libs/domain/vocabulary';
+import type { RiskReason } from '@libs/domain/status/risk-score';
 
 interface AtRiskEntry {
   riskScore: number;

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AccessModule } from '../access/access.module';
-import { OrganisationsModule } from '../organisations/organisations.module';
-import { ProgrammesModule } from '../programmes/programmes.module';
+import { AccessModule } from '@libs/access/access.module';
+import { OrganisationsModule } from '@libs/organisations/organisations.module';
+import { ProgrammesModule } from '@libs/programmes/programmes.module';
 import { AtRiskService } from './at-risk.service';
 import { DashboardService } from './dashboard.service';
 import { WorkQueueService } from './work-queue.service';

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../core/clock/clock';
-import { AppError, ErrorCode } from '../core/errors/app-error';
-import type { ProgrammeEntity } from '../data/entities/programme.entity';
-import type { ChildrenWanted } from '../data/organisation-rows';
-import { WorkKey, WorkQueueFilter, WorkQueueRepository, WorkRow } from '../data/work-queue.repository';
-import type { Actor } from '../domain/actor';
-import { WorkItemKind } from '../domain/vocabulary';
+import { Clock } from '@libs/core/clock/clock';
+import { AppError, ErrorCode } from '@libs/core/errors/app-error';
+import type { ProgrammeEntity } from '@libs/data/entities/programme.entity';
+import type { ChildrenWanted } from '@libs/data/organisation-rows';
+import { WorkKey, WorkQueueFilter, WorkQueueRepository, WorkRow } from '@libs/data/work-queue.repository';
+import type { Actor } from '@libs/domain/actor';
+import { WorkItemKind } from '@libs/domain/vocabulary';
 
 export interface WorkQueuePage {
   items: Array<WorkRow & { cursor: string }>;

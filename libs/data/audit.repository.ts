@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { CombinedWrite } from '../core/database/combined-write';
-import type { Actor } from '../domain/actor';
+import { CombinedWrite } from '@libs/core/database/combined-write';
+import type { Actor } from '@libs/domain/actor';
 
 export interface AuditChange {
   organisationId: string | null;

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../domain/actor';
-import type { ReminderPayload } from '../domain/reminders/reminder-payload';
+import type { Actor } from '@libs/domain/actor';
+import type { ReminderPayload } from '@libs/domain/reminders/reminder-payload';
 import { organisationScopeSql } from './scope';
 
 /** A contact as a link sees it: who, which organisation, and the generation its links must carry. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { entityColumns, entityFromJson, entityJson } from '../core/database/entity-columns';
+import { entityColumns, entityFromJson, entityJson } from '@libs/core/database/entity-columns';
 import { ContactEntity } from './entities/contact.entity';
 import { ExtensionEntity } from './entities/extension.entity';
 import { FootprintEntity } from './entities/footprint.entity';

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type { CombinedWrite } from '../core/database/combined-write';
-import { AppError } from '../core/errors/app-error';
-import type { Actor } from '../domain/actor';
+import type { CombinedWrite } from '@libs/core/database/combined-write';
+import { AppError } from '@libs/core/errors/app-error';
+import type { Actor } from '@libs/domain/actor';
 import { OrganisationEntity } from './entities/organisation.entity';
 import { organisationScopeSql } from './scope';
 import { ChildrenWanted, childrenFromRow, childrenSql, OrganisationChildren } from './organisation-rows';

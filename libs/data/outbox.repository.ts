@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { CombinedWrite } from '../core/database/combined-write';
+import { CombinedWrite } from '@libs/core/database/combined-write';
 
 /**
  * What was planned from an organisation's old facts stops when they change (a report, a target date,

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { CombinedWrite } from '../core/database/combined-write';
-import { entityFromJson, entityJson } from '../core/database/entity-columns';
-import { AppError, ErrorCode } from '../core/errors/app-error';
-import type { Actor } from '../domain/actor';
+import type { CombinedWrite } from '@libs/core/database/combined-write';
+import { entityFromJson, entityJson } from '@libs/core/database/entity-columns';
+import { AppError, ErrorCode } from '@libs/core/errors/app-error';
+import type { Actor } from '@libs/domain/actor';
 import { FootprintEntity } from './entities/footprint.entity';
 import { MilestoneEntity } from './entities/milestone.entity';
 import type { OrganisationEntity } from './entities/organisation.entity';

@@ -1,4 +1,4 @@
-import type { Actor } from '../domain/actor';
+import type { Actor } from '@libs/domain/actor';
 
 /**
  * The SQL condition that limits organisation rows to an actor's scope. Every read and write of

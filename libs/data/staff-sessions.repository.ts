@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { StaffRole } from '../domain/access/oidc-claims';
+import type { StaffRole } from '@libs/domain/access/oidc-claims';
 
 export interface StaffSessionRow {
   subject: string;

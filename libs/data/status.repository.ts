@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type { CombinedWrite } from '../core/database/combined-write';
-import type { OrganisationFacts } from '../domain/status/signals';
-import type { MilestoneState } from '../domain/vocabulary';
+import type { CombinedWrite } from '@libs/core/database/combined-write';
+import type { OrganisationFacts } from '@libs/domain/status/signals';
+import type { MilestoneState } from '@libs/domain/vocabulary';
 import { PLANNED_STATES_SQL } from './outbox.repository';
 
 /**

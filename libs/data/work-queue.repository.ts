@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { entityFromJson, entityJson } from '../core/database/entity-columns';
-import type { Actor } from '../domain/actor';
-import type { WorkItemKind } from '../domain/vocabulary';
+import { entityFromJson, entityJson } from '@libs/core/database/entity-columns';
+import type { Actor } from '@libs/domain/actor';
+import type { WorkItemKind } from '@libs/domain/vocabulary';
 import { ContactEntity } from './entities/contact.entity';
 import { ExtensionEntity } from './entities/extension.entity';
 import { MilestoneEntity } from './entities/milestone.entity';

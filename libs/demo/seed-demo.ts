@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
-import type { Clock } from '../core/clock/clock';
-import { CISA_REGIONS, KASPERSKY_2024_PROGRAMME, PRODUCTS, SECTORS } from '../reference/reference-data';
-import { ProgrammeEntity } from '../data/entities/programme.entity';
-import type { MilestoneState } from '../domain/status/derive-status';
-import { StatusService } from '../status/status.service';
+import type { Clock } from '@libs/core/clock/clock';
+import { CISA_REGIONS, KASPERSKY_2024_PROGRAMME, PRODUCTS, SECTORS } from '@libs/reference/reference-data';
+import { ProgrammeEntity } from '@libs/data/entities/programme.entity';
+import type { MilestoneState } from '@libs/domain/status/derive-status';
+import { StatusService } from '@libs/status/status.service';
 
 /** Small deterministic PRNG (mulberry32): the same demo set on every machine. */
 function prng(seed: number) {

@@ -1,12 +1,12 @@
-import { ChangesModule } from '../changes/changes.module';
+import { ChangesModule } from '@libs/changes/changes.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../audit/audit.module';
-import { OrganisationsModule } from '../organisations/organisations.module';
-import { ProgrammesModule } from '../programmes/programmes.module';
-import { ReferenceModule } from '../reference/reference.module';
-import { StatusModule } from '../status/status.module';
-import { FootprintEntity } from '../data/entities/footprint.entity';
+import { AuditModule } from '@libs/audit/audit.module';
+import { OrganisationsModule } from '@libs/organisations/organisations.module';
+import { ProgrammesModule } from '@libs/programmes/programmes.module';
+import { ReferenceModule } from '@libs/reference/reference.module';
+import { StatusModule } from '@libs/status/status.module';
+import { FootprintEntity } from '@libs/data/entities/footprint.entity';
 import { FootprintService } from './footprint.service';
 
 @Module({

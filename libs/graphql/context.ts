@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { AuthenticatedContext } from '../access/access.guard';
-import type { Actor } from '../domain/actor';
+import type { AuthenticatedContext } from '@libs/access/access.guard';
+import type { Actor } from '@libs/domain/actor';
 import type { Loaders } from './loaders';
 
 export interface GraphQLContext extends AuthenticatedContext {

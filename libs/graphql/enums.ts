@@ -2,7 +2,7 @@ import { registerEnumType } from '@nestjs/graphql';
 import {
   CallerKind, ContactRole, CredentialRole, DeliveryState, Environment, EscalationContactKind, ProductKind, ExtensionStateEnum, MilestoneStateEnum, OrganisationSortField, OrganisationStatusEnum,
   ReminderChannel, ReminderStageKind, RiskReasonCode, SizeBand, SortDirection, StatusReasonCode, Track, UpdateChannel, WhiteLabelConfidence,
-} from '../domain/vocabulary';
+} from '@libs/domain/vocabulary';
 
 /** The vocabulary's enums as GraphQL types; imported by the GraphQL module before the schema is built. */
 registerEnumType(SizeBand, { name: 'SizeBand', description: 'How large an organisation is' });

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
-import { registry } from '../metrics/metrics';
+import { registry } from '@libs/metrics/metrics';
 import { graphqlErrorFormatter } from './error-formatter';
 
 // Mercurius itself does not load under Jest on Node 20 (an ES-module dependency); its default formatter

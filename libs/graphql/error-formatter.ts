@@ -1,6 +1,6 @@
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import mercurius, { type MercuriusContext } from 'mercurius';
-import { countGraphQLError } from '../metrics/metrics';
+import { countGraphQLError } from '@libs/metrics/metrics';
 import { withoutSuggestions } from './query-limits';
 
 /** Codes for errors raised before a resolver runs (parse, validation, variable coercion). */

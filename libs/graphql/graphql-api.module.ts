@@ -3,12 +3,12 @@ import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessModule } from '../access/access.module';
-import { Authenticator } from '../access/authenticator';
-import { ReferenceModule } from '../reference/reference.module';
-import { ReferenceService } from '../reference/reference.service';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
+import { AccessModule } from '@libs/access/access.module';
+import { Authenticator } from '@libs/access/authenticator';
+import { ReferenceModule } from '@libs/reference/reference.module';
+import { ReferenceService } from '@libs/reference/reference.service';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
 import { withPlainReferenceFields } from './reference/reference-fields';
 import { withNestedRowFields } from './prefetch';
 import { GraphQLContext } from './context';
@@ -17,9 +17,9 @@ import { LoadersModule } from './loaders.module';
 import { MAX_COST, onlyIntrospection, queryCost, validationRules } from './query-limits';
 import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { graphqlErrorFormatter } from './error-formatter';
-import { noteGraphQLOperation } from '../metrics/metrics';
-import { RateLimiter } from '../access/rate-limiter';
-import { dashboardQueries } from '../dashboard/persisted-queries';
+import { noteGraphQLOperation } from '@libs/metrics/metrics';
+import { RateLimiter } from '@libs/access/rate-limiter';
+import { dashboardQueries } from '@libs/dashboard/persisted-queries';
 
 @Module({
   imports: [

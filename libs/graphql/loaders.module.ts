@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
-import { FootprintModule } from '../footprint/footprint.module';
-import { MilestonesModule } from '../milestones/milestones.module';
-import { OrganisationsModule } from '../organisations/organisations.module';
-import { ProgrammesModule } from '../programmes/programmes.module';
-import { RemindersModule } from '../reminders/reminders.module';
+import { AuditModule } from '@libs/audit/audit.module';
+import { FootprintModule } from '@libs/footprint/footprint.module';
+import { MilestonesModule } from '@libs/milestones/milestones.module';
+import { OrganisationsModule } from '@libs/organisations/organisations.module';
+import { ProgrammesModule } from '@libs/programmes/programmes.module';
+import { RemindersModule } from '@libs/reminders/reminders.module';
 import { LoaderFactory } from './loaders';
 
 @Module({

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { AuditEventEntity } from '../data/entities/audit-event.entity';
-import { AuditService } from '../audit/audit.service';
-import { FootprintEntity } from '../data/entities/footprint.entity';
-import { FootprintService } from '../footprint/footprint.service';
-import { ExtensionEntity } from '../data/entities/extension.entity';
-import { MilestoneEntity } from '../data/entities/milestone.entity';
-import { MilestonesService } from '../milestones/milestones.service';
-import { ContactEntity } from '../data/entities/contact.entity';
-import { OrganisationsService } from '../organisations/organisations.service';
-import { ProgrammeEntity } from '../data/entities/programme.entity';
-import { ProgrammesService } from '../programmes/programmes.service';
-import { DeliveryRow, RemindersService } from '../reminders/reminders.service';
+import { AuditEventEntity } from '@libs/data/entities/audit-event.entity';
+import { AuditService } from '@libs/audit/audit.service';
+import { FootprintEntity } from '@libs/data/entities/footprint.entity';
+import { FootprintService } from '@libs/footprint/footprint.service';
+import { ExtensionEntity } from '@libs/data/entities/extension.entity';
+import { MilestoneEntity } from '@libs/data/entities/milestone.entity';
+import { MilestonesService } from '@libs/milestones/milestones.service';
+import { ContactEntity } from '@libs/data/entities/contact.entity';
+import { OrganisationsService } from '@libs/organisations/organisations.service';
+import { ProgrammeEntity } from '@libs/data/entities/programme.entity';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { DeliveryRow, RemindersService } from '@libs/reminders/reminders.service';
 
 /** Per-request batching: each nested level of a list is one statement, whatever the page size. */
 export interface Loaders {

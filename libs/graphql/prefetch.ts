@@ -1,6 +1,6 @@
 import type { GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { FieldsByTypeName, parseResolveInfo, ResolveTree } from 'graphql-parse-resolve-info';
-import type { ChildKind, ChildrenWanted, OrganisationChildren } from '../data/organisation-rows';
+import type { ChildKind, ChildrenWanted, OrganisationChildren } from '@libs/data/organisation-rows';
 import { toFootprintModel } from './footprint/footprint.mapper';
 import type { FootprintModel } from './footprint/footprint.model';
 import type { Loaders } from './loaders';

@@ -8,17 +8,17 @@ import { Transform } from 'node:stream';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../domain/actor';
-import { Allow } from '../access/access.decorators';
-import { RequestActor } from '../access/access.guard';
-import { OrganisationFilter } from '../organisations/dto/organisations.args';
-import { OrganisationsService } from '../organisations/organisations.service';
-import { BreakdownDimension, OrganisationStatusEnum } from '../domain/vocabulary';
-import { ProgrammesService } from '../programmes/programmes.service';
-import { DashboardService } from '../dashboard/dashboard.service';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
-import { Clock } from '../core/clock/clock';
+import type { Actor } from '@libs/domain/actor';
+import { Allow } from '@libs/access/access.decorators';
+import { RequestActor } from '@libs/access/access.guard';
+import { OrganisationFilter } from '@libs/organisations/dto/organisations.args';
+import { OrganisationsService } from '@libs/organisations/organisations.service';
+import { BreakdownDimension, OrganisationStatusEnum } from '@libs/domain/vocabulary';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { DashboardService } from '@libs/dashboard/dashboard.service';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import { Clock } from '@libs/core/clock/clock';
 
 const csvCell = (v: unknown): string => {
   if (v === null || v === undefined) return '';

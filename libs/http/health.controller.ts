@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../access/access.decorators';
-import { HealthChecks } from '../metrics/health.checks';
+import { Public } from '@libs/access/access.decorators';
+import { HealthChecks } from '@libs/metrics/health.checks';
 
 /** Liveness and readiness for orchestrators: public, and never touches the credential store. */
 @ApiTags('health')

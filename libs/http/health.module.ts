@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { HealthChecksModule } from '../metrics/health-checks.module';
+import { HealthChecksModule } from '@libs/metrics/health-checks.module';
 import { HealthController } from './health.controller';
 
 @Module({ imports: [HealthChecksModule], controllers: [HealthController] })

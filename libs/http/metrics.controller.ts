@@ -1,9 +1,9 @@
 import { Controller, Get, Header, OnModuleInit } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../access/access.decorators';
+import { Allow } from '@libs/access/access.decorators';
 import { REFUSALS } from './openapi';
-import { JobProducer } from '../jobs/job-producer';
-import { registerQueueDepth, registry } from '../metrics/metrics';
+import { JobProducer } from '@libs/jobs/job-producer';
+import { registerQueueDepth, registry } from '@libs/metrics/metrics';
 
 /**
  * Prometheus text for the scraper. Not public: queue depths, error counts and routes describe the

@@ -2,10 +2,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance } from 'fastify';
-import { admit } from '../access/authentication';
-import type { Authenticator } from '../access/authenticator';
-import { AppError, ErrorCode, httpStatusOf } from '../core/errors/app-error';
-import type { JobProducer } from '../jobs/job-producer';
+import { admit } from '@libs/access/authentication';
+import type { Authenticator } from '@libs/access/authenticator';
+import { AppError, ErrorCode, httpStatusOf } from '@libs/core/errors/app-error';
+import type { JobProducer } from '@libs/jobs/job-producer';
 
 const QUEUE_BOARD_PATH = '/admin/queues';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { requestContext } from '../core/context/request-context';
+import { requestContext } from '@libs/core/context/request-context';
 
 /**
  * A request id (taken from X-Request-Id when sane) and a statement counter for every request, carried

@@ -1,5 +1,5 @@
 import { isEmail } from 'class-validator';
-import { isTimeZone } from '../core/validation/validators';
+import { isTimeZone } from '@libs/core/validation/validators';
 
 export type ImportKind = 'organisations' | 'footprint';
 

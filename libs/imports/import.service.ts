@@ -1,22 +1,22 @@
-import { isOrganisationsOwnReport } from '../domain/report-rules';
-import { sectorInForce } from '../reference/sector-in-force';
+import { isOrganisationsOwnReport } from '@libs/domain/report-rules';
+import { sectorInForce } from '@libs/reference/sector-in-force';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '../domain/actor';
-import { organisationScopeSql } from '../data/scope';
-import { AuditChange, changedFields } from '../audit/audit.service';
-import { Clock } from '../core/clock/clock';
-import { MilestonePlanService } from '../data/milestone-plan.repository';
-import { mergeContacts } from '../data/contacts.repository';
-import type { ProgrammeEntity } from '../data/entities/programme.entity';
-import { ProgrammesService } from '../programmes/programmes.service';
-import { cancelPlannedReminders } from '../data/outbox.repository';
-import { OrganisationChange } from '../changes/organisation-change.service';
-import { inPipelineMode } from '../core/database/pipeline-mode';
-import { AppError, ErrorCode } from '../core/errors/app-error';
-import { DerivedStatuses, Facts, StatusService } from '../status/status.service';
+import type { Actor } from '@libs/domain/actor';
+import { organisationScopeSql } from '@libs/data/scope';
+import { AuditChange, changedFields } from '@libs/audit/audit.service';
+import { Clock } from '@libs/core/clock/clock';
+import { MilestonePlanService } from '@libs/data/milestone-plan.repository';
+import { mergeContacts } from '@libs/data/contacts.repository';
+import type { ProgrammeEntity } from '@libs/data/entities/programme.entity';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { cancelPlannedReminders } from '@libs/data/outbox.repository';
+import { OrganisationChange } from '@libs/changes/organisation-change.service';
+import { inPipelineMode } from '@libs/core/database/pipeline-mode';
+import { AppError, ErrorCode } from '@libs/core/errors/app-error';
+import { DerivedStatuses, Facts, StatusService } from '@libs/status/status.service';
 import { readCsv } from './csv-reader';
 import {
   COLUMNS, FootprintRecord, ImportKind, OrganisationRecord, parseFootprintRow, parseOrganisationRow, ReferenceSets, RowProblem,

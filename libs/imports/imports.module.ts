@@ -1,10 +1,10 @@
-import { ChangesModule } from '../changes/changes.module';
+import { ChangesModule } from '@libs/changes/changes.module';
 import { Module } from '@nestjs/common';
-import { AccessModule } from '../access/access.module';
-import { AuditModule } from '../audit/audit.module';
-import { OrganisationsModule } from '../organisations/organisations.module';
-import { ProgrammesModule } from '../programmes/programmes.module';
-import { StatusModule } from '../status/status.module';
+import { AccessModule } from '@libs/access/access.module';
+import { AuditModule } from '@libs/audit/audit.module';
+import { OrganisationsModule } from '@libs/organisations/organisations.module';
+import { ProgrammesModule } from '@libs/programmes/programmes.module';
+import { StatusModule } from '@libs/status/status.module';
 import { ImportService } from './import.service';
 
 @Module({

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
-import { AppError, ErrorCode } from '../core/errors/app-error';
+import { AppError, ErrorCode } from '@libs/core/errors/app-error';
 import { JOB_QUEUE, JobName, JobPayloads, QueueName } from './queues';
 
 /** The one way code puts work on a queue: typed by job name, routed by JOB_QUEUE. */

@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import type { Runtime } from '../core/runtime/runtime';
-import { bullmqTelemetry } from '../core/tracing/tracing';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import { bullmqTelemetry } from '@libs/core/tracing/tracing';
 import { JobProducer } from './job-producer';
 import { DEFAULT_JOB_OPTIONS, QueueName, redisConnectionOptions } from './queues';
 

@@ -1,4 +1,4 @@
-import { loadConfig } from '../core/config/config';
+import { loadConfig } from '@libs/core/config/config';
 import { redisConnectionOptions } from './queues';
 
 describe('redis connection options', () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
-import { LinksRepository } from '../data/links.repository';
+import { LinksRepository } from '@libs/data/links.repository';
 
 /** What a link names: one contact, one organisation, one programme, the contact's link generation, and its end. */
 export interface LinkClaims {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
-import { ProgrammesModule } from '../programmes/programmes.module';
+import { AuditModule } from '@libs/audit/audit.module';
+import { ProgrammesModule } from '@libs/programmes/programmes.module';
 import { LinkTokens } from './link-tokens';
 import { LinksService } from './links.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { JobProducer } from '../jobs/job-producer';
+import { JobProducer } from '@libs/jobs/job-producer';
 
 /**
  * Liveness and readiness as @nestjs/terminus reports them, one definition for the API's /health

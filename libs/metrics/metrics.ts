@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { trace } from '@opentelemetry/api';
 import { DocumentNode, getOperationAST } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { JobProducer } from '../jobs/job-producer';
+import type { JobProducer } from '@libs/jobs/job-producer';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });

@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { childRows } from '../data/organisation-rows';
+import { childRows } from '@libs/data/organisation-rows';
 import { DataSource } from 'typeorm';
-import { OrganisationChange, UnitOfWork } from '../changes/organisation-change.service';
-import { Actor } from '../domain/actor';
-import { applyMilestoneReport } from '../domain/milestone-rules';
-import { isOrganisationsOwnReport } from '../domain/report-rules';
-import { extensionStanding, GrantProblem, grantProblems, judgedTarget } from '../domain/extension-rules';
-import { AppError, ErrorCode } from '../core/errors/app-error';
-import { changedFields } from '../audit/audit.service';
-import { VersionedIdInput } from '../organisations/dto/organisation.input';
-import { ProgrammesService } from '../programmes/programmes.service';
+import { OrganisationChange, UnitOfWork } from '@libs/changes/organisation-change.service';
+import { Actor } from '@libs/domain/actor';
+import { applyMilestoneReport } from '@libs/domain/milestone-rules';
+import { isOrganisationsOwnReport } from '@libs/domain/report-rules';
+import { extensionStanding, GrantProblem, grantProblems, judgedTarget } from '@libs/domain/extension-rules';
+import { AppError, ErrorCode } from '@libs/core/errors/app-error';
+import { changedFields } from '@libs/audit/audit.service';
+import { VersionedIdInput } from '@libs/organisations/dto/organisation.input';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
 import { DenyExtensionInput, ExtensionStatusReportInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from './dto/milestone.input';
-import { ExtensionEntity } from '../data/entities/extension.entity';
-import { MilestoneEntity } from '../data/entities/milestone.entity';
-import { FootprintEntity } from '../data/entities/footprint.entity';
-import type { MilestoneState } from '../domain/status/derive-status';
+import { ExtensionEntity } from '@libs/data/entities/extension.entity';
+import { MilestoneEntity } from '@libs/data/entities/milestone.entity';
+import { FootprintEntity } from '@libs/data/entities/footprint.entity';
+import type { MilestoneState } from '@libs/domain/status/derive-status';
 
 export interface MilestoneChange {
   state?: MilestoneState;

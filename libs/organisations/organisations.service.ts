@@ -1,24 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { ChildrenWanted, childrenFromRow, childrenSql, childRows, OrganisationChildren } from '../data/organisation-rows';
+import { ChildrenWanted, childrenFromRow, childrenSql, childRows, OrganisationChildren } from '@libs/data/organisation-rows';
 import { DataSource, EntityManager } from 'typeorm';
-import { OrganisationChange } from '../changes/organisation-change.service';
-import { organisationFromRow, OrganisationRepository } from '../data/organisation.repository';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
-import { Actor } from '../domain/actor';
-import { organisationScopeSql } from '../data/scope';
-import { changedFields } from '../audit/audit.service';
-import { Clock } from '../core/clock/clock';
-import { AppError, ErrorCode, FieldProblem } from '../core/errors/app-error';
-import { OrganisationSortField, SortDirection } from '../domain/vocabulary';
-import { MilestonePlanService } from '../data/milestone-plan.repository';
-import { ProgrammesService } from '../programmes/programmes.service';
-import { ReferenceService } from '../reference/reference.service';
-import { ContactEntity } from '../data/entities/contact.entity';
-import { mergeContacts } from '../data/contacts.repository';
+import { OrganisationChange } from '@libs/changes/organisation-change.service';
+import { organisationFromRow, OrganisationRepository } from '@libs/data/organisation.repository';
+import { decodeCursor, encodeCursor } from '@libs/domain/cursor';
+import { Actor } from '@libs/domain/actor';
+import { organisationScopeSql } from '@libs/data/scope';
+import { changedFields } from '@libs/audit/audit.service';
+import { Clock } from '@libs/core/clock/clock';
+import { AppError, ErrorCode, FieldProblem } from '@libs/core/errors/app-error';
+import { OrganisationSortField, SortDirection } from '@libs/domain/vocabulary';
+import { MilestonePlanService } from '@libs/data/milestone-plan.repository';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { ReferenceService } from '@libs/reference/reference.service';
+import { ContactEntity } from '@libs/data/entities/contact.entity';
+import { mergeContacts } from '@libs/data/contacts.repository';
 import { ContactInput, CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from './dto/organisation.input';
 import { OrganisationFilter, OrganisationsArgs } from './dto/organisations.args';
-import { OrganisationEntity } from '../data/entities/organisation.entity';
-import type { ProgrammeEntity } from '../data/entities/programme.entity';
+import { OrganisationEntity } from '@libs/data/entities/organisation.entity';
+import type { ProgrammeEntity } from '@libs/data/entities/programme.entity';
 
 const SORT_COLUMNS: Record<OrganisationSortField, { sql: string; of: (o: OrganisationEntity) => unknown }> = {
   NAME: { sql: 'lower(o.name)', of: (o) => o.name.toLowerCase() },

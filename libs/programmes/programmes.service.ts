@@ -1,14 +1,14 @@
-import { StatusRepository } from '../data/status.repository';
+import { StatusRepository } from '@libs/data/status.repository';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService, changedFields } from '../audit/audit.service';
-import { AggregateCache } from '../core/cache/aggregate-cache';
-import { Clock } from '../core/clock/clock';
-import { AppError, ErrorCode, FieldProblem } from '../core/errors/app-error';
-import { ProgrammeEntity } from '../data/entities/programme.entity';
-import type { Actor } from '../domain/actor';
-import { programmeRuleProblems } from '../domain/programme';
-import { ReferenceService } from '../reference/reference.service';
+import { AuditService, changedFields } from '@libs/audit/audit.service';
+import { AggregateCache } from '@libs/core/cache/aggregate-cache';
+import { Clock } from '@libs/core/clock/clock';
+import { AppError, ErrorCode, FieldProblem } from '@libs/core/errors/app-error';
+import { ProgrammeEntity } from '@libs/data/entities/programme.entity';
+import type { Actor } from '@libs/domain/actor';
+import { programmeRuleProblems } from '@libs/domain/programme';
+import { ReferenceService } from '@libs/reference/reference.service';
 import { CreateProgrammeInput, UpdateProgrammeInput } from './dto/programme.input';
 
 /**

@@ -1,4 +1,4 @@
-import { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ProgrammeRules, type ProgrammeWording } from '../domain/programme';
+import { DEFAULT_REMINDER_LADDER, type MilestonePlanStep, type ProgrammeRules, type ProgrammeWording } from '@libs/domain/programme';
 
 /**
  * Reference data from shared/domain.md. Seeded idempotently at start-up; after that it is data:

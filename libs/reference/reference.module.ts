@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
+import { AuditModule } from '@libs/audit/audit.module';
 import { ReferenceService } from './reference.service';
 import { SectorsService } from './sectors.service';
 

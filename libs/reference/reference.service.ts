@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../core/clock/clock';
+import { Clock } from '@libs/core/clock/clock';
 
 export interface Sector { code: string; name: string; srma: string; validFrom: Date; validTo: Date | null }
 export interface UsState { code: string; name: string; region: number; office: string }

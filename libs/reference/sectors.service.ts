@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { AppError } from '../core/errors/app-error';
-import type { Actor } from '../domain/actor';
+import { AuditService } from '@libs/audit/audit.service';
+import { AppError } from '@libs/core/errors/app-error';
+import type { Actor } from '@libs/domain/actor';
 import { ChangeSectorAgencyInput } from './dto/sector-agency.input';
 import { ReferenceService, Sector } from './reference.service';
 

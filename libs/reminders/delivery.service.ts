@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../core/clock/clock';
-import { ClockSync } from '../core/clock/clock-sync';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
-import { signingSecretsSql } from '../data/webhook-secrets.repository';
+import { Clock } from '@libs/core/clock/clock';
+import { ClockSync } from '@libs/core/clock/clock-sync';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import { signingSecretsSql } from '@libs/data/webhook-secrets.repository';
 import { EmailChannel, WebhookChannel } from './channels/channels';
 import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-address';
-import type { ReminderPayload } from '../domain/reminders/reminder-payload';
-import { MessageLink, renderReminder } from '../domain/reminders/templates';
-import { LinksService } from '../links/links.service';
+import type { ReminderPayload } from '@libs/domain/reminders/reminder-payload';
+import { MessageLink, renderReminder } from '@libs/domain/reminders/templates';
+import { LinksService } from '@libs/links/links.service';
 
 /** SENT; SKIPPED (not this job's to send); or BUSY: another run of the same hand-over holds the row, try again in `retryInMs`. */
 export type DeliveryOutcome = 'SENT' | 'SKIPPED' | { busy: true; retryInMs: number };

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../core/clock/clock';
-import { JobProducer } from '../jobs/job-producer';
-import { JobName, QueueName } from '../jobs/queues';
+import { Clock } from '@libs/core/clock/clock';
+import { JobProducer } from '@libs/jobs/job-producer';
+import { JobName, QueueName } from '@libs/jobs/queues';
 import { GENERATION_SQL } from './delivery.service';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
 
 const BATCH = 1000;
 

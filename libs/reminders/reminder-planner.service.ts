@@ -1,20 +1,20 @@
-import { sectorInForce } from '../reference/sector-in-force';
+import { sectorInForce } from '@libs/reference/sector-in-force';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../core/clock/clock';
-import type { ProgrammeEntity } from '../data/entities/programme.entity';
-import { PLANNED_STATES_SQL } from '../data/outbox.repository';
-import { OrganisationRepository, takesPartSql } from '../data/organisation.repository';
-import { deriveStatus, extendedDeadline, StatusResult } from '../domain/status/derive-status';
-import { signalsOf } from '../domain/status/signals';
-import { Facts, StatusService } from '../status/status.service';
-import { programmeOfPayload, type ReminderPayload } from '../domain/reminders/reminder-payload';
-import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL, LIAISON_LEVEL } from '../domain/reminders/escalation';
-import { currentStage, extensionReportStages, messageStage, milestoneStages, Stage } from '../domain/reminders/ladder';
-import { nextPlanAt } from '../domain/reminders/next-plan';
-import { linkExpiresAt as linkExpiry } from '../domain/links/link-rules';
-import { StatusRepository } from '../data/status.repository';
-import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '../domain/reminders/quiet-hours';
+import { Clock } from '@libs/core/clock/clock';
+import type { ProgrammeEntity } from '@libs/data/entities/programme.entity';
+import { PLANNED_STATES_SQL } from '@libs/data/outbox.repository';
+import { OrganisationRepository, takesPartSql } from '@libs/data/organisation.repository';
+import { deriveStatus, extendedDeadline, StatusResult } from '@libs/domain/status/derive-status';
+import { signalsOf } from '@libs/domain/status/signals';
+import { Facts, StatusService } from '@libs/status/status.service';
+import { programmeOfPayload, type ReminderPayload } from '@libs/domain/reminders/reminder-payload';
+import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL, LIAISON_LEVEL } from '@libs/domain/reminders/escalation';
+import { currentStage, extensionReportStages, messageStage, milestoneStages, Stage } from '@libs/domain/reminders/ladder';
+import { nextPlanAt } from '@libs/domain/reminders/next-plan';
+import { linkExpiresAt as linkExpiry } from '@libs/domain/links/link-rules';
+import { StatusRepository } from '@libs/data/status.repository';
+import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '@libs/domain/reminders/quiet-hours';
 
 export interface PlannedDelivery {
   subjectKey: string;

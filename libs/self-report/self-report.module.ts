@@ -1,11 +1,11 @@
-import { ChangesModule } from '../changes/changes.module';
+import { ChangesModule } from '@libs/changes/changes.module';
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
-import { FootprintModule } from '../footprint/footprint.module';
-import { MilestonesModule } from '../milestones/milestones.module';
-import { OrganisationsModule } from '../organisations/organisations.module';
-import { ProgrammesModule } from '../programmes/programmes.module';
-import { StatusModule } from '../status/status.module';
+import { AuditModule } from '@libs/audit/audit.module';
+import { FootprintModule } from '@libs/footprint/footprint.module';
+import { MilestonesModule } from '@libs/milestones/milestones.module';
+import { OrganisationsModule } from '@libs/organisations/organisations.module';
+import { ProgrammesModule } from '@libs/programmes/programmes.module';
+import { StatusModule } from '@libs/status/status.module';
 import { SelfReportService } from './self-report.service';
 
 @Module({

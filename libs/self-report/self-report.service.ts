@@ -1,17 +1,17 @@
-import { isOrganisationsOwnReport } from '../domain/report-rules';
+import { isOrganisationsOwnReport } from '@libs/domain/report-rules';
 import { Injectable } from '@nestjs/common';
-import { changedFields } from '../audit/audit.service';
-import { OrganisationChange } from '../changes/organisation-change.service';
-import { AppError, FieldProblem } from '../core/errors/app-error';
-import type { FootprintEntity } from '../data/entities/footprint.entity';
-import type { MilestoneEntity } from '../data/entities/milestone.entity';
-import type { OrganisationEntity } from '../data/entities/organisation.entity';
-import { ReportRepository } from '../data/report.repository';
-import type { Actor } from '../domain/actor';
-import { applyMilestoneReport } from '../domain/milestone-rules';
-import { FootprintService } from '../footprint/footprint.service';
-import { ProgrammesService } from '../programmes/programmes.service';
-import { factsFromRows } from '../status/status.service';
+import { changedFields } from '@libs/audit/audit.service';
+import { OrganisationChange } from '@libs/changes/organisation-change.service';
+import { AppError, FieldProblem } from '@libs/core/errors/app-error';
+import type { FootprintEntity } from '@libs/data/entities/footprint.entity';
+import type { MilestoneEntity } from '@libs/data/entities/milestone.entity';
+import type { OrganisationEntity } from '@libs/data/entities/organisation.entity';
+import { ReportRepository } from '@libs/data/report.repository';
+import type { Actor } from '@libs/domain/actor';
+import { applyMilestoneReport } from '@libs/domain/milestone-rules';
+import { FootprintService } from '@libs/footprint/footprint.service';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { factsFromRows } from '@libs/status/status.service';
 import { SelfReportInput } from './dto/self-report.input';
 
 export interface SelfReportResult {

@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../core/clock/clock';
-import type { ProgrammeEntity } from '../data/entities/programme.entity';
-import { riskScore } from '../domain/status/risk-score';
-import { OrganisationRepository } from '../data/organisation.repository';
-import { CombinedWrite } from '../core/database/combined-write';
-import { StatusRepository } from '../data/status.repository';
-import { deriveStatus, MilestoneState, StatusResult } from '../domain/status/derive-status';
-import { OrganisationFacts, signalsOf } from '../domain/status/signals';
-import type { ExtendableMilestone } from '../domain/extension-rules';
-import { productEntries } from '../domain/report-rules';
-import type { OtDeploymentFacts } from '../domain/status/maintenance-window';
+import { Clock } from '@libs/core/clock/clock';
+import type { ProgrammeEntity } from '@libs/data/entities/programme.entity';
+import { riskScore } from '@libs/domain/status/risk-score';
+import { OrganisationRepository } from '@libs/data/organisation.repository';
+import { CombinedWrite } from '@libs/core/database/combined-write';
+import { StatusRepository } from '@libs/data/status.repository';
+import { deriveStatus, MilestoneState, StatusResult } from '@libs/domain/status/derive-status';
+import { OrganisationFacts, signalsOf } from '@libs/domain/status/signals';
+import type { ExtendableMilestone } from '@libs/domain/extension-rules';
+import { productEntries } from '@libs/domain/report-rules';
+import type { OtDeploymentFacts } from '@libs/domain/status/maintenance-window';
 
 /** What the rules of status and escalation read about one organisation (libs/domain/status/signals.ts). */
 export type Facts = OrganisationFacts;

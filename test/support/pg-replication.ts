@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '../../libs/core/net/free-port';
+import { freePort } from '@libs/core/net/free-port';
 
 // Debian's PostgreSQL 15 (pg_basebackup -R writes standby.signal and primary_conninfo); PG_BIN overrides
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort } from '../../libs/core/net/free-port';
-import { EmbeddedRedisHandle, startEmbeddedRedis } from '../../libs/core/redis/embedded-redis';
+import { freePort } from '@libs/core/net/free-port';
+import { EmbeddedRedisHandle, startEmbeddedRedis } from '@libs/core/redis/embedded-redis';
 
 const SENTINEL_MASTER = 'mymaster';
 

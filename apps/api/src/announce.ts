@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { seedDemo } from '../../../libs/demo/seed-demo';
-import type { Runtime } from '../../../libs/core/runtime/runtime';
+import { seedDemo } from '@libs/demo/seed-demo';
+import type { Runtime } from '@libs/core/runtime/runtime';
 
 /** The lines a newcomer needs after `npm start`: where the API is, and what to do on an empty system. */
 export async function announce(app: INestApplication, runtime: Runtime, port: number, withWorker: boolean) {

@@ -1,6 +1,6 @@
 import './instrument';
-import { onShutdown, prepareRuntime, runMain } from '../../../libs/boot/boot';
-import { stopTracing } from '../../../libs/core/tracing/tracing';
+import { onShutdown, prepareRuntime, runMain } from '@libs/boot/boot';
+import { stopTracing } from '@libs/core/tracing/tracing';
 import { announce } from './announce';
 import { createApiApp } from './api.app';
 

@@ -1,8 +1,8 @@
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
-import type { Actor } from '../../../libs/domain/actor';
-import { CsvFileError } from '../../../libs/imports/csv-reader';
-import type { ImportKind } from '../../../libs/imports/import-columns';
-import type { ImportService } from '../../../libs/imports/import.service';
+import type { Actor } from '@libs/domain/actor';
+import { CsvFileError } from '@libs/imports/csv-reader';
+import type { ImportKind } from '@libs/imports/import-columns';
+import type { ImportService } from '@libs/imports/import.service';
 
 /** `npm run cli -- import <kind> FILE`: a progress bar on stderr, the summary on stdout. */
 export async function runImport(imports: ImportService, actor: Actor, kind: string | undefined, file: string | undefined, options: { programmeId: string; dryRun: boolean; applyGoodRows: boolean }) {

@@ -1,19 +1,19 @@
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { systemActor } from '../../../libs/domain/actor';
-import { CredentialsService } from '../../../libs/access/credentials.service';
-import { AppError } from '../../../libs/core/errors/app-error';
-import { seedDemo } from '../../../libs/demo/seed-demo';
-import { ProgrammesService } from '../../../libs/programmes/programmes.service';
-import { prepareRuntime, runMain } from '../../../libs/boot/boot';
-import { StatusService } from '../../../libs/status/status.service';
+import { systemActor } from '@libs/domain/actor';
+import { CredentialsService } from '@libs/access/credentials.service';
+import { AppError } from '@libs/core/errors/app-error';
+import { seedDemo } from '@libs/demo/seed-demo';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { prepareRuntime, runMain } from '@libs/boot/boot';
+import { StatusService } from '@libs/status/status.service';
 import { CliModule } from './cli.module';
 import { runImport } from './import-command';
 import { runProgrammes } from './programme-command';
 import { runSchema } from './schema-command';
-import { ImportService } from '../../../libs/imports/import.service';
-import { ReminderPlanner } from '../../../libs/reminders/reminder-planner.service';
+import { ImportService } from '@libs/imports/import.service';
+import { ReminderPlanner } from '@libs/reminders/reminder-planner.service';
 
 const HELP = `Usage: npm run cli -- <command> [options]
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import type { Actor } from '../../../libs/domain/actor';
-import { CreateProgrammeInput, UpdateProgrammeInput } from '../../../libs/programmes/dto/programme.input';
-import type { ProgrammesService } from '../../../libs/programmes/programmes.service';
+import type { Actor } from '@libs/domain/actor';
+import { CreateProgrammeInput, UpdateProgrammeInput } from '@libs/programmes/dto/programme.input';
+import type { ProgrammesService } from '@libs/programmes/programmes.service';
 
 // announced and published are calendar dates and stay strings
 const INSTANTS = ['newBusinessCutoff', 'updatesCutoff'];

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listChanges, SCHEMA_FILE, schemaChanges } from '../../../libs/graphql/schema-contract';
-import { schemaFromCode } from '../../../libs/graphql/schema-sdl';
+import { listChanges, SCHEMA_FILE, schemaChanges } from '@libs/graphql/schema-contract';
+import { schemaFromCode } from '@libs/graphql/schema-sdl';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const WRITE = 'npm run schema:write';

@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { ServiceUnavailableException } from '@nestjs/common';
-import type { HealthChecks } from '../../../libs/metrics/health.checks';
+import type { HealthChecks } from '@libs/metrics/health.checks';
 
 /**
  * The worker serves no HTTP but this port: /health/live and /health/ready, answered by the same

@@ -1,9 +1,9 @@
 import './instrument';
 import { NestFactory } from '@nestjs/core';
-import { PinoNestLogger } from '../../../libs/core/logging/logger';
-import { HealthChecks } from '../../../libs/metrics/health.checks';
-import { onShutdown, prepareRuntime, runMain } from '../../../libs/boot/boot';
-import { stopTracing } from '../../../libs/core/tracing/tracing';
+import { PinoNestLogger } from '@libs/core/logging/logger';
+import { HealthChecks } from '@libs/metrics/health.checks';
+import { onShutdown, prepareRuntime, runMain } from '@libs/boot/boot';
+import { stopTracing } from '@libs/core/tracing/tracing';
 import { WorkerAppModule } from './worker.app.module';
 import { serveHealth } from './health-server';
 

@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CoreModule } from '../../../libs/core/core.module';
-import { JobsModule } from '../../../libs/jobs/jobs.module';
-import type { Runtime } from '../../../libs/core/runtime/runtime';
-import { WorkerModule } from '../../../libs/worker/worker.module';
-import { HealthChecksModule } from '../../../libs/metrics/health-checks.module';
+import { CoreModule } from '@libs/core/core.module';
+import { JobsModule } from '@libs/jobs/jobs.module';
+import type { Runtime } from '@libs/core/runtime/runtime';
+import { WorkerModule } from '@libs/worker/worker.module';
+import { HealthChecksModule } from '@libs/metrics/health-checks.module';
 
 @Module({})
 export class WorkerAppModule {

@@ -1,7 +1,7 @@
 import { Field, GraphQLISODateTime, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { IsValidInstant } from '../../core/validation/validators';
-import { CredentialRole } from '../../domain/vocabulary';
+import { IsValidInstant } from '@libs/core/validation/validators';
+import { CredentialRole } from '@libs/domain/vocabulary';
 
 @InputType({ description: 'A new API credential: its role and scope' })
 export class CreateCredentialInput {

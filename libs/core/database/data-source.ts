@@ -1,5 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { MIGRATIONS } from '../../../migrations';
+import { MIGRATIONS } from '@migrations/index';
 import { QueryCountingLogger } from './query-counter.logger';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import type { AppLogger } from '../logging/logger';

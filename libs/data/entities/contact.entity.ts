@@ -1,4 +1,4 @@
-import type { ContactRoleValue } from '../../domain/vocabulary';
+import type { ContactRoleValue } from '@libs/domain/vocabulary';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type ContactRole = ContactRoleValue;

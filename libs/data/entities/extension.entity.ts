@@ -1,4 +1,4 @@
-import type { ExtensionState } from '../../domain/vocabulary';
+import type { ExtensionState } from '@libs/domain/vocabulary';
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 
 export type { ExtensionState };

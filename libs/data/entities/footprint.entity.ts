@@ -1,4 +1,4 @@
-import type { EnvironmentValue, UpdateChannelValue, WhiteLabelConfidenceValue } from '../../domain/vocabulary';
+import type { EnvironmentValue, UpdateChannelValue, WhiteLabelConfidenceValue } from '@libs/domain/vocabulary';
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 
 export type Environment = EnvironmentValue;

@@ -1,6 +1,6 @@
-import type { TrackValue } from '../../domain/vocabulary';
+import type { TrackValue } from '@libs/domain/vocabulary';
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type { MilestoneState } from '../../domain/status/derive-status';
+import type { MilestoneState } from '@libs/domain/status/derive-status';
 
 export type Track = TrackValue;
 

@@ -1,4 +1,4 @@
-import type { SizeBandValue } from '../../domain/vocabulary';
+import type { SizeBandValue } from '@libs/domain/vocabulary';
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 
 export type SizeBand = SizeBandValue;

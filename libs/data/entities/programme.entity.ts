@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { MilestonePlanStep, ProgrammeRules, ProgrammeWording, ReminderLadder } from '../../domain/programme';
+import type { MilestonePlanStep, ProgrammeRules, ProgrammeWording, ReminderLadder } from '@libs/domain/programme';
 
 @Entity('programme')
 export class ProgrammeEntity {

@@ -1,8 +1,8 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { Environment, UpdateChannel, WhiteLabelConfidence } from '../../domain/vocabulary';
-import { IsCalendarDate, IsValidInstant } from '../../core/validation/validators';
+import { Environment, UpdateChannel, WhiteLabelConfidence } from '@libs/domain/vocabulary';
+import { IsCalendarDate, IsValidInstant } from '@libs/core/validation/validators';
 
 const MAX_ENDPOINTS = 10_000_000;
 

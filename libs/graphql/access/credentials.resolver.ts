@@ -1,9 +1,9 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor } from '../context';
-import type { Actor } from '../../domain/actor';
-import { Allow } from '../../access/access.decorators';
-import { CredentialsService } from '../../access/credentials.service';
-import { CreateCredentialInput } from '../../access/dto/credential.input';
+import type { Actor } from '@libs/domain/actor';
+import { Allow } from '@libs/access/access.decorators';
+import { CredentialsService } from '@libs/access/credentials.service';
+import { CreateCredentialInput } from '@libs/access/dto/credential.input';
 import { CredentialModel, NewCredentialModel } from './credential.model';
 
 @Resolver(() => CredentialModel)

@@ -1,8 +1,8 @@
 import { Args, Field, GraphQLISODateTime, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { Allow, Public } from '../../access/access.decorators';
-import { Clock, SimulatedClock } from '../../core/clock/clock';
-import { ClockSync } from '../../core/clock/clock-sync';
-import { AppError, ErrorCode } from '../../core/errors/app-error';
+import { Allow, Public } from '@libs/access/access.decorators';
+import { Clock, SimulatedClock } from '@libs/core/clock/clock';
+import { ClockSync } from '@libs/core/clock/clock-sync';
+import { AppError, ErrorCode } from '@libs/core/errors/app-error';
 
 @ObjectType('ServerTime', { description: 'The instant the server takes as now' })
 export class ServerTimeModel {

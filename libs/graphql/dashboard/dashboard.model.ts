@@ -1,4 +1,4 @@
-import { BreakdownDimension } from '../../domain/vocabulary';
+import { BreakdownDimension } from '@libs/domain/vocabulary';
 import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { MilestoneStateEnum, OrganisationStatusEnum, RiskReasonCode } from '../enums';
 import { OrganisationModel } from '../organisations/organisation.model';

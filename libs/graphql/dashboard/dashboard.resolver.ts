@@ -1,16 +1,16 @@
 import { Args, GraphQLISODateTime, ID, Info, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { AtRiskService } from '../../dashboard/at-risk.service';
+import { AtRiskService } from '@libs/dashboard/at-risk.service';
 import type { Loaders } from '../loaders';
 import { attachChildren, selects, wantedChildren } from '../prefetch';
 import { forwardPageInfo } from '../page-info.model';
-import { Allow } from '../../access/access.decorators';
-import type { Actor } from '../../domain/actor';
-import { AppError } from '../../core/errors/app-error';
+import { Allow } from '@libs/access/access.decorators';
+import type { Actor } from '@libs/domain/actor';
+import { AppError } from '@libs/core/errors/app-error';
 import { CurrentActor, RequestLoaders } from '../context';
 import { toOrganisationModel } from '../organisations/organisation.mapper';
-import { ProgrammesService } from '../../programmes/programmes.service';
-import { DashboardService } from '../../dashboard/dashboard.service';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { DashboardService } from '@libs/dashboard/dashboard.service';
 import {
   AtRiskConnectionModel, BreakdownDimension, BreakdownRowModel, BurndownModel, ProgrammeSummaryModel, ReminderFigureModel,
 } from './dashboard.model';

@@ -1,5 +1,5 @@
 import { Environment, UpdateChannel, WhiteLabelConfidence } from '../enums';
-import { FootprintEntity } from '../../data/entities/footprint.entity';
+import { FootprintEntity } from '@libs/data/entities/footprint.entity';
 import { FootprintModel } from './footprint.model';
 import { toMaintenanceWindowModel } from './maintenance-window.model';
 

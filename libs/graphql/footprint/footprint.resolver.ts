@@ -1,12 +1,12 @@
-import { Allow } from '../../access/access.decorators';
+import { Allow } from '@libs/access/access.decorators';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import type { Actor } from '../../domain/actor';
+import type { Actor } from '@libs/domain/actor';
 import { CurrentActor } from '../context';
-import { VersionedIdInput } from '../../organisations/dto/organisation.input';
-import { AddFootprintInput, UpdateFootprintInput, VerifyFootprintInput } from '../../footprint/dto/footprint.input';
+import { VersionedIdInput } from '@libs/organisations/dto/organisation.input';
+import { AddFootprintInput, UpdateFootprintInput, VerifyFootprintInput } from '@libs/footprint/dto/footprint.input';
 import { toFootprintModel } from './footprint.mapper';
-import { ProgrammesService } from '../../programmes/programmes.service';
-import { FootprintService } from '../../footprint/footprint.service';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { FootprintService } from '@libs/footprint/footprint.service';
 import { FootprintModel } from './footprint.model';
 
 @Resolver(() => FootprintModel)

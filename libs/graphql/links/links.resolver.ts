@@ -1,8 +1,8 @@
 import { Args, Field, GraphQLISODateTime, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { Allow } from '../../access/access.decorators';
-import { AppError } from '../../core/errors/app-error';
-import type { Actor } from '../../domain/actor';
-import { LinksService } from '../../links/links.service';
+import { Allow } from '@libs/access/access.decorators';
+import { AppError } from '@libs/core/errors/app-error';
+import type { Actor } from '@libs/domain/actor';
+import { LinksService } from '@libs/links/links.service';
 import { CurrentActor } from '../context';
 import { CallerKind, ContactRole, CredentialRole } from '../enums';
 

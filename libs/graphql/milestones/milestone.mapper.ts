@@ -1,6 +1,6 @@
 import { ExtensionStateEnum, MilestoneStateEnum, Track } from '../enums';
-import { ExtensionEntity } from '../../data/entities/extension.entity';
-import { MilestoneEntity } from '../../data/entities/milestone.entity';
+import { ExtensionEntity } from '@libs/data/entities/extension.entity';
+import { MilestoneEntity } from '@libs/data/entities/milestone.entity';
 import { ExtensionModel, MilestoneModel } from './milestone.model';
 import { toMaintenanceWindowModel } from '../footprint/maintenance-window.model';
 

@@ -1,14 +1,14 @@
-import { Allow } from '../../access/access.decorators';
+import { Allow } from '@libs/access/access.decorators';
 import { Args, GraphQLISODateTime, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { Clock } from '../../core/clock/clock';
-import { extensionStanding, judgedTarget, statusReportDueAt } from '../../domain/extension-rules';
-import { ProgrammesService } from '../../programmes/programmes.service';
-import type { Actor } from '../../domain/actor';
+import { Clock } from '@libs/core/clock/clock';
+import { extensionStanding, judgedTarget, statusReportDueAt } from '@libs/domain/extension-rules';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import type { Actor } from '@libs/domain/actor';
 import { CurrentActor } from '../context';
-import { VersionedIdInput } from '../../organisations/dto/organisation.input';
-import { DenyExtensionInput, ExtensionStatusReportInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from '../../milestones/dto/milestone.input';
+import { VersionedIdInput } from '@libs/organisations/dto/organisation.input';
+import { DenyExtensionInput, ExtensionStatusReportInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from '@libs/milestones/dto/milestone.input';
 import { toExtensionModel, toMilestoneModel } from './milestone.mapper';
-import { MilestonesService } from '../../milestones/milestones.service';
+import { MilestonesService } from '@libs/milestones/milestones.service';
 import { ExtensionModel, ExtensionStandingEnum, MilestoneModel } from './milestone.model';
 
 @Resolver(() => MilestoneModel)

@@ -1,6 +1,6 @@
 import { ContactRole, SizeBand } from '../enums';
-import { ContactEntity } from '../../data/entities/contact.entity';
-import { OrganisationEntity } from '../../data/entities/organisation.entity';
+import { ContactEntity } from '@libs/data/entities/contact.entity';
+import { OrganisationEntity } from '@libs/data/entities/organisation.entity';
 import { ContactModel, OrganisationModel } from './organisation.model';
 
 export const toOrganisationModel = (e: OrganisationEntity): OrganisationModel => ({

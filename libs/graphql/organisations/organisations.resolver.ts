@@ -1,9 +1,9 @@
-import { Allow } from '../../access/access.decorators';
+import { Allow } from '@libs/access/access.decorators';
 import { Args, GraphQLISODateTime, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { attachChildren, selects, wantedChildren } from '../prefetch';
 import { forwardPageInfo } from '../page-info.model';
-import type { Actor } from '../../domain/actor';
+import type { Actor } from '@libs/domain/actor';
 import { AuditEventModel } from '../audit/audit-event.model';
 import { FootprintModel } from '../footprint/footprint.model';
 import { toFootprintModel } from '../footprint/footprint.mapper';
@@ -13,16 +13,16 @@ import type { Loaders } from '../loaders';
 import { toExtensionModel, toMilestoneModel } from '../milestones/milestone.mapper';
 import { ExtensionModel, MilestoneModel } from '../milestones/milestone.model';
 import { SectorModel } from '../reference/reference.model';
-import { ReferenceService } from '../../reference/reference.service';
-import { StatusService } from '../../status/status.service';
-import { CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from '../../organisations/dto/organisation.input';
-import { OrganisationsArgs } from '../../organisations/dto/organisations.args';
+import { ReferenceService } from '@libs/reference/reference.service';
+import { StatusService } from '@libs/status/status.service';
+import { CreateOrganisationInput, UpdateOrganisationInput, VersionedIdInput } from '@libs/organisations/dto/organisation.input';
+import { OrganisationsArgs } from '@libs/organisations/dto/organisations.args';
 import { ContactModel, OrganisationModel, OrganisationStatusModel, ReportedAndVerifiedModel } from './organisation.model';
-import { freshness, reportedAndVerified } from '../../domain/report-rules';
+import { freshness, reportedAndVerified } from '@libs/domain/report-rules';
 import { OrganisationConnectionModel } from './organisation-connection.model';
 import { toContactModel, toOrganisationModel } from './organisation.mapper';
-import { OrganisationsService } from '../../organisations/organisations.service';
-import { ProgrammesService } from '../../programmes/programmes.service';
+import { OrganisationsService } from '@libs/organisations/organisations.service';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
 
 @Resolver(() => OrganisationModel)
 export class OrganisationsResolver {

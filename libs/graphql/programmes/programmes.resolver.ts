@@ -1,11 +1,11 @@
-import { Allow, Public } from '../../access/access.decorators';
+import { Allow, Public } from '@libs/access/access.decorators';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { Actor } from '../../domain/actor';
-import { CreateProgrammeInput, UpdateProgrammeInput } from '../../programmes/dto/programme.input';
+import type { Actor } from '@libs/domain/actor';
+import { CreateProgrammeInput, UpdateProgrammeInput } from '@libs/programmes/dto/programme.input';
 import { CurrentActor } from '../context';
-import { ProgrammeEntity } from '../../data/entities/programme.entity';
+import { ProgrammeEntity } from '@libs/data/entities/programme.entity';
 import { ProgrammeModel } from './programme.model';
-import { ProgrammesService } from '../../programmes/programmes.service';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
 
 const toModel = (e: ProgrammeEntity): ProgrammeModel => ({
   id: e.id, key: e.key, name: e.name, regulation: e.regulation, announced: e.announced, published: e.published,

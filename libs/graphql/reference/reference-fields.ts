@@ -1,6 +1,6 @@
 import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { toUsStateModel } from './reference.model';
-import type { ReferenceService } from '../../reference/reference.service';
+import type { ReferenceService } from '@libs/reference/reference.service';
 
 /**
  * Fields that only look a code up in the in-memory reference data (a footprint row's product, an

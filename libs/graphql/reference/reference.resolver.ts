@@ -1,11 +1,11 @@
-import { Allow, Public } from '../../access/access.decorators';
+import { Allow, Public } from '@libs/access/access.decorators';
 import { Query, Resolver, Args, ID, GraphQLISODateTime, Mutation } from '@nestjs/graphql';
-import type { Actor } from '../../domain/actor';
-import { ChangeSectorAgencyInput } from '../../reference/dto/sector-agency.input';
-import { SectorsService } from '../../reference/sectors.service';
+import type { Actor } from '@libs/domain/actor';
+import { ChangeSectorAgencyInput } from '@libs/reference/dto/sector-agency.input';
+import { SectorsService } from '@libs/reference/sectors.service';
 import { CurrentActor } from '../context';
 import { ProductModel, SectorModel, toUsStateModel, UsStateModel } from './reference.model';
-import { ReferenceService } from '../../reference/reference.service';
+import { ReferenceService } from '@libs/reference/reference.service';
 
 @Resolver()
 export class ReferenceResolver {

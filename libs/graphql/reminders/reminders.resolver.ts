@@ -1,14 +1,14 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow } from '../../access/access.decorators';
-import type { Actor } from '../../domain/actor';
+import { Allow } from '@libs/access/access.decorators';
+import type { Actor } from '@libs/domain/actor';
 import { CurrentActor, RequestLoaders } from '../context';
 import type { Loaders } from '../loaders';
 import { ContactModel, OrganisationModel } from '../organisations/organisation.model';
-import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersArgs, RotateEscalationWebhookSecretArgs, RotateWebhookSecretArgs, SnoozeRemindersInput } from '../../reminders/dto/reminders.input';
+import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersArgs, RotateEscalationWebhookSecretArgs, RotateWebhookSecretArgs, SnoozeRemindersInput } from '@libs/reminders/dto/reminders.input';
 import { EscalationContactModel, NotificationPreferenceModel, PlannedReminderModel, PlannerRunModel, ReminderDeliveryModel, ReminderStateModel, WebhookSecretModel } from './reminder.model';
-import { RemindersService } from '../../reminders/reminders.service';
-import { ProgrammesService } from '../../programmes/programmes.service';
-import { reminderStageKind } from '../../domain/vocabulary';
+import { RemindersService } from '@libs/reminders/reminders.service';
+import { ProgrammesService } from '@libs/programmes/programmes.service';
+import { reminderStageKind } from '@libs/domain/vocabulary';
 
 const PROGRAMME_ARG = { type: () => ID, nullable: true, description: 'The programme; the default programme when omitted' } as const;
 

@@ -1,6 +1,6 @@
-import { Allow } from '../../access/access.decorators';
+import { Allow } from '@libs/access/access.decorators';
 import { Args, Field, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
-import type { Actor } from '../../domain/actor';
+import type { Actor } from '@libs/domain/actor';
 import { toFootprintModel } from '../footprint/footprint.mapper';
 import { FootprintModel } from '../footprint/footprint.model';
 import { CurrentActor } from '../context';
@@ -8,8 +8,8 @@ import { toMilestoneModel } from '../milestones/milestone.mapper';
 import { MilestoneModel } from '../milestones/milestone.model';
 import { OrganisationModel } from '../organisations/organisation.model';
 import { toOrganisationModel } from '../organisations/organisation.mapper';
-import { SelfReportInput } from '../../self-report/dto/self-report.input';
-import { SelfReportService } from '../../self-report/self-report.service';
+import { SelfReportInput } from '@libs/self-report/dto/self-report.input';
+import { SelfReportService } from '@libs/self-report/self-report.service';
 
 @ObjectType('SelfReportResult', { description: 'The organisation and the rows a self-report changed' })
 export class SelfReportResultModel {

@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { WorkItemKind } from '../../domain/vocabulary';
+import { WorkItemKind } from '@libs/domain/vocabulary';
 import { OrganisationStatusEnum, ReminderChannel } from '../enums';
 import { ExtensionModel, MilestoneModel } from '../milestones/milestone.model';
 import { ContactModel, OrganisationModel } from '../organisations/organisation.model';

@@ -4,8 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PAGE_CSP } from './page-files';
-import { Public } from '../../access/access.decorators';
-import { dashboardQueries } from '../../dashboard/persisted-queries';
+import { Public } from '@libs/access/access.decorators';
+import { dashboardQueries } from '@libs/dashboard/persisted-queries';
 
 // Works from the sources and from dist/ alike: both sit four levels below the project root.
 const PAGE_DIR = resolve(__dirname, '../../../../apps/api/public/dashboard');

@@ -2,9 +2,9 @@ import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/cookie';
-import { Public } from '../../access/access.decorators';
-import { maskedEmail } from '../../domain/links/link-rules';
-import { LinkCheck, LinksService } from '../../links/links.service';
+import { Public } from '@libs/access/access.decorators';
+import { maskedEmail } from '@libs/domain/links/link-rules';
+import { LinkCheck, LinksService } from '@libs/links/links.service';
 import { html, Html, page } from './html';
 import { PAGE_CSP } from './page-files';
 

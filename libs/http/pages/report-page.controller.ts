@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { join } from 'node:path';
-import { Public } from '../../access/access.decorators';
+import { Public } from '@libs/access/access.decorators';
 import { CONTENT_TYPES, PAGE_CSP, pageFile, PUBLIC_DIR } from './page-files';
 
 const DIR = join(PUBLIC_DIR, 'report');

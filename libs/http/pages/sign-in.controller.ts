@@ -2,9 +2,9 @@ import { Controller, Get, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/cookie';
-import { Public } from '../../access/access.decorators';
-import { OidcService, PendingSignIn } from '../../access/oidc.service';
-import { StaffSessionsService } from '../../access/staff-sessions.service';
+import { Public } from '@libs/access/access.decorators';
+import { OidcService, PendingSignIn } from '@libs/access/oidc.service';
+import { StaffSessionsService } from '@libs/access/staff-sessions.service';
 import { html, Html, page } from './html';
 import { PAGE_CSP } from './page-files';
 

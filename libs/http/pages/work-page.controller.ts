@@ -1,7 +1,7 @@
 import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { join } from 'node:path';
-import { Public } from '../../access/access.decorators';
+import { Public } from '@libs/access/access.decorators';
 import { CONTENT_TYPES, PAGE_CSP, pageFile, PUBLIC_DIR } from './page-files';
 
 const PAGE_DIR = join(PUBLIC_DIR, 'work');

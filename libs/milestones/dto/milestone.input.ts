@@ -1,7 +1,7 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
-import { MilestoneStateEnum } from '../../domain/vocabulary';
-import { IsValidInstant } from '../../core/validation/validators';
+import { MilestoneStateEnum } from '@libs/domain/vocabulary';
+import { IsValidInstant } from '@libs/core/validation/validators';
 
 @InputType({ description: 'Changes to one milestone; fields left out stay as they are' })
 export class UpdateMilestoneInput {

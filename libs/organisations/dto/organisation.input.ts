@@ -3,8 +3,8 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsEmail, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { ContactRole, SizeBand } from '../../domain/vocabulary';
-import { IsTimeZone } from '../../core/validation/validators';
+import { ContactRole, SizeBand } from '@libs/domain/vocabulary';
+import { IsTimeZone } from '@libs/core/validation/validators';
 
 @InputType({ description: 'A contact of an organisation; the list given replaces its contacts (matched by e-mail)' })
 export class ContactInput {

@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { Environment, OrganisationSortField, OrganisationStatusEnum, SortDirection } from '../../domain/vocabulary';
+import { Environment, OrganisationSortField, OrganisationStatusEnum, SortDirection } from '@libs/domain/vocabulary';
 
 @InputType({ description: 'Which organisations to list; every condition given must hold' })
 export class OrganisationFilter {

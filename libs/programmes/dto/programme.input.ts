@@ -1,11 +1,11 @@
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ProductKind } from '../../domain/vocabulary';
+import { ProductKind } from '@libs/domain/vocabulary';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate, IsValidInstant } from '../../core/validation/validators';
+import { IsCalendarDate, IsValidInstant } from '@libs/core/validation/validators';
 
 @InputType({ description: 'One step of a milestone plan: its key, name and targets relative to the updates cutoff' })
 export class MilestonePlanStepInput {

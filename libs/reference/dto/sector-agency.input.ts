@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
 import { IsString, Length, Matches } from 'class-validator';
-import { IsValidInstant } from '../../core/validation/validators';
+import { IsValidInstant } from '@libs/core/validation/validators';
 
 @InputType({ description: 'A sector passes to another Sector Risk Management Agency from an instant on; before it, the agency it had' })
 export class ChangeSectorAgencyInput {

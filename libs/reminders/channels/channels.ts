@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import nodemailer, { Transporter } from 'nodemailer';
-import type { RenderedMessage } from '../../domain/reminders/templates';
+import type { RenderedMessage } from '@libs/domain/reminders/templates';
 import { WebhookAddressPolicy } from './webhook-address';
 import { standardWebhookHeaders } from './webhook-signing';
 

@@ -1,7 +1,7 @@
 import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { IsTimeZone, IsValidInstant } from '../../core/validation/validators';
-import { EscalationContactKind } from '../../domain/vocabulary';
+import { IsTimeZone, IsValidInstant } from '@libs/core/validation/validators';
+import { EscalationContactKind } from '@libs/domain/vocabulary';
 
 @InputType({ description: 'Silence an organisation\'s reminders until an instant' })
 export class SnoozeRemindersInput {

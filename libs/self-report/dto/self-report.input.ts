@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
-import { MilestoneStateEnum } from '../../domain/vocabulary';
+import { MilestoneStateEnum } from '@libs/domain/vocabulary';
 
 @InputType({ description: 'A self-reported change to one footprint row' })
 export class FootprintReportInput {
