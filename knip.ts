@@ -10,15 +10,7 @@ import type { KnipConfig } from 'knip';
  * listing them here again would only earn a "redundant entry" hint.
  */
 const config: KnipConfig = {
-  entry: [
-    'apps/*/src/main.ts',
-    'migrations/index.ts',
-    'test/**/*.e2e-spec.ts',
-    'test/support/*.{ts,js}',
-    '**/*.spec.ts',
-    'bench/**/*.js',
-    'scripts/*.js',
-  ],
+  entry: ['apps/*/src/main.ts', 'migrations/index.ts', 'test/**/*.e2e-spec.ts', 'test/support/*.{ts,js}', '**/*.spec.ts', 'bench/**/*.js', 'scripts/*.js'],
   project: ['apps/**/*.ts', 'libs/**/*.ts', 'migrations/**/*.ts', 'test/**/*.{ts,js}', 'bench/**/*.{ts,js}', 'scripts/**/*.js'],
   include: ['files', 'exports', 'types', 'dependencies', 'devDependencies'],
   ignoreDependencies: [

@@ -35,7 +35,11 @@ const opt = (name, fallback) => {
   return i >= 0 ? argv[i + 1] : fallback;
 };
 const SCALE = Number(opt('scale', 200000));
-const ONLY = new Set((opt('only', ALL.join(','))).split(',').map((s) => s.trim()));
+const ONLY = new Set(
+  opt('only', ALL.join(','))
+    .split(',')
+    .map((s) => s.trim()),
+);
 const DURATION = Number(opt('duration', 10));
 const WARMUP = Number(opt('warmup', 3));
 const CONNECTIONS = Number(opt('connections', 10));
@@ -72,7 +76,9 @@ async function ensureData() {
   if (!ready) {
     await admin.query(`CREATE DATABASE ${DB_NAME}`);
     log(`generating ${SCALE.toLocaleString('en-US')} organisations into ${DB_NAME} (once; later runs reuse it)`);
-    const r = spawnSync(process.execPath, [join(__dirname, 'data', 'generate.js'), '--organisations', String(SCALE), '--database', DATABASE_URL], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [join(__dirname, 'data', 'generate.js'), '--organisations', String(SCALE), '--database', DATABASE_URL], {
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error('data generation failed');
   } else {
     log(`reusing ${DB_NAME} (${SCALE.toLocaleString('en-US')} organisations)`);
@@ -86,31 +92,63 @@ const tokenHash = (t) => createHash('sha256').update(t).digest();
 async function credentials(pool, reporterCount) {
   await pool.query(`DELETE FROM api_credential WHERE created_by = 'bench'`);
   const adminToken = `ktt_${randomBytes(32).toString('base64url')}`;
-  await pool.query(`INSERT INTO api_credential (label, role, token_hash, token_prefix, created_at, created_by) VALUES ('bench admin', 'admin', $1, $2, now(), 'bench')`, [tokenHash(adminToken), adminToken.slice(0, 8)]);
-  const reporters = (await pool.query(
-    `SELECT DISTINCT ON (o.id) o.id AS organisation_id, f.id AS footprint_id, f.version, f.endpoint_count
+  await pool.query(
+    `INSERT INTO api_credential (label, role, token_hash, token_prefix, created_at, created_by) VALUES ('bench admin', 'admin', $1, $2, now(), 'bench')`,
+    [tokenHash(adminToken), adminToken.slice(0, 8)],
+  );
+  const reporters = (
+    await pool.query(
+      `SELECT DISTINCT ON (o.id) o.id AS organisation_id, f.id AS footprint_id, f.version, f.endpoint_count
      FROM organisation o JOIN footprint f ON f.organisation_id = o.id
-     WHERE o.id IN (SELECT id FROM organisation ORDER BY md5(id::text) LIMIT $1) ORDER BY o.id, f.id`, [reporterCount],
-  )).rows;
+     WHERE o.id IN (SELECT id FROM organisation ORDER BY md5(id::text) LIMIT $1) ORDER BY o.id, f.id`,
+      [reporterCount],
+    )
+  ).rows;
   const tokens = reporters.map(() => `ktt_${randomBytes(32).toString('base64url')}`);
   await pool.query(
     `INSERT INTO api_credential (label, role, organisation_id, token_hash, token_prefix, created_at, created_by)
      SELECT 'bench reporter', 'reporter', o, h, left(p, 8), now(), 'bench' FROM unnest($1::uuid[], $2::bytea[], $3::text[]) AS t(o, h, p)`,
     [reporters.map((r) => r.organisation_id), tokens.map(tokenHash), tokens],
   );
-  return { adminToken, reporters: reporters.map((r, i) => ({ organisationId: r.organisation_id, footprintId: r.footprint_id, version: r.version, count: r.endpoint_count, token: tokens[i] })) };
+  return {
+    adminToken,
+    reporters: reporters.map((r, i) => ({
+      organisationId: r.organisation_id,
+      footprintId: r.footprint_id,
+      version: r.version,
+      count: r.endpoint_count,
+      token: tokens[i],
+    })),
+  };
 }
 
 async function gql(url, query, variables, token) {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = await r.json();
   if (r.status !== 200 || body.errors) throw new Error(`${url}: ${r.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
   return { data: body.data, statements: Number(r.headers.get('x-sql-statements') ?? NaN) };
 }
 
 function addRow(scenario, server, r, statements, note = '') {
-  rows.push({ scenario, server, rps: round(r.rps, 0), p50: round(r.p50), p95: round(r.p95), p99: round(r.p99), statements, errors: r.errors, requests: r.requests, note });
-  log(`  ${scenario} · ${server}: ${round(r.rps, 0)} req/s, p50 ${round(r.p50)} ms, p95 ${round(r.p95)} ms, p99 ${round(r.p99)} ms, ${statements} SQL/request, ${r.errors} errors`);
+  rows.push({
+    scenario,
+    server,
+    rps: round(r.rps, 0),
+    p50: round(r.p50),
+    p95: round(r.p95),
+    p99: round(r.p99),
+    statements,
+    errors: r.errors,
+    requests: r.requests,
+    note,
+  });
+  log(
+    `  ${scenario} · ${server}: ${round(r.rps, 0)} req/s, p50 ${round(r.p50)} ms, p95 ${round(r.p95)} ms, p99 ${round(r.p99)} ms, ${statements} SQL/request, ${r.errors} errors`,
+  );
 }
 
 const sameish = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-6 * Math.max(1, Math.abs(x)));
@@ -131,14 +169,36 @@ async function readScenario(name, spec, ctx, { variables, sqlParams, check, unca
   check(ours.data, pgl.data, raw);
 
   const body = (query, vars) => JSON.stringify({ query, variables: vars });
-  const requests = (which) => (variables ? [{ setupRequest: (req, context) => {
-    context.i = (context.i ?? Math.floor(Math.random() * 1e6)) + 1;
-    return { ...req, body: body(spec[which], variables(context.i)[which]) };
-  } }] : undefined);
-  const load = (url, which, headers) => httpLoad({ urls: url, headers, body: variables ? undefined : body(spec[which]), requests: requests(which), connections: CONNECTIONS, duration: DURATION, warmup: WARMUP });
+  const requests = (which) =>
+    variables
+      ? [
+          {
+            setupRequest: (req, context) => {
+              context.i = (context.i ?? Math.floor(Math.random() * 1e6)) + 1;
+              return { ...req, body: body(spec[which], variables(context.i)[which]) };
+            },
+          },
+        ]
+      : undefined;
+  const load = (url, which, headers) =>
+    httpLoad({
+      urls: url,
+      headers,
+      body: variables ? undefined : body(spec[which]),
+      requests: requests(which),
+      connections: CONNECTIONS,
+      duration: DURATION,
+      warmup: WARMUP,
+    });
   const results = {};
   results.ours = await load(ctx.api.graphql, 'ours', auth);
-  addRow(name, 'ours', results.ours, ours.statements, uncached ? `cache on: served from the ${ctx.env.DASHBOARD_CACHE_MS ?? 5000} ms aggregate cache (DASHBOARD_CACHE_MS)` : '');
+  addRow(
+    name,
+    'ours',
+    results.ours,
+    ours.statements,
+    uncached ? `cache on: served from the ${ctx.env.DASHBOARD_CACHE_MS ?? 5000} ms aggregate cache (DASHBOARD_CACHE_MS)` : '',
+  );
   if (uncached) {
     // The same question with the cache off: what each poll would cost if every one went to PostgreSQL.
     const bare = await startApi(ctx.env, { DASHBOARD_CACHE_MS: '0' });
@@ -146,14 +206,26 @@ async function readScenario(name, spec, ctx, { variables, sqlParams, check, unca
       await gql(bare.graphql, spec.ours, undefined, ctx.adminToken);
       const first = await gql(bare.graphql, spec.ours, undefined, ctx.adminToken);
       results.oursUncached = await load(bare.graphql, 'ours', auth);
-      addRow(name, 'ours, cache off', results.oursUncached, first.statements, 'DASHBOARD_CACHE_MS=0: every request adds up the cells PostgreSQL keeps (migration 0028)');
+      addRow(
+        name,
+        'ours, cache off',
+        results.oursUncached,
+        first.statements,
+        'DASHBOARD_CACHE_MS=0: every request adds up the cells PostgreSQL keeps (migration 0028)',
+      );
     } finally {
       await bare.stop();
     }
   }
   results.postgraphile = await load(ctx.postgraphile.graphql, 'postgraphile', {});
   addRow(name, 'PostGraphile 5', results.postgraphile, pglStatements);
-  results.sql = await pgLoad({ pool: ctx.pool, concurrency: CONNECTIONS, duration: DURATION, warmup: WARMUP, run: (p, i) => p.query(spec.sql, sqlParams ? sqlParams(i) : []) });
+  results.sql = await pgLoad({
+    pool: ctx.pool,
+    concurrency: CONNECTIONS,
+    duration: DURATION,
+    warmup: WARMUP,
+    run: (p, i) => p.query(spec.sql, sqlParams ? sqlParams(i) : []),
+  });
   addRow(name, 'raw SQL (pg)', results.sql, 1);
   return results;
 }
@@ -167,7 +239,12 @@ const remainingFor = (r) => Math.floor(Math.random() * (r.count + 1));
 async function refreshVersions(ctx) {
   // A request cut off by the end of a run may still be committing on the server: let it land first.
   await new Promise((r) => setTimeout(r, 500));
-  const current = new Map((await ctx.pool.query('SELECT id, version FROM footprint WHERE id = ANY($1::uuid[])', [ctx.reporters.map((r) => r.footprintId)])).rows.map((r) => [r.id, r.version]));
+  const current = new Map(
+    (await ctx.pool.query('SELECT id, version FROM footprint WHERE id = ANY($1::uuid[])', [ctx.reporters.map((r) => r.footprintId)])).rows.map((r) => [
+      r.id,
+      r.version,
+    ]),
+  );
   for (const r of ctx.reporters) r.version = current.get(r.footprintId);
 }
 
@@ -194,24 +271,30 @@ const reporterDone = (ctx, r) => ctx.inFlight?.delete(r);
 async function selfReportLoad(ctx, urls, which, concurrency) {
   ctx.inFlight = new Set();
   let graphqlErrors = 0;
-  const requests = [{
-    setupRequest: (req, context) => {
-      const r = nextReporter(ctx);
-      context.r = r;
-      const vars = SELF_REPORT[`${which}Variables`]({ ...r, remaining: remainingFor(r) });
-      return { ...req, headers: { ...req.headers, ...(which === 'ours' ? { authorization: `Bearer ${r.token}` } : {}) }, body: JSON.stringify({ query: SELF_REPORT[which], variables: vars }) };
+  const requests = [
+    {
+      setupRequest: (req, context) => {
+        const r = nextReporter(ctx);
+        context.r = r;
+        const vars = SELF_REPORT[`${which}Variables`]({ ...r, remaining: remainingFor(r) });
+        return {
+          ...req,
+          headers: { ...req.headers, ...(which === 'ours' ? { authorization: `Bearer ${r.token}` } : {}) },
+          body: JSON.stringify({ query: SELF_REPORT[which], variables: vars }),
+        };
+      },
+      onResponse: (status, body, context) => {
+        reporterDone(ctx, context.r);
+        try {
+          const parsed = JSON.parse(body);
+          if (parsed.errors) graphqlErrors += 1;
+          else context.r.version = SELF_REPORT[`${which}Version`](parsed.data);
+        } catch {
+          graphqlErrors += 1;
+        }
+      },
     },
-    onResponse: (status, body, context) => {
-      reporterDone(ctx, context.r);
-      try {
-        const parsed = JSON.parse(body);
-        if (parsed.errors) graphqlErrors += 1;
-        else context.r.version = SELF_REPORT[`${which}Version`](parsed.data);
-      } catch {
-        graphqlErrors += 1;
-      }
-    },
-  }];
+  ];
   await refreshVersions(ctx);
   const beforeTimed = async () => {
     await refreshVersions(ctx);
@@ -240,15 +323,22 @@ async function selfReportScenario(ctx, concurrency) {
   addRow(name, 'PostGraphile 5', results.postgraphile, pglStatements, 'SQL function: version-checked write, audit');
   await refreshVersions(ctx);
   ctx.inFlight = new Set();
-  results.sql = await pgLoad({ pool: ctx.pool, concurrency, duration: DURATION, warmup: WARMUP, beforeTimed: () => refreshVersions(ctx), run: async (pool) => {
-    const r = nextReporter(ctx);
-    try {
-      const res = await pool.query(SELF_REPORT.sql, [r.organisationId, r.footprintId, r.version, remainingFor(r)]);
-      r.version = res.rows[0].version;
-    } finally {
-      reporterDone(ctx, r);
-    }
-  } });
+  results.sql = await pgLoad({
+    pool: ctx.pool,
+    concurrency,
+    duration: DURATION,
+    warmup: WARMUP,
+    beforeTimed: () => refreshVersions(ctx),
+    run: async (pool) => {
+      const r = nextReporter(ctx);
+      try {
+        const res = await pool.query(SELF_REPORT.sql, [r.organisationId, r.footprintId, r.version, remainingFor(r)]);
+        r.version = res.rows[0].version;
+      } finally {
+        reporterDone(ctx, r);
+      }
+    },
+  });
   addRow(name, 'raw SQL (pg)', results.sql, 1, 'the same SQL function, called directly');
   return results;
 }
@@ -256,7 +346,9 @@ async function selfReportScenario(ctx, concurrency) {
 /** The planner through the CLI (the same code the worker's quarter-hourly job runs), timed by its own clock. */
 function planOnce(ctx) {
   const r = spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'reminders', 'plan'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'error', DATABASE_URL, TRACKER_NOW: ctx.now.toISOString() }, encoding: 'utf8', maxBuffer: 1 << 24,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'error', DATABASE_URL, TRACKER_NOW: ctx.now.toISOString() },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
   });
   const m = /(\d+) organisations, (\d+) deliveries planned, (\d+) new, \d+ cancelled \(complete\) in ([\d.]+) s/.exec(r.stdout);
   if (r.status !== 0 || !m) throw new Error(`reminders plan failed: ${r.stdout}${r.stderr}`);
@@ -273,10 +365,24 @@ async function plannerScenario(ctx) {
   const first = planOnce(ctx);
   const again = planOnce(ctx);
   // what a recipient gets per organisation and stage: one message, its lagging milestones listed inside
-  const [{ most }] = (await ctx.pool.query(
-    `SELECT coalesce(max(n), 0)::int AS most FROM (SELECT count(*) AS n FROM reminder_delivery GROUP BY organisation_id, programme_id, stage, recipient, channel) x`)).rows;
-  extra.planner = { organisations: first.organisations, planned: first.planned, inserted: first.inserted, seconds: round(first.seconds, 2), perSecond: round(first.inserted / first.seconds, 0), rerunSeconds: round(again.seconds, 2), rerunInserted: again.inserted, perRecipientStage: most };
-  log(`  planned ${first.inserted.toLocaleString('en-US')} deliveries for ${first.organisations.toLocaleString('en-US')} organisations in ${first.seconds} s; re-run ${again.seconds} s, ${again.inserted} new`);
+  const [{ most }] = (
+    await ctx.pool.query(
+      `SELECT coalesce(max(n), 0)::int AS most FROM (SELECT count(*) AS n FROM reminder_delivery GROUP BY organisation_id, programme_id, stage, recipient, channel) x`,
+    )
+  ).rows;
+  extra.planner = {
+    organisations: first.organisations,
+    planned: first.planned,
+    inserted: first.inserted,
+    seconds: round(first.seconds, 2),
+    perSecond: round(first.inserted / first.seconds, 0),
+    rerunSeconds: round(again.seconds, 2),
+    rerunInserted: again.inserted,
+    perRecipientStage: most,
+  };
+  log(
+    `  planned ${first.inserted.toLocaleString('en-US')} deliveries for ${first.organisations.toLocaleString('en-US')} organisations in ${first.seconds} s; re-run ${again.seconds} s, ${again.inserted} new`,
+  );
   await ctx.pool.query(`DELETE FROM reminder_delivery`);
 }
 
@@ -289,13 +395,25 @@ async function redisScenario() {
   const n = 20000;
   const before = await used();
   for (let i = 0; i < n; i += 1000) {
-    await queue.addBulk(Array.from({ length: 1000 }, (_, k) => ({ name: 'deliver-reminder', data: { deliveryId: String(1_000_000 + i + k) }, opts: { jobId: `delivery-${1_000_000 + i + k}`, attempts: 8, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { count: 1000, age: 604800 }, removeOnFail: false } })));
+    await queue.addBulk(
+      Array.from({ length: 1000 }, (_, k) => ({
+        name: 'deliver-reminder',
+        data: { deliveryId: String(1_000_000 + i + k) },
+        opts: {
+          jobId: `delivery-${1_000_000 + i + k}`,
+          attempts: 8,
+          backoff: { type: 'exponential', delay: 30_000 },
+          removeOnComplete: { count: 1000, age: 604800 },
+          removeOnFail: false,
+        },
+      })),
+    );
   }
   const after = await used();
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
-  extra.redis = { jobs: n, bytesPerDelivery: Math.round((after - before) / n), megabytesPerMillion: round(((after - before) / n) * 1e6 / 1048576, 0) };
+  extra.redis = { jobs: n, bytesPerDelivery: Math.round((after - before) / n), megabytesPerMillion: round((((after - before) / n) * 1e6) / 1048576, 0) };
   log(`  ${extra.redis.bytesPerDelivery} bytes per pending delivery (${extra.redis.megabytesPerMillion} MB per million)`);
 }
 
@@ -314,10 +432,21 @@ function receiver() {
     });
   });
   server.keepAliveTimeout = 65_000;
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${server.address().port}/hook`, received: () => seen.size, duplicates: () => duplicates, last: () => last, reset: () => { seen.clear(); duplicates = 0; },
-    close: () => new Promise((r) => server.close(() => r())),
-  })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/hook`,
+        received: () => seen.size,
+        duplicates: () => duplicates,
+        last: () => last,
+        reset: () => {
+          seen.clear();
+          duplicates = 0;
+        },
+        close: () => new Promise((r) => server.close(() => r())),
+      }),
+    ),
+  );
 }
 
 async function deliveryRun(ctx, workers, hook) {
@@ -330,15 +459,24 @@ async function deliveryRun(ctx, workers, hook) {
   for (let i = 0; i < workers; i++) started.push(await startWorker(realTime, { RELAY_IDLE_MS: '100' }));
   // The workers register the quarter-hourly planner and the hourly refresh: take them off for the run.
   const connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
-  for (const [q, id] of [['reminders', 'plan-reminders'], ['maintenance', 'refresh-statuses-hourly']]) {
+  for (const [q, id] of [
+    ['reminders', 'plan-reminders'],
+    ['maintenance', 'refresh-statuses-hourly'],
+  ]) {
     const queue = new Queue(q, { connection, prefix: QUEUE_PREFIX });
     await queue.removeJobScheduler(id);
     await queue.close();
   }
   await connection.quit();
   const programme = (await ctx.pool.query(`SELECT id, name, updates_cutoff FROM programme WHERE key = 'kaspersky-2024'`)).rows[0];
-  const payload = { kind: 'STAGE', programme: { name: programme.name, cutoff: programme.updates_cutoff.toISOString() }, stage: 'T-7', level: 2, lagging: ['footprint'],
-    organisation: { id: ctx.reporters[0].organisationId, name: 'Bench organisation', externalKey: 'NAT-0', sector: 'ENERGY', status: 'AT_RISK' } };
+  const payload = {
+    kind: 'STAGE',
+    programme: { name: programme.name, cutoff: programme.updates_cutoff.toISOString() },
+    stage: 'T-7',
+    level: 2,
+    lagging: ['footprint'],
+    organisation: { id: ctx.reporters[0].organisationId, name: 'Bench organisation', externalKey: 'NAT-0', sector: 'ENERGY', status: 'AT_RISK' },
+  };
   // the receiver is the organisation's primary contact's webhook, with its own signing secret (the sender looks it up per send)
   await ctx.pool.query(
     `WITH c AS (SELECT id FROM contact WHERE organisation_id = $1 AND role = 'PRIMARY' LIMIT 1),
@@ -364,7 +502,16 @@ async function deliveryRun(ctx, workers, hook) {
   const seconds = (Date.now() - t0) / 1000;
   const failed = (await ctx.pool.query(`SELECT count(*)::int AS n FROM reminder_delivery WHERE state = 'FAILED'`)).rows[0].n;
   for (const w of started) await w.stop();
-  return { workers, deliveries: DELIVERIES, sent, failed, received: hook.received(), duplicates: hook.duplicates(), seconds: round(seconds, 2), perSecond: round(sent / seconds, 0) };
+  return {
+    workers,
+    deliveries: DELIVERIES,
+    sent,
+    failed,
+    received: hook.received(),
+    duplicates: hook.duplicates(),
+    seconds: round(seconds, 2),
+    perSecond: round(sent / seconds, 0),
+  };
 }
 
 async function deliveryScenario(ctx, workerCounts) {
@@ -401,7 +548,9 @@ function ratio(a, b) {
 
 function table(meta) {
   const out = [];
-  out.push(`Run ${meta.at} on ${meta.machine}; ${meta.scale.toLocaleString('en-US')} organisations (${meta.data}); ${DURATION} s timed after ${WARMUP} s warm-up per run; reads at ${CONNECTIONS} connections.`);
+  out.push(
+    `Run ${meta.at} on ${meta.machine}; ${meta.scale.toLocaleString('en-US')} organisations (${meta.data}); ${DURATION} s timed after ${WARMUP} s warm-up per run; reads at ${CONNECTIONS} connections.`,
+  );
   out.push('');
   out.push('| scenario | server | req/s | p50 ms | p95 ms | p99 ms | SQL/req | ours ÷ PostGraphile | ours ÷ raw SQL | errors | what it does |');
   out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
@@ -412,26 +561,42 @@ function table(meta) {
     const raw = list.find((r) => r.server === 'raw SQL (pg)');
     for (const r of list) {
       const isOurs = r.server === 'ours' || r.server === 'ours, cache off';
-      out.push(`| ${scenario} | ${r.server} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${Number.isNaN(r.statements) ? '–' : r.statements} | ${isOurs ? ratio(r.rps, pgl?.rps) : ''} | ${isOurs ? ratio(r.rps, raw?.rps) : ''} | ${r.errors} | ${r.note} |`);
+      out.push(
+        `| ${scenario} | ${r.server} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${Number.isNaN(r.statements) ? '–' : r.statements} | ${isOurs ? ratio(r.rps, pgl?.rps) : ''} | ${isOurs ? ratio(r.rps, raw?.rps) : ''} | ${r.errors} | ${r.note} |`,
+      );
     }
   }
   if (extra.planner) {
     const p = extra.planner;
     out.push('');
-    out.push(`Planner (scenario 5) at T-7: ${p.organisations.toLocaleString('en-US')} organisations, ${p.inserted.toLocaleString('en-US')} deliveries written to the outbox in **${p.seconds} s** (${p.perSecond.toLocaleString('en-US')} deliveries/s); a second run at the same instant ${p.rerunSeconds} s, ${p.rerunInserted} new; at most ${p.perRecipientStage} message per recipient per organisation and stage.`);
+    out.push(
+      `Planner (scenario 5) at T-7: ${p.organisations.toLocaleString('en-US')} organisations, ${p.inserted.toLocaleString('en-US')} deliveries written to the outbox in **${p.seconds} s** (${p.perSecond.toLocaleString('en-US')} deliveries/s); a second run at the same instant ${p.rerunSeconds} s, ${p.rerunInserted} new; at most ${p.perRecipientStage} message per recipient per organisation and stage.`,
+    );
   }
   if (extra.delivery) {
     out.push('');
     out.push('| delivery (scenario 6) | webhooks | sent | received | duplicates | failed | seconds | messages/s |');
     out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
-    for (const d of extra.delivery) out.push(`| ${d.workers} worker process${d.workers > 1 ? 'es' : ''} | ${d.deliveries} | ${d.sent} | ${d.received} | ${d.duplicates} | ${d.failed} | ${d.seconds} | ${d.perSecond} |`);
+    for (const d of extra.delivery)
+      out.push(
+        `| ${d.workers} worker process${d.workers > 1 ? 'es' : ''} | ${d.deliveries} | ${d.sent} | ${d.received} | ${d.duplicates} | ${d.failed} | ${d.seconds} | ${d.perSecond} |`,
+      );
   }
   if (extra.cells) {
     const c = extra.cells;
-    out.push('', `Dashboard cells after the run (migration 0028): ${c.cells.toLocaleString('en-US')} cells and ${c.pending.toLocaleString('en-US')} change-log rows over ${c.organisations.toLocaleString('en-US')} organisations; `
-      + (c.differences === 0 ? 'equal to a fresh GROUP BY over the status rollups.' : `**${c.differences} cells differ from a fresh GROUP BY over the status rollups**.`));
+    out.push(
+      '',
+      `Dashboard cells after the run (migration 0028): ${c.cells.toLocaleString('en-US')} cells and ${c.pending.toLocaleString('en-US')} change-log rows over ${c.organisations.toLocaleString('en-US')} organisations; ` +
+        (c.differences === 0
+          ? 'equal to a fresh GROUP BY over the status rollups.'
+          : `**${c.differences} cells differ from a fresh GROUP BY over the status rollups**.`),
+    );
   }
-  if (extra.redis) out.push('', `Redis memory per pending delivery: ${extra.redis.bytesPerDelivery} bytes (${extra.redis.jobs.toLocaleString('en-US')} jobs queued as the relay queues them; ${extra.redis.megabytesPerMillion} MB per million pending).`);
+  if (extra.redis)
+    out.push(
+      '',
+      `Redis memory per pending delivery: ${extra.redis.bytesPerDelivery} bytes (${extra.redis.jobs.toLocaleString('en-US')} jobs queued as the relay queues them; ${extra.redis.megabytesPerMillion} MB per million pending).`,
+    );
   out.push('', '**Targets**', '');
   for (const t of targets()) out.push(`- ${t.met === null ? '–' : t.met ? 'met' : '**missed**'}: ${t.text} (${t.measured})`);
   return out.join('\n');
@@ -444,13 +609,28 @@ function targets() {
   const so = find('summary by sector', 'ours, cache off');
   const sp = find('summary by sector', 'PostGraphile 5');
   if (so) t.push({ text: 'dashboard summary, cache off, p95 under 50 ms', measured: `p95 ${so.p95} ms`, met: so.p95 < 50 });
-  if (so && sp) t.push({ text: 'dashboard summary, cache off, at least 3× PostGraphile', measured: `${ratio(so.rps, sp.rps)}: ${so.rps} against ${sp.rps} req/s`, met: so.rps >= 3 * sp.rps });
-  if (extra.cells) t.push({ text: 'dashboard cells equal to a fresh GROUP BY after the run', measured: `${extra.cells.differences} cells differ`, met: extra.cells.differences === 0 });
+  if (so && sp)
+    t.push({
+      text: 'dashboard summary, cache off, at least 3× PostGraphile',
+      measured: `${ratio(so.rps, sp.rps)}: ${so.rps} against ${sp.rps} req/s`,
+      met: so.rps >= 3 * sp.rps,
+    });
+  if (extra.cells)
+    t.push({
+      text: 'dashboard cells equal to a fresh GROUP BY after the run',
+      measured: `${extra.cells.differences} cells differ`,
+      met: extra.cells.differences === 0,
+    });
   // issue 16's targets, each against PostGraphile in this run
   const against = (scenario, text, times) => {
     const o = find(scenario, 'ours');
     const p = find(scenario, 'PostGraphile 5');
-    if (o && p) t.push({ text: `${text} at least ${times}× PostGraphile`, measured: `${ratio(o.rps, p.rps)}: ${o.rps} against ${p.rps} req/s`, met: o.rps >= times * p.rps });
+    if (o && p)
+      t.push({
+        text: `${text} at least ${times}× PostGraphile`,
+        measured: `${ratio(o.rps, p.rps)}: ${o.rps} against ${p.rps} req/s`,
+        met: o.rps >= times * p.rps,
+      });
   };
   against('at-risk list (50, 3 levels)', 'at-risk page of 50, three levels,', 1.5);
   against('one organisation in full', 'one organisation in full', 1.5);
@@ -458,13 +638,21 @@ function targets() {
   against('self-report c32', 'self-report at concurrency 32, with audit, status and re-plan,', 1.0);
   if (extra.planner) {
     const p = extra.planner;
-    t.push({ text: `planner at a stage boundary under 10 s for ${p.organisations.toLocaleString('en-US')} organisations`, measured: `${p.seconds} s`, met: p.seconds < 10 });
+    t.push({
+      text: `planner at a stage boundary under 10 s for ${p.organisations.toLocaleString('en-US')} organisations`,
+      measured: `${p.seconds} s`,
+      met: p.seconds < 10,
+    });
     t.push({ text: 'planner with nothing changed since the last pass under 1 s', measured: `${p.rerunSeconds} s`, met: p.rerunSeconds < 1 });
     t.push({ text: 'one message per recipient per organisation and stage', measured: `at most ${p.perRecipientStage}`, met: p.perRecipientStage <= 1 });
   }
   if (extra.delivery) {
     const best = Math.max(...extra.delivery.map((d) => d.perSecond));
-    t.push({ text: 'delivery at least 2,000 messages/s', measured: extra.delivery.map((d) => `${d.perSecond}/s with ${d.workers} worker${d.workers > 1 ? 's' : ''}`).join(', '), met: best >= 2000 });
+    t.push({
+      text: 'delivery at least 2,000 messages/s',
+      measured: extra.delivery.map((d) => `${d.perSecond}/s with ${d.workers} worker${d.workers > 1 ? 's' : ''}`).join(', '),
+      met: best >= 2000,
+    });
   }
   return t;
 }
@@ -563,8 +751,10 @@ async function main() {
     const p = new Pool({ connectionString: DATABASE_URL, max: 1 });
     try {
       const [{ differences }] = (await p.query(`SELECT count(*)::int AS differences FROM dashboard_cell_differences()`)).rows;
-      const [c] = (await p.query(`SELECT (SELECT count(*) FROM dashboard_cell)::int AS cells, (SELECT count(*) FROM dashboard_cell_change)::int AS pending,
-        (SELECT COALESCE(sum(organisations), 0) FROM dashboard_figures)::int AS organisations`)).rows;
+      const [c] = (
+        await p.query(`SELECT (SELECT count(*) FROM dashboard_cell)::int AS cells, (SELECT count(*) FROM dashboard_cell_change)::int AS pending,
+        (SELECT COALESCE(sum(organisations), 0) FROM dashboard_figures)::int AS organisations`)
+      ).rows;
       log(`dashboard cells: ${differences} differ from a fresh GROUP BY (${c.cells} cells, ${c.pending} change-log rows)`);
       return { differences, ...c };
     } finally {
@@ -573,13 +763,18 @@ async function main() {
   })();
   const counts = await (async () => {
     const p = new Pool({ connectionString: DATABASE_URL, max: 1 });
-    const r = (await p.query(`SELECT (SELECT count(*) FROM footprint)::int f, (SELECT count(*) FROM milestone)::int m, (SELECT count(*) FROM audit_event)::int a, (SELECT count(*) FROM daily_snapshot)::int d`)).rows[0];
+    const r = (
+      await p.query(
+        `SELECT (SELECT count(*) FROM footprint)::int f, (SELECT count(*) FROM milestone)::int m, (SELECT count(*) FROM audit_event)::int a, (SELECT count(*) FROM daily_snapshot)::int d`,
+      )
+    ).rows[0];
     await p.end();
     return r;
   })();
   const cpu = os.cpus();
   const meta = {
-    at: startedAt.toISOString(), scale: SCALE,
+    at: startedAt.toISOString(),
+    scale: SCALE,
     data: `${counts.f.toLocaleString('en-US')} footprint rows, ${counts.m.toLocaleString('en-US')} milestones, ${counts.a.toLocaleString('en-US')} audit events, ${counts.d.toLocaleString('en-US')} snapshot rows`,
     machine: `${cpu.length} × ${cpu[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; PostgreSQL ${pgVersion}, Redis and every process on the same host; ours on Node ${process.version}, PostGraphile ${require(join(__dirname, 'postgraphile', 'node_modules', 'postgraphile', 'package.json')).version} on Node ${pglNode || '22'}`,
   };
@@ -587,7 +782,14 @@ async function main() {
   process.stdout.write(`${md}\n`);
   mkdirSync(RESULTS, { recursive: true });
   const stamp = `${meta.at.replace(/[:.]/g, '-')}-${SCALE}`;
-  writeFileSync(join(RESULTS, `${stamp}.json`), JSON.stringify({ meta, options: { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, only: [...ONLY] }, rows, extra, targets: targets() }, null, 2));
+  writeFileSync(
+    join(RESULTS, `${stamp}.json`),
+    JSON.stringify(
+      { meta, options: { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, only: [...ONLY] }, rows, extra, targets: targets() },
+      null,
+      2,
+    ),
+  );
   writeFileSync(join(RESULTS, `${stamp}.md`), `${md}\n`);
   if (argv.includes('--drop-data')) {
     const admin = new Pool({ connectionString: `${PG}/postgres`, max: 1 });
@@ -600,7 +802,10 @@ async function main() {
     const start = '<!-- bench:latest:start -->';
     const end = '<!-- bench:latest:end -->';
     const block = `${start}\n${md}\n\n(From bench/results/${stamp}.md.)\n${end}`;
-    writeFileSync(readmePath, readme.includes(start) ? readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), block) : `${readme}\n## Latest side-by-side run (issue 8)\n\n${block}\n`);
+    writeFileSync(
+      readmePath,
+      readme.includes(start) ? readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), block) : `${readme}\n## Latest side-by-side run (issue 8)\n\n${block}\n`,
+    );
     log('bench/README.md updated');
   }
 }

@@ -70,10 +70,14 @@ const ORGANISATION = {
 // 4. Self-report of one footprint row's remaining count.
 const SELF_REPORT = {
   ours: `mutation ($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id lastReportedAt } footprint { id endpointsRemaining version } } }`,
-  oursVariables: (r) => ({ input: { organisationId: r.organisationId, footprint: [{ id: r.footprintId, version: r.version, endpointsRemaining: r.remaining }] } }),
+  oursVariables: (r) => ({
+    input: { organisationId: r.organisationId, footprint: [{ id: r.footprintId, version: r.version, endpointsRemaining: r.remaining }] },
+  }),
   oursVersion: (d) => d.submitSelfReport.footprint[0].version,
   postgraphile: `mutation ($input: BenchSelfReportInput!) { benchSelfReport(input: $input) { result { rowId endpointsRemaining version } } }`,
-  postgraphileVariables: (r) => ({ input: { organisationId: r.organisationId, footprintId: r.footprintId, expectedVersion: r.version, endpointsRemaining: r.remaining } }),
+  postgraphileVariables: (r) => ({
+    input: { organisationId: r.organisationId, footprintId: r.footprintId, expectedVersion: r.version, endpointsRemaining: r.remaining },
+  }),
   postgraphileVersion: (d) => d.benchSelfReport.result.version,
   sql: `SELECT version FROM bench_self_report($1, $2, $3, $4)`,
 };

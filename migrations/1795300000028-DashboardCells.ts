@@ -5,8 +5,18 @@ const KEYS = ['programme_id', 'primary_sector_code', 'secondary_sector_codes', '
 /** The coarser cells the summary and the sector, SRMA and environment breakdowns read: all but the state. */
 const SECTOR_KEYS = KEYS.filter((k) => k !== 'state_code');
 /** What a cell adds up (as_of apart: the latest derivation among its organisations). */
-const SUMS = ['organisations', 'endpoints_total', 'endpoints_remaining', 'ot_total', 'ot_remaining',
-  'milestones_not_started', 'milestones_in_progress', 'milestones_done', 'milestones_blocked', 'milestones_overdue'];
+const SUMS = [
+  'organisations',
+  'endpoints_total',
+  'endpoints_remaining',
+  'ot_total',
+  'ot_remaining',
+  'milestones_not_started',
+  'milestones_in_progress',
+  'milestones_done',
+  'milestones_blocked',
+  'milestones_overdue',
+];
 const COLUMNS = [...KEYS, ...SUMS, 'as_of'];
 const SECTOR_COLUMNS = [...SECTOR_KEYS, ...SUMS, 'as_of'];
 const list = (names: string[], prefix = '') => names.map((k) => `${prefix}${k}`).join(', ');
@@ -18,10 +28,24 @@ const keyOf = (s: string, o: string) =>
   `${s}.programme_id, ${o}.primary_sector_code, ${o}.secondary_sector_codes, ${o}.state_code, CASE WHEN ${s}.ot_total > 0 THEN 'OT' ELSE 'IT' END, ${s}.status, ${s}.removal_verified`;
 /** The figures of status rows `s`, counted `sign` times (+1 or -1); as_of only where they are added. */
 const figuresOf = (s: string, sign: 1 | -1) =>
-  `${sign} * count(*), ${SUMS.slice(1).map((k) => `${sign} * sum(${s}.${k})`).join(', ')}, ${sign === 1 ? `max(${s}.as_of)` : 'NULL::timestamptz'}`;
+  `${sign} * count(*), ${SUMS.slice(1)
+    .map((k) => `${sign} * sum(${s}.${k})`)
+    .join(', ')}, ${sign === 1 ? `max(${s}.as_of)` : 'NULL::timestamptz'}`;
 /** A status row's columns that a cell reads: a row updated with none of them changed is no change. */
-const COUNTED = ['status', 'removal_verified', 'endpoints_total', 'endpoints_remaining', 'ot_total', 'ot_remaining', 'milestones_not_started',
-  'milestones_in_progress', 'milestones_done', 'milestones_blocked', 'milestones_overdue', 'as_of'];
+const COUNTED = [
+  'status',
+  'removal_verified',
+  'endpoints_total',
+  'endpoints_remaining',
+  'ot_total',
+  'ot_remaining',
+  'milestones_not_started',
+  'milestones_in_progress',
+  'milestones_done',
+  'milestones_blocked',
+  'milestones_overdue',
+  'as_of',
+];
 const unchangedIn = (other: string, s: string) =>
   `NOT EXISTS (SELECT 1 FROM ${other} n WHERE n.organisation_id = ${s}.organisation_id AND n.programme_id = ${s}.programme_id
      AND (${list(COUNTED, 'n.')}) IS NOT DISTINCT FROM (${list(COUNTED, `${s}.`)}))`;

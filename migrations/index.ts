@@ -28,4 +28,33 @@ import { WorkQueueFailedDeliveries1795300000055 } from './1795300000055-WorkQueu
 import { StaffSessions1795300000060 } from './1795300000060-StaffSessions';
 
 /** Every migration, in order. A migration is never edited after it lands: add a new one. */
-export const MIGRATIONS = [InitialSchema1795300000000, ApiCredentials1795300000001, Reminders1795300000002, SimulatedTime1795300000003, DashboardRollups1795300000004, Imports1795300000005, DropUnusedMilestoneIndex1795300000006, TimeOrderedIds1795300000007, ProgrammeReferencesPerStatement1795300000008, AtRiskOrder1795300000020, OrganisationReferencesPerStatement1795300000021, OrganisationRoomForHotUpdates1795300000022, OrganisationReferencesFinalForm1795300000023, ProgrammeAsData1795300000024, EscalationCannotBeSilenced1795300000025, WebhookSecretPerReceiver1795300000026, PlannerWorksIncrementally1795300000027, DashboardCells1795300000028, CredentialChangesAnnounced1795300000029, ExtensionsThatCount1795300000030, PlannerMarksPassTheCells1795300000031, LinksForRecipients1795300000032, ProductsReportedAndVerified1795300000040, ReferenceDataAtTheInstant1795300000045, OtMaintenanceWindows1795300000046, SrmaContactsByAgency1795300000047, WorkQueueFailedDeliveries1795300000055, StaffSessions1795300000060];
+export const MIGRATIONS = [
+  InitialSchema1795300000000,
+  ApiCredentials1795300000001,
+  Reminders1795300000002,
+  SimulatedTime1795300000003,
+  DashboardRollups1795300000004,
+  Imports1795300000005,
+  DropUnusedMilestoneIndex1795300000006,
+  TimeOrderedIds1795300000007,
+  ProgrammeReferencesPerStatement1795300000008,
+  AtRiskOrder1795300000020,
+  OrganisationReferencesPerStatement1795300000021,
+  OrganisationRoomForHotUpdates1795300000022,
+  OrganisationReferencesFinalForm1795300000023,
+  ProgrammeAsData1795300000024,
+  EscalationCannotBeSilenced1795300000025,
+  WebhookSecretPerReceiver1795300000026,
+  PlannerWorksIncrementally1795300000027,
+  DashboardCells1795300000028,
+  CredentialChangesAnnounced1795300000029,
+  ExtensionsThatCount1795300000030,
+  PlannerMarksPassTheCells1795300000031,
+  LinksForRecipients1795300000032,
+  ProductsReportedAndVerified1795300000040,
+  ReferenceDataAtTheInstant1795300000045,
+  OtMaintenanceWindows1795300000046,
+  SrmaContactsByAgency1795300000047,
+  WorkQueueFailedDeliveries1795300000055,
+  StaffSessions1795300000060,
+];

@@ -32,7 +32,7 @@ function structuralProblems(dir, manifest, lock) {
     const wanted = { ...entry.dependencies, ...entry.optionalDependencies, ...(path ? {} : entry.devDependencies) };
     for (const name of Object.keys(wanted)) {
       if (!locate(path, name)) {
-        const kind = entry.optionalDependencies?.[name] ? 'optional package (another platform\'s binary?)' : 'package';
+        const kind = entry.optionalDependencies?.[name] ? "optional package (another platform's binary?)" : 'package';
         problems.push(`${path || 'the root'} needs the ${kind} ${name}@${wanted[name]}, which is not in the lockfile`);
       }
     }
@@ -41,7 +41,8 @@ function structuralProblems(dir, manifest, lock) {
     const installed = path && !entry.link && readInstalled(join(dir, path, 'package.json'));
     if (installed && installed.version === entry.version) {
       for (const field of ['dependencies', 'optionalDependencies']) {
-        if (!sameEntries(installed[field], entry[field])) problems.push(`${path}'s ${field} in the lockfile differ from those of the installed ${installed.name}@${installed.version}`);
+        if (!sameEntries(installed[field], entry[field]))
+          problems.push(`${path}'s ${field} in the lockfile differ from those of the installed ${installed.name}@${installed.version}`);
       }
     }
   }
@@ -57,7 +58,11 @@ function readInstalled(file) {
 }
 
 function npm(args, cwd) {
-  const run = spawnSync('npm', [...args, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', shell: process.platform === 'win32' });
+  const run = spawnSync('npm', [...args, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  });
   return { ok: run.status === 0, output: `${run.stdout ?? ''}${run.stderr ?? ''}`.trim() };
 }
 
@@ -90,7 +95,9 @@ function npmProblems(dir, original) {
     if (!install.ok) return [`npm install --package-lock-only failed:\n${install.output}`];
     const rewritten = readFileSync(join(scratch, 'package-lock.json'), 'utf8');
     if (rewritten !== original) {
-      return [`npm install would rewrite package-lock.json; run "npm install --package-lock-only" and commit the result:\n${describeChanges(JSON.parse(original), JSON.parse(rewritten)).slice(0, 40).join('\n')}`];
+      return [
+        `npm install would rewrite package-lock.json; run "npm install --package-lock-only" and commit the result:\n${describeChanges(JSON.parse(original), JSON.parse(rewritten)).slice(0, 40).join('\n')}`,
+      ];
     }
     const ci = npm(['ci', '--dry-run', '--prefer-offline'], scratch);
     if (!ci.ok) return [`npm ci refuses the lockfile:\n${ci.output.split('\n').slice(0, 20).join('\n')}`];

@@ -34,16 +34,18 @@ describe('check-lockfile (run by npm test)', () => {
   it("refuses a lockfile without another platform's optional binary", () => {
     const result = check(copy((_m, lock) => delete lock.packages[OTHER_PLATFORM]));
     expect(result.code).toBe(1);
-    expect(result.output).toContain('node_modules/oxc-parser needs the optional package (another platform\'s binary?) @oxc-parser/binding-darwin-arm64');
+    expect(result.output).toContain("node_modules/oxc-parser needs the optional package (another platform's binary?) @oxc-parser/binding-darwin-arm64");
   });
 
   it('refuses one written from trimmed metadata, where the parent no longer lists the missing binary', () => {
-    const result = check(copy((_m, lock, dir) => {
-      delete lock.packages[OTHER_PLATFORM];
-      delete lock.packages['node_modules/oxc-parser'].optionalDependencies['@oxc-parser/binding-darwin-arm64'];
-      mkdirSync(join(dir, 'node_modules'));
-      symlinkSync(join(ROOT, 'node_modules/oxc-parser'), join(dir, 'node_modules/oxc-parser'));
-    }));
+    const result = check(
+      copy((_m, lock, dir) => {
+        delete lock.packages[OTHER_PLATFORM];
+        delete lock.packages['node_modules/oxc-parser'].optionalDependencies['@oxc-parser/binding-darwin-arm64'];
+        mkdirSync(join(dir, 'node_modules'));
+        symlinkSync(join(ROOT, 'node_modules/oxc-parser'), join(dir, 'node_modules/oxc-parser'));
+      }),
+    );
     expect(result.code).toBe(1);
     expect(result.output).toContain("node_modules/oxc-parser's optionalDependencies in the lockfile differ from those of the installed oxc-parser@");
   });
@@ -55,10 +57,12 @@ describe('check-lockfile (run by npm test)', () => {
   });
 
   it('refuses, through npm itself, a lockfile whose locked version the range does not admit', () => {
-    const result = check(copy((manifest, lock) => {
-      manifest.dependencies.pino = '^9.0.0';
-      lock.packages[''].dependencies.pino = '^9.0.0';
-    }));
+    const result = check(
+      copy((manifest, lock) => {
+        manifest.dependencies.pino = '^9.0.0';
+        lock.packages[''].dependencies.pino = '^9.0.0';
+      }),
+    );
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/npm install would rewrite package-lock.json[^]*~ node_modules\/pino: version/);
   });

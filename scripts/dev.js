@@ -7,9 +7,15 @@ const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 // the path aliases (@libs/…) rewritten in what tsc writes, as `npm run build` does
-const alias = spawn(process.execPath, [require.resolve('tsc-alias/dist/bin/index.js'), '-p', 'tsconfig.build.json', '--watch'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const alias = spawn(process.execPath, [require.resolve('tsc-alias/dist/bin/index.js'), '-p', 'tsconfig.build.json', '--watch'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 let app = null;
 
 tsc.stdout.on('data', (chunk) => {
@@ -19,7 +25,10 @@ tsc.stdout.on('data', (chunk) => {
     app = 'starting';
     // give tsc-alias its moment to rewrite the fresh output before the first start
     setTimeout(() => {
-      app = spawn(process.execPath, ['--watch-path=dist', '--watch-preserve-output', 'dist/apps/api/src/main.js', '--with-worker'], { cwd: root, stdio: 'inherit' });
+      app = spawn(process.execPath, ['--watch-path=dist', '--watch-preserve-output', 'dist/apps/api/src/main.js', '--with-worker'], {
+        cwd: root,
+        stdio: 'inherit',
+      });
       app.on('exit', (code) => process.exit(code ?? 0));
     }, 2000);
   }

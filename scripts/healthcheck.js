@@ -22,4 +22,7 @@ async function main() {
   return 1;
 }
 
-main().then((code) => process.exit(code), () => process.exit(1));
+main().then(
+  (code) => process.exit(code),
+  () => process.exit(1),
+);

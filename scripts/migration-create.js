@@ -12,11 +12,16 @@ if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
   process.exit(2);
 }
 const dir = join(__dirname, '..', 'migrations');
-const numbers = readdirSync(dir).map((f) => /^(\d+)-/.exec(f)?.[1]).filter(Boolean).map(BigInt);
+const numbers = readdirSync(dir)
+  .map((f) => /^(\d+)-/.exec(f)?.[1])
+  .filter(Boolean)
+  .map(BigInt);
 const next = String(numbers.reduce((a, b) => (a > b ? a : b), 0n) + 1n);
 const className = `${name}${next}`;
 const file = `${next}-${name}`;
-writeFileSync(join(dir, `${file}.ts`), `import { MigrationInterface, QueryRunner } from 'typeorm';
+writeFileSync(
+  join(dir, `${file}.ts`),
+  `import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** What this migration changes, and why. */
 export class ${className} implements MigrationInterface {
@@ -30,7 +35,8 @@ export class ${className} implements MigrationInterface {
     await q.query(\`\`);
   }
 }
-`);
+`,
+);
 const indexPath = join(dir, 'index.ts');
 const index = readFileSync(indexPath, 'utf8')
   .replace(/((?:^import .*\n)+)/m, (imports) => `${imports}import { ${className} } from './${file}';\n`)

@@ -90,7 +90,11 @@ describe('security: the low ones › a delivery another run holds is not taken a
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    server = await startServer({ now: NOW, withWorker: true, env: { DELIVERY_LOCK_MS: '5000', DELIVERY_ATTEMPTS: '3', DELIVERY_CONCURRENCY: '4', RELAY_IDLE_MS: '50' } });
+    server = await startServer({
+      now: NOW,
+      withWorker: true,
+      env: { DELIVERY_LOCK_MS: '5000', DELIVERY_ATTEMPTS: '3', DELIVERY_CONCURRENCY: '4', RELAY_IDLE_MS: '50' },
+    });
     // a second worker: whichever is free takes the second run
     other = startWorker(server);
   });
@@ -101,12 +105,28 @@ describe('security: the low ones › a delivery another run holds is not taken a
   });
 
   it('makes a second run of the same hand-over wait while the first sends, then skip: one message, one try, no attempt spent', async () => {
-    const org = await newOrganisation(server, { name: 'Slow Receiver Water', contacts: [{ role: 'PRIMARY', name: 'Sol', email: 'sol@slow.example', timeZone: 'America/Chicago' }] });
+    const org = await newOrganisation(server, {
+      name: 'Slow Receiver Water',
+      contacts: [{ role: 'PRIMARY', name: 'Sol', email: 'sol@slow.example', timeZone: 'America/Chicago' }],
+    });
     const [contact] = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id } } }', { id: org.id })).organisation.contacts;
     const port = (receiver.address() as AddressInfo).port;
-    ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }',
-      // at any hour: the stage's message is due at once (NOW is a Sunday)
-      { input: { contactId: contact.id, emailEnabled: false, webhookUrl: `http://127.0.0.1:${port}/slow`, weekdaysOnly: false, businessHoursStart: 0, businessHoursEnd: 24 } }));
+    ok(
+      await server.gql(
+        'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }',
+        // at any hour: the stage's message is due at once (NOW is a Sunday)
+        {
+          input: {
+            contactId: contact.id,
+            emailEnabled: false,
+            webhookUrl: `http://127.0.0.1:${port}/slow`,
+            weekdaysOnly: false,
+            businessHoursStart: 0,
+            businessHoursEnd: 24,
+          },
+        },
+      ),
+    );
     // both workers listening before anything is due, so the second run is not left to the busy one
     const queue = new Queue('reminder-delivery', { connection: { url: server.env.REDIS_URL } as never, prefix: server.queuePrefix });
     const deadline = Date.now() + 30_000;
@@ -116,10 +136,17 @@ describe('security: the low ones › a delivery another run holds is not taken a
     await arrived;
     // the first run holds the row (SENDING); a second job for the same hand-over comes now, as BullMQ makes one
     // when it takes a running job for stalled
-    const [row] = await server.sql(`SELECT id, state, (extract(epoch FROM enqueued_at) * 1000000)::bigint::text AS generation FROM reminder_delivery WHERE id = $1`, [arrivals[0]]);
+    const [row] = await server.sql(
+      `SELECT id, state, (extract(epoch FROM enqueued_at) * 1000000)::bigint::text AS generation FROM reminder_delivery WHERE id = $1`,
+      [arrivals[0]],
+    );
     expect(row.state).toBe('SENDING');
     try {
-      const second = await queue.add('deliver-reminder', { deliveryId: String(row.id), generation: row.generation }, { jobId: `second-run-${row.id}`, attempts: 3 });
+      const second = await queue.add(
+        'deliver-reminder',
+        { deliveryId: String(row.id), generation: row.generation },
+        { jobId: `second-run-${row.id}`, attempts: 3 },
+      );
       let state = '';
       const seen = new Set<string>();
       const until = Date.now() + 30_000;
@@ -131,7 +158,12 @@ describe('security: the low ones › a delivery another run holds is not taken a
       const job = (await queue.getJob(second.id!))!;
       const [after] = await server.sql(`SELECT state, attempts FROM reminder_delivery WHERE id = $1`, [row.id]);
       // it waited (delayed) while the first run sent, then found the row SENT; only its ending counts as an attempt
-      expect({ state, waited: seen.has('delayed'), returned: job.returnvalue, made: job.attemptsMade }).toEqual({ state: 'completed', waited: true, returned: 'SKIPPED', made: 1 });
+      expect({ state, waited: seen.has('delayed'), returned: job.returnvalue, made: job.attemptsMade }).toEqual({
+        state: 'completed',
+        waited: true,
+        returned: 'SKIPPED',
+        made: 1,
+      });
       expect(after).toEqual({ state: 'SENT', attempts: 1 });
       expect(arrivals.filter((id) => id === String(row.id))).toHaveLength(1);
     } finally {

@@ -10,7 +10,11 @@ import { ok, startServer, TestServer } from './support/server';
 describe('audit trail: the application cannot rewrite it (issue 18, item 6)', () => {
   let server: TestServer;
   let app: Client;
-  const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: { code?: string }) => e.code ?? String(e),
+    );
 
   beforeAll(async () => {
     server = await startServer({ now: '2024-08-01T12:00:00Z', withWorker: true });
@@ -28,7 +32,9 @@ describe('audit trail: the application cannot rewrite it (issue 18, item 6)', ()
     const history = ok(await server.gql(`query($id: ID!) { organisation(id: $id) { history(first: 5) { action } } }`, { id: org.id }));
     expect(history.organisation.history.map((h: { action: string }) => h.action)).toContain('create');
     const role = new URL(server.appDatabaseUrl).username;
-    const users = await server.sql(`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND application_name IN ('tracker', 'credential-changes')`);
+    const users = await server.sql(
+      `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND application_name IN ('tracker', 'credential-changes')`,
+    );
     expect(users.map((u) => u.usename)).toEqual([role]);
     const [owner] = await server.sql(`SELECT tableowner FROM pg_tables WHERE tablename = 'audit_event'`);
     expect(owner.tableowner).not.toBe(role);
@@ -40,7 +46,11 @@ describe('audit trail: the application cannot rewrite it (issue 18, item 6)', ()
     expect(before.n).toBeGreaterThan(0);
     expect((await app.query(`SELECT count(*)::int AS n FROM audit_event`)).rows[0].n).toBe(before.n);
     await app.query('BEGIN');
-    expect(await codeOf(app.query(`INSERT INTO audit_event (occurred_at, actor, actor_role, entity_type, entity_id, action) VALUES (now(), 'test', 'admin', 'x', 'x', 'TEST')`))).toBe('ok');
+    expect(
+      await codeOf(
+        app.query(`INSERT INTO audit_event (occurred_at, actor, actor_role, entity_type, entity_id, action) VALUES (now(), 'test', 'admin', 'x', 'x', 'TEST')`),
+      ),
+    ).toBe('ok');
     await app.query('ROLLBACK');
 
     const attempts: Record<string, string> = {
@@ -68,14 +78,21 @@ describe('audit trail: the application cannot rewrite it (issue 18, item 6)', ()
     const after = (await server.sql(`SELECT count(*)::int AS n, max(id)::text AS last FROM audit_event`))[0];
     expect(after).toEqual(before);
     const triggers = await server.sql(`SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass AND NOT tgisinternal ORDER BY tgname`);
-    expect(triggers).toEqual([{ tgname: 'audit_event_no_truncate', tgenabled: 'O' }, { tgname: 'audit_event_no_update', tgenabled: 'O' }]);
+    expect(triggers).toEqual([
+      { tgname: 'audit_event_no_truncate', tgenabled: 'O' },
+      { tgname: 'audit_event_no_update', tgenabled: 'O' },
+    ]);
   });
 
   it('still does everything else through the application role: writes, history, dashboards, the outbox and LISTEN/NOTIFY', async () => {
     const org = await newOrganisation(server, { name: 'Still Works' });
     const read = ok(await server.gql(`query($id: ID!) { organisation(id: $id) { version } programmeSummary { organisations } }`, { id: org.id }));
     expect(read.programmeSummary.organisations).toBeGreaterThanOrEqual(2);
-    ok(await server.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`, { input: { id: org.id, version: read.organisation.version, name: 'Still Works Renamed' } }));
+    ok(
+      await server.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`, {
+        input: { id: org.id, version: read.organisation.version, name: 'Still Works Renamed' },
+      }),
+    );
     const planned = ok(await server.gql(`mutation { runReminderPlanner { organisations inserted } }`));
     expect(planned.runReminderPlanner.inserted).toBeGreaterThan(0);
     expect((await server.sql(`SELECT count(*)::int AS n FROM reminder_delivery`))[0].n).toBeGreaterThan(0);

@@ -22,12 +22,31 @@ describe('the benchmark, at a small scale', () => {
     base.pathname = '';
     const database = `tracker_bench_e2e_${Date.now().toString(36)}`;
     // --drop-data drops the data set after a run that finishes; a run that fails leaves it, so drop it here too
-    const run = await runNode(join(__dirname, '..', 'bench', 'run.js'), [
-      '--scale', '300', '--duration', '1', '--warmup', '0', '--connections', '4', '--deliveries', '300',
-      '--only', 'summary,list,organisation,self-report,planner,redis,delivery',
-      '--database', database, '--results', results, '--drop-data', '--no-readme',
-    ], { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_POSTGRES_URL: base.toString().replace(/\/$/, ''), BENCH_REDIS_URL: redis }, 480_000)
-      .finally(() => dropDatabase(database));
+    const run = await runNode(
+      join(__dirname, '..', 'bench', 'run.js'),
+      [
+        '--scale',
+        '300',
+        '--duration',
+        '1',
+        '--warmup',
+        '0',
+        '--connections',
+        '4',
+        '--deliveries',
+        '300',
+        '--only',
+        'summary,list,organisation,self-report,planner,redis,delivery',
+        '--database',
+        database,
+        '--results',
+        results,
+        '--drop-data',
+        '--no-readme',
+      ],
+      { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_POSTGRES_URL: base.toString().replace(/\/$/, ''), BENCH_REDIS_URL: redis },
+      480_000,
+    ).finally(() => dropDatabase(database));
     expect(run.stderr).not.toMatch(/Error:/);
     expect(run.code).toBe(0);
 
@@ -61,13 +80,20 @@ describe('the benchmark, at a small scale', () => {
     base.pathname = '';
     const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
     try {
-      const run = await runNode(join(__dirname, '..', 'bench', 'import', 'run.js'), ['--rows', '500', '--dir', dir, '--results', results],
-        { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_POSTGRES_URL: base.toString().replace(/\/$/, '') }, 240_000);
+      const run = await runNode(
+        join(__dirname, '..', 'bench', 'import', 'run.js'),
+        ['--rows', '500', '--dir', dir, '--results', results],
+        { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_POSTGRES_URL: base.toString().replace(/\/$/, '') },
+        240_000,
+      );
       expect(run.stderr).not.toMatch(/Error:/);
       expect(run.code).toBe(0);
       const file = readdirSync(results).find((f) => f.includes('-import-500') && f.endsWith('.json'))!;
       const report = JSON.parse(readFileSync(join(results, file), 'utf8'));
-      expect(report.rounds[0].results.map((r: any) => [r.kind, r.rows, r.created, r.bad])).toEqual([['organisations', 500, 500, 0], ['footprint', 500, 500, 0]]);
+      expect(report.rounds[0].results.map((r: any) => [r.kind, r.rows, r.created, r.bad])).toEqual([
+        ['organisations', 500, 500, 0],
+        ['footprint', 500, 500, 0],
+      ]);
       for (const r of report.rounds[0].results) expect(r.seconds).toBeGreaterThan(r.copySeconds);
       expect(report.rounds[0].written).toMatchObject({ o: 500, c: 1000, f: 500, s: 500 });
       const pool = new Pool({ connectionString: postgres, max: 1 });

@@ -40,7 +40,11 @@ describe('one change path', () => {
     const before = await stored();
     expect(before.risk_reasons.map((r: { code: string }) => r.code)).not.toContain('SECTOR_CRITICALITY');
 
-    ok(await server.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`, { input: { id: org.id, version: 1, criticalityTier: 1 } }));
+    ok(
+      await server.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`, {
+        input: { id: org.id, version: 1, criticalityTier: 1 },
+      }),
+    );
     const after = await stored();
     expect(after.risk_score).toBe(before.risk_score + 10);
     expect(after.risk_reasons).toContainEqual({ code: 'SECTOR_CRITICALITY', points: 10, message: 'Criticality tier 1' });
@@ -60,7 +64,13 @@ describe('one change path', () => {
     // warm the reference caches once
     ok(await server.gql(SUBMIT, { input: { organisationId: small.id, footprint: [{ id: fs.id, version: fs.version, endpointsRemaining: 9 }] } }));
 
-    const one = await server.gql(SUBMIT, { input: { organisationId: small.id, footprint: [{ id: fs.id, version: fs.version + 1, endpointsRemaining: 5 }], milestones: [{ id: ms[0].id, version: ms[0].version, state: 'DONE' }] } });
+    const one = await server.gql(SUBMIT, {
+      input: {
+        organisationId: small.id,
+        footprint: [{ id: fs.id, version: fs.version + 1, endpointsRemaining: 5 }],
+        milestones: [{ id: ms[0].id, version: ms[0].version, state: 'DONE' }],
+      },
+    });
     ok(one);
     const many = await server.gql(SUBMIT, {
       input: {
@@ -73,9 +83,15 @@ describe('one change path', () => {
     expect(one.statements).toBeLessThanOrEqual(6);
     expect(many.statements).toBe(one.statements);
     // and what it did: every row, the report time, one audit event per row, the stored status
-    expect((await server.sql(`SELECT count(*)::int AS n FROM footprint WHERE organisation_id = $1 AND endpoints_remaining = 3 AND version = 2`, [large.id]))[0].n).toBe(12);
-    expect((await server.sql(`SELECT count(*)::int AS n FROM audit_event WHERE organisation_id = $1 AND action = 'self-report'`, [large.id]))[0].n).toBe(12 + ml.length);
-    const [status] = await server.sql(`SELECT as_of, endpoints_remaining, milestones_in_progress FROM organisation_status WHERE organisation_id = $1`, [large.id]);
+    expect(
+      (await server.sql(`SELECT count(*)::int AS n FROM footprint WHERE organisation_id = $1 AND endpoints_remaining = 3 AND version = 2`, [large.id]))[0].n,
+    ).toBe(12);
+    expect((await server.sql(`SELECT count(*)::int AS n FROM audit_event WHERE organisation_id = $1 AND action = 'self-report'`, [large.id]))[0].n).toBe(
+      12 + ml.length,
+    );
+    const [status] = await server.sql(`SELECT as_of, endpoints_remaining, milestones_in_progress FROM organisation_status WHERE organisation_id = $1`, [
+      large.id,
+    ]);
     expect(status).toMatchObject({ endpoints_remaining: '36', milestones_in_progress: ml.length });
     expect(new Date(status.as_of).toISOString()).toBe(NOW);
   });
@@ -85,9 +101,14 @@ describe('one change path', () => {
     const f = await newFootprint(server, org.id, { endpointCount: 20 });
     // the primary contact takes reminders at any hour, the executive on weekdays only (NOW is a Sunday):
     // the stage's message to the one is due at once, to the other it waits for Monday
-    const primary = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id })).organisation.contacts.find((c: { role: string }) => c.role === 'PRIMARY');
-    ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { contactId } }',
-      { input: { contactId: primary.id, weekdaysOnly: false, businessHoursStart: 0, businessHoursEnd: 24 } }));
+    const primary = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id })).organisation.contacts.find(
+      (c: { role: string }) => c.role === 'PRIMARY',
+    );
+    ok(
+      await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { contactId } }', {
+        input: { contactId: primary.id, weekdaysOnly: false, businessHoursStart: 0, businessHoursEnd: 24 },
+      }),
+    );
     const queue = new Queue('reminder-delivery', { connection: { url: server.env.REDIS_URL } as never, prefix: server.queuePrefix });
     try {
       // the sender is held; the relay still hands due rows to the queue
@@ -106,11 +127,21 @@ describe('one change path', () => {
 
       // removal done, reported and verified: the organisation is complete
       const milestones = await milestonesOf(server, org.id);
-      const report = ok(await server.gql(SUBMIT, {
-        input: { organisationId: org.id, footprint: [{ id: f.id, version: f.version, endpointsRemaining: 0 }], milestones: milestones.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })) },
-      })).submitSelfReport;
+      const report = ok(
+        await server.gql(SUBMIT, {
+          input: {
+            organisationId: org.id,
+            footprint: [{ id: f.id, version: f.version, endpointsRemaining: 0 }],
+            milestones: milestones.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })),
+          },
+        }),
+      ).submitSelfReport;
       const removal = report.milestones.find((m: { id: string }) => m.id === milestones.find((x) => x.key === 'REMOVAL_VERIFIED')!.id);
-      ok(await server.gql(`mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { id } }`, { input: { id: removal.id, version: removal.version } }));
+      ok(
+        await server.gql(`mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { id } }`, {
+          input: { id: removal.id, version: removal.version },
+        }),
+      );
       expect((await server.sql(`SELECT status FROM organisation_status WHERE organisation_id = $1`, [org.id]))[0].status).toBe('COMPLETE');
       // queued and waiting alike were stopped by the report (planned from facts that no longer hold)
       expect((await rows()).map((r) => r.state)).toEqual((await rows()).map(() => 'CANCELLED'));
@@ -120,7 +151,12 @@ describe('one change path', () => {
 
       // the sender runs the queued jobs: each finds its row cancelled
       await queue.resume();
-      await until('the queued jobs to run', async () => (await queue.getJobCounts('wait', 'active', 'delayed')).wait + (await queue.getJobCounts('active')).active === 0 && (await queue.getJobCounts('completed')).completed >= queued);
+      await until(
+        'the queued jobs to run',
+        async () =>
+          (await queue.getJobCounts('wait', 'active', 'delayed')).wait + (await queue.getJobCounts('active')).active === 0 &&
+          (await queue.getJobCounts('completed')).completed >= queued,
+      );
       expect(smtp.inbox.messages.filter((m) => /Queued And Done Utility/.test(m.subject + m.body))).toEqual([]);
       expect((await rows()).every((r) => r.state === 'CANCELLED')).toBe(true);
       console.log(`CHANGE PATH queued reminder stopped by completion | queued=${queued} cancelled=${queued} sent=0`);

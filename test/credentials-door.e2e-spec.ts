@@ -12,7 +12,8 @@ import { testServerUrls } from './support/services';
  */
 describe('one door for credentials', () => {
   const NOW = '2024-08-01T00:00:00Z';
-  const CSV = 'external_key,name,primary_sector,secondary_sectors,state,size_band,criticality_tier,primary_contact_name,primary_contact_email,primary_contact_time_zone\r\n';
+  const CSV =
+    'external_key,name,primary_sector,secondary_sectors,state,size_band,criticality_tier,primary_contact_name,primary_contact_email,primary_contact_time_zone\r\n';
   let server: TestServer;
   let viewer: string;
   let reporter: string;
@@ -57,8 +58,14 @@ describe('one door for credentials', () => {
   };
   /** The four doors that need a credential: a GraphQL operation, an import, an export, the queue board. */
   const EDGES: Record<string, (headers: Record<string, string>) => Promise<Response>> = {
-    graphql: (headers) => fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ programmeSummary { organisations } }' }) }),
-    import: (headers) => fetch(`${server.url}/import/organisations?dryRun=true`, { method: 'POST', headers: { 'content-type': 'text/csv', ...headers }, body: CSV }),
+    graphql: (headers) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ programmeSummary { organisations } }' }),
+      }),
+    import: (headers) =>
+      fetch(`${server.url}/import/organisations?dryRun=true`, { method: 'POST', headers: { 'content-type': 'text/csv', ...headers }, body: CSV }),
     'export organisations': (headers) => fetch(`${server.url}/export/organisations.csv`, { headers }),
     'export sectors': (headers) => fetch(`${server.url}/export/sectors.csv`, { headers }),
     'queue board': (headers) => fetch(`${server.url}/admin/queues`, { headers }),
@@ -94,7 +101,8 @@ describe('one door for credentials', () => {
   it('lets each REST route through only the roles it declares', async () => {
     const answers: Record<string, Answer> = {};
     for (const [who, token] of Object.entries({ viewer, reporter, liaison, admin: server.adminToken })) {
-      for (const edge of ['import', 'export organisations', 'export sectors', 'queue board']) answers[`${edge} as ${who}`] = await asJson(await EDGES[edge](bearer(token)));
+      for (const edge of ['import', 'export organisations', 'export sectors', 'queue board'])
+        answers[`${edge} as ${who}`] = await asJson(await EDGES[edge](bearer(token)));
     }
     const statuses = Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, `${a.status} ${a.code ?? ''}`.trim()]));
     expect(statuses).toEqual({
@@ -135,7 +143,10 @@ describe('one door for credentials', () => {
     const run = await runNode(join(__dirname, 'support', 'unruled-route.js'), [], baseEnv({}));
     expect(run.stderr).toBe('');
     const answers = JSON.parse(run.stdout);
-    expect(answers['unruled admin']).toEqual({ status: 403, body: { code: 'FORBIDDEN', message: 'GET /probe/unruled declares no roles, so no one may call it (deny by default)' } });
+    expect(answers['unruled admin']).toEqual({
+      status: 403,
+      body: { code: 'FORBIDDEN', message: 'GET /probe/unruled declares no roles, so no one may call it (deny by default)' },
+    });
     expect(answers['unruled none'].status).toBe(401);
     expect(answers['ruled admin']).toEqual({ status: 200, body: { answer: 'ruled' } });
     expect(answers['ruled none'].status).toBe(401);

@@ -2,8 +2,10 @@ import { milestonesOf, newFootprint, newOrganisation, newToken } from './support
 import { ok, startServer, TestServer } from './support/server';
 
 const NOW = '2024-09-22T15:00:00Z';
-const ORG_HEADER = 'external_key,name,primary_sector,secondary_sectors,state,size_band,criticality_tier,primary_contact_name,primary_contact_email,primary_contact_time_zone';
-const FP_HEADER = 'organisation_external_key,deployment_key,product_code,product_name,vendor,white_label_confidence,environment,endpoint_count,endpoints_remaining,update_channel,licence_end,replacement_product,replacement_chosen_by_organisation';
+const ORG_HEADER =
+  'external_key,name,primary_sector,secondary_sectors,state,size_band,criticality_tier,primary_contact_name,primary_contact_email,primary_contact_time_zone';
+const FP_HEADER =
+  'organisation_external_key,deployment_key,product_code,product_name,vendor,white_label_confidence,environment,endpoint_count,endpoints_remaining,update_channel,licence_end,replacement_product,replacement_chosen_by_organisation';
 const SUMMARY = '{ programmeSummary { organisations endpointsTotal endpointsRemaining byStatus { status organisations } milestonesOverdue } }';
 
 /**
@@ -32,15 +34,19 @@ describe('dashboard cells: kept by the database, equal to a fresh GROUP BY', () 
 
   it('stays equal through imports, self-reports, status changes, moves, archiving, deletion and the hourly refresh', async () => {
     // an import of new organisations (two with secondary sectors) and their footprint, then a re-import that moves one
-    const orgs = [`${ORG_HEADER}`,
+    const orgs = [
+      `${ORG_HEADER}`,
       'CELLS-1,Cells Water One,WATER,,TX,SMALL,3,Ann,ann@cells.example,America/Chicago',
       'CELLS-2,Cells Power Two,ENERGY,WATER;DAMS,OK,MEDIUM,2,Bo,bo@cells.example,America/Chicago',
-      'CELLS-3,Cells Chemical Three,CHEMICAL,ENERGY,OH,LARGE,1,Cy,cy@cells.example,America/New_York'].join('\r\n');
+      'CELLS-3,Cells Chemical Three,CHEMICAL,ENERGY,OH,LARGE,1,Cy,cy@cells.example,America/New_York',
+    ].join('\r\n');
     expect((await post('organisations', orgs)).status).toBe(200);
-    const footprint = [FP_HEADER,
+    const footprint = [
+      FP_HEADER,
       'CELLS-1,office,KES_ADVANCED,,,,IT,120,100,SECURITY_CENTER,2025-03-31,,',
       'CELLS-2,scada,KICS_NODES,,,,OT,40,40,OFFLINE,2025-12-31,,',
-      'CELLS-3,office,KES_ADVANCED,,,,IT,60,0,DIRECT,2025-03-31,,'].join('\r\n');
+      'CELLS-3,office,KES_ADVANCED,,,,IT,60,0,DIRECT,2025-03-31,,',
+    ].join('\r\n');
     expect((await post('footprint', footprint)).status).toBe(200);
     expect(await differences()).toEqual([]);
     expect((await post('organisations', orgs.replace('CELLS-1,Cells Water One,WATER,,TX', 'CELLS-1,Cells Water One,WATER,ENERGY,NM'))).status).toBe(200);
@@ -51,20 +57,36 @@ describe('dashboard cells: kept by the database, equal to a fresh GROUP BY', () 
     const f = await newFootprint(server, org.id, { endpointCount: 50, environment: 'OT', productCode: 'KICS_NODES' });
     const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
     const [milestone] = await milestonesOf(server, org.id);
-    ok(await server.gql(`mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }`,
-      { input: { organisationId: org.id, footprint: [{ id: f.id, version: f.version, endpointsRemaining: 10 }], milestones: [{ id: milestone.id, version: milestone.version, state: 'DONE' }] } }, reporter));
+    ok(
+      await server.gql(
+        `mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }`,
+        {
+          input: {
+            organisationId: org.id,
+            footprint: [{ id: f.id, version: f.version, endpointsRemaining: 10 }],
+            milestones: [{ id: milestone.id, version: milestone.version, state: 'DONE' }],
+          },
+        },
+        reporter,
+      ),
+    );
     expect(await differences()).toEqual([]);
 
     // a move to another sector and state, then archiving
     const [moved] = await server.sql(`SELECT id, version FROM organisation WHERE external_key = 'CELLS-3'`);
-    const v = ok(await server.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`,
-      { input: { id: moved.id, version: moved.version, primarySector: 'WATER', secondarySectors: [], state: 'TX' } })).updateOrganisation.version;
+    const v = ok(
+      await server.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`, {
+        input: { id: moved.id, version: moved.version, primarySector: 'WATER', secondarySectors: [], state: 'TX' },
+      }),
+    ).updateOrganisation.version;
     expect(await differences()).toEqual([]);
     ok(await server.gql(`mutation($input: VersionedIdInput!) { archiveOrganisation(input: $input) { id } }`, { input: { id: moved.id, version: v } }));
     expect(await differences()).toEqual([]);
 
     // a demo organisation archived and restored behind the application's back, and one deleted (its rows go with it)
-    await server.sql(`UPDATE organisation SET archived_at = now() WHERE external_key = (SELECT min(external_key) FROM organisation WHERE external_key NOT LIKE 'CELLS-%' AND archived_at IS NULL)`);
+    await server.sql(
+      `UPDATE organisation SET archived_at = now() WHERE external_key = (SELECT min(external_key) FROM organisation WHERE external_key NOT LIKE 'CELLS-%' AND archived_at IS NULL)`,
+    );
     expect(await differences()).toEqual([]);
     await server.sql(`UPDATE organisation SET archived_at = NULL WHERE archived_at IS NOT NULL AND external_key NOT LIKE 'CELLS-%'`);
     await server.sql(`DELETE FROM organisation WHERE external_key = 'CELLS-2'`);
@@ -88,14 +110,26 @@ describe('dashboard cells: kept by the database, equal to a fresh GROUP BY', () 
     const live = async (sectors: string[] | null) => {
       const params = sectors ? [sectors] : [];
       const scope = sectors ? 'AND (o.primary_sector_code = ANY($1) OR o.secondary_sector_codes && $1)' : '';
-      return server.sql(`SELECT count(*)::int AS n, sum(s.endpoints_total)::float8 AS total, sum(s.endpoints_remaining)::float8 AS remaining, sum(s.milestones_overdue)::int AS overdue
-        FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE o.archived_at IS NULL ${scope}`, params);
+      return server.sql(
+        `SELECT count(*)::int AS n, sum(s.endpoints_total)::float8 AS total, sum(s.endpoints_remaining)::float8 AS remaining, sum(s.milestones_overdue)::int AS overdue
+        FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE o.archived_at IS NULL ${scope}`,
+        params,
+      );
     };
     const [all] = await live(null);
-    expect(ok(await server.gql(SUMMARY)).programmeSummary).toMatchObject({ organisations: all.n, endpointsTotal: all.total, endpointsRemaining: all.remaining, milestonesOverdue: all.overdue });
+    expect(ok(await server.gql(SUMMARY)).programmeSummary).toMatchObject({
+      organisations: all.n,
+      endpointsTotal: all.total,
+      endpointsRemaining: all.remaining,
+      milestonesOverdue: all.overdue,
+    });
     const liaison = (await newToken(server, { role: 'liaison', sectors: ['DAMS', 'ENERGY'] })).token;
     const [mine] = await live(['DAMS', 'ENERGY']);
-    expect(ok(await server.gql(SUMMARY, {}, liaison)).programmeSummary).toMatchObject({ organisations: mine.n, endpointsTotal: mine.total, endpointsRemaining: mine.remaining });
+    expect(ok(await server.gql(SUMMARY, {}, liaison)).programmeSummary).toMatchObject({
+      organisations: mine.n,
+      endpointsTotal: mine.total,
+      endpointsRemaining: mine.remaining,
+    });
     const bySector = ok(await server.gql('{ breakdown(by: SECTOR) { key organisations } }', {}, liaison)).breakdown;
     expect(bySector.reduce((s: number, r: any) => s + r.organisations, 0)).toBe(mine.n);
   });

@@ -24,23 +24,30 @@ describe('dashboards: aggregates, exports and the page', () => {
   const SUMMARY = `{ programmeSummary { organisations daysToCutoff byStatus { status organisations } endpointsTotal endpointsRemaining shareRemoved shareVerified
     milestonesByState { state milestones } milestonesOverdue extensionsOpen extensionsGranted } }`;
 
-  it('agrees with a direct SQL count, for an admin and for a liaison\'s slice', async () => {
+  it("agrees with a direct SQL count, for an admin and for a liaison's slice", async () => {
     const admin = ok(await server.gql(SUMMARY)).programmeSummary;
     const statuses = await server.sql(`SELECT status, count(*)::int AS n FROM organisation_status GROUP BY status`);
     for (const { status, n } of statuses) expect(admin.byStatus.find((b: any) => b.status === status).organisations).toBe(n);
     const [fp] = await server.sql(`SELECT sum(endpoint_count)::float8 AS total, sum(endpoints_remaining)::float8 AS remaining FROM footprint`);
     expect(admin).toMatchObject({ organisations: 320, endpointsTotal: fp.total, endpointsRemaining: fp.remaining, daysToCutoff: 6.5 });
-    const [ms] = await server.sql(`SELECT count(*) FILTER (WHERE state = 'BLOCKED')::int AS blocked, count(*) FILTER (WHERE state <> 'DONE' AND target_at < $1)::int AS overdue FROM milestone`, [NOW]);
+    const [ms] = await server.sql(
+      `SELECT count(*) FILTER (WHERE state = 'BLOCKED')::int AS blocked, count(*) FILTER (WHERE state <> 'DONE' AND target_at < $1)::int AS overdue FROM milestone`,
+      [NOW],
+    );
     expect(admin.milestonesByState.find((m: any) => m.state === 'BLOCKED').milestones).toBe(ms.blocked);
     expect(admin.milestonesOverdue).toBe(ms.overdue);
     const [ext] = await server.sql(`SELECT count(*) FILTER (WHERE state = 'REQUESTED')::int AS open FROM extension`);
     expect(admin.extensionsOpen).toBe(ext.open);
 
     const slice = ok(await server.gql(SUMMARY, {}, liaison)).programmeSummary;
-    const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE primary_sector_code IN ('WATER', 'ENERGY') OR secondary_sector_codes && ARRAY['WATER', 'ENERGY']`);
+    const [{ n }] = await server.sql(
+      `SELECT count(*)::int AS n FROM organisation WHERE primary_sector_code IN ('WATER', 'ENERGY') OR secondary_sector_codes && ARRAY['WATER', 'ENERGY']`,
+    );
     expect(slice.organisations).toBe(n);
     const sectors = ok(await server.gql('{ breakdown(by: SECTOR) { key organisations } }', {}, liaison)).breakdown;
-    const [{ m }] = await server.sql(`SELECT count(*)::int AS m FROM organisation WHERE primary_sector_code = 'ENERGY' OR 'ENERGY' = ANY(secondary_sector_codes)`);
+    const [{ m }] = await server.sql(
+      `SELECT count(*)::int AS m FROM organisation WHERE primary_sector_code = 'ENERGY' OR 'ENERGY' = ANY(secondary_sector_codes)`,
+    );
     expect(sectors.reduce((s: number, r: any) => s + r.organisations, 0)).toBe(n);
     expect(m).toBeGreaterThan(0);
   });
@@ -55,22 +62,31 @@ describe('dashboards: aggregates, exports and the page', () => {
   });
 
   it('never shows a viewer a cell under 5 organisations', async () => {
-    const answers = ok(await server.gql(`{ ${['SECTOR', 'SRMA', 'STATE', 'REGION', 'ENVIRONMENT'].map((by) => `${by.toLowerCase()}: breakdown(by: ${by}) { key suppressed organisations verified byStatus { organisations } }`).join(' ')}
-      programmeSummary { organisations byStatus { organisations } } }`, {}, viewer));
+    const answers = ok(
+      await server.gql(
+        `{ ${['SECTOR', 'SRMA', 'STATE', 'REGION', 'ENVIRONMENT'].map((by) => `${by.toLowerCase()}: breakdown(by: ${by}) { key suppressed organisations verified byStatus { organisations } }`).join(' ')}
+      programmeSummary { organisations byStatus { organisations } } }`,
+        {},
+        viewer,
+      ),
+    );
     const counts: number[] = [];
     const walk = (v: unknown) => {
       if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
-        if ((k === 'organisations' || k === 'verified') && typeof x === 'number') counts.push(x);
-        else walk(x);
-      }
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if ((k === 'organisations' || k === 'verified') && typeof x === 'number') counts.push(x);
+          else walk(x);
+        }
     };
     walk(answers);
     expect(counts.length).toBeGreaterThan(100);
     expect(counts.filter((c) => c > 0 && c < 5)).toEqual([]);
     // the same cells an admin sees with their small numbers are empty for the viewer
     const adminStates = ok(await server.gql('{ breakdown(by: STATE) { key byStatus { organisations } } }')).breakdown;
-    const small = adminStates.flatMap((r: any) => r.byStatus.map((b: any, i: number) => ({ key: r.key, i, n: b.organisations }))).filter((c: any) => c.n > 0 && c.n < 5);
+    const small = adminStates
+      .flatMap((r: any) => r.byStatus.map((b: any, i: number) => ({ key: r.key, i, n: b.organisations })))
+      .filter((c: any) => c.n > 0 && c.n < 5);
     expect(small.length).toBeGreaterThan(0);
     for (const c of small) expect(answers.state.find((r: any) => r.key === c.key).byStatus[c.i].organisations).toBeNull();
     expect(errorCode(await server.gql('{ atRisk { totalCount } }', {}, viewer))).toBe('FORBIDDEN');
@@ -78,7 +94,8 @@ describe('dashboards: aggregates, exports and the page', () => {
   });
 
   it('ranks the at-risk list by score with reasons, in scope, paginated', async () => {
-    const connection = 'totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { riskScore reasons { code points } organisation { id primarySector { code } } } }';
+    const connection =
+      'totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { riskScore reasons { code points } organisation { id primarySector { code } } } }';
     const page1 = ok(await server.gql(`{ atRisk(first: 10) { ${connection} } }`, {}, liaison)).atRisk;
     const page2 = ok(await server.gql(`query($a: String) { atRisk(first: 10, after: $a) { ${connection} } }`, { a: page1.pageInfo.endCursor }, liaison)).atRisk;
     expect(page1.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: page1.edges[0].cursor, endCursor: page1.edges[9].cursor });
@@ -87,7 +104,8 @@ describe('dashboards: aggregates, exports and the page', () => {
     const scores = entries.map((e: any) => e.riskScore);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(new Set(entries.map((e: any) => e.organisation.id)).size).toBe(20);
-    for (const e of page1.edges.map((x: any) => x.node)) expect(e.reasons.reduce((s: number, r: any) => s + r.points, 0)).toBeGreaterThanOrEqual(Math.min(e.riskScore, 100));
+    for (const e of page1.edges.map((x: any) => x.node))
+      expect(e.reasons.reduce((s: number, r: any) => s + r.points, 0)).toBeGreaterThanOrEqual(Math.min(e.riskScore, 100));
     const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
       WHERE s.status <> 'COMPLETE' AND (o.primary_sector_code IN ('WATER', 'ENERGY') OR o.secondary_sector_codes && ARRAY['WATER', 'ENERGY'])`);
     expect(page1.totalCount).toBe(n);
@@ -108,11 +126,20 @@ describe('dashboards: aggregates, exports and the page', () => {
     const org = await newOrganisation(server, { primarySector: 'NUCLEAR', name: 'Backfill Isotopes' });
     const f = await newFootprint(server, org.id, { endpointCount: 100 });
     ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: '2024-09-24T15:00:00Z' }));
-    ok(await server.gql('mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { id } }', { input: { id: f.id, version: f.version, endpointsRemaining: 40 } }));
+    ok(
+      await server.gql('mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { id } }', {
+        input: { id: f.id, version: f.version, endpointsRemaining: 40 },
+      }),
+    );
     const inserted = ok(await server.gql('mutation { backfillSnapshots(from: "2024-09-23T00:00:00Z", to: "2024-09-24T00:00:00Z") }')).backfillSnapshots;
     expect(inserted).toBeGreaterThan(0);
-    const rows = await server.sql(`SELECT to_char(day, 'YYYY-MM-DD') AS day, endpoints_total::int AS t, endpoints_remaining::int AS r, source FROM daily_snapshot WHERE sector_code = 'NUCLEAR' AND day >= '2024-09-23' ORDER BY day`);
-    expect(rows).toEqual([{ day: '2024-09-23', t: 100, r: 100, source: 'BACKFILL' }, { day: '2024-09-24', t: 100, r: 40, source: 'BACKFILL' }]);
+    const rows = await server.sql(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, endpoints_total::int AS t, endpoints_remaining::int AS r, source FROM daily_snapshot WHERE sector_code = 'NUCLEAR' AND day >= '2024-09-23' ORDER BY day`,
+    );
+    expect(rows).toEqual([
+      { day: '2024-09-23', t: 100, r: 100, source: 'BACKFILL' },
+      { day: '2024-09-24', t: 100, r: 40, source: 'BACKFILL' },
+    ]);
     ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: NOW }));
   });
 
@@ -144,7 +171,10 @@ describe('dashboards: aggregates, exports and the page', () => {
       await page.click('#token-form button[type="submit"]');
     }
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
     });
     afterAll(() => browser?.close());
 
@@ -152,7 +182,9 @@ describe('dashboards: aggregates, exports and the page', () => {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1300 } });
       const errors: string[] = [];
       const sent: Array<{ persisted?: boolean; query?: string }> = [];
-      page.on('request', (r) => { if (r.url().endsWith('/graphql')) sent.push(JSON.parse(r.postData() ?? '{}')); });
+      page.on('request', (r) => {
+        if (r.url().endsWith('/graphql')) sent.push(JSON.parse(r.postData() ?? '{}'));
+      });
       page.on('pageerror', (e) => errors.push(String(e)));
       await signIn(page, server.adminToken);
       await page.waitForSelector('#atrisk tr[data-org]', { timeout: 20_000 });
@@ -162,7 +194,13 @@ describe('dashboards: aggregates, exports and the page', () => {
       expect(await text('endpoints-remaining')).toBe(summary.endpointsRemaining.toLocaleString('en-US'));
       expect(await text('share-removed')).toBe(`${(summary.shareRemoved * 100).toFixed(1)}%`);
       expect(await text('countdown')).toMatch(/^6d 13h\s*to the cutoff$/); // 2024-09-22T15:00Z to 2024-09-29T04:00Z
-      const charts = await page.evaluate(() => Object.values((window as any).Chart.instances).map((c: any) => ({ type: c.config.type, points: c.data.datasets[0].data.length, sum: c.data.datasets[0].data.reduce((a: number, b: number) => a + b, 0) })));
+      const charts = await page.evaluate(() =>
+        Object.values((window as any).Chart.instances).map((c: any) => ({
+          type: c.config.type,
+          points: c.data.datasets[0].data.length,
+          sum: c.data.datasets[0].data.reduce((a: number, b: number) => a + b, 0),
+        })),
+      );
       expect(charts.map((c) => c.type).sort()).toEqual(['bar', 'doughnut', 'line']);
       for (const c of charts) expect(c.points > 0 && c.sum > 0).toBe(true);
       expect(await page.locator('#heatmap tr[data-sector]').count()).toBe(16);
@@ -173,7 +211,9 @@ describe('dashboards: aggregates, exports and the page', () => {
       expect(await page.locator('#products tr[data-product]').count()).toBe(products.length);
       for (const p of products.slice(0, 3)) {
         expect(await page.textContent(`#products tr[data-product="${p.key}"] [data-testid="reported"]`)).toBe(p.endpointsRemaining.toLocaleString('en-US'));
-        expect(await page.textContent(`#products tr[data-product="${p.key}"] [data-testid="verified"]`)).toBe(p.endpointsRemainingVerified.toLocaleString('en-US'));
+        expect(await page.textContent(`#products tr[data-product="${p.key}"] [data-testid="verified"]`)).toBe(
+          p.endpointsRemainingVerified.toLocaleString('en-US'),
+        );
       }
       await page.locator('#atrisk tr[data-org]').first().click();
       await page.waitForSelector('[data-testid="drill-milestones"] tr:nth-child(2)');
@@ -199,7 +239,9 @@ describe('dashboards: aggregates, exports and the page', () => {
     it('takes no token from a link, keeps the one typed in this tab only, and signs out', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const carried: string[] = [];
-      page.on('request', (r) => { if (r.url().endsWith('/graphql')) carried.push(r.headers().authorization ?? ''); });
+      page.on('request', (r) => {
+        if (r.url().endsWith('/graphql')) carried.push(r.headers().authorization ?? '');
+      });
       // a link with the token in its fragment: the token is not used and leaves the address
       await page.goto(`${server.url}/dashboard#token=${viewer}`);
       await page.waitForFunction(() => document.querySelector('#message')?.textContent?.includes('A token in a link is not used'));
@@ -210,13 +252,23 @@ describe('dashboards: aggregates, exports and the page', () => {
       await page.waitForSelector('#content:not([hidden])');
       expect(carried.length).toBeGreaterThan(0);
       expect(carried.every((h) => h === `Bearer ${viewer}`)).toBe(true);
-      expect(await page.evaluate(() => [sessionStorage.getItem('tracker-token'), localStorage.getItem('tracker-token'), (document.getElementById('token') as HTMLInputElement).value]))
-        .toEqual([viewer, null, '']);
+      expect(
+        await page.evaluate(() => [
+          sessionStorage.getItem('tracker-token'),
+          localStorage.getItem('tracker-token'),
+          (document.getElementById('token') as HTMLInputElement).value,
+        ]),
+      ).toEqual([viewer, null, '']);
       // signed out: no token anywhere in the page, no figures on screen, and what it loads next carries none
       await page.click('#sign-out');
       await page.waitForSelector('#content[hidden]', { state: 'attached' });
-      expect(await page.evaluate(() => [sessionStorage.getItem('tracker-token'), document.getElementById('sign-out')!.hidden, document.querySelector('[data-testid="organisations"]')!.textContent]))
-        .toEqual([null, true, '–']);
+      expect(
+        await page.evaluate(() => [
+          sessionStorage.getItem('tracker-token'),
+          document.getElementById('sign-out')!.hidden,
+          document.querySelector('[data-testid="organisations"]')!.textContent,
+        ]),
+      ).toEqual([null, true, '–']);
       carried.length = 0;
       await page.reload();
       await page.waitForFunction(() => document.querySelector('#message')?.textContent?.includes('Enter an API token'));

@@ -10,8 +10,13 @@ const STATUSES = ['COMPLETE', 'ON_TRACK', 'AT_RISK', 'OVERDUE', 'NOT_REPORTING']
 function published(truth: TruthOrganisation[], hierarchy: Hierarchy): Viewed {
   const cells: OrganisationCell[] = truth.map((o) => ({
     keys: { SECTOR: o.sector, SRMA: hierarchy.srmaOf.get(o.sector)!, STATE: o.state, REGION: hierarchy.regionOf.get(o.state)!, ENVIRONMENT: o.environment },
-    status: o.status, verified: o.verified, organisations: 1,
-    endpointsTotal: o.endpointsTotal, endpointsRemaining: 0, environmentEndpointsTotal: o.environment === 'OT' ? o.otTotal : o.endpointsTotal, environmentEndpointsRemaining: 0,
+    status: o.status,
+    verified: o.verified,
+    organisations: 1,
+    endpointsTotal: o.endpointsTotal,
+    endpointsRemaining: 0,
+    environmentEndpointsTotal: o.environment === 'OT' ? o.otTotal : o.endpointsTotal,
+    environmentEndpointsRemaining: 0,
   }));
   const p = protect(cells, STATUSES);
   return { total: p.total, breakdowns: p.breakdowns as unknown as Viewed['breakdowns'] };
@@ -19,8 +24,21 @@ function published(truth: TruthOrganisation[], hierarchy: Hierarchy): Viewed {
 
 /** A small country: three SRMAs over six sectors, two regions over five states. */
 const TOY: Hierarchy = {
-  srmaOf: new Map([['S1', 'X'], ['S2', 'X'], ['S3', 'X'], ['S4', 'Y'], ['S5', 'Y'], ['S6', 'Z']]),
-  regionOf: new Map([['T1', 'R1'], ['T2', 'R1'], ['T3', 'R1'], ['T4', 'R2'], ['T5', 'R2']]),
+  srmaOf: new Map([
+    ['S1', 'X'],
+    ['S2', 'X'],
+    ['S3', 'X'],
+    ['S4', 'Y'],
+    ['S5', 'Y'],
+    ['S6', 'Z'],
+  ]),
+  regionOf: new Map([
+    ['T1', 'R1'],
+    ['T2', 'R1'],
+    ['T3', 'R1'],
+    ['T4', 'R2'],
+    ['T5', 'R2'],
+  ]),
 };
 
 const organisationArb = fc.record({
@@ -81,12 +99,17 @@ describe('security: no small cell recoverable by subtraction', () => {
       // sectors of one organisation each (two hidden ones that add up to 2), a sector alone under its SRMA
       // beside larger ones, an SRMA of one sector, a state with one small cell, three OT organisations.
       const plan: Array<[string, string, 'IT' | 'OT', string, boolean, number]> = [
-        [X[0], T[0], 'IT', 'ON_TRACK', false, 9], [X[0], T[0], 'IT', 'NOT_REPORTING', false, 1],
-        [X[1], T[1], 'IT', 'AT_RISK', false, 5], [X[1], T[1], 'IT', 'COMPLETE', true, 3],
+        [X[0], T[0], 'IT', 'ON_TRACK', false, 9],
+        [X[0], T[0], 'IT', 'NOT_REPORTING', false, 1],
+        [X[1], T[1], 'IT', 'AT_RISK', false, 5],
+        [X[1], T[1], 'IT', 'COMPLETE', true, 3],
         [X[2], T[2], 'OT', 'OVERDUE', false, 1],
         [Y[0], T[3], 'IT', 'ON_TRACK', false, 1],
-        [Y[1], T[3], 'IT', 'ON_TRACK', false, 12], [Y[1], T[4], 'IT', 'COMPLETE', true, 6], [Y[1], T[4], 'OT', 'AT_RISK', false, 2],
-        [Z[0], T[0], 'IT', 'ON_TRACK', true, 7], [Z[0], T[1], 'IT', 'OVERDUE', false, 2],
+        [Y[1], T[3], 'IT', 'ON_TRACK', false, 12],
+        [Y[1], T[4], 'IT', 'COMPLETE', true, 6],
+        [Y[1], T[4], 'OT', 'AT_RISK', false, 2],
+        [Z[0], T[0], 'IT', 'ON_TRACK', true, 7],
+        [Z[0], T[1], 'IT', 'OVERDUE', false, 2],
       ];
       let i = 0;
       for (const [sector, state, environment, status, verified, count] of plan) {
@@ -96,7 +119,8 @@ describe('security: no small cell recoverable by subtraction', () => {
         }
       }
       const ids: string[] = [];
-      for (const o of truth) ids.push((await newOrganisation(server, { name: `Disclosure Test ${ids.length + 1}`, primarySector: o.sector, state: o.state })).id);
+      for (const o of truth)
+        ids.push((await newOrganisation(server, { name: `Disclosure Test ${ids.length + 1}`, primarySector: o.sector, state: o.state })).id);
       // the statuses and rollups this test needs, set as they are stored (the worker's hourly refresh is not running)
       await server.sql(
         `UPDATE organisation_status s SET status = t.status, removal_verified = t.verified, endpoints_total = t.total, endpoints_remaining = t.total / 2,
@@ -117,11 +141,22 @@ describe('security: no small cell recoverable by subtraction', () => {
 
     const FIGURES = 'organisations byStatus { status organisations } verified endpointsTotal';
     async function read(token: string): Promise<Viewed> {
-      const data = ok(await server.gql(`{ programmeSummary { organisations byStatus { status organisations } shareVerified endpointsTotal }
-        ${DIMENSIONS.map((d) => `${d}: breakdown(by: ${d}) { key suppressed ${FIGURES} }`).join(' ')} }`, {}, token));
+      const data = ok(
+        await server.gql(
+          `{ programmeSummary { organisations byStatus { status organisations } shareVerified endpointsTotal }
+        ${DIMENSIONS.map((d) => `${d}: breakdown(by: ${d}) { key suppressed ${FIGURES} }`).join(' ')} }`,
+          {},
+          token,
+        ),
+      );
       const s = data.programmeSummary;
       return {
-        total: { organisations: s.organisations, byStatus: s.byStatus, endpointsTotal: s.endpointsTotal, verified: s.shareVerified === null ? null : Math.round(s.shareVerified * s.organisations) },
+        total: {
+          organisations: s.organisations,
+          byStatus: s.byStatus,
+          endpointsTotal: s.endpointsTotal,
+          verified: s.shareVerified === null ? null : Math.round(s.shareVerified * s.organisations),
+        },
         breakdowns: Object.fromEntries(DIMENSIONS.map((d) => [d, data[d]])) as Viewed['breakdowns'],
       };
     }
@@ -134,19 +169,28 @@ describe('security: no small cell recoverable by subtraction', () => {
       const viewed = await read(viewer);
       const naive = attack(primaryOnly(truth, hierarchy, STATUSES), hierarchy, truth, STATUSES);
       const result = attack(viewed, hierarchy, truth, STATUSES);
-      console.log(`SECURITY small cells | organisations=${truth.length} | primary suppression alone: ${naive.disclosed.length} of ${naive.sensitiveRefused} hidden small figures recovered (${naive.disclosed.slice(0, 4).join('; ')}…) | protected: figures published=${result.published} refused=${result.refused} small refused=${result.sensitiveRefused} recovered=${result.disclosed.length}`);
+      console.log(
+        `SECURITY small cells | organisations=${truth.length} | primary suppression alone: ${naive.disclosed.length} of ${naive.sensitiveRefused} hidden small figures recovered (${naive.disclosed.slice(0, 4).join('; ')}…) | protected: figures published=${result.published} refused=${result.refused} small refused=${result.sensitiveRefused} recovered=${result.disclosed.length}`,
+      );
       expect(naive.disclosed.length).toBeGreaterThan(5);
       expect(result.sensitiveRefused).toBeGreaterThan(10);
       expect(result.disclosed).toEqual([]);
       // what the viewer reads is the pure rule's answer for these organisations
       const expected = published(truth, hierarchy);
       for (const d of DIMENSIONS) {
-        const sortByKey = (rows: any[]) => [...rows].sort((a, b) => a.key.localeCompare(b.key)).map((r) => ({ key: r.key, organisations: r.organisations, verified: r.verified, byStatus: r.byStatus.map((b: any) => b.organisations) }));
+        const sortByKey = (rows: any[]) =>
+          [...rows]
+            .sort((a, b) => a.key.localeCompare(b.key))
+            .map((r) => ({ key: r.key, organisations: r.organisations, verified: r.verified, byStatus: r.byStatus.map((b: any) => b.organisations) }));
         expect(sortByKey(viewed.breakdowns[d])).toEqual(sortByKey(expected.breakdowns[d]));
       }
       // the sectors CSV is the sector breakdown, cell for cell
       const response = await fetch(`${server.url}/export/sectors.csv`, { headers: { authorization: `Bearer ${viewer}` } });
-      const lines = (await response.text()).trim().split('\r\n').slice(2).map((l) => l.split(','));
+      const lines = (await response.text())
+        .trim()
+        .split('\r\n')
+        .slice(2)
+        .map((l) => l.split(','));
       expect(lines.length).toBe(viewed.breakdowns.SECTOR.length);
       for (const row of viewed.breakdowns.SECTOR) {
         const line = lines.find((l) => l[0] === row.key)!;
@@ -158,10 +202,15 @@ describe('security: no small cell recoverable by subtraction', () => {
     it('shows a viewer no reminder figure of 1 to 4', async () => {
       const q = '{ reminderFigures(days: 30) { day level acknowledged } }';
       const admin = ok(await server.gql(q)).reminderFigures;
-      expect(admin.map((r: any) => [r.level, r.acknowledged])).toEqual([[1, 3], [2, 7]]);
+      expect(admin.map((r: any) => [r.level, r.acknowledged])).toEqual([
+        [1, 3],
+        [2, 7],
+      ]);
       const seen = ok(await server.gql(q, {}, viewer)).reminderFigures;
-      expect(seen.map((r: any) => [r.level, r.acknowledged])).toEqual([[1, null], [2, 7]]);
+      expect(seen.map((r: any) => [r.level, r.acknowledged])).toEqual([
+        [1, null],
+        [2, 7],
+      ]);
     });
   });
 });
-

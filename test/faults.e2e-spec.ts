@@ -40,15 +40,26 @@ describe('faults: a worker killed with SIGKILL in the middle of 5,000 reminders'
     workers[0].kill('SIGKILL');
     const atKill = smtp.inbox.messages.length;
     workers.push(startWorker(server));
-    const done = await waitFor('every delivery SENT', async () => {
-      const c = await outboxCounts(server);
-      return (c.SENT ?? 0) === planned ? c : null;
-    }, 180_000, 250);
+    const done = await waitFor(
+      'every delivery SENT',
+      async () => {
+        const c = await outboxCounts(server);
+        return (c.SENT ?? 0) === planned ? c : null;
+      },
+      180_000,
+      250,
+    );
     const sent = await server.sql(`SELECT id::text FROM reminder_delivery WHERE state = 'SENT'`);
     expect(smtp.inbox.messages.map((m) => m.deliveryId).sort()).toEqual(sent.map((r) => r.id).sort());
     expect(smtp.inbox.duplicates.length).toBeLessThanOrEqual(16);
-    report('worker SIGKILL mid-send', 'every planned delivery SENT and received once by id; resends of in-flight ones carry the same id',
-      { planned, receivedAtKill: atKill, sent: done.SENT, receivedDistinct: smtp.inbox.messages.length, resentSameId: smtp.inbox.duplicates.length, lost: planned - smtp.inbox.messages.length });
+    report('worker SIGKILL mid-send', 'every planned delivery SENT and received once by id; resends of in-flight ones carry the same id', {
+      planned,
+      receivedAtKill: atKill,
+      sent: done.SENT,
+      receivedDistinct: smtp.inbox.messages.length,
+      resentSameId: smtp.inbox.duplicates.length,
+      lost: planned - smtp.inbox.messages.length,
+    });
   }, 300_000);
 });
 
@@ -76,8 +87,13 @@ describe('faults: two workers and two planners at once', () => {
     await waitFor('every delivery SENT', async () => ((await outboxCounts(server)).SENT ?? 0) === total, 120_000, 250);
     expect(smtp.inbox.messages).toHaveLength(total);
     expect(smtp.inbox.duplicates).toHaveLength(0);
-    report('two workers, two planners', 'the two planner runs together inserted each delivery once; every one received once',
-      { plannerA: a, plannerB: b, outboxRows: total, received: smtp.inbox.messages.length, duplicates: smtp.inbox.duplicates.length });
+    report('two workers, two planners', 'the two planner runs together inserted each delivery once; every one received once', {
+      plannerA: a,
+      plannerB: b,
+      outboxRows: total,
+      received: smtp.inbox.messages.length,
+      duplicates: smtp.inbox.duplicates.length,
+    });
   }, 200_000);
 });
 
@@ -111,20 +127,34 @@ describe('faults: Redis stopped for 30 s during planning and sending', () => {
       const r = ok(await server.gql('{ organisations(first: 5) { totalCount } }'));
       expect(r.organisations.totalCount).toBeGreaterThan(0);
       reads += 1;
-      ok(await server.gql('mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }', { input: { id: org.id, version: writes, name: `Written While Redis Is Down ${writes}` } }));
+      ok(
+        await server.gql('mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }', {
+          input: { id: org.id, version: writes, name: `Written While Redis Is Down ${writes}` },
+        }),
+      );
       writes += 1;
       await new Promise((r) => setTimeout(r, 1000));
     }
     const duringOutage = await outboxCounts(server);
     await redis.start();
     const total = first + second;
-    await waitFor('every delivery SENT after Redis returns', async () => ((await outboxCounts(server)).SENT ?? 0) === total, 120_000, 250)
-      .catch(async (e) => { throw new Error(`${e.message}: total=${total} first=${first} second=${second} ${JSON.stringify(await outboxCounts(server))} ${JSON.stringify(await server.sql(`SELECT state, cancel_reason, stage, count(*)::int FROM reminder_delivery GROUP BY 1,2,3`))}`); });
+    await waitFor('every delivery SENT after Redis returns', async () => ((await outboxCounts(server)).SENT ?? 0) === total, 120_000, 250).catch(async (e) => {
+      throw new Error(
+        `${e.message}: total=${total} first=${first} second=${second} ${JSON.stringify(await outboxCounts(server))} ${JSON.stringify(await server.sql(`SELECT state, cancel_reason, stage, count(*)::int FROM reminder_delivery GROUP BY 1,2,3`))}`,
+      );
+    });
     expect(smtp.inbox.messages).toHaveLength(total);
     expect(smtp.inbox.duplicates).toHaveLength(0);
     expect((await server.sql(`SELECT version FROM organisation WHERE id = $1`, [org.id]))[0].version).toBe(writes);
-    report('Redis down 30 s', 'reads and writes answered during the outage; planning went on; delivery resumed by itself; nothing lost or doubled',
-      { plannedBefore: first, plannedDuring: second, readsDuring: reads, writesDuring: writes, sentBeforeRestart: duringOutage.SENT ?? 0, sentAfter: total, received: smtp.inbox.messages.length });
+    report('Redis down 30 s', 'reads and writes answered during the outage; planning went on; delivery resumed by itself; nothing lost or doubled', {
+      plannedBefore: first,
+      plannedDuring: second,
+      readsDuring: reads,
+      writesDuring: writes,
+      sentBeforeRestart: duringOutage.SENT ?? 0,
+      sentAfter: total,
+      received: smtp.inbox.messages.length,
+    });
   }, 200_000);
 });
 
@@ -153,7 +183,11 @@ describe('faults: PostgreSQL restarted under load', () => {
       while (running) {
         value -= 1;
         const remaining = value;
-        const r = await server.gql('mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { version } }', { input: { id: row.id, version, endpointsRemaining: remaining } }).catch(() => null);
+        const r = await server
+          .gql('mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { version } }', {
+            input: { id: row.id, version, endpointsRemaining: remaining },
+          })
+          .catch(() => null);
         if (r && !r.errors) {
           version = r.data.updateFootprint.version;
           acknowledged.push({ id: row.id, remaining });
@@ -187,12 +221,23 @@ describe('faults: PostgreSQL restarted under load', () => {
     expect(errorCode(downAnswer)).toBe('SERVICE_UNAVAILABLE');
     expect(unexpected).toEqual([]);
     expect(recoverySeconds).toBeLessThan(15);
-    const audited = await server.sql(`SELECT entity_id, (after->>'endpointsRemaining')::int AS remaining FROM audit_event WHERE entity_type = 'footprint' AND action = 'update'`);
+    const audited = await server.sql(
+      `SELECT entity_id, (after->>'endpointsRemaining')::int AS remaining FROM audit_event WHERE entity_type = 'footprint' AND action = 'update'`,
+    );
     const seen = new Set(audited.map((a) => `${a.entity_id}:${a.remaining}`));
     const missing = acknowledged.filter((a) => !seen.has(`${a.id}:${a.remaining}`));
     expect(missing).toEqual([]);
-    report('PostgreSQL restart under load', 'liveness stayed up, readiness 503 and SERVICE_UNAVAILABLE during the outage, no process restart, every acknowledged write audited after',
-      { acknowledgedBefore: beforeRestart, acknowledged: acknowledged.length, missing: missing.length, recoverySeconds: recoverySeconds.toFixed(1), ...Object.fromEntries(codes) });
+    report(
+      'PostgreSQL restart under load',
+      'liveness stayed up, readiness 503 and SERVICE_UNAVAILABLE during the outage, no process restart, every acknowledged write audited after',
+      {
+        acknowledgedBefore: beforeRestart,
+        acknowledged: acknowledged.length,
+        missing: missing.length,
+        recoverySeconds: recoverySeconds.toFixed(1),
+        ...Object.fromEntries(codes),
+      },
+    );
   }, 120_000);
 });
 
@@ -212,20 +257,27 @@ describe('faults: 50 concurrent writers on one organisation', () => {
     expect(race.filter((r) => errorCode(r) === 'CONFLICT')).toHaveLength(49);
     // then all 50 write with re-read and retry: every one lands, in some order
     const acked: string[] = [];
-    await Promise.all([...Array(50)].map(async (_, i) => {
-      for (;;) {
-        const [{ version }] = await server.sql(`SELECT version FROM organisation WHERE id = $1`, [org.id]);
-        const r = await server.gql(update, { input: { id: org.id, version, name: `Retry ${i}` } });
-        if (!r.errors) return acked.push(`Retry ${i}`);
-        expect(errorCode(r)).toBe('CONFLICT');
-      }
-    }));
+    await Promise.all(
+      [...Array(50)].map(async (_, i) => {
+        for (;;) {
+          const [{ version }] = await server.sql(`SELECT version FROM organisation WHERE id = $1`, [org.id]);
+          const r = await server.gql(update, { input: { id: org.id, version, name: `Retry ${i}` } });
+          if (!r.errors) return acked.push(`Retry ${i}`);
+          expect(errorCode(r)).toBe('CONFLICT');
+        }
+      }),
+    );
     const [{ version }] = await server.sql(`SELECT version FROM organisation WHERE id = $1`, [org.id]);
     const names = (await server.sql(`SELECT after->>'name' AS name FROM audit_event WHERE entity_id = $1 AND action = 'update'`, [org.id])).map((r) => r.name);
     expect(version).toBe(2 + 50);
     expect(names.filter((n) => n.startsWith('Retry')).sort()).toEqual([...acked].sort());
-    report('50 concurrent writers', 'one winner of 50 on the same version; with retries all 50 land, each audited once',
-      { firstRoundWinners: winners.length, conflicts: 49, acknowledged: acked.length + 1, audited: names.length, finalVersion: version });
+    report('50 concurrent writers', 'one winner of 50 on the same version; with retries all 50 land, each audited once', {
+      firstRoundWinners: winners.length,
+      conflicts: 49,
+      acknowledged: acked.length + 1,
+      audited: names.length,
+      finalVersion: version,
+    });
   }, 60_000);
 });
 
@@ -238,8 +290,18 @@ describe('faults: PostgreSQL away longer than the retry schedule', () => {
     pg = await startOwnPostgres();
     // two tries 50 ms apart: an outage of seconds outlives every job's retries
     server = await startServer({
-      now: WEEKDAY_T_MINUS_8, databaseUrl: pg.url('tracker'), withWorker: true,
-      env: { SMTP_URL: smtp.url, DELIVERY_ATTEMPTS: '2', DELIVERY_BACKOFF_MS: '50', DELIVERY_LOCK_MS: '1000', DELIVERY_STUCK_MS: '3000', RELAY_SWEEP_MS: '500', RELAY_IDLE_MS: '100' },
+      now: WEEKDAY_T_MINUS_8,
+      databaseUrl: pg.url('tracker'),
+      withWorker: true,
+      env: {
+        SMTP_URL: smtp.url,
+        DELIVERY_ATTEMPTS: '2',
+        DELIVERY_BACKOFF_MS: '50',
+        DELIVERY_LOCK_MS: '1000',
+        DELIVERY_STUCK_MS: '3000',
+        RELAY_SWEEP_MS: '500',
+        RELAY_IDLE_MS: '100',
+      },
     });
   });
   afterAll(async () => {
@@ -267,16 +329,23 @@ describe('faults: PostgreSQL away longer than the retry schedule', () => {
       const failedJobs = (await queue.getJobCounts('failed')).failed;
       await pg.start();
       // the rows are still ENQUEUED: the sweep queues them again under new job ids, and they are sent
-      await waitFor('every delivery to be sent', async () => {
-        const c = await outboxCounts(server);
-        return (c.SENT ?? 0) === queued && !c.ENQUEUED && !c.SENDING && c;
-      }, 90_000);
+      await waitFor(
+        'every delivery to be sent',
+        async () => {
+          const c = await outboxCounts(server);
+          return (c.SENT ?? 0) === queued && !c.ENQUEUED && !c.SENDING && c;
+        },
+        90_000,
+      );
       const sent = await server.sql(`SELECT id FROM reminder_delivery WHERE state = 'SENT'`);
       const received = smtp.inbox.messages.map((m) => m.deliveryId);
       expect(received.sort()).toEqual(sent.map((r) => String(r.id)).sort());
       expect(smtp.inbox.duplicates).toEqual([]);
-      report('PostgreSQL away longer than the retries', 'every delivery whose jobs failed for good in the outage was sent once after it, by the sweep under a new job id',
-        { planned, queued, failedJobs, sent: sent.length, received: received.length, duplicates: smtp.inbox.duplicates.length });
+      report(
+        'PostgreSQL away longer than the retries',
+        'every delivery whose jobs failed for good in the outage was sent once after it, by the sweep under a new job id',
+        { planned, queued, failedJobs, sent: sent.length, received: received.length, duplicates: smtp.inbox.duplicates.length },
+      );
     } finally {
       await queue.close();
     }
@@ -304,7 +373,10 @@ describe('faults: a worker told to stop while its Redis is away', () => {
       worker.kill('SIGTERM');
       const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000))]);
       const seconds = (Date.now() - stopping) / 1000;
-      report('a worker told to stop while its Redis is away', 'it exits within SHUTDOWN_TIMEOUT_MS (3 s here)', { seconds: seconds.toFixed(1), exitCode: String(code) });
+      report('a worker told to stop while its Redis is away', 'it exits within SHUTDOWN_TIMEOUT_MS (3 s here)', {
+        seconds: seconds.toFixed(1),
+        exitCode: String(code),
+      });
       expect(code).not.toBe('still running');
       expect(seconds).toBeLessThan(10);
     } finally {

@@ -51,29 +51,69 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
     const again = await server.cli('migrate');
     expect(again.code).toBe(0);
     const rows = await server.sql('SELECT name FROM schema_migration ORDER BY id');
-    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1795300000000', 'ApiCredentials1795300000001', 'Reminders1795300000002', 'SimulatedTime1795300000003', 'DashboardRollups1795300000004', 'Imports1795300000005', 'DropUnusedMilestoneIndex1795300000006', 'TimeOrderedIds1795300000007', 'ProgrammeReferencesPerStatement1795300000008', 'AtRiskOrder1795300000020', 'OrganisationReferencesPerStatement1795300000021', 'OrganisationRoomForHotUpdates1795300000022', 'OrganisationReferencesFinalForm1795300000023', 'ProgrammeAsData1795300000024', 'EscalationCannotBeSilenced1795300000025', 'WebhookSecretPerReceiver1795300000026', 'PlannerWorksIncrementally1795300000027', 'DashboardCells1795300000028', 'CredentialChangesAnnounced1795300000029', 'ExtensionsThatCount1795300000030', 'PlannerMarksPassTheCells1795300000031', 'LinksForRecipients1795300000032', 'ProductsReportedAndVerified1795300000040', 'ReferenceDataAtTheInstant1795300000045', 'OtMaintenanceWindows1795300000046', 'SrmaContactsByAgency1795300000047', 'WorkQueueFailedDeliveries1795300000055', 'StaffSessions1795300000060']);
+    expect(rows.map((r) => r.name)).toEqual([
+      'InitialSchema1795300000000',
+      'ApiCredentials1795300000001',
+      'Reminders1795300000002',
+      'SimulatedTime1795300000003',
+      'DashboardRollups1795300000004',
+      'Imports1795300000005',
+      'DropUnusedMilestoneIndex1795300000006',
+      'TimeOrderedIds1795300000007',
+      'ProgrammeReferencesPerStatement1795300000008',
+      'AtRiskOrder1795300000020',
+      'OrganisationReferencesPerStatement1795300000021',
+      'OrganisationRoomForHotUpdates1795300000022',
+      'OrganisationReferencesFinalForm1795300000023',
+      'ProgrammeAsData1795300000024',
+      'EscalationCannotBeSilenced1795300000025',
+      'WebhookSecretPerReceiver1795300000026',
+      'PlannerWorksIncrementally1795300000027',
+      'DashboardCells1795300000028',
+      'CredentialChangesAnnounced1795300000029',
+      'ExtensionsThatCount1795300000030',
+      'PlannerMarksPassTheCells1795300000031',
+      'LinksForRecipients1795300000032',
+      'ProductsReportedAndVerified1795300000040',
+      'ReferenceDataAtTheInstant1795300000045',
+      'OtMaintenanceWindows1795300000046',
+      'SrmaContactsByAgency1795300000047',
+      'WorkQueueFailedDeliveries1795300000055',
+      'StaffSessions1795300000060',
+    ]);
     expect((await server.sql('SELECT count(*)::int AS n FROM sector'))[0].n).toBe(16);
   });
 
   it('checks the organisation and programme references per statement as the foreign keys did: 23503, cascade on delete, no id change', async () => {
-    const code = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: string }) => e.code);
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (e: { code?: string }) => e.code,
+      );
     const [{ id: programme }] = await server.sql(`SELECT id FROM programme LIMIT 1`);
     const [{ id: org }] = await server.sql(
       `INSERT INTO organisation (external_key, name, primary_sector_code, state_code, size_band, criticality_tier, created_at, updated_at)
        VALUES ('REFERENCES-1', 'References', 'ENERGY', 'TX', 'SMALL', 2, now(), now()) RETURNING id`,
     );
     const missing = '00000000-0000-7000-8000-000000000001';
-    const milestone = (organisationId: string, programmeId: string, key: string) => server.sql(
-      `INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
-       VALUES ($1, $2, $3, 'IT', 'x', 0, now(), now(), now(), now())`, [organisationId, programmeId, key],
-    );
-    const contact = (organisationId: string) => server.sql(
-      `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`, [organisationId],
-    );
+    const milestone = (organisationId: string, programmeId: string, key: string) =>
+      server.sql(
+        `INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
+       VALUES ($1, $2, $3, 'IT', 'x', 0, now(), now(), now(), now())`,
+        [organisationId, programmeId, key],
+      );
+    const contact = (organisationId: string) =>
+      server.sql(
+        `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`,
+        [organisationId],
+      );
     await milestone(org, programme, 'REF_A');
     await contact(org);
-    await server.sql(`INSERT INTO footprint (organisation_id, programme_id, product_code, environment, endpoint_count, endpoints_remaining, update_channel, created_at, updated_at)
-      VALUES ($1, $2, 'KES_ADVANCED', 'IT', 3, 3, 'DIRECT', now(), now())`, [org, programme]);
+    await server.sql(
+      `INSERT INTO footprint (organisation_id, programme_id, product_code, environment, endpoint_count, endpoints_remaining, update_channel, created_at, updated_at)
+      VALUES ($1, $2, 'KES_ADVANCED', 'IT', 3, 3, 'DIRECT', now(), now())`,
+      [org, programme],
+    );
     await server.sql(`INSERT INTO organisation_status (organisation_id, programme_id, as_of, status) VALUES ($1, $2, now(), 'ON_TRACK')`, [org, programme]);
     // a missing organisation or programme, in a statement of several rows or by an update, is refused whole
     expect(await code(milestone(missing, programme, 'REF_B'))).toBe('23503');
@@ -112,13 +152,23 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
     try {
       expect((await runNode(CLI_MAIN, ['migrate'], baseEnv({ DATABASE_URL: url.toString() }))).code).toBe(0);
       await client.connect();
-      const [{ id: org }] = (await client.query(`INSERT INTO organisation (external_key, name, primary_sector_code, state_code, size_band, criticality_tier, created_at, updated_at)
-        VALUES ('TRUNCATE-1', 'Truncate', 'WATER', 'OH', 'SMALL', 3, now(), now()) RETURNING id`)).rows;
-      await client.query(`INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`, [org]);
-      await client.query(`INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
-        SELECT $1, id, 'T', 'IT', 't', 0, now(), now(), now(), now() FROM programme LIMIT 1`, [org]);
+      const [{ id: org }] = (
+        await client.query(`INSERT INTO organisation (external_key, name, primary_sector_code, state_code, size_band, criticality_tier, created_at, updated_at)
+        VALUES ('TRUNCATE-1', 'Truncate', 'WATER', 'OH', 'SMALL', 3, now(), now()) RETURNING id`)
+      ).rows;
+      await client.query(
+        `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`,
+        [org],
+      );
+      await client.query(
+        `INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
+        SELECT $1, id, 'T', 'IT', 't', 0, now(), now(), now(), now() FROM programme LIMIT 1`,
+        [org],
+      );
       await client.query('TRUNCATE organisation CASCADE');
-      expect((await client.query(`SELECT (SELECT count(*) FROM milestone) + (SELECT count(*) FROM contact) + (SELECT count(*) FROM organisation) AS n`)).rows[0].n).toBe('0');
+      expect(
+        (await client.query(`SELECT (SELECT count(*) FROM milestone) + (SELECT count(*) FROM contact) + (SELECT count(*) FROM organisation) AS n`)).rows[0].n,
+      ).toBe('0');
     } finally {
       await client.end().catch(() => undefined);
       await dropDatabase(name);

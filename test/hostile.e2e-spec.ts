@@ -18,7 +18,8 @@ describe('hostile input', () => {
     await prod?.stop();
   });
 
-  const post = (s: TestServer, body: string) => fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.adminToken}` }, body });
+  const post = (s: TestServer, body: string) =>
+    fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.adminToken}` }, body });
 
   it('refuses costly queries before execution, with a clear error, while normal traffic goes on', async () => {
     // the schema has no recursive types, so depth comes from nested inline fragments: 21 levels
@@ -63,8 +64,15 @@ describe('hostile input', () => {
     expect(answers['100 aliases of a costly field']).toMatch(/^400 QUERY_TOO_COMPLEX/);
     expect(answers['batched operations']).toMatch(/^400/);
     expect(answers['a 1 MB query']).toMatch(/^413/);
-    report('hostile queries', 'each refused before execution with a 4xx and a code; normal queries answered meanwhile (p99 reported, not asserted: shared machine)',
-      { ...Object.fromEntries(Object.entries(answers).map(([k, v]) => [k.replace(/\s+/g, '_'), v.replace(' ', ':')])), normalP99QuietMs: quietP99, normalP99UnderAttackMs: loadedP99 });
+    report(
+      'hostile queries',
+      'each refused before execution with a 4xx and a code; normal queries answered meanwhile (p99 reported, not asserted: shared machine)',
+      {
+        ...Object.fromEntries(Object.entries(answers).map(([k, v]) => [k.replace(/\s+/g, '_'), v.replace(' ', ':')])),
+        normalP99QuietMs: quietP99,
+        normalP99UnderAttackMs: loadedP99,
+      },
+    );
   }, 120_000);
 
   it('hides introspection and field suggestions in production mode', async () => {
@@ -82,36 +90,124 @@ describe('hostile input', () => {
     const fp = await newFootprint(server, org.id);
     const milestone = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id } contacts { id } } }', { id: org.id })).organisation;
     const ids = [org.id, fp.id, milestone.milestones[0].id, milestone.contacts[0].id, '00000000-0000-4000-8000-000000000000'];
-    const anyString = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', ' ', "'; DROP TABLE organisation; --", '%', '\\', '\u0000', 'WATER', 'TX', 'KAV', 'IT', '2024-13-45', 'not-an-email', 'America/Chicago', 'x'.repeat(400)));
+    const anyString = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom(
+        '',
+        ' ',
+        "'; DROP TABLE organisation; --",
+        '%',
+        '\\',
+        '\u0000',
+        'WATER',
+        'TX',
+        'KAV',
+        'IT',
+        '2024-13-45',
+        'not-an-email',
+        'America/Chicago',
+        'x'.repeat(400),
+      ),
+    );
     const anyNumber = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer(), fc.constantFrom(0, 1, 2_147_483_648, -1), fc.double({ noNaN: true }));
-    const anyValue = fc.oneof(anyString, anyNumber, fc.boolean(), fc.constant(null), fc.constantFrom(...ids), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
+    const anyValue = fc.oneof(
+      anyString,
+      anyNumber,
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom(...ids),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    );
     // mostly well-typed values, so that most calls pass GraphQL's own checks and reach the services
     const anyId = fc.oneof(fc.constantFrom(...ids), fc.uuid(), anyString);
     const anyInt = fc.oneof(fc.integer({ min: -3, max: 10 }), fc.constantFrom(0, 1, 2, 4, 5, 2_000_000_000), fc.integer());
-    const anyInstant = fc.oneof(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), anyString);
+    const anyInstant = fc.oneof(
+      fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+      anyString,
+    );
     const enumOf = (...values: string[]) => fc.oneof(fc.constantFrom(...values), anyString);
     const typed: Record<string, fc.Arbitrary<unknown>> = {
-      id: anyId, organisationId: anyId, milestoneId: anyId, contactId: anyId, version: anyInt, criticalityTier: anyInt, endpointCount: anyInt,
-      endpointsRemaining: anyInt, businessHoursStart: anyInt, businessHoursEnd: anyInt, region: anyInt,
-      targetAt: anyInstant, requestedTargetAt: anyInstant, grantedTargetAt: anyInstant, expiresAt: anyInstant, until: anyInstant,
-      sizeBand: enumOf('SMALL', 'LARGE'), environment: enumOf('IT', 'OT'), updateChannel: enumOf('DIRECT', 'OFFLINE'), state: fc.oneof(enumOf('NOT_STARTED', 'DONE', 'BLOCKED'), fc.constantFrom('TX', 'ZZ')),
-      emailEnabled: fc.boolean(), secondarySectors: fc.array(anyString, { maxLength: 3 }), sectors: fc.array(enumOf('WATER', 'ENERGY'), { maxLength: 3 }),
+      id: anyId,
+      organisationId: anyId,
+      milestoneId: anyId,
+      contactId: anyId,
+      version: anyInt,
+      criticalityTier: anyInt,
+      endpointCount: anyInt,
+      endpointsRemaining: anyInt,
+      businessHoursStart: anyInt,
+      businessHoursEnd: anyInt,
+      region: anyInt,
+      targetAt: anyInstant,
+      requestedTargetAt: anyInstant,
+      grantedTargetAt: anyInstant,
+      expiresAt: anyInstant,
+      until: anyInstant,
+      sizeBand: enumOf('SMALL', 'LARGE'),
+      environment: enumOf('IT', 'OT'),
+      updateChannel: enumOf('DIRECT', 'OFFLINE'),
+      state: fc.oneof(enumOf('NOT_STARTED', 'DONE', 'BLOCKED'), fc.constantFrom('TX', 'ZZ')),
+      emailEnabled: fc.boolean(),
+      secondarySectors: fc.array(anyString, { maxLength: 3 }),
+      sectors: fc.array(enumOf('WATER', 'ENERGY'), { maxLength: 3 }),
       footprint: fc.array(fc.record({ id: anyId, version: anyInt, endpointsRemaining: anyInt }), { maxLength: 2 }),
       milestones: fc.array(fc.record({ id: anyId, version: anyInt, state: enumOf('DONE', 'BLOCKED') }), { maxLength: 2 }),
-      role: enumOf('ADMIN', 'VIEWER', 'REPORTER', 'LIAISON'), kind: enumOf('SRMA', 'SECTOR_LIAISON', 'CISA_REGION'),
+      role: enumOf('ADMIN', 'VIEWER', 'REPORTER', 'LIAISON'),
+      kind: enumOf('SRMA', 'SECTOR_LIAISON', 'CISA_REGION'),
       // issue 18: the OT track's windows and certification, and sectors moved to another agency
-      maintenanceWindowStartsAt: anyInstant, maintenanceWindowEndsAt: anyInstant, replacementVendorCertified: fc.boolean(), maintenanceWindowFootprintId: anyId,
-      code: enumOf('WATER', 'ENERGY'), from: anyInstant,
+      maintenanceWindowStartsAt: anyInstant,
+      maintenanceWindowEndsAt: anyInstant,
+      replacementVendorCertified: fc.boolean(),
+      maintenanceWindowFootprintId: anyId,
+      code: enumOf('WATER', 'ENERGY'),
+      from: anyInstant,
     };
-    const input = (keys: string[]) => fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof({ weight: 5, arbitrary: typed[k] ?? anyString }, { weight: 1, arbitrary: anyValue })])), { requiredKeys: [] });
+    const input = (keys: string[]) =>
+      fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof({ weight: 5, arbitrary: typed[k] ?? anyString }, { weight: 1, arbitrary: anyValue })])), {
+        requiredKeys: [],
+      });
     const mutations: Array<[string, string, string[]]> = [
       ['createOrganisation', 'CreateOrganisationInput', ['externalKey', 'name', 'primarySector', 'secondarySectors', 'state', 'sizeBand', 'criticalityTier']],
       ['updateOrganisation', 'UpdateOrganisationInput', ['id', 'version', 'name', 'primarySector', 'state', 'sizeBand', 'criticalityTier']],
       ['archiveOrganisation', 'VersionedIdInput', ['id', 'version']],
-      ['addFootprint', 'AddFootprintInput', ['organisationId', 'productCode', 'productName', 'vendor', 'environment', 'endpointCount', 'endpointsRemaining', 'updateChannel', 'licenceEnd',
-        'maintenanceWindowStartsAt', 'maintenanceWindowEndsAt', 'maintenanceWindowName', 'replacementVendorCertified', 'replacementCertificationRef']],
-      ['updateFootprint', 'UpdateFootprintInput', ['id', 'version', 'endpointCount', 'endpointsRemaining', 'productCode', 'licenceEnd', 'environment',
-        'maintenanceWindowStartsAt', 'maintenanceWindowEndsAt', 'maintenanceWindowName', 'replacementVendorCertified', 'replacementCertificationRef']],
+      [
+        'addFootprint',
+        'AddFootprintInput',
+        [
+          'organisationId',
+          'productCode',
+          'productName',
+          'vendor',
+          'environment',
+          'endpointCount',
+          'endpointsRemaining',
+          'updateChannel',
+          'licenceEnd',
+          'maintenanceWindowStartsAt',
+          'maintenanceWindowEndsAt',
+          'maintenanceWindowName',
+          'replacementVendorCertified',
+          'replacementCertificationRef',
+        ],
+      ],
+      [
+        'updateFootprint',
+        'UpdateFootprintInput',
+        [
+          'id',
+          'version',
+          'endpointCount',
+          'endpointsRemaining',
+          'productCode',
+          'licenceEnd',
+          'environment',
+          'maintenanceWindowStartsAt',
+          'maintenanceWindowEndsAt',
+          'maintenanceWindowName',
+          'replacementVendorCertified',
+          'replacementCertificationRef',
+        ],
+      ],
       ['removeFootprint', 'VersionedIdInput', ['id', 'version']],
       ['updateMilestone', 'UpdateMilestoneInput', ['id', 'version', 'state', 'blockedReason', 'evidence', 'targetAt', 'maintenanceWindowFootprintId']],
       ['verifyMilestone', 'VersionedIdInput', ['id', 'version']],
@@ -174,8 +270,11 @@ describe('hostile input', () => {
     }
     // the clock was moved at random: put it back for the tests after this one
     ok(await server.gql('mutation { setSimulatedTime(at: "2024-08-01T12:00:00Z") { now } }'));
-    report('fuzzed mutations', 'every answer a result or a typed error; no 500; a refused call wrote no audit event',
-      { calls, results, ...Object.fromEntries(codes) });
+    report('fuzzed mutations', 'every answer a result or a typed error; no 500; a refused call wrote no audit event', {
+      calls,
+      results,
+      ...Object.fromEntries(codes),
+    });
   }, 180_000);
 
   it('treats injection attempts in every string filter as data', async () => {
@@ -192,12 +291,18 @@ describe('hostile input', () => {
           continue;
         }
         if ('search' in filter) {
-          const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE archived_at IS NULL AND (strpos(lower(name), lower($1)) > 0 OR strpos(lower(external_key), lower($1)) > 0)`, [text]);
+          const [{ n }] = await server.sql(
+            `SELECT count(*)::int AS n FROM organisation WHERE archived_at IS NULL AND (strpos(lower(name), lower($1)) > 0 OR strpos(lower(external_key), lower($1)) > 0)`,
+            [text],
+          );
           expect([text, r.data.organisations.totalCount]).toEqual([text, n]);
         } else expect(r.data.organisations.totalCount).toBe(0);
       }
     }
     expect((await server.sql('SELECT count(*)::int AS n FROM organisation'))[0].n).toBe(before);
-    report('injection in filters', 'search matches literally (%, _ and \\ included); sector and state take codes only; nothing else happens', { attempts: answered, organisations: before });
+    report('injection in filters', 'search matches literally (%, _ and \\ included); sector and state take codes only; nothing else happens', {
+      attempts: answered,
+      organisations: before,
+    });
   });
 });

@@ -4,13 +4,23 @@ import { newToken } from './support/factories';
 import { baseEnv, CLI_MAIN, runNode, startServer, TestServer } from './support/server';
 
 const SAMPLES = join(__dirname, '..', 'docs', 'samples');
-const ORG_HEADER = 'external_key,name,primary_sector,secondary_sectors,state,size_band,criticality_tier,primary_contact_name,primary_contact_email,primary_contact_time_zone';
+const ORG_HEADER =
+  'external_key,name,primary_sector,secondary_sectors,state,size_band,criticality_tier,primary_contact_name,primary_contact_email,primary_contact_time_zone';
 
 describe('bulk import from CSV', () => {
   let server: TestServer;
   const post = (kind: string, body: string | Uint8Array, query = '', token = server.adminToken) =>
-    fetch(`${server.url}/import/${kind}${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: body as BodyInit });
-  const counts = async () => (await server.sql(`SELECT (SELECT count(*) FROM organisation)::int AS orgs, (SELECT count(*) FROM footprint)::int AS fp, (SELECT count(*) FROM audit_event)::int AS audit, (SELECT count(*) FROM contact)::int AS contacts`))[0];
+    fetch(`${server.url}/import/${kind}${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: body as BodyInit,
+    });
+  const counts = async () =>
+    (
+      await server.sql(
+        `SELECT (SELECT count(*) FROM organisation)::int AS orgs, (SELECT count(*) FROM footprint)::int AS fp, (SELECT count(*) FROM audit_event)::int AS audit, (SELECT count(*) FROM contact)::int AS contacts`,
+      )
+    )[0];
 
   beforeAll(async () => {
     server = await startServer({ now: '2024-08-01T12:00:00Z' });
@@ -31,11 +41,20 @@ describe('bulk import from CSV', () => {
     expect(prairie).toEqual({ name: 'Prairie Power & Light, Inc.', secondary_sector_codes: ['CRITICAL_MANUFACTURING'] });
     const events = await server.sql(`SELECT DISTINCT import_id::text AS id FROM audit_event WHERE import_id IS NOT NULL`);
     expect(events).toEqual([{ id: applied.importId }]);
-    expect((await server.sql(`SELECT count(*)::int AS n FROM milestone m JOIN organisation o ON o.id = m.organisation_id WHERE o.external_key = 'EPA-TX-0001'`))[0].n).toBe(7);
+    expect(
+      (await server.sql(`SELECT count(*)::int AS n FROM milestone m JOIN organisation o ON o.id = m.organisation_id WHERE o.external_key = 'EPA-TX-0001'`))[0]
+        .n,
+    ).toBe(7);
 
     const fp = await (await post('footprint', readFileSync(join(SAMPLES, 'footprint.csv')))).json();
     expect(fp).toMatchObject({ applied: true, rows: 4, created: 4, badRows: 0 });
-    expect((await server.sql(`SELECT count(DISTINCT track)::int AS n FROM milestone m JOIN organisation o ON o.id = m.organisation_id WHERE o.external_key = 'EPA-TX-0001'`))[0].n).toBe(2);
+    expect(
+      (
+        await server.sql(
+          `SELECT count(DISTINCT track)::int AS n FROM milestone m JOIN organisation o ON o.id = m.organisation_id WHERE o.external_key = 'EPA-TX-0001'`,
+        )
+      )[0].n,
+    ).toBe(2);
 
     const again = await (await post('organisations', readFileSync(join(SAMPLES, 'organisations.csv')))).json();
     const againFp = await (await post('footprint', readFileSync(join(SAMPLES, 'footprint.csv')))).json();
@@ -71,8 +90,14 @@ describe('bulk import from CSV', () => {
     const report = await response.json();
     expect(report).toMatchObject({ applied: false, rows: 9, badRows: 8 });
     expect(report.errors.map((e: any) => [e.line, e.column])).toEqual([
-      [3, 'primary_sector'], [4, 'state'], [5, 'criticality_tier'], [6, 'primary_contact_email'], [7, 'primary_contact_time_zone'],
-      [8, 'external_key'], [9, '*'], [10, 'size_band'],
+      [3, 'primary_sector'],
+      [4, 'state'],
+      [5, 'criticality_tier'],
+      [6, 'primary_contact_email'],
+      [7, 'primary_contact_time_zone'],
+      [8, 'external_key'],
+      [9, '*'],
+      [10, 'size_band'],
     ]);
     expect(report.errors[0].reason).toMatch(/unknown sector "SPACE"/);
     expect(await counts()).toEqual({ ...before, audit: before.audit });
@@ -86,13 +111,41 @@ describe('bulk import from CSV', () => {
   });
 
   it.each([
-    ['footprint with negative counts', 'organisation_external_key,deployment_key,product_code,environment,endpoint_count,endpoints_remaining\r\nEPA-TX-0001,x,KAV,IT,-4,0\r\n', 'endpoint_count'],
-    ['remaining above total', 'organisation_external_key,deployment_key,product_code,environment,endpoint_count,endpoints_remaining\r\nEPA-TX-0001,x,KAV,IT,4,9\r\n', 'endpoints_remaining'],
-    ['an unknown product', 'organisation_external_key,deployment_key,product_code,environment,endpoint_count\r\nEPA-TX-0001,x,KASPERSKY_QUANTUM,IT,4\r\n', 'product_code'],
-    ['an unknown environment', 'organisation_external_key,deployment_key,product_code,environment,endpoint_count\r\nEPA-TX-0001,x,KAV,MOON,4\r\n', 'environment'],
-    ['an unknown update channel', 'organisation_external_key,deployment_key,product_code,environment,endpoint_count,update_channel\r\nEPA-TX-0001,x,KAV,IT,4,PIGEON\r\n', 'update_channel'],
-    ['a bad date', 'organisation_external_key,deployment_key,product_code,environment,endpoint_count,licence_end\r\nEPA-TX-0001,x,KAV,IT,4,31/12/2024\r\n', 'licence_end'],
-    ['an unknown organisation', 'organisation_external_key,deployment_key,product_code,environment,endpoint_count\r\nNOPE-1,x,KAV,IT,4\r\n', 'organisation_external_key'],
+    [
+      'footprint with negative counts',
+      'organisation_external_key,deployment_key,product_code,environment,endpoint_count,endpoints_remaining\r\nEPA-TX-0001,x,KAV,IT,-4,0\r\n',
+      'endpoint_count',
+    ],
+    [
+      'remaining above total',
+      'organisation_external_key,deployment_key,product_code,environment,endpoint_count,endpoints_remaining\r\nEPA-TX-0001,x,KAV,IT,4,9\r\n',
+      'endpoints_remaining',
+    ],
+    [
+      'an unknown product',
+      'organisation_external_key,deployment_key,product_code,environment,endpoint_count\r\nEPA-TX-0001,x,KASPERSKY_QUANTUM,IT,4\r\n',
+      'product_code',
+    ],
+    [
+      'an unknown environment',
+      'organisation_external_key,deployment_key,product_code,environment,endpoint_count\r\nEPA-TX-0001,x,KAV,MOON,4\r\n',
+      'environment',
+    ],
+    [
+      'an unknown update channel',
+      'organisation_external_key,deployment_key,product_code,environment,endpoint_count,update_channel\r\nEPA-TX-0001,x,KAV,IT,4,PIGEON\r\n',
+      'update_channel',
+    ],
+    [
+      'a bad date',
+      'organisation_external_key,deployment_key,product_code,environment,endpoint_count,licence_end\r\nEPA-TX-0001,x,KAV,IT,4,31/12/2024\r\n',
+      'licence_end',
+    ],
+    [
+      'an unknown organisation',
+      'organisation_external_key,deployment_key,product_code,environment,endpoint_count\r\nNOPE-1,x,KAV,IT,4\r\n',
+      'organisation_external_key',
+    ],
   ])('refuses %s', async (_what, csv, column) => {
     const report = await (await post('footprint', csv)).json();
     expect(report.errors.map((e: any) => e.column)).toEqual([column]);
@@ -135,7 +188,10 @@ describe('bulk import from CSV', () => {
     const liaison = (await newToken(server, { role: 'liaison', sectors: ['WATER'] })).token;
     const csv = `${ORG_HEADER}\r\nLIA-1,Water Row,WATER,,TX,SMALL,3,,,\r\nLIA-2,Energy Row,ENERGY,,TX,SMALL,3,,,\r\nDOE-OK-0042,Hijack,WATER,,OK,SMALL,3,,,\r\n`;
     const report = await (await post('organisations', csv, '', liaison)).json();
-    expect(report.errors.map((e: any) => [e.line, e.column])).toEqual([[3, 'primary_sector'], [4, 'external_key']]);
+    expect(report.errors.map((e: any) => [e.line, e.column])).toEqual([
+      [3, 'primary_sector'],
+      [4, 'external_key'],
+    ]);
     expect(report.applied).toBe(false);
     const viewer = (await newToken(server, { role: 'viewer' })).token;
     expect((await post('organisations', csv, '', viewer)).status).toBe(403);

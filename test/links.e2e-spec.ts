@@ -36,15 +36,21 @@ describe('links in messages: act from the message (issue 17)', () => {
     ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at }));
     now = at;
   };
-  const counts = async () => (await server.sql(`SELECT (SELECT count(*) FROM link_session)::int AS sessions, (SELECT count(*) FROM audit_event)::int AS audit,
+  const counts = async () =>
+    (
+      await server.sql(`SELECT (SELECT count(*) FROM link_session)::int AS sessions, (SELECT count(*) FROM audit_event)::int AS audit,
       (SELECT count(*) FROM reminder_delivery)::int AS deliveries, (SELECT coalesce(sum(version), 0) FROM milestone)::int AS milestones,
-      (SELECT coalesce(sum(version), 0) FROM footprint)::int AS footprint, (SELECT coalesce(sum(link_generation), 0) FROM contact)::int AS generations`))[0];
+      (SELECT coalesce(sum(version), 0) FROM footprint)::int AS footprint, (SELECT coalesce(sum(link_generation), 0) FROM contact)::int AS generations`)
+    )[0];
 
   /** Everything sent is sent: no row waiting or on its way. */
   async function settle() {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM reminder_delivery WHERE state IN ('ENQUEUED', 'SENDING') OR (state = 'PENDING' AND due_at <= $1)`, [now]);
+      const [{ n }] = await server.sql(
+        `SELECT count(*)::int AS n FROM reminder_delivery WHERE state IN ('ENQUEUED', 'SENDING') OR (state = 'PENDING' AND due_at <= $1)`,
+        [now],
+      );
       if (n === 0) return;
       if (Date.now() > deadline) throw new Error(`the outbox did not drain: ${n} rows`);
       await new Promise((r) => setTimeout(r, 50));
@@ -62,7 +68,8 @@ describe('links in messages: act from the message (issue 17)', () => {
         seenLinks.push(link);
         return { mail, link };
       }
-      if (Date.now() > deadline) throw new Error(`no e-mail to ${address} matching ${subject}; have: ${smtp.inbox.messages.map((m) => `${m.to}: ${m.subject}`).join(' | ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`no e-mail to ${address} matching ${subject}; have: ${smtp.inbox.messages.map((m) => `${m.to}: ${m.subject}`).join(' | ')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -80,8 +87,12 @@ describe('links in messages: act from the message (issue 17)', () => {
   async function axeViolations(page: Page) {
     // the page's CSP refuses inline scripts (as it should): axe is evaluated as the test's own code
     await page.evaluate(require('node:fs').readFileSync(AXE, 'utf8'));
-    const result = await page.evaluate(() => (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-    return (result.violations as Array<{ id: string; nodes: Array<{ target: string[] }> }>).map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const result = await page.evaluate(() =>
+      (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+    );
+    return (result.violations as Array<{ id: string; nodes: Array<{ target: string[] }> }>).map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
   }
 
   /** Follows a link as its recipient does: the page, then its button; answers the report page. */
@@ -89,7 +100,9 @@ describe('links in messages: act from the message (issue 17)', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto(link);
     await page.getByRole('button', { name: 'Continue to the report page' }).click();
     await page.waitForURL(/\/report$/, { timeout: 10_000 }).catch(async (error) => {
@@ -104,11 +117,18 @@ describe('links in messages: act from the message (issue 17)', () => {
 
   /** GraphQL from inside a page, with its session and CSRF token, as the page itself calls it. */
   const pageGql = (page: Page, query: string, variables: Record<string, unknown> = {}, csrf = true) =>
-    page.evaluate(async ({ query, variables, csrf }) => {
-      const session = await (await fetch('/link/session')).json();
-      const response = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': session.csrfToken } : {}) }, body: JSON.stringify({ query, variables }) });
-      return response.json();
-    }, { query, variables, csrf });
+    page.evaluate(
+      async ({ query, variables, csrf }) => {
+        const session = await (await fetch('/link/session')).json();
+        const response = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': session.csrfToken } : {}) },
+          body: JSON.stringify({ query, variables }),
+        });
+        return response.json();
+      },
+      { query, variables, csrf },
+    );
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
@@ -118,27 +138,47 @@ describe('links in messages: act from the message (issue 17)', () => {
     liaison = (await newToken(server, { role: 'liaison', sectors: ['WATER'], label: 'Water liaison' })).token;
     energyLiaison = (await newToken(server, { role: 'liaison', sectors: ['ENERGY'], label: 'Energy liaison' })).token;
 
-    Object.assign(A, await newOrganisation(server, {
-      name: 'Riverside Water Authority', primarySector: 'WATER', state: 'NY',
-      contacts: [
-        { role: 'PRIMARY', name: 'Pat Okafor', email: 'pat@riverside.example', timeZone: 'America/New_York' },
-        { role: 'EXECUTIVE', name: 'Eve Lindqvist', email: 'eve@riverside.example', timeZone: 'America/New_York' },
-      ],
-    }));
+    Object.assign(
+      A,
+      await newOrganisation(server, {
+        name: 'Riverside Water Authority',
+        primarySector: 'WATER',
+        state: 'NY',
+        contacts: [
+          { role: 'PRIMARY', name: 'Pat Okafor', email: 'pat@riverside.example', timeZone: 'America/New_York' },
+          { role: 'EXECUTIVE', name: 'Eve Lindqvist', email: 'eve@riverside.example', timeZone: 'America/New_York' },
+        ],
+      }),
+    );
     A.footprint = await newFootprint(server, A.id, { endpointCount: 40 });
     A.ot = await newFootprint(server, A.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 6, updateChannel: 'OFFLINE' });
     A.contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role email } } }', { id: A.id })).organisation.contacts;
     A.pat = A.contacts.find((c: any) => c.role === 'PRIMARY');
     A.eve = A.contacts.find((c: any) => c.role === 'EXECUTIVE');
     // Pat's reminders also go to a webhook (a ticketing system, say): it carries the same link
-    const saved = ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookSecret } }', { input: { contactId: A.pat.id, webhookUrl: `${hooks.url}/pat` } }));
+    const saved = ok(
+      await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookSecret } }', {
+        input: { contactId: A.pat.id, webhookUrl: `${hooks.url}/pat` },
+      }),
+    );
     hooks.trust('/pat', saved.updateNotificationPreference.webhookSecret);
 
-    Object.assign(B, await newOrganisation(server, { name: 'Hilltop Water Board', primarySector: 'WATER', state: 'NY', contacts: [{ role: 'PRIMARY', name: 'Bo Hill', email: 'bo@hilltop.example', timeZone: 'America/New_York' }] }));
+    Object.assign(
+      B,
+      await newOrganisation(server, {
+        name: 'Hilltop Water Board',
+        primarySector: 'WATER',
+        state: 'NY',
+        contacts: [{ role: 'PRIMARY', name: 'Bo Hill', email: 'bo@hilltop.example', timeZone: 'America/New_York' }],
+      }),
+    );
     B.footprint = await newFootprint(server, B.id, { endpointCount: 12 });
     B.milestones = await milestonesOf(server, B.id);
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -199,9 +239,23 @@ describe('links in messages: act from the message (issue 17)', () => {
 
     // the tracker holds it, by that contact, through a link
     const actor = `link:${A.pat.id}`;
-    const after = ok(await server.gql('query($id: ID!) { organisation(id: $id) { lastReportedAt footprint { id endpointsRemaining replacementProduct replacementChosenByOrganisation } milestones { id state reportedBy evidence blockedReason } } }', { id: A.id })).organisation;
-    expect(after.footprint.find((f: any) => f.id === A.footprint.id)).toMatchObject({ endpointsRemaining: 0, replacementProduct: 'Microsoft Defender for Endpoint', replacementChosenByOrganisation: true });
-    for (const m of itMilestones) expect(after.milestones.find((x: any) => x.id === m.id)).toMatchObject({ state: 'DONE', reportedBy: actor, evidence: `Change ticket CHG-${m.key} <script>alert(1)</script>` });
+    const after = ok(
+      await server.gql(
+        'query($id: ID!) { organisation(id: $id) { lastReportedAt footprint { id endpointsRemaining replacementProduct replacementChosenByOrganisation } milestones { id state reportedBy evidence blockedReason } } }',
+        { id: A.id },
+      ),
+    ).organisation;
+    expect(after.footprint.find((f: any) => f.id === A.footprint.id)).toMatchObject({
+      endpointsRemaining: 0,
+      replacementProduct: 'Microsoft Defender for Endpoint',
+      replacementChosenByOrganisation: true,
+    });
+    for (const m of itMilestones)
+      expect(after.milestones.find((x: any) => x.id === m.id)).toMatchObject({
+        state: 'DONE',
+        reportedBy: actor,
+        evidence: `Change ticket CHG-${m.key} <script>alert(1)</script>`,
+      });
     expect(after.milestones.find((x: any) => x.id === ot.id)).toMatchObject({ state: 'BLOCKED', reportedBy: actor });
     expect(after.lastReportedAt).not.toBeNull();
     const audit = await server.sql(`SELECT actor, actor_role, entity_type FROM audit_event WHERE organisation_id = $1 AND actor = $2`, [A.id, actor]);
@@ -215,11 +269,16 @@ describe('links in messages: act from the message (issue 17)', () => {
     const [{ last }] = await server.sql(`SELECT coalesce(max(id), 0)::bigint AS last FROM reminder_delivery`);
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     await settle();
-    const fresh = await server.sql(`SELECT payload, channel FROM reminder_delivery WHERE organisation_id = $1 AND id > $2 AND state <> 'CANCELLED'`, [A.id, last]);
+    const fresh = await server.sql(`SELECT payload, channel FROM reminder_delivery WHERE organisation_id = $1 AND id > $2 AND state <> 'CANCELLED'`, [
+      A.id,
+      last,
+    ]);
     const mentioned = fresh.flatMap((r: any) => (r.payload.milestones ?? []).map((m: any) => `${m.track}:${m.key}`));
     for (const m of itMilestones) expect(mentioned).not.toContain(`IT:${m.key}`);
     // (a message at a new level may go, since the blocked OT milestone moved the status: it lists no milestone just done)
-    expect(fresh.filter((r: any) => r.channel === 'EMAIL').length).toBe(smtp.inbox.messages.slice(sentBefore).filter((m) => m.to.endsWith('@riverside.example')).length);
+    expect(fresh.filter((r: any) => r.channel === 'EMAIL').length).toBe(
+      smtp.inbox.messages.slice(sentBefore).filter((m) => m.to.endsWith('@riverside.example')).length,
+    );
     expect((page as any).errors).toEqual([]);
     A.link = link;
     A.context = context;
@@ -232,8 +291,16 @@ describe('links in messages: act from the message (issue 17)', () => {
     await page.waitForSelector('[data-testid="report-form"]');
     await page.getByLabel('Endpoints still running it (of 6)').fill('2');
     // meanwhile a liaison corrects the same deployment
-    const current = ok(await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id version } } }', { id: A.id })).organisation.footprint.find((f: any) => f.id === A.ot.id);
-    ok(await server.gql('mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { version } }', { input: { id: A.ot.id, version: current.version, endpointsRemaining: 5 } }, liaison));
+    const current = ok(await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id version } } }', { id: A.id })).organisation.footprint.find(
+      (f: any) => f.id === A.ot.id,
+    );
+    ok(
+      await server.gql(
+        'mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { version } }',
+        { input: { id: A.ot.id, version: current.version, endpointsRemaining: 5 } },
+        liaison,
+      ),
+    );
     await page.getByRole('button', { name: 'Send the report' }).click();
     await page.waitForSelector('[data-testid="conflict"]');
     expect(await page.textContent('[data-testid="notice"]')).toContain('Your entries are kept');
@@ -241,7 +308,9 @@ describe('links in messages: act from the message (issue 17)', () => {
     expect(await page.getByLabel('Endpoints still running it (of 6)').inputValue()).toBe('2');
     await page.getByRole('button', { name: 'Send the report' }).click();
     await page.waitForSelector('[data-testid="notice"].success');
-    const ot = ok(await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id endpointsRemaining } } }', { id: A.id })).organisation.footprint.find((f: any) => f.id === A.ot.id);
+    const ot = ok(
+      await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id endpointsRemaining } } }', { id: A.id }),
+    ).organisation.footprint.find((f: any) => f.id === A.ot.id);
     expect(ot.endpointsRemaining).toBe(2);
   }, 60_000);
 
@@ -256,24 +325,49 @@ describe('links in messages: act from the message (issue 17)', () => {
   it('a link for organisation A never shows or changes organisation B, by any id in any request', async () => {
     const page: Page = A.page;
     const me = await pageGql(page, '{ me { kind role organisation { id name } contact { id name } programme { key } } }');
-    expect(me.data.me).toMatchObject({ kind: 'LINK', role: 'REPORTER', organisation: { id: A.id, name: 'Riverside Water Authority' }, contact: { id: A.pat.id, name: 'Pat Okafor' } });
+    expect(me.data.me).toMatchObject({
+      kind: 'LINK',
+      role: 'REPORTER',
+      organisation: { id: A.id, name: 'Riverside Water Authority' },
+      contact: { id: A.pat.id, name: 'Pat Okafor' },
+    });
     const before = await counts();
     const attempts: Array<[string, Record<string, unknown>]> = [
       ['query($id: ID!) { organisation(id: $id) { name } }', { id: B.id }],
       ['query($id: ID!) { reminderState(organisationId: $id) { currentLevel } }', { id: B.id }],
-      ['mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', { input: { organisationId: B.id, footprint: [{ id: B.footprint.id, version: B.footprint.version, endpointsRemaining: 0 }] } }],
+      [
+        'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }',
+        { input: { organisationId: B.id, footprint: [{ id: B.footprint.id, version: B.footprint.version, endpointsRemaining: 0 }] } },
+      ],
       // B's rows named under A's organisation
-      ['mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', { input: { organisationId: A.id, footprint: [{ id: B.footprint.id, version: B.footprint.version, endpointsRemaining: 0 }] } }],
-      ['mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { id } }', { input: { id: B.footprint.id, version: B.footprint.version, endpointsRemaining: 0 } }],
-      ['mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) { id } }', { input: { id: B.milestones[0].id, version: B.milestones[0].version, state: 'DONE' } }],
+      [
+        'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }',
+        { input: { organisationId: A.id, footprint: [{ id: B.footprint.id, version: B.footprint.version, endpointsRemaining: 0 }] } },
+      ],
+      [
+        'mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { id } }',
+        { input: { id: B.footprint.id, version: B.footprint.version, endpointsRemaining: 0 } },
+      ],
+      [
+        'mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) { id } }',
+        { input: { id: B.milestones[0].id, version: B.milestones[0].version, state: 'DONE' } },
+      ],
       ['mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { currentLevel } }', { id: B.id }],
-      ['mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id } }', { input: { milestoneId: B.milestones[0].id, requestedTargetAt: '2024-12-01T00:00:00Z', justification: 'Waiting for a maintenance window' } }],
+      [
+        'mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id } }',
+        { input: { milestoneId: B.milestones[0].id, requestedTargetAt: '2024-12-01T00:00:00Z', justification: 'Waiting for a maintenance window' } },
+      ],
     ];
     for (const [query, variables] of attempts) {
       const answer = await pageGql(page, query, variables);
       expect([query, answer.errors?.[0]?.extensions?.code]).toEqual([query, 'NOT_FOUND']);
     }
-    for (const query of ['{ organisations { totalCount } }', '{ programmeSummary { organisations } }', '{ credentials { id } }', 'mutation { runReminderPlanner { inserted } }']) {
+    for (const query of [
+      '{ organisations { totalCount } }',
+      '{ programmeSummary { organisations } }',
+      '{ credentials { id } }',
+      'mutation { runReminderPlanner { inserted } }',
+    ]) {
       const answer = await pageGql(page, query);
       expect([query, answer.errors?.[0]?.extensions?.code]).toEqual([query, 'FORBIDDEN']);
     }
@@ -282,7 +376,7 @@ describe('links in messages: act from the message (issue 17)', () => {
     expect(await counts()).toEqual(before);
   }, 60_000);
 
-  it('a request with the session cookie but without the page\'s CSRF token is refused and changes nothing', async () => {
+  it("a request with the session cookie but without the page's CSRF token is refused and changes nothing", async () => {
     const page: Page = A.page;
     const before = await counts();
     const answer = await pageGql(page, 'mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { currentLevel } }', { id: A.id }, false);
@@ -293,16 +387,25 @@ describe('links in messages: act from the message (issue 17)', () => {
     expect(await counts()).toEqual(before);
   }, 30_000);
 
-  it('a liaison invites an organisation\'s contacts (no admin involved): each gets its own link; the executive reports through hers', async () => {
+  it("a liaison invites an organisation's contacts (no admin involved): each gets its own link; the executive reports through hers", async () => {
     const before = Date.now() - 1;
-    const sent = ok(await server.gql('mutation($id: ID!) { inviteContacts(organisationId: $id) { contactId sentTo queued } }', { id: A.id }, liaison)).inviteContacts;
-    expect(sent.map((s: any) => [s.sentTo, s.queued]).sort()).toEqual([['eve@riverside.example', true], ['pat@riverside.example', true]]);
+    const sent = ok(
+      await server.gql('mutation($id: ID!) { inviteContacts(organisationId: $id) { contactId sentTo queued } }', { id: A.id }, liaison),
+    ).inviteContacts;
+    expect(sent.map((s: any) => [s.sentTo, s.queued]).sort()).toEqual([
+      ['eve@riverside.example', true],
+      ['pat@riverside.example', true],
+    ]);
     // again in the same minutes: the same message, not a second one
     const again = ok(await server.gql('mutation($id: ID!) { inviteContacts(organisationId: $id) { queued } }', { id: A.id }, liaison)).inviteContacts;
     expect(again.map((s: any) => s.queued)).toEqual([false, false]);
     // another sector's liaison, and ids that are not there, learn nothing
-    expect(errorCode(await server.gql('mutation($id: ID!) { inviteContacts(organisationId: $id) { contactId } }', { id: A.id }, energyLiaison))).toBe('NOT_FOUND');
-    expect(errorCode(await server.gql('mutation($id: ID!) { sendContactLink(contactId: $id) { contactId } }', { id: 'not-a-uuid' }, liaison))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql('mutation($id: ID!) { inviteContacts(organisationId: $id) { contactId } }', { id: A.id }, energyLiaison))).toBe(
+      'NOT_FOUND',
+    );
+    expect(errorCode(await server.gql('mutation($id: ID!) { sendContactLink(contactId: $id) { contactId } }', { id: 'not-a-uuid' }, liaison))).toBe(
+      'NOT_FOUND',
+    );
     const lonely = await newOrganisation(server, { name: 'Nobody Listed Water', primarySector: 'WATER', state: 'NY', contacts: [] });
     const refused = await server.gql('mutation($id: ID!) { inviteContacts(organisationId: $id) { contactId } }', { id: lonely.id }, liaison);
     expect([errorCode(refused), refused.errors?.[0]?.extensions?.field]).toEqual(['BAD_USER_INPUT', 'organisationId']);
@@ -331,10 +434,20 @@ describe('links in messages: act from the message (issue 17)', () => {
   it('a form posted from another site opens nothing and sends nothing', async () => {
     const before = await counts();
     for (const path of [A.link, `${A.link}/renew`]) {
-      const crossSite = await fetch(path, { method: 'POST', redirect: 'manual', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+      const crossSite = await fetch(path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      });
       expect([path, crossSite.status]).toEqual([path, 403]);
       expect(crossSite.headers.get('set-cookie')).toBeNull();
-      const fetchMeta = await fetch(path, { method: 'POST', redirect: 'manual', headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+      const fetchMeta = await fetch(path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      });
       expect(fetchMeta.status).toBe(403);
     }
     expect(await counts()).toEqual(before);
@@ -357,8 +470,10 @@ describe('links in messages: act from the message (issue 17)', () => {
     await page.close();
   }, 30_000);
 
-  it('a revoked link (rotated by the liaison) stops at once, session and all, and its page sends a fresh link to the contact\'s own address, rate-limited', async () => {
-    const rotated = ok(await server.gql('mutation($id: ID!) { rotateContactLinks(contactId: $id) { linkGeneration } }', { id: A.pat.id }, liaison)).rotateContactLinks;
+  it("a revoked link (rotated by the liaison) stops at once, session and all, and its page sends a fresh link to the contact's own address, rate-limited", async () => {
+    const rotated = ok(
+      await server.gql('mutation($id: ID!) { rotateContactLinks(contactId: $id) { linkGeneration } }', { id: A.pat.id }, liaison),
+    ).rotateContactLinks;
     expect(rotated.linkGeneration).toBe(2);
     // the open session stopped with it
     const dead = await pageGql(A.page, '{ me { id } }');
@@ -384,11 +499,19 @@ describe('links in messages: act from the message (issue 17)', () => {
     await page.close();
   }, 60_000);
 
-  it('a removed contact\'s links stop at once', async () => {
-    const current = ok(await server.gql('query($id: ID!) { organisation(id: $id) { version contacts { role name email timeZone } } }', { id: A.id })).organisation;
-    ok(await server.gql('mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { id } }', {
-      input: { id: A.id, version: current.version, contacts: current.contacts.filter((c: any) => c.role !== 'EXECUTIVE') },
-    }, liaison));
+  it("a removed contact's links stop at once", async () => {
+    const current = ok(
+      await server.gql('query($id: ID!) { organisation(id: $id) { version contacts { role name email timeZone } } }', { id: A.id }),
+    ).organisation;
+    ok(
+      await server.gql(
+        'mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { id } }',
+        {
+          input: { id: A.id, version: current.version, contacts: current.contacts.filter((c: any) => c.role !== 'EXECUTIVE') },
+        },
+        liaison,
+      ),
+    );
     const answer = await scannerGet(A.eveLink);
     expect(answer.status).toBe(410);
     expect(answer.body).toContain('Ask your sector liaison');

@@ -50,7 +50,11 @@ const FIRST_VERSION_OF_0021 = `
   DROP FUNCTION organisation_references_readable();
 `;
 
-const code = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: string }) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'no error',
+    (e: { code?: string }) => e.code,
+  );
 
 async function withDatabase(fn: (url: string, client: Client) => Promise<void>) {
   const name = `tracker_e2e_migrations_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -74,7 +78,15 @@ async function withDatabase(fn: (url: string, client: Client) => Promise<void>) 
 }
 
 async function withDataSource<T>(url: string, migrations: Array<new () => unknown>, fn: (ds: DataSource) => Promise<T>): Promise<T> {
-  const ds = new DataSource({ type: 'postgres', url, migrations, migrationsTableName: 'schema_migration', migrationsRun: false, synchronize: false, logging: false });
+  const ds = new DataSource({
+    type: 'postgres',
+    url,
+    migrations,
+    migrationsTableName: 'schema_migration',
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+  });
   await ds.initialize();
   try {
     return await fn(ds);
@@ -101,12 +113,18 @@ const runFinalFormAgain = (url: string) =>
 
 /** Every trigger function, trigger and foreign key, as PostgreSQL prints them back. */
 async function catalogue(client: Client) {
-  const functions = (await client.query(`SELECT p.proname, pg_get_functiondef(p.oid) AS def FROM pg_proc p
-    WHERE p.pronamespace = current_schema()::regnamespace AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql') ORDER BY 1`)).rows;
-  const triggers = (await client.query(`SELECT tgrelid::regclass::text AS rel, tgname, tgenabled, pg_get_triggerdef(oid) AS def FROM pg_trigger
-    WHERE NOT tgisinternal ORDER BY 1, 2`)).rows;
-  const keys = (await client.query(`SELECT conrelid::regclass::text AS rel, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
-    WHERE contype = 'f' ORDER BY 1, 2`)).rows;
+  const functions = (
+    await client.query(`SELECT p.proname, pg_get_functiondef(p.oid) AS def FROM pg_proc p
+    WHERE p.pronamespace = current_schema()::regnamespace AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql') ORDER BY 1`)
+  ).rows;
+  const triggers = (
+    await client.query(`SELECT tgrelid::regclass::text AS rel, tgname, tgenabled, pg_get_triggerdef(oid) AS def FROM pg_trigger
+    WHERE NOT tgisinternal ORDER BY 1, 2`)
+  ).rows;
+  const keys = (
+    await client.query(`SELECT conrelid::regclass::text AS rel, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+    WHERE contype = 'f' ORDER BY 1, 2`)
+  ).rows;
   return { functions, triggers, keys };
 }
 
@@ -118,13 +136,27 @@ async function organisationWithRows(client: Client, key: string): Promise<string
   await client.query(`INSERT INTO programme (key, name, regulation, announced, new_business_cutoff, updates_cutoff, milestone_plan)
     VALUES ('MIGRATIONS', 'Migrations', 'r', now(), now(), now(), '[]') ON CONFLICT DO NOTHING`);
   const [{ id: programme }] = (await client.query(`SELECT id FROM programme WHERE key = 'MIGRATIONS'`)).rows;
-  const [{ id: org }] = (await client.query(`INSERT INTO organisation (external_key, name, primary_sector_code, state_code, size_band, criticality_tier, created_at, updated_at)
-    VALUES ($1, 'Migrations', 'ENERGY', 'TX', 'SMALL', 2, now(), now()) RETURNING id`, [key])).rows;
-  await client.query(`INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
-    VALUES ($1, $2, 'M', 'IT', 'm', 0, now(), now(), now(), now())`, [org, programme]);
-  await client.query(`INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`, [org]);
-  await client.query(`INSERT INTO footprint (organisation_id, programme_id, product_code, environment, endpoint_count, endpoints_remaining, update_channel, created_at, updated_at)
-    VALUES ($1, $2, 'KES_ADVANCED', 'IT', 3, 3, 'DIRECT', now(), now())`, [org, programme]);
+  const [{ id: org }] = (
+    await client.query(
+      `INSERT INTO organisation (external_key, name, primary_sector_code, state_code, size_band, criticality_tier, created_at, updated_at)
+    VALUES ($1, 'Migrations', 'ENERGY', 'TX', 'SMALL', 2, now(), now()) RETURNING id`,
+      [key],
+    )
+  ).rows;
+  await client.query(
+    `INSERT INTO milestone (organisation_id, programme_id, key, track, name, position, original_target_at, target_at, created_at, updated_at)
+    VALUES ($1, $2, 'M', 'IT', 'm', 0, now(), now(), now(), now())`,
+    [org, programme],
+  );
+  await client.query(
+    `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, 'PRIMARY', 'n', 'n@example.org', 'UTC', now(), now())`,
+    [org],
+  );
+  await client.query(
+    `INSERT INTO footprint (organisation_id, programme_id, product_code, environment, endpoint_count, endpoints_remaining, update_channel, created_at, updated_at)
+    VALUES ($1, $2, 'KES_ADVANCED', 'IT', 3, 3, 'DIRECT', now(), now())`,
+    [org, programme],
+  );
   await client.query(`INSERT INTO organisation_status (organisation_id, programme_id, as_of, status) VALUES ($1, $2, now(), 'ON_TRACK')`, [org, programme]);
   return org;
 }
@@ -218,16 +250,32 @@ describe('migrations: 0026 gives every webhook saved before it a secret of its o
       const org = await organisationWithRows(client, 'HOOKS-1');
       const contacts = [];
       for (const role of ['EXECUTIVE', 'SECURITY_LEAD']) {
-        contacts.push((await client.query(`INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, $2, 'n', $3, 'UTC', now(), now()) RETURNING id`,
-          [org, role, `${role.toLowerCase()}@example.org`])).rows[0].id);
+        contacts.push(
+          (
+            await client.query(
+              `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at) VALUES ($1, $2, 'n', $3, 'UTC', now(), now()) RETURNING id`,
+              [org, role, `${role.toLowerCase()}@example.org`],
+            )
+          ).rows[0].id,
+        );
       }
       const [withHook, withoutHook] = contacts;
       const [primary] = (await client.query(`SELECT id FROM contact WHERE organisation_id = $1 AND role = 'PRIMARY'`, [org])).rows;
-      for (const [contact, hook] of [[primary.id, 'https://hooks.example/one'], [withHook, 'https://hooks.example/two'], [withoutHook, null]]) {
+      for (const [contact, hook] of [
+        [primary.id, 'https://hooks.example/one'],
+        [withHook, 'https://hooks.example/two'],
+        [withoutHook, null],
+      ]) {
         await client.query(`INSERT INTO notification_preference (contact_id, webhook_url, updated_at) VALUES ($1, $2, now())`, [contact, hook]);
       }
-      const [escalation] = (await client.query(`INSERT INTO escalation_contact (kind, region, name, webhook_url, created_at) VALUES ('CISA_REGION', 6, 'R6', 'https://hooks.example/r6', now()) RETURNING id`)).rows;
-      await client.query(`INSERT INTO escalation_contact (kind, region, name, email, created_at) VALUES ('CISA_REGION', 6, 'R6 mail', 'r6@cisa.example', now())`);
+      const [escalation] = (
+        await client.query(
+          `INSERT INTO escalation_contact (kind, region, name, webhook_url, created_at) VALUES ('CISA_REGION', 6, 'R6', 'https://hooks.example/r6', now()) RETURNING id`,
+        )
+      ).rows;
+      await client.query(
+        `INSERT INTO escalation_contact (kind, region, name, email, created_at) VALUES ('CISA_REGION', 6, 'R6 mail', 'r6@cisa.example', now())`,
+      );
 
       expect(await migrate(url, through0026)).toEqual(['WebhookSecretPerReceiver1795300000026']);
       const rows = (await client.query(`SELECT contact_id, escalation_contact_id, secret, issued_at, previous_secret FROM webhook_secret`)).rows;
@@ -241,7 +289,13 @@ describe('migrations: 0026 gives every webhook saved before it a secret of its o
         const body = '{"deliveryId":"1"}';
         const at = new Date();
         const signature = new Webhook(r.secret).sign('1', at, body);
-        expect(new Webhook(r.secret).verify(body, { 'webhook-id': '1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature })).toEqual({ deliveryId: '1' });
+        expect(
+          new Webhook(r.secret).verify(body, {
+            'webhook-id': '1',
+            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+            'webhook-signature': signature,
+          }),
+        ).toEqual({ deliveryId: '1' });
       }
       expect(new Set(rows.map((r) => r.secret)).size).toBe(3);
       // and they sign what the sender sends to those webhooks: the owner's by URL, none for an address no owner has
@@ -253,7 +307,10 @@ describe('migrations: 0026 gives every webhook saved before it a secret of its o
       expect(await signing(org, org, 'https://hooks.example/r6')).toEqual([]);
 
       await withDataSource(url, through0026, (ds) => ds.undoLastMigration({ transaction: 'each' }));
-      expect((await client.query(`SELECT to_regclass('webhook_secret') AS t, to_regproc('webhook_signing_secrets') AS f`)).rows[0]).toEqual({ t: null, f: null });
+      expect((await client.query(`SELECT to_regclass('webhook_secret') AS t, to_regproc('webhook_signing_secrets') AS f`)).rows[0]).toEqual({
+        t: null,
+        f: null,
+      });
     });
   });
 });
@@ -267,7 +324,12 @@ describe('migrations: 0028 counts what is already there into the dashboard cells
       await client.query(`UPDATE organisation_status SET endpoints_total = 3, endpoints_remaining = 2 WHERE organisation_id = $1`, [first]);
 
       expect(await migrate(url, MIGRATIONS.slice(0, at0028 + 1))).toEqual(['DashboardCells1795300000028']);
-      const figures = async () => (await client.query(`SELECT COALESCE(sum(organisations), 0)::int AS n, COALESCE(sum(endpoints_remaining), 0)::int AS remaining FROM dashboard_sector_figures`)).rows[0];
+      const figures = async () =>
+        (
+          await client.query(
+            `SELECT COALESCE(sum(organisations), 0)::int AS n, COALESCE(sum(endpoints_remaining), 0)::int AS remaining FROM dashboard_sector_figures`,
+          )
+        ).rows[0];
       const differences = async () => (await client.query(`SELECT * FROM dashboard_cell_differences()`)).rows;
       expect(await figures()).toEqual({ n: 2, remaining: 2 });
       expect(await differences()).toEqual([]);
@@ -283,8 +345,10 @@ describe('migrations: 0028 counts what is already there into the dashboard cells
       expect(second).toBeTruthy();
 
       await withDataSource(url, MIGRATIONS.slice(0, at0028 + 1), (ds) => ds.undoLastMigration({ transaction: 'each' }));
-      expect((await client.query(`SELECT to_regclass('dashboard_cell') AS c, to_regclass('dashboard_cell_change') AS l, to_regproc('dashboard_cells_compact') AS f`)).rows[0])
-        .toEqual({ c: null, l: null, f: null });
+      expect(
+        (await client.query(`SELECT to_regclass('dashboard_cell') AS c, to_regclass('dashboard_cell_change') AS l, to_regproc('dashboard_cells_compact') AS f`))
+          .rows[0],
+      ).toEqual({ c: null, l: null, f: null });
     });
   });
 });
@@ -301,12 +365,15 @@ describe('migrations: 0045 makes the programme dates calendar days', () => {
       expect((await client.query(`SELECT announced::date::text AS d FROM programme WHERE key = 'DATES'`)).rows[0].d).toBe('2024-06-19');
 
       expect(await migrate(url, MIGRATIONS.slice(0, at0045 + 1))).toEqual(['ReferenceDataAtTheInstant1795300000045']);
-      expect((await client.query(`SELECT announced::text AS a, published::text AS p, pg_typeof(announced)::text AS t FROM programme WHERE key = 'DATES'`)).rows[0])
-        .toEqual({ a: '2024-06-20', p: '2024-06-24', t: 'date' });
+      expect(
+        (await client.query(`SELECT announced::text AS a, published::text AS p, pg_typeof(announced)::text AS t FROM programme WHERE key = 'DATES'`)).rows[0],
+      ).toEqual({ a: '2024-06-20', p: '2024-06-24', t: 'date' });
 
       await withDataSource(url, MIGRATIONS.slice(0, at0045 + 1), (ds) => ds.undoLastMigration({ transaction: 'each' }));
       await client.query(`SET TIME ZONE 'UTC'`);
-      expect((await client.query(`SELECT to_char(announced, 'YYYY-MM-DD"T"HH24:MI') AS a FROM programme WHERE key = 'DATES'`)).rows[0].a).toBe('2024-06-20T00:00');
+      expect((await client.query(`SELECT to_char(announced, 'YYYY-MM-DD"T"HH24:MI') AS a FROM programme WHERE key = 'DATES'`)).rows[0].a).toBe(
+        '2024-06-20T00:00',
+      );
     });
   });
 });

@@ -14,7 +14,16 @@ type LogLine = Record<string, any> & { msg: string };
 
 /** The JSON lines a process wrote; anything else on stdout fails the test that reads them. */
 function jsonLines(output: string): LogLine[] {
-  return output.split("\n").filter((line) => line.trim()).map((line) => { try { return JSON.parse(line); } catch { throw new Error(`not JSON: ${line}`); } });
+  return output
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        throw new Error(`not JSON: ${line}`);
+      }
+    });
 }
 
 /** Prometheus text as series → value, e.g. 'graphql_errors_total{code="FORBIDDEN"}' → 2. */
@@ -55,7 +64,9 @@ describe('observability', () => {
       const importId = id('import');
       const csv = readFileSync(join(ROOT, 'docs', 'samples', 'organisations.csv'));
       const imported = await fetch(`${server.url}/import/organisations?dryRun=true`, {
-        method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'text/csv', 'x-request-id': importId }, body: csv,
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'text/csv', 'x-request-id': importId },
+        body: csv,
       });
       expect((await imported.json()).dryRun).toBe(true);
       await new Promise((r) => setTimeout(r, 200));
@@ -80,7 +91,11 @@ describe('observability', () => {
       // `script` gives the API a pseudo-terminal for stdout
       const onTerminal = async (nodeEnv: string) => {
         const env = baseEnv({ ...server.env, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: nodeEnv, QUEUE_PREFIX: `${server.queuePrefix}-tty` });
-        const child: ChildProcess = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(API_MAIN)}`, '/dev/null'], { env, cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child: ChildProcess = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(API_MAIN)}`, '/dev/null'], {
+          env,
+          cwd: ROOT,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         let output = '';
         child.stdout!.on('data', (c) => (output += c));
         try {
@@ -122,8 +137,11 @@ describe('observability', () => {
       await send({ query: '{ a: sectors { noSuchField } b: states { noSuchField } }' }); // two errors in one answer
 
       const expected = new Map<string, number>();
-      for (const answer of answers) for (const error of answer.errors ?? []) expected.set(error.extensions!.code!, (expected.get(error.extensions!.code!) ?? 0) + 1);
-      expect(new Set(expected.keys())).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'NOT_FOUND', 'QUERY_TOO_COMPLEX', 'BAD_REQUEST', 'QUERY_TOO_LARGE']));
+      for (const answer of answers)
+        for (const error of answer.errors ?? []) expected.set(error.extensions!.code!, (expected.get(error.extensions!.code!) ?? 0) + 1);
+      expect(new Set(expected.keys())).toEqual(
+        new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'NOT_FOUND', 'QUERY_TOO_COMPLEX', 'BAD_REQUEST', 'QUERY_TOO_LARGE']),
+      );
       const after = await metrics(server);
       const counted = new Map<string, number>();
       for (const [series, value] of after) {
@@ -136,13 +154,22 @@ describe('observability', () => {
 
     it('times each GraphQL operation by name and type, with anonymous ones and names past the cap bounded', async () => {
       const before = await metrics(server);
-      const count = (m: Map<string, number>, operation: string, type: string) => m.get(`graphql_operation_duration_seconds_count{operation="${operation}",type="${type}"}`) ?? 0;
+      const count = (m: Map<string, number>, operation: string, type: string) =>
+        m.get(`graphql_operation_duration_seconds_count{operation="${operation}",type="${type}"}`) ?? 0;
       for (let i = 0; i < 3; i++) ok(await server.gql('query SectorList { sectors { code } }'));
       for (let i = 0; i < 2; i++) ok(await server.gql('{ sectors { code } }'));
       // the operation the request names is the one timed
       await post(server, { query: 'query First { sectors { code } } query Second { states { code } }', operationName: 'Second' });
       const created = await server.gql('mutation MakeOne($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id } }', {
-        input: { externalKey: id('org'), name: 'Metrics Utility', primarySector: 'WATER', state: 'TX', sizeBand: 'SMALL', criticalityTier: 3, contacts: [{ role: 'PRIMARY', name: 'P', email: 'p@metrics.example', timeZone: 'UTC' }] },
+        input: {
+          externalKey: id('org'),
+          name: 'Metrics Utility',
+          primarySector: 'WATER',
+          state: 'TX',
+          sizeBand: 'SMALL',
+          criticalityTier: 3,
+          contacts: [{ role: 'PRIMARY', name: 'P', email: 'p@metrics.example', timeZone: 'UTC' }],
+        },
       });
       ok(created);
       await post(server, { query: '{ sectors { noSuchField } }' });
@@ -181,7 +208,10 @@ describe('observability', () => {
           expect(withoutTimes(await fromWorker.json())).toEqual(withoutTimes(await fromApi.json()));
         }
         expect(withoutTimes(await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json())).toEqual({
-          status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' } }, error: {}, details: { postgres: { status: 'up' }, redis: { status: 'up' } },
+          status: 'ok',
+          info: { postgres: { status: 'up' }, redis: { status: 'up' } },
+          error: {},
+          details: { postgres: { status: 'up' }, redis: { status: 'up' } },
         });
         expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
       } finally {
@@ -196,10 +226,15 @@ describe('observability', () => {
         const port = await waitFor('the worker health port', async () => /health on :(\d+)\/health\/ready/.exec(worker.output())?.[1], 45_000);
         expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
         await redis.stop();
-        const down = await waitFor('the worker not ready', async () => {
-          const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
-          return response.status === 503 && response.json();
-        }, 20_000, 250);
+        const down = await waitFor(
+          'the worker not ready',
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+            return response.status === 503 && response.json();
+          },
+          20_000,
+          250,
+        );
         expect(withoutTimes(down)).toEqual({
           status: 'error',
           info: { postgres: { status: 'up' } },
@@ -214,7 +249,6 @@ describe('observability', () => {
     });
   });
 
-
   describe('traces', () => {
     it('are off by default: without OTEL_EXPORTER_OTLP_ENDPOINT nothing is traced or exported', async () => {
       ok(await server.gql('query Untraced { sectors { code } }'));
@@ -226,27 +260,43 @@ describe('observability', () => {
 
     it('with OTEL_EXPORTER_OTLP_ENDPOINT: one trace per request across HTTP, GraphQL, pg and Redis, and one per job, sent by OTLP', async () => {
       const receiver = await startOtlpReceiver();
-      const traced = await startServer({ withWorker: true, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'tracker-e2e' } });
+      const traced = await startServer({
+        withWorker: true,
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'tracker-e2e' },
+      });
       try {
         // the caller's trace context (W3C traceparent) is continued
         const traceId = randomBytes(16).toString('hex');
-        const response = await post(traced, { query: 'query TracedPage { organisations(first: 5) { totalCount } }' }, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+        const response = await post(
+          traced,
+          { query: 'query TracedPage { organisations(first: 5) { totalCount } }' },
+          { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+        );
         expect(response.status).toBe(200);
         const boardTrace = randomBytes(16).toString('hex');
-        const board = await fetch(`${traced.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${traced.adminToken}`, traceparent: `00-${boardTrace}-${randomBytes(8).toString('hex')}-01` } });
+        const board = await fetch(`${traced.url}/admin/queues/api/queues`, {
+          headers: { authorization: `Bearer ${traced.adminToken}`, traceparent: `00-${boardTrace}-${randomBytes(8).toString('hex')}-01` },
+        });
         expect(board.status).toBe(200);
         // a job, added the way the schedules add it, processed by the worker in this process
-            const queue = new Queue('maintenance', { connection: { url: traced.env.REDIS_URL }, prefix: traced.queuePrefix });
+        const queue = new Queue('maintenance', { connection: { url: traced.env.REDIS_URL }, prefix: traced.queuePrefix });
         await queue.add('refresh-statuses', {});
         await queue.close();
 
         const inTrace = (id: string) => receiver.spans.filter((s) => s.traceId === id);
-        const request = await waitFor('the request\'s spans', async () => {
-          const spans = inTrace(traceId);
-          return spans.some((s) => s.scope.endsWith('instrumentation-pg')) && spans.some((s) => s.scope.endsWith('instrumentation-http')) && spans;
-        }, 20_000, 200);
+        const request = await waitFor(
+          "the request's spans",
+          async () => {
+            const spans = inTrace(traceId);
+            return spans.some((s) => s.scope.endsWith('instrumentation-pg')) && spans.some((s) => s.scope.endsWith('instrumentation-http')) && spans;
+          },
+          20_000,
+          200,
+        );
         const scopes = new Set(request.map((s) => s.scope));
-        expect([...scopes]).toEqual(expect.arrayContaining(['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-graphql', '@opentelemetry/instrumentation-pg']));
+        expect([...scopes]).toEqual(
+          expect.arrayContaining(['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-graphql', '@opentelemetry/instrumentation-pg']),
+        );
         expect(new Set(request.map((s) => s.service))).toEqual(new Set(['tracker-e2e']));
         // one tree: every span but the server's own hangs from another span of the same request
         const server = request.find((s) => s.scope.endsWith('instrumentation-http') && s.attributes['graphql.operation.name'] === 'TracedPage')!;
@@ -254,25 +304,46 @@ describe('observability', () => {
         expect(server.attributes['graphql.operation.type']).toBe('query');
         const ids = new Set(request.map((s) => s.spanId));
         for (const span of request.filter((s) => s !== server)) expect(ids.has(span.parentSpanId)).toBe(true);
-        expect(request.find((s) => s.scope.endsWith('instrumentation-pg'))!.attributes['db.system'] ?? request.find((s) => s.scope.endsWith('instrumentation-pg'))!.attributes['db.system.name']).toBe('postgresql');
+        expect(
+          request.find((s) => s.scope.endsWith('instrumentation-pg'))!.attributes['db.system'] ??
+            request.find((s) => s.scope.endsWith('instrumentation-pg'))!.attributes['db.system.name'],
+        ).toBe('postgresql');
 
-        const redis = await waitFor('the queue board\'s Redis spans', async () => inTrace(boardTrace).filter((s) => s.scope.endsWith('instrumentation-ioredis')).length > 0 && inTrace(boardTrace), 20_000, 200);
+        const redis = await waitFor(
+          "the queue board's Redis spans",
+          async () => inTrace(boardTrace).filter((s) => s.scope.endsWith('instrumentation-ioredis')).length > 0 && inTrace(boardTrace),
+          20_000,
+          200,
+        );
         expect(redis.some((s) => s.scope.endsWith('instrumentation-http'))).toBe(true);
 
-        const job = await waitFor('the job\'s spans', async () => {
-          const processing = receiver.spans.find((s) => s.scope === 'bullmq' && /process/i.test(s.name) && /maintenance/.test(s.name));
-          if (!processing) return false;
-          const spans = inTrace(processing.traceId);
-          return spans.some((s) => s.scope.endsWith('instrumentation-pg')) && { processing, spans };
-        }, 30_000, 200);
+        const job = await waitFor(
+          "the job's spans",
+          async () => {
+            const processing = receiver.spans.find((s) => s.scope === 'bullmq' && /process/i.test(s.name) && /maintenance/.test(s.name));
+            if (!processing) return false;
+            const spans = inTrace(processing.traceId);
+            return spans.some((s) => s.scope.endsWith('instrumentation-pg')) && { processing, spans };
+          },
+          30_000,
+          200,
+        );
         const under = (span: ReceivedSpan, ancestor: ReceivedSpan): boolean => {
-          for (let s: ReceivedSpan | undefined = span; s; s = job.spans.find((p) => p.spanId === s!.parentSpanId)) if (s.parentSpanId === ancestor.spanId) return true;
+          for (let s: ReceivedSpan | undefined = span; s; s = job.spans.find((p) => p.spanId === s!.parentSpanId))
+            if (s.parentSpanId === ancestor.spanId) return true;
           return false;
         };
         expect(job.spans.filter((s) => s.scope.endsWith('instrumentation-pg')).some((s) => under(s, job.processing))).toBe(true);
         // the app's own producers too: at start the schedules add their first jobs through them
-        await waitFor('a job added by the app', async () => receiver.spans.some((s) => s.scope === 'bullmq' && /^add (maintenance|reminders)\./.test(s.name)), 20_000, 200);
-        process.stdout.write(`\nTRACES received=${receiver.spans.length} spans in ${receiver.requests.length} OTLP requests | request trace: ${request.length} spans (${[...scopes].map((s) => s.replace('@opentelemetry/instrumentation-', '')).join(', ')}) | job trace: ${job.spans.length} spans\n`);
+        await waitFor(
+          'a job added by the app',
+          async () => receiver.spans.some((s) => s.scope === 'bullmq' && /^add (maintenance|reminders)\./.test(s.name)),
+          20_000,
+          200,
+        );
+        process.stdout.write(
+          `\nTRACES received=${receiver.spans.length} spans in ${receiver.requests.length} OTLP requests | request trace: ${request.length} spans (${[...scopes].map((s) => s.replace('@opentelemetry/instrumentation-', '')).join(', ')}) | job trace: ${job.spans.length} spans\n`,
+        );
         // the exporters' default protocol: protobuf
         expect(receiver.requests.every((r) => r.contentType === 'application/x-protobuf')).toBe(true);
       } finally {

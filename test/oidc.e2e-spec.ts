@@ -37,19 +37,33 @@ describe('OIDC: staff sign in through their identity provider', () => {
     keyDir = mkdtempSync(join(tmpdir(), 'oidc-keys-'));
     cliRedirect = `http://127.0.0.1:${cliPort}/callback`;
     provider = await startProvider({
-      port: providerPort, kids: [`k1-${stamp}`], keyDir, audience: AUDIENCE, accounts: ACCOUNTS,
-      pagesRedirect: `http://127.0.0.1:${apiPort}/auth/callback`, cliRedirect,
+      port: providerPort,
+      kids: [`k1-${stamp}`],
+      keyDir,
+      audience: AUDIENCE,
+      accounts: ACCOUNTS,
+      pagesRedirect: `http://127.0.0.1:${apiPort}/auth/callback`,
+      cliRedirect,
     });
     server = await startServer({
       now: NOW,
       env: {
-        PORT: String(apiPort), PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
-        OIDC_ISSUER: provider.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_CLIENT_ID: 'tracker-pages', OIDC_CLIENT_SECRET: 'pages-secret',
-        OIDC_SCOPES: 'openid profile email groups', OIDC_ROLE_MAP: ROLE_MAP, OIDC_JWKS_COOLDOWN_MS: '1000',
+        PORT: String(apiPort),
+        PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+        OIDC_ISSUER: provider.issuer,
+        OIDC_AUDIENCE: AUDIENCE,
+        OIDC_CLIENT_ID: 'tracker-pages',
+        OIDC_CLIENT_SECRET: 'pages-secret',
+        OIDC_SCOPES: 'openid profile email groups',
+        OIDC_ROLE_MAP: ROLE_MAP,
+        OIDC_JWKS_COOLDOWN_MS: '1000',
       },
     });
     expect((await server.cli('seed:demo')).code).toBe(0);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -61,7 +75,7 @@ describe('OIDC: staff sign in through their identity provider', () => {
 
   const tokensFor = (login: string, clientId?: string) => apiClientTokens(browser, provider, login, { clientId, redirect: cliRedirect });
 
-  it('signs a person in through the browser: the dashboard shows the API\'s figures, and no token reaches the page', async () => {
+  it("signs a person in through the browser: the dashboard shows the API's figures, and no token reaches the page", async () => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1200 } });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -88,7 +102,15 @@ describe('OIDC: staff sign in through their identity provider', () => {
     expect(n).toBe(1);
 
     // the cookie alone acts on nothing: a request without the page's CSRF token is refused
-    const bare = await page.evaluate(async () => (await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ programmeSummary { organisations } }' }) })).json());
+    const bare = await page.evaluate(async () =>
+      (
+        await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ programmeSummary { organisations } }' }),
+        })
+      ).json(),
+    );
     expect(bare.errors[0].extensions.code).toBe('FORBIDDEN');
 
     // signed out: the session is gone here, and its CSRF token opens nothing any more
@@ -97,7 +119,17 @@ describe('OIDC: staff sign in through their identity provider', () => {
     await page.waitForSelector('#sign-in:not([hidden])');
     expect(await context.cookies(server.url)).not.toContainEqual(expect.objectContaining({ name: 'tracker-staff' }));
     expect((await server.sql(`SELECT count(*)::int AS n FROM staff_session WHERE subject = 'ada'`))[0].n).toBe(0);
-    const after = await page.evaluate(async (token) => (await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: JSON.stringify({ query: '{ programmeSummary { organisations } }' }) })).json(), csrf);
+    const after = await page.evaluate(
+      async (token) =>
+        (
+          await fetch('/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+            body: JSON.stringify({ query: '{ programmeSummary { organisations } }' }),
+          })
+        ).json(),
+      csrf,
+    );
     expect(after.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(errors).toEqual([]);
     await context.close();
@@ -117,7 +149,9 @@ describe('OIDC: staff sign in through their identity provider', () => {
 
     await page.goto(`${server.url}/dashboard`);
     await page.waitForFunction(() => document.querySelector('[data-testid="organisations"]')?.textContent !== '–');
-    const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE primary_sector_code = 'WATER' OR 'WATER' = ANY(secondary_sector_codes)`);
+    const [{ n }] = await server.sql(
+      `SELECT count(*)::int AS n FROM organisation WHERE primary_sector_code = 'WATER' OR 'WATER' = ANY(secondary_sector_codes)`,
+    );
     expect(await page.textContent('[data-testid="organisations"]')).toBe(n.toLocaleString('en-US'));
     expect(await page.textContent('[data-testid="who"]')).toBe('Liam Liaison (liaison)');
     expect(errors).toEqual([]);
@@ -157,11 +191,13 @@ describe('OIDC: staff sign in through their identity provider', () => {
     await context.close();
   });
 
-  it('takes the provider\'s access token as Bearer: a liaison sees its sectors, writes in them, and the audit names the subject', async () => {
+  it("takes the provider's access token as Bearer: a liaison sees its sectors, writes in them, and the audit names the subject", async () => {
     const liam = await tokensFor('liam');
     expect(jwtParts(liam.access_token).payload).toMatchObject({ aud: AUDIENCE, sub: 'liam', groups: ['staff', 'tracker-liaisons'] });
     const mine = ok(await server.gql('{ organisations(first: 1) { totalCount } }', {}, liam.access_token)).organisations.totalCount;
-    const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE archived_at IS NULL AND (primary_sector_code = 'WATER' OR 'WATER' = ANY(secondary_sector_codes))`);
+    const [{ n }] = await server.sql(
+      `SELECT count(*)::int AS n FROM organisation WHERE archived_at IS NULL AND (primary_sector_code = 'WATER' OR 'WATER' = ANY(secondary_sector_codes))`,
+    );
     expect(mine).toBe(n);
     expect(ok(await server.gql('{ organisations(first: 1) { totalCount } }')).organisations.totalCount).toBeGreaterThan(n);
 
@@ -171,8 +207,11 @@ describe('OIDC: staff sign in through their identity provider', () => {
     const [audit] = await server.sql(`SELECT actor, actor_role FROM audit_event WHERE entity_type = 'footprint' AND entity_id = $1`, [footprint.id]);
     expect(audit).toEqual({ actor: 'oidc:liam', actor_role: 'liaison' });
     const before = (await server.sql('SELECT count(*)::int AS n FROM audit_event'))[0].n;
-    const outside = await server.gql(`mutation($input: AddFootprintInput!) { addFootprint(input: $input) { id } }`,
-      { input: { organisationId: energy.id, productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 5, updateChannel: 'SECURITY_CENTER' } }, liam.access_token);
+    const outside = await server.gql(
+      `mutation($input: AddFootprintInput!) { addFootprint(input: $input) { id } }`,
+      { input: { organisationId: energy.id, productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 5, updateChannel: 'SECURITY_CENTER' } },
+      liam.access_token,
+    );
     expect(errorCode(outside)).toBe('NOT_FOUND');
     expect((await server.sql('SELECT count(*)::int AS n FROM audit_event'))[0].n).toBe(before);
 
@@ -246,7 +285,17 @@ describe('OIDC: staff sign in through their identity provider', () => {
   });
 
   it('checks the issuer and the mapping at start-up, each failure one line', async () => {
-    const env = (extra: Record<string, string>) => baseEnv({ DATABASE_URL: server.databaseUrl, REDIS_URL: server.env.REDIS_URL, QUEUE_PREFIX: server.queuePrefix, PORT: '0', HOST: '127.0.0.1', OIDC_AUDIENCE: AUDIENCE, OIDC_ROLE_MAP: ROLE_MAP, ...extra });
+    const env = (extra: Record<string, string>) =>
+      baseEnv({
+        DATABASE_URL: server.databaseUrl,
+        REDIS_URL: server.env.REDIS_URL,
+        QUEUE_PREFIX: server.queuePrefix,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        OIDC_AUDIENCE: AUDIENCE,
+        OIDC_ROLE_MAP: ROLE_MAP,
+        ...extra,
+      });
     const badMap = await runNode(API_MAIN, [], env({ OIDC_ISSUER: provider.issuer, OIDC_ROLE_MAP: 'tracker-admins=root' }));
     expect(badMap.code).toBe(1);
     expect(badMap.stderr.trim()).toMatch(/^Invalid configuration: OIDC_ROLE_MAP "tracker-admins=root" maps to root; a role is one of admin, liaison, viewer/);
@@ -255,12 +304,23 @@ describe('OIDC: staff sign in through their identity provider', () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     const away = await runNode(API_MAIN, [], env({ OIDC_ISSUER: nowhere }));
     expect(away.code).toBe(1);
-    const lines = away.stderr.trim().split('\n').filter((l) => !/ExperimentalWarning|--trace-warnings/.test(l));
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^Start-up failed: OIDC_ISSUER ${nowhere}: its discovery document \\(${nowhere}/\\.well-known/openid-configuration\\) could not be read after 3 tries`))]);
+    const lines = away.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !/ExperimentalWarning|--trace-warnings/.test(l));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Start-up failed: OIDC_ISSUER ${nowhere}: its discovery document \\(${nowhere}/\\.well-known/openid-configuration\\) could not be read after 3 tries`,
+        ),
+      ),
+    ]);
 
     // the issuer a document names must be the one configured (a provider behind another address)
     const misnamed = await runNode(API_MAIN, [], env({ OIDC_ISSUER: provider.issuer.replace('127.0.0.1', 'localhost') }));
     expect(misnamed.code).toBe(1);
-    expect(misnamed.stderr).toMatch(/Start-up failed: OIDC_ISSUER http:\/\/localhost:\d+: its discovery document \(.*\) was refused: discovered metadata issuer does not match the expected issuer/);
+    expect(misnamed.stderr).toMatch(
+      /Start-up failed: OIDC_ISSUER http:\/\/localhost:\d+: its discovery document \(.*\) was refused: discovered metadata issuer does not match the expected issuer/,
+    );
   }, 60_000);
 });

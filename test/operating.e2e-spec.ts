@@ -8,10 +8,7 @@ describe('operating it', () => {
   let server: TestServer;
   let withCors: TestServer;
   beforeAll(async () => {
-    [server, withCors] = await Promise.all([
-      startServer(),
-      startServer({ env: { CORS_ORIGINS: 'https://dashboard.example.gov,http://localhost:5173' } }),
-    ]);
+    [server, withCors] = await Promise.all([startServer(), startServer({ env: { CORS_ORIGINS: 'https://dashboard.example.gov,http://localhost:5173' } })]);
   });
   afterAll(async () => {
     await server?.stop();
@@ -21,11 +18,17 @@ describe('operating it', () => {
   it('describes the REST edge as OpenAPI 3 at /openapi.json, every documented route served, the pages left out', async () => {
     const response = await fetch(`${server.url}/openapi.json`);
     expect(response.status).toBe(200);
-    const document = await response.json() as { openapi: string; paths: Record<string, Record<string, any>>; components: { securitySchemes: Record<string, any> } };
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, any>>;
+      components: { securitySchemes: Record<string, any> };
+    };
     expect(document.openapi).toMatch(/^3\./);
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const paths = Object.keys(document.paths).sort();
-    expect(paths).toEqual(expect.arrayContaining(['/export/organisations.csv', '/export/sectors.csv', '/health/live', '/health/ready', '/import/{kind}', '/metrics']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/export/organisations.csv', '/export/sectors.csv', '/health/live', '/health/ready', '/import/{kind}', '/metrics']),
+    );
     expect(paths.some((p) => p.startsWith('/link/'))).toBe(true);
     expect(paths.filter((p) => /^\/(dashboard|report|ui)\b/.test(p))).toEqual([]);
     const importRoute = document.paths['/import/{kind}'].post;
@@ -47,16 +50,19 @@ describe('operating it', () => {
   });
 
   it('lets the origins CORS_ORIGINS lists call the API from a browser, and no other', async () => {
-    const preflight = (s: TestServer, origin: string) => fetch(`${s.url}/graphql`, {
-      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
-    });
+    const preflight = (s: TestServer, origin: string) =>
+      fetch(`${s.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
     const allowed = await preflight(withCors, 'https://dashboard.example.gov');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dashboard.example.gov');
     expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
     expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
     const post = await fetch(`${withCors.url}/graphql`, {
-      method: 'POST', headers: { origin: 'http://localhost:5173', 'content-type': 'application/json', authorization: `Bearer ${withCors.adminToken}` },
+      method: 'POST',
+      headers: { origin: 'http://localhost:5173', 'content-type': 'application/json', authorization: `Bearer ${withCors.adminToken}` },
       body: JSON.stringify({ query: '{ serverTime { simulated } }' }),
     });
     expect(post.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
@@ -67,7 +73,7 @@ describe('operating it', () => {
     expect((await preflight(server, 'https://dashboard.example.gov')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('the image\'s HEALTHCHECK script: healthy when the API (or, on the next port, a worker) is ready, unhealthy when nothing answers', async () => {
+  it("the image's HEALTHCHECK script: healthy when the API (or, on the next port, a worker) is ready, unhealthy when nothing answers", async () => {
     const port = new URL(server.url).port;
     const api = await runNode(HEALTHCHECK, [], baseEnv({ PORT: port, WORKER_HEALTH_PORT: '1' }));
     expect([api.code, api.stdout.trim()]).toEqual([0, `port ${port}: 200`]);

@@ -31,7 +31,11 @@ describe('the OT track: maintenance windows and vendor-certified replacements (i
   const updateFootprint = (input: Record<string, unknown>, token?: string) =>
     server.gql(`mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { ${FOOTPRINT_FIELDS} } }`, { input }, token);
   const updateMilestone = (input: Record<string, unknown>, token?: string) =>
-    server.gql(`mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) { id targetAt maintenanceWindowFootprintId version } }`, { input }, token);
+    server.gql(
+      `mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) { id targetAt maintenanceWindowFootprintId version } }`,
+      { input },
+      token,
+    );
   const storedStatus = async () => (await server.sql(`SELECT status FROM organisation_status WHERE organisation_id = $1`, [org.id]))[0].status;
   const auditCount = async () => (await server.sql(`SELECT count(*)::int AS n FROM audit_event WHERE organisation_id = $1`, [org.id]))[0].n;
 
@@ -44,11 +48,23 @@ describe('the OT track: maintenance windows and vendor-certified replacements (i
     // the IT track is done and verified, the OT track up to the rollout: only the OT removal waits
     const milestones = await milestonesOf(server, org.id);
     const done = milestones.filter((m) => m.track === 'IT' || !['KASPERSKY_REMOVED', 'REMOVAL_VERIFIED'].includes(m.key));
-    ok(await server.gql(`mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }`, {
-      input: { organisationId: org.id, milestones: done.map((m) => ({ id: m.id, version: m.version, state: 'DONE', evidence: 'done' })) },
-    }, reporter));
+    ok(
+      await server.gql(
+        `mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }`,
+        {
+          input: { organisationId: org.id, milestones: done.map((m) => ({ id: m.id, version: m.version, state: 'DONE', evidence: 'done' })) },
+        },
+        reporter,
+      ),
+    );
     const itVerify = (await milestonesOf(server, org.id)).find((m) => m.track === 'IT' && m.key === 'REMOVAL_VERIFIED')!;
-    ok(await server.gql(`mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { id } }`, { input: { id: itVerify.id, version: itVerify.version } }, liaison));
+    ok(
+      await server.gql(
+        `mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { id } }`,
+        { input: { id: itVerify.id, version: itVerify.version } },
+        liaison,
+      ),
+    );
   });
 
   afterAll(async () => {
@@ -89,7 +105,16 @@ describe('the OT track: maintenance windows and vendor-certified replacements (i
   });
 
   it('records the window and certification, lets OT milestones target the window, and says "waiting for the window" only when the replacement is certified', async () => {
-    ot = ok(await updateFootprint({ id: ot.id, version: ot.version, maintenanceWindowStartsAt: WINDOW.start, maintenanceWindowEndsAt: WINDOW.end, maintenanceWindowName: 'Unit 2 autumn outage', replacementVendorCertified: false })).updateFootprint;
+    ot = ok(
+      await updateFootprint({
+        id: ot.id,
+        version: ot.version,
+        maintenanceWindowStartsAt: WINDOW.start,
+        maintenanceWindowEndsAt: WINDOW.end,
+        maintenanceWindowName: 'Unit 2 autumn outage',
+        replacementVendorCertified: false,
+      }),
+    ).updateFootprint;
     expect(ot.maintenanceWindow).toEqual({ footprintId: ot.id, startsAt: WINDOW.start, endsAt: WINDOW.end, name: 'Unit 2 autumn outage' });
 
     const removal = await otMilestone('KASPERSKY_REMOVED');
@@ -119,42 +144,63 @@ describe('the OT track: maintenance windows and vendor-certified replacements (i
     expect(o.status.status).toBe('AT_RISK');
     expect(codes(o)).not.toContain('PAST_CUTOFF');
     expect(codes(o)).not.toContain('MILESTONE_OVERDUE');
-    expect(o.status.reasons.find((r: any) => r.code === 'WAITING_FOR_WINDOW' && r.milestoneKey === 'KASPERSKY_REMOVED').message)
-      .toBe(`OT KASPERSKY_REMOVED is waiting for the window of Unit 2 autumn outage, ${WINDOW.start} to ${WINDOW.end}, with a replacement certified by the equipment vendor (${CERT})`);
+    expect(o.status.reasons.find((r: any) => r.code === 'WAITING_FOR_WINDOW' && r.milestoneKey === 'KASPERSKY_REMOVED').message).toBe(
+      `OT KASPERSKY_REMOVED is waiting for the window of Unit 2 autumn outage, ${WINDOW.start} to ${WINDOW.end}, with a replacement certified by the equipment vendor (${CERT})`,
+    );
     // the stored status (lists, dashboards, the at-risk list) says the same
     expect(await storedStatus()).toBe('AT_RISK');
-    const atRisk = ok(await server.gql(`{ atRisk(first: 50) { edges { node { status organisation { id status { reasons { code } } } } } } }`, {}, liaison)).atRisk.edges;
+    const atRisk = ok(await server.gql(`{ atRisk(first: 50) { edges { node { status organisation { id status { reasons { code } } } } } } }`, {}, liaison))
+      .atRisk.edges;
     const entry = atRisk.map((e: any) => e.node).find((e: any) => e.organisation.id === org.id);
     expect(entry.status).toBe('AT_RISK');
     expect(entry.organisation.status.reasons.map((r: any) => r.code)).toContain('WAITING_FOR_WINDOW');
   });
 
   it('moves the targets with the window, and an extension request cites the window it waits for', async () => {
-    ot = ok(await updateFootprint({ id: ot.id, version: ot.version, maintenanceWindowStartsAt: LATER.start, maintenanceWindowEndsAt: LATER.end })).updateFootprint;
+    ot = ok(
+      await updateFootprint({ id: ot.id, version: ot.version, maintenanceWindowStartsAt: LATER.start, maintenanceWindowEndsAt: LATER.end }),
+    ).updateFootprint;
     expect((await otMilestone('KASPERSKY_REMOVED')).targetAt).toBe(LATER.end);
     expect((await otMilestone('REMOVAL_VERIFIED')).targetAt).toBe(LATER.end);
 
     const verify = await otMilestone('REMOVAL_VERIFIED');
     const request = (input: Record<string, unknown>) =>
-      server.gql(`mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id version state requestedTargetAt maintenanceWindow { footprintId startsAt endsAt name } } }`, { input }, reporter);
+      server.gql(
+        `mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id version state requestedTargetAt maintenanceWindow { footprintId startsAt endsAt name } } }`,
+        { input },
+        reporter,
+      );
     const justification = 'The DCS may only change in the plant outage; the certified replacement goes in then.';
     // before the window closes: refused; an IT milestone: refused
     const early = await request({ milestoneId: verify.id, justification, requestedTargetAt: LATER.start, maintenanceWindowFootprintId: ot.id });
     expect(errorCode(early)).toBe('BAD_USER_INPUT');
     expect(early.errors![0].extensions!.fields[0].field).toBe('requestedTargetAt');
     const itVerify = (await read()).milestones.find((m: any) => m.track === 'IT' && m.key === 'KASPERSKY_REMOVED');
-    expect(errorCode(await request({ milestoneId: itVerify.id, justification, requestedTargetAt: '2024-12-01T00:00:00Z', maintenanceWindowFootprintId: ot.id }))).toBe('BAD_USER_INPUT');
+    expect(
+      errorCode(await request({ milestoneId: itVerify.id, justification, requestedTargetAt: '2024-12-01T00:00:00Z', maintenanceWindowFootprintId: ot.id })),
+    ).toBe('BAD_USER_INPUT');
     expect((await read()).extensions).toEqual([]);
 
-    const requested = ok(await request({ milestoneId: verify.id, justification, requestedTargetAt: '2024-11-30T05:00:00Z', maintenanceWindowFootprintId: ot.id })).requestExtension;
-    expect(requested).toMatchObject({ state: 'REQUESTED', maintenanceWindow: { footprintId: ot.id, startsAt: LATER.start, endsAt: LATER.end, name: 'Unit 2 autumn outage' } });
-    const granted = ok(await server.gql(`mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { state grantedTargetAt maintenanceWindow { endsAt } } }`,
-      { input: { id: requested.id, version: requested.version, note: 'Approved for the outage' } }, liaison)).grantExtension;
+    const requested = ok(
+      await request({ milestoneId: verify.id, justification, requestedTargetAt: '2024-11-30T05:00:00Z', maintenanceWindowFootprintId: ot.id }),
+    ).requestExtension;
+    expect(requested).toMatchObject({
+      state: 'REQUESTED',
+      maintenanceWindow: { footprintId: ot.id, startsAt: LATER.start, endsAt: LATER.end, name: 'Unit 2 autumn outage' },
+    });
+    const granted = ok(
+      await server.gql(
+        `mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { state grantedTargetAt maintenanceWindow { endsAt } } }`,
+        { input: { id: requested.id, version: requested.version, note: 'Approved for the outage' } },
+        liaison,
+      ),
+    ).grantExtension;
     expect(granted).toMatchObject({ state: 'GRANTED', grantedTargetAt: '2024-11-30T05:00:00.000Z', maintenanceWindow: { endsAt: LATER.end } });
     const o = await read();
     expect(o.status.status).toBe('AT_RISK');
-    expect(o.status.reasons.find((r: any) => r.code === 'UNDER_EXTENSION' && r.milestoneKey === 'REMOVAL_VERIFIED').message)
-      .toContain(`waiting for the window of Unit 2 autumn outage, ${LATER.start} to ${LATER.end}`);
+    expect(o.status.reasons.find((r: any) => r.code === 'UNDER_EXTENSION' && r.milestoneKey === 'REMOVAL_VERIFIED').message).toContain(
+      `waiting for the window of Unit 2 autumn outage, ${LATER.start} to ${LATER.end}`,
+    );
     expect(o.extensions[0].maintenanceWindow.endsAt).toBe(LATER.end);
   });
 
@@ -166,15 +212,18 @@ describe('the OT track: maintenance windows and vendor-certified replacements (i
       expect(o.status.status).toBe('OVERDUE');
       expect(codes(o)).toEqual(expect.arrayContaining(['MILESTONE_OVERDUE', 'UNDER_EXTENSION']));
       expect(codes(o)).not.toContain('WAITING_FOR_WINDOW');
-      expect(o.status.reasons.find((r: any) => r.code === 'MILESTONE_OVERDUE' && r.milestoneKey === 'KASPERSKY_REMOVED').message)
-        .toBe(`OT KASPERSKY_REMOVED was due ${LATER.end}, the end of the window of Unit 2 autumn outage, ${LATER.start} to ${LATER.end}`);
+      expect(o.status.reasons.find((r: any) => r.code === 'MILESTONE_OVERDUE' && r.milestoneKey === 'KASPERSKY_REMOVED').message).toBe(
+        `OT KASPERSKY_REMOVED was due ${LATER.end}, the end of the window of Unit 2 autumn outage, ${LATER.start} to ${LATER.end}`,
+      );
     } finally {
       ok(await server.gql(`mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }`, { at: NOW }));
     }
   });
 
   it('removing the deployment leaves its milestones targeting no window, with the targets they had', async () => {
-    const current = ok(await server.gql(`query($id: ID!) { organisation(id: $id) { footprint { id version } } }`, { id: org.id })).organisation.footprint.find((f: any) => f.id === ot.id);
+    const current = ok(await server.gql(`query($id: ID!) { organisation(id: $id) { footprint { id version } } }`, { id: org.id })).organisation.footprint.find(
+      (f: any) => f.id === ot.id,
+    );
     ok(await server.gql(`mutation($input: VersionedIdInput!) { removeFootprint(input: $input) { id } }`, { input: { id: ot.id, version: current.version } }));
     const removal = await otMilestone('KASPERSKY_REMOVED');
     expect(removal).toMatchObject({ maintenanceWindowFootprintId: null, targetAt: LATER.end });

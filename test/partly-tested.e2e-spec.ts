@@ -28,7 +28,8 @@ describe('the parts only partly tested before', () => {
     await newFootprint(server, a.id, { endpointCount: 120, endpointsRemaining: 80 });
     await newFootprint(server, b.id, { endpointCount: 30, endpointsRemaining: 0 });
     await newFootprint(server, w.id, { endpointCount: 7, endpointsRemaining: 7 });
-    const snapshots = () => server.sql(`SELECT to_char(day, 'YYYY-MM-DD') AS day, sector_code, organisations, organisations_not_done, endpoints_total, endpoints_remaining, source
+    const snapshots = () =>
+      server.sql(`SELECT to_char(day, 'YYYY-MM-DD') AS day, sector_code, organisations, organisations_not_done, endpoints_total, endpoints_remaining, source
                                         FROM daily_snapshot WHERE sector_code IN ('ENERGY', 'WATER') ORDER BY day, sector_code`);
     expect((await snapshots()).filter((s) => s.day === '2024-09-23')).toEqual([]);
 
@@ -50,11 +51,28 @@ describe('the parts only partly tested before', () => {
         if (day.length < 2) await new Promise((r) => setTimeout(r, 100));
       }
       expect(day).toEqual([
-        { day: '2024-09-23', sector_code: 'ENERGY', organisations: 2, organisations_not_done: 2, endpoints_total: '150', endpoints_remaining: '80', source: 'SNAPSHOT' },
-        { day: '2024-09-23', sector_code: 'WATER', organisations: 1, organisations_not_done: 1, endpoints_total: '7', endpoints_remaining: '7', source: 'SNAPSHOT' },
+        {
+          day: '2024-09-23',
+          sector_code: 'ENERGY',
+          organisations: 2,
+          organisations_not_done: 2,
+          endpoints_total: '150',
+          endpoints_remaining: '80',
+          source: 'SNAPSHOT',
+        },
+        {
+          day: '2024-09-23',
+          sector_code: 'WATER',
+          organisations: 1,
+          organisations_not_done: 1,
+          endpoints_total: '7',
+          endpoints_remaining: '7',
+          source: 'SNAPSHOT',
+        },
       ]);
       // what the burn-down draws for the liaison's sectors, and the cells still equal to a fresh count
-      const points = ok(await server.gql(`{ burndown(days: 3) { points { day endpointsRemaining endpointsTotal organisationsNotDone } } }`, {}, liaison)).burndown.points;
+      const points = ok(await server.gql(`{ burndown(days: 3) { points { day endpointsRemaining endpointsTotal organisationsNotDone } } }`, {}, liaison))
+        .burndown.points;
       expect(points.at(-1)).toEqual({ day: '2024-09-23', endpointsRemaining: 80, endpointsTotal: 150, organisationsNotDone: 2 });
       expect(await server.sql(`SELECT * FROM dashboard_cell_differences()`)).toEqual([]);
     } finally {
@@ -101,12 +119,22 @@ describe('the parts only partly tested before', () => {
     // the board's own API, which its page reads, lists the queues to an admin
     const api = await fetch(`${server.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${server.adminToken}` } });
     expect(api.status).toBe(200);
-    expect(((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual(['maintenance', 'reminder-delivery', 'reminders']);
+    expect(((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual([
+      'maintenance',
+      'reminder-delivery',
+      'reminders',
+    ]);
 
     const viewer = (await newToken(server, { role: 'viewer' })).token;
     const reporter = (await newToken(server, { role: 'reporter', organisationId: (await newOrganisation(server)).id })).token;
-    for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${liaison}` }, { authorization: `Bearer ${viewer}` }, { authorization: `Bearer ${reporter}` },
-      { authorization: `Basic ${Buffer.from(`ops:${liaison}`).toString('base64')}` }, { authorization: 'Bearer ktt_not_a_token' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: `Bearer ${liaison}` },
+      { authorization: `Bearer ${viewer}` },
+      { authorization: `Bearer ${reporter}` },
+      { authorization: `Basic ${Buffer.from(`ops:${liaison}`).toString('base64')}` },
+      { authorization: 'Bearer ktt_not_a_token' },
+    ]) {
       for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
         const refused = await fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
         expect([path, refused.status]).toEqual([path, 401]);
@@ -118,11 +146,21 @@ describe('the parts only partly tested before', () => {
 
   it('reads back the update channel and licence end after each write, and refuses a bad one without changing them', async () => {
     const org = await newOrganisation(server, { primarySector: 'ENERGY' });
-    const row = await newFootprint(server, org.id, { productCode: 'KSC', environment: 'IT', endpointCount: 3, updateChannel: 'OFFLINE', licenceEnd: '2025-03-31' });
-    const read = async () => ok(await server.gql(`query($id: ID!) { organisation(id: $id) { footprint { id updateChannel licenceEnd version } } }`, { id: org.id })).organisation.footprint[0];
+    const row = await newFootprint(server, org.id, {
+      productCode: 'KSC',
+      environment: 'IT',
+      endpointCount: 3,
+      updateChannel: 'OFFLINE',
+      licenceEnd: '2025-03-31',
+    });
+    const read = async () =>
+      ok(await server.gql(`query($id: ID!) { organisation(id: $id) { footprint { id updateChannel licenceEnd version } } }`, { id: org.id })).organisation
+        .footprint[0];
     expect(await read()).toEqual({ id: row.id, updateChannel: 'OFFLINE', licenceEnd: '2025-03-31', version: 1 });
     const update = `mutation($i: UpdateFootprintInput!) { updateFootprint(input: $i) { updateChannel licenceEnd version } }`;
-    expect(ok(await server.gql(update, { i: { id: row.id, version: 1, updateChannel: 'DIRECT', licenceEnd: '2026-01-15' } }, liaison)).updateFootprint).toEqual({ updateChannel: 'DIRECT', licenceEnd: '2026-01-15', version: 2 });
+    expect(ok(await server.gql(update, { i: { id: row.id, version: 1, updateChannel: 'DIRECT', licenceEnd: '2026-01-15' } }, liaison)).updateFootprint).toEqual(
+      { updateChannel: 'DIRECT', licenceEnd: '2026-01-15', version: 2 },
+    );
     expect(await read()).toEqual({ id: row.id, updateChannel: 'DIRECT', licenceEnd: '2026-01-15', version: 2 });
     expect(errorCode(await server.gql(update, { i: { id: row.id, version: 2, licenceEnd: '2025-02-30' } }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(update, { i: { id: row.id, version: 2, updateChannel: 'CARRIER_PIGEON' } }))).toBe('BAD_USER_INPUT');

@@ -66,23 +66,41 @@ describe('pool limits: uploads and exports cannot hold the pool (issue 15, item 
   let water: string; // a WATER liaison
   let other: string; // another WATER liaison
   const sql = <T = any>(text: string, params?: unknown[]) => setup.sql<T>(text, params);
-  const exportBackends = async () => (await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1`, [EXPORT_QUERY]))[0].n as number;
-  const lockWaiters = async () => (await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n as number;
-  const idleInTransaction = async () => (await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0].n as number;
-  const counts = async () => (await sql(`SELECT (SELECT count(*) FROM organisation)::int AS orgs, (SELECT count(*) FROM import_run)::int AS runs, (SELECT count(*) FROM audit_event)::int AS audit`))[0];
+  const exportBackends = async () =>
+    (await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1`, [EXPORT_QUERY]))[0].n as number;
+  const lockWaiters = async () =>
+    (await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n as number;
+  const idleInTransaction = async () =>
+    (await sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0].n as number;
+  const counts = async () =>
+    (
+      await sql(
+        `SELECT (SELECT count(*) FROM organisation)::int AS orgs, (SELECT count(*) FROM import_run)::int AS runs, (SELECT count(*) FROM audit_event)::int AS audit`,
+      )
+    )[0];
   const post = (server: TestServer, kind: string, body: Uint8Array, token: string, query = '') =>
-    fetch(`${server.url}/import/${kind}${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: body as BodyInit });
-  const versionOf = async (key: string) => (await sql(`SELECT id, version FROM organisation WHERE external_key = $1`, [key]))[0] as { id: string; version: number };
+    fetch(`${server.url}/import/${kind}${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: body as BodyInit,
+    });
+  const versionOf = async (key: string) =>
+    (await sql(`SELECT id, version FROM organisation WHERE external_key = $1`, [key]))[0] as { id: string; version: number };
   const spoolLeft = () => readdirSync(spoolDir);
 
   beforeAll(async () => {
     spoolDir = mkdtempSync(join(tmpdir(), 'pool-limits-spool-'));
     setup = await startServer({ now: NOW, env: { DATABASE_LOCK_TIMEOUT_MS: '120000' } });
     limited = await startServer({
-      now: NOW, databaseUrl: setup.databaseUrl,
+      now: NOW,
+      databaseUrl: setup.databaseUrl,
       env: {
-        DATABASE_POOL_MAX: '2', DATABASE_STATEMENT_TIMEOUT_MS: '2000', EXPORT_STALL_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '3000',
-        IMPORT_MAX_BYTES: String(1024 * 1024), TMPDIR: spoolDir,
+        DATABASE_POOL_MAX: '2',
+        DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+        EXPORT_STALL_MS: '2000',
+        HTTP_REQUEST_TIMEOUT_MS: '3000',
+        IMPORT_MAX_BYTES: String(1024 * 1024),
+        TMPDIR: spoolDir,
       },
     });
     water = (await newToken(setup, { role: 'liaison', sectors: ['WATER'] })).token;
@@ -117,7 +135,7 @@ describe('pool limits: uploads and exports cannot hold the pool (issue 15, item 
     await waitFor('the spooled file removed', async () => spoolLeft().length === 0, 10_000);
   });
 
-  it('stalled exports give their connections back after EXPORT_STALL_MS, and another user\'s write gets through', async () => {
+  it("stalled exports give their connections back after EXPORT_STALL_MS, and another user's write gets through", async () => {
     // two readers that never read, on a pool of two connections
     const sockets: Socket[] = [];
     for (let i = 0; i < 2; i++) {
@@ -132,7 +150,7 @@ describe('pool limits: uploads and exports cannot hold the pool (issue 15, item 
       const target = await versionOf('POOL-7');
       const written = await limited.gql(UPDATE, { input: { id: target.id, version: target.version, name: 'Written beside stalled exports' } }, water);
       expect(ok(written).updateOrganisation.name).toBe('Written beside stalled exports');
-      await waitFor('the stalled exports\' connections closed', async () => (await exportBackends()) === 0, 30_000);
+      await waitFor("the stalled exports' connections closed", async () => (await exportBackends()) === 0, 30_000);
       expect(ok(await limited.gql('{ organisations(first: 1) { totalCount } }')).organisations.totalCount).toBeGreaterThanOrEqual(MANY);
     } finally {
       for (const s of sockets) s.destroy();
@@ -143,22 +161,26 @@ describe('pool limits: uploads and exports cannot hold the pool (issue 15, item 
     const expected = (await sql(`SELECT count(*)::int AS n FROM organisation WHERE archived_at IS NULL`))[0].n;
     const started = Date.now();
     const lines = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(new URL('/export/organisations.csv', limited.url), { agent: false, headers: { authorization: `Bearer ${limited.adminToken}` } }, (res) => {
-        let count = 0;
-        let sinceBreak = 0;
-        res.on('data', (chunk: Buffer) => {
-          for (const byte of chunk) if (byte === 10) count += 1;
-          sinceBreak += chunk.length;
-          // a slow reader: a pause of 300 ms (under EXPORT_STALL_MS) after every 512 KB
-          if (sinceBreak > 512 * 1024) {
-            sinceBreak = 0;
-            res.pause();
-            setTimeout(() => res.resume(), 300);
-          }
-        });
-        res.on('end', () => resolve(count));
-        res.on('error', reject);
-      });
+      const req = httpRequest(
+        new URL('/export/organisations.csv', limited.url),
+        { agent: false, headers: { authorization: `Bearer ${limited.adminToken}` } },
+        (res) => {
+          let count = 0;
+          let sinceBreak = 0;
+          res.on('data', (chunk: Buffer) => {
+            for (const byte of chunk) if (byte === 10) count += 1;
+            sinceBreak += chunk.length;
+            // a slow reader: a pause of 300 ms (under EXPORT_STALL_MS) after every 512 KB
+            if (sinceBreak > 512 * 1024) {
+              sinceBreak = 0;
+              res.pause();
+              setTimeout(() => res.resume(), 300);
+            }
+          });
+          res.on('end', () => resolve(count));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -177,7 +199,11 @@ describe('pool limits: uploads and exports cannot hold the pool (issue 15, item 
     chunked.req.end();
     for (const outcome of [await declared.outcome, await chunked.outcome]) {
       expect(outcome.status).toBe(413);
-      expect(JSON.parse(outcome.body!)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', maxBytes: 1024 * 1024, message: expect.stringMatching(/larger than 1,048,576 bytes/) });
+      expect(JSON.parse(outcome.body!)).toMatchObject({
+        code: 'PAYLOAD_TOO_LARGE',
+        maxBytes: 1024 * 1024,
+        message: expect.stringMatching(/larger than 1,048,576 bytes/),
+      });
     }
     expect(await counts()).toEqual(before);
     await waitFor('no spooled file left', async () => spoolLeft().length === 0, 10_000);
@@ -213,7 +239,12 @@ describe('pool limits: uploads and exports cannot hold the pool (issue 15, item 
     expect((await post(limited, 'organisations', csv([row(400_101)]), water)).status).toBe(200);
     slow.req.destroy();
     await slow.outcome;
-    await waitFor('the credential free again', async () => (await post(limited, 'organisations', csv([row(400_102)]), other, '?dryRun=true')).status === 200, 10_000, 200);
+    await waitFor(
+      'the credential free again',
+      async () => (await post(limited, 'organisations', csv([row(400_102)]), other, '?dryRun=true')).status === 200,
+      10_000,
+      200,
+    );
 
     // across processes: the first import waits in its transaction (the test holds a row it updates)
     const holder = new Client({ connectionString: setup.databaseUrl });
@@ -236,17 +267,25 @@ describe('pool limits: uploads and exports cannot hold the pool (issue 15, item 
     }
   });
 
-  it('a liaison\'s import locks only organisations in its sectors', async () => {
-    const energy = ok(await setup.gql(`mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id version } }`, {
-      input: { externalKey: 'ENERGY-LOCK-1', name: 'Outside Water', primarySector: 'ENERGY', state: 'TX', sizeBand: 'SMALL', criticalityTier: 2 },
-    })).createOrganisation;
+  it("a liaison's import locks only organisations in its sectors", async () => {
+    const energy = ok(
+      await setup.gql(`mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id version } }`, {
+        input: { externalKey: 'ENERGY-LOCK-1', name: 'Outside Water', primarySector: 'ENERGY', state: 'TX', sizeBand: 'SMALL', criticalityTier: 2 },
+      }),
+    ).createOrganisation;
     const holder = new Client({ connectionString: setup.databaseUrl });
     await holder.connect();
     try {
       await holder.query('BEGIN');
       await holder.query(`SELECT 1 FROM organisation WHERE external_key = 'POOL-30' FOR UPDATE`);
       // the other sector's key comes first: an import that locked every key would hold it while it waits for POOL-30
-      const importing = post(setup, 'organisations', csv([`ENERGY-LOCK-1,Taken Over,WATER,,TX,SMALL,2`, row(30, 'Renamed in scope')]), water, '?applyGoodRows=true');
+      const importing = post(
+        setup,
+        'organisations',
+        csv([`ENERGY-LOCK-1,Taken Over,WATER,,TX,SMALL,2`, row(30, 'Renamed in scope')]),
+        water,
+        '?applyGoodRows=true',
+      );
       await waitFor('the import waiting for POOL-30', async () => (await lockWaiters()) >= 1);
       let timer: NodeJS.Timeout | undefined;
       const written = await Promise.race([
@@ -257,7 +296,12 @@ describe('pool limits: uploads and exports cannot hold the pool (issue 15, item 
       expect(written && ok(written).updateOrganisation.name).toBe('Outside Water, renamed by its own liaison');
       await holder.query('COMMIT');
       const report = await (await importing).json();
-      expect(report).toMatchObject({ applied: true, updated: 1, badRows: 1, errors: [{ line: 2, column: 'external_key', reason: expect.stringMatching(/outside your sectors/) }] });
+      expect(report).toMatchObject({
+        applied: true,
+        updated: 1,
+        badRows: 1,
+        errors: [{ line: 2, column: 'external_key', reason: expect.stringMatching(/outside your sectors/) }],
+      });
     } finally {
       await holder.query('ROLLBACK').catch(() => undefined);
       await holder.end();

@@ -28,12 +28,27 @@ describe('products, and reported versus verified', () => {
     orgs.D = await newOrganisation(server, { name: 'Delta Gas', primarySector: 'ENERGY' });
     orgs.E = await newOrganisation(server, { name: 'Echo Grid', primarySector: 'ENERGY' });
     for (const k of Object.keys(orgs)) reporters[k] = (await newToken(server, { role: 'reporter', organisationId: orgs[k].id })).token;
-    rows.A = await newFootprint(server, orgs.A.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 40, endpointsRemaining: 30, updateChannel: 'OFFLINE' }, reporters.A);
+    rows.A = await newFootprint(
+      server,
+      orgs.A.id,
+      { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 40, endpointsRemaining: 30, updateChannel: 'OFFLINE' },
+      reporters.A,
+    );
     rows.A2 = await newFootprint(server, orgs.A.id, { productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 100 }, reporters.A);
     rows.B = await newFootprint(server, orgs.B.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 10, endpointsRemaining: 0 }, reporters.B);
     rows.C = await newFootprint(server, orgs.C.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 20 }, reporters.C);
-    rows.D = await newFootprint(server, orgs.D.id, { productCode: 'WHITE_LABEL', productName: 'Edge mail filter', vendor: 'Example Networks', environment: 'MAIL_GATEWAY', endpointCount: 5 }, reporters.D);
-    rows.E = await newFootprint(server, orgs.E.id, { productCode: 'WHITE_LABEL', productName: 'Gateway', vendor: 'Other Gateways', environment: 'MAIL_GATEWAY', endpointCount: 3 }, reporters.E);
+    rows.D = await newFootprint(
+      server,
+      orgs.D.id,
+      { productCode: 'WHITE_LABEL', productName: 'Edge mail filter', vendor: 'Example Networks', environment: 'MAIL_GATEWAY', endpointCount: 5 },
+      reporters.D,
+    );
+    rows.E = await newFootprint(
+      server,
+      orgs.E.id,
+      { productCode: 'WHITE_LABEL', productName: 'Gateway', vendor: 'Other Gateways', environment: 'MAIL_GATEWAY', endpointCount: 3 },
+      reporters.E,
+    );
   });
   afterAll(async () => server?.stop());
 
@@ -50,7 +65,14 @@ describe('products, and reported versus verified', () => {
       expect(data.organisations.edges.map((e: any) => e.node.name)).toEqual(['Alpha Power']);
       const kics = data.breakdown.find((r: any) => r.key === 'KICS_NODES');
       // Alpha and Bravo run it in ENERGY (Bravo has removed it all); Charlie's WATER nodes are outside the scope
-      expect(kics).toEqual({ key: 'KICS_NODES', label: 'Kaspersky Industrial CyberSecurity for Nodes', organisations: 2, endpointsTotal: 50, endpointsRemaining: 30, endpointsRemainingVerified: 0 });
+      expect(kics).toEqual({
+        key: 'KICS_NODES',
+        label: 'Kaspersky Industrial CyberSecurity for Nodes',
+        organisations: 2,
+        endpointsTotal: 50,
+        endpointsRemaining: 30,
+        endpointsRemainingVerified: 0,
+      });
       expect(data.breakdown.map((r: any) => r.key).sort()).toEqual(['KES_ADVANCED', 'KICS_NODES', 'WHITE_LABEL']);
       // an admin sees every sector
       const all = ok(await server.gql(ANSWER, { f: { product: 'KICS_NODES' } }));
@@ -60,14 +82,19 @@ describe('products, and reported versus verified', () => {
 
     it('filters by environment and by white-label vendor, and breaks down by vendor', async () => {
       const names = async (f: Record<string, unknown>, token?: string) =>
-        ok(await server.gql(`query($f: OrganisationFilter) { organisations(filter: $f) { edges { node { name } } } }`, { f }, token)).organisations.edges.map((e: any) => e.node.name);
+        ok(await server.gql(`query($f: OrganisationFilter) { organisations(filter: $f) { edges { node { name } } } }`, { f }, token)).organisations.edges.map(
+          (e: any) => e.node.name,
+        );
       expect(await names({ environment: 'OT' }, liaison)).toEqual(['Alpha Power', 'Bravo Power']);
       expect(await names({ environment: 'OT', stillRunning: true })).toEqual(['Alpha Power', 'Charlie Water']);
       expect(await names({ product: 'KES_ADVANCED', environment: 'OT' })).toEqual([]);
       expect(await names({ whiteLabelVendor: '  example NETWORKS ' })).toEqual(['Delta Gas']);
       expect(await names({ product: 'WHITE_LABEL' }, liaison)).toEqual(['Delta Gas', 'Echo Grid']);
       const vendors = ok(await server.gql(`{ breakdown(by: WHITE_LABEL_VENDOR) { key organisations endpointsTotal } }`)).breakdown;
-      expect(vendors).toEqual([{ key: 'Example Networks', organisations: 1, endpointsTotal: 5 }, { key: 'Other Gateways', organisations: 1, endpointsTotal: 3 }]);
+      expect(vendors).toEqual([
+        { key: 'Example Networks', organisations: 1, endpointsTotal: 5 },
+        { key: 'Other Gateways', organisations: 1, endpointsTotal: 3 },
+      ]);
     });
 
     it('refuses a bad filter with BAD_USER_INPUT', async () => {
@@ -102,10 +129,13 @@ describe('products, and reported versus verified', () => {
     });
 
     it('shows a viewer the product breakdown with small rows suppressed and no verified figures', async () => {
-      const rowsSeen = ok(await server.gql(`{ breakdown(by: PRODUCT) { key suppressed organisations endpointsTotal endpointsRemainingVerified reportsStale } }`, {}, viewer)).breakdown;
+      const rowsSeen = ok(
+        await server.gql(`{ breakdown(by: PRODUCT) { key suppressed organisations endpointsTotal endpointsRemainingVerified reportsStale } }`, {}, viewer),
+      ).breakdown;
       // every product here runs at fewer than 5 organisations
       expect(rowsSeen.length).toBe(3);
-      for (const r of rowsSeen) expect(r).toMatchObject({ suppressed: true, organisations: null, endpointsTotal: null, endpointsRemainingVerified: null, reportsStale: null });
+      for (const r of rowsSeen)
+        expect(r).toMatchObject({ suppressed: true, organisations: null, endpointsTotal: null, endpointsRemainingVerified: null, reportsStale: null });
       // vendors' names are free text: a viewer is not told the names of vendors used by fewer than 5 organisations
       expect(ok(await server.gql(`{ breakdown(by: WHITE_LABEL_VENDOR) { key } }`, {}, viewer)).breakdown).toEqual([]);
       const summary = ok(await server.gql(`{ programmeSummary { endpointsRemainingVerified verificationsStale } }`, {}, viewer)).programmeSummary;
@@ -125,8 +155,18 @@ describe('products, and reported versus verified', () => {
       const read = async () => ok(await server.gql(RV, { id: org.id })).organisation;
       expect((await read()).lastReportedAt).toBeNull();
       // a liaison's update, an admin's self-report form: edits, not reports
-      ok(await server.gql(`mutation($i: UpdateFootprintInput!) { updateFootprint(input: $i) { version } }`, { i: { id: row.id, version: row.version, endpointsRemaining: 45 } }, liaison));
-      ok(await server.gql(`mutation($i: SelfReportInput!) { submitSelfReport(input: $i) { organisation { id } } }`, { i: { organisationId: org.id, footprint: [{ id: row.id, version: row.version + 1, endpointsRemaining: 44 }] } }));
+      ok(
+        await server.gql(
+          `mutation($i: UpdateFootprintInput!) { updateFootprint(input: $i) { version } }`,
+          { i: { id: row.id, version: row.version, endpointsRemaining: 45 } },
+          liaison,
+        ),
+      );
+      ok(
+        await server.gql(`mutation($i: SelfReportInput!) { submitSelfReport(input: $i) { organisation { id } } }`, {
+          i: { organisationId: org.id, footprint: [{ id: row.id, version: row.version + 1, endpointsRemaining: 44 }] },
+        }),
+      );
       let seen = await read();
       expect(seen.lastReportedAt).toBeNull();
       expect(seen.reportedAndVerified).toMatchObject({ reportedAt: null, reportAgeDays: null, reportStale: true, endpointsRemainingReported: 44 });
@@ -134,12 +174,22 @@ describe('products, and reported versus verified', () => {
       expect(stored).toEqual([{ status: expect.any(String), report_stale: true }]);
       // the organisation's own report moves it
       const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
-      ok(await server.gql(`mutation($i: SelfReportInput!) { submitSelfReport(input: $i) { organisation { id } } }`, { i: { organisationId: org.id, footprint: [{ id: row.id, version: row.version + 2, endpointsRemaining: 40 }] } }, reporter));
+      ok(
+        await server.gql(
+          `mutation($i: SelfReportInput!) { submitSelfReport(input: $i) { organisation { id } } }`,
+          { i: { organisationId: org.id, footprint: [{ id: row.id, version: row.version + 2, endpointsRemaining: 40 }] } },
+          reporter,
+        ),
+      );
       seen = await read();
       expect(seen.lastReportedAt).toBe(NOW);
       expect(seen.reportedAndVerified).toMatchObject({ reportedAt: NOW, reportAgeDays: 0, reportStale: false, endpointsRemainingReported: 40 });
       // and a later staff edit leaves it where the organisation put it
-      ok(await server.gql(`mutation($i: UpdateFootprintInput!) { updateFootprint(input: $i) { version } }`, { i: { id: row.id, version: row.version + 3, endpointsRemaining: 39 } }));
+      ok(
+        await server.gql(`mutation($i: UpdateFootprintInput!) { updateFootprint(input: $i) { version } }`, {
+          i: { id: row.id, version: row.version + 3, endpointsRemaining: 39 },
+        }),
+      );
       expect((await read()).lastReportedAt).toBe(NOW);
       expect((await server.sql(`SELECT report_stale FROM organisation_status WHERE organisation_id = $1`, [org.id]))[0].report_stale).toBe(false);
     });
@@ -148,7 +198,14 @@ describe('products, and reported versus verified', () => {
       const who = await newToken(server, { role: 'liaison', sectors: ['ENERGY'], label: 'DOE verifier' });
       const before = ok(await server.gql(RV, { id: orgs.A.id })).organisation;
       const kics = before.footprint.find((f: any) => f.id === rows.A.id);
-      expect(before.reportedAndVerified).toMatchObject({ endpointsRemainingReported: 130, endpointsVerified: 0, endpointsRemainingVerified: 0, rowsUnverified: 2, verificationStale: true, latestVerificationAt: null });
+      expect(before.reportedAndVerified).toMatchObject({
+        endpointsRemainingReported: 130,
+        endpointsVerified: 0,
+        endpointsRemainingVerified: 0,
+        rowsUnverified: 2,
+        verificationStale: true,
+        latestVerificationAt: null,
+      });
       const verify = `mutation($i: VerifyFootprintInput!) { verifyFootprint(input: $i) { endpointsRemaining verifiedRemaining verifiedBy verifiedAt version } }`;
       // bad input and other roles change nothing
       expect(errorCode(await server.gql(verify, { i: { id: kics.id, version: kics.version, verifiedRemaining: 41 } }, who.token))).toBe('BAD_USER_INPUT');
@@ -163,19 +220,42 @@ describe('products, and reported versus verified', () => {
       expect(done).toEqual({ endpointsRemaining: 30, verifiedRemaining: 34, verifiedBy: `credential:${who.id}`, verifiedAt: NOW, version: kics.version + 1 });
       const after = ok(await server.gql(RV, { id: orgs.A.id })).organisation;
       expect(after.reportedAndVerified).toEqual({
-        reportedAt: NOW, reportAgeDays: 0, reportStale: false, endpointsRemainingReported: 130, endpointsVerified: 40, endpointsRemainingVerified: 34,
-        rowsUnverified: 1, latestVerificationAt: NOW, latestVerifiedBy: `credential:${who.id}`, verificationAgeDays: null, verificationStale: true,
+        reportedAt: NOW,
+        reportAgeDays: 0,
+        reportStale: false,
+        endpointsRemainingReported: 130,
+        endpointsVerified: 40,
+        endpointsRemainingVerified: 34,
+        rowsUnverified: 1,
+        latestVerificationAt: NOW,
+        latestVerifiedBy: `credential:${who.id}`,
+        verificationAgeDays: null,
+        verificationStale: true,
       });
       // a verification is not a report, and it is audited
       expect(after.lastReportedAt).toBe(NOW);
       const audit = await server.sql(`SELECT actor, action, after FROM audit_event WHERE entity_id = $1 AND action = 'verify'`, [kics.id]);
-      expect(audit).toEqual([{ actor: `credential:${who.id}`, action: 'verify', after: expect.objectContaining({ verifiedRemaining: 34, reportedRemaining: 30 }) }]);
+      expect(audit).toEqual([
+        { actor: `credential:${who.id}`, action: 'verify', after: expect.objectContaining({ verifiedRemaining: 34, reportedRemaining: 30 }) },
+      ]);
 
       // the dashboard: side by side, in the summary, the product row and the sector row
-      const dash = ok(await server.gql(`{ programmeSummary { endpointsRemaining endpointsVerified endpointsRemainingVerified reportsStale verificationsStale }
+      const dash = ok(
+        await server.gql(
+          `{ programmeSummary { endpointsRemaining endpointsVerified endpointsRemainingVerified reportsStale verificationsStale }
         product: breakdown(by: PRODUCT) { key endpointsRemaining endpointsVerified endpointsRemainingVerified verificationsStale }
-        sector: breakdown(by: SECTOR) { key endpointsRemaining endpointsRemainingVerified } }`, {}, liaison));
-      expect(dash.product.find((r: any) => r.key === 'KICS_NODES')).toEqual({ key: 'KICS_NODES', endpointsRemaining: 30, endpointsVerified: 40, endpointsRemainingVerified: 34, verificationsStale: 1 });
+        sector: breakdown(by: SECTOR) { key endpointsRemaining endpointsRemainingVerified } }`,
+          {},
+          liaison,
+        ),
+      );
+      expect(dash.product.find((r: any) => r.key === 'KICS_NODES')).toEqual({
+        key: 'KICS_NODES',
+        endpointsRemaining: 30,
+        endpointsVerified: 40,
+        endpointsRemainingVerified: 34,
+        verificationsStale: 1,
+      });
       expect(dash.programmeSummary).toMatchObject({ endpointsVerified: 40, endpointsRemainingVerified: 34 });
       expect(dash.sector).toEqual([expect.objectContaining({ key: 'ENERGY', endpointsRemainingVerified: 34 })]);
       expect(await differences()).toEqual([]);
@@ -185,14 +265,26 @@ describe('products, and reported versus verified', () => {
       const [, head, line] = csv.trim().split('\r\n');
       const cells = Object.fromEntries(head.split(',').map((c, i) => [c, line.split(',')[i]]));
       expect(cells).toMatchObject({
-        endpoints_remaining: '130', endpoints_verified: '40', endpoints_remaining_verified: '34', rows_unverified: '1', report_stale: 'false',
-        verification_stale: 'true', latest_verified_by: `credential:${who.id}`, products: `KICS_NODES OT 30/40 verified 34 by credential:${who.id} 2024-09-22; KES_ADVANCED IT 100/100`,
+        endpoints_remaining: '130',
+        endpoints_verified: '40',
+        endpoints_remaining_verified: '34',
+        rows_unverified: '1',
+        report_stale: 'false',
+        verification_stale: 'true',
+        latest_verified_by: `credential:${who.id}`,
+        products: `KICS_NODES OT 30/40 verified 34 by credential:${who.id} 2024-09-22; KES_ADVANCED IT 100/100`,
       });
     });
 
     it('shows both going stale as the clock moves, and the cells stay equal to a fresh count after archive and a sector move', async () => {
       const kes = ok(await server.gql(RV, { id: orgs.A.id })).organisation.footprint.find((f: any) => f.id === rows.A2.id);
-      ok(await server.gql(`mutation($i: VerifyFootprintInput!) { verifyFootprint(input: $i) { version } }`, { i: { id: kes.id, version: kes.version, verifiedRemaining: 100 } }, liaison));
+      ok(
+        await server.gql(
+          `mutation($i: VerifyFootprintInput!) { verifyFootprint(input: $i) { version } }`,
+          { i: { id: kes.id, version: kes.version, verifiedRemaining: 100 } },
+          liaison,
+        ),
+      );
       const fresh = ok(await server.gql(RV, { id: orgs.A.id })).organisation.reportedAndVerified;
       expect(fresh).toMatchObject({ rowsUnverified: 0, verificationStale: false, verificationAgeDays: 0 });
       ok(await server.gql(`mutation { setSimulatedTime(at: "2024-11-01T14:00:00Z") { now } }`));
@@ -203,7 +295,11 @@ describe('products, and reported versus verified', () => {
         ok(await server.gql(`mutation { setSimulatedTime(at: "${NOW}") { now } }`));
       }
       const org = ok(await server.gql(`query($id: ID!) { organisation(id: $id) { version } }`, { id: orgs.E.id })).organisation;
-      const moved = ok(await server.gql(`mutation($i: UpdateOrganisationInput!) { updateOrganisation(input: $i) { version } }`, { i: { id: orgs.E.id, version: org.version, primarySector: 'WATER' } })).updateOrganisation;
+      const moved = ok(
+        await server.gql(`mutation($i: UpdateOrganisationInput!) { updateOrganisation(input: $i) { version } }`, {
+          i: { id: orgs.E.id, version: org.version, primarySector: 'WATER' },
+        }),
+      ).updateOrganisation;
       expect(await differences()).toEqual([]);
       expect(ok(await server.gql(`{ breakdown(by: WHITE_LABEL_VENDOR) { key } }`, {}, liaison)).breakdown).toEqual([{ key: 'Example Networks' }]);
       ok(await server.gql(`mutation($i: VersionedIdInput!) { archiveOrganisation(input: $i) { id } }`, { i: { id: orgs.E.id, version: moved.version } }));

@@ -24,7 +24,11 @@ const ACME = {
   ],
   reminderLadder: { stagesDaysBeforeCutoff: [180, 30, 7], overdueEveryDays: 14, milestoneDueSoonDays: 10, acknowledgePauseDays: 5, snoozeMaxDays: 10 },
   rules: {
-    inventoryMilestoneKey: 'ASSETS_FOUND', removalVerifiedMilestoneKey: 'UNINSTALL_CONFIRMED', dueSoonDays: 21, cutoffNearDays: 45, laggingShare: 0.25,
+    inventoryMilestoneKey: 'ASSETS_FOUND',
+    removalVerifiedMilestoneKey: 'UNINSTALL_CONFIRMED',
+    dueSoonDays: 21,
+    cutoffNearDays: 45,
+    laggingShare: 0.25,
     escalation: { executivesDays: 30, liaisonDays: 7, agencyDaysAfter: 30 },
   },
   wording: { product: 'Acme AV', consequence: 'After it Acme AV receives no signature updates.' },
@@ -62,14 +66,21 @@ describe('programmes as data: a second programme beside the seeded one', () => {
     expect(acme).toMatchObject({ key: 'acme-av-2025', version: 1, updatesCutoff: '2025-03-01T05:00:00.000Z', wording: { product: 'Acme AV' } });
     expect(acme.milestonePlan.map((m: { key: string }) => m.key)).toEqual(['ASSETS_FOUND', 'ACME_UNINSTALLED', 'UNINSTALL_CONFIRMED']);
     expect(errorCode(await server.gql(CREATE, { input: ACME }))).toBe('CONFLICT');
-    const [event] = await server.sql(`SELECT actor_role, after FROM audit_event WHERE entity_type = 'programme' AND entity_id = $1 AND action = 'create'`, [acme.id]);
+    const [event] = await server.sql(`SELECT actor_role, after FROM audit_event WHERE entity_type = 'programme' AND entity_id = $1 AND action = 'create'`, [
+      acme.id,
+    ]);
     expect(event).toMatchObject({ actor_role: 'admin', after: expect.objectContaining({ key: 'acme-av-2025' }) });
 
     // an edit at the version read, audited field by field; a stale version is a CONFLICT
     const update = `mutation($input: UpdateProgrammeInput!) { updateProgramme(input: $input) { version staleReportDays } }`;
-    expect(ok(await server.gql(update, { input: { id: acme.id, version: 1, staleReportDays: 40 } })).updateProgramme).toEqual({ version: 2, staleReportDays: 40 });
+    expect(ok(await server.gql(update, { input: { id: acme.id, version: 1, staleReportDays: 40 } })).updateProgramme).toEqual({
+      version: 2,
+      staleReportDays: 40,
+    });
     expect(errorCode(await server.gql(update, { input: { id: acme.id, version: 1, staleReportDays: 41 } }))).toBe('CONFLICT');
-    const [edit] = await server.sql(`SELECT before, after FROM audit_event WHERE entity_type = 'programme' AND entity_id = $1 AND action = 'update'`, [acme.id]);
+    const [edit] = await server.sql(`SELECT before, after FROM audit_event WHERE entity_type = 'programme' AND entity_id = $1 AND action = 'update'`, [
+      acme.id,
+    ]);
     expect(edit).toEqual({ before: { staleReportDays: 45 }, after: { staleReportDays: 40 } });
     // the catalogue is the programme's own
     const products = ok(await server.gql('query($p: ID) { products(programmeId: $p) { code } }', { p: acme.id })).products.map((p: { code: string }) => p.code);
@@ -80,11 +91,23 @@ describe('programmes as data: a second programme beside the seeded one', () => {
     org = await newOrganisation(server, { name: 'Two Programme Water', programmeIds: [seeded, acme.id], criticalityTier: 3 });
 
     // footprint: each programme takes its own catalogue only
-    expect(errorCode(await server.gql(ADD, { input: { organisationId: org.id, programmeId: acme.id, productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 5 } }))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await server.gql(ADD, { input: { organisationId: org.id, productCode: 'ACME_AV_ENDPOINT', environment: 'IT', endpointCount: 5 } }))).toBe('BAD_USER_INPUT');
+    expect(
+      errorCode(
+        await server.gql(ADD, { input: { organisationId: org.id, programmeId: acme.id, productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 5 } }),
+      ),
+    ).toBe('BAD_USER_INPUT');
+    expect(errorCode(await server.gql(ADD, { input: { organisationId: org.id, productCode: 'ACME_AV_ENDPOINT', environment: 'IT', endpointCount: 5 } }))).toBe(
+      'BAD_USER_INPUT',
+    );
     // reported by the organisation itself (a staff edit is not a report, and an organisation never reporting is NOT_REPORTING)
     const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
-    ok(await server.gql(ADD, { input: { organisationId: org.id, programmeId: acme.id, productCode: 'ACME_AV_ENDPOINT', environment: 'IT', endpointCount: 300 } }, reporter));
+    ok(
+      await server.gql(
+        ADD,
+        { input: { organisationId: org.id, programmeId: acme.id, productCode: 'ACME_AV_ENDPOINT', environment: 'IT', endpointCount: 300 } },
+        reporter,
+      ),
+    );
     ok(await server.gql(ADD, { input: { organisationId: org.id, productCode: 'KES_ADVANCED', environment: 'IT', endpointCount: 40 } }, reporter));
 
     const inSeeded = ok(await server.gql(ORG, { id: org.id, p: seeded })).organisation;
@@ -98,9 +121,17 @@ describe('programmes as data: a second programme beside the seeded one', () => {
     expect(inSeeded.status.status).toBe('OVERDUE');
     expect(inAcme.status).toEqual({ status: 'ON_TRACK', reasons: [] });
     // its own due-soon window (21 days) decides, not the seeded programme's 14: 20 days before ASSETS_FOUND
-    const early = ok(await server.gql(`query($id: ID!, $p: ID) { organisation(id: $id) { status(programmeId: $p, at: "2024-10-12T05:00:00Z") { status reasons { code milestoneKey } } } }`, { id: org.id, p: acme.id }));
+    const early = ok(
+      await server.gql(
+        `query($id: ID!, $p: ID) { organisation(id: $id) { status(programmeId: $p, at: "2024-10-12T05:00:00Z") { status reasons { code milestoneKey } } } }`,
+        { id: org.id, p: acme.id },
+      ),
+    );
     expect(early.organisation.status.reasons).toContainEqual({ code: 'MILESTONE_DUE_SOON', milestoneKey: 'ASSETS_FOUND' });
-    const stored = await server.sql(`SELECT programme_id, status, endpoints_total FROM organisation_status WHERE organisation_id = $1 ORDER BY endpoints_total`, [org.id]);
+    const stored = await server.sql(
+      `SELECT programme_id, status, endpoints_total FROM organisation_status WHERE organisation_id = $1 ORDER BY endpoints_total`,
+      [org.id],
+    );
     expect(stored).toEqual([
       { programme_id: seeded, status: 'OVERDUE', endpoints_total: '40' },
       { programme_id: acme.id, status: 'ON_TRACK', endpoints_total: '300' },
@@ -112,7 +143,9 @@ describe('programmes as data: a second programme beside the seeded one', () => {
     const acmeMessages = ok(await server.gql(preview, { at: NOW, o: org.id, p: acme.id })).previewReminders;
     expect(seededMessages.length).toBeGreaterThan(0);
     expect(acmeMessages.map((m: { stage: string }) => m.stage)).toContain('T-180');
-    expect(acmeMessages.every((m: { subject: string; payload: any }) => m.payload.programme.name === 'Acme AV 2025' && !/Kaspersky/.test(m.subject))).toBe(true);
+    expect(acmeMessages.every((m: { subject: string; payload: any }) => m.payload.programme.name === 'Acme AV 2025' && !/Kaspersky/.test(m.subject))).toBe(
+      true,
+    );
     expect(acmeMessages.find((m: { stage: string }) => m.stage === 'T-180').subject).toMatch(/180 day\(s\) to the Acme AV cutoff/);
     expect(seededMessages.every((m: { payload: any }) => m.payload.programme.name === 'Kaspersky 2024')).toBe(true);
 
@@ -136,7 +169,7 @@ describe('programmes as data: a second programme beside the seeded one', () => {
     expect((await server.cli('status', 'refresh')).code).toBe(0);
     const planned = await server.sql(`SELECT DISTINCT programme_id FROM reminder_delivery WHERE organisation_id = $1`, [single.id]);
     expect(planned).toEqual([{ programme_id: seeded }]);
-    expect((await server.sql(`SELECT programme_id FROM organisation_status WHERE organisation_id = $1`, [single.id]))).toEqual([{ programme_id: seeded }]);
+    expect(await server.sql(`SELECT programme_id FROM organisation_status WHERE organisation_id = $1`, [single.id])).toEqual([{ programme_id: seeded }]);
     const both = await server.sql(`SELECT DISTINCT programme_id FROM reminder_delivery WHERE organisation_id = $1 ORDER BY programme_id`, [org.id]);
     expect(both.map((r) => r.programme_id).sort()).toEqual([seeded, acme.id].sort());
     expect(await csv('/export/organisations.csv?programme=acme-av-2025')).not.toMatch(/Seeded Only Water/);
@@ -146,7 +179,10 @@ describe('programmes as data: a second programme beside the seeded one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'programme-'));
     const sample = JSON.parse(readFileSync(join(ROOT, 'docs/samples/programme.json'), 'utf8'));
     const file = join(dir, 'drill.json');
-    writeFileSync(file, JSON.stringify({ ...sample, key: 'drill-2025', products: [{ code: 'DRILL_AV', name: 'Drill AV', family: 'Endpoint', kind: 'CATALOGUE' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...sample, key: 'drill-2025', products: [{ code: 'DRILL_AV', name: 'Drill AV', family: 'Endpoint', kind: 'CATALOGUE' }] }),
+    );
     const created = await server.cli('programmes', 'create', file);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/created programme drill-2025 \(([0-9a-f-]{36})\) at version 1/);
@@ -173,9 +209,11 @@ describe('programmes as data: a second programme beside the seeded one', () => {
         else if (/\.(ts|js|html|css)$/.test(name) && !/\.spec\.ts$/.test(name)) {
           const rel = relative(ROOT, path);
           if (allowed.has(rel)) continue;
-          readFileSync(path, 'utf8').split('\n').forEach((text, i) => {
-            if (/kaspersky|2024-09-29|2024-07-20/i.test(text)) found.push(`${rel}:${i + 1}: ${text.trim().slice(0, 120)}`);
-          });
+          readFileSync(path, 'utf8')
+            .split('\n')
+            .forEach((text, i) => {
+              if (/kaspersky|2024-09-29|2024-07-20/i.test(text)) found.push(`${rel}:${i + 1}: ${text.trim().slice(0, 120)}`);
+            });
         }
       }
     };

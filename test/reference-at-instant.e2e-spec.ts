@@ -12,9 +12,13 @@ describe('reference data at the instant (issue 18, item 5)', () => {
   const MOVE_AT = '2024-09-01T04:00:00.000Z'; // 00:00 EDT
   const srmaOf = (sectors: Array<{ code: string; srma: string }>, code: string) => sectors.find((s) => s.code === code)?.srma;
   const sectorsAt = async (at?: string) =>
-    ok(await server.gql(`query($at: DateTime) { sectors(at: $at) { code srma validFrom validTo } }`, { at }, null)).sectors as Array<{ code: string; srma: string; validFrom: string; validTo: string | null }>;
-  const srmaRows = async () =>
-    (ok(await server.gql(`{ breakdown(by: SRMA) { key organisations } }`)).breakdown as Array<{ key: string; organisations: number }>);
+    ok(await server.gql(`query($at: DateTime) { sectors(at: $at) { code srma validFrom validTo } }`, { at }, null)).sectors as Array<{
+      code: string;
+      srma: string;
+      validFrom: string;
+      validTo: string | null;
+    }>;
+  const srmaRows = async () => ok(await server.gql(`{ breakdown(by: SRMA) { key organisations } }`)).breakdown as Array<{ key: string; organisations: number }>;
 
   beforeAll(async () => {
     server = await startServer({ now: '2024-08-01T12:00:00Z' });
@@ -27,19 +31,38 @@ describe('reference data at the instant (issue 18, item 5)', () => {
   it('shows the announced and published dates as calendar dates, and takes nothing else for them', async () => {
     const { programmes } = ok(await server.gql(`{ programmes { key announced published updatesCutoff } }`, {}, null));
     expect(programmes[0]).toMatchObject({ announced: '2024-06-20', published: '2024-06-24', updatesCutoff: '2024-09-29T04:00:00.000Z' });
-    const [{ announced, published }] = await server.sql(`SELECT announced::text, published::text, pg_typeof(announced)::text AS type FROM programme WHERE key = $1`, [programmes[0].key]);
+    const [{ announced, published }] = await server.sql(
+      `SELECT announced::text, published::text, pg_typeof(announced)::text AS type FROM programme WHERE key = $1`,
+      [programmes[0].key],
+    );
     expect({ announced, published }).toEqual({ announced: '2024-06-20', published: '2024-06-24' });
 
     const input = (announcedInput: string) => ({
-      key: `dates-${Math.random().toString(36).slice(2, 8)}`, name: 'Dates', regulation: 'A made-up determination for the test', announced: announcedInput,
-      newBusinessCutoff: '2024-12-01T05:00:00Z', updatesCutoff: '2025-03-01T05:00:00Z', staleReportDays: 45,
-      milestonePlan: [{ key: 'FOUND', name: 'Found', itOffsetDays: -120, otOffsetDays: -120 }, { key: 'GONE', name: 'Gone', itOffsetDays: 0, otOffsetDays: 0 }],
+      key: `dates-${Math.random().toString(36).slice(2, 8)}`,
+      name: 'Dates',
+      regulation: 'A made-up determination for the test',
+      announced: announcedInput,
+      newBusinessCutoff: '2024-12-01T05:00:00Z',
+      updatesCutoff: '2025-03-01T05:00:00Z',
+      staleReportDays: 45,
+      milestonePlan: [
+        { key: 'FOUND', name: 'Found', itOffsetDays: -120, otOffsetDays: -120 },
+        { key: 'GONE', name: 'Gone', itOffsetDays: 0, otOffsetDays: 0 },
+      ],
       reminderLadder: { stagesDaysBeforeCutoff: [30, 7], overdueEveryDays: 14, milestoneDueSoonDays: 10, acknowledgePauseDays: 5, snoozeMaxDays: 10 },
-      rules: { inventoryMilestoneKey: 'FOUND', removalVerifiedMilestoneKey: 'GONE', dueSoonDays: 21, cutoffNearDays: 45, laggingShare: 0.25, escalation: { executivesDays: 30, liaisonDays: 7, agencyDaysAfter: 30 } },
+      rules: {
+        inventoryMilestoneKey: 'FOUND',
+        removalVerifiedMilestoneKey: 'GONE',
+        dueSoonDays: 21,
+        cutoffNearDays: 45,
+        laggingShare: 0.25,
+        escalation: { executivesDays: 30, liaisonDays: 7, agencyDaysAfter: 30 },
+      },
       wording: { product: 'Acme AV', consequence: 'No updates after it.' },
       products: [{ code: `DATES_${Math.random().toString(36).slice(2, 8).toUpperCase()}`, name: 'Dates AV', family: 'Endpoint', kind: 'CATALOGUE' }],
     });
-    const create = (i: Record<string, unknown>) => server.gql(`mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { key announced published } }`, { input: i });
+    const create = (i: Record<string, unknown>) =>
+      server.gql(`mutation($input: CreateProgrammeInput!) { createProgramme(input: $input) { key announced published } }`, { input: i });
     const base = ok(await server.gql(`{ programmes { key } }`)).programmes.length;
     for (const announcedInput of ['2024-06-20T00:00:00Z', '2024-02-30', '20/06/2024']) {
       const refused = await create(input(announcedInput));
@@ -70,7 +93,9 @@ describe('reference data at the instant (issue 18, item 5)', () => {
     expect(moved).toEqual({ code: 'WATER', srma: 'New Water Agency', validFrom: MOVE_AT, validTo: null });
     // the same split twice is refused: the version in force at MOVE_AT now begins there
     expect(errorCode(await change({ code: 'WATER', srma: 'Another Agency', from: MOVE_AT }))).toBe('BAD_USER_INPUT');
-    const [audit] = await server.sql(`SELECT action, before->>'srma' AS before, after->>'srma' AS after FROM audit_event WHERE entity_type = 'sector' AND entity_id = 'WATER'`);
+    const [audit] = await server.sql(
+      `SELECT action, before->>'srma' AS before, after->>'srma' AS after FROM audit_event WHERE entity_type = 'sector' AND entity_id = 'WATER'`,
+    );
     expect(audit).toEqual({ action: 'change_agency', before: 'EPA', after: 'New Water Agency' });
 
     // both sides of the date, by the instant asked
@@ -116,7 +141,9 @@ describe('the SRMA escalation follows the agency in force (issue 18, item 5)', (
   const NOW = '2024-10-20T15:00:00.000Z';
   const MOVE = '2024-10-25T04:00:00.000Z';
   const srmaDigests = async () =>
-    (await server.sql(`SELECT stage, recipient FROM reminder_delivery WHERE recipient_role = 'SRMA' AND organisation_id IS NULL ORDER BY stage, recipient`)) as Array<{ stage: string; recipient: string }>;
+    (await server.sql(
+      `SELECT stage, recipient FROM reminder_delivery WHERE recipient_role = 'SRMA' AND organisation_id IS NULL ORDER BY stage, recipient`,
+    )) as Array<{ stage: string; recipient: string }>;
 
   beforeAll(async () => {
     server = await startServer({ now: NOW });
@@ -128,9 +155,16 @@ describe('the SRMA escalation follows the agency in force (issue 18, item 5)', (
 
   it('an SRMA contact that names its agency hears of the sector only while the sector is with that agency', async () => {
     await newOrganisation(server, { name: 'Lagging Water', primarySector: 'WATER' });
-    ok(await server.gql(`mutation($input: ChangeSectorAgencyInput!) { changeSectorAgency(input: $input) { srma } }`, { input: { code: 'WATER', srma: 'New Water Agency', from: MOVE } }));
-    const add = (input: Record<string, unknown>) => server.gql(`mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id kind sector agency } }`, { input });
-    expect(ok(await add({ kind: 'SRMA', sector: 'WATER', agency: 'EPA', name: 'EPA water desk', email: 'water@epa.example' })).addEscalationContact).toMatchObject({ kind: 'SRMA', sector: 'WATER', agency: 'EPA' });
+    ok(
+      await server.gql(`mutation($input: ChangeSectorAgencyInput!) { changeSectorAgency(input: $input) { srma } }`, {
+        input: { code: 'WATER', srma: 'New Water Agency', from: MOVE },
+      }),
+    );
+    const add = (input: Record<string, unknown>) =>
+      server.gql(`mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id kind sector agency } }`, { input });
+    expect(
+      ok(await add({ kind: 'SRMA', sector: 'WATER', agency: 'EPA', name: 'EPA water desk', email: 'water@epa.example' })).addEscalationContact,
+    ).toMatchObject({ kind: 'SRMA', sector: 'WATER', agency: 'EPA' });
     ok(await add({ kind: 'SRMA', sector: 'WATER', agency: 'New Water Agency', name: 'New agency desk', email: 'desk@new-agency.example' }));
     ok(await add({ kind: 'SRMA', sector: 'WATER', name: 'Whoever holds water', email: 'any@water.example' }));
     // an agency on a contact that is not an SRMA's is refused, and nothing is added

@@ -9,7 +9,11 @@ const DAY = 86_400_000;
 const day = (d: number) => new Date(CUTOFF + d * DAY + 11 * 3_600_000).toISOString();
 
 function localHour(iso: string, timeZone: string): { hour: number; weekday: string } {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: 'numeric', weekday: 'short' }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: 'numeric', weekday: 'short' })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
   return { hour: Number(parts.hour) % 24, weekday: parts.weekday };
 }
 
@@ -23,13 +27,18 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
   let duplicatesAllowed = 0;
 
   const deliveries = (where = 'TRUE', params: unknown[] = []) =>
-    server.sql(`SELECT d.*, o.name AS organisation FROM reminder_delivery d LEFT JOIN organisation o ON o.id = d.organisation_id WHERE ${where} ORDER BY d.id`, params);
+    server.sql(
+      `SELECT d.*, o.name AS organisation FROM reminder_delivery d LEFT JOIN organisation o ON o.id = d.organisation_id WHERE ${where} ORDER BY d.id`,
+      params,
+    );
 
   async function settle(now: string) {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const [{ n }] = await server.sql(
-        `SELECT count(*)::int AS n FROM reminder_delivery WHERE state IN ('ENQUEUED', 'SENDING') OR (state = 'PENDING' AND due_at <= $1)`, [now]);
+        `SELECT count(*)::int AS n FROM reminder_delivery WHERE state IN ('ENQUEUED', 'SENDING') OR (state = 'PENDING' AND due_at <= $1)`,
+        [now],
+      );
       if (n === 0) return;
       if (Date.now() > deadline) throw new Error(`outbox did not drain at ${now}: ${n} rows`);
       await new Promise((r) => setTimeout(r, 50));
@@ -43,13 +52,22 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
     // hands the running job to the other worker too (a second try of the same delivery)
     // the walk runs each planner pass itself: a wall-clock schedule (the hourly status refresh, the quarter-hourly plan)
     // firing between its two passes of one day would make the second look at what the first did not (seen once in CI)
-    const env = { WORKER_SCHEDULES: 'off', SMTP_URL: smtp.url, DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '50', DELIVERY_CONCURRENCY: '8', DELIVERY_LOCK_MS: '5000', RELAY_IDLE_MS: '50' };
+    const env = {
+      WORKER_SCHEDULES: 'off',
+      SMTP_URL: smtp.url,
+      DELIVERY_ATTEMPTS: '3',
+      DELIVERY_BACKOFF_MS: '50',
+      DELIVERY_CONCURRENCY: '8',
+      DELIVERY_LOCK_MS: '5000',
+      RELAY_IDLE_MS: '50',
+    };
     server = await startServer({ now: day(-100), env });
     // two workers at once, beside an API that runs none
     workers.push(startWorker(server), startWorker(server));
 
     const gql = (q: string, v: Record<string, unknown> = {}) => ok(server.gql(q, v) as never);
-    const add = (input: Record<string, unknown>) => server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', { input }).then(ok);
+    const add = (input: Record<string, unknown>) =>
+      server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', { input }).then(ok);
     await add({ kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Water liaison', email: 'liaison.water@cisa.example' });
     await add({ kind: 'SRMA', sector: 'WATER', name: 'EPA', email: 'water@epa.example' });
     await add({ kind: 'CISA_REGION', region: 6, name: 'CISA Region 6', email: 'region6@cisa.example', timeZone: 'America/Chicago' });
@@ -57,7 +75,10 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
     void gql;
 
     orgs.L = await newOrganisation(server, {
-      name: 'Laggard Water Utility', primarySector: 'WATER', state: 'TX', criticalityTier: 3,
+      name: 'Laggard Water Utility',
+      primarySector: 'WATER',
+      state: 'TX',
+      criticalityTier: 3,
       contacts: [
         { role: 'PRIMARY', name: 'Pat', email: 'pat@laggard.example', timeZone: 'America/Chicago' },
         { role: 'EXECUTIVE', name: 'Eve', email: 'eve@laggard.example', timeZone: 'America/Chicago' },
@@ -67,13 +88,31 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
     // each organisation reports its footprint itself (its reporter credential): a staff edit is not a report
     const reporterOf = async (id: string) => (await newToken(server, { role: 'reporter', organisationId: id })).token;
     await newFootprint(server, orgs.L.id, { endpointCount: 100 }, await reporterOf(orgs.L.id));
-    orgs.V = await newOrganisation(server, { name: 'Verified Water District', primarySector: 'WATER', state: 'TX', contacts: [{ role: 'PRIMARY', name: 'Val', email: 'val@verified.example', timeZone: 'America/Chicago' }] });
+    orgs.V = await newOrganisation(server, {
+      name: 'Verified Water District',
+      primarySector: 'WATER',
+      state: 'TX',
+      contacts: [{ role: 'PRIMARY', name: 'Val', email: 'val@verified.example', timeZone: 'America/Chicago' }],
+    });
     orgs.Vreporter = await reporterOf(orgs.V.id);
     orgs.Vf = await newFootprint(server, orgs.V.id, { endpointCount: 10 }, orgs.Vreporter);
-    orgs.X = await newOrganisation(server, { name: 'Extended Power Coop', primarySector: 'ENERGY', state: 'OK', contacts: [{ role: 'PRIMARY', name: 'Xi', email: 'xi@coop.example', timeZone: 'America/Chicago' }] });
-    await newFootprint(server, orgs.X.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 6, updateChannel: 'OFFLINE' }, await reporterOf(orgs.X.id));
+    orgs.X = await newOrganisation(server, {
+      name: 'Extended Power Coop',
+      primarySector: 'ENERGY',
+      state: 'OK',
+      contacts: [{ role: 'PRIMARY', name: 'Xi', email: 'xi@coop.example', timeZone: 'America/Chicago' }],
+    });
+    await newFootprint(
+      server,
+      orgs.X.id,
+      { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 6, updateChannel: 'OFFLINE' },
+      await reporterOf(orgs.X.id),
+    );
     orgs.W = await newOrganisation(server, {
-      name: 'Webhook Dams Authority', primarySector: 'DAMS', state: 'WA', criticalityTier: 1,
+      name: 'Webhook Dams Authority',
+      primarySector: 'DAMS',
+      state: 'WA',
+      criticalityTier: 1,
       contacts: [
         { role: 'PRIMARY', name: 'Wes', email: 'wes@dams.example', timeZone: 'America/Los_Angeles' },
         { role: 'EXECUTIVE', name: 'Wanda', email: 'wanda@dams.example', timeZone: 'America/Los_Angeles' },
@@ -82,8 +121,13 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
     const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: orgs.W.id })).organisation.contacts;
     const pref = 'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl webhookSecret } }';
     // each receiver holds the secret its own webhook was given when its URL was saved
-    for (const [role, path] of [['PRIMARY', '/ok'], ['EXECUTIVE', '/fail']]) {
-      const saved = ok(await server.gql(pref, { input: { contactId: contacts.find((c: any) => c.role === role).id, webhookUrl: `${hooks.url}${path}`, emailEnabled: false } }));
+    for (const [role, path] of [
+      ['PRIMARY', '/ok'],
+      ['EXECUTIVE', '/fail'],
+    ]) {
+      const saved = ok(
+        await server.gql(pref, { input: { contactId: contacts.find((c: any) => c.role === role).id, webhookUrl: `${hooks.url}${path}`, emailEnabled: false } }),
+      );
       hooks.trust(path, saved.updateNotificationPreference.webhookSecret);
     }
 
@@ -93,22 +137,50 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
       if (d === -60) {
         // V reports everything done and a liaison verifies removal: V is complete
         const ms = await milestonesOf(server, orgs.V.id);
-        ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
-          input: { organisationId: orgs.V.id, footprint: [{ id: orgs.Vf.id, version: orgs.Vf.version, endpointsRemaining: 0 }], milestones: ms.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })) },
-        }, orgs.Vreporter));
+        ok(
+          await server.gql(
+            'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }',
+            {
+              input: {
+                organisationId: orgs.V.id,
+                footprint: [{ id: orgs.Vf.id, version: orgs.Vf.version, endpointsRemaining: 0 }],
+                milestones: ms.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })),
+              },
+            },
+            orgs.Vreporter,
+          ),
+        );
         const last = (await milestonesOf(server, orgs.V.id)).find((m) => m.key === 'REMOVAL_VERIFIED')!;
-        ok(await server.gql('mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { verified } }', { input: { id: last.id, version: last.version } }));
+        ok(
+          await server.gql('mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { verified } }', {
+            input: { id: last.id, version: last.version },
+          }),
+        );
         orgs.verifiedAt = now;
       }
       if (d === -20) {
         const removal = (await milestonesOf(server, orgs.X.id)).find((m) => m.track === 'OT' && m.key === 'KASPERSKY_REMOVED')!;
-        const ext = ok(await server.gql('mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id version } }', {
-          input: { milestoneId: removal.id, justification: 'Controllers change only in the October outage.', requestedTargetAt: new Date(CUTOFF + 20 * DAY).toISOString() },
-        })).requestExtension;
-        ok(await server.gql('mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { state } }', { input: { id: ext.id, version: ext.version } }));
+        const ext = ok(
+          await server.gql('mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id version } }', {
+            input: {
+              milestoneId: removal.id,
+              justification: 'Controllers change only in the October outage.',
+              requestedTargetAt: new Date(CUTOFF + 20 * DAY).toISOString(),
+            },
+          }),
+        ).requestExtension;
+        ok(
+          await server.gql('mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { state } }', {
+            input: { id: ext.id, version: ext.version },
+          }),
+        );
       }
       if (d === -8) {
-        orgs.ack = ok(await server.gql('mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { acknowledgedLevel pausedUntil currentLevel } }', { id: orgs.L.id })).acknowledgeReminders;
+        orgs.ack = ok(
+          await server.gql('mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { acknowledgedLevel pausedUntil currentLevel } }', {
+            id: orgs.L.id,
+          }),
+        ).acknowledgeReminders;
       }
       const first = ok(await server.gql('mutation { runReminderPlanner { inserted } }')).runReminderPlanner.inserted;
       const again = ok(await server.gql('mutation { runReminderPlanner { inserted organisations } }')).runReminderPlanner;
@@ -146,10 +218,24 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
     for (const r of rows) levelsByStage[r.stage] = [...new Set([...(levelsByStage[r.stage] ?? []), r.level])].sort();
     // T-90 starts at level 1; within the stage the inventory goes overdue (day -70, level 2) and the report goes stale (day -69, level 3)
     expect(levelsByStage).toEqual({
-      'T-90': [1, 2, 3], 'T-60': [3], 'T-30': [3], 'T-14': [3], 'T-7': [3], 'T-3': [3], 'T-1': [4], 'T-0': [4],
-      'OVERDUE-1': [4], 'OVERDUE-2': [4], 'OVERDUE-3': [4], 'OVERDUE-4': [4],
+      'T-90': [1, 2, 3],
+      'T-60': [3],
+      'T-30': [3],
+      'T-14': [3],
+      'T-7': [3],
+      'T-3': [3],
+      'T-1': [4],
+      'T-0': [4],
+      'OVERDUE-1': [4],
+      'OVERDUE-2': [4],
+      'OVERDUE-3': [4],
+      'OVERDUE-4': [4],
     });
-    const recipients = (stage: string) => rows.filter((r) => r.stage === stage).map((r) => r.recipient).sort();
+    const recipients = (stage: string) =>
+      rows
+        .filter((r) => r.stage === stage)
+        .map((r) => r.recipient)
+        .sort();
     expect(rows.filter((r) => r.stage === 'T-90' && r.level === 1).map((r) => r.recipient)).toEqual(['pat@laggard.example']);
     expect(recipients('T-30')).toEqual(['eve@laggard.example', 'pat@laggard.example', 'sam@laggard.example']);
     expect(rows.every((r) => r.state === 'SENT')).toBe(true);
@@ -187,8 +273,9 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
 
   it('reschedules a milestone reminder when an extension is granted', async () => {
     // the milestones each message lists: the OT removal only at its extended target
-    const listed = (await deliveries(`d.organisation_id = $1`, [orgs.X.id]))
-      .flatMap((r) => (r.payload.milestones ?? []).map((m: any) => `${m.dueKind}:${m.track}:${m.key}:${m.targetAt}`));
+    const listed = (await deliveries(`d.organisation_id = $1`, [orgs.X.id])).flatMap((r) =>
+      (r.payload.milestones ?? []).map((m: any) => `${m.dueKind}:${m.track}:${m.key}:${m.targetAt}`),
+    );
     expect(listed).not.toContain('DUE_SOON:OT:KASPERSKY_REMOVED:2024-09-29T04:00:00.000Z');
     expect(listed).toContain('DUE_SOON:OT:KASPERSKY_REMOVED:2024-10-19T04:00:00.000Z');
     expect(listed).toContain('DUE_SOON:IT:KASPERSKY_REMOVED:2024-09-29T04:00:00.000Z');
@@ -208,7 +295,7 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
     for (const m of t7[0].payload.milestones) expect(mail.body).toContain(`${m.name} (${m.track}) ${m.dueKind === 'OVERDUE' ? 'is overdue' : 'is due'}`);
   });
 
-  it('keeps quiet hours in the recipient\'s zone unless the stage is urgent', async () => {
+  it("keeps quiet hours in the recipient's zone unless the stage is urgent", async () => {
     const rows = await deliveries(`d.stage IN ('T-90', 'T-60', 'T-30', 'T-14', 'T-7', 'T-3')`);
     expect(rows.length).toBeGreaterThan(10);
     for (const r of rows) {
@@ -231,7 +318,9 @@ describe('escalating reminders, walked day by day from T-100 to T+30', () => {
   });
 
   it('retries a failing receiver, then shows the delivery FAILED over GraphQL', async () => {
-    const data = ok(await server.gql('query($id: ID!) { organisation(id: $id) { reminders(first: 500) { recipient channel state attempts lastError } } }', { id: orgs.W.id }));
+    const data = ok(
+      await server.gql('query($id: ID!) { organisation(id: $id) { reminders(first: 500) { recipient channel state attempts lastError } } }', { id: orgs.W.id }),
+    );
     const failing = data.organisation.reminders.filter((r: any) => r.recipient.endsWith('/fail'));
     const good = data.organisation.reminders.filter((r: any) => r.recipient.endsWith('/ok'));
     expect(failing.length).toBeGreaterThan(0);
@@ -250,7 +339,8 @@ describe('snooze limits and the preview', () => {
 
   it('caps a snooze at the programme maximum and never lets it pass the cutoff', async () => {
     const org = await newOrganisation(server);
-    const snooze = (until: string) => server.gql('mutation($input: SnoozeRemindersInput!) { snoozeReminders(input: $input) { snoozedUntil } }', { input: { organisationId: org.id, until } });
+    const snooze = (until: string) =>
+      server.gql('mutation($input: SnoozeRemindersInput!) { snoozeReminders(input: $input) { snoozedUntil } }', { input: { organisationId: org.id, until } });
     const tooLong = await snooze(day(5));
     expect(tooLong.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'until' });
     expect(tooLong.errors![0].message).toMatch(/past|cutoff|at most/);
@@ -265,7 +355,12 @@ describe('snooze limits and the preview', () => {
   it('previews what the planner would send at an instant and writes nothing', async () => {
     const org = await newOrganisation(server, { name: 'Preview Utility' });
     await newFootprint(server, org.id, { endpointCount: 40 });
-    const preview = ok(await server.gql('query($id: ID) { previewReminders(at: "2024-09-22T15:00:00Z", organisationId: $id) { stage level recipient recipientRole channel dueAt subject } }', { id: org.id })).previewReminders;
+    const preview = ok(
+      await server.gql(
+        'query($id: ID) { previewReminders(at: "2024-09-22T15:00:00Z", organisationId: $id) { stage level recipient recipientRole channel dueAt subject } }',
+        { id: org.id },
+      ),
+    ).previewReminders;
     expect(preview.length).toBeGreaterThan(0);
     expect(preview.find((p: any) => p.stage === 'T-7')).toMatchObject({ level: 4, channel: 'EMAIL' });
     expect(preview.map((p: any) => p.recipientRole)).toEqual(expect.arrayContaining(['PRIMARY', 'EXECUTIVE']));
@@ -281,15 +376,21 @@ describe('the incremental planner misses nothing a full pass would plan', () => 
   afterAll(async () => server?.stop());
 
   it('after every pass, walked in steps of 11 hours from T-95 to T+20 with changes along the way, the outbox holds all a full dry run plans', async () => {
-    const add = (input: Record<string, unknown>) => server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', { input }).then(ok);
+    const add = (input: Record<string, unknown>) =>
+      server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', { input }).then(ok);
     await add({ kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Water liaison', email: 'liaison@water.example' });
     const orgs = [];
     for (const [i, overrides] of [{ criticalityTier: 1 }, { state: 'CA' }, { primarySector: 'ENERGY' }].entries()) {
       const org = await newOrganisation(server, { name: `Incremental ${i}`, ...overrides });
-      await newFootprint(server, org.id, i === 1 ? { environment: 'OT', productCode: 'KICS_NODES', updateChannel: 'OFFLINE', endpointCount: 5 } : { endpointCount: 50 });
+      await newFootprint(
+        server,
+        org.id,
+        i === 1 ? { environment: 'OT', productCode: 'KICS_NODES', updateChannel: 'OFFLINE', endpointCount: 5 } : { endpointCount: 50 },
+      );
       orgs.push(org);
     }
-    const key = (r: { organisationId: string | null; stage: string; level: number; recipient: string; channel: string }) => `${r.organisationId}|${r.stage}|${r.level}|${r.recipient}|${r.channel}`;
+    const key = (r: { organisationId: string | null; stage: string; level: number; recipient: string; channel: string }) =>
+      `${r.organisationId}|${r.stage}|${r.level}|${r.recipient}|${r.channel}`;
     let passes = 0;
     let looked = 0;
     for (let h = -95 * 24; h <= 20 * 24; h += 11) {
@@ -298,14 +399,22 @@ describe('the incremental planner misses nothing a full pass would plan', () => 
       if (h === -30 * 24 + 3) ok(await server.gql('mutation($id: ID!) { acknowledgeReminders(organisationId: $id) { currentLevel } }', { id: orgs[0].id }));
       if (h === -12 * 24 + 5) {
         const [row] = ok(await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id version } } }', { id: orgs[2].id })).organisation.footprint;
-        ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
-          input: { organisationId: orgs[2].id, footprint: [{ id: row.id, version: row.version, endpointsRemaining: 10 }], milestones: [] },
-        }));
+        ok(
+          await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
+            input: { organisationId: orgs[2].id, footprint: [{ id: row.id, version: row.version, endpointsRemaining: 10 }], milestones: [] },
+          }),
+        );
       }
       looked += ok(await server.gql('mutation { runReminderPlanner { organisations } }')).runReminderPlanner.organisations;
       passes += 1;
-      const wanted = ok(await server.gql('query($at: DateTime!) { previewReminders(at: $at) { organisationId stage level recipient channel } }', { at: now })).previewReminders;
-      const held = new Set((await server.sql(`SELECT organisation_id AS "organisationId", stage, level, recipient, channel FROM reminder_delivery WHERE state <> 'CANCELLED'`)).map(key));
+      const wanted = ok(
+        await server.gql('query($at: DateTime!) { previewReminders(at: $at) { organisationId stage level recipient channel } }', { at: now }),
+      ).previewReminders;
+      const held = new Set(
+        (
+          await server.sql(`SELECT organisation_id AS "organisationId", stage, level, recipient, channel FROM reminder_delivery WHERE state <> 'CANCELLED'`)
+        ).map(key),
+      );
       expect({ at: now, missing: wanted.map(key).filter((k: string) => !held.has(k)) }).toEqual({ at: now, missing: [] });
     }
     // and it did look at fewer than every organisation at every pass

@@ -75,7 +75,9 @@ describe('replica: dashboards read from a hot standby, everything else from the 
     const newCaller = await server.gql(SUMMARY, {}, minted.token);
     // an edit answers what it wrote, and the next read says so too (the programme list is read from the primary)
     const [programme] = ok(await server.gql(PROGRAMMES)).programmes;
-    const renamed = ok(await server.gql(RENAME, { input: { id: programme.id, version: programme.version, name: 'Renamed while the standby lags' } })).updateProgramme;
+    const renamed = ok(
+      await server.gql(RENAME, { input: { id: programme.id, version: programme.version, name: 'Renamed while the standby lags' } }),
+    ).updateProgramme;
     const listed = ok(await server.gql(PROGRAMMES)).programmes.find((p: { id: string }) => p.id === programme.id);
     expect(renamed).toEqual({ id: programme.id, version: programme.version + 1, name: 'Renamed while the standby lags' });
     expect(listed).toEqual(renamed);
@@ -84,10 +86,14 @@ describe('replica: dashboards read from a hot standby, everything else from the 
     expect(freshList).toBe(20);
     expect(ok(newCaller).programmeSummary.organisations).toBe(15);
     await cluster.standby.sql('tracker', 'SELECT pg_wal_replay_resume()');
-    const caughtUp = await waitFor('the standby to replay the new rows', async () => {
-      const s = ok(await server.gql(SUMMARY, {}, water)).programmeSummary;
-      return s.organisations === 20 && s;
-    }, 20_000);
+    const caughtUp = await waitFor(
+      'the standby to replay the new rows',
+      async () => {
+        const s = ok(await server.gql(SUMMARY, {}, water)).programmeSummary;
+        return s.organisations === 20 && s;
+      },
+      20_000,
+    );
     expect(new Date(caughtUp.asOf).getTime()).toBeGreaterThan(new Date(before.asOf).getTime());
     const lagSeconds = (Date.now() - lagFrom) / 1000;
 
@@ -106,15 +112,30 @@ describe('replica: dashboards read from a hot standby, everything else from the 
     // 5. it returns: the summary is read there again, without a restart of the API
     await cluster.standby.start();
     const returnedAt = Date.now();
-    await waitFor('a summary from the returned standby', async () => {
-      const s0 = cluster.standby.log.mark();
-      const r = await server.gql(SUMMARY, {}, water);
-      return !r.errors && r.data.programmeSummary.organisations === 22 && AGGREGATE.test(cluster.standby.log.since(s0));
-    }, 30_000, 200);
+    await waitFor(
+      'a summary from the returned standby',
+      async () => {
+        const s0 = cluster.standby.log.mark();
+        const r = await server.gql(SUMMARY, {}, water);
+        return !r.errors && r.data.programmeSummary.organisations === 22 && AGGREGATE.test(cluster.standby.log.since(s0));
+      },
+      30_000,
+      200,
+    );
     const recoverySeconds = (Date.now() - returnedAt) / 1000;
     expect(recoverySeconds).toBeLessThan(15);
 
-    report('read replica', 'aggregates ran on the standby and nowhere else, writes and credential lookups on the primary, scope held on both; lagging: stale figures with their asOf; standby down: no 500; back without a restart',
-      { aggregatesOnStandby, aggregatesOnPrimary: 0, staleWhileLagging: `${stale.organisations}/20`, lagSeconds: lagSeconds.toFixed(1), whileDown: [...new Set(downOutcomes)].join('+'), recoverySeconds: recoverySeconds.toFixed(1) });
+    report(
+      'read replica',
+      'aggregates ran on the standby and nowhere else, writes and credential lookups on the primary, scope held on both; lagging: stale figures with their asOf; standby down: no 500; back without a restart',
+      {
+        aggregatesOnStandby,
+        aggregatesOnPrimary: 0,
+        staleWhileLagging: `${stale.organisations}/20`,
+        lagSeconds: lagSeconds.toFixed(1),
+        whileDown: [...new Set(downOutcomes)].join('+'),
+        recoverySeconds: recoverySeconds.toFixed(1),
+      },
+    );
   }, 120_000);
 });

@@ -2,8 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildClientSchema, buildSchema, getIntrospectionQuery, GraphQLSchema, isInputObjectType, isInterfaceType, isIntrospectionType, isObjectType,
-  isSpecifiedScalarType, lexicographicSortSchema, parse, printSchema, validate,
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  GraphQLSchema,
+  isInputObjectType,
+  isInterfaceType,
+  isIntrospectionType,
+  isObjectType,
+  isSpecifiedScalarType,
+  lexicographicSortSchema,
+  parse,
+  printSchema,
+  validate,
 } from 'graphql';
 import { listChanges, SCHEMA_FILE, schemaChanges } from '@libs/graphql/schema-contract';
 import { newOrganisation } from './support/factories';
@@ -38,7 +49,9 @@ describe('schema contract', () => {
     if (written !== code) {
       const changes = await schemaChanges(written, code);
       const all = [...changes.breaking, ...changes.dangerous, ...changes.safe];
-      throw new Error(`${SCHEMA_FILE} is not the schema the code declares (${all.length} change(s)):\n${listChanges(all)}\n\nrun \`${WRITE}\` and commit ${SCHEMA_FILE}`);
+      throw new Error(
+        `${SCHEMA_FILE} is not the schema the code declares (${all.length} change(s)):\n${listChanges(all)}\n\nrun \`${WRITE}\` and commit ${SCHEMA_FILE}`,
+      );
     }
   });
 
@@ -52,8 +65,10 @@ describe('schema contract', () => {
     }
     const { breaking } = await schemaChanges(committed, code);
     if (breaking.length) {
-      throw new Error(`the code breaks clients of the last committed ${SCHEMA_FILE} (${breaking.length} breaking change(s)):\n${listChanges(breaking)}\n\n`
-        + `if they are deliberate: \`${WRITE}\`, commit ${SCHEMA_FILE}, and say in the commit message what breaks for clients`);
+      throw new Error(
+        `the code breaks clients of the last committed ${SCHEMA_FILE} (${breaking.length} breaking change(s)):\n${listChanges(breaking)}\n\n` +
+          `if they are deliberate: \`${WRITE}\`, commit ${SCHEMA_FILE}, and say in the commit message what breaks for clients`,
+      );
     }
   });
 
@@ -78,7 +93,10 @@ describe('schema contract', () => {
         for (const field of Object.values(type.getFields())) if (!field.description?.trim()) missing.push(`${type.name}.${field.name}`);
       }
     }
-    if (missing.length) throw new Error(`${missing.length} type(s) and field(s) have no description (give each a description in its @ObjectType/@InputType/@Field/registerEnumType, then \`${WRITE}\`):\n${listChanges(missing, 400)}`);
+    if (missing.length)
+      throw new Error(
+        `${missing.length} type(s) and field(s) have no description (give each a description in its @ObjectType/@InputType/@Field/registerEnumType, then \`${WRITE}\`):\n${listChanges(missing, 400)}`,
+      );
   });
 
   describe('served', () => {
@@ -92,7 +110,13 @@ describe('schema contract', () => {
 
     it('answers the standard introspection query (GraphQL Code Generator, GraphiQL) with exactly schema.graphql', async () => {
       // every option GraphQL Code Generator and GraphiQL may ask for: its TypeRef nests 15 deep, past the depth limit of 12
-      const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+      const query = getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+      });
       const anonymous = ok(await server.gql(query, {}, null));
       expect(sorted(buildClientSchema(anonymous))).toBe(sorted(buildSchema(code)));
     });
@@ -107,19 +131,21 @@ describe('schema contract', () => {
       expect(errorCode(await server.gql(mixed))).toBe('QUERY_TOO_COMPLEX');
     });
 
-    it('runs the dashboard\'s persisted queries by hash, and refuses an unknown hash with PERSISTED_QUERY_NOT_FOUND', async () => {
+    it("runs the dashboard's persisted queries by hash, and refuses an unknown hash with PERSISTED_QUERY_NOT_FOUND", async () => {
       const schema = buildSchema(code);
       const documents = parse(readFileSync(join(ROOT, 'apps/api/public/dashboard/queries.graphql'), 'utf8'));
       expect(validate(schema, documents).map((e) => e.message)).toEqual([]);
 
-      const hashes = await (await fetch(`${server.url}/dashboard/queries.json`)).json() as Record<string, string>;
+      const hashes = (await (await fetch(`${server.url}/dashboard/queries.json`)).json()) as Record<string, string>;
       expect(Object.keys(hashes).sort()).toEqual(['DashboardAtRisk', 'DashboardFigures', 'DashboardOrganisation']);
       const org = await newOrganisation(server, { name: 'Persisted Query Water' });
       const send = async (body: Record<string, unknown>) => {
         const response = await fetch(`${server.url}/graphql`, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminToken}` }, body: JSON.stringify(body),
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminToken}` },
+          body: JSON.stringify(body),
         });
-        return { status: response.status, ...(await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+        return { status: response.status, ...((await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> }) };
       };
       const figures = await send({ persisted: true, query: hashes.DashboardFigures });
       expect(figures.errors).toBeUndefined();

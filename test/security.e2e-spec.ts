@@ -21,10 +21,11 @@ async function localService(): Promise<{ port: number; connections: () => number
   return {
     port: (server.address() as AddressInfo).port,
     connections: () => connections,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -36,7 +37,8 @@ describe('security: no request from the worker reaches the network behind it (SS
     inside = await localService();
     // no local receivers listed: https only, public addresses only
     server = await startServer({
-      now: NOW, withWorker: true,
+      now: NOW,
+      withWorker: true,
       env: { WEBHOOK_LOCAL_HOSTS: '', DELIVERY_ATTEMPTS: '1', RELAY_IDLE_MS: '50' },
     });
   });
@@ -48,17 +50,26 @@ describe('security: no request from the worker reaches the network behind it (SS
   it('refuses webhook URLs at internal addresses when they are saved, and a name resolving to one when the worker connects', async () => {
     const org = await newOrganisation(server, { name: 'Webhook Probe Utility' });
     const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
-    const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id }, reporter.token)).organisation.contacts;
+    const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id }, reporter.token)).organisation
+      .contacts;
     const primary = contacts.find((c: { role: string }) => c.role === 'PRIMARY');
-    const save = (webhookUrl: string) => server.gql(
-      'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }',
-      // at any hour: the stage's one message is due at once (NOW is a Sunday)
-      { input: { contactId: primary.id, webhookUrl, weekdaysOnly: false, businessHoursStart: 0, businessHoursEnd: 24 } }, reporter.token,
-    );
+    const save = (webhookUrl: string) =>
+      server.gql(
+        'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }',
+        // at any hour: the stage's one message is due at once (NOW is a Sunday)
+        { input: { contactId: primary.id, webhookUrl, weekdaysOnly: false, businessHoursStart: 0, businessHoursEnd: 24 } },
+        reporter.token,
+      );
 
     for (const url of [
-      `http://127.0.0.1:${inside.port}/hook`, `https://127.0.0.1:${inside.port}/hook`, 'http://169.254.169.254/latest/meta-data/',
-      'https://169.254.169.254/latest/meta-data/', 'https://10.0.0.5:8080/', 'https://[::1]/', 'https://100.64.0.1/', 'https://[fd00::1]/',
+      `http://127.0.0.1:${inside.port}/hook`,
+      `https://127.0.0.1:${inside.port}/hook`,
+      'http://169.254.169.254/latest/meta-data/',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://10.0.0.5:8080/',
+      'https://[::1]/',
+      'https://100.64.0.1/',
+      'https://[fd00::1]/',
     ]) {
       const refused = await save(url);
       expect([url, errorCode(refused)]).toEqual([url, 'BAD_USER_INPUT']);
@@ -75,11 +86,18 @@ describe('security: no request from the worker reaches the network behind it (SS
     ok(await save(`https://localhost:${inside.port}/hook`));
     // and a URL saved before this rule existed, held in the database, is refused when sending
     const executive = contacts.find((c: { role: string }) => c.role === 'EXECUTIVE');
-    await server.sql(`INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, business_hours_start, business_hours_end, weekdays_only, updated_at)
-      VALUES ($1, false, $2, 0, 24, false, now())`, [executive.id, `http://127.0.0.1:${inside.port}/old`]);
+    await server.sql(
+      `INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, business_hours_start, business_hours_end, weekdays_only, updated_at)
+      VALUES ($1, false, $2, 0, 24, false, now())`,
+      [executive.id, `http://127.0.0.1:${inside.port}/old`],
+    );
 
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
-    const webhookRows = () => server.sql(`SELECT state, last_error, recipient FROM reminder_delivery WHERE organisation_id = $1 AND channel = 'WEBHOOK' AND due_at <= $2`, [org.id, NOW]);
+    const webhookRows = () =>
+      server.sql(`SELECT state, last_error, recipient FROM reminder_delivery WHERE organisation_id = $1 AND channel = 'WEBHOOK' AND due_at <= $2`, [
+        org.id,
+        NOW,
+      ]);
     const deadline = Date.now() + 30_000;
     for (;;) {
       const rows = await webhookRows();
@@ -94,13 +112,17 @@ describe('security: no request from the worker reaches the network behind it (SS
 
     // what the reporter reads back is a class of failure: no remote text, no address, no port
     const seen = ok(await server.gql('query($id: ID!) { organisation(id: $id) { reminders { channel state lastError } } }', { id: org.id }, reporter.token));
-    const errors = seen.organisation.reminders.filter((r: { channel: string; state: string }) => r.channel === 'WEBHOOK' && r.state === 'FAILED').map((r: { lastError: string }) => r.lastError);
+    const errors = seen.organisation.reminders
+      .filter((r: { channel: string; state: string }) => r.channel === 'WEBHOOK' && r.state === 'FAILED')
+      .map((r: { lastError: string }) => r.lastError);
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) {
       expect(e).toMatch(/^webhook refused/);
       expect(e).not.toMatch(/127\.0\.0\.1|::1|ECONN|\d{4,5}/);
     }
-    console.log(`SECURITY webhook SSRF | checked: 8 internal URLs refused at save, a name resolving to loopback and a pre-rule URL refused at send | failed=${rows.length} connectionsToLocalService=${inside.connections()}`);
+    console.log(
+      `SECURITY webhook SSRF | checked: 8 internal URLs refused at save, a name resolving to loopback and a pre-rule URL refused at send | failed=${rows.length} connectionsToLocalService=${inside.connections()}`,
+    );
   });
 });
 
@@ -117,9 +139,11 @@ describe('security: escalation that cannot be silenced', () => {
   afterAll(() => server?.stop());
 
   it('a reporter acknowledging and snoozing as often as the API lets it from T-60 to T+30 still reaches its liaison when the rule says so', async () => {
-    ok(await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
-      input: { kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Water liaison', email: 'liaison.water@cisa.example' },
-    }));
+    ok(
+      await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
+        input: { kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Water liaison', email: 'liaison.water@cisa.example' },
+      }),
+    );
     const org = await newOrganisation(server, { name: 'Silent Water Utility', criticalityTier: 3 });
     await newFootprint(server, org.id, { endpointCount: 10 });
     const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
@@ -127,12 +151,27 @@ describe('security: escalation that cannot be silenced', () => {
     // the rule's level is the time alone (1 until T-7, 2 until the final day, 3 from T-1): it is the
     // acknowledgements and snoozes that would keep its liaison from hearing
     const report = async (now: string) => {
-      const o = ok(await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id version endpointsRemaining } milestones { id version state targetAt } } }', { id: org.id }, reporter.token)).organisation;
+      const o = ok(
+        await server.gql(
+          'query($id: ID!) { organisation(id: $id) { footprint { id version endpointsRemaining } milestones { id version state targetAt } } }',
+          { id: org.id },
+          reporter.token,
+        ),
+      ).organisation;
       const due = o.milestones.filter((m: { state: string; targetAt: string }) => m.state !== 'DONE' && Date.parse(m.targetAt) <= Date.parse(now) + 7 * DAY);
-      ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
-        input: { organisationId: org.id, footprint: o.footprint.map((f: { id: string; version: number }) => ({ id: f.id, version: f.version, endpointsRemaining: 1 })),
-          milestones: due.map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) },
-      }, reporter.token));
+      ok(
+        await server.gql(
+          'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }',
+          {
+            input: {
+              organisationId: org.id,
+              footprint: o.footprint.map((f: { id: string; version: number }) => ({ id: f.id, version: f.version, endpointsRemaining: 1 })),
+              milestones: due.map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })),
+            },
+          },
+          reporter.token,
+        ),
+      );
     };
     const acknowledged: number[] = [];
     const snoozed: Array<[number, number]> = []; // [from, until] in epoch ms
@@ -145,7 +184,11 @@ describe('security: escalation that cannot be silenced', () => {
       if (!ack.errors) acknowledged.push(d);
       else expect(errorCode(ack)).toBe('BAD_USER_INPUT');
       const until = new Date(Math.min(Date.parse(now) + 14 * DAY, CUTOFF)).toISOString();
-      const snooze = await server.gql('mutation($input: SnoozeRemindersInput!) { snoozeReminders(input: $input) { snoozedUntil } }', { input: { organisationId: org.id, until } }, reporter.token);
+      const snooze = await server.gql(
+        'mutation($input: SnoozeRemindersInput!) { snoozeReminders(input: $input) { snoozedUntil } }',
+        { input: { organisationId: org.id, until } },
+        reporter.token,
+      );
       if (!snooze.errors) snoozed.push([Date.parse(now), Date.parse(until)]);
       else expect(errorCode(snooze)).toBe('BAD_USER_INPUT');
       const planned = ok(await server.gql('query($at: DateTime!) { previewReminders(at: $at) { recipientRole payload } }', { at: now })).previewReminders;
@@ -171,7 +214,9 @@ describe('security: escalation that cannot be silenced', () => {
     // day), and the liaison every day from the final day on, acknowledged and snoozed or not
     expect(inDigest.filter((d) => d < -1)).toEqual([]);
     for (let d = -1; d <= 30; d += 1) expect([d, inDigest.includes(d)]).toEqual([d, true]);
-    console.log(`SECURITY escalation not silenced | acknowledgements=${acknowledged.length} snoozedDays=${total.toFixed(1)} daysInLiaisonDigest=${inDigest.length} (every day from T-1 to T+30)`);
+    console.log(
+      `SECURITY escalation not silenced | acknowledgements=${acknowledged.length} snoozedDays=${total.toFixed(1)} daysInLiaisonDigest=${inDigest.length} (every day from T-1 to T+30)`,
+    );
   });
 });
 
@@ -202,17 +247,22 @@ describe('security: the low ones', () => {
     const org = await newOrganisation(server, { name: 'Secret Hook Water' });
     const contacts = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id })).organisation.contacts;
     const secretUrl = 'https://hooks.example/services/T0KEN-SECRET-123?sig=abc';
-    const saved = ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }', {
-      input: { contactId: contacts[0].id, webhookUrl: secretUrl },
-    })).updateNotificationPreference;
+    const saved = ok(
+      await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl } }', {
+        input: { contactId: contacts[0].id, webhookUrl: secretUrl },
+      }),
+    ).updateNotificationPreference;
     expect(saved.webhookUrl).toBe(secretUrl); // the contact's own setting, in scope, says what it is
-    const history = ok(await server.gql('query($id: ID!) { organisation(id: $id) { history(first: 20) { entityType after } } }', { id: org.id })).organisation.history;
+    const history = ok(await server.gql('query($id: ID!) { organisation(id: $id) { history(first: 20) { entityType after } } }', { id: org.id })).organisation
+      .history;
     const event = history.find((h: { entityType: string }) => h.entityType === 'notification_preference');
     expect(event.after.webhookUrl).toBe('https://hooks.example/…');
     expect(JSON.stringify(history)).not.toMatch(/T0KEN-SECRET|sig=abc/);
-    const escalation = ok(await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
-      input: { kind: 'SRMA', sector: 'WATER', name: 'Hooked SRMA', webhookUrl: 'https://hooks.example/agency/AGENCY-SECRET' },
-    })).addEscalationContact;
+    const escalation = ok(
+      await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id } }', {
+        input: { kind: 'SRMA', sector: 'WATER', name: 'Hooked SRMA', webhookUrl: 'https://hooks.example/agency/AGENCY-SECRET' },
+      }),
+    ).addEscalationContact;
     const [audit] = await server.sql(`SELECT after FROM audit_event WHERE entity_type = 'escalation_contact' AND entity_id = $1`, [escalation.id]);
     expect(JSON.stringify(audit.after)).not.toMatch(/AGENCY-SECRET/);
   });
@@ -221,15 +271,22 @@ describe('security: the low ones', () => {
     const org = await newOrganisation(server, { primarySector: 'WATER', secondarySectors: ['ENERGY'] });
     const energy = await newToken(server, { role: 'liaison', sectors: ['ENERGY'] });
     const water = await newToken(server, { role: 'liaison', sectors: ['WATER', 'ENERGY'] });
-    const update = 'mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version primarySector { code } secondarySectors { code } } }';
+    const update =
+      'mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version primarySector { code } secondarySectors { code } } }';
     // the secondary sector's liaison sees and edits it, but may not take it over or widen it
     expect(errorCode(await server.gql(update, { input: { id: org.id, version: 1, primarySector: 'ENERGY' } }, energy.token))).toBe('FORBIDDEN');
-    expect(errorCode(await server.gql(update, { input: { id: org.id, version: 1, secondarySectors: ['ENERGY', 'CHEMICAL'] } }, energy.token))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(update, { input: { id: org.id, version: 1, secondarySectors: ['ENERGY', 'CHEMICAL'] } }, energy.token))).toBe(
+      'FORBIDDEN',
+    );
     expect(ok(await server.gql(update, { input: { id: org.id, version: 1, name: 'Renamed by energy' } }, energy.token)).updateOrganisation.version).toBe(2);
-    expect((await server.sql(`SELECT primary_sector_code, secondary_sector_codes FROM organisation WHERE id = $1`, [org.id]))[0]).toEqual({ primary_sector_code: 'WATER', secondary_sector_codes: ['ENERGY'] });
+    expect((await server.sql(`SELECT primary_sector_code, secondary_sector_codes FROM organisation WHERE id = $1`, [org.id]))[0]).toEqual({
+      primary_sector_code: 'WATER',
+      secondary_sector_codes: ['ENERGY'],
+    });
     // the primary sector's liaison may
-    expect(ok(await server.gql(update, { input: { id: org.id, version: 2, primarySector: 'ENERGY', secondarySectors: ['WATER'] } }, water.token)).updateOrganisation)
-      .toEqual({ version: 3, primarySector: { code: 'ENERGY' }, secondarySectors: [{ code: 'WATER' }] });
+    expect(
+      ok(await server.gql(update, { input: { id: org.id, version: 2, primarySector: 'ENERGY', secondarySectors: ['WATER'] } }, water.token)).updateOrganisation,
+    ).toEqual({ version: 3, primarySector: { code: 'ENERGY' }, secondarySectors: [{ code: 'WATER' }] });
   });
 
   it('reminds again an organisation whose completion a new report undid', async () => {
@@ -238,31 +295,76 @@ describe('security: the low ones', () => {
     // the organisation reports for itself (an edit by staff is not its report: issue 18 item 3)
     const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
     const submit = 'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { footprint { id version } milestones { id key version } } }';
-    const milestones = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id key version targetAt } } }', { id: org.id })).organisation.milestones;
+    const milestones = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id key version targetAt } } }', { id: org.id })).organisation
+      .milestones;
     // on time: what is due is done, and a quarter of the endpoints remain
-    const first = ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: f.version, endpointsRemaining: 5 }],
-      milestones: milestones.filter((m: { targetAt: string }) => Date.parse(m.targetAt) <= Date.parse(NOW_T7)).map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) } }, reporter)).submitSelfReport;
+    const first = ok(
+      await server.gql(
+        submit,
+        {
+          input: {
+            organisationId: org.id,
+            footprint: [{ id: f.id, version: f.version, endpointsRemaining: 5 }],
+            milestones: milestones
+              .filter((m: { targetAt: string }) => Date.parse(m.targetAt) <= Date.parse(NOW_T7))
+              .map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })),
+          },
+        },
+        reporter,
+      ),
+    ).submitSelfReport;
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
-    const stageRows = () => server.sql(`SELECT state, cancel_reason, level FROM reminder_delivery WHERE organisation_id = $1 AND stage = 'T-7' ORDER BY id`, [org.id]);
+    const stageRows = () =>
+      server.sql(`SELECT state, cancel_reason, level FROM reminder_delivery WHERE organisation_id = $1 AND stage = 'T-7' ORDER BY id`, [org.id]);
     expect((await stageRows()).map((r) => r.state)).toEqual(['PENDING', 'PENDING']); // primary and executive, at level 2
 
     // complete: nothing remains, every milestone done, removal verified
-    const now = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id key version state } } }', { id: org.id })).organisation.milestones;
-    const done = ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: first.footprint[0].version, endpointsRemaining: 0 }],
-      milestones: now.filter((m: { state: string }) => m.state !== 'DONE').map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })) } }, reporter)).submitSelfReport;
+    const now = ok(await server.gql('query($id: ID!) { organisation(id: $id) { milestones { id key version state } } }', { id: org.id })).organisation
+      .milestones;
+    const done = ok(
+      await server.gql(
+        submit,
+        {
+          input: {
+            organisationId: org.id,
+            footprint: [{ id: f.id, version: first.footprint[0].version, endpointsRemaining: 0 }],
+            milestones: now
+              .filter((m: { state: string }) => m.state !== 'DONE')
+              .map((m: { id: string; version: number }) => ({ id: m.id, version: m.version, state: 'DONE' })),
+          },
+        },
+        reporter,
+      ),
+    ).submitSelfReport;
     // awaiting verification the stage is planned again; the liaison's verification completes it
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     expect((await stageRows()).map((r) => r.state)).toEqual(['PENDING', 'PENDING']);
     const removal = done.milestones.find((m: { key: string }) => m.key === 'REMOVAL_VERIFIED');
-    ok(await server.gql('mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { id } }', { input: { id: removal.id, version: removal.version } }));
+    ok(
+      await server.gql('mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { id } }', {
+        input: { id: removal.id, version: removal.version },
+      }),
+    );
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
-    expect((await stageRows()).map((r) => [r.state, r.cancel_reason])).toEqual([['CANCELLED', 'complete'], ['CANCELLED', 'complete']]);
+    expect((await stageRows()).map((r) => [r.state, r.cancel_reason])).toEqual([
+      ['CANCELLED', 'complete'],
+      ['CANCELLED', 'complete'],
+    ]);
 
     // a new report finds five endpoints again: no longer complete, and the stage is planned again
-    ok(await server.gql(submit, { input: { organisationId: org.id, footprint: [{ id: f.id, version: done.footprint[0].version, endpointsRemaining: 5 }] } }, reporter));
+    ok(
+      await server.gql(
+        submit,
+        { input: { organisationId: org.id, footprint: [{ id: f.id, version: done.footprint[0].version, endpointsRemaining: 5 }] } },
+        reporter,
+      ),
+    );
     expect((await server.sql(`SELECT status FROM organisation_status WHERE organisation_id = $1`, [org.id]))[0].status).not.toBe('COMPLETE');
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
-    expect((await stageRows()).map((r) => [r.state, r.level])).toEqual([['PENDING', 2], ['PENDING', 2]]);
+    expect((await stageRows()).map((r) => [r.state, r.level])).toEqual([
+      ['PENDING', 2],
+      ['PENDING', 2],
+    ]);
   });
 });
 
@@ -289,7 +391,10 @@ describe('security: one webhook secret per receiver', () => {
   async function settle(now: string) {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM reminder_delivery WHERE channel = 'WEBHOOK' AND (state IN ('ENQUEUED', 'SENDING') OR (state = 'PENDING' AND due_at <= $1))`, [now]);
+      const [{ n }] = await server.sql(
+        `SELECT count(*)::int AS n FROM reminder_delivery WHERE channel = 'WEBHOOK' AND (state IN ('ENQUEUED', 'SENDING') OR (state = 'PENDING' AND due_at <= $1))`,
+        [now],
+      );
       if (n === 0) return;
       if (Date.now() > deadline) throw new Error(`webhook deliveries did not end at ${now}`);
       await new Promise((r) => setTimeout(r, 50));
@@ -297,35 +402,57 @@ describe('security: one webhook secret per receiver', () => {
   }
 
   it('signs each webhook with its own secret in the Standard Webhooks form, rotates with an overlap, and shows a secret only once', async () => {
-    const preference = 'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl webhookSecret webhookSecretIssuedAt webhookPreviousSecretValidUntil } }';
-    const rotate = 'mutation($id: ID!, $hours: Int) { rotateWebhookSecret(contactId: $id, overlapHours: $hours) { webhookSecret issuedAt previousSecretValidUntil } }';
+    const preference =
+      'mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookUrl webhookSecret webhookSecretIssuedAt webhookPreviousSecretValidUntil } }';
+    const rotate =
+      'mutation($id: ID!, $hours: Int) { rotateWebhookSecret(contactId: $id, overlapHours: $hours) { webhookSecret issuedAt previousSecretValidUntil } }';
     const setUp = async (name: string, path: string) => {
       const org = await newOrganisation(server, { name });
       await newFootprint(server, org.id, { endpointCount: 10 });
       const reporter = await newToken(server, { role: 'reporter', organisationId: org.id });
-      const contact = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id })).organisation.contacts
-        .find((c: { role: string }) => c.role === 'PRIMARY');
-      const saved = ok(await server.gql(preference, { input: { contactId: contact.id, webhookUrl: `${hooks.url}${path}`, emailEnabled: false } }, reporter.token)).updateNotificationPreference;
+      const contact = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: org.id })).organisation.contacts.find(
+        (c: { role: string }) => c.role === 'PRIMARY',
+      );
+      const saved = ok(
+        await server.gql(preference, { input: { contactId: contact.id, webhookUrl: `${hooks.url}${path}`, emailEnabled: false } }, reporter.token),
+      ).updateNotificationPreference;
       hooks.trust(path, saved.webhookSecret);
       return { org, reporter, contact, saved };
     };
     const a = await setUp('Signed Hook Water A', '/a');
     const b = await setUp('Signed Hook Water B', '/b');
     // (d) the secret is in the answer that issued it, in the Standard Webhooks form, and never again
-    expect(a.saved).toEqual({ webhookUrl: `${hooks.url}/a`, webhookSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/), webhookSecretIssuedAt: T3, webhookPreviousSecretValidUntil: null });
+    expect(a.saved).toEqual({
+      webhookUrl: `${hooks.url}/a`,
+      webhookSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      webhookSecretIssuedAt: T3,
+      webhookPreviousSecretValidUntil: null,
+    });
     expect(b.saved.webhookSecret).not.toBe(a.saved.webhookSecret);
-    const again = ok(await server.gql(preference, { input: { contactId: a.contact.id, businessHoursStart: 8 } }, a.reporter.token)).updateNotificationPreference;
+    const again = ok(
+      await server.gql(preference, { input: { contactId: a.contact.id, businessHoursStart: 8 } }, a.reporter.token),
+    ).updateNotificationPreference;
     expect(again).toEqual({ ...a.saved, webhookSecret: null });
-    const read = () => server.gql('query($id: ID!) { organisation(id: $id) { contacts { id notificationPreference { webhookUrl webhookSecret webhookSecretIssuedAt } } } }', { id: a.org.id });
-    expect(ok(await read()).organisation.contacts.find((c: { id: string }) => c.id === a.contact.id).notificationPreference)
-      .toEqual({ webhookUrl: `${hooks.url}/a`, webhookSecret: null, webhookSecretIssuedAt: T3 });
+    const read = () =>
+      server.gql('query($id: ID!) { organisation(id: $id) { contacts { id notificationPreference { webhookUrl webhookSecret webhookSecretIssuedAt } } } }', {
+        id: a.org.id,
+      });
+    expect(ok(await read()).organisation.contacts.find((c: { id: string }) => c.id === a.contact.id).notificationPreference).toEqual({
+      webhookUrl: `${hooks.url}/a`,
+      webhookSecret: null,
+      webhookSecretIssuedAt: T3,
+    });
     // an escalation contact's webhook (admins only) gets its own secret the same way: its digests are signed with it
-    const liaison = ok(await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id webhookSecret } }', {
-      input: { kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Hooked water liaison', webhookUrl: `${hooks.url}/liaison` },
-    })).addEscalationContact;
+    const liaison = ok(
+      await server.gql('mutation($input: EscalationContactInput!) { addEscalationContact(input: $input) { id webhookSecret } }', {
+        input: { kind: 'SECTOR_LIAISON', sector: 'WATER', name: 'Hooked water liaison', webhookUrl: `${hooks.url}/liaison` },
+      }),
+    ).addEscalationContact;
     expect(liaison.webhookSecret).toMatch(/^whsec_/);
     hooks.trust('/liaison', liaison.webhookSecret);
-    expect(ok(await server.gql('{ escalationContacts { id webhookSecret webhookSecretIssuedAt } }')).escalationContacts).toEqual([{ id: liaison.id, webhookSecret: null, webhookSecretIssuedAt: T3 }]);
+    expect(ok(await server.gql('{ escalationContacts { id webhookSecret webhookSecretIssuedAt } }')).escalationContacts).toEqual([
+      { id: liaison.id, webhookSecret: null, webhookSecretIssuedAt: T3 },
+    ]);
 
     // phase 1, T-3: each receiver's messages
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
@@ -338,7 +465,11 @@ describe('security: one webhook secret per receiver', () => {
     hooks.trust('/a', rotated.webhookSecret);
     // the escalation contact's secret is an admin's to rotate; another organisation's reporter does not find A's contact
     const liaisonToken = await newToken(server, { role: 'liaison', sectors: ['WATER'] });
-    expect(errorCode(await server.gql('mutation($id: ID!) { rotateEscalationWebhookSecret(escalationContactId: $id) { issuedAt } }', { id: liaison.id }, liaisonToken.token))).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await server.gql('mutation($id: ID!) { rotateEscalationWebhookSecret(escalationContactId: $id) { issuedAt } }', { id: liaison.id }, liaisonToken.token),
+      ),
+    ).toBe('FORBIDDEN');
     expect(errorCode(await server.gql(rotate, { id: a.contact.id, hours: 1 }, b.reporter.token))).toBe('NOT_FOUND');
 
     // phase 2, T-1 (inside the overlap)
@@ -350,18 +481,37 @@ describe('security: one webhook secret per receiver', () => {
     // phase 3, T-0 (past the overlap); B moves its webhook to a new URL, which gets a new secret at once, without overlap
     ok(await server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: T0 }));
     hooks.trust('/a', rotated.webhookSecret, { only: true });
-    const moved = ok(await server.gql(preference, { input: { contactId: b.contact.id, webhookUrl: `${hooks.url}/b2` } }, b.reporter.token)).updateNotificationPreference;
-    expect(moved).toEqual({ webhookUrl: `${hooks.url}/b2`, webhookSecret: expect.stringMatching(/^whsec_/), webhookSecretIssuedAt: T0, webhookPreviousSecretValidUntil: null });
+    const moved = ok(
+      await server.gql(preference, { input: { contactId: b.contact.id, webhookUrl: `${hooks.url}/b2` } }, b.reporter.token),
+    ).updateNotificationPreference;
+    expect(moved).toEqual({
+      webhookUrl: `${hooks.url}/b2`,
+      webhookSecret: expect.stringMatching(/^whsec_/),
+      webhookSecretIssuedAt: T0,
+      webhookPreviousSecretValidUntil: null,
+    });
     hooks.trust('/b2', moved.webhookSecret);
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     await settle(T0);
 
     const secrets = { A1: a.saved.webhookSecret, A2: rotated.webhookSecret, B1: b.saved.webhookSecret, B2: moved.webhookSecret, L1: liaison.webhookSecret };
     /** Which of the secrets verify a message, by the library alone. */
-    const verifiedBy = (m: ReceivedWebhook) => Object.entries(secrets).filter(([, secret]) => verifies(secret, m.body, m.headers)).map(([name]) => name);
+    const verifiedBy = (m: ReceivedWebhook) =>
+      Object.entries(secrets)
+        .filter(([, secret]) => verifies(secret, m.body, m.headers))
+        .map(([name]) => name);
     const messages = hooks.received.map((m, i) => ({ path: m.path, phase: i < phase1 ? 1 : i < phase2 ? 2 : 3, by: verifiedBy(m), m }));
     const of = (path: string, phase: number) => messages.filter((x) => x.path === path && x.phase === phase);
-    for (const [path, phase] of [['/a', 1], ['/a', 2], ['/a', 3], ['/b', 1], ['/b', 2], ['/b2', 3], ['/liaison', 2], ['/liaison', 3]] as const) {
+    for (const [path, phase] of [
+      ['/a', 1],
+      ['/a', 2],
+      ['/a', 3],
+      ['/b', 1],
+      ['/b', 2],
+      ['/b2', 3],
+      ['/liaison', 2],
+      ['/liaison', 3],
+    ] as const) {
       expect([path, phase, of(path, phase).length > 0]).toEqual([path, phase, true]);
     }
     // (a) and (b): each message verifies with its own receiver's secret and with no other receiver's
@@ -383,14 +533,24 @@ describe('security: one webhook secret per receiver', () => {
     expect(webhookStates.filter((r) => r.state !== 'SENT' && r.state !== 'CANCELLED')).toEqual([]);
 
     // (d) no secret in any audit row, in the history, in a later read or in the log
-    const history = JSON.stringify(ok(await server.gql('query($id: ID!) { organisation(id: $id) { history(first: 50) { action before after } } }', { id: a.org.id })).organisation.history);
+    const history = JSON.stringify(
+      ok(await server.gql('query($id: ID!) { organisation(id: $id) { history(first: 50) { action before after } } }', { id: a.org.id })).organisation.history,
+    );
     expect(history).toContain('rotate_webhook_secret');
     const audit = JSON.stringify(await server.sql(`SELECT * FROM audit_event`));
     const reads = JSON.stringify([ok(await read()), ok(await server.gql('{ escalationContacts { webhookSecret } }'))]);
     for (const [name, secret] of Object.entries(secrets)) {
       const key = secret.slice('whsec_'.length);
-      for (const [where, text] of [['history', history], ['audit', audit], ['reads', reads], ['log', server.output()]]) expect([name, where, text.includes(key)]).toEqual([name, where, false]);
+      for (const [where, text] of [
+        ['history', history],
+        ['audit', audit],
+        ['reads', reads],
+        ['log', server.output()],
+      ])
+        expect([name, where, text.includes(key)]).toEqual([name, where, false]);
     }
-    console.log(`SECURITY webhook secrets | messages=${messages.length} (A ${messages.filter((x) => x.path === '/a').length}, B ${messages.filter((x) => x.path.startsWith('/b')).length}, liaison ${messages.filter((x) => x.path === '/liaison').length}) | each verified by its receiver's secret only; overlap: old and new; after: new only`);
+    console.log(
+      `SECURITY webhook secrets | messages=${messages.length} (A ${messages.filter((x) => x.path === '/a').length}, B ${messages.filter((x) => x.path.startsWith('/b')).length}, liaison ${messages.filter((x) => x.path === '/liaison').length}) | each verified by its receiver's secret only; overlap: old and new; after: new only`,
+    );
   });
 });

@@ -14,7 +14,15 @@ import { testServerUrls } from './support/services';
 const WEEKDAY_T_MINUS_8 = '2024-09-20T15:00:00Z'; // Friday 10:00 in Chicago: business hours
 // a job lock of seconds (a shorter one lapses on a loaded machine while the job still runs); the sweep
 // queues again, under a new job, a row whose job the failover lost (Redis replicates asynchronously)
-const DELIVERY = { DELIVERY_ATTEMPTS: '20', DELIVERY_BACKOFF_MS: '200', DELIVERY_CONCURRENCY: '16', DELIVERY_LOCK_MS: '5000', DELIVERY_STUCK_MS: '10000', RELAY_SWEEP_MS: '1000', RELAY_IDLE_MS: '100' };
+const DELIVERY = {
+  DELIVERY_ATTEMPTS: '20',
+  DELIVERY_BACKOFF_MS: '200',
+  DELIVERY_CONCURRENCY: '16',
+  DELIVERY_LOCK_MS: '5000',
+  DELIVERY_STUCK_MS: '10000',
+  RELAY_SWEEP_MS: '1000',
+  RELAY_IDLE_MS: '100',
+};
 const ORGANISATIONS_PER_API = 600; // two contacts each: 2,400 webhooks
 
 describe('sentinel: the Redis master killed under two APIs and two workers', () => {
@@ -61,12 +69,16 @@ describe('sentinel: the Redis master killed under two APIs and two workers', () 
     await apiA.sql(
       `INSERT INTO notification_preference (contact_id, email_enabled, webhook_url, updated_at)
        SELECT id, false, $1 || '/c/' || id, now() FROM contact
-       ON CONFLICT (contact_id) DO UPDATE SET email_enabled = false, webhook_url = EXCLUDED.webhook_url`, [hooks.url]);
+       ON CONFLICT (contact_id) DO UPDATE SET email_enabled = false, webhook_url = EXCLUDED.webhook_url`,
+      [hooks.url],
+    );
     await apiA.sql(
       `INSERT INTO webhook_secret (contact_id, secret, issued_at)
        SELECT contact_id, 'whsec_' || encode(sha256(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())), 'base64'), now()
-       FROM notification_preference ON CONFLICT (contact_id) DO NOTHING`);
-    for (const s of await apiA.sql(`SELECT contact_id::text AS id, secret FROM webhook_secret WHERE contact_id IS NOT NULL`)) hooks.trust(`/c/${s.id}`, s.secret);
+       FROM notification_preference ON CONFLICT (contact_id) DO NOTHING`,
+    );
+    for (const s of await apiA.sql(`SELECT contact_id::text AS id, secret FROM webhook_secret WHERE contact_id IS NOT NULL`))
+      hooks.trust(`/c/${s.id}`, s.secret);
     const pids = workers.map((w) => w.pid);
 
     // traffic on both APIs all along: reads, and planner runs that must find nothing new to plan
@@ -76,9 +88,10 @@ describe('sentinel: the Redis master killed under two APIs and two workers', () 
     const traffic = (async () => {
       for (let i = 0; running; i++) {
         const api = apis[i % 2];
-        const r = i % 5 === 4
-          ? await api.gql('mutation { runReminderPlanner { inserted } }').catch(() => null)
-          : await api.gql('{ organisations(first: 5) { totalCount } }').catch(() => null);
+        const r =
+          i % 5 === 4
+            ? await api.gql('mutation { runReminderPlanner { inserted } }').catch(() => null)
+            : await api.gql('{ organisations(first: 5) { totalCount } }').catch(() => null);
         const outcome = !r ? 'NO_ANSWER' : r.errors ? String(errorCode(r)) : 'ok';
         answers[outcome] = (answers[outcome] ?? 0) + 1;
         if (r && !r.errors && r.data?.runReminderPlanner) replanned += r.data.runReminderPlanner.inserted;
@@ -96,18 +109,27 @@ describe('sentinel: the Redis master killed under two APIs and two workers', () 
     await waitFor('every sentinel to name the replica as master', async () => (await group.masterPorts()).every((p) => p === group.replica.port), 60_000, 100);
     const promotedS = (Date.now() - killedAt) / 1000;
     const receivedAtPromotion = hooks.inbox.messages.length;
-    const readyS = await Promise.all(apis.map(async (api) => {
-      await waitFor('the API ready on the new master', async () => (await fetch(`${api.url}/health/ready`)).status === 200, 60_000, 100);
-      return (Date.now() - killedAt) / 1000;
-    }));
+    const readyS = await Promise.all(
+      apis.map(async (api) => {
+        await waitFor('the API ready on the new master', async () => (await fetch(`${api.url}/health/ready`)).status === 200, 60_000, 100);
+        return (Date.now() - killedAt) / 1000;
+      }),
+    );
     // more than the two workers' 32 jobs in hand at the kill: new jobs taken from the new master
     await waitFor('deliveries from the new master', async () => hooks.inbox.messages.length >= receivedAtPromotion + 50, 60_000, 20);
     const deliveringS = (Date.now() - killedAt) / 1000;
 
-    const done = await waitFor('every delivery SENT', async () => {
-      const c = await outboxCounts(apiA);
-      return (c.SENT ?? 0) === planned && c;
-    }, 120_000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await outboxCounts(apiA))}`); });
+    const done = await waitFor(
+      'every delivery SENT',
+      async () => {
+        const c = await outboxCounts(apiA);
+        return (c.SENT ?? 0) === planned && c;
+      },
+      120_000,
+      250,
+    ).catch(async (e) => {
+      throw new Error(`${e.message}: ${JSON.stringify(await outboxCounts(apiA))}`);
+    });
     const drainedS = (Date.now() - killedAt) / 1000;
     running = false;
     await traffic;
@@ -121,8 +143,22 @@ describe('sentinel: the Redis master killed under two APIs and two workers', () 
     expect(replanned).toBe(0);
     // the APIs' reads and planner runs need PostgreSQL only: not one of them failed while Redis changed master
     expect(Object.keys(answers)).toEqual(['ok']);
-    report('Redis master SIGKILL under Sentinel', 'the sentinels promoted the replica; two APIs and two workers followed it without a restart; every webhook received once by id',
-      { planned, receivedAtKill, promotedS: promotedS.toFixed(1), apiReadyS: readyS.map((s) => s.toFixed(1)).join('/'), deliveringAgainS: deliveringS.toFixed(1),
-        allSentS: drainedS.toFixed(1), setupS: setupS.toFixed(1), sent: done.SENT, received: hooks.inbox.messages.length, duplicates: hooks.inbox.duplicates.length, clientRequests: answers.ok });
+    report(
+      'Redis master SIGKILL under Sentinel',
+      'the sentinels promoted the replica; two APIs and two workers followed it without a restart; every webhook received once by id',
+      {
+        planned,
+        receivedAtKill,
+        promotedS: promotedS.toFixed(1),
+        apiReadyS: readyS.map((s) => s.toFixed(1)).join('/'),
+        deliveringAgainS: deliveringS.toFixed(1),
+        allSentS: drainedS.toFixed(1),
+        setupS: setupS.toFixed(1),
+        sent: done.SENT,
+        received: hooks.inbox.messages.length,
+        duplicates: hooks.inbox.duplicates.length,
+        clientRequests: answers.ok,
+      },
+    );
   }, 240_000);
 });

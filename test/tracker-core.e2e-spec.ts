@@ -14,8 +14,15 @@ describe('tracker core over GraphQL', () => {
     it('creates an organisation with contacts, its IT milestone plan and a create event in its history', async () => {
       const org = await newOrganisation(server, { secondarySectors: ['ENERGY'] });
       expect(org).toMatchObject({
-        version: 1, sizeBand: 'MEDIUM', criticalityTier: 2, lastReportedAt: null, archivedAt: null,
-        primarySector: { code: 'WATER', srma: 'EPA' }, secondarySectors: [{ code: 'ENERGY' }], state: { code: 'TX', region: 6 }, region: 6,
+        version: 1,
+        sizeBand: 'MEDIUM',
+        criticalityTier: 2,
+        lastReportedAt: null,
+        archivedAt: null,
+        primarySector: { code: 'WATER', srma: 'EPA' },
+        secondarySectors: [{ code: 'ENERGY' }],
+        state: { code: 'TX', region: 6 },
+        region: 6,
       });
       expect(org.contacts).toEqual([
         expect.objectContaining({ role: 'PRIMARY', timeZone: 'America/Chicago' }),
@@ -23,12 +30,22 @@ describe('tracker core over GraphQL', () => {
       ]);
       const milestones = await milestonesOf(server, org.id);
       expect(milestones.map((m) => m.key)).toEqual([
-        'INVENTORY_COMPLETE', 'REPLACEMENT_SELECTED', 'REPLACEMENT_PROCURED', 'PILOT_DEPLOYED', 'ROLLOUT', 'KASPERSKY_REMOVED', 'REMOVAL_VERIFIED',
+        'INVENTORY_COMPLETE',
+        'REPLACEMENT_SELECTED',
+        'REPLACEMENT_PROCURED',
+        'PILOT_DEPLOYED',
+        'ROLLOUT',
+        'KASPERSKY_REMOVED',
+        'REMOVAL_VERIFIED',
       ]);
       expect(milestones.every((m) => m.track === 'IT' && m.state === 'NOT_STARTED')).toBe(true);
       expect(milestones.at(-1)!.targetAt).toBe('2024-09-29T04:00:00.000Z');
-      const history = ok(await server.gql(`query($id: ID!) { organisation(id: $id) { history { action entityType actor actorRole occurredAt } } }`, { id: org.id }));
-      expect(history.organisation.history).toContainEqual(expect.objectContaining({ action: 'create', entityType: 'organisation', actorRole: 'admin', occurredAt: NOW }));
+      const history = ok(
+        await server.gql(`query($id: ID!) { organisation(id: $id) { history { action entityType actor actorRole occurredAt } } }`, { id: org.id }),
+      );
+      expect(history.organisation.history).toContainEqual(
+        expect.objectContaining({ action: 'create', entityType: 'organisation', actorRole: 'admin', occurredAt: NOW }),
+      );
       expect(history.organisation.history[0].actor).toMatch(/^credential:/);
     });
 
@@ -50,18 +67,37 @@ describe('tracker core over GraphQL', () => {
       const org = await newOrganisation(server);
       const before = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role email } } }', { id: org.id })).organisation.contacts;
       const primary = before.find((c: any) => c.role === 'PRIMARY');
-      ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { contactId } }', {
-        input: { contactId: primary.id, webhookUrl: 'https://hooks.example/tracker', businessHoursStart: 8 },
-      }));
-      ok(await server.gql('mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }', {
-        input: { id: org.id, version: 1, contacts: [
-          { role: 'PRIMARY', name: 'Pat Renamed', email: primary.email.toUpperCase(), timeZone: 'America/Denver' },
-          { role: 'SECURITY_LEAD', name: 'Sid Security', email: 'sid@utility.example' },
-        ] },
-      }));
-      const after = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role name timeZone notificationPreference { webhookUrl businessHoursStart } } } }', { id: org.id })).organisation.contacts;
+      ok(
+        await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { contactId } }', {
+          input: { contactId: primary.id, webhookUrl: 'https://hooks.example/tracker', businessHoursStart: 8 },
+        }),
+      );
+      ok(
+        await server.gql('mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }', {
+          input: {
+            id: org.id,
+            version: 1,
+            contacts: [
+              { role: 'PRIMARY', name: 'Pat Renamed', email: primary.email.toUpperCase(), timeZone: 'America/Denver' },
+              { role: 'SECURITY_LEAD', name: 'Sid Security', email: 'sid@utility.example' },
+            ],
+          },
+        }),
+      );
+      const after = ok(
+        await server.gql(
+          'query($id: ID!) { organisation(id: $id) { contacts { id role name timeZone notificationPreference { webhookUrl businessHoursStart } } } }',
+          { id: org.id },
+        ),
+      ).organisation.contacts;
       expect(after).toEqual([
-        { id: primary.id, role: 'PRIMARY', name: 'Pat Renamed', timeZone: 'America/Denver', notificationPreference: { webhookUrl: 'https://hooks.example/tracker', businessHoursStart: 8 } },
+        {
+          id: primary.id,
+          role: 'PRIMARY',
+          name: 'Pat Renamed',
+          timeZone: 'America/Denver',
+          notificationPreference: { webhookUrl: 'https://hooks.example/tracker', businessHoursStart: 8 },
+        },
         expect.objectContaining({ role: 'SECURITY_LEAD', name: 'Sid Security' }),
       ]);
     });
@@ -83,7 +119,9 @@ describe('tracker core over GraphQL', () => {
       const org = await newOrganisation(server, { name: 'Archivable Dam District', primarySector: 'DAMS' });
       ok(await server.gql(`mutation($input: VersionedIdInput!) { archiveOrganisation(input: $input) { archivedAt } }`, { input: { id: org.id, version: 1 } }));
       const list = (includeArchived: boolean) =>
-        server.gql(`query($f: OrganisationFilter) { organisations(filter: $f) { totalCount edges { node { id } } } }`, { f: { search: 'Archivable', includeArchived } });
+        server.gql(`query($f: OrganisationFilter) { organisations(filter: $f) { totalCount edges { node { id } } } }`, {
+          f: { search: 'Archivable', includeArchived },
+        });
       expect(ok(await list(false)).organisations.totalCount).toBe(0);
       expect(ok(await list(true)).organisations.totalCount).toBe(1);
     });
@@ -162,16 +200,39 @@ describe('tracker core over GraphQL', () => {
       const ot = await newFootprint(server, org.id, { productCode: 'KICS_NODES', environment: 'OT', endpointCount: 12, updateChannel: 'OFFLINE' });
       expect(ot.endpointsRemaining).toBe(12);
       const wl = await newFootprint(server, org.id, {
-        productCode: 'WHITE_LABEL', environment: 'MAIL_GATEWAY', productName: 'Edge mail filter', vendor: 'Example Networks', whiteLabelConfidence: 'SUSPECTED', endpointCount: 2,
+        productCode: 'WHITE_LABEL',
+        environment: 'MAIL_GATEWAY',
+        productName: 'Edge mail filter',
+        vendor: 'Example Networks',
+        whiteLabelConfidence: 'SUSPECTED',
+        endpointCount: 2,
       });
       const tracks = new Set((await milestonesOf(server, org.id)).map((m) => m.track));
       expect([...tracks].sort()).toEqual(['IT', 'OT']);
 
-      const updated = ok(await server.gql(`mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { endpointsRemaining version replacementProduct replacementChosenByOrganisation } }`, {
-        input: { id: it1.id, version: it1.version, endpointsRemaining: 40, replacementProduct: 'Microsoft Defender for Endpoint', replacementChosenByOrganisation: true },
-      }));
-      expect(updated.updateFootprint).toEqual({ endpointsRemaining: 40, version: 2, replacementProduct: 'Microsoft Defender for Endpoint', replacementChosenByOrganisation: true });
-      const tooMany = await server.gql(`mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { id } }`, { input: { id: it1.id, version: 2, endpointsRemaining: 121 } });
+      const updated = ok(
+        await server.gql(
+          `mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { endpointsRemaining version replacementProduct replacementChosenByOrganisation } }`,
+          {
+            input: {
+              id: it1.id,
+              version: it1.version,
+              endpointsRemaining: 40,
+              replacementProduct: 'Microsoft Defender for Endpoint',
+              replacementChosenByOrganisation: true,
+            },
+          },
+        ),
+      );
+      expect(updated.updateFootprint).toEqual({
+        endpointsRemaining: 40,
+        version: 2,
+        replacementProduct: 'Microsoft Defender for Endpoint',
+        replacementChosenByOrganisation: true,
+      });
+      const tooMany = await server.gql(`mutation($input: UpdateFootprintInput!) { updateFootprint(input: $input) { id } }`, {
+        input: { id: it1.id, version: 2, endpointsRemaining: 121 },
+      });
       expect(errorCode(tooMany)).toBe('BAD_USER_INPUT');
 
       ok(await server.gql(`mutation($input: VersionedIdInput!) { removeFootprint(input: $input) { id } }`, { input: { id: wl.id, version: 1 } }));
@@ -206,13 +267,19 @@ describe('tracker core over GraphQL', () => {
       await newFootprint(server, org.id, { productCode: 'KICS_NETWORKS', environment: 'OT', endpointCount: 4 });
       const removal = (await milestonesOf(server, org.id)).find((m) => m.track === 'OT' && m.key === 'KASPERSKY_REMOVED')!;
       const request = `mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id state version } }`;
-      const input = { milestoneId: removal.id, justification: 'Turbine controllers change only in the spring outage.', requestedTargetAt: '2025-03-29T04:00:00Z' };
+      const input = {
+        milestoneId: removal.id,
+        justification: 'Turbine controllers change only in the spring outage.',
+        requestedTargetAt: '2025-03-29T04:00:00Z',
+      };
       const requested = ok(await server.gql(request, { input })).requestExtension;
       expect(requested.state).toBe('REQUESTED');
       expect(errorCode(await server.gql(request, { input }))).toBe('CONFLICT');
-      const granted = ok(await server.gql(`mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { state grantedTargetAt expiresAt decidedBy } }`, {
-        input: { id: requested.id, version: requested.version, note: 'Six months, status report every 90 days' },
-      })).grantExtension;
+      const granted = ok(
+        await server.gql(`mutation($input: GrantExtensionInput!) { grantExtension(input: $input) { state grantedTargetAt expiresAt decidedBy } }`, {
+          input: { id: requested.id, version: requested.version, note: 'Six months, status report every 90 days' },
+        }),
+      ).grantExtension;
       expect(granted).toMatchObject({ state: 'GRANTED', grantedTargetAt: '2025-03-29T04:00:00.000Z', expiresAt: '2025-03-29T04:00:00.000Z' });
       const after = (await milestonesOf(server, org.id)).find((m) => m.id === removal.id)!;
       expect(after.targetAt).toBe('2025-03-29T04:00:00.000Z');
@@ -236,7 +303,10 @@ describe('tracker core over GraphQL', () => {
         input: {
           organisationId: org.id,
           footprint: [{ id: f.id, version: f.version, endpointsRemaining: 20 }],
-          milestones: [{ id: inventory.id, version: 1, state: 'DONE' }, { id: selected.id, version: 1, state: 'BLOCKED' }],
+          milestones: [
+            { id: inventory.id, version: 1, state: 'DONE' },
+            { id: selected.id, version: 1, state: 'BLOCKED' },
+          ],
         },
       });
       expect(errorCode(bad)).toBe('BAD_USER_INPUT');
@@ -250,13 +320,22 @@ describe('tracker core over GraphQL', () => {
 
       // the organisation's own report (its reporter credential): its report time moves
       const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
-      const good = ok(await server.gql(submit, {
-        input: {
-          organisationId: org.id,
-          footprint: [{ id: f.id, version: f.version, endpointsRemaining: 20 }],
-          milestones: [{ id: inventory.id, version: 1, state: 'DONE', evidence: 'CMDB export' }, { id: selected.id, version: 1, state: 'BLOCKED', blockedReason: 'Awaiting budget' }],
-        },
-      }, reporter)).submitSelfReport;
+      const good = ok(
+        await server.gql(
+          submit,
+          {
+            input: {
+              organisationId: org.id,
+              footprint: [{ id: f.id, version: f.version, endpointsRemaining: 20 }],
+              milestones: [
+                { id: inventory.id, version: 1, state: 'DONE', evidence: 'CMDB export' },
+                { id: selected.id, version: 1, state: 'BLOCKED', blockedReason: 'Awaiting budget' },
+              ],
+            },
+          },
+          reporter,
+        ),
+      ).submitSelfReport;
       expect(good.organisation.lastReportedAt).toBe(NOW);
       expect(good.footprint).toEqual([{ id: f.id, endpointsRemaining: 20, version: f.version + 1 }]);
       expect(good.milestones.map((m: { state: string }) => m.state)).toEqual(['DONE', 'BLOCKED']);
@@ -290,9 +369,19 @@ describe('tracker core over GraphQL', () => {
       expect(now.reasons).toContainEqual({ code: 'MILESTONE_OVERDUE', milestoneKey: 'INVENTORY_COMPLETE' });
 
       const milestones = await milestonesOf(server, org.id);
-      ok(await server.gql(`mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }`, {
-        input: { organisationId: org.id, footprint: [{ id: f.id, version: 1, endpointsRemaining: 0 }], milestones: milestones.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })) },
-      }, reporter));
+      ok(
+        await server.gql(
+          `mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }`,
+          {
+            input: {
+              organisationId: org.id,
+              footprint: [{ id: f.id, version: 1, endpointsRemaining: 0 }],
+              milestones: milestones.map((m) => ({ id: m.id, version: m.version, state: 'DONE' })),
+            },
+          },
+          reporter,
+        ),
+      );
       const reported = await statusAt('2024-08-20T00:00:00Z');
       expect(reported.status).toBe('ON_TRACK');
       expect(reported.reasons).toContainEqual({ code: 'AWAITING_VERIFICATION', milestoneKey: 'REMOVAL_VERIFIED' });
@@ -305,11 +394,17 @@ describe('tracker core over GraphQL', () => {
       expect(atCutoff.reasons).toContainEqual({ code: 'PAST_CUTOFF', milestoneKey: null });
 
       const last = (await milestonesOf(server, org.id)).find((m) => m.key === 'REMOVAL_VERIFIED')!;
-      ok(await server.gql(`mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { verified } }`, { input: { id: last.id, version: last.version } }));
+      ok(
+        await server.gql(`mutation($input: VersionedIdInput!) { verifyMilestone(input: $input) { verified } }`, {
+          input: { id: last.id, version: last.version },
+        }),
+      );
       expect((await statusAt('2024-10-15T00:00:00Z')).status).toBe('COMPLETE');
       const [stored] = await server.sql(`SELECT status FROM organisation_status WHERE organisation_id = $1`, [org.id]);
       expect(stored.status).toBe('COMPLETE');
-      const filtered = ok(await server.gql(`query($id: String) { organisations(filter: { status: COMPLETE, search: $id }) { totalCount } }`, { id: org.externalKey }));
+      const filtered = ok(
+        await server.gql(`query($id: String) { organisations(filter: { status: COMPLETE, search: $id }) { totalCount } }`, { id: org.externalKey }),
+      );
       expect(filtered.organisations.totalCount).toBe(1);
     });
   });
@@ -346,7 +441,7 @@ describe('lists at scale', () => {
     expect(large.statements).toBeLessThanOrEqual(10);
   });
 
-  it('reads a page with its organisations\' rows in one statement after the credential, and the total only when asked', async () => {
+  it("reads a page with its organisations' rows in one statement after the credential, and the total only when asked", async () => {
     const bare = `query($first: Int!) { organisations(first: $first) { edges { node { id footprint { id } milestones { key } contacts { email } extensions { state } status { status } } } } }`;
     await server.gql(bare, { first: 1 });
     const page = await server.gql(bare, { first: 40 });
@@ -360,7 +455,9 @@ describe('lists at scale', () => {
   it('reads one organisation in full in one statement after the credential, the same answer as the loaders give', async () => {
     const full = `query($id: ID!) { organisation(id: $id) { ${ORGANISATION_FIELDS} contacts { id role email } footprint { id endpointsRemaining licenceEnd createdAt product { code } }
       milestones { id key targetAt verifiedAt reportedAt } otOnly: milestones(track: OT) { key } extensions { id state requestedTargetAt } status { status reasons { code } } } }`;
-    const [{ id }] = await server.sql(`SELECT o.id FROM organisation o WHERE EXISTS (SELECT 1 FROM footprint f WHERE f.organisation_id = o.id AND f.environment = 'OT') LIMIT 1`);
+    const [{ id }] = await server.sql(
+      `SELECT o.id FROM organisation o WHERE EXISTS (SELECT 1 FROM footprint f WHERE f.organisation_id = o.id AND f.environment = 'OT') LIMIT 1`,
+    );
     await server.gql(full, { id });
     const one = await server.gql(full, { id });
     expect(one.statements).toBe(2);
@@ -397,7 +494,9 @@ describe('lists at scale', () => {
       seen.push(...data.organisations.edges.map((e: any) => e.node.name));
       after = data.organisations.pageInfo.hasNextPage ? data.organisations.pageInfo.endCursor : null;
     } while (after);
-    const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE (primary_sector_code = 'ENERGY' OR 'ENERGY' = ANY(secondary_sector_codes)) AND archived_at IS NULL`);
+    const [{ n }] = await server.sql(
+      `SELECT count(*)::int AS n FROM organisation WHERE (primary_sector_code = 'ENERGY' OR 'ENERGY' = ANY(secondary_sector_codes)) AND archived_at IS NULL`,
+    );
     expect(total).toBe(n);
     expect(seen).toHaveLength(n);
     expect([...seen]).toEqual([...seen].sort((a, b) => b.toLowerCase().localeCompare(a.toLowerCase(), 'en')));
@@ -409,7 +508,9 @@ describe('lists at scale', () => {
     [{ status: 'OVERDUE' }, `id IN (SELECT organisation_id FROM organisation_status WHERE status = 'OVERDUE')`],
     [{ search: 'cooperative' }, `(name ILIKE '%cooperative%' OR external_key ILIKE '%cooperative%')`],
   ])('filters by %p and counts what SQL counts', async (filter, where) => {
-    const data = ok(await server.gql(`query($f: OrganisationFilter) { organisations(first: 500, filter: $f) { totalCount edges { node { id } } } }`, { f: filter }));
+    const data = ok(
+      await server.gql(`query($f: OrganisationFilter) { organisations(first: 500, filter: $f) { totalCount edges { node { id } } } }`, { f: filter }),
+    );
     const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM organisation WHERE archived_at IS NULL AND ${where}`);
     expect(n).toBeGreaterThan(0);
     expect(data.organisations.totalCount).toBe(n);

@@ -24,7 +24,7 @@ const QUEUE = `query($first: Int, $after: String, $kinds: [WorkItemKind!]) {
 }`;
 const at = (server: TestServer, instant: string) => server.gql('mutation($at: DateTime!) { setSimulatedTime(at: $at) { now } }', { at: instant }).then(ok);
 
-describe('a liaison\'s work page', () => {
+describe("a liaison's work page", () => {
   let server: TestServer;
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
   let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
@@ -57,9 +57,18 @@ describe('a liaison\'s work page', () => {
     await newFootprint(server, orgs.D.id, { endpointCount: 50 });
     orgs.E = await newOrganisation(server, { name: 'Webhook Falls Water' });
     const [primary] = ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role } } }', { id: orgs.E.id })).organisation.contacts;
-    const saved = ok(await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookSecret } }', {
-      input: { contactId: primary.id, webhookUrl: `${hooks.url}/fail`, emailEnabled: false, businessHoursStart: 0, businessHoursEnd: 24, weekdaysOnly: false },
-    }));
+    const saved = ok(
+      await server.gql('mutation($input: NotificationPreferenceInput!) { updateNotificationPreference(input: $input) { webhookSecret } }', {
+        input: {
+          contactId: primary.id,
+          webhookUrl: `${hooks.url}/fail`,
+          emailEnabled: false,
+          businessHoursStart: 0,
+          businessHoursEnd: 24,
+          weekdaysOnly: false,
+        },
+      }),
+    );
     hooks.trust('/fail', saved.updateNotificationPreference.webhookSecret);
     for (const key of ['A', 'D']) reporters[key] = (await newToken(server, { role: 'reporter', organisationId: orgs[key].id })).token;
 
@@ -68,9 +77,20 @@ describe('a liaison\'s work page', () => {
     orgs.C = await newOrganisation(server, { name: 'Silent Reservoir Authority', contacts: [] });
 
     const ms = await milestonesOf(server, orgs.D.id);
-    const request = (key: string) => server.gql('mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id } }', {
-      input: { milestoneId: ms.find((m) => m.key === key && m.track === 'IT')!.id, justification: `The vendor ships the certified replacement late: ${key === 'ROLLOUT' ? 'rollout waits for it' : 'removal waits for the new agents'}.`, requestedTargetAt: '2024-10-29T04:00:00Z' },
-    }, reporters.D).then(ok);
+    const request = (key: string) =>
+      server
+        .gql(
+          'mutation($input: RequestExtensionInput!) { requestExtension(input: $input) { id } }',
+          {
+            input: {
+              milestoneId: ms.find((m) => m.key === key && m.track === 'IT')!.id,
+              justification: `The vendor ships the certified replacement late: ${key === 'ROLLOUT' ? 'rollout waits for it' : 'removal waits for the new agents'}.`,
+              requestedTargetAt: '2024-10-29T04:00:00Z',
+            },
+          },
+          reporters.D,
+        )
+        .then(ok);
     await at(server, '2024-09-10T15:00:00Z');
     await request('ROLLOUT');
     await at(server, '2024-09-11T15:00:00Z');
@@ -79,15 +99,32 @@ describe('a liaison\'s work page', () => {
     // 15 September: A's reporter reports everything done
     await at(server, '2024-09-15T15:00:00Z');
     const milestones = await milestonesOf(server, orgs.A.id);
-    ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
-      input: { organisationId: orgs.A.id, footprint: [{ id: fa.id, version: fa.version, endpointsRemaining: 0 }], milestones: milestones.map((m) => ({ id: m.id, version: m.version, state: 'DONE', evidence: 'Removed from all 10 hosts; EDR console shows none.' })) },
-    }, reporters.A));
+    ok(
+      await server.gql(
+        'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }',
+        {
+          input: {
+            organisationId: orgs.A.id,
+            footprint: [{ id: fa.id, version: fa.version, endpointsRemaining: 0 }],
+            milestones: milestones.map((m) => ({
+              id: m.id,
+              version: m.version,
+              state: 'DONE',
+              evidence: 'Removed from all 10 hosts; EDR console shows none.',
+            })),
+          },
+        },
+        reporters.A,
+      ),
+    );
 
     // T-6: the reminders go out through a worker; E's webhook answers 500 until the delivery fails for good
     await at(server, NOW);
     ok(await server.gql('mutation { runReminderPlanner { inserted } }'));
     await deliverEverythingDue();
-    expect((await server.sql(`SELECT count(*)::int AS n FROM reminder_delivery WHERE state = 'FAILED' AND organisation_id = $1`, [orgs.E.id]))[0].n).toBeGreaterThan(0);
+    expect(
+      (await server.sql(`SELECT count(*)::int AS n FROM reminder_delivery WHERE state = 'FAILED' AND organisation_id = $1`, [orgs.E.id]))[0].n,
+    ).toBeGreaterThan(0);
   }, 180_000);
 
   /** Runs a worker until nothing due is left waiting or being sent, then stops it. */
@@ -97,7 +134,10 @@ describe('a liaison\'s work page', () => {
     try {
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const [{ open }] = await server.sql(`SELECT count(*)::int AS open FROM reminder_delivery WHERE state IN ('PENDING', 'ENQUEUED', 'SENDING') AND due_at <= $1`, [NOW]);
+        const [{ open }] = await server.sql(
+          `SELECT count(*)::int AS open FROM reminder_delivery WHERE state IN ('PENDING', 'ENQUEUED', 'SENDING') AND due_at <= $1`,
+          [NOW],
+        );
         if (open === 0) break;
         if (Date.now() > deadline) throw new Error(`the reminders did not settle: ${open} open\n${worker.output().slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -131,11 +171,21 @@ describe('a liaison\'s work page', () => {
       ]);
       const since = q.items.map((i: any) => i.since);
       expect(since.slice(0, 6)).toEqual([
-        '2024-08-31T15:00:00.000Z', '2024-09-05T15:00:00.000Z', '2024-09-10T15:00:00.000Z', '2024-09-11T15:00:00.000Z', '2024-09-15T15:00:00.000Z', '2024-09-15T15:00:00.000Z',
+        '2024-08-31T15:00:00.000Z',
+        '2024-09-05T15:00:00.000Z',
+        '2024-09-10T15:00:00.000Z',
+        '2024-09-11T15:00:00.000Z',
+        '2024-09-15T15:00:00.000Z',
+        '2024-09-15T15:00:00.000Z',
       ]);
       expect(since).toEqual([...since].sort());
       // only the two milestones whose verification the status reads wait for a liaison
-      expect(q.items.filter((i: any) => i.kind === 'AWAITING_VERIFICATION').map((i: any) => i.milestone.key).sort()).toEqual(['INVENTORY_COMPLETE', 'REMOVAL_VERIFIED']);
+      expect(
+        q.items
+          .filter((i: any) => i.kind === 'AWAITING_VERIFICATION')
+          .map((i: any) => i.milestone.key)
+          .sort(),
+      ).toEqual(['INVENTORY_COMPLETE', 'REMOVAL_VERIFIED']);
       expect(q.items.filter((i: any) => i.kind === 'EXTENSION_REQUEST').every((i: any) => i.extension.state === 'REQUESTED' && i.milestone)).toBe(true);
       const failed = q.items.at(-1);
       expect(failed.delivery).toMatchObject({ recipient: `${hooks.url}/fail`, channel: 'WEBHOOK', attempts: 2 });
@@ -145,19 +195,23 @@ describe('a liaison\'s work page', () => {
       expect(q.items[1].contact).toBeNull();
       expect(q.totalCount).toBe(7);
       expect(q.counts).toEqual([
-        { kind: 'AWAITING_VERIFICATION', count: 2 }, { kind: 'EXTENSION_REQUEST', count: 2 }, { kind: 'FAILED_DELIVERY', count: 1 },
-        { kind: 'NO_REACHABLE_CONTACT', count: 1 }, { kind: 'STALE_REPORT', count: 1 },
+        { kind: 'AWAITING_VERIFICATION', count: 2 },
+        { kind: 'EXTENSION_REQUEST', count: 2 },
+        { kind: 'FAILED_DELIVERY', count: 1 },
+        { kind: 'NO_REACHABLE_CONTACT', count: 1 },
+        { kind: 'STALE_REPORT', count: 1 },
       ]);
       // the same facts, counted directly: one failed delivery of E, none elsewhere
       expect((await server.sql(`SELECT organisation_id FROM reminder_delivery WHERE state = 'FAILED'`)).map((r) => r.organisation_id)).toEqual([orgs.E.id]);
     });
 
-    it('never shows another sector\'s organisation to a liaison; an admin sees everyone\'s', async () => {
+    it("never shows another sector's organisation to a liaison; an admin sees everyone's", async () => {
       const mine = await queue(liaison);
       expect(mine.items.some((i: any) => i.organisation.id === orgs.Z.id)).toBe(false);
       const all = await queue(server.adminToken);
       expect(all.items.filter((i: any) => i.organisation.id === orgs.Z.id).map((i: any) => [i.kind, i.since])).toEqual([
-        ['NO_REACHABLE_CONTACT', '2024-08-01T15:00:00.000Z'], ['STALE_REPORT', '2024-08-31T15:00:00.000Z'],
+        ['NO_REACHABLE_CONTACT', '2024-08-01T15:00:00.000Z'],
+        ['STALE_REPORT', '2024-08-31T15:00:00.000Z'],
       ]);
       // a liaison's slice is read organisation by organisation, the admin's country set by set: the same items
       expect(all.items.filter((i: any) => i.organisation.id !== orgs.Z.id).map((i: any) => i.cursor)).toEqual(mine.items.map((i: any) => i.cursor));
@@ -190,7 +244,11 @@ describe('a liaison\'s work page', () => {
       expect(onlyExtensions.items.map((i: any) => i.kind)).toEqual(['EXTENSION_REQUEST', 'EXTENSION_REQUEST']);
       expect(onlyExtensions.totalCount).toBe(2);
 
-      for (const forged of ['bm90LWEtY3Vyc29y', Buffer.from(JSON.stringify([0, 'DROP TABLE', 'x'])).toString('base64url'), Buffer.from(JSON.stringify(['now', 'STALE_REPORT', 'x'])).toString('base64url')]) {
+      for (const forged of [
+        'bm90LWEtY3Vyc29y',
+        Buffer.from(JSON.stringify([0, 'DROP TABLE', 'x'])).toString('base64url'),
+        Buffer.from(JSON.stringify(['now', 'STALE_REPORT', 'x'])).toString('base64url'),
+      ]) {
         const bad = await server.gql(QUEUE, { after: forged }, liaison);
         expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
       }
@@ -203,14 +261,19 @@ describe('a liaison\'s work page', () => {
     });
   });
 
-  it('serves the page and its files from the API, public, under the dashboard\'s Content-Security-Policy; nothing else under /work', async () => {
+  it("serves the page and its files from the API, public, under the dashboard's Content-Security-Policy; nothing else under /work", async () => {
     const page = await fetch(`${server.url}/work`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toBe(
-      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    );
     expect(await page.text()).toContain('<script type="module" src="/work/work.js"></script>');
-    for (const [path, type] of [['/work/work.js', /^text\/javascript/], ['/work/work.css', /^text\/css/], ['/ui/preact-htm.js', /^text\/javascript/]] as const) {
+    for (const [path, type] of [
+      ['/work/work.js', /^text\/javascript/],
+      ['/work/work.css', /^text\/css/],
+      ['/ui/preact-htm.js', /^text\/javascript/],
+    ] as const) {
       const file = await fetch(`${server.url}${path}`);
       expect([path, file.status]).toEqual([path, 200]);
       expect(file.headers.get('content-type')).toMatch(type);
@@ -226,7 +289,10 @@ describe('a liaison\'s work page', () => {
     const problems: string[] = [];
 
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     });
     afterAll(async () => {
@@ -236,7 +302,9 @@ describe('a liaison\'s work page', () => {
 
     async function open(page: Page, token = liaison): Promise<void> {
       page.on('pageerror', (e) => problems.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
       const response = await page.goto(`${server.url}/work`);
       expect(response!.headers()['content-security-policy']).toMatch(/default-src 'self'/);
       await page.getByLabel(/Staff API token/).fill(token);
@@ -254,14 +322,21 @@ describe('a liaison\'s work page', () => {
       return violations;
     }
 
-    const article = (page: Page, kind: string, text?: string) =>
-      page.locator(`article[data-kind="${kind}"]`, text ? { hasText: text } : {});
+    const article = (page: Page, kind: string, text?: string) => page.locator(`article[data-kind="${kind}"]`, text ? { hasText: text } : {});
 
-    it('shows the queue oldest first, escapes what users typed, passes axe-core, and is the README\'s screenshot', async () => {
+    it("shows the queue oldest first, escapes what users typed, passes axe-core, and is the README's screenshot", async () => {
       const page = await context.newPage();
       await open(page);
       const kinds = await page.locator('article.work-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
-      expect(kinds).toEqual(['STALE_REPORT', 'NO_REACHABLE_CONTACT', 'EXTENSION_REQUEST', 'EXTENSION_REQUEST', 'AWAITING_VERIFICATION', 'AWAITING_VERIFICATION', 'FAILED_DELIVERY']);
+      expect(kinds).toEqual([
+        'STALE_REPORT',
+        'NO_REACHABLE_CONTACT',
+        'EXTENSION_REQUEST',
+        'EXTENSION_REQUEST',
+        'AWAITING_VERIFICATION',
+        'AWAITING_VERIFICATION',
+        'FAILED_DELIVERY',
+      ]);
       expect(await page.locator('h1').textContent()).toBe('Your work');
       const body = await page.locator('main').innerText();
       expect(body).not.toContain('Other Sector Power');
@@ -276,7 +351,10 @@ describe('a liaison\'s work page', () => {
       // one kind at a time
       await page.getByLabel('Show').selectOption('EXTENSION_REQUEST');
       await page.waitForFunction(() => document.querySelectorAll('article.work-item').length === 2);
-      expect(await page.locator('article.work-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['EXTENSION_REQUEST', 'EXTENSION_REQUEST']);
+      expect(await page.locator('article.work-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual([
+        'EXTENSION_REQUEST',
+        'EXTENSION_REQUEST',
+      ]);
       expect(await page.locator('main h2').first().innerText()).toBe('Needs you (2 items)');
       expect(problems).toEqual([]);
       await page.close();
@@ -288,7 +366,9 @@ describe('a liaison\'s work page', () => {
         const page = await phone.newPage();
         await open(page);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-        const verify = article(page, 'AWAITING_VERIFICATION').first().getByRole('button', { name: /^Verify/ });
+        const verify = article(page, 'AWAITING_VERIFICATION')
+          .first()
+          .getByRole('button', { name: /^Verify/ });
         await verify.scrollIntoViewIfNeeded();
         const box = (await verify.boundingBox())!;
         expect(box.x).toBeGreaterThanOrEqual(0);
@@ -305,14 +385,25 @@ describe('a liaison\'s work page', () => {
       const item = article(page, 'AWAITING_VERIFICATION', 'Removal verified');
       // someone else touches the milestone after the page read it: its version moves on
       const removal = (await milestonesOf(server, orgs.A.id)).find((m) => m.key === 'REMOVAL_VERIFIED')!;
-      ok(await server.gql('mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) { version } }', {
-        input: { id: removal.id, version: removal.version, evidence: 'Removed from all 10 hosts; the EDR console and the SCCM report show none.' },
-      }, reporters.A));
-      const audits = async () => (await server.sql(`SELECT action, actor, actor_role FROM audit_event WHERE entity_type = 'milestone' AND entity_id = $1 AND action = 'verify'`, [removal.id]));
+      ok(
+        await server.gql(
+          'mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) { version } }',
+          {
+            input: { id: removal.id, version: removal.version, evidence: 'Removed from all 10 hosts; the EDR console and the SCCM report show none.' },
+          },
+          reporters.A,
+        ),
+      );
+      const audits = async () =>
+        await server.sql(`SELECT action, actor, actor_role FROM audit_event WHERE entity_type = 'milestone' AND entity_id = $1 AND action = 'verify'`, [
+          removal.id,
+        ]);
 
       // by keyboard alone: focus follows what happened, and the next action is one Tab away
-      const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent?.trim() ?? '', role: document.activeElement?.getAttribute('role') ?? '' }));
-      const focusMovesTo = (pattern: RegExp) => page.waitForFunction((source) => new RegExp(source).test(document.activeElement?.textContent?.trim() ?? ''), pattern.source, { timeout: 5_000 });
+      const focused = () =>
+        page.evaluate(() => ({ text: document.activeElement?.textContent?.trim() ?? '', role: document.activeElement?.getAttribute('role') ?? '' }));
+      const focusMovesTo = (pattern: RegExp) =>
+        page.waitForFunction((source) => new RegExp(source).test(document.activeElement?.textContent?.trim() ?? ''), pattern.source, { timeout: 5_000 });
       await item.getByRole('button', { name: /^Verify/ }).focus();
       await page.keyboard.press('Enter');
       const conflict = item.getByRole('alert');
@@ -330,11 +421,16 @@ describe('a liaison\'s work page', () => {
       await page.keyboard.press('Tab');
       expect((await focused()).text).toBe('Verify “Removal verified”');
       await page.keyboard.press('Enter');
-      await page.locator('#live').getByText(/Verified “Removal verified”/).waitFor();
+      await page
+        .locator('#live')
+        .getByText(/Verified “Removal verified”/)
+        .waitFor();
       await focusMovesTo(/^Verified “Removal verified”/);
       expect(await page.locator('#live').innerText()).toMatch(/Its status is now complete\./);
 
-      const after = ok(await server.gql('query($id: ID!) { organisation(id: $id) { status { status } milestones { key verified verifiedBy } } }', { id: orgs.A.id }));
+      const after = ok(
+        await server.gql('query($id: ID!) { organisation(id: $id) { status { status } milestones { key verified verifiedBy } } }', { id: orgs.A.id }),
+      );
       expect(after.organisation.status.status).toBe('COMPLETE');
       expect(after.organisation.milestones.find((m: any) => m.key === 'REMOVAL_VERIFIED')).toMatchObject({ verified: true, verifiedBy: liaisonCredential });
       expect(await audits()).toEqual([{ action: 'verify', actor: liaisonCredential, actor_role: 'liaison' }]);
@@ -350,19 +446,34 @@ describe('a liaison\'s work page', () => {
       const [rollout, removed] = [article(page, 'EXTENSION_REQUEST', 'Rollout'), article(page, 'EXTENSION_REQUEST', 'Kaspersky removed')];
       await rollout.getByLabel(/Decision note/).fill('Outage booked for October; parts on site.');
       await rollout.getByRole('button', { name: /^Grant/ }).click();
-      await page.locator('#live').getByText(/Granted the extension/).waitFor();
+      await page
+        .locator('#live')
+        .getByText(/Granted the extension/)
+        .waitFor();
 
       // a denial needs a note: the page says so before asking the API
       await removed.getByRole('button', { name: 'Deny' }).click();
       expect(await removed.getByRole('alert').innerText()).toMatch(/denial needs one/);
       await removed.getByLabel(/Decision note/).fill('<img src=x onerror="window.__pwned=1"> Not justified: the vendor has stock.');
       await removed.getByRole('button', { name: 'Deny' }).click();
-      await page.locator('#live').getByText(/Denied the extension/).waitFor();
+      await page
+        .locator('#live')
+        .getByText(/Denied the extension/)
+        .waitFor();
 
-      const extensions = ok(await server.gql('query($id: ID!) { organisation(id: $id) { extensions { state decisionNote decidedBy milestoneId } milestones { id key track } } }', { id: orgs.D.id })).organisation;
-      const byKey = (key: string) => extensions.extensions.find((e: any) => e.milestoneId === extensions.milestones.find((m: any) => m.key === key && m.track === 'IT').id);
+      const extensions = ok(
+        await server.gql('query($id: ID!) { organisation(id: $id) { extensions { state decisionNote decidedBy milestoneId } milestones { id key track } } }', {
+          id: orgs.D.id,
+        }),
+      ).organisation;
+      const byKey = (key: string) =>
+        extensions.extensions.find((e: any) => e.milestoneId === extensions.milestones.find((m: any) => m.key === key && m.track === 'IT').id);
       expect(byKey('ROLLOUT')).toMatchObject({ state: 'GRANTED', decisionNote: 'Outage booked for October; parts on site.', decidedBy: liaisonCredential });
-      expect(byKey('KASPERSKY_REMOVED')).toMatchObject({ state: 'DENIED', decisionNote: '<img src=x onerror="window.__pwned=1"> Not justified: the vendor has stock.', decidedBy: liaisonCredential });
+      expect(byKey('KASPERSKY_REMOVED')).toMatchObject({
+        state: 'DENIED',
+        decisionNote: '<img src=x onerror="window.__pwned=1"> Not justified: the vendor has stock.',
+        decidedBy: liaisonCredential,
+      });
       expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
       expect((await queue(liaison, { kinds: ['EXTENSION_REQUEST'] })).items).toEqual([]);
       expect(problems).toEqual([]);
@@ -372,10 +483,12 @@ describe('a liaison\'s work page', () => {
     it('sends a fresh link from a stale report and from a failed reminder; once delivered, the failed reminder leaves the list', async () => {
       const page = await context.newPage();
       await open(page);
-      const contacts = async (id: string) => ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role email } } }', { id })).organisation.contacts;
+      const contacts = async (id: string) =>
+        ok(await server.gql('query($id: ID!) { organisation(id: $id) { contacts { id role email } } }', { id })).organisation.contacts;
       const [stalePrimary] = await contacts(orgs.B.id);
       const [failingPrimary] = await contacts(orgs.E.id);
-      const links = async (contactId: string) => server.sql(`SELECT state, recipient FROM reminder_delivery WHERE contact_id = $1 AND subject_key = 'link:' || $1`, [contactId]);
+      const links = async (contactId: string) =>
+        server.sql(`SELECT state, recipient FROM reminder_delivery WHERE contact_id = $1 AND subject_key = 'link:' || $1`, [contactId]);
 
       await article(page, 'STALE_REPORT').getByRole('button', { name: 'Send Pat Primary a fresh link' }).click();
       await page.locator('#live').getByText(`Sent Pat Primary a fresh link to Stale Creek Water's report page, at ${stalePrimary.email}.`).waitFor();
@@ -387,7 +500,10 @@ describe('a liaison\'s work page', () => {
       await page.reload();
       await page.locator('article.work-item').first().waitFor();
       await article(page, 'FAILED_DELIVERY').getByRole('button', { name: 'Send Pat Primary a fresh link' }).click();
-      await page.locator('#live').getByText(/Nothing more sent: Pat Primary was sent a link a few minutes ago/).waitFor();
+      await page
+        .locator('#live')
+        .getByText(/Nothing more sent: Pat Primary was sent a link a few minutes ago/)
+        .waitFor();
       expect(await links(failingPrimary.id)).toHaveLength(1);
 
       await deliverEverythingDue();
@@ -407,9 +523,19 @@ describe('a liaison\'s work page', () => {
       const f = await newFootprint(server, org.id, { endpointCount: 3 });
       const reporter = (await newToken(server, { role: 'reporter', organisationId: org.id })).token;
       const removal = (await milestonesOf(server, org.id)).find((m) => m.key === 'REMOVAL_VERIFIED')!;
-      ok(await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
-        input: { organisationId: org.id, footprint: [{ id: f.id, version: f.version, endpointsRemaining: 0 }], milestones: [{ id: removal.id, version: removal.version, state: 'DONE', evidence: `Gone. ${payload}` }] },
-      }, reporter));
+      ok(
+        await server.gql(
+          'mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }',
+          {
+            input: {
+              organisationId: org.id,
+              footprint: [{ id: f.id, version: f.version, endpointsRemaining: 0 }],
+              milestones: [{ id: removal.id, version: removal.version, state: 'DONE', evidence: `Gone. ${payload}` }],
+            },
+          },
+          reporter,
+        ),
+      );
       const page = await context.newPage();
       await open(page);
       const item = page.locator(`article[data-organisation="${org.id}"]`);

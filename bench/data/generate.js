@@ -44,8 +44,24 @@ function uuid() {
 const csv = (v) => (v === null || v === undefined ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, ' ').replace(/\n/g, ' '));
 const line = (...values) => values.map(csv).join('\t') + '\n';
 
-const SECTORS = ['CHEMICAL', 'COMMERCIAL_FACILITIES', 'COMMUNICATIONS', 'CRITICAL_MANUFACTURING', 'DAMS', 'DEFENSE_INDUSTRIAL_BASE', 'EMERGENCY_SERVICES', 'ENERGY',
-  'FINANCIAL_SERVICES', 'FOOD_AGRICULTURE', 'GOVERNMENT_FACILITIES', 'HEALTHCARE_PUBLIC_HEALTH', 'INFORMATION_TECHNOLOGY', 'NUCLEAR', 'TRANSPORTATION', 'WATER'];
+const SECTORS = [
+  'CHEMICAL',
+  'COMMERCIAL_FACILITIES',
+  'COMMUNICATIONS',
+  'CRITICAL_MANUFACTURING',
+  'DAMS',
+  'DEFENSE_INDUSTRIAL_BASE',
+  'EMERGENCY_SERVICES',
+  'ENERGY',
+  'FINANCIAL_SERVICES',
+  'FOOD_AGRICULTURE',
+  'GOVERNMENT_FACILITIES',
+  'HEALTHCARE_PUBLIC_HEALTH',
+  'INFORMATION_TECHNOLOGY',
+  'NUCLEAR',
+  'TRANSPORTATION',
+  'WATER',
+];
 const OT_SECTORS = new Set(['ENERGY', 'WATER', 'DAMS', 'NUCLEAR', 'CHEMICAL', 'CRITICAL_MANUFACTURING', 'TRANSPORTATION']);
 const PRODUCTS = ['KES_SELECT', 'KES_ADVANCED', 'KSC', 'KSOS', 'KAV', 'KIS', 'KESS', 'KSMS', 'KHCS'];
 
@@ -63,7 +79,8 @@ async function copy(client, table, columns, produce, total) {
     if (chunk.length > 1 << 20) {
       if (!stream.write(chunk)) await new Promise((r) => stream.once('drain', r));
       chunk = '';
-      if (written % 100000 < 2000) process.stderr.write(`\r  ${table}: ${written.toLocaleString('en-US')}${total ? ` of ~${total.toLocaleString('en-US')}` : ''}   `);
+      if (written % 100000 < 2000)
+        process.stderr.write(`\r  ${table}: ${written.toLocaleString('en-US')}${total ? ` of ~${total.toLocaleString('en-US')}` : ''}   `);
     }
   }
   stream.end(chunk);
@@ -94,15 +111,84 @@ async function copy(client, table, columns, produce, total) {
   const orgs = [];
   for (let i = 0; i < N; i++) {
     const sector = SECTORS[i % SECTORS.length];
-    orgs.push({ id: uuid(), key: `NAT-${i}`, sector, state: pick(states), tier: int(1, 4), progress: int(0, plan.length), ot: OT_SECTORS.has(sector) && rnd() < 0.4, created: new Date(cutoff - int(90, 100) * DAY) });
+    orgs.push({
+      id: uuid(),
+      key: `NAT-${i}`,
+      sector,
+      state: pick(states),
+      tier: int(1, 4),
+      progress: int(0, plan.length),
+      ot: OT_SECTORS.has(sector) && rnd() < 0.4,
+      created: new Date(cutoff - int(90, 100) * DAY),
+    });
   }
   process.stderr.write(`loading ${N.toLocaleString('en-US')} organisations\n`);
   await client.query('BEGIN');
-  await copy(client, 'organisation', ['id', 'external_key', 'name', 'primary_sector_code', 'state_code', 'size_band', 'criticality_tier', 'last_reported_at', 'created_at', 'updated_at'],
-    function* () { for (const o of orgs) yield line(o.id, o.key, `Organisation ${o.key}`, o.sector, o.state, pick(['SMALL', 'MEDIUM', 'LARGE', 'VERY_LARGE']), o.tier, new Date(now.getTime() - int(0, 40) * DAY).toISOString(), o.created.toISOString(), o.created.toISOString()); });
-  await copy(client, 'contact', ['id', 'organisation_id', 'role', 'name', 'email', 'time_zone', 'created_at', 'updated_at'],
-    function* () { for (const o of orgs) { yield line(uuid(), o.id, 'PRIMARY', 'Primary', `it@${o.key.toLowerCase()}.example`, 'America/New_York', o.created.toISOString(), o.created.toISOString()); yield line(uuid(), o.id, 'EXECUTIVE', 'Executive', `exec@${o.key.toLowerCase()}.example`, 'America/Chicago', o.created.toISOString(), o.created.toISOString()); } }, N * 2);
-  await copy(client, 'footprint', ['id', 'organisation_id', 'programme_id', 'product_code', 'environment', 'endpoint_count', 'endpoints_remaining', 'update_channel', 'created_at', 'updated_at'],
+  await copy(
+    client,
+    'organisation',
+    ['id', 'external_key', 'name', 'primary_sector_code', 'state_code', 'size_band', 'criticality_tier', 'last_reported_at', 'created_at', 'updated_at'],
+    function* () {
+      for (const o of orgs)
+        yield line(
+          o.id,
+          o.key,
+          `Organisation ${o.key}`,
+          o.sector,
+          o.state,
+          pick(['SMALL', 'MEDIUM', 'LARGE', 'VERY_LARGE']),
+          o.tier,
+          new Date(now.getTime() - int(0, 40) * DAY).toISOString(),
+          o.created.toISOString(),
+          o.created.toISOString(),
+        );
+    },
+  );
+  await copy(
+    client,
+    'contact',
+    ['id', 'organisation_id', 'role', 'name', 'email', 'time_zone', 'created_at', 'updated_at'],
+    function* () {
+      for (const o of orgs) {
+        yield line(
+          uuid(),
+          o.id,
+          'PRIMARY',
+          'Primary',
+          `it@${o.key.toLowerCase()}.example`,
+          'America/New_York',
+          o.created.toISOString(),
+          o.created.toISOString(),
+        );
+        yield line(
+          uuid(),
+          o.id,
+          'EXECUTIVE',
+          'Executive',
+          `exec@${o.key.toLowerCase()}.example`,
+          'America/Chicago',
+          o.created.toISOString(),
+          o.created.toISOString(),
+        );
+      }
+    },
+    N * 2,
+  );
+  await copy(
+    client,
+    'footprint',
+    [
+      'id',
+      'organisation_id',
+      'programme_id',
+      'product_code',
+      'environment',
+      'endpoint_count',
+      'endpoints_remaining',
+      'update_channel',
+      'created_at',
+      'updated_at',
+    ],
     function* () {
       for (const o of orgs) {
         const rows = int(3, 7);
@@ -110,11 +196,43 @@ async function copy(client, table, columns, produce, total) {
         for (let k = 0; k < rows; k++) {
           const isOt = o.ot && k === 0;
           const count = isOt ? int(5, 60) : int(5, 800);
-          yield line(uuid(), o.id, programme.id, isOt ? 'KICS_NODES' : pick(PRODUCTS), isOt ? 'OT' : 'IT', count, Math.round(count * share), isOt ? 'OFFLINE' : 'SECURITY_CENTER', o.created.toISOString(), o.created.toISOString());
+          yield line(
+            uuid(),
+            o.id,
+            programme.id,
+            isOt ? 'KICS_NODES' : pick(PRODUCTS),
+            isOt ? 'OT' : 'IT',
+            count,
+            Math.round(count * share),
+            isOt ? 'OFFLINE' : 'SECURITY_CENTER',
+            o.created.toISOString(),
+            o.created.toISOString(),
+          );
         }
       }
-    }, N * 5);
-  await copy(client, 'milestone', ['id', 'organisation_id', 'programme_id', 'key', 'track', 'name', 'position', 'original_target_at', 'target_at', 'state', 'blocked_reason', 'verified_by', 'verified_at', 'created_at', 'updated_at'],
+    },
+    N * 5,
+  );
+  await copy(
+    client,
+    'milestone',
+    [
+      'id',
+      'organisation_id',
+      'programme_id',
+      'key',
+      'track',
+      'name',
+      'position',
+      'original_target_at',
+      'target_at',
+      'state',
+      'blocked_reason',
+      'verified_by',
+      'verified_at',
+      'created_at',
+      'updated_at',
+    ],
     function* () {
       for (const o of orgs) {
         for (const track of o.ot ? ['IT', 'OT'] : ['IT']) {
@@ -122,18 +240,50 @@ async function copy(client, table, columns, produce, total) {
             const target = new Date(cutoff + (track === 'OT' ? plan[p].otOffsetDays : plan[p].itOffsetDays) * DAY).toISOString();
             const state = p < o.progress ? 'DONE' : p === o.progress ? pick(['IN_PROGRESS', 'NOT_STARTED', 'BLOCKED']) : 'NOT_STARTED';
             const verified = state === 'DONE' && rnd() < 0.5;
-            yield line(uuid(), o.id, programme.id, plan[p].key, track, plan[p].name, p, target, target, state, state === 'BLOCKED' ? 'Waiting for budget' : null, verified ? 'system:bench' : null, verified ? target : null, o.created.toISOString(), o.created.toISOString());
+            yield line(
+              uuid(),
+              o.id,
+              programme.id,
+              plan[p].key,
+              track,
+              plan[p].name,
+              p,
+              target,
+              target,
+              state,
+              state === 'BLOCKED' ? 'Waiting for budget' : null,
+              verified ? 'system:bench' : null,
+              verified ? target : null,
+              o.created.toISOString(),
+              o.created.toISOString(),
+            );
           }
         }
       }
-    }, N * 7.5);
-  await copy(client, 'audit_event', ['occurred_at', 'actor', 'actor_role', 'organisation_id', 'entity_type', 'entity_id', 'action', 'after'],
+    },
+    N * 7.5,
+  );
+  await copy(
+    client,
+    'audit_event',
+    ['occurred_at', 'actor', 'actor_role', 'organisation_id', 'entity_type', 'entity_id', 'action', 'after'],
     function* () {
       for (const o of orgs) {
         yield line(o.created.toISOString(), 'system:bench', 'system', o.id, 'organisation', o.id, 'create', '{"source":"bench"}');
-        yield line(new Date(now.getTime() - int(1, 30) * DAY).toISOString(), 'system:bench', 'system', o.id, 'organisation', o.id, 'self-report', '{"source":"bench"}');
+        yield line(
+          new Date(now.getTime() - int(1, 30) * DAY).toISOString(),
+          'system:bench',
+          'system',
+          o.id,
+          'organisation',
+          o.id,
+          'self-report',
+          '{"source":"bench"}',
+        );
       }
-    }, N * 2);
+    },
+    N * 2,
+  );
   await client.query('COMMIT');
   await client.end();
   process.stderr.write('deriving every status rollup with the application (cli status refresh)\n');
@@ -152,9 +302,15 @@ async function copy(client, table, columns, produce, total) {
     [programme.id, now],
   );
   await c2.query('ANALYZE');
-  const counts = (await c2.query(`SELECT (SELECT count(*) FROM organisation) o, (SELECT count(*) FROM footprint) f, (SELECT count(*) FROM milestone) m, (SELECT count(*) FROM audit_event) a, (SELECT count(*) FROM daily_snapshot) d`)).rows[0];
+  const counts = (
+    await c2.query(
+      `SELECT (SELECT count(*) FROM organisation) o, (SELECT count(*) FROM footprint) f, (SELECT count(*) FROM milestone) m, (SELECT count(*) FROM audit_event) a, (SELECT count(*) FROM daily_snapshot) d`,
+    )
+  ).rows[0];
   await c2.end();
-  process.stderr.write(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}; run the API with TRACKER_NOW=${now.toISOString()}\n`);
+  process.stderr.write(
+    `done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}; run the API with TRACKER_NOW=${now.toISOString()}\n`,
+  );
 })().catch((error) => {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);

@@ -43,7 +43,8 @@ function run(args, env = {}) {
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'error', DATABASE_URL, TRACKER_NOW: NOW, ...env },
-    encoding: 'utf8', maxBuffer: 1 << 26,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
@@ -63,11 +64,16 @@ async function admin(sql) {
 async function copyFile(pool, file, table) {
   const client = await pool.connect();
   try {
-    const header = (await new Promise((resolve, reject) => {
-      const s = createReadStream(file, { encoding: 'utf8', end: 4095 });
-      s.once('data', (chunk) => { s.destroy(); resolve(chunk.split(/\r?\n/)[0]); });
-      s.once('error', reject);
-    })).split(',');
+    const header = (
+      await new Promise((resolve, reject) => {
+        const s = createReadStream(file, { encoding: 'utf8', end: 4095 });
+        s.once('data', (chunk) => {
+          s.destroy();
+          resolve(chunk.split(/\r?\n/)[0]);
+        });
+        s.once('error', reject);
+      })
+    ).split(',');
     await client.query(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${header.map((h) => `"${h}" text`).join(', ')})`);
     const started = process.hrtime.bigint();
     await pipeline(createReadStream(file), client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`)));
@@ -86,7 +92,10 @@ async function once(round) {
   const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
   const results = [];
   try {
-    const peer = { organisations: await copyFile(pool, join(DIR, 'organisations.csv'), 'bench_copy_organisations'), footprint: await copyFile(pool, join(DIR, 'footprint.csv'), 'bench_copy_footprint') };
+    const peer = {
+      organisations: await copyFile(pool, join(DIR, 'organisations.csv'), 'bench_copy_organisations'),
+      footprint: await copyFile(pool, join(DIR, 'footprint.csv'), 'bench_copy_footprint'),
+    };
     for (const kind of ['organisations', 'footprint']) {
       await pool.query('CHECKPOINT');
       const { ms, stdout } = run([CLI, 'import', kind, join(DIR, `${kind}.csv`)]);
@@ -94,11 +103,25 @@ async function once(round) {
       if (!m) throw new Error(`no summary from the import: ${stdout}`);
       const [rows, created, updated, unchanged, bad] = m.slice(1).map(Number);
       if (rows !== ROWS || created !== ROWS || bad !== 0) throw new Error(`the ${kind} import did not create every row: ${m[0]}`);
-      results.push({ round, kind, rows, created, updated, unchanged, bad, seconds: seconds(ms), rowsPerSecond: Math.round(rows / (ms / 1000)), copySeconds: seconds(peer[kind], 2), ratioToCopy: Math.round((ms / peer[kind]) * 10) / 10 });
+      results.push({
+        round,
+        kind,
+        rows,
+        created,
+        updated,
+        unchanged,
+        bad,
+        seconds: seconds(ms),
+        rowsPerSecond: Math.round(rows / (ms / 1000)),
+        copySeconds: seconds(peer[kind], 2),
+        ratioToCopy: Math.round((ms / peer[kind]) * 10) / 10,
+      });
       log(`  ${kind}: ${rows.toLocaleString('en-US')} rows imported in ${seconds(ms)} s (COPY of the file: ${seconds(peer[kind], 2)} s)`);
     }
-    const written = (await pool.query(`SELECT (SELECT count(*) FROM organisation)::int AS o, (SELECT count(*) FROM contact)::int AS c, (SELECT count(*) FROM milestone)::int AS m,
-      (SELECT count(*) FROM footprint)::int AS f, (SELECT count(*) FROM organisation_status)::int AS s, (SELECT count(*) FROM audit_event)::int AS a`)).rows[0];
+    const written = (
+      await pool.query(`SELECT (SELECT count(*) FROM organisation)::int AS o, (SELECT count(*) FROM contact)::int AS c, (SELECT count(*) FROM milestone)::int AS m,
+      (SELECT count(*) FROM footprint)::int AS f, (SELECT count(*) FROM organisation_status)::int AS s, (SELECT count(*) FROM audit_event)::int AS a`)
+    ).rows[0];
     return { results, written };
   } finally {
     await pool.end();
@@ -123,7 +146,12 @@ async function main() {
     '',
     '| round | file | rows | import s | rows/s | COPY of the file s | import ÷ COPY | under 60 s |',
     '|---:|---|---:|---:|---:|---:|---:|---|',
-    ...rounds.flatMap((r) => r.results.map((x) => `| ${x.round} | ${x.kind} | ${x.rows.toLocaleString('en-US')} | ${x.seconds} | ${x.rowsPerSecond.toLocaleString('en-US')} | ${x.copySeconds} | ${x.ratioToCopy}× | ${x.seconds < 60 ? 'yes' : '**no**'} |`)),
+    ...rounds.flatMap((r) =>
+      r.results.map(
+        (x) =>
+          `| ${x.round} | ${x.kind} | ${x.rows.toLocaleString('en-US')} | ${x.seconds} | ${x.rowsPerSecond.toLocaleString('en-US')} | ${x.copySeconds} | ${x.ratioToCopy}× | ${x.seconds < 60 ? 'yes' : '**no**'} |`,
+      ),
+    ),
   ].join('\n');
   process.stdout.write(`${out}\n`);
   mkdirSync(RESULTS, { recursive: true });

@@ -46,15 +46,26 @@ async function httpLoad({ urls, headers, body, requests, connections, duration, 
   const targets = Array.isArray(urls) ? urls : [urls];
   const per = Math.max(1, Math.round(connections / targets.length));
   const base = (url, seconds) => ({
-    url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body,
-    requests, connections: per, duration: seconds, pipelining: 1, timeout: 30,
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    requests,
+    connections: per,
+    duration: seconds,
+    pipelining: 1,
+    timeout: 30,
   });
   if (warmup > 0) await Promise.all(targets.map((url) => cannon(base(url, warmup))));
   if (beforeTimed) await beforeTimed();
   const started = process.hrtime.bigint();
   const runs = await Promise.all(targets.map((url) => cannon(base(url, duration))));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return summarise(runs.flatMap((r) => r.latencies), seconds, runs.reduce((s, r) => s + r.errors, 0));
+  return summarise(
+    runs.flatMap((r) => r.latencies),
+    seconds,
+    runs.reduce((s, r) => s + r.errors, 0),
+  );
 }
 
 /** `concurrency` loops, each sending `run(client, i)` through the pool, for `duration` seconds after a warm-up. */
@@ -65,17 +76,19 @@ async function pgLoad({ pool, concurrency, duration, warmup, run, beforeTimed })
     let i = 0;
     const until = Date.now() + seconds * 1000;
     const started = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        const t0 = process.hrtime.bigint();
-        try {
-          await run(pool, i++);
-        } catch {
-          errors += 1;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (Date.now() < until) {
+          const t0 = process.hrtime.bigint();
+          try {
+            await run(pool, i++);
+          } catch {
+            errors += 1;
+          }
+          if (keep) latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         }
-        if (keep) latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }));
+      }),
+    );
     return { latencies, errors, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   };
   if (warmup > 0) await loop(warmup, false);

@@ -44,15 +44,17 @@ function countingProxy(target) {
     upstream.on('close', close);
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({
-      port: server.address().port,
-      take() {
-        const n = statements;
-        statements = 0;
-        return n;
-      },
-      close: () => new Promise((r) => server.close(() => r())),
-    }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: server.address().port,
+        take() {
+          const n = statements;
+          statements = 0;
+          return n;
+        },
+        close: () => new Promise((r) => server.close(() => r())),
+      }),
+    );
   });
 }
 

@@ -24,7 +24,11 @@ async function waitFor(url, child, label, timeoutMs = 120_000) {
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`${label} exited (${child.exitCode}): ${child.output().slice(-1500)}`);
     try {
-      const r = await fetch(url, { method: url.endsWith('/graphql') ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, body: url.endsWith('/graphql') ? '{"query":"{__typename}"}' : undefined });
+      const r = await fetch(url, {
+        method: url.endsWith('/graphql') ? 'POST' : 'GET',
+        headers: { 'content-type': 'application/json' },
+        body: url.endsWith('/graphql') ? '{"query":"{__typename}"}' : undefined,
+      });
       if (r.status === 200) return;
     } catch {
       // not listening yet
@@ -45,19 +49,27 @@ function start(command, args, env, label) {
   child.stderr.on('data', keep);
   child.output = () => output;
   child.label = label;
-  child.stop = () => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
+  child.stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    });
   return child;
 }
 
 function trackerEnv(base, extra) {
   return {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '0', QUERY_COST_PER_MINUTE: '0', WEBHOOK_LOCAL_HOSTS: '127.0.0.1', ...base, ...extra,
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '0',
+    QUERY_COST_PER_MINUTE: '0',
+    WEBHOOK_LOCAL_HOSTS: '127.0.0.1',
+    ...base,
+    ...extra,
   };
 }
 
@@ -71,7 +83,12 @@ async function startApi(base, extra = {}) {
 
 async function startWorker(base, extra = {}) {
   const port = await freePort();
-  const child = start(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], trackerEnv(base, { WORKER_HEALTH_PORT: String(port), ...extra }), `worker:${port}`);
+  const child = start(
+    process.execPath,
+    [join(ROOT, 'dist/apps/worker/src/main.js')],
+    trackerEnv(base, { WORKER_HEALTH_PORT: String(port), ...extra }),
+    `worker:${port}`,
+  );
   await waitFor(`http://127.0.0.1:${port}/health/ready`, child, 'our worker');
   return { child, stop: child.stop };
 }
@@ -87,7 +104,12 @@ function ensurePostgraphile() {
 async function startPostgraphile(databaseUrl, poolMax) {
   ensurePostgraphile();
   const port = await freePort();
-  const child = start(NODE22, [join(PG_DIR, 'server.js')], { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), POOL_MAX: String(poolMax) }, `postgraphile:${port}`);
+  const child = start(
+    NODE22,
+    [join(PG_DIR, 'server.js')],
+    { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), POOL_MAX: String(poolMax) },
+    `postgraphile:${port}`,
+  );
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitFor(url, child, 'PostGraphile');
   return { child, url, graphql: url, stop: child.stop, nodeVersion: spawnSync(NODE22, ['--version']).stdout.toString().trim() };

@@ -44,7 +44,11 @@ export const RequestActor = createParamDecorator((_: unknown, context: Execution
 export class AccessGuard implements CanActivate {
   private readonly limiter: RateLimiter;
 
-  constructor(private readonly reflector: Reflector, @Inject(RUNTIME) runtime: Runtime, private readonly authenticator: Authenticator) {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(RUNTIME) runtime: Runtime,
+    private readonly authenticator: Authenticator,
+  ) {
     this.limiter = new RateLimiter(runtime.config.RATE_LIMIT_PER_MINUTE, runtime.config.RATE_LIMIT_BURST);
   }
 

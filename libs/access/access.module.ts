@@ -7,5 +7,9 @@ import { CredentialsService } from './credentials.service';
 import { OidcService } from './oidc.service';
 import { StaffSessionsService } from './staff-sessions.service';
 
-@Module({ imports: [AuditModule, LinksModule, ReferenceModule], providers: [CredentialsService, Authenticator, OidcService, StaffSessionsService], exports: [CredentialsService, Authenticator, OidcService, StaffSessionsService] })
+@Module({
+  imports: [AuditModule, LinksModule, ReferenceModule],
+  providers: [CredentialsService, Authenticator, OidcService, StaffSessionsService],
+  exports: [CredentialsService, Authenticator, OidcService, StaffSessionsService],
+})
 export class AccessModule {}

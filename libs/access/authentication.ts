@@ -45,13 +45,16 @@ export function presentedCredential(header: string | string[] | undefined, optio
 function refusalError(refusal: Refusal): AppError {
   switch (refusal) {
     case 'csrf':
-      return new AppError(ErrorCode.FORBIDDEN, 'A request made with a page\'s session needs its page\'s CSRF token (x-csrf-token): reload the page');
+      return new AppError(ErrorCode.FORBIDDEN, "A request made with a page's session needs its page's CSRF token (x-csrf-token): reload the page");
     case 'no-role':
-      return new AppError(ErrorCode.FORBIDDEN, 'Your identity provider account has no role in the tracker (no group or role of yours is mapped, or a liaison has no sector): ask your administrator');
+      return new AppError(
+        ErrorCode.FORBIDDEN,
+        'Your identity provider account has no role in the tracker (no group or role of yours is mapped, or a liaison has no sector): ask your administrator',
+      );
     case 'unavailable':
       return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; retry shortly');
     case 'idp-unavailable':
-      return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The identity provider\'s signing keys could not be fetched; retry shortly');
+      return new AppError(ErrorCode.SERVICE_UNAVAILABLE, "The identity provider's signing keys could not be fetched; retry shortly");
     case 'unauthenticated':
       return new AppError(ErrorCode.UNAUTHENTICATED, 'A valid bearer token is required (Authorization: Bearer <token>)');
   }

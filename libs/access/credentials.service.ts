@@ -35,8 +35,16 @@ const TOKEN_PREFIX = 'ktt_';
 const hash = (token: string) => createHash('sha256').update(token).digest();
 
 const fromRow = (r: Record<string, any>): CredentialRow => ({
-  id: r.id, label: r.label, role: r.role, sectors: r.sectors ?? [], organisationId: r.organisation_id, tokenPrefix: r.token_prefix,
-  expiresAt: r.expires_at, revokedAt: r.revoked_at, createdAt: r.created_at, createdBy: r.created_by,
+  id: r.id,
+  label: r.label,
+  role: r.role,
+  sectors: r.sectors ?? [],
+  organisationId: r.organisation_id,
+  tokenPrefix: r.token_prefix,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
 });
 
 /**
@@ -90,12 +98,15 @@ export class CredentialsService implements OnModuleDestroy {
     if (input.role === 'liaison' && sectors.length === 0) problems.push({ field: 'sectors', message: 'a liaison needs at least one sector' });
     if (input.role !== 'liaison' && sectors.length > 0) problems.push({ field: 'sectors', message: `only a liaison has sectors, not a ${input.role}` });
     if (input.role === 'reporter' && !input.organisationId) problems.push({ field: 'organisationId', message: 'a reporter needs its organisation' });
-    if (input.role !== 'reporter' && input.organisationId) problems.push({ field: 'organisationId', message: `only a reporter has an organisation, not a ${input.role}` });
+    if (input.role !== 'reporter' && input.organisationId)
+      problems.push({ field: 'organisationId', message: `only a reporter has an organisation, not a ${input.role}` });
     for (const s of sectors) if (!(await this.reference.sector(s))) problems.push({ field: 'sectors', message: `unknown sector ${s}` });
     if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now().getTime()) problems.push({ field: 'expiresAt', message: 'must be in the future' });
     if (problems.length) throw AppError.badInputs(problems);
     if (input.organisationId) {
-      const found = /^[0-9a-f-]{36}$/i.test(input.organisationId) ? await this.dataSource.query(`SELECT 1 FROM organisation WHERE id = $1`, [input.organisationId]) : [];
+      const found = /^[0-9a-f-]{36}$/i.test(input.organisationId)
+        ? await this.dataSource.query(`SELECT 1 FROM organisation WHERE id = $1`, [input.organisationId])
+        : [];
       if (found.length === 0) throw AppError.badInput('organisationId', 'no such organisation');
     }
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -103,11 +114,23 @@ export class CredentialsService implements OnModuleDestroy {
       const rows = await manager.query(
         `INSERT INTO api_credential (label, role, sectors, organisation_id, token_hash, token_prefix, expires_at, created_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-        [input.label.trim(), input.role, sectors, input.organisationId ?? null, hash(token), token.slice(0, 10), input.expiresAt ?? null, this.clock.now(), creator.id],
+        [
+          input.label.trim(),
+          input.role,
+          sectors,
+          input.organisationId ?? null,
+          hash(token),
+          token.slice(0, 10),
+          input.expiresAt ?? null,
+          this.clock.now(),
+          creator.id,
+        ],
       );
       const credential = fromRow(rows[0]);
       const { tokenPrefix: _omit, ...safe } = credential;
-      await this.audit.record(manager, creator, [{ organisationId: credential.organisationId, entityType: 'credential', entityId: credential.id, action: 'create', after: safe }]);
+      await this.audit.record(manager, creator, [
+        { organisationId: credential.organisationId, entityType: 'credential', entityId: credential.id, action: 'create', after: safe },
+      ]);
       return { credential, token };
     });
   }
@@ -120,7 +143,16 @@ export class CredentialsService implements OnModuleDestroy {
         : [[]];
       if (rows.length === 0) throw AppError.notFound('Credential', id);
       const credential = fromRow(rows[0]);
-      await this.audit.record(manager, actor, [{ organisationId: credential.organisationId, entityType: 'credential', entityId: id, action: 'revoke', before: { revokedAt: null }, after: { revokedAt: credential.revokedAt } }]);
+      await this.audit.record(manager, actor, [
+        {
+          organisationId: credential.organisationId,
+          entityType: 'credential',
+          entityId: id,
+          action: 'revoke',
+          before: { revokedAt: null },
+          after: { revokedAt: credential.revokedAt },
+        },
+      ]);
       return credential;
     });
     this.cache.forget(revoked.id);

@@ -72,7 +72,9 @@ export class OidcService {
     for (let attempt = 1; attempt <= DISCOVERY_TRIES && !this.client; attempt++) {
       try {
         this.client = await oidc.discovery(
-          new URL(config.issuer), config.clientId ?? config.audience, config.clientSecret ?? undefined,
+          new URL(config.issuer),
+          config.clientId ?? config.audience,
+          config.clientSecret ?? undefined,
           config.clientSecret ? undefined : oidc.None(),
           { timeout: 5, execute: config.insecure ? [oidc.allowInsecureRequests] : [] },
         );
@@ -85,20 +87,28 @@ export class OidcService {
         if (attempt < DISCOVERY_TRIES) await new Promise((r) => setTimeout(r, 1000 * attempt));
       }
     }
-    if (!this.client) throw new Error(`OIDC_ISSUER ${config.issuer}: its discovery document (${wellKnown}) could not be read after ${DISCOVERY_TRIES} tries: ${describe(lastError)}`, { cause: lastError });
+    if (!this.client)
+      throw new Error(
+        `OIDC_ISSUER ${config.issuer}: its discovery document (${wellKnown}) could not be read after ${DISCOVERY_TRIES} tries: ${describe(lastError)}`,
+        { cause: lastError },
+      );
     const metadata = this.client.serverMetadata();
     const missing: string[] = [];
     if (!metadata.jwks_uri) missing.push('a jwks_uri');
     if (config.clientId) {
       if (!metadata.authorization_endpoint || !metadata.token_endpoint) missing.push('an authorization and a token endpoint');
       if (metadata.response_types_supported && !metadata.response_types_supported.includes('code')) missing.push('the code flow (response_types_supported)');
-      if (metadata.code_challenge_methods_supported && !metadata.code_challenge_methods_supported.includes('S256')) missing.push('S256 PKCE (code_challenge_methods_supported)');
+      if (metadata.code_challenge_methods_supported && !metadata.code_challenge_methods_supported.includes('S256'))
+        missing.push('S256 PKCE (code_challenge_methods_supported)');
       const signing = metadata.id_token_signing_alg_values_supported;
-      if (signing && !signing.some((alg) => config.algorithms.includes(alg))) missing.push(`ID tokens signed with one of OIDC_ALGORITHMS (${config.algorithms.join(',')}; it offers ${signing.join(',')})`);
+      if (signing && !signing.some((alg) => config.algorithms.includes(alg)))
+        missing.push(`ID tokens signed with one of OIDC_ALGORITHMS (${config.algorithms.join(',')}; it offers ${signing.join(',')})`);
     }
     if (missing.length) throw new Error(`OIDC_ISSUER ${config.issuer}: its discovery document (${wellKnown}) offers no ${missing.join(', nor ')}`);
     this.jwks = createRemoteJWKSet(new URL(metadata.jwks_uri!), { cooldownDuration: config.jwksCooldownMs, timeoutDuration: 5000 });
-    this.logger.log(`identity provider ${config.issuer}: bearer JWTs for ${config.audience}${config.clientId ? `, page sign-in as client ${config.clientId}` : ''}`);
+    this.logger.log(
+      `identity provider ${config.issuer}: bearer JWTs for ${config.audience}${config.clientId ? `, page sign-in as client ${config.clientId}` : ''}`,
+    );
   }
 
   /** A bearer token an API client presents: a JWT for this API's audience. */
@@ -112,8 +122,13 @@ export class OidcService {
     const client = this.client!;
     const pending: PendingSignIn = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), returnTo };
     const url = oidc.buildAuthorizationUrl(client, {
-      redirect_uri: this.redirectUri, scope: this.config!.scopes, response_type: 'code',
-      state: pending.state, nonce: pending.nonce, code_challenge: await oidc.calculatePKCECodeChallenge(pending.verifier), code_challenge_method: 'S256',
+      redirect_uri: this.redirectUri,
+      scope: this.config!.scopes,
+      response_type: 'code',
+      state: pending.state,
+      nonce: pending.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(pending.verifier),
+      code_challenge_method: 'S256',
     });
     return { url: url.href, pending };
   }
@@ -127,7 +142,10 @@ export class OidcService {
     let idToken: string | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(this.client!, new URL(`${this.redirectUri}?${query}`), {
-        pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
       });
       idToken = tokens.id_token;
     } catch (error) {
@@ -144,7 +162,11 @@ export class OidcService {
     let claims: JWTPayload;
     try {
       ({ payload: claims } = await jwtVerify(token, this.jwks!, {
-        issuer: config.issuer, audience, algorithms: config.algorithms, requiredClaims: ['sub', 'exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        issuer: config.issuer,
+        audience,
+        algorithms: config.algorithms,
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
       const refusal = verificationRefusal((error as { code?: string })?.code);

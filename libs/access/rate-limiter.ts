@@ -6,7 +6,11 @@
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly perMinute: number, private readonly burst: number, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   /** Takes `amount` tokens (one by default, never more than the burst); returns 0 when allowed, else the seconds to wait. */
   take(key: string, amount = 1): number {

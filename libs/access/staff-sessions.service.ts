@@ -26,7 +26,11 @@ export class StaffSessionsService {
   readonly cookie: { name: string; secure: boolean };
   private readonly minutes: number;
 
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock, @Inject(RUNTIME) runtime: Runtime) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
     const secure = runtime.config.NODE_ENV === 'production' || runtime.config.publicUrl.startsWith('https:');
     this.cookie = { name: secure ? '__Host-tracker-staff' : 'tracker-staff', secure };
     this.minutes = runtime.config.oidc?.sessionMinutes ?? 60;
@@ -36,10 +40,19 @@ export class StaffSessionsService {
   async open(actor: Actor): Promise<{ cookie: string; maxAgeSeconds: number }> {
     const now = this.clock.now();
     const cookie = randomBytes(32).toString('base64url');
-    await StaffSessionsRepository.open(this.dataSource.manager, sessionId(cookie), {
-      subject: SUBJECT(actor.id), role: actor.role as StaffRole, label: actor.label, sectors: actor.sectors ?? [],
-      csrfSecret: csrf.secretSync(), expiresAt: new Date(now.getTime() + this.minutes * 60_000),
-    }, now);
+    await StaffSessionsRepository.open(
+      this.dataSource.manager,
+      sessionId(cookie),
+      {
+        subject: SUBJECT(actor.id),
+        role: actor.role as StaffRole,
+        label: actor.label,
+        sectors: actor.sectors ?? [],
+        csrfSecret: csrf.secretSync(),
+        expiresAt: new Date(now.getTime() + this.minutes * 60_000),
+      },
+      now,
+    );
     return { cookie, maxAgeSeconds: this.minutes * 60 };
   }
 
@@ -56,7 +69,15 @@ export class StaffSessionsService {
   async describe(cookie: string): Promise<{ label: string; role: string; sectors: string[]; csrfToken: string; expiresAt: Date } | null> {
     if (!COOKIE_VALUE.test(cookie)) return null;
     const session = await StaffSessionsRepository.session(this.dataSource.manager, sessionId(cookie), this.clock.now());
-    return session ? { label: session.label, role: session.role, sectors: session.sectors, csrfToken: csrf.create(session.csrfSecret, session.subject), expiresAt: session.expiresAt } : null;
+    return session
+      ? {
+          label: session.label,
+          role: session.role,
+          sectors: session.sectors,
+          csrfToken: csrf.create(session.csrfSecret, session.subject),
+          expiresAt: session.expiresAt,
+        }
+      : null;
   }
 
   async close(cookie: string): Promise<void> {

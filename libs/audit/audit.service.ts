@@ -61,9 +61,18 @@ export class AuditService {
     );
     return rows.map((r) =>
       Object.assign(new AuditEventEntity(), {
-        id: String(r.id), occurredAt: r.occurred_at, actor: r.actor, actorRole: r.actor_role, organisationId: r.organisation_id,
-        entityType: r.entity_type, entityId: r.entity_id, action: r.action, before: r.before, after: r.after,
-        importId: r.import_id, requestId: r.request_id,
+        id: String(r.id),
+        occurredAt: r.occurred_at,
+        actor: r.actor,
+        actorRole: r.actor_role,
+        organisationId: r.organisation_id,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        action: r.action,
+        before: r.before,
+        after: r.after,
+        importId: r.import_id,
+        requestId: r.request_id,
       }),
     );
   }

@@ -12,7 +12,10 @@ import type { Runtime } from '@libs/core/runtime/runtime';
  * Everything a process does before Nest starts: validate the environment, find or start PostgreSQL
  * and Redis, apply pending migrations and load reference data (both idempotent, under a lock).
  */
-export async function prepareRuntime(name: string, options: { redis: boolean; logLevel?: string } = { redis: true }): Promise<{ runtime: Runtime; infrastructure: Infrastructure }> {
+export async function prepareRuntime(
+  name: string,
+  options: { redis: boolean; logLevel?: string } = { redis: true },
+): Promise<{ runtime: Runtime; infrastructure: Infrastructure }> {
   // A .env file in the working directory fills in what the environment leaves unset.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();

@@ -123,7 +123,13 @@ export class OrganisationChange {
    * replan. What they write goes out as one statement with the change's own writes (`write`), after the
    * one read a status may still need.
    */
-  async finish(manager: EntityManager, actor: Actor, set: ChangeSet, now: Date = this.clock.now(), write = new CombinedWrite()): Promise<{ results: Map<string, StatusResult>; counts: Record<string, number> }> {
+  async finish(
+    manager: EntityManager,
+    actor: Actor,
+    set: ChangeSet,
+    now: Date = this.clock.now(),
+    write = new CombinedWrite(),
+  ): Promise<{ results: Map<string, StatusResult>; counts: Record<string, number> }> {
     const reported = new Set(set.reported ?? []);
     if (reported.size && !set.reportWritten) OrganisationRepository.markReported(write, [...reported], now);
     AuditRepository.addTo(write, actor, set.changes, { at: now, requestId: currentRequestId() ?? null, importId: set.importId ?? null });
@@ -131,7 +137,7 @@ export class OrganisationChange {
     const results = new Map<string, StatusResult>();
     for (const s of set.statuses) {
       // facts read here are read before the report time is written (it goes with the one write below)
-      const facts = s.derived ? undefined : s.facts ?? (await this.status.loadFacts(manager, s.programme.id, s.organisationIds, { milestoneDetails: false }));
+      const facts = s.derived ? undefined : (s.facts ?? (await this.status.loadFacts(manager, s.programme.id, s.organisationIds, { milestoneDetails: false })));
       for (const [id, f] of facts ?? []) if (reported.has(id)) f.lastReportedAt = now;
       const derived = s.derived ?? this.status.derive(s.programme, facts!);
       // a new organisation has nothing planned yet

@@ -44,11 +44,18 @@ const scopeKey = (actor: Actor) => `${actor.role}:${[...(actor.sectors ?? [])].s
 export class AtRiskService {
   private readonly totals: AggregateCache;
 
-  constructor(private readonly dataSource: DataSource, @Inject(RUNTIME) runtime: Runtime) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
     this.totals = new AggregateCache(runtime.config.DASHBOARD_CACHE_MS);
   }
 
-  async page(actor: Actor, programmeId: string, options: { first?: number; after?: string; total?: boolean; nested?: ChildrenWanted | null }): Promise<AtRiskPage> {
+  async page(
+    actor: Actor,
+    programmeId: string,
+    options: { first?: number; after?: string; total?: boolean; nested?: ChildrenWanted | null },
+  ): Promise<AtRiskPage> {
     const limit = Math.min(Math.max(options.first ?? 25, 1), 200);
     const params: unknown[] = [programmeId];
     const scope = organisationScopeSql(actor, 'o', params);
@@ -71,12 +78,13 @@ export class AtRiskService {
          JOIN organisation o ON o.id = s.organisation_id ORDER BY s.risk_score DESC, s.organisation_id DESC`,
         params,
       ),
-      options.total
-        ? this.totals.get(`at-risk-total:${scopeKey(actor)}:${programmeId}`, () => this.count(where, countParams))
-        : Promise.resolve(null),
+      options.total ? this.totals.get(`at-risk-total:${scopeKey(actor)}:${programmeId}`, () => this.count(where, countParams)) : Promise.resolve(null),
     ]);
     const entries: AtRiskEntry[] = rows.slice(0, limit).map((r: Record<string, any>) => ({
-      riskScore: r.risk_score, reasons: r.risk_reasons, status: r.status, organisation: organisationFromRow(r),
+      riskScore: r.risk_score,
+      reasons: r.risk_reasons,
+      status: r.status,
+      organisation: organisationFromRow(r),
       children: options.nested ? childrenFromRow(this.dataSource, options.nested, r) : {},
       cursor: encodeCursor(r.risk_score, r.id),
     }));
@@ -87,7 +95,10 @@ export class AtRiskService {
   private async count(where: string, params: unknown[]): Promise<number> {
     const runner = this.dataSource.createQueryRunner('slave');
     try {
-      const [row] = await runner.query(`SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE ${where}`, params);
+      const [row] = await runner.query(
+        `SELECT count(*)::int AS n FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE ${where}`,
+        params,
+      );
       return row.n;
     } finally {
       await runner.release();

@@ -24,7 +24,10 @@ const scopeKey = (actor: Actor) => `${actor.role}:${[...(actor.sectors ?? [])].s
 /** The order of breakdown rows: localeCompare(…, 'en', { numeric: true }) without making a collator per comparison (0.4 ms a breakdown). */
 const LABEL_ORDER = new Intl.Collator('en', { numeric: true });
 
-const ENVIRONMENT_LABELS: Array<[string, string]> = [['IT', 'IT and other (no OT footprint)'], ['OT', 'OT/ICS (organisations with an OT footprint; OT endpoints only)']];
+const ENVIRONMENT_LABELS: Array<[string, string]> = [
+  ['IT', 'IT and other (no OT footprint)'],
+  ['OT', 'OT/ICS (organisations with an OT footprint; OT endpoints only)'],
+];
 
 /** A breakdown key's label in SQL at the instant `at` (a parameter), as labels() reads it (SRMA and environment have none there). */
 const labelSql = (at: string): Record<BreakdownDimension, string> => ({
@@ -49,7 +52,10 @@ interface VerifiedFigures {
 }
 const NOT_PUBLISHED: VerifiedFigures = { endpointsVerified: null, endpointsRemainingVerified: null, reportsStale: null, verificationsStale: null };
 const verifiedFigures = (r: any): VerifiedFigures => ({
-  endpointsVerified: r?.verified_total ?? 0, endpointsRemainingVerified: r?.verified_remaining ?? 0, reportsStale: r?.reports_stale ?? 0, verificationsStale: r?.verifications_stale ?? 0,
+  endpointsVerified: r?.verified_total ?? 0,
+  endpointsRemainingVerified: r?.verified_remaining ?? 0,
+  reportsStale: r?.reports_stale ?? 0,
+  verificationsStale: r?.verifications_stale ?? 0,
 });
 const VERIFIED_SUMS = `sum(c.verified_total)::float8 AS verified_total, sum(c.verified_remaining)::float8 AS verified_remaining,
   sum(c.reports_stale)::int AS reports_stale, sum(c.verifications_stale)::int AS verifications_stale`;
@@ -134,7 +140,8 @@ export class DashboardService {
    * are read from its rollup's own entries.
    */
   private productCells(actor: Actor, params: unknown[]): string {
-    if (actor.role === 'viewer' || actor.role === 'admin' || actor.role === 'system') return `(SELECT * FROM dashboard_product_figures WHERE programme_id = $1)`;
+    if (actor.role === 'viewer' || actor.role === 'admin' || actor.role === 'system')
+      return `(SELECT * FROM dashboard_product_figures WHERE programme_id = $1)`;
     if (actor.role === 'liaison') return `(SELECT * FROM dashboard_product_figures c WHERE programme_id = $1 AND ${organisationScopeSql(actor, 'c', params)})`;
     return `(SELECT e->>0 AS product_code, e->>1 AS vendor, s.status, s.removal_verified, 1 AS organisations, (e->>2)::bigint AS endpoints_total,
                     (e->>3)::bigint AS endpoints_remaining, (e->>4)::bigint AS verified_total, (e->>5)::bigint AS verified_remaining,
@@ -150,7 +157,9 @@ export class DashboardService {
    */
   private foldIfLong(pending: number) {
     if (pending < FOLD_AFTER || this.folding) return;
-    this.folding = this.foldCells().catch(() => undefined).finally(() => (this.folding = undefined));
+    this.folding = this.foldCells()
+      .catch(() => undefined)
+      .finally(() => (this.folding = undefined));
   }
 
   async foldCells(): Promise<number> {
@@ -182,8 +191,13 @@ export class DashboardService {
       this.foldIfLong(rows.reduce((n: number, r: any) => n + r.pending, 0));
       const cells: OrganisationCell[] = rows.map((r: any) => ({
         keys: { SECTOR: r.sector, SRMA: r.srma ?? '', STATE: r.state, REGION: r.region, ENVIRONMENT: r.environment },
-        status: r.status, verified: r.verified, organisations: r.n,
-        endpointsTotal: r.total ?? 0, endpointsRemaining: r.remaining ?? 0, environmentEndpointsTotal: r.env_total ?? 0, environmentEndpointsRemaining: r.env_remaining ?? 0,
+        status: r.status,
+        verified: r.verified,
+        organisations: r.n,
+        endpointsTotal: r.total ?? 0,
+        endpointsRemaining: r.remaining ?? 0,
+        environmentEndpointsTotal: r.env_total ?? 0,
+        environmentEndpointsRemaining: r.env_remaining ?? 0,
       }));
       return protect(cells, STATUSES);
     });
@@ -212,16 +226,35 @@ export class DashboardService {
       extParams,
     );
     const vParams: unknown[] = [programme.id];
-    const [verified] = suppressible(actor) ? [undefined] : await this.read(
-      `SELECT ${VERIFIED_SUMS}, sum(c.pending)::int AS pending FROM ${this.productCells(actor, vParams)} c WHERE c.product_code = '*'`, vParams);
+    const [verified] = suppressible(actor)
+      ? [undefined]
+      : await this.read(
+          `SELECT ${VERIFIED_SUMS}, sum(c.pending)::int AS pending FROM ${this.productCells(actor, vParams)} c WHERE c.product_code = '*'`,
+          vParams,
+        );
     if (verified) this.foldIfLong(verified.pending ?? 0);
-    const total = rows.find((r: any) => r.status === null) ?? { n: 0, total: 0, remaining: 0, verified: 0, not_started: 0, in_progress: 0, done: 0, blocked: 0, overdue: 0, as_of: null, pending: 0 };
+    const total = rows.find((r: any) => r.status === null) ?? {
+      n: 0,
+      total: 0,
+      remaining: 0,
+      verified: 0,
+      not_started: 0,
+      in_progress: 0,
+      done: 0,
+      blocked: 0,
+      overdue: 0,
+      as_of: null,
+      pending: 0,
+    };
     this.foldIfLong(total.pending);
     // a viewer's counts come from the protected publication; everyone else's as they are
     const shown = suppressible(actor)
       ? (await this.viewerPublication(actor, programme.id)).total
       : {
-          organisations: total.n, verified: total.verified, endpointsTotal: total.total ?? 0, endpointsRemaining: total.remaining ?? 0,
+          organisations: total.n,
+          verified: total.verified,
+          endpointsTotal: total.total ?? 0,
+          endpointsRemaining: total.remaining ?? 0,
           byStatus: STATUSES.map((status) => ({ status, organisations: rows.find((r: any) => r.status === status)?.n ?? 0 })),
         };
     const hidden = shown.organisations === null;
@@ -239,11 +272,15 @@ export class DashboardService {
       endpointsRemaining: shown.endpointsRemaining,
       shareRemoved: hidden || !shown.endpointsTotal ? null : 1 - shown.endpointsRemaining! / shown.endpointsTotal,
       shareVerified: shown.verified === null || !shown.organisations ? null : shown.verified / shown.organisations,
-      milestonesByState: hidden ? [] : [
-        { state: 'NOT_STARTED', milestones: total.not_started ?? 0 }, { state: 'IN_PROGRESS', milestones: total.in_progress ?? 0 },
-        { state: 'DONE', milestones: total.done ?? 0 }, { state: 'BLOCKED', milestones: total.blocked ?? 0 },
-      ],
-      milestonesOverdue: hidden ? null : total.overdue ?? 0,
+      milestonesByState: hidden
+        ? []
+        : [
+            { state: 'NOT_STARTED', milestones: total.not_started ?? 0 },
+            { state: 'IN_PROGRESS', milestones: total.in_progress ?? 0 },
+            { state: 'DONE', milestones: total.done ?? 0 },
+            { state: 'BLOCKED', milestones: total.blocked ?? 0 },
+          ],
+      milestonesOverdue: hidden ? null : (total.overdue ?? 0),
       extensionsOpen: extensions(ext.open, ext.open_orgs),
       extensionsGranted: extensions(ext.granted, ext.granted_orgs),
       ...(suppressible(actor) ? NOT_PUBLISHED : verifiedFigures(verified)),
@@ -255,12 +292,24 @@ export class DashboardService {
     if (OVERLAPPING.has(by)) return this.computeProductBreakdown(actor, by as BreakdownDimension.PRODUCT | BreakdownDimension.WHITE_LABEL_VENDOR, programmeId);
     const programme = await this.programmes.get(programmeId);
     const sortByLabel = (labels: Map<string, string>) => (a: string, b: string) => LABEL_ORDER.compare(labels.get(a) ?? a, labels.get(b) ?? b);
-    const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({ ...r, shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal });
+    const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({
+      ...r,
+      shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal,
+    });
     if (suppressible(actor)) {
       const labels = await this.labels(by);
       const byLabel = sortByLabel(labels);
       const published = (await this.viewerPublication(actor, programme.id)).breakdowns[by as PartitionDimension];
-      return [...published].sort((a, b) => byLabel(a.key, b.key)).map((r) => withShare({ ...r, ...NOT_PUBLISHED, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
+      return [...published]
+        .sort((a, b) => byLabel(a.key, b.key))
+        .map((r) =>
+          withShare({
+            ...r,
+            ...NOT_PUBLISHED,
+            label: labels.get(r.key) ?? r.key,
+            byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }>,
+          }),
+        );
     }
     const params: unknown[] = [programme.id];
     const cells = this.cells(actor, params, by === 'STATE' || by === 'REGION' ? 'state' : 'sector');
@@ -268,14 +317,21 @@ export class DashboardService {
     // PostgreSQL refuses one it cannot type)
     const at = by === 'SECTOR' || by === 'SRMA' ? `$${params.push(this.clock.now())}::timestamptz` : 'NULL';
     // the cells are first added up by the code the key is of (a sector's SRMA and a state's region are looked up once a code)
-    const code = ({ SECTOR: 'primary_sector_code', SRMA: 'primary_sector_code', STATE: 'state_code', REGION: 'state_code', ENVIRONMENT: 'environment' } as Record<string, string>)[by];
-    const key = ({
-      SECTOR: `c.code`,
-      SRMA: `(SELECT sc.srma FROM sector sc WHERE sc.code = c.code AND ${sectorInForce('sc', at)} LIMIT 1)`,
-      STATE: `c.code`,
-      REGION: `(SELECT st.region::text FROM us_state st WHERE st.code = c.code)`,
-      ENVIRONMENT: `c.code`,
-    } as Record<string, string>)[by];
+    const code = (
+      { SECTOR: 'primary_sector_code', SRMA: 'primary_sector_code', STATE: 'state_code', REGION: 'state_code', ENVIRONMENT: 'environment' } as Record<
+        string,
+        string
+      >
+    )[by];
+    const key = (
+      {
+        SECTOR: `c.code`,
+        SRMA: `(SELECT sc.srma FROM sector sc WHERE sc.code = c.code AND ${sectorInForce('sc', at)} LIMIT 1)`,
+        STATE: `c.code`,
+        REGION: `(SELECT st.region::text FROM us_state st WHERE st.code = c.code)`,
+        ENVIRONMENT: `c.code`,
+      } as Record<string, string>
+    )[by];
     const environment = by === 'ENVIRONMENT';
     const rows: any[] = await this.read(
       `WITH c AS (
@@ -298,7 +354,10 @@ export class DashboardService {
       const vParams: unknown[] = [programme.id];
       const vCells = this.productCells(actor, vParams);
       // the SRMA a sector is with at the clock's instant, as the figures' own rows
-      const vKey = by === 'SECTOR' ? 'c.primary_sector_code' : `(SELECT sc.srma FROM sector sc WHERE sc.code = c.primary_sector_code AND ${sectorInForce('sc', `$${vParams.push(this.clock.now())}::timestamptz`)} LIMIT 1)`;
+      const vKey =
+        by === 'SECTOR'
+          ? 'c.primary_sector_code'
+          : `(SELECT sc.srma FROM sector sc WHERE sc.code = c.primary_sector_code AND ${sectorInForce('sc', `$${vParams.push(this.clock.now())}::timestamptz`)} LIMIT 1)`;
       for (const r of await this.read(`SELECT ${vKey} AS key, ${VERIFIED_SUMS} FROM ${vCells} c WHERE c.product_code = '*' GROUP BY 1`, vParams)) {
         verifiedByKey.set(r.key, verifiedFigures(r));
       }
@@ -310,7 +369,9 @@ export class DashboardService {
     return keys.map((k) => {
       const mine = rows.filter((r) => r.key === k);
       return withShare({
-        key: k, label: labels.get(k) ?? k, suppressed: false,
+        key: k,
+        label: labels.get(k) ?? k,
+        suppressed: false,
         organisations: mine.reduce((s, r) => s + r.n, 0) as number,
         byStatus: STATUSES.map((status) => ({ status, organisations: (mine.find((r) => r.status === status)?.n ?? 0) as number | null })),
         endpointsTotal: mine.reduce((s, r) => s + r.total, 0) as number,
@@ -342,37 +403,66 @@ export class DashboardService {
     this.foldIfLong(rows.reduce((n, r) => n + r.pending, 0));
     const labels = new Map<string, string>(rows.filter((r) => r.label !== null).map((r) => [r.key, r.label]));
     const keys = [...new Set(rows.map((r) => r.key as string))].sort((a, b) => LABEL_ORDER.compare(labels.get(a) ?? a, labels.get(b) ?? b));
-    const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({ ...r, shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal });
+    const withShare = <R extends { endpointsTotal: number | null; endpointsRemaining: number | null }>(r: R) => ({
+      ...r,
+      shareRemoved: !r.endpointsTotal ? null : 1 - r.endpointsRemaining! / r.endpointsTotal,
+    });
     if (suppressible(actor)) {
-      const published = protectOverlappingRows(keys.map((key) => ({
-        key, cells: rows.filter((r) => r.key === key).map((r) => ({ status: r.status, verified: r.verified, organisations: r.n, endpointsTotal: r.total, endpointsRemaining: r.remaining })),
-      })), STATUSES);
+      const published = protectOverlappingRows(
+        keys.map((key) => ({
+          key,
+          cells: rows
+            .filter((r) => r.key === key)
+            .map((r) => ({ status: r.status, verified: r.verified, organisations: r.n, endpointsTotal: r.total, endpointsRemaining: r.remaining })),
+        })),
+        STATUSES,
+      );
       // a vendor's name is what an organisation typed: a vendor hidden whole is left out, not named (the
       // hidden rows are still at least two, so what the others leave of WHITE_LABEL's endpoints is a sum of several)
       return published
         .filter((r) => !(by === 'WHITE_LABEL_VENDOR' && r.suppressed))
-        .map((r) => withShare({ ...r, ...NOT_PUBLISHED, label: labels.get(r.key) ?? r.key, byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }> }));
+        .map((r) =>
+          withShare({
+            ...r,
+            ...NOT_PUBLISHED,
+            label: labels.get(r.key) ?? r.key,
+            byStatus: r.byStatus as Array<{ status: OrganisationStatusEnum; organisations: number | null }>,
+          }),
+        );
     }
     return keys.map((k) => {
       const mine = rows.filter((r) => r.key === k);
       const sum = (f: (r: any) => number) => mine.reduce((s, r) => s + f(r), 0);
       return withShare({
-        key: k, label: labels.get(k) ?? k, suppressed: false,
+        key: k,
+        label: labels.get(k) ?? k,
+        suppressed: false,
         organisations: sum((r) => r.n) as number | null,
         byStatus: STATUSES.map((status) => ({ status, organisations: sum((r) => (r.status === status ? r.n : 0)) as number | null })),
         endpointsTotal: sum((r) => r.total) as number | null,
         endpointsRemaining: sum((r) => r.remaining) as number | null,
         verified: sum((r) => (r.verified ? r.n : 0)) as number | null,
-        endpointsVerified: sum((r) => r.verified_total) as number | null, endpointsRemainingVerified: sum((r) => r.verified_remaining) as number | null,
-        reportsStale: sum((r) => r.reports_stale) as number | null, verificationsStale: sum((r) => r.verifications_stale) as number | null,
+        endpointsVerified: sum((r) => r.verified_total) as number | null,
+        endpointsRemainingVerified: sum((r) => r.verified_remaining) as number | null,
+        reportsStale: sum((r) => r.reports_stale) as number | null,
+        verificationsStale: sum((r) => r.verifications_stale) as number | null,
       });
     });
   }
 
   private async labels(by: BreakdownDimension): Promise<Map<string, string>> {
-    if (by === 'SECTOR') return new Map((await this.read(`SELECT code, name FROM sector sc WHERE ${sectorInForce('sc', '$1::timestamptz')}`, [this.clock.now()])).map((r: any) => [r.code, r.name]));
+    if (by === 'SECTOR')
+      return new Map(
+        (await this.read(`SELECT code, name FROM sector sc WHERE ${sectorInForce('sc', '$1::timestamptz')}`, [this.clock.now()])).map((r: any) => [
+          r.code,
+          r.name,
+        ]),
+      );
     if (by === 'STATE') return new Map((await this.read(`SELECT code, name FROM us_state`)).map((r: any) => [r.code, r.name]));
-    if (by === 'REGION') return new Map((await this.read(`SELECT region::text AS k, 'Region ' || region || ' (' || office || ')' AS v FROM cisa_region`)).map((r: any) => [r.k, r.v]));
+    if (by === 'REGION')
+      return new Map(
+        (await this.read(`SELECT region::text AS k, 'Region ' || region || ' (' || office || ')' AS v FROM cisa_region`)).map((r: any) => [r.k, r.v]),
+      );
     if (by === 'ENVIRONMENT') return new Map(ENVIRONMENT_LABELS);
     return new Map();
   }
@@ -395,14 +485,17 @@ export class DashboardService {
     )) as Array<{ day: string; endpointsRemaining: number; endpointsTotal: number; organisationsNotDone: number; organisations: number }>;
     // A viewer: a day's organisations not done is its organisations less those complete, so it is hidden when
     // either is small, and on every day while the summary hides its complete count (the latest day would give it).
-    const completeHidden = suppressible(actor) && (await this.viewerPublication(actor, programme.id)).total.byStatus.find((s) => s.status === 'COMPLETE')?.organisations === null;
+    const completeHidden =
+      suppressible(actor) && (await this.viewerPublication(actor, programme.id)).total.byStatus.find((s) => s.status === 'COMPLETE')?.organisations === null;
     const points = rows.map(({ organisations, ...p }) => {
       if (!suppressible(actor)) return p;
       if (organisations < SMALL_CELL) return { day: p.day, endpointsRemaining: null, endpointsTotal: null, organisationsNotDone: null };
       const hide = completeHidden || isSmall(p.organisationsNotDone) || isSmall(organisations - p.organisationsNotDone);
       return { ...p, organisationsNotDone: hide ? null : p.organisationsNotDone };
     });
-    const { pacePerDay, projectedFinish } = projectFinish(points.filter((p) => p.endpointsRemaining !== null).map((p) => ({ day: p.day, value: p.endpointsRemaining! })));
+    const { pacePerDay, projectedFinish } = projectFinish(
+      points.filter((p) => p.endpointsRemaining !== null).map((p) => ({ day: p.day, value: p.endpointsRemaining! })),
+    );
     return { points, pacePerDay, projectedFinish };
   }
 

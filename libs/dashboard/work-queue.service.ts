@@ -40,17 +40,23 @@ function decodeWorkCursor(cursor: string): WorkKey {
  */
 @Injectable()
 export class WorkQueueService {
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async page(
-    actor: Actor, programme: ProgrammeEntity,
+    actor: Actor,
+    programme: ProgrammeEntity,
     options: { first?: number; after?: string; kinds?: WorkItemKind[] | null; counts?: boolean; nested?: ChildrenWanted | null },
   ): Promise<WorkQueuePage> {
     if (actor.role !== 'admin' && actor.role !== 'liaison') throw new AppError(ErrorCode.FORBIDDEN, 'The work queue is for liaisons and admins');
     const limit = Math.min(Math.max(options.first ?? 25, 1), 200);
     const after = options.after ? decodeWorkCursor(options.after) : null;
     const filter: WorkQueueFilter = {
-      programmeId: programme.id, staleReportDays: programme.staleReportDays, now: this.clock.now(),
+      programmeId: programme.id,
+      staleReportDays: programme.staleReportDays,
+      now: this.clock.now(),
       verifiedKeys: [programme.rules.inventoryMilestoneKey, programme.rules.removalVerifiedMilestoneKey],
       kinds: options.kinds?.length ? [...new Set(options.kinds)] : null,
     };

@@ -34,8 +34,19 @@ export const AuditRepository = {
       `INSERT INTO audit_event (occurred_at, actor, actor_role, organisation_id, entity_type, entity_id, action, before, after, import_id, request_id)
        SELECT $1, $2, $3, t.o, t.et, t.ei, t.a, t.b, t.af, $4, $5
        FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::jsonb[], $11::jsonb[]) AS t(o, et, ei, a, b, af) RETURNING 1`,
-      [context.at, actor.id, actor.role, context.importId, context.requestId, changes.map((c) => c.organisationId), changes.map((c) => c.entityType), changes.map((c) => c.entityId),
-        changes.map((c) => c.action), changes.map((c) => (c.before == null ? null : JSON.stringify(c.before))), changes.map((c) => (c.after == null ? null : JSON.stringify(c.after)))],
+      [
+        context.at,
+        actor.id,
+        actor.role,
+        context.importId,
+        context.requestId,
+        changes.map((c) => c.organisationId),
+        changes.map((c) => c.entityType),
+        changes.map((c) => c.entityId),
+        changes.map((c) => c.action),
+        changes.map((c) => (c.before == null ? null : JSON.stringify(c.before))),
+        changes.map((c) => (c.after == null ? null : JSON.stringify(c.after))),
+      ],
     );
   },
 };

@@ -19,8 +19,17 @@ export interface LinkContact {
 }
 
 const contactFromRow = (r: Record<string, any>): LinkContact => ({
-  contactId: r.contact_id, contactName: r.contact_name, email: r.email, role: r.role, timeZone: r.time_zone, generation: r.link_generation,
-  organisationId: r.organisation_id, organisationName: r.organisation_name, externalKey: r.external_key, sector: r.primary_sector_code, status: r.status ?? null,
+  contactId: r.contact_id,
+  contactName: r.contact_name,
+  email: r.email,
+  role: r.role,
+  timeZone: r.time_zone,
+  generation: r.link_generation,
+  organisationId: r.organisation_id,
+  organisationName: r.organisation_name,
+  externalKey: r.external_key,
+  sector: r.primary_sector_code,
+  status: r.status ?? null,
 });
 
 const CONTACT_SQL = `SELECT c.id AS contact_id, c.name AS contact_name, c.email, c.role, c.time_zone, c.link_generation,
@@ -66,7 +75,12 @@ export const LinksRepository = {
   },
 
   /** Contacts of organisations in the actor's scope: all of one organisation's, or the ones named. */
-  async contactsInScope(manager: EntityManager, actor: Actor, programmeId: string, where: { organisationId?: string; contactIds?: string[] }): Promise<LinkContact[]> {
+  async contactsInScope(
+    manager: EntityManager,
+    actor: Actor,
+    programmeId: string,
+    where: { organisationId?: string; contactIds?: string[] },
+  ): Promise<LinkContact[]> {
     const params: unknown[] = [programmeId, where.organisationId ?? null, where.contactIds ?? null];
     const rows = await manager.query(
       `${CONTACT_SQL} WHERE ($2::uuid IS NULL OR c.organisation_id = $2::uuid) AND ($3::uuid[] IS NULL OR c.id = ANY($3::uuid[]))
@@ -86,7 +100,15 @@ export const LinksRepository = {
     return rows?.[0]?.link_generation ?? null;
   },
 
-  async openSession(manager: EntityManager, id: string, contact: LinkContact, programmeId: string, csrfSecret: string, at: Date, expiresAt: Date): Promise<void> {
+  async openSession(
+    manager: EntityManager,
+    id: string,
+    contact: LinkContact,
+    programmeId: string,
+    csrfSecret: string,
+    at: Date,
+    expiresAt: Date,
+  ): Promise<void> {
     await manager.query(
       `WITH expired AS (DELETE FROM link_session WHERE expires_at < $7::timestamptz - interval '1 day')
        INSERT INTO link_session (id, contact_id, organisation_id, programme_id, link_generation, csrf_secret, created_at, expires_at)
@@ -104,7 +126,17 @@ export const LinksRepository = {
        WHERE s.id = $1 AND s.expires_at > $2`,
       [id, at],
     );
-    return row ? { contactId: row.contact_id, contactName: row.name, email: row.email, organisationId: row.organisation_id, programmeId: row.programme_id, csrfSecret: row.csrf_secret, expiresAt: row.expires_at } : null;
+    return row
+      ? {
+          contactId: row.contact_id,
+          contactName: row.name,
+          email: row.email,
+          organisationId: row.organisation_id,
+          programmeId: row.programme_id,
+          csrfSecret: row.csrf_secret,
+          expiresAt: row.expires_at,
+        }
+      : null;
   },
 
   async closeSession(manager: EntityManager, id: string): Promise<void> {
@@ -118,7 +150,17 @@ export const LinksRepository = {
    */
   async queue(manager: EntityManager, programmeId: string, messages: LinkMessage[], at: Date, perDay: number): Promise<Set<string>> {
     if (messages.length === 0) return new Set();
-    const doc = JSON.stringify(messages.map((m) => ({ ci: m.contact.contactId, st: m.stage, rc: m.contact.email, rn: m.contact.contactName, rr: m.contact.role, tz: m.contact.timeZone, pl: m.payload })));
+    const doc = JSON.stringify(
+      messages.map((m) => ({
+        ci: m.contact.contactId,
+        st: m.stage,
+        rc: m.contact.email,
+        rn: m.contact.contactName,
+        rr: m.contact.role,
+        tz: m.contact.timeZone,
+        pl: m.payload,
+      })),
+    );
     const rows = await manager.query(
       `INSERT INTO reminder_delivery (subject_key, organisation_id, programme_id, stage, level, recipient, recipient_name, recipient_role, channel, time_zone, payload, due_at, created_at, contact_id)
        SELECT 'link:' || t.ci, NULL, $2, t.st, 1, t.rc, t.rn, t.rr, 'EMAIL', t.tz, t.pl, $3, $3, t.ci

@@ -14,9 +14,24 @@ export class MilestonePlanService {
     const rows = programme.milestonePlan.map((step, position) => {
       const target = new Date(cutoff + (track === 'OT' ? step.otOffsetDays : step.itOffsetDays) * DAY);
       return manager.create(MilestoneEntity, {
-        organisationId, programmeId: programme.id, key: step.key, track, name: step.name, position,
-        originalTargetAt: target, targetAt: target, state: 'NOT_STARTED', blockedReason: null, evidence: null,
-        reportedBy: null, reportedAt: null, verifiedBy: null, verifiedAt: null, createdAt: now, updatedAt: now, version: 1,
+        organisationId,
+        programmeId: programme.id,
+        key: step.key,
+        track,
+        name: step.name,
+        position,
+        originalTargetAt: target,
+        targetAt: target,
+        state: 'NOT_STARTED',
+        blockedReason: null,
+        evidence: null,
+        reportedBy: null,
+        reportedAt: null,
+        verifiedBy: null,
+        verifiedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
       });
     });
     const result = await manager.createQueryBuilder().insert().into(MilestoneEntity).values(rows).orIgnore().returning(['id', 'key']).execute();
@@ -39,7 +54,14 @@ export class MilestonePlanService {
    * `created`: the organisations were created in the caller's transaction, so none has a track yet and
    * the rows are simply inserted (the unique key still refuses a duplicate) rather than merged.
    */
-  async instantiateMany(manager: EntityManager, programme: ProgrammeEntity, organisationIds: string[], track: Track, now: Date, options: { created?: boolean } = {}): Promise<number> {
+  async instantiateMany(
+    manager: EntityManager,
+    programme: ProgrammeEntity,
+    organisationIds: string[],
+    track: Track,
+    now: Date,
+    options: { created?: boolean } = {},
+  ): Promise<number> {
     if (organisationIds.length === 0) return 0;
     const cutoff = new Date(programme.updatesCutoff).getTime();
     const plan = programme.milestonePlan;
@@ -53,7 +75,10 @@ export class MilestonePlanService {
       await manager.query(insert, params);
       return organisationIds.length * plan.length;
     }
-    const [{ count }] = await manager.query(`WITH inserted AS (${insert} ON CONFLICT (organisation_id, programme_id, track, key) DO NOTHING RETURNING 1) SELECT count(*)::int AS count FROM inserted`, params);
+    const [{ count }] = await manager.query(
+      `WITH inserted AS (${insert} ON CONFLICT (organisation_id, programme_id, track, key) DO NOTHING RETURNING 1) SELECT count(*)::int AS count FROM inserted`,
+      params,
+    );
     return count;
   }
 }

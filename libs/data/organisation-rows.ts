@@ -15,7 +15,10 @@ const KINDS = {
   footprint: { entity: FootprintEntity, alias: 'f', table: 'footprint', order: 'f.created_at, f.id', perProgramme: true },
   milestones: { entity: MilestoneEntity, alias: 'm', table: 'milestone', order: 'm.track, m.position', perProgramme: true },
   contacts: {
-    entity: ContactEntity, alias: 'c', table: 'contact', perProgramme: false,
+    entity: ContactEntity,
+    alias: 'c',
+    table: 'contact',
+    perProgramme: false,
     order: `array_position(ARRAY['PRIMARY','EXECUTIVE','SECURITY_LEAD','OTHER'], c.role), c.name, c.id`,
   },
   extensions: { entity: ExtensionEntity, alias: 'e', table: 'extension', order: 'e.requested_at DESC, e.id', perProgramme: false },
@@ -37,7 +40,12 @@ export interface ChildrenWanted {
 }
 
 /** Many organisations' rows of one kind, in the one order (for footprint and milestones, of one programme). */
-export function childRows<K extends ChildKind>(dataSource: DataSource, kind: K, organisationIds: readonly string[], programmeId?: string): Promise<NonNullable<OrganisationChildren[K]>> {
+export function childRows<K extends ChildKind>(
+  dataSource: DataSource,
+  kind: K,
+  organisationIds: readonly string[],
+  programmeId?: string,
+): Promise<NonNullable<OrganisationChildren[K]>> {
   const k = KINDS[kind];
   const params: unknown[] = [organisationIds];
   if (k.perProgramme) params.push(programmeId);
@@ -59,11 +67,13 @@ export function childrenSql(dataSource: DataSource, wanted: ChildrenWanted, para
     params.push(wanted.programmeId);
     programme = `$${params.length}::uuid`;
   }
-  return wanted.kinds.map((kind) => {
-    const k = KINDS[kind];
-    return `, (SELECT coalesce(json_agg(${entityJson(dataSource, k.entity, k.alias)} ORDER BY ${k.order}), '[]') FROM ${k.table} ${k.alias}
+  return wanted.kinds
+    .map((kind) => {
+      const k = KINDS[kind];
+      return `, (SELECT coalesce(json_agg(${entityJson(dataSource, k.entity, k.alias)} ORDER BY ${k.order}), '[]') FROM ${k.table} ${k.alias}
        WHERE ${k.alias}.organisation_id = o.id${k.perProgramme ? ` AND ${k.alias}.programme_id = ${programme}` : ''}) AS "nested_${kind}"`;
-  }).join('');
+    })
+    .join('');
 }
 
 export function childrenFromRow(dataSource: DataSource, wanted: ChildrenWanted, row: Record<string, unknown>): OrganisationChildren {

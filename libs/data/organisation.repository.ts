@@ -23,10 +23,19 @@ export function takesPartSql(alias: string, programme: string): string {
 
 export function organisationFromRow(r: Record<string, any>): OrganisationEntity {
   return Object.assign(new OrganisationEntity(), {
-    id: r.id, externalKey: r.external_key, name: r.name, primarySectorCode: r.primary_sector_code,
-    secondarySectorCodes: r.secondary_sector_codes ?? [], stateCode: r.state_code, sizeBand: r.size_band,
-    criticalityTier: r.criticality_tier, archivedAt: r.archived_at, lastReportedAt: r.last_reported_at,
-    createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
+    id: r.id,
+    externalKey: r.external_key,
+    name: r.name,
+    primarySectorCode: r.primary_sector_code,
+    secondarySectorCodes: r.secondary_sector_codes ?? [],
+    stateCode: r.state_code,
+    sizeBand: r.size_band,
+    criticalityTier: r.criticality_tier,
+    archivedAt: r.archived_at,
+    lastReportedAt: r.last_reported_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
   });
 }
 
@@ -50,7 +59,12 @@ export const OrganisationRepository = {
   },
 
   /** One organisation in the caller's scope with the rows its read will need, in one statement. */
-  async getWithRows(manager: EntityManager, actor: Actor, id: string, wanted: ChildrenWanted): Promise<{ organisation: OrganisationEntity; children: OrganisationChildren }> {
+  async getWithRows(
+    manager: EntityManager,
+    actor: Actor,
+    id: string,
+    wanted: ChildrenWanted,
+  ): Promise<{ organisation: OrganisationEntity; children: OrganisationChildren }> {
     const { organisation, row } = await readInScope(manager, actor, id, '', wanted);
     return { organisation, children: childrenFromRow(manager.connection, wanted, row) };
   },
@@ -102,7 +116,9 @@ export const OrganisationRepository = {
     if (ids.length === 0) return;
     write.add(
       write.unique('reported'),
-      ids.length === 1 ? `UPDATE organisation SET last_reported_at = $2 WHERE id = $1::uuid RETURNING 1` : `UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[]) RETURNING 1`,
+      ids.length === 1
+        ? `UPDATE organisation SET last_reported_at = $2 WHERE id = $1::uuid RETURNING 1`
+        : `UPDATE organisation SET last_reported_at = $2 WHERE id = ANY($1::uuid[]) RETURNING 1`,
       [ids.length === 1 ? ids[0] : ids, at],
     );
   },

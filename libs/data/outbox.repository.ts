@@ -28,6 +28,11 @@ export function cancelPlannedRemindersIn(write: CombinedWrite, organisationIds: 
     `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2
      WHERE organisation_id = ANY($1::uuid[]) AND state IN ${PLANNED_STATES_SQL} RETURNING 1`,
     [organisationIds, reason],
-    [[write.unique('marked'), `UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE organisation_id = ANY($1::uuid[]) RETURNING 1`]],
+    [
+      [
+        write.unique('marked'),
+        `UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE organisation_id = ANY($1::uuid[]) RETURNING 1`,
+      ],
+    ],
   );
 }

@@ -43,30 +43,59 @@ export const ReportRepository = {
    * counts: a row changed since it was read answers CONFLICT (and the transaction rolls back); else the
    * rows' versions move on by one, in memory too. `ownReport`: the organisation said it (its report time moves).
    */
-  write(write: CombinedWrite, organisationId: string, footprint: FootprintEntity[], milestones: MilestoneEntity[], now: Date, ownReport: boolean): (counts: Record<string, number>) => void {
-    const f = footprint.map((r) => ({ id: r.id, v: r.version, ec: r.endpointCount, er: r.endpointsRemaining, rp: r.replacementProduct, rc: r.replacementChosenByOrganisation }));
-    const m = milestones.map((r) => ({ id: r.id, v: r.version, st: r.state, br: r.blockedReason, ev: r.evidence, rb: r.reportedBy, vb: r.verifiedBy, va: r.verifiedAt }));
+  write(
+    write: CombinedWrite,
+    organisationId: string,
+    footprint: FootprintEntity[],
+    milestones: MilestoneEntity[],
+    now: Date,
+    ownReport: boolean,
+  ): (counts: Record<string, number>) => void {
+    const f = footprint.map((r) => ({
+      id: r.id,
+      v: r.version,
+      ec: r.endpointCount,
+      er: r.endpointsRemaining,
+      rp: r.replacementProduct,
+      rc: r.replacementChosenByOrganisation,
+    }));
+    const m = milestones.map((r) => ({
+      id: r.id,
+      v: r.version,
+      st: r.state,
+      br: r.blockedReason,
+      ev: r.evidence,
+      rb: r.reportedBy,
+      vb: r.verifiedBy,
+      va: r.verifiedAt,
+    }));
     const [nf, nm] = [write.unique('reported_footprint'), write.unique('reported_milestones')];
     if (f.length) {
-      write.add(nf,
+      write.add(
+        nf,
         `UPDATE footprint x SET endpoint_count = t.ec, endpoints_remaining = t.er, replacement_product = t.rp, replacement_chosen_by_organisation = t.rc,
            updated_at = $2, version = x.version + 1
          FROM json_to_recordset($1::json) AS t(id uuid, v int, ec int, er int, rp text, rc boolean)
          WHERE x.id = t.id AND x.version = t.v RETURNING 1`,
-        [JSON.stringify(f), now]);
+        [JSON.stringify(f), now],
+      );
     }
     if (m.length) {
-      write.add(nm,
+      write.add(
+        nm,
         `UPDATE milestone x SET state = t.st, blocked_reason = t.br, evidence = t.ev, reported_by = t.rb, reported_at = $2, verified_by = t.vb, verified_at = t.va,
            updated_at = $2, version = x.version + 1
          FROM json_to_recordset($1::json) AS t(id uuid, v int, st text, br text, ev text, rb text, vb text, va timestamptz)
          WHERE x.id = t.id AND x.version = t.v RETURNING 1`,
-        [JSON.stringify(m), now]);
+        [JSON.stringify(m), now],
+      );
     }
     if (ownReport) OrganisationRepository.markReported(write, [organisationId], now);
     return (counts) => {
       if ((counts[nf] ?? 0) !== f.length || (counts[nm] ?? 0) !== m.length) {
-        throw new AppError(ErrorCode.CONFLICT, 'a row of the report was changed by someone else while it was written: reload and retry', { entity: (counts[nf] ?? 0) !== f.length ? 'Footprint' : 'Milestone' });
+        throw new AppError(ErrorCode.CONFLICT, 'a row of the report was changed by someone else while it was written: reload and retry', {
+          entity: (counts[nf] ?? 0) !== f.length ? 'Footprint' : 'Milestone',
+        });
       }
       for (const r of [...footprint, ...milestones]) {
         r.version += 1;

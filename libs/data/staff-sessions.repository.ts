@@ -22,8 +22,13 @@ export const StaffSessionsRepository = {
   },
 
   async session(manager: EntityManager, id: string, at: Date): Promise<StaffSessionRow | null> {
-    const [row] = await manager.query(`SELECT subject, role, label, sectors, csrf_secret, expires_at FROM staff_session WHERE id = $1 AND expires_at > $2`, [id, at]);
-    return row ? { subject: row.subject, role: row.role, label: row.label, sectors: row.sectors ?? [], csrfSecret: row.csrf_secret, expiresAt: row.expires_at } : null;
+    const [row] = await manager.query(`SELECT subject, role, label, sectors, csrf_secret, expires_at FROM staff_session WHERE id = $1 AND expires_at > $2`, [
+      id,
+      at,
+    ]);
+    return row
+      ? { subject: row.subject, role: row.role, label: row.label, sectors: row.sectors ?? [], csrfSecret: row.csrf_secret, expiresAt: row.expires_at }
+      : null;
   },
 
   async close(manager: EntityManager, id: string): Promise<void> {

@@ -13,7 +13,12 @@ export const StatusRepository = {
    * One statement for any number of organisations. Without `milestoneDetails` the milestones carry
    * only what status derivation reads (no id or name): what a refresh needs, read and parsed faster.
    */
-  async loadFacts(manager: EntityManager, programmeId: string, organisationIds: readonly string[], { milestoneDetails = true } = {}): Promise<Map<string, OrganisationFacts>> {
+  async loadFacts(
+    manager: EntityManager,
+    programmeId: string,
+    organisationIds: readonly string[],
+    { milestoneDetails = true } = {},
+  ): Promise<Map<string, OrganisationFacts>> {
     const ids = [...new Set(organisationIds)];
     // One statement, one JSON document: parsing it is native and a fraction of the cost of tens of
     // thousands of result rows (a refresh of 5,000 organisations), which PostgreSQL otherwise sat idle
@@ -43,19 +48,65 @@ export const StatusRepository = {
     );
     const parsed: {
       o: Array<[string, number | null, number]>;
-      f: Array<[string, number, number, string, string, string | null, number | null, number | null, string?, number?, number?, (string | null)?, (boolean | null)?, (string | null)?]>;
-      m: Record<string, Array<[string, string, MilestoneState, number | null, number, number | null, number | null, number | null, string | null, string?, string?]>>;
+      f: Array<
+        [
+          string,
+          number,
+          number,
+          string,
+          string,
+          string | null,
+          number | null,
+          number | null,
+          string?,
+          number?,
+          number?,
+          (string | null)?,
+          (boolean | null)?,
+          (string | null)?,
+        ]
+      >;
+      m: Record<
+        string,
+        Array<[string, string, MilestoneState, number | null, number, number | null, number | null, number | null, string | null, string?, string?]>
+      >;
     } = JSON.parse(doc);
     const facts = new Map<string, OrganisationFacts>();
-    for (const [id, reportedMs, tier] of parsed.o) facts.set(id, { lastReportedAt: reportedMs === null ? null : new Date(reportedMs), criticalityTier: tier, footprint: [], milestones: [] });
-    for (const [organisationId, endpointCount, endpointsRemaining, environment, productCode, vendor, verifiedRemaining, verifiedMs, id, startsMs, endsMs, windowName, certified, certificationRef] of parsed.f) {
+    for (const [id, reportedMs, tier] of parsed.o)
+      facts.set(id, { lastReportedAt: reportedMs === null ? null : new Date(reportedMs), criticalityTier: tier, footprint: [], milestones: [] });
+    for (const [
+      organisationId,
+      endpointCount,
+      endpointsRemaining,
+      environment,
+      productCode,
+      vendor,
+      verifiedRemaining,
+      verifiedMs,
+      id,
+      startsMs,
+      endsMs,
+      windowName,
+      certified,
+      certificationRef,
+    ] of parsed.f) {
       const row: OrganisationFacts['footprint'][number] = {
-        endpointCount, endpointsRemaining, environment, productCode, vendor, verifiedRemaining, verifiedAt: verifiedMs === null ? null : new Date(verifiedMs),
+        endpointCount,
+        endpointsRemaining,
+        environment,
+        productCode,
+        vendor,
+        verifiedRemaining,
+        verifiedAt: verifiedMs === null ? null : new Date(verifiedMs),
       };
       if (id !== undefined) {
         Object.assign(row, {
-          id, maintenanceWindowStartsAt: new Date(startsMs!), maintenanceWindowEndsAt: new Date(endsMs!), maintenanceWindowName: windowName ?? null,
-          replacementVendorCertified: certified ?? null, replacementCertificationRef: certificationRef ?? null,
+          id,
+          maintenanceWindowStartsAt: new Date(startsMs!),
+          maintenanceWindowEndsAt: new Date(endsMs!),
+          maintenanceWindowName: windowName ?? null,
+          replacementVendorCertified: certified ?? null,
+          replacementCertificationRef: certificationRef ?? null,
         });
       }
       (facts.get(organisationId)?.footprint as OrganisationFacts['footprint'][number][] | undefined)?.push(row);
@@ -64,10 +115,21 @@ export const StatusRepository = {
       const into = facts.get(organisationId)?.milestones as OrganisationFacts['milestones'][number][] | undefined;
       if (!into) continue;
       for (const [key, track, state, verifiedMs, targetMs, expiresMs, lapsesMs, extensionReportedMs, windowFootprintId, id, name] of list) {
-        const milestone: OrganisationFacts['milestones'][number] = { key, track, targetAt: new Date(targetMs), state, verifiedAt: verifiedMs === null ? null : new Date(verifiedMs) };
+        const milestone: OrganisationFacts['milestones'][number] = {
+          key,
+          track,
+          targetAt: new Date(targetMs),
+          state,
+          verifiedAt: verifiedMs === null ? null : new Date(verifiedMs),
+        };
         if (windowFootprintId !== null) milestone.maintenanceWindowFootprintId = windowFootprintId;
         // the extension in force (libs/domain/extension-rules.ts): only on a milestone ever extended
-        if (expiresMs !== null) Object.assign(milestone, { extensionExpiresAt: new Date(expiresMs), extensionLapsesTo: lapsesMs === null ? null : new Date(lapsesMs), extensionReportedAt: extensionReportedMs === null ? null : new Date(extensionReportedMs) });
+        if (expiresMs !== null)
+          Object.assign(milestone, {
+            extensionExpiresAt: new Date(expiresMs),
+            extensionLapsesTo: lapsesMs === null ? null : new Date(lapsesMs),
+            extensionReportedAt: extensionReportedMs === null ? null : new Date(extensionReportedMs),
+          });
         if (milestoneDetails) Object.assign(milestone, { id, name });
         into.push(milestone);
       }
@@ -80,7 +142,13 @@ export const StatusRepository = {
    * their instant come, or planned at a later instant than `at` by more than a day (the clock of a drill
    * moved back). With the plan version each was read at.
    */
-  async duePage(manager: EntityManager, programmeId: string, at: Date, after: string, limit: number): Promise<{ rows: Array<{ id: string; version: number }>; last: string | null }> {
+  async duePage(
+    manager: EntityManager,
+    programmeId: string,
+    at: Date,
+    after: string,
+    limit: number,
+  ): Promise<{ rows: Array<{ id: string; version: number }>; last: string | null }> {
     const rows: Array<{ id: string; version: number }> = await manager.query(
       `SELECT organisation_id AS id, plan_version AS version FROM organisation_status
        WHERE programme_id = $1 AND organisation_id > $2
@@ -106,7 +174,9 @@ export const StatusRepository = {
 
   /** Every organisation of a programme (or of every programme) is planned again at the next pass: its ladder or rules, or who hears digests, changed. */
   async planAllAgain(manager: EntityManager, programmeId: string | null): Promise<void> {
-    await manager.query(`UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE $1::uuid IS NULL OR programme_id = $1`, [programmeId]);
+    await manager.query(`UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE $1::uuid IS NULL OR programme_id = $1`, [
+      programmeId,
+    ]);
   },
 
   /**
@@ -117,11 +187,15 @@ export const StatusRepository = {
    * at the planner's next pass.
    */
   addTo(
-    write: CombinedWrite, programmeId: string, at: Date, ids: readonly string[], shapeOf: readonly number[], document: string,
+    write: CombinedWrite,
+    programmeId: string,
+    at: Date,
+    ids: readonly string[],
+    shapeOf: readonly number[],
+    document: string,
     options: { created?: boolean; replan?: boolean } = {},
   ): void {
-    const upsert =
-      `INSERT INTO organisation_status (organisation_id, programme_id, as_of, status, reasons, endpoints_total, endpoints_remaining, ot_total, ot_remaining,
+    const upsert = `INSERT INTO organisation_status (organisation_id, programme_id, as_of, status, reasons, endpoints_total, endpoints_remaining, ot_total, ot_remaining,
          milestones_not_started, milestones_in_progress, milestones_done, milestones_blocked, milestones_overdue, removal_verified, risk_score, risk_reasons,
          products, report_stale)
        SELECT o.id, $1::uuid, $2::timestamptz, t.status, t.reasons, t."endpointsTotal", t."endpointsRemaining", t."otTotal", t."otRemaining",
@@ -130,12 +204,20 @@ export const StatusRepository = {
        JOIN jsonb_to_recordset($5::jsonb) AS t(n int, status text, reasons jsonb, "endpointsTotal" bigint, "endpointsRemaining" bigint, "otTotal" bigint,
          "otRemaining" bigint, "notStarted" int, "inProgress" int, done int, blocked int, overdue int, "removalVerified" boolean, "riskScore" int, "riskReasons" jsonb,
          products jsonb, "reportStale" boolean) USING (n)
-       ${options.created ? '' : `ON CONFLICT (organisation_id, programme_id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons, as_of = EXCLUDED.as_of,
+       ${
+         options.created
+           ? ''
+           : `ON CONFLICT (organisation_id, programme_id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons, as_of = EXCLUDED.as_of,
          endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, ot_total = EXCLUDED.ot_total, ot_remaining = EXCLUDED.ot_remaining,
          milestones_not_started = EXCLUDED.milestones_not_started, milestones_in_progress = EXCLUDED.milestones_in_progress, milestones_done = EXCLUDED.milestones_done,
          milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
-         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons, products = EXCLUDED.products, report_stale = EXCLUDED.report_stale${options.replan ? `,
-         plan_due_at = NULL, plan_version = organisation_status.plan_version + 1` : ''}`}`;
+         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons, products = EXCLUDED.products, report_stale = EXCLUDED.report_stale${
+           options.replan
+             ? `,
+         plan_due_at = NULL, plan_version = organisation_status.plan_version + 1`
+             : ''
+         }`
+       }`;
     const params = [programmeId, at, ids, shapeOf, document];
     if (!options.replan) return write.add(write.unique('status'), `${upsert} RETURNING 1`, params);
     const stored = write.unique('status');

@@ -65,8 +65,9 @@ export const WebhookSecretRepository = {
   },
 
   async datesOfEscalationContacts(manager: EntityManager): Promise<Map<string, WebhookSecretDates>> {
-    const rows = await manager.query(`SELECT escalation_contact_id, issued_at, previous_valid_until FROM webhook_secret WHERE escalation_contact_id IS NOT NULL`);
+    const rows = await manager.query(
+      `SELECT escalation_contact_id, issued_at, previous_valid_until FROM webhook_secret WHERE escalation_contact_id IS NOT NULL`,
+    );
     return new Map(rows.map((r: Record<string, any>) => [r.escalation_contact_id, { issuedAt: r.issued_at, previousValidUntil: r.previous_valid_until }]));
   },
-
 };

@@ -150,7 +150,12 @@ function kindCondition(filter: WorkQueueFilter, params: unknown[]): string {
 
 export const WorkQueueRepository = {
   /** One page, oldest first (since, then kind, then the item's id), after `after`; `limit + 1` rows tell whether more follow. */
-  async page(dataSource: DataSource, actor: Actor, filter: WorkQueueFilter, options: { after: WorkKey | null; limit: number; nested: ChildrenWanted | null }): Promise<WorkRow[]> {
+  async page(
+    dataSource: DataSource,
+    actor: Actor,
+    filter: WorkQueueFilter,
+    options: { after: WorkKey | null; limit: number; nested: ChildrenWanted | null },
+  ): Promise<WorkRow[]> {
     const params = baseParams(filter);
     const items = itemsSql(actor, params);
     let where = kindCondition(filter, params);
@@ -189,7 +194,10 @@ export const WorkQueueRepository = {
       const delivery = r.work_delivery as (Omit<WorkDeliveryRow, 'dueAt'> & { dueAt: string }) | null;
       const recipient = r.work_recipient ?? (delivery ? null : r.work_contact);
       return {
-        kind: r.work_kind, since: r.work_since, itemId: r.work_item_id, status: r.work_status,
+        kind: r.work_kind,
+        since: r.work_since,
+        itemId: r.work_item_id,
+        status: r.work_status,
         organisation: organisationFromRow(r),
         milestone: r.work_milestone ? entityFromJson<MilestoneEntity>(dataSource, MilestoneEntity, r.work_milestone) : null,
         extension: r.work_extension ? entityFromJson<ExtensionEntity>(dataSource, ExtensionEntity, r.work_extension) : null,

@@ -26,13 +26,40 @@ function prng(seed: number) {
   };
 }
 
-const NAMES = ['Riverside', 'Summit', 'Prairie', 'Harbor', 'Granite', 'Lakeshore', 'Pioneer', 'Cascade', 'Liberty', 'Red Rock', 'Bluegrass', 'Coastal', 'Valley', 'Northern', 'Southern', 'Tri-County'];
+const NAMES = [
+  'Riverside',
+  'Summit',
+  'Prairie',
+  'Harbor',
+  'Granite',
+  'Lakeshore',
+  'Pioneer',
+  'Cascade',
+  'Liberty',
+  'Red Rock',
+  'Bluegrass',
+  'Coastal',
+  'Valley',
+  'Northern',
+  'Southern',
+  'Tri-County',
+];
 const KINDS: Record<string, string[]> = {
-  CHEMICAL: ['Chemical Works', 'Polymers'], COMMERCIAL_FACILITIES: ['Arena', 'Convention Center'], COMMUNICATIONS: ['Telecom', 'Broadband'],
-  CRITICAL_MANUFACTURING: ['Turbine Works', 'Metals'], DAMS: ['Dam Authority', 'Hydro District'], DEFENSE_INDUSTRIAL_BASE: ['Aerospace', 'Defense Systems'],
-  EMERGENCY_SERVICES: ['Fire District', 'EMS'], ENERGY: ['Electric Cooperative', 'Power & Light'], FINANCIAL_SERVICES: ['Credit Union', 'Savings Bank'],
-  FOOD_AGRICULTURE: ['Grain Cooperative', 'Dairy'], GOVERNMENT_FACILITIES: ['County Government', 'City Hall'], HEALTHCARE_PUBLIC_HEALTH: ['Medical Center', 'Health System'],
-  INFORMATION_TECHNOLOGY: ['Data Centers', 'Managed Services'], NUCLEAR: ['Nuclear Station', 'Isotopes'], TRANSPORTATION: ['Transit Authority', 'Port Authority'],
+  CHEMICAL: ['Chemical Works', 'Polymers'],
+  COMMERCIAL_FACILITIES: ['Arena', 'Convention Center'],
+  COMMUNICATIONS: ['Telecom', 'Broadband'],
+  CRITICAL_MANUFACTURING: ['Turbine Works', 'Metals'],
+  DAMS: ['Dam Authority', 'Hydro District'],
+  DEFENSE_INDUSTRIAL_BASE: ['Aerospace', 'Defense Systems'],
+  EMERGENCY_SERVICES: ['Fire District', 'EMS'],
+  ENERGY: ['Electric Cooperative', 'Power & Light'],
+  FINANCIAL_SERVICES: ['Credit Union', 'Savings Bank'],
+  FOOD_AGRICULTURE: ['Grain Cooperative', 'Dairy'],
+  GOVERNMENT_FACILITIES: ['County Government', 'City Hall'],
+  HEALTHCARE_PUBLIC_HEALTH: ['Medical Center', 'Health System'],
+  INFORMATION_TECHNOLOGY: ['Data Centers', 'Managed Services'],
+  NUCLEAR: ['Nuclear Station', 'Isotopes'],
+  TRANSPORTATION: ['Transit Authority', 'Port Authority'],
   WATER: ['Water Utility', 'Wastewater District'],
 };
 const REPLACEMENTS = ['Microsoft Defender for Endpoint', 'CrowdStrike Falcon', 'SentinelOne Singularity', 'Sophos Intercept X', 'ESET PROTECT', 'UltraAV'];
@@ -76,14 +103,35 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
       const silent = r.next() < 0.08;
       const lastReported = silent ? null : new Date(Math.max(created.getTime(), now.getTime() - r.int(0, 45) * DAY));
       orgs.push({
-        id, external_key: `DEMO-${sector.code.slice(0, 4)}-${String(n + 1).padStart(4, '0')}`, name, primary_sector_code: sector.code,
+        id,
+        external_key: `DEMO-${sector.code.slice(0, 4)}-${String(n + 1).padStart(4, '0')}`,
+        name,
+        primary_sector_code: sector.code,
         secondary_sector_codes: r.next() < 0.15 ? [r.pick(SECTORS.filter((s) => s.code !== sector.code)).code] : [],
-        state_code: state, size_band: r.pick(['SMALL', 'MEDIUM', 'LARGE', 'VERY_LARGE']), criticality_tier: r.int(1, 4),
-        last_reported_at: lastReported, created_at: created, updated_at: created,
+        state_code: state,
+        size_band: r.pick(['SMALL', 'MEDIUM', 'LARGE', 'VERY_LARGE']),
+        criticality_tier: r.int(1, 4),
+        last_reported_at: lastReported,
+        created_at: created,
+        updated_at: created,
       });
       const domain = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-      contacts.push({ organisation_id: id, role: 'PRIMARY', name: 'Primary Contact', email: `it@${domain}.example`, time_zone: 'America/New_York', created_at: created });
-      contacts.push({ organisation_id: id, role: 'EXECUTIVE', name: 'Chief Executive', email: `ceo@${domain}.example`, time_zone: 'America/Chicago', created_at: created });
+      contacts.push({
+        organisation_id: id,
+        role: 'PRIMARY',
+        name: 'Primary Contact',
+        email: `it@${domain}.example`,
+        time_zone: 'America/New_York',
+        created_at: created,
+      });
+      contacts.push({
+        organisation_id: id,
+        role: 'EXECUTIVE',
+        name: 'Chief Executive',
+        email: `ceo@${domain}.example`,
+        time_zone: 'America/Chicago',
+        created_at: created,
+      });
 
       const hasOt = ['ENERGY', 'WATER', 'DAMS', 'NUCLEAR', 'CHEMICAL', 'CRITICAL_MANUFACTURING', 'TRANSPORTATION'].includes(sector.code) && r.next() < 0.6;
       const rows = r.int(1, 3);
@@ -91,36 +139,73 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
       for (let k = 0; k < rows + (hasOt ? 1 : 0); k++) {
         const isOt = hasOt && k === rows;
         const whiteLabel = !isOt && r.next() < 0.12;
-        const product = isOt ? r.pick(catalogue.filter((p) => p.family === 'Industrial')) : whiteLabel ? PRODUCTS.find((p) => p.kind === 'WHITE_LABEL')! : r.pick(catalogue.filter((p) => p.family !== 'Industrial'));
+        const product = isOt
+          ? r.pick(catalogue.filter((p) => p.family === 'Industrial'))
+          : whiteLabel
+            ? PRODUCTS.find((p) => p.kind === 'WHITE_LABEL')!
+            : r.pick(catalogue.filter((p) => p.family !== 'Industrial'));
         const wl = whiteLabel ? r.pick(WHITE_LABEL) : null;
         const count = isOt ? r.int(5, 80) : r.int(10, 2500);
         const remaining = Math.round(count * remainingShare);
         footprint.push({
-          id: r.uuid(), organisation_id: id, programme_id: programme.id, product_code: product.code, product_name: wl?.product ?? null, vendor: wl?.vendor ?? null,
-          white_label_confidence: wl ? r.pick(['CONFIRMED', 'SUSPECTED', 'UNKNOWN']) : null, environment: isOt ? 'OT' : whiteLabel ? 'MAIL_GATEWAY' : r.pick(['IT', 'IT', 'IT', 'CLOUD']),
-          endpoint_count: count, endpoints_remaining: remaining, update_channel: isOt ? 'OFFLINE' : r.pick(['DIRECT', 'SECURITY_CENTER']),
+          id: r.uuid(),
+          organisation_id: id,
+          programme_id: programme.id,
+          product_code: product.code,
+          product_name: wl?.product ?? null,
+          vendor: wl?.vendor ?? null,
+          white_label_confidence: wl ? r.pick(['CONFIRMED', 'SUSPECTED', 'UNKNOWN']) : null,
+          environment: isOt ? 'OT' : whiteLabel ? 'MAIL_GATEWAY' : r.pick(['IT', 'IT', 'IT', 'CLOUD']),
+          endpoint_count: count,
+          endpoints_remaining: remaining,
+          update_channel: isOt ? 'OFFLINE' : r.pick(['DIRECT', 'SECURITY_CENTER']),
           licence_end: new Date(cutoff + r.int(-200, 400) * DAY).toISOString().slice(0, 10),
-          replacement_product: progress >= 2 ? r.pick(REPLACEMENTS) : null, replacement_chosen_by_organisation: progress >= 2 ? r.next() < 0.85 : null, created_at: created,
+          replacement_product: progress >= 2 ? r.pick(REPLACEMENTS) : null,
+          replacement_chosen_by_organisation: progress >= 2 ? r.next() < 0.85 : null,
+          created_at: created,
         });
       }
       for (const track of hasOt ? ['IT', 'OT'] : ['IT']) {
         plan.forEach((step, position) => {
           const target = new Date(cutoff + (track === 'OT' ? step.otOffsetDays : step.itOffsetDays) * DAY);
           const trackProgress = track === 'OT' ? Math.max(0, progress - 1) : progress;
-          let state: MilestoneState = position < trackProgress ? 'DONE' : position === trackProgress ? r.pick(['IN_PROGRESS', 'NOT_STARTED', 'BLOCKED'] as const) : 'NOT_STARTED';
+          let state: MilestoneState =
+            position < trackProgress ? 'DONE' : position === trackProgress ? r.pick(['IN_PROGRESS', 'NOT_STARTED', 'BLOCKED'] as const) : 'NOT_STARTED';
           if (state === 'DONE' && !verified && position === plan.length - 1 && r.next() < 0.5) state = 'IN_PROGRESS';
           const verifiedAt = state === 'DONE' && (verified || r.next() < 0.4) ? new Date(Math.min(target.getTime(), now.getTime())) : null;
           const mid = r.uuid();
           milestones.push({
-            id: mid, organisation_id: id, programme_id: programme.id, key: step.key, track, name: step.name, position, original_target_at: target, target_at: target,
-            state, blocked_reason: state === 'BLOCKED' ? (track === 'OT' ? 'Waiting for a vendor-certified replacement for the HMI workstations' : 'Procurement awaiting budget approval') : null,
-            evidence: state === 'DONE' ? `Reported ${step.name.toLowerCase()}` : null, reported_by: state === 'NOT_STARTED' ? null : 'system:demo', reported_at: state === 'NOT_STARTED' ? null : lastReported,
-            verified_by: verifiedAt ? 'system:demo-liaison' : null, verified_at: verifiedAt, created_at: created,
+            id: mid,
+            organisation_id: id,
+            programme_id: programme.id,
+            key: step.key,
+            track,
+            name: step.name,
+            position,
+            original_target_at: target,
+            target_at: target,
+            state,
+            blocked_reason:
+              state === 'BLOCKED'
+                ? track === 'OT'
+                  ? 'Waiting for a vendor-certified replacement for the HMI workstations'
+                  : 'Procurement awaiting budget approval'
+                : null,
+            evidence: state === 'DONE' ? `Reported ${step.name.toLowerCase()}` : null,
+            reported_by: state === 'NOT_STARTED' ? null : 'system:demo',
+            reported_at: state === 'NOT_STARTED' ? null : lastReported,
+            verified_by: verifiedAt ? 'system:demo-liaison' : null,
+            verified_at: verifiedAt,
+            created_at: created,
           });
           if (track === 'OT' && state === 'BLOCKED' && r.next() < 0.7) {
             extensions.push({
-              organisation_id: id, milestone_id: mid, justification: 'OT assets can only change in the spring maintenance outage; the replacement needs vendor certification.',
-              requested_target_at: new Date(target.getTime() + 182 * DAY), requested_by: 'system:demo', requested_at: new Date(target.getTime() - 10 * DAY),
+              organisation_id: id,
+              milestone_id: mid,
+              justification: 'OT assets can only change in the spring maintenance outage; the replacement needs vendor certification.',
+              requested_target_at: new Date(target.getTime() + 182 * DAY),
+              requested_by: 'system:demo',
+              requested_at: new Date(target.getTime() - 10 * DAY),
             });
           }
         });
@@ -135,21 +220,53 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
        SELECT id, ek, nm, ps, CASE WHEN ss = '' THEN '{}'::text[] ELSE string_to_array(ss, ',') END, st, sb, ct, lr, ca, ca
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::smallint[], $9::timestamptz[], $10::timestamptz[])
          AS t(id, ek, nm, ps, ss, st, sb, ct, lr, ca)`,
-      [cols(orgs, 'id'), cols(orgs, 'external_key'), cols(orgs, 'name'), cols(orgs, 'primary_sector_code'), orgs.map((o) => o.secondary_sector_codes.join(',')),
-        cols(orgs, 'state_code'), cols(orgs, 'size_band'), cols(orgs, 'criticality_tier'), cols(orgs, 'last_reported_at'), cols(orgs, 'created_at')],
+      [
+        cols(orgs, 'id'),
+        cols(orgs, 'external_key'),
+        cols(orgs, 'name'),
+        cols(orgs, 'primary_sector_code'),
+        orgs.map((o) => o.secondary_sector_codes.join(',')),
+        cols(orgs, 'state_code'),
+        cols(orgs, 'size_band'),
+        cols(orgs, 'criticality_tier'),
+        cols(orgs, 'last_reported_at'),
+        cols(orgs, 'created_at'),
+      ],
     );
     await m.query(
       `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at)
        SELECT o, ro, nm, em, tz, ca, ca FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(o, ro, nm, em, tz, ca)`,
-      [cols(contacts, 'organisation_id'), cols(contacts, 'role'), cols(contacts, 'name'), cols(contacts, 'email'), cols(contacts, 'time_zone'), cols(contacts, 'created_at')],
+      [
+        cols(contacts, 'organisation_id'),
+        cols(contacts, 'role'),
+        cols(contacts, 'name'),
+        cols(contacts, 'email'),
+        cols(contacts, 'time_zone'),
+        cols(contacts, 'created_at'),
+      ],
     );
     await m.query(
       `INSERT INTO footprint (id, organisation_id, programme_id, product_code, product_name, vendor, white_label_confidence, environment, endpoint_count, endpoints_remaining,
          update_channel, licence_end, replacement_product, replacement_chosen_by_organisation, created_at, updated_at)
        SELECT *, ca FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::date[], $13::text[], $14::boolean[], $15::timestamptz[])
          AS t(id, o, p, pc, pn, v, wl, env, ec, er, uc, le, rp, rc, ca)`,
-      ['id', 'organisation_id', 'programme_id', 'product_code', 'product_name', 'vendor', 'white_label_confidence', 'environment', 'endpoint_count', 'endpoints_remaining',
-        'update_channel', 'licence_end', 'replacement_product', 'replacement_chosen_by_organisation', 'created_at'].map((k) => cols(footprint, k)),
+      [
+        'id',
+        'organisation_id',
+        'programme_id',
+        'product_code',
+        'product_name',
+        'vendor',
+        'white_label_confidence',
+        'environment',
+        'endpoint_count',
+        'endpoints_remaining',
+        'update_channel',
+        'licence_end',
+        'replacement_product',
+        'replacement_chosen_by_organisation',
+        'created_at',
+      ].map((k) => cols(footprint, k)),
     );
     await m.query(
       `INSERT INTO milestone (id, organisation_id, programme_id, key, track, name, position, original_target_at, target_at, state, blocked_reason, evidence,
@@ -157,8 +274,25 @@ export async function seedDemo(dataSource: DataSource, clock: Clock, perSector =
        SELECT *, ca FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[],
          $13::text[], $14::timestamptz[], $15::text[], $16::timestamptz[], $17::timestamptz[])
          AS t(id, o, p, k, tr, nm, pos, ot, ta, st, br, ev, rb, ra, vb, va, ca)`,
-      ['id', 'organisation_id', 'programme_id', 'key', 'track', 'name', 'position', 'original_target_at', 'target_at', 'state', 'blocked_reason', 'evidence',
-        'reported_by', 'reported_at', 'verified_by', 'verified_at', 'created_at'].map((k) => cols(milestones, k)),
+      [
+        'id',
+        'organisation_id',
+        'programme_id',
+        'key',
+        'track',
+        'name',
+        'position',
+        'original_target_at',
+        'target_at',
+        'state',
+        'blocked_reason',
+        'evidence',
+        'reported_by',
+        'reported_at',
+        'verified_by',
+        'verified_at',
+        'created_at',
+      ].map((k) => cols(milestones, k)),
     );
     if (extensions.length) {
       await m.query(

@@ -30,7 +30,14 @@ describe('grantProblems', () => {
   const base = { currentTarget: at(0), target: at(180), targetField: 'grantedTargetAt', expiresAt: at(180), now: at(-20), grantsSoFar: 0, countField: 'id' };
   it.each([
     ['six months from the current target', base, []],
-    ['a day longer than the longest grant', { ...base, target: at(184), expiresAt: at(184) }, [['grantedTargetAt', false], ['expiresAt', false]]],
+    [
+      'a day longer than the longest grant',
+      { ...base, target: at(184), expiresAt: at(184) },
+      [
+        ['grantedTargetAt', false],
+        ['expiresAt', false],
+      ],
+    ],
     ['an expiry past the longest grant', { ...base, expiresAt: at(200) }, [['expiresAt', false]]],
     ['not later than the current target', { ...base, target: at(0), expiresAt: at(10) }, [['grantedTargetAt', false]]],
     ['an expiry before the target', { ...base, expiresAt: at(100) }, [['expiresAt', false]]],
@@ -45,15 +52,21 @@ describe('grantProblems', () => {
   });
 
   it('names the limit in the refusal', () => {
-    expect(grantProblems(FCC, { ...base, target: at(200), expiresAt: at(200) })[0].message)
-      .toBe(`one extension may give at most 183 days after the current target ${at(0).toISOString()}, by ${at(183).toISOString()}`);
+    expect(grantProblems(FCC, { ...base, target: at(200), expiresAt: at(200) })[0].message).toBe(
+      `one extension may give at most 183 days after the current target ${at(0).toISOString()}, by ${at(183).toISOString()}`,
+    );
   });
 });
 
 describe('the programme checks its extension rules', () => {
   const rules: ProgrammeRules = {
-    inventoryMilestoneKey: 'A', removalVerifiedMilestoneKey: 'A', dueSoonDays: 14, cutoffNearDays: 30, laggingShare: 0.5,
-    escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 }, extensions: { maxGrantDays: 0, maxGrantsPerMilestone: 1.5, statusReportEveryDays: 0 },
+    inventoryMilestoneKey: 'A',
+    removalVerifiedMilestoneKey: 'A',
+    dueSoonDays: 14,
+    cutoffNearDays: 30,
+    laggingShare: 0.5,
+    escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 },
+    extensions: { maxGrantDays: 0, maxGrantsPerMilestone: 1.5, statusReportEveryDays: 0 },
   };
   it('names each bad field', () => {
     const fields = programmeRuleProblems(rules, [{ key: 'A', name: 'A', itOffsetDays: 0, otOffsetDays: 0 }]).map((p) => p.field);

@@ -50,7 +50,11 @@ export interface GrantProblem {
 /** Whether a milestone may have another extension at all: its grants so far against the programme's cap. */
 function grantCountProblem(rules: ExtensionRules | undefined, grantsSoFar: number, field: string): GrantProblem | null {
   if (!rules || grantsSoFar < rules.maxGrantsPerMilestone) return null;
-  return { field, conflict: true, message: `the milestone has had ${grantsSoFar} extension(s), the most the programme allows (${rules.maxGrantsPerMilestone})` };
+  return {
+    field,
+    conflict: true,
+    message: `the milestone has had ${grantsSoFar} extension(s), the most the programme allows (${rules.maxGrantsPerMilestone})`,
+  };
 }
 
 /**
@@ -68,12 +72,14 @@ export function grantProblems(
   const from = g.currentTarget.getTime();
   if (g.target.getTime() <= from) problems.push({ field: g.targetField, message: `must be later than the current target ${g.currentTarget.toISOString()}` });
   if (g.expiresAt && g.expiresAt.getTime() < g.target.getTime()) problems.push({ field: 'expiresAt', message: 'must not be before the granted target' });
-  else if (g.expiresAt && g.expiresAt.getTime() <= g.now.getTime()) problems.push({ field: 'expiresAt', message: `must be later than now (${g.now.toISOString()}): an extension granted already lapsed counts for nothing` });
+  else if (g.expiresAt && g.expiresAt.getTime() <= g.now.getTime())
+    problems.push({ field: 'expiresAt', message: `must be later than now (${g.now.toISOString()}): an extension granted already lapsed counts for nothing` });
   if (rules) {
     const longest = from + rules.maxGrantDays * DAY;
     const limit = `${rules.maxGrantDays} days after the current target ${g.currentTarget.toISOString()}, by ${new Date(longest).toISOString()}`;
     if (g.target.getTime() > longest) problems.push({ field: g.targetField, message: `one extension may give at most ${limit}` });
-    if (g.expiresAt && g.expiresAt.getTime() > longest && g.expiresAt.getTime() >= g.target.getTime()) problems.push({ field: 'expiresAt', message: `one extension must lapse at most ${limit}` });
+    if (g.expiresAt && g.expiresAt.getTime() > longest && g.expiresAt.getTime() >= g.target.getTime())
+      problems.push({ field: 'expiresAt', message: `one extension must lapse at most ${limit}` });
   }
   return problems;
 }

@@ -23,7 +23,12 @@ export interface MilestoneReport {
  * What an organisation reports and what a liaison verified are different facts: a new state clears an
  * earlier verification, since it no longer verifies what is reported.
  */
-export function applyMilestoneReport(milestone: ReportableMilestone, report: MilestoneReport, reporter: string, now: Date): { field: string; message: string } | null {
+export function applyMilestoneReport(
+  milestone: ReportableMilestone,
+  report: MilestoneReport,
+  reporter: string,
+  now: Date,
+): { field: string; message: string } | null {
   const state = report.state ?? milestone.state;
   const blockedReason = report.blockedReason !== undefined ? report.blockedReason : milestone.blockedReason;
   if (state === 'BLOCKED' && !blockedReason) return { field: 'blockedReason', message: 'is required when the state is BLOCKED' };

@@ -84,21 +84,30 @@ export function programmeRuleProblems(rules: ProgrammeRules, plan: MilestonePlan
   const keys = new Set(plan.map((s) => s.key));
   if (plan.length === 0) problems.push({ field: 'milestonePlan', message: 'needs at least one milestone' });
   if (keys.size !== plan.length) problems.push({ field: 'milestonePlan', message: 'milestone keys must be unique' });
-  if (!keys.has(rules.inventoryMilestoneKey)) problems.push({ field: 'rules.inventoryMilestoneKey', message: `is not a milestone of the plan (${[...keys].join(', ')})` });
-  if (!keys.has(rules.removalVerifiedMilestoneKey)) problems.push({ field: 'rules.removalVerifiedMilestoneKey', message: `is not a milestone of the plan (${[...keys].join(', ')})` });
-  for (const [field, value] of [['dueSoonDays', rules.dueSoonDays], ['cutoffNearDays', rules.cutoffNearDays]] as const) {
-    if (!Number.isInteger(value) || value < 0 || value > 365) problems.push({ field: `rules.${field}`, message: 'must be a whole number of days from 0 to 365' });
+  if (!keys.has(rules.inventoryMilestoneKey))
+    problems.push({ field: 'rules.inventoryMilestoneKey', message: `is not a milestone of the plan (${[...keys].join(', ')})` });
+  if (!keys.has(rules.removalVerifiedMilestoneKey))
+    problems.push({ field: 'rules.removalVerifiedMilestoneKey', message: `is not a milestone of the plan (${[...keys].join(', ')})` });
+  for (const [field, value] of [
+    ['dueSoonDays', rules.dueSoonDays],
+    ['cutoffNearDays', rules.cutoffNearDays],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > 365)
+      problems.push({ field: `rules.${field}`, message: 'must be a whole number of days from 0 to 365' });
   }
   if (!(rules.laggingShare > 0 && rules.laggingShare < 1)) problems.push({ field: 'rules.laggingShare', message: 'must be between 0 and 1' });
   const e = rules.escalation;
   if (!(Number.isInteger(e.executivesDays) && Number.isInteger(e.liaisonDays) && e.executivesDays > e.liaisonDays && e.liaisonDays >= 0)) {
     problems.push({ field: 'rules.escalation', message: 'executivesDays must be a whole number greater than liaisonDays, and liaisonDays at least 0' });
   }
-  if (!(Number.isInteger(e.agencyDaysAfter) && e.agencyDaysAfter >= 0)) problems.push({ field: 'rules.escalation.agencyDaysAfter', message: 'must be a whole number of days, 0 or more' });
+  if (!(Number.isInteger(e.agencyDaysAfter) && e.agencyDaysAfter >= 0))
+    problems.push({ field: 'rules.escalation.agencyDaysAfter', message: 'must be a whole number of days, 0 or more' });
   const x = rules.extensions;
   if (x) {
-    if (!(Number.isInteger(x.maxGrantDays) && x.maxGrantDays >= 1 && x.maxGrantDays <= 3650)) problems.push({ field: 'rules.extensions.maxGrantDays', message: 'must be a whole number of days from 1 to 3650' });
-    if (!(Number.isInteger(x.maxGrantsPerMilestone) && x.maxGrantsPerMilestone >= 1 && x.maxGrantsPerMilestone <= 20)) problems.push({ field: 'rules.extensions.maxGrantsPerMilestone', message: 'must be a whole number from 1 to 20' });
+    if (!(Number.isInteger(x.maxGrantDays) && x.maxGrantDays >= 1 && x.maxGrantDays <= 3650))
+      problems.push({ field: 'rules.extensions.maxGrantDays', message: 'must be a whole number of days from 1 to 3650' });
+    if (!(Number.isInteger(x.maxGrantsPerMilestone) && x.maxGrantsPerMilestone >= 1 && x.maxGrantsPerMilestone <= 20))
+      problems.push({ field: 'rules.extensions.maxGrantsPerMilestone', message: 'must be a whole number from 1 to 20' });
     if (x.statusReportEveryDays !== null && !(Number.isInteger(x.statusReportEveryDays) && x.statusReportEveryDays >= 1 && x.statusReportEveryDays <= 365)) {
       problems.push({ field: 'rules.extensions.statusReportEveryDays', message: 'must be a whole number of days from 1 to 365, or null for none' });
     }

@@ -61,7 +61,13 @@ export interface ReportedAndVerified {
 
 export function reportedAndVerified(rows: readonly VerifiableRow[], now: Date, staleDays: number): ReportedAndVerified {
   const r: ReportedAndVerified = {
-    endpointsTotal: 0, endpointsRemaining: 0, verifiedTotal: 0, verifiedRemaining: 0, rowsUnverified: 0, oldestVerificationAt: null, verificationStale: false,
+    endpointsTotal: 0,
+    endpointsRemaining: 0,
+    verifiedTotal: 0,
+    verifiedRemaining: 0,
+    rowsUnverified: 0,
+    oldestVerificationAt: null,
+    verificationStale: false,
   };
   let oldest: number | null = null;
   let missing = false;

@@ -37,13 +37,18 @@ export class FootprintService {
   /** A deployment in a programme; the organisation joins the programme (its IT plan is made) if it had not. */
   async add(actor: Actor, input: AddFootprintInput & { programmeId: string }): Promise<FootprintEntity> {
     const shape = {
-      productCode: input.productCode, productName: input.productName ?? null, vendor: input.vendor ?? null,
-      whiteLabelConfidence: input.whiteLabelConfidence ?? (input.productCode === 'WHITE_LABEL' ? 'UNKNOWN' as const : null),
-      endpointCount: input.endpointCount, endpointsRemaining: input.endpointsRemaining ?? input.endpointCount,
+      productCode: input.productCode,
+      productName: input.productName ?? null,
+      vendor: input.vendor ?? null,
+      whiteLabelConfidence: input.whiteLabelConfidence ?? (input.productCode === 'WHITE_LABEL' ? ('UNKNOWN' as const) : null),
+      endpointCount: input.endpointCount,
+      endpointsRemaining: input.endpointsRemaining ?? input.endpointCount,
     };
     const ot = {
-      maintenanceWindowStartsAt: input.maintenanceWindowStartsAt ?? null, maintenanceWindowEndsAt: input.maintenanceWindowEndsAt ?? null,
-      maintenanceWindowName: input.maintenanceWindowName ?? null, replacementVendorCertified: input.replacementVendorCertified ?? null,
+      maintenanceWindowStartsAt: input.maintenanceWindowStartsAt ?? null,
+      maintenanceWindowEndsAt: input.maintenanceWindowEndsAt ?? null,
+      maintenanceWindowName: input.maintenanceWindowName ?? null,
+      replacementVendorCertified: input.replacementVendorCertified ?? null,
       replacementCertificationRef: input.replacementCertificationRef ?? null,
     };
     const programme = await this.programmes.get(input.programmeId);
@@ -51,11 +56,21 @@ export class FootprintService {
     if (problems.length) throw AppError.badInputs(problems);
     return this.change.run(actor, { organisationId: input.organisationId }, async (unit) => {
       const { manager, now } = unit;
-      const row = await manager.save(manager.create(FootprintEntity, {
-        ...shape, organisationId: unit.organisation.id, programmeId: programme.id, environment: input.environment,
-        updateChannel: input.updateChannel ?? 'UNKNOWN', licenceEnd: input.licenceEnd ?? null, replacementProduct: input.replacementProduct ?? null,
-        replacementChosenByOrganisation: input.replacementChosenByOrganisation ?? null, ...ot, createdAt: now, updatedAt: now,
-      }));
+      const row = await manager.save(
+        manager.create(FootprintEntity, {
+          ...shape,
+          organisationId: unit.organisation.id,
+          programmeId: programme.id,
+          environment: input.environment,
+          updateChannel: input.updateChannel ?? 'UNKNOWN',
+          licenceEnd: input.licenceEnd ?? null,
+          replacementProduct: input.replacementProduct ?? null,
+          replacementChosenByOrganisation: input.replacementChosenByOrganisation ?? null,
+          ...ot,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
       unit.record({ organisationId: row.organisationId, entityType: 'footprint', entityId: row.id, action: 'create', after: row });
       await this.changed(unit, programme, row.environment === 'OT', true);
       return row;
@@ -66,12 +81,21 @@ export class FootprintService {
     return this.change.run(actor, { owned: 'Footprint', id: input.id }, async (unit) => {
       const current = await this.row(unit, input.id, input.version);
       const before = { ...current };
-      const next = Object.assign(current, Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && !(v === null && REQUIRED.has(k)) && k !== 'id' && k !== 'version')));
+      const next = Object.assign(
+        current,
+        Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && !(v === null && REQUIRED.has(k)) && k !== 'id' && k !== 'version')),
+      );
       const problems = [...(await this.validate(next, next.programmeId)), ...otDeploymentProblems(next)];
       if (problems.length) throw AppError.badInputs(problems);
       next.updatedAt = unit.now;
       const saved = await unit.manager.save(FootprintEntity, next);
-      unit.record({ organisationId: saved.organisationId, entityType: 'footprint', entityId: saved.id, action: 'update', ...changedFields(before, { ...saved, version: before.version }) });
+      unit.record({
+        organisationId: saved.organisationId,
+        entityType: 'footprint',
+        entityId: saved.id,
+        action: 'update',
+        ...changedFields(before, { ...saved, version: before.version }),
+      });
       if (before.maintenanceWindowEndsAt?.getTime() !== saved.maintenanceWindowEndsAt?.getTime()) await this.windowMoved(unit, saved);
       await this.changed(unit, await this.programmes.get(saved.programmeId), saved.environment === 'OT');
       return saved;
@@ -104,8 +128,17 @@ export class FootprintService {
       Object.assign(current, { verifiedRemaining: input.verifiedRemaining, verifiedBy: actor.id, verifiedAt: unit.now, updatedAt: unit.now });
       const saved = await unit.manager.save(FootprintEntity, current);
       unit.record({
-        organisationId: saved.organisationId, entityType: 'footprint', entityId: saved.id, action: 'verify', before,
-        after: { verifiedRemaining: saved.verifiedRemaining, verifiedBy: saved.verifiedBy, verifiedAt: saved.verifiedAt, reportedRemaining: saved.endpointsRemaining },
+        organisationId: saved.organisationId,
+        entityType: 'footprint',
+        entityId: saved.id,
+        action: 'verify',
+        before,
+        after: {
+          verifiedRemaining: saved.verifiedRemaining,
+          verifiedBy: saved.verifiedBy,
+          verifiedAt: saved.verifiedAt,
+          reportedRemaining: saved.endpointsRemaining,
+        },
       });
       // the product figures count verified rows (organisation_status.products): the rollup is stored again
       unit.touch(await this.programmes.get(saved.programmeId));
@@ -124,7 +157,10 @@ export class FootprintService {
    * them targeting no window, with the target they had.
    */
   private async windowMoved(unit: UnitOfWork, f: Pick<FootprintEntity, 'id' | 'organisationId' | 'maintenanceWindowEndsAt'>) {
-    const targeting = await unit.manager.find(MilestoneEntity, { where: { organisationId: f.organisationId, maintenanceWindowFootprintId: f.id }, lock: { mode: 'pessimistic_write' } });
+    const targeting = await unit.manager.find(MilestoneEntity, {
+      where: { organisationId: f.organisationId, maintenanceWindowFootprintId: f.id },
+      lock: { mode: 'pessimistic_write' },
+    });
     for (const m of targeting) {
       const before = { targetAt: m.targetAt, maintenanceWindowFootprintId: m.maintenanceWindowFootprintId };
       if (!f.maintenanceWindowEndsAt) m.maintenanceWindowFootprintId = null;
@@ -132,7 +168,14 @@ export class FootprintService {
       else continue;
       m.updatedAt = unit.now;
       await unit.manager.save(MilestoneEntity, m);
-      unit.record({ organisationId: m.organisationId, entityType: 'milestone', entityId: m.id, action: 'follow-window', before, after: { targetAt: m.targetAt, maintenanceWindowFootprintId: m.maintenanceWindowFootprintId } });
+      unit.record({
+        organisationId: m.organisationId,
+        entityType: 'milestone',
+        entityId: m.id,
+        action: 'follow-window',
+        before,
+        after: { targetAt: m.targetAt, maintenanceWindowFootprintId: m.maintenanceWindowFootprintId },
+      });
     }
   }
 

@@ -25,15 +25,18 @@ async function counted(): Promise<Record<string, number>> {
 describe('graphqlErrorFormatter', () => {
   it('gives each error a code and counts it by that code for /metrics', async () => {
     const before = await counted();
-    const { statusCode, response } = graphqlErrorFormatter(false)({
-      data: null,
-      errors: [
-        new GraphQLError('Cannot query field "nope" on type "Query".'),
-        new GraphQLError('Syntax Error: Unexpected <EOF>.'),
-        new GraphQLError('Not allowed', { path: ['organisations'], extensions: { code: 'FORBIDDEN' } }),
-        new GraphQLError('Not allowed either', { path: ['programmes'], extensions: { code: 'FORBIDDEN' } }),
-      ],
-    }, context);
+    const { statusCode, response } = graphqlErrorFormatter(false)(
+      {
+        data: null,
+        errors: [
+          new GraphQLError('Cannot query field "nope" on type "Query".'),
+          new GraphQLError('Syntax Error: Unexpected <EOF>.'),
+          new GraphQLError('Not allowed', { path: ['organisations'], extensions: { code: 'FORBIDDEN' } }),
+          new GraphQLError('Not allowed either', { path: ['programmes'], extensions: { code: 'FORBIDDEN' } }),
+        ],
+      },
+      context,
+    );
     expect(response.errors!.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'FORBIDDEN', 'FORBIDDEN']);
     expect(statusCode).toBe(200);
     const after = await counted();
@@ -52,15 +55,24 @@ describe('graphqlErrorFormatter', () => {
   });
 
   it('names the field of a variable GraphQL refused, as the services name theirs', () => {
-    const { response } = graphqlErrorFormatter(false)({
-      data: null,
-      errors: [
-        new GraphQLError('Variable "$input" got invalid value "2024-02-30" at "input.licenceEnd"; Expected type "LocalDate". Value is not a valid LocalDate: 2024-02-30'),
-        new GraphQLError('Variable "$at" got invalid value "soon"; Expected type "DateTime". Value is not a valid date'),
-      ],
-    }, context);
+    const { response } = graphqlErrorFormatter(false)(
+      {
+        data: null,
+        errors: [
+          new GraphQLError(
+            'Variable "$input" got invalid value "2024-02-30" at "input.licenceEnd"; Expected type "LocalDate". Value is not a valid LocalDate: 2024-02-30',
+          ),
+          new GraphQLError('Variable "$at" got invalid value "soon"; Expected type "DateTime". Value is not a valid date'),
+        ],
+      },
+      context,
+    );
     expect(response.errors!.map((e) => e.extensions)).toEqual([
-      { code: 'BAD_USER_INPUT', field: 'licenceEnd', fields: [{ field: 'licenceEnd', message: 'Expected type "LocalDate". Value is not a valid LocalDate: 2024-02-30' }] },
+      {
+        code: 'BAD_USER_INPUT',
+        field: 'licenceEnd',
+        fields: [{ field: 'licenceEnd', message: 'Expected type "LocalDate". Value is not a valid LocalDate: 2024-02-30' }],
+      },
       { code: 'BAD_USER_INPUT', field: 'at', fields: [{ field: 'at', message: 'Expected type "DateTime". Value is not a valid date' }] },
     ]);
   });

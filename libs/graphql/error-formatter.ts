@@ -9,7 +9,10 @@ function codeFor(message: string): string {
   if (message.startsWith('PersistedQueryNotFound')) return 'PERSISTED_QUERY_NOT_FOUND';
   if (message.startsWith('PersistedQueryNotSupported')) return 'PERSISTED_QUERY_NOT_SUPPORTED';
   if (/body is too large/i.test(message)) return 'QUERY_TOO_LARGE';
-  if (/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(message) || /^(Expected value of type|Enum "|Int cannot|String cannot|Float cannot|Boolean cannot|ID cannot)/.test(message)) {
+  if (
+    /^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(message) ||
+    /^(Expected value of type|Enum "|Int cannot|String cannot|Float cannot|Boolean cannot|ID cannot)/.test(message)
+  ) {
     return 'BAD_USER_INPUT';
   }
   return 'GRAPHQL_VALIDATION_FAILED';
@@ -41,7 +44,11 @@ export function graphqlErrorFormatter(production: boolean) {
     const formatted = mercurius.defaultErrorFormatter(execution, context);
     const errors = (formatted.response.errors ?? []).map((e: GraphQLError | Record<string, any>) => {
       const json = e as FormattedError;
-      if (!json.extensions?.code) json.extensions = { ...json.extensions, code: json.path ? 'INTERNAL_SERVER_ERROR' : /query depth/i.test(json.message) ? 'QUERY_TOO_COMPLEX' : codeFor(json.message) };
+      if (!json.extensions?.code)
+        json.extensions = {
+          ...json.extensions,
+          code: json.path ? 'INTERNAL_SERVER_ERROR' : /query depth/i.test(json.message) ? 'QUERY_TOO_COMPLEX' : codeFor(json.message),
+        };
       if (json.extensions.code === 'BAD_USER_INPUT' && !json.extensions.fields) Object.assign(json.extensions, variableField(json.message));
       if (production) json.message = withoutSuggestions(json.message);
       countGraphQLError(String(json.extensions.code));

@@ -51,7 +51,8 @@ import { dashboardQueries } from '@libs/dashboard/persisted-queries';
             isPersistedQueryRetry: () => false,
             getHash: (body: { query?: unknown }) => (typeof body.query === 'string' ? body.query : ''),
             getQueryFromHash: async (hash: string) => persisted.byHash[hash],
-            notFoundError: 'PersistedQueryNotFound: no persisted query has this hash (the dashboard\'s documents are apps/api/public/dashboard/queries.graphql; reload the page)',
+            notFoundError:
+              "PersistedQueryNotFound: no persisted query has this hash (the dashboard's documents are apps/api/public/dashboard/queries.graphql; reload the page)",
             notSupportedError: 'PersistedQueryNotSupported: send the hash as the query',
           },
           // Who is calling, once per request, from the one door for credentials; the AccessGuard decides
@@ -65,19 +66,30 @@ import { dashboardQueries } from '@libs/dashboard/persisted-queries';
           // (a rule would not see them, and one made per request would switch off the query cache)
           hooks: {
             preExecution: [
-              async (schema: GraphQLSchema, document: DocumentNode, context: Partial<GraphQLContext> & { reply?: FastifyReply }, variables: Record<string, unknown>) => {
+              async (
+                schema: GraphQLSchema,
+                document: DocumentNode,
+                context: Partial<GraphQLContext> & { reply?: FastifyReply },
+                variables: Record<string, unknown>,
+              ) => {
                 if (context.reply) noteGraphQLOperation(context.reply.request, document);
                 // the schema's own description (bounded by its own depth limit in validation) reads nothing
                 if (onlyIntrospection(document)) return;
                 const cost = queryCost(schema, document, variables);
                 if (cost > MAX_COST) {
-                  throw new GraphQLError(`The operation would cost ${cost} (lists multiply: first × what each row selects); at most ${MAX_COST} is allowed: ask for fewer rows or fewer nested lists`, { extensions: { code: 'QUERY_TOO_COMPLEX', cost } });
+                  throw new GraphQLError(
+                    `The operation would cost ${cost} (lists multiply: first × what each row selects); at most ${MAX_COST} is allowed: ask for fewer rows or fewer nested lists`,
+                    { extensions: { code: 'QUERY_TOO_COMPLEX', cost } },
+                  );
                 }
                 // expensive queries, one after another, are bounded per credential (an anonymous call reaches nothing that costs)
                 const actor = context.actor;
                 const wait = actor ? spending.take(actor.id, cost) : 0;
                 if (wait > 0) {
-                  throw new GraphQLError(`This credential has spent its query budget (${perMinute} a minute; this operation costs ${cost}); retry in ${wait} s`, { extensions: { code: 'TOO_MANY_REQUESTS', cost, retryAfterSeconds: wait } });
+                  throw new GraphQLError(
+                    `This credential has spent its query budget (${perMinute} a minute; this operation costs ${cost}); retry in ${wait} s`,
+                    { extensions: { code: 'TOO_MANY_REQUESTS', cost, retryAfterSeconds: wait } },
+                  );
                 }
               },
             ],

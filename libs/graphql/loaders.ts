@@ -83,14 +83,26 @@ export class LoaderFactory {
         const rows = groupBy(await this.organisations.contactsOf(ids), (c) => c.organisationId);
         return ids.map((id) => rows.get(id) ?? []);
       }),
-      footprint: prefixedLoader((programmeId, ids) => this.footprint.of(programmeId, ids), (f) => f.organisationId),
-      milestones: prefixedLoader((programmeId, ids) => this.milestones.of(programmeId, ids), (m) => m.organisationId),
+      footprint: prefixedLoader(
+        (programmeId, ids) => this.footprint.of(programmeId, ids),
+        (f) => f.organisationId,
+      ),
+      milestones: prefixedLoader(
+        (programmeId, ids) => this.milestones.of(programmeId, ids),
+        (m) => m.organisationId,
+      ),
       extensions: new DataLoader(async (ids) => {
         const rows = groupBy(await this.milestones.extensionsOf(ids), (e) => e.organisationId);
         return ids.map((id) => rows.get(id) ?? []);
       }),
-      history: prefixedLoader((limit, ids) => this.audit.latestFor(ids, Number(limit)), (e) => e.organisationId!),
-      reminders: prefixedLoader((limit, ids) => this.reminders.latestFor(ids, Number(limit)), (d) => d.organisationId!),
+      history: prefixedLoader(
+        (limit, ids) => this.audit.latestFor(ids, Number(limit)),
+        (e) => e.organisationId!,
+      ),
+      reminders: prefixedLoader(
+        (limit, ids) => this.reminders.latestFor(ids, Number(limit)),
+        (d) => d.organisationId!,
+      ),
       preferences: new DataLoader(async (ids) => {
         const rows: NotificationPreference[] = await this.reminders.preferencesOf(ids);
         const byId = new Map(rows.map((r) => [r.contactId, r]));

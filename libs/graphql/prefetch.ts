@@ -51,11 +51,7 @@ export interface Nesting {
  * What to nest for the Organisation objects reached by `path` (empty: this field answers Organisation
  * itself). Null when nothing is wanted or the selection asks for more than one programme.
  */
-export async function wantedChildren(
-  info: GraphQLResolveInfo,
-  path: Array<[field: string, typeName: string]>,
-  loaders: Loaders,
-): Promise<Nesting | null> {
+export async function wantedChildren(info: GraphQLResolveInfo, path: Array<[field: string, typeName: string]>, loaders: Loaders): Promise<Nesting | null> {
   const kinds = new Set<ChildKind>();
   const programmes = new Set<string | undefined>();
   for (const organisation of organisationSelections(info, path)) {

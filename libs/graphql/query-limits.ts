@@ -1,4 +1,15 @@
-import { ASTVisitor, DocumentNode, FieldNode, getNullableType, GraphQLError, GraphQLSchema, isListType, NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule } from 'graphql';
+import {
+  ASTVisitor,
+  DocumentNode,
+  FieldNode,
+  getNullableType,
+  GraphQLError,
+  GraphQLSchema,
+  isListType,
+  NoSchemaIntrospectionCustomRule,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 
 /** A query text longer than this is refused before it is parsed. */
@@ -55,10 +66,20 @@ function fieldBudgetRule(maxFields = MAX_FIELDS, maxAliases = MAX_ALIASES): Vali
         if (reported) return;
         if (aliases > maxAliases) {
           reported = true;
-          context.reportError(new GraphQLError(`The operation uses ${aliases} aliases; at most ${maxAliases} are allowed`, { nodes: [node], extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+          context.reportError(
+            new GraphQLError(`The operation uses ${aliases} aliases; at most ${maxAliases} are allowed`, {
+              nodes: [node],
+              extensions: { code: 'QUERY_TOO_COMPLEX' },
+            }),
+          );
         } else if (fields > maxFields) {
           reported = true;
-          context.reportError(new GraphQLError(`The operation selects ${fields} fields; at most ${maxFields} are allowed`, { nodes: [node], extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+          context.reportError(
+            new GraphQLError(`The operation selects ${fields} fields; at most ${maxFields} are allowed`, {
+              nodes: [node],
+              extensions: { code: 'QUERY_TOO_COMPLEX' },
+            }),
+          );
         }
       },
     };
@@ -81,7 +102,12 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
  */
 function depthLimitRule(maxDepth = MAX_DEPTH, maxIntrospectionDepth = MAX_INTROSPECTION_DEPTH): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
-    const measure = (node: { selectionSet?: { selections: readonly any[] } }, depth: number, introspection: boolean, seen: Set<string>): { depth: number; introspectionDepth: number } => {
+    const measure = (
+      node: { selectionSet?: { selections: readonly any[] } },
+      depth: number,
+      introspection: boolean,
+      seen: Set<string>,
+    ): { depth: number; introspectionDepth: number } => {
       let deepest = { depth: introspection ? 0 : depth, introspectionDepth: introspection ? depth : 0 };
       for (const s of node.selectionSet?.selections ?? []) {
         let inner: { depth: number; introspectionDepth: number };
@@ -104,9 +130,19 @@ function depthLimitRule(maxDepth = MAX_DEPTH, maxIntrospectionDepth = MAX_INTROS
         const name = node.name?.value ?? 'anonymous';
         const { depth, introspectionDepth } = measure(node, 0, false, new Set());
         if (depth > maxDepth) {
-          context.reportError(new GraphQLError(`${name} query depth (${depth}) exceeds the query depth limit of ${maxDepth}`, { nodes: [node], extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+          context.reportError(
+            new GraphQLError(`${name} query depth (${depth}) exceeds the query depth limit of ${maxDepth}`, {
+              nodes: [node],
+              extensions: { code: 'QUERY_TOO_COMPLEX' },
+            }),
+          );
         } else if (introspectionDepth > maxIntrospectionDepth) {
-          context.reportError(new GraphQLError(`${name} introspection depth (${introspectionDepth}) exceeds the limit of ${maxIntrospectionDepth}`, { nodes: [node], extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+          context.reportError(
+            new GraphQLError(`${name} introspection depth (${introspectionDepth}) exceeds the limit of ${maxIntrospectionDepth}`, {
+              nodes: [node],
+              extensions: { code: 'QUERY_TOO_COMPLEX' },
+            }),
+          );
         }
       },
     };
@@ -147,7 +183,10 @@ const LIST_ESTIMATE = 10;
  */
 export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string): number {
   return getComplexity({
-    schema, query: document, variables: variables ?? {}, operationName,
+    schema,
+    query: document,
+    variables: variables ?? {},
+    operationName,
     estimators: [
       ({ args, childComplexity, field }) => {
         const first = typeof args.first === 'number' ? args.first : undefined;

@@ -25,10 +25,34 @@ import { WorkQueueResolver } from './work/work-queue.resolver';
 
 /** The GraphQL edge: every resolver, over the feature modules whose services they call. */
 @Module({
-  imports: [AccessModule, DashboardModule, FootprintModule, LinksModule, MilestonesModule, OrganisationsModule, ProgrammesModule, ReferenceModule, RemindersModule, SelfReportModule, StatusModule],
+  imports: [
+    AccessModule,
+    DashboardModule,
+    FootprintModule,
+    LinksModule,
+    MilestonesModule,
+    OrganisationsModule,
+    ProgrammesModule,
+    ReferenceModule,
+    RemindersModule,
+    SelfReportModule,
+    StatusModule,
+  ],
   providers: [
-    CredentialsResolver, ClockResolver, DashboardResolver, FootprintResolver, LinksResolver, MilestonesResolver, OrganisationsResolver, ProgrammesResolver,
-    ReferenceResolver, RemindersResolver, OrganisationRemindersResolver, ContactPreferenceResolver, SelfReportResolver, WorkQueueResolver,
+    CredentialsResolver,
+    ClockResolver,
+    DashboardResolver,
+    FootprintResolver,
+    LinksResolver,
+    MilestonesResolver,
+    OrganisationsResolver,
+    ProgrammesResolver,
+    ReferenceResolver,
+    RemindersResolver,
+    OrganisationRemindersResolver,
+    ContactPreferenceResolver,
+    SelfReportResolver,
+    WorkQueueResolver,
   ],
 })
 export class ResolversModule {}

@@ -30,10 +30,32 @@ const csvCell = (v: unknown): string => {
 const csvLine = (values: unknown[]) => `${values.map(csvCell).join(',')}\r\n`;
 
 const ORGANISATION_COLUMNS = [
-  'id', 'external_key', 'name', 'primary_sector', 'secondary_sectors', 'state', 'region', 'size_band', 'criticality_tier', 'status',
-  'endpoints_total', 'endpoints_remaining', 'milestones_overdue', 'risk_score', 'last_reported_at', 'archived_at',
-  'products', 'report_age_days', 'report_stale', 'endpoints_verified', 'endpoints_remaining_verified', 'rows_unverified', 'latest_verified_at',
-  'latest_verified_by', 'verification_age_days', 'verification_stale',
+  'id',
+  'external_key',
+  'name',
+  'primary_sector',
+  'secondary_sectors',
+  'state',
+  'region',
+  'size_band',
+  'criticality_tier',
+  'status',
+  'endpoints_total',
+  'endpoints_remaining',
+  'milestones_overdue',
+  'risk_score',
+  'last_reported_at',
+  'archived_at',
+  'products',
+  'report_age_days',
+  'report_stale',
+  'endpoints_verified',
+  'endpoints_remaining_verified',
+  'rows_unverified',
+  'latest_verified_at',
+  'latest_verified_by',
+  'verification_age_days',
+  'verification_stale',
 ];
 
 /**
@@ -93,7 +115,10 @@ export class ExportController {
 
   @Allow('admin', 'liaison')
   @Get('organisations.csv')
-  @ApiOperation({ summary: 'Organisations in your scope with their status, as CSV (TLP:AMBER)', description: 'Admins and liaisons. Streamed; the same filters as the organisations query. Cells that would be spreadsheet formulas are quoted.' })
+  @ApiOperation({
+    summary: 'Organisations in your scope with their status, as CSV (TLP:AMBER)',
+    description: 'Admins and liaisons. Streamed; the same filters as the organisations query. Cells that would be spreadsheet formulas are quoted.',
+  })
   @ApiQuery({ name: 'sector', required: false, description: 'A sector code, primary or secondary' })
   @ApiQuery({ name: 'state', required: false, description: 'A state code' })
   @ApiQuery({ name: 'region', required: false, type: Number, description: 'CISA region (1-10)' })
@@ -106,12 +131,16 @@ export class ExportController {
   @ApiResponse({ status: 400, description: 'BAD_USER_INPUT: a filter value out of range', schema: ERROR_SCHEMA })
   async organisationsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
     const filter = plainToInstance(OrganisationFilter, {
-      ...query, region: query.region ? Number(query.region) : undefined, includeArchived: query.includeArchived === 'true',
+      ...query,
+      region: query.region ? Number(query.region) : undefined,
+      includeArchived: query.includeArchived === 'true',
       stillRunning: query.stillRunning === undefined ? undefined : query.stillRunning === 'true',
     });
     const errors = validateSync(filter, { whitelist: true, forbidNonWhitelisted: false });
     if (errors.length) {
-      return reply.code(400).send({ code: 'BAD_USER_INPUT', fields: errors.map((e) => ({ field: e.property, message: Object.values(e.constraints ?? {})[0] })) });
+      return reply
+        .code(400)
+        .send({ code: 'BAD_USER_INPUT', fields: errors.map((e) => ({ field: e.property, message: Object.values(e.constraints ?? {})[0] })) });
     }
     const programme = await this.programmes.resolve(query.programme);
     const { where, params } = this.organisations.filterSql(actor, filter, programme.id);
@@ -129,20 +158,44 @@ export class ExportController {
 
   @Allow('admin', 'liaison', 'viewer')
   @Get('sectors.csv')
-  @ApiOperation({ summary: 'The sector breakdown as CSV (TLP:GREEN)', description: 'Admins, liaisons and viewers; a viewer\'s small cells are suppressed as on the dashboard.' })
+  @ApiOperation({
+    summary: 'The sector breakdown as CSV (TLP:GREEN)',
+    description: "Admins, liaisons and viewers; a viewer's small cells are suppressed as on the dashboard.",
+  })
   @ApiQuery({ name: 'programme', required: false, description: 'The programme (id or key); the default one when omitted' })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'A TLP line, a header line, then one line per sector', schema: { type: 'string' } })
   async sectorsCsv(@RequestActor() actor: Actor, @Res() reply: FastifyReply, @Query('programme') programmeRef?: string) {
     const rows = await this.dashboard.breakdown(actor, BreakdownDimension.SECTOR, (await this.programmes.resolve(programmeRef)).id);
     const statuses = rows[0]?.byStatus.map((s) => s.status) ?? [];
-    const head = ['sector', 'name', 'organisations', ...statuses.map((s) => s.toLowerCase()), 'endpoints_total', 'endpoints_remaining', 'share_removed', 'verified', 'suppressed'];
+    const head = [
+      'sector',
+      'name',
+      'organisations',
+      ...statuses.map((s) => s.toLowerCase()),
+      'endpoints_total',
+      'endpoints_remaining',
+      'share_removed',
+      'verified',
+      'suppressed',
+    ];
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sectors.csv"');
     const body = [
       'TLP:GREEN\r\n',
       csvLine(head),
-      ...rows.map((r) => csvLine([r.key, r.label, r.organisations, ...r.byStatus.map((s) => s.organisations), r.endpointsTotal, r.endpointsRemaining,
-        r.shareRemoved === null ? null : r.shareRemoved.toFixed(4), r.verified, r.suppressed])),
+      ...rows.map((r) =>
+        csvLine([
+          r.key,
+          r.label,
+          r.organisations,
+          ...r.byStatus.map((s) => s.organisations),
+          r.endpointsTotal,
+          r.endpointsRemaining,
+          r.shareRemoved === null ? null : r.shareRemoved.toFixed(4),
+          r.verified,
+          r.suppressed,
+        ]),
+      ),
     ].join('');
     return reply.send(body);
   }
@@ -188,7 +241,10 @@ export class ExportController {
     let ended = false;
     rows.on('end', () => {
       ended = true;
-      client.query('COMMIT').then(() => release(), (error: Error) => release(error));
+      client.query('COMMIT').then(
+        () => release(),
+        (error: Error) => release(error),
+      );
     });
     rows.on('error', (error: Error) => {
       release(error);
@@ -201,18 +257,21 @@ export class ExportController {
     const response = reply.raw;
     let waitingSince: number | null = null;
     response.on('drain', () => (waitingSince = null));
-    const guard = setInterval(() => {
-      if (!response.writableNeedDrain) {
-        waitingSince = null;
-        return;
-      }
-      waitingSince ??= Date.now();
-      if (Date.now() - waitingSince < this.stallMs) return;
-      clearInterval(guard);
-      this.logger.warn(`${filename}: the client took nothing for ${this.stallMs} ms (EXPORT_STALL_MS); export abandoned, its connection closed`);
-      release(new Error('export stalled'));
-      response.destroy();
-    }, Math.min(1000, Math.max(50, Math.floor(this.stallMs / 4))));
+    const guard = setInterval(
+      () => {
+        if (!response.writableNeedDrain) {
+          waitingSince = null;
+          return;
+        }
+        waitingSince ??= Date.now();
+        if (Date.now() - waitingSince < this.stallMs) return;
+        clearInterval(guard);
+        this.logger.warn(`${filename}: the client took nothing for ${this.stallMs} ms (EXPORT_STALL_MS); export abandoned, its connection closed`);
+        release(new Error('export stalled'));
+        response.destroy();
+      },
+      Math.min(1000, Math.max(50, Math.floor(this.stallMs / 4))),
+    );
     guard.unref();
     response.once('close', () => clearInterval(guard));
 

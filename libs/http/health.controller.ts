@@ -20,7 +20,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'PostgreSQL and Redis answer (readiness); the Dockerfile\'s HEALTHCHECK and compose ask this' })
+  @ApiOperation({ summary: "PostgreSQL and Redis answer (readiness); the Dockerfile's HEALTHCHECK and compose ask this" })
   @ApiResponse({ status: 503, description: 'PostgreSQL or Redis does not answer: the terminus report says which' })
   ready() {
     return this.checks.ready();

@@ -17,6 +17,15 @@ import { WorkPageController } from './pages/work-page.controller';
 /** The REST edge: the dashboard and work pages, CSV exports and CSV imports. */
 @Module({
   imports: [AccessModule, DashboardModule, LinksModule, ImportsModule, OrganisationsModule, ProgrammesModule],
-  controllers: [DashboardPageController, WorkPageController, UiAssetsController, LinkPagesController, SignInController, ReportPageController, ExportController, ImportController],
+  controllers: [
+    DashboardPageController,
+    WorkPageController,
+    UiAssetsController,
+    LinkPagesController,
+    SignInController,
+    ReportPageController,
+    ExportController,
+    ImportController,
+  ],
 })
 export class HttpModule {}

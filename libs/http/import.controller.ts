@@ -27,9 +27,16 @@ const IMPORT_REPORT_SCHEMA: SchemaObject = {
     kind: { type: 'string', enum: KINDS },
     dryRun: { type: 'boolean' },
     applied: { type: 'boolean', description: 'Whether anything was written' },
-    rows: { type: 'integer' }, created: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' },
+    rows: { type: 'integer' },
+    created: { type: 'integer' },
+    updated: { type: 'integer' },
+    unchanged: { type: 'integer' },
     badRows: { type: 'integer', description: 'Rows with at least one problem' },
-    errors: { type: 'array', description: 'The first 1,000 problems', items: { type: 'object', properties: { line: { type: 'integer' }, column: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      description: 'The first 1,000 problems',
+      items: { type: 'object', properties: { line: { type: 'integer' }, column: { type: 'string' }, message: { type: 'string' } } },
+    },
     badRowsCsv: { type: 'string', nullable: true, description: 'With applyGoodRows: the bad rows as CSV with an error column' },
     badRowsInCsv: { type: 'integer' },
     seconds: { type: 'number' },
@@ -55,7 +62,11 @@ const BAD_ROWS_IN_ANSWER = 1000;
 export class ImportController {
   private readonly maxBytes: number;
 
-  constructor(private readonly imports: ImportService, private readonly programmes: ProgrammesService, @Inject(RUNTIME) runtime: Runtime) {
+  constructor(
+    private readonly imports: ImportService,
+    private readonly programmes: ProgrammesService,
+    @Inject(RUNTIME) runtime: Runtime,
+  ) {
     this.maxBytes = runtime.config.IMPORT_MAX_BYTES;
   }
 
@@ -63,19 +74,29 @@ export class ImportController {
   @Post(':kind')
   @ApiOperation({
     summary: 'Check and import a CSV file of organisations or footprint rows (docs/import.md)',
-    description: 'Admins and liaisons (a liaison only rows of its sectors). An apply writes nothing if any row is bad, unless applyGoodRows; a re-run updates in place; every change is audited with the import\'s id. One import per credential at a time.',
+    description:
+      "Admins and liaisons (a liaison only rows of its sectors). An apply writes nothing if any row is bad, unless applyGoodRows; a re-run updates in place; every change is audited with the import's id. One import per credential at a time.",
   })
   @ApiParam({ name: 'kind', enum: KINDS, description: 'What the file holds' })
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'true: check and count, write nothing' })
-  @ApiQuery({ name: 'applyGoodRows', required: false, type: Boolean, description: 'true: apply the good rows and hand back the bad ones as CSV (badRowsCsv, at most 1,000)' })
+  @ApiQuery({
+    name: 'applyGoodRows',
+    required: false,
+    type: Boolean,
+    description: 'true: apply the good rows and hand back the bad ones as CSV (badRowsCsv, at most 1,000)',
+  })
   @ApiQuery({ name: 'programme', required: false, type: String, description: 'The programme (id or key); the default one when omitted' })
   @ApiConsumes('text/csv')
   @ApiBody({ description: 'The CSV file (columns: docs/import.md), at most IMPORT_MAX_BYTES', schema: { type: 'string', format: 'binary' } })
   @ApiOkResponse({ description: 'Imported (or checked, with dryRun)', schema: IMPORT_REPORT_SCHEMA })
-  @ApiResponse({ status: 400, description: 'BAD_USER_INPUT: no body, an unreadable CSV, a record over 64 KB, or a rule the database enforces (named)', schema: ERROR_SCHEMA })
+  @ApiResponse({
+    status: 400,
+    description: 'BAD_USER_INPUT: no body, an unreadable CSV, a record over 64 KB, or a rule the database enforces (named)',
+    schema: ERROR_SCHEMA,
+  })
   @ApiResponse({ status: 404, description: 'NOT_FOUND: an unknown kind', schema: ERROR_SCHEMA })
   @ApiResponse({ status: 408, description: 'The upload did not arrive within HTTP_REQUEST_TIMEOUT_MS' })
-  @ApiResponse({ status: 409, description: 'CONFLICT (reason IMPORT_RUNNING): this credential\'s previous import is still running', schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 409, description: "CONFLICT (reason IMPORT_RUNNING): this credential's previous import is still running", schema: ERROR_SCHEMA })
   @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE: the file is over IMPORT_MAX_BYTES', schema: ERROR_SCHEMA })
   @ApiResponse({ status: 422, description: 'Bad rows and nothing applied: the report lists them', schema: IMPORT_REPORT_SCHEMA })
   @ApiResponse({ status: 401, ...REFUSALS[401] })
@@ -103,7 +124,11 @@ export class ImportController {
       const programme = await this.programmes.resolve(programmeRef);
       spooled = await spoolUpload(input, this.maxBytes);
       const report = await this.imports.run(actor, kind as ImportKind, createReadStream(spooled.path), {
-        programmeId: programme.id, dryRun: dryRun === 'true', applyGoodRows: applyGoodRows === 'true', onePerActor: true, badRowsCsvLimit: BAD_ROWS_IN_ANSWER,
+        programmeId: programme.id,
+        dryRun: dryRun === 'true',
+        applyGoodRows: applyGoodRows === 'true',
+        onePerActor: true,
+        badRowsCsvLimit: BAD_ROWS_IN_ANSWER,
       });
       return reply.code(report.badRows > 0 && !report.applied ? 422 : 200).send(report);
     } catch (error) {
@@ -111,7 +136,8 @@ export class ImportController {
       if (error instanceof UploadIncompleteError || reply.raw.destroyed || request.raw.socket?.destroyed) return undefined;
       // a refusal before the whole body was read: close the connection rather than read the rest
       if (!input.readableEnded) reply.header('connection', 'close');
-      if (error instanceof UploadTooLargeError) return reply.code(413).send({ code: ErrorCode.PAYLOAD_TOO_LARGE, message: error.message, maxBytes: error.maxBytes });
+      if (error instanceof UploadTooLargeError)
+        return reply.code(413).send({ code: ErrorCode.PAYLOAD_TOO_LARGE, message: error.message, maxBytes: error.maxBytes });
       if (error instanceof CsvFileError) return reply.code(400).send({ code: 'BAD_USER_INPUT', message: error.message });
       // the rest as every REST route answers it (GraphQLErrorFilter): a refusal with its code, a rule of the
       // data PostgreSQL refused as the input's fault, a database away 503, anything else logged and internal

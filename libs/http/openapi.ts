@@ -8,7 +8,10 @@ export const ERROR_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['code'],
   properties: {
-    code: { type: 'string', description: 'BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE…' },
+    code: {
+      type: 'string',
+      description: 'BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE…',
+    },
     message: { type: 'string' },
     fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
   },
@@ -17,7 +20,7 @@ export const ERROR_SCHEMA: SchemaObject = {
 /** The answers every route with a credential may give besides its own. */
 export const REFUSALS = {
   401: { description: 'UNAUTHENTICATED: no credential, or a revoked, expired or malformed one', schema: ERROR_SCHEMA },
-  403: { description: 'FORBIDDEN: the credential\'s role may not call this', schema: ERROR_SCHEMA },
+  403: { description: "FORBIDDEN: the credential's role may not call this", schema: ERROR_SCHEMA },
   503: { description: 'SERVICE_UNAVAILABLE: the database is away', schema: ERROR_SCHEMA },
 };
 
@@ -29,8 +32,10 @@ export const REFUSALS = {
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Transition tracker: REST')
-    .setDescription('CSV import and export, link pages, health and metrics. Everything else is GraphQL at /graphql (schema.graphql in the repository). '
-      + 'Bearer tokens are minted with `npm run cli -- tokens create` or the createCredential mutation.')
+    .setDescription(
+      'CSV import and export, link pages, health and metrics. Everything else is GraphQL at /graphql (schema.graphql in the repository). ' +
+        'Bearer tokens are minted with `npm run cli -- tokens create` or the createCredential mutation.',
+    )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token (ktt_…)' })
     .build();

@@ -23,14 +23,17 @@ export async function installQueueBoard(fastify: FastifyInstance, jobs: JobProdu
   const adapter = new FastifyAdapter();
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q as never)), serverAdapter: adapter });
   adapter.setBasePath(QUEUE_BOARD_PATH);
-  await fastify.register(async (scope) => {
-    scope.addHook('onRequest', async (request, reply) => {
-      const outcome = admit(await authenticator.authenticate(request, { basicPassword: true }), { allow: ['admin'] }, 'the queue board');
-      if (!(outcome instanceof AppError)) return;
-      const unavailable = outcome.code === ErrorCode.SERVICE_UNAVAILABLE;
-      if (!unavailable) reply.header('www-authenticate', 'Basic realm="tracker queues (admin token as password)"');
-      return reply.code(unavailable ? httpStatusOf(outcome.code) : 401).send({ code: outcome.code, message: outcome.message });
-    });
-    await scope.register(adapter.registerPlugin());
-  }, { prefix: QUEUE_BOARD_PATH });
+  await fastify.register(
+    async (scope) => {
+      scope.addHook('onRequest', async (request, reply) => {
+        const outcome = admit(await authenticator.authenticate(request, { basicPassword: true }), { allow: ['admin'] }, 'the queue board');
+        if (!(outcome instanceof AppError)) return;
+        const unavailable = outcome.code === ErrorCode.SERVICE_UNAVAILABLE;
+        if (!unavailable) reply.header('www-authenticate', 'Basic realm="tracker queues (admin token as password)"');
+        return reply.code(unavailable ? httpStatusOf(outcome.code) : 401).send({ code: outcome.code, message: outcome.message });
+      });
+      await scope.register(adapter.registerPlugin());
+    },
+    { prefix: QUEUE_BOARD_PATH },
+  );
 }

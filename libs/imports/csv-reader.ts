@@ -72,7 +72,9 @@ export async function* readCsv(input: Readable, columns: { required: string[]; o
     if (error instanceof CsvFileError) throw error;
     if ((error as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') {
       const line = (error as { lines?: number }).lines;
-      throw new CsvFileError(`the record starting near line ${line ?? '?'} is longer than ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes: a quote left open (check the quotes on that line) or a field that is not what its column expects`);
+      throw new CsvFileError(
+        `the record starting near line ${line ?? '?'} is longer than ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes: a quote left open (check the quotes on that line) or a field that is not what its column expects`,
+      );
     }
     const message = (error as Error).message;
     throw new CsvFileError(`the file is not valid CSV: ${message}`);
@@ -85,7 +87,8 @@ function checkHeader(header: string[], columns: { required: string[]; optional: 
   if (header.length === 1) {
     const only = header[0];
     const delimiter = [';', '\t', '|'].find((d) => only.includes(d));
-    if (delimiter) throw new CsvFileError(`the file is separated by ${delimiter === '\t' ? 'tabs' : `"${delimiter}"`}, not commas: export it as comma-separated CSV`);
+    if (delimiter)
+      throw new CsvFileError(`the file is separated by ${delimiter === '\t' ? 'tabs' : `"${delimiter}"`}, not commas: export it as comma-separated CSV`);
   }
   const duplicate = header.find((h, i) => header.indexOf(h) !== i);
   if (duplicate) throw new CsvFileError(`the column "${duplicate}" appears twice in the header`);

@@ -20,7 +20,16 @@ export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[
   },
   footprint: {
     required: ['organisation_external_key', 'deployment_key', 'product_code', 'environment', 'endpoint_count'],
-    optional: ['endpoints_remaining', 'product_name', 'vendor', 'white_label_confidence', 'update_channel', 'licence_end', 'replacement_product', 'replacement_chosen_by_organisation'],
+    optional: [
+      'endpoints_remaining',
+      'product_name',
+      'vendor',
+      'white_label_confidence',
+      'update_channel',
+      'licence_end',
+      'replacement_product',
+      'replacement_chosen_by_organisation',
+    ],
   },
 };
 
@@ -59,7 +68,11 @@ export interface FootprintRecord {
   replacementChosenByOrganisation: boolean | null;
 }
 
-const upper = (v: string) => v.trim().toUpperCase().replace(/[\s-]+/g, '_');
+const upper = (v: string) =>
+  v
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
 const count = (v: string) => (/^\d{1,8}$/.test(v.replace(/[,_\s]/g, '')) ? Number(v.replace(/[,_\s]/g, '')) : NaN);
 
 function isCalendarDate(v: string): boolean {
@@ -76,7 +89,12 @@ export interface ReferenceSets {
 }
 
 /** Checks one organisations row: every problem, each with its column. Pure. */
-export function parseOrganisationRow(line: number, v: Record<string, string>, ref: ReferenceSets, hasContactColumns: boolean): { record?: OrganisationRecord; problems: RowProblem[] } {
+export function parseOrganisationRow(
+  line: number,
+  v: Record<string, string>,
+  ref: ReferenceSets,
+  hasContactColumns: boolean,
+): { record?: OrganisationRecord; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const bad = (column: string, reason: string) => problems.push({ line, column, reason });
   if (!v.external_key) bad('external_key', 'is required');
@@ -110,7 +128,17 @@ export function parseOrganisationRow(line: number, v: Record<string, string>, re
   if (problems.length) return { problems };
   return {
     problems,
-    record: { line, externalKey: v.external_key, name: v.name, primarySector: primary, secondarySectors: [...new Set(secondary)].filter((s) => s !== primary).sort(), state, sizeBand: size, criticalityTier: tier, contacts },
+    record: {
+      line,
+      externalKey: v.external_key,
+      name: v.name,
+      primarySector: primary,
+      secondarySectors: [...new Set(secondary)].filter((s) => s !== primary).sort(),
+      state,
+      sizeBand: size,
+      criticalityTier: tier,
+      contacts,
+    },
   };
 }
 
@@ -133,8 +161,10 @@ export function parseFootprintRow(line: number, v: Record<string, string>, ref: 
   const total = count(v.endpoint_count ?? '');
   if (Number.isNaN(total)) bad('endpoint_count', /^-/.test(v.endpoint_count ?? '') ? 'must not be negative' : 'must be a whole number');
   const remaining = v.endpoints_remaining ? count(v.endpoints_remaining) : total;
-  if (Number.isNaN(remaining) && v.endpoints_remaining) bad('endpoints_remaining', /^-/.test(v.endpoints_remaining) ? 'must not be negative' : 'must be a whole number');
-  if (!Number.isNaN(total) && !Number.isNaN(remaining) && remaining > total) bad('endpoints_remaining', `must not exceed endpoint_count (${remaining} > ${total})`);
+  if (Number.isNaN(remaining) && v.endpoints_remaining)
+    bad('endpoints_remaining', /^-/.test(v.endpoints_remaining) ? 'must not be negative' : 'must be a whole number');
+  if (!Number.isNaN(total) && !Number.isNaN(remaining) && remaining > total)
+    bad('endpoints_remaining', `must not exceed endpoint_count (${remaining} > ${total})`);
   const channel = v.update_channel ? upper(v.update_channel) : 'UNKNOWN';
   if (!CHANNELS.includes(channel)) bad('update_channel', `must be one of ${CHANNELS.join(', ')}`);
   if (v.licence_end && !isCalendarDate(v.licence_end)) bad('licence_end', `"${v.licence_end}" is not a date YYYY-MM-DD`);
@@ -149,9 +179,19 @@ export function parseFootprintRow(line: number, v: Record<string, string>, ref: 
   return {
     problems,
     record: {
-      line, organisationExternalKey: v.organisation_external_key, deploymentKey: v.deployment_key, productCode: product,
-      productName: v.product_name || null, vendor: v.vendor || null, whiteLabelConfidence: confidence, environment, endpointCount: total,
-      endpointsRemaining: remaining, updateChannel: channel, licenceEnd: v.licence_end || null, replacementProduct: v.replacement_product || null,
+      line,
+      organisationExternalKey: v.organisation_external_key,
+      deploymentKey: v.deployment_key,
+      productCode: product,
+      productName: v.product_name || null,
+      vendor: v.vendor || null,
+      whiteLabelConfidence: confidence,
+      environment,
+      endpointCount: total,
+      endpointsRemaining: remaining,
+      updateChannel: channel,
+      licenceEnd: v.licence_end || null,
+      replacementProduct: v.replacement_product || null,
       replacementChosenByOrganisation: chosen,
     },
   };

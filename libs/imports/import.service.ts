@@ -18,9 +18,7 @@ import { inPipelineMode } from '@libs/core/database/pipeline-mode';
 import { AppError, ErrorCode } from '@libs/core/errors/app-error';
 import { DerivedStatuses, Facts, StatusService } from '@libs/status/status.service';
 import { readCsv } from './csv-reader';
-import {
-  COLUMNS, FootprintRecord, ImportKind, OrganisationRecord, parseFootprintRow, parseOrganisationRow, ReferenceSets, RowProblem,
-} from './import-columns';
+import { COLUMNS, FootprintRecord, ImportKind, OrganisationRecord, parseFootprintRow, parseOrganisationRow, ReferenceSets, RowProblem } from './import-columns';
 
 export interface ImportOptions {
   /** The programme the file's milestone plans and footprint rows belong to (the edge picks the default). */
@@ -65,7 +63,10 @@ const IMPORT_LOCK_CLASS = 15_0005;
 
 class Rollback extends Error {}
 
-const importRunning = () => new AppError(ErrorCode.CONFLICT, 'An import by this credential is already running: wait for its answer, then send the next file', { reason: 'IMPORT_RUNNING' });
+const importRunning = () =>
+  new AppError(ErrorCode.CONFLICT, 'An import by this credential is already running: wait for its answer, then send the next file', {
+    reason: 'IMPORT_RUNNING',
+  });
 
 /** Resolves once the statements already issued have gone to PostgreSQL, so that work done here next runs beside them. */
 const handedOver = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -134,8 +135,19 @@ export class ImportService {
     const started = Date.now();
     const startedAt = this.clock.now();
     const report: ImportReport = {
-      importId: randomUUID(), kind, dryRun: options.dryRun, applied: false, rows: 0, created: 0, updated: 0, unchanged: 0, badRows: 0,
-      errors: [], badRowsCsv: null, badRowsInCsv: 0, seconds: 0,
+      importId: randomUUID(),
+      kind,
+      dryRun: options.dryRun,
+      applied: false,
+      rows: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      badRows: 0,
+      errors: [],
+      badRowsCsv: null,
+      badRowsInCsv: 0,
+      seconds: 0,
     };
     const programme = await this.programmes.get(options.programmeId);
     const ref = await this.referenceSets(programme.id);
@@ -145,7 +157,8 @@ export class ImportService {
       if (p.length === 0) return;
       report.badRows += 1;
       for (const x of p) if (report.errors.length < MAX_LISTED) report.errors.push(x);
-      if (options.applyGoodRows && values && bad.length < (options.badRowsCsvLimit ?? Infinity)) bad.push([...columns.map((c) => csvCell(values[c] ?? '')), csvCell(p.map((x) => `${x.column}: ${x.reason}`).join('; '))].join(','));
+      if (options.applyGoodRows && values && bad.length < (options.badRowsCsvLimit ?? Infinity))
+        bad.push([...columns.map((c) => csvCell(values[c] ?? '')), csvCell(p.map((x) => `${x.column}: ${x.reason}`).join('; '))].join(','));
     };
 
     try {
@@ -158,58 +171,64 @@ export class ImportService {
         // triggers), hashes and sorts stay in memory instead of spilling to temporary files
         await manager.query(`SET LOCAL work_mem = '64MB'`);
         await inPipelineMode(manager, async () => {
-        let batch: Array<OrganisationRecord | FootprintRecord> = [];
-        let valuesByLine = new Map<number, Record<string, string>>();
-        const seen = new Set<string>();
-        let hasContactColumns = false;
-        // One batch is written while the next is read and checked: PostgreSQL and Node work side by side,
-        // and batches still reach the database one after another, in order.
-        let writing: Promise<void> = Promise.resolve();
-        const flush = async () => {
-          const records = batch;
-          const values = valuesByLine;
-          batch = [];
-          valuesByLine = new Map();
+          let batch: Array<OrganisationRecord | FootprintRecord> = [];
+          let valuesByLine = new Map<number, Record<string, string>>();
+          const seen = new Set<string>();
+          let hasContactColumns = false;
+          // One batch is written while the next is read and checked: PostgreSQL and Node work side by side,
+          // and batches still reach the database one after another, in order.
+          let writing: Promise<void> = Promise.resolve();
+          const flush = async () => {
+            const records = batch;
+            const values = valuesByLine;
+            batch = [];
+            valuesByLine = new Map();
+            await writing;
+            if (records.length === 0) return;
+            writing = (async () => {
+              const rejected =
+                kind === 'organisations'
+                  ? await this.flushOrganisations(manager, actor, records as OrganisationRecord[], report, programme)
+                  : await this.flushFootprint(manager, actor, records as FootprintRecord[], report, programme);
+              for (const p of rejected) problem([p], values.get(p.line));
+            })();
+            writing.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+          };
+          for await (const row of readCsv(input, COLUMNS[kind])) {
+            report.rows += 1;
+            if (report.rows === 1) hasContactColumns = Object.keys(row.values).some((k) => k.endsWith('_contact_email'));
+            if (row.width !== row.headerWidth) {
+              problem([{ line: row.line, column: '*', reason: `has ${row.width} fields where the header has ${row.headerWidth}` }], row.values);
+              continue;
+            }
+            const parsed =
+              kind === 'organisations' ? parseOrganisationRow(row.line, row.values, ref, hasContactColumns) : parseFootprintRow(row.line, row.values, ref);
+            if (!parsed.record) {
+              problem(parsed.problems, row.values);
+              continue;
+            }
+            const key =
+              kind === 'organisations'
+                ? (parsed.record as OrganisationRecord).externalKey
+                : `${(parsed.record as FootprintRecord).organisationExternalKey}\u0000${(parsed.record as FootprintRecord).deploymentKey}`;
+            if (seen.has(key)) {
+              problem(
+                [{ line: row.line, column: kind === 'organisations' ? 'external_key' : 'deployment_key', reason: 'appears earlier in the file' }],
+                row.values,
+              );
+              continue;
+            }
+            seen.add(key);
+            batch.push(parsed.record);
+            valuesByLine.set(row.line, row.values);
+            if (batch.length >= BATCH) await flush();
+            if (report.rows % 1000 === 0) options.onProgress?.(report.rows);
+            // a chunk of the file is read and checked in one go: hand the thread over now and then so that the
+            // batch being written gets its next statement sent as soon as PostgreSQL is ready for it
+            if (report.rows % 200 === 0) await handedOver();
+          }
+          await flush();
           await writing;
-          if (records.length === 0) return;
-          writing = (async () => {
-            const rejected = kind === 'organisations'
-              ? await this.flushOrganisations(manager, actor, records as OrganisationRecord[], report, programme)
-              : await this.flushFootprint(manager, actor, records as FootprintRecord[], report, programme);
-            for (const p of rejected) problem([p], values.get(p.line));
-          })();
-          writing.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
-        };
-        for await (const row of readCsv(input, COLUMNS[kind])) {
-          report.rows += 1;
-          if (report.rows === 1) hasContactColumns = Object.keys(row.values).some((k) => k.endsWith('_contact_email'));
-          if (row.width !== row.headerWidth) {
-            problem([{ line: row.line, column: '*', reason: `has ${row.width} fields where the header has ${row.headerWidth}` }], row.values);
-            continue;
-          }
-          const parsed = kind === 'organisations' ? parseOrganisationRow(row.line, row.values, ref, hasContactColumns) : parseFootprintRow(row.line, row.values, ref);
-          if (!parsed.record) {
-            problem(parsed.problems, row.values);
-            continue;
-          }
-          const key = kind === 'organisations'
-            ? (parsed.record as OrganisationRecord).externalKey
-            : `${(parsed.record as FootprintRecord).organisationExternalKey}\u0000${(parsed.record as FootprintRecord).deploymentKey}`;
-          if (seen.has(key)) {
-            problem([{ line: row.line, column: kind === 'organisations' ? 'external_key' : 'deployment_key', reason: 'appears earlier in the file' }], row.values);
-            continue;
-          }
-          seen.add(key);
-          batch.push(parsed.record);
-          valuesByLine.set(row.line, row.values);
-          if (batch.length >= BATCH) await flush();
-          if (report.rows % 1000 === 0) options.onProgress?.(report.rows);
-          // a chunk of the file is read and checked in one go: hand the thread over now and then so that the
-          // batch being written gets its next statement sent as soon as PostgreSQL is ready for it
-          if (report.rows % 200 === 0) await handedOver();
-        }
-        await flush();
-        await writing;
         });
         options.onProgress?.(report.rows);
         if ((report.badRows > 0 && !options.applyGoodRows) || options.dryRun) throw new Rollback();
@@ -223,7 +242,9 @@ export class ImportService {
     if (options.applyGoodRows && bad.length) report.badRowsCsv = [[...columns, 'error'].join(','), ...bad].join('\r\n') + '\r\n';
     report.badRowsInCsv = bad.length;
     report.seconds = Math.round((Date.now() - started) / 100) / 10;
-    this.logger.log(`import ${report.importId} (${kind}${report.dryRun ? ', dry run' : ''}): ${report.rows} rows, ${report.created} created, ${report.updated} updated, ${report.badRows} bad, ${report.applied ? 'applied' : 'nothing written'} in ${report.seconds} s`);
+    this.logger.log(
+      `import ${report.importId} (${kind}${report.dryRun ? ', dry run' : ''}): ${report.rows} rows, ${report.created} created, ${report.updated} updated, ${report.badRows} bad, ${report.applied ? 'applied' : 'nothing written'} in ${report.seconds} s`,
+    );
     return report;
   }
 
@@ -249,7 +270,13 @@ export class ImportService {
   }
 
   /** One batch of organisations: a fixed number of statements, whatever its size. Returns the rows refused. */
-  private async flushOrganisations(manager: EntityManager, actor: Actor, records: OrganisationRecord[], report: ImportReport, programme: ProgrammeEntity): Promise<RowProblem[]> {
+  private async flushOrganisations(
+    manager: EntityManager,
+    actor: Actor,
+    records: OrganisationRecord[],
+    report: ImportReport,
+    programme: ProgrammeEntity,
+  ): Promise<RowProblem[]> {
     const now = this.clock.now();
     const rejected: RowProblem[] = [];
     // Only the caller's own organisations are locked: the scope is a condition of the locking statement
@@ -269,10 +296,12 @@ export class ImportService {
     const found = new Set(existingRows.map((o) => o.external_key));
     const notFound = keys.filter((k) => !found.has(k));
     if (notFound.length && actor.role !== 'admin' && actor.role !== 'system') {
-      existingRows.push(...await manager.query(
-        `SELECT o.id, o.external_key FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL (SELECT id, external_key FROM organisation WHERE external_key = k.key) o`,
-        [notFound],
-      ));
+      existingRows.push(
+        ...(await manager.query(
+          `SELECT o.id, o.external_key FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL (SELECT id, external_key FROM organisation WHERE external_key = k.key) o`,
+          [notFound],
+        )),
+      );
     }
     const existing = new Map(existingRows.map((o) => [o.external_key, o]));
     const accepted = records.filter((r) => {
@@ -287,8 +316,22 @@ export class ImportService {
       }
       return true;
     });
-    const fields = (r: OrganisationRecord) => ({ name: r.name, primarySectorCode: r.primarySector, secondarySectorCodes: r.secondarySectors, stateCode: r.state, sizeBand: r.sizeBand, criticalityTier: r.criticalityTier });
-    const currentFields = (o: Record<string, any>) => ({ name: o.name, primarySectorCode: o.primary_sector_code, secondarySectorCodes: [...o.secondary_sector_codes].sort(), stateCode: o.state_code.trim(), sizeBand: o.size_band, criticalityTier: o.criticality_tier });
+    const fields = (r: OrganisationRecord) => ({
+      name: r.name,
+      primarySectorCode: r.primarySector,
+      secondarySectorCodes: r.secondarySectors,
+      stateCode: r.state,
+      sizeBand: r.sizeBand,
+      criticalityTier: r.criticalityTier,
+    });
+    const currentFields = (o: Record<string, any>) => ({
+      name: o.name,
+      primarySectorCode: o.primary_sector_code,
+      secondarySectorCodes: [...o.secondary_sector_codes].sort(),
+      stateCode: o.state_code.trim(),
+      sizeBand: o.size_band,
+      criticalityTier: o.criticality_tier,
+    });
     const toCreate = accepted.filter((r) => !existing.has(r.externalKey));
     const toUpdate = accepted.filter((r) => {
       const o = existing.get(r.externalKey);
@@ -299,41 +342,77 @@ export class ImportService {
 
     const created: Array<{ id: string; external_key: string }> = toCreate.length
       ? await manager.query(
-        `INSERT INTO organisation (external_key, name, primary_sector_code, secondary_sector_codes, state_code, size_band, criticality_tier, created_at, updated_at)
+          `INSERT INTO organisation (external_key, name, primary_sector_code, secondary_sector_codes, state_code, size_band, criticality_tier, created_at, updated_at)
          SELECT k, n, p, CASE WHEN s = '' THEN '{}'::text[] ELSE string_to_array(s, ',') END, st, sb, ct, $8, $8
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[]) AS t(k, n, p, s, st, sb, ct)
          RETURNING id, external_key`,
-        [col(toCreate, (r) => r.externalKey), col(toCreate, (r) => r.name), col(toCreate, (r) => r.primarySector), col(toCreate, (r) => r.secondarySectors.join(',')),
-          col(toCreate, (r) => r.state), col(toCreate, (r) => r.sizeBand), col(toCreate, (r) => r.criticalityTier), now],
-      )
+          [
+            col(toCreate, (r) => r.externalKey),
+            col(toCreate, (r) => r.name),
+            col(toCreate, (r) => r.primarySector),
+            col(toCreate, (r) => r.secondarySectors.join(',')),
+            col(toCreate, (r) => r.state),
+            col(toCreate, (r) => r.sizeBand),
+            col(toCreate, (r) => r.criticalityTier),
+            now,
+          ],
+        )
       : [];
-    const idOf = new Map<string, string>([...existingRows.map((o) => [o.external_key, o.id] as [string, string]), ...created.map((c) => [c.external_key, c.id] as [string, string])]);
+    const idOf = new Map<string, string>([
+      ...existingRows.map((o) => [o.external_key, o.id] as [string, string]),
+      ...created.map((c) => [c.external_key, c.id] as [string, string]),
+    ]);
     const { send, drain } = pipeline();
     // contacts: a new organisation's are simply inserted, first, as soon as its id is known; an existing
     // one's are merged below, only where the file differs
     const newWithContacts = toCreate.filter((r) => r.contacts && r.contacts.length);
     if (newWithContacts.length) {
       const rows = newWithContacts.flatMap((r) => r.contacts!.map((c) => ({ o: idOf.get(r.externalKey)!, ...c })));
-      send(manager.query(
-        `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at)
+      send(
+        manager.query(
+          `INSERT INTO contact (organisation_id, role, name, email, time_zone, created_at, updated_at)
          SELECT o, r, n, e, z, $6, $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(o, r, n, e, z)`,
-        [rows.map((c) => c.o), rows.map((c) => c.role), rows.map((c) => c.name), rows.map((c) => c.email), rows.map((c) => c.timeZone), now],
-      ));
+          [rows.map((c) => c.o), rows.map((c) => c.role), rows.map((c) => c.name), rows.map((c) => c.email), rows.map((c) => c.timeZone), now],
+        ),
+      );
     }
-    for (const r of toCreate) changes.push({ organisationId: idOf.get(r.externalKey)!, entityType: 'organisation', entityId: idOf.get(r.externalKey)!, action: 'import-create', after: fields(r) });
+    for (const r of toCreate)
+      changes.push({
+        organisationId: idOf.get(r.externalKey)!,
+        entityType: 'organisation',
+        entityId: idOf.get(r.externalKey)!,
+        action: 'import-create',
+        after: fields(r),
+      });
 
     if (toUpdate.length) {
-      send(manager.query(
-        `UPDATE organisation o SET name = t.n, primary_sector_code = t.p, secondary_sector_codes = CASE WHEN t.s = '' THEN '{}'::text[] ELSE string_to_array(t.s, ',') END,
+      send(
+        manager.query(
+          `UPDATE organisation o SET name = t.n, primary_sector_code = t.p, secondary_sector_codes = CASE WHEN t.s = '' THEN '{}'::text[] ELSE string_to_array(t.s, ',') END,
            state_code = t.st, size_band = t.sb, criticality_tier = t.ct, updated_at = $8, version = o.version + 1
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[]) AS t(id, n, p, s, st, sb, ct)
          WHERE o.id = t.id`,
-        [col(toUpdate, (r) => idOf.get(r.externalKey)), col(toUpdate, (r) => r.name), col(toUpdate, (r) => r.primarySector), col(toUpdate, (r) => r.secondarySectors.join(',')),
-          col(toUpdate, (r) => r.state), col(toUpdate, (r) => r.sizeBand), col(toUpdate, (r) => r.criticalityTier), now],
-      ));
+          [
+            col(toUpdate, (r) => idOf.get(r.externalKey)),
+            col(toUpdate, (r) => r.name),
+            col(toUpdate, (r) => r.primarySector),
+            col(toUpdate, (r) => r.secondarySectors.join(',')),
+            col(toUpdate, (r) => r.state),
+            col(toUpdate, (r) => r.sizeBand),
+            col(toUpdate, (r) => r.criticalityTier),
+            now,
+          ],
+        ),
+      );
       for (const r of toUpdate) {
         const id = idOf.get(r.externalKey)!;
-        changes.push({ organisationId: id, entityType: 'organisation', entityId: id, action: 'import-update', ...changedFields(currentFields(existing.get(r.externalKey)!), fields(r)) });
+        changes.push({
+          organisationId: id,
+          entityType: 'organisation',
+          entityId: id,
+          action: 'import-update',
+          ...changedFields(currentFields(existing.get(r.externalKey)!), fields(r)),
+        });
       }
     }
 
@@ -342,18 +421,36 @@ export class ImportService {
     if (withContacts.length) {
       await drain();
       const ids = withContacts.map((r) => idOf.get(r.externalKey)!);
-      const current: Array<Record<string, any>> = await manager.query(`SELECT organisation_id, role, name, email, time_zone FROM contact WHERE organisation_id = ANY($1::uuid[])`, [ids]);
-      const norm = (list: Array<{ role: string; name: string; email: string; timeZone: string }>) => JSON.stringify([...list].map((c) => [c.role, c.name, c.email, c.timeZone]).sort());
+      const current: Array<Record<string, any>> = await manager.query(
+        `SELECT organisation_id, role, name, email, time_zone FROM contact WHERE organisation_id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const norm = (list: Array<{ role: string; name: string; email: string; timeZone: string }>) =>
+        JSON.stringify([...list].map((c) => [c.role, c.name, c.email, c.timeZone]).sort());
       const currentOf = new Map<string, Array<{ role: string; name: string; email: string; timeZone: string }>>();
-      for (const c of current) currentOf.set(c.organisation_id, [...(currentOf.get(c.organisation_id) ?? []), { role: c.role, name: c.name, email: c.email, timeZone: c.time_zone }]);
+      for (const c of current)
+        currentOf.set(c.organisation_id, [...(currentOf.get(c.organisation_id) ?? []), { role: c.role, name: c.name, email: c.email, timeZone: c.time_zone }]);
       const replace = withContacts.filter((r) => norm(currentOf.get(idOf.get(r.externalKey)!) ?? []) !== norm(r.contacts!));
       contactsChanged = new Set(replace.map((r) => idOf.get(r.externalKey)!));
       if (replace.length) {
         const replaceIds = [...contactsChanged];
-        await mergeContacts(manager, replaceIds, replace.flatMap((r) => r.contacts!.map((c) => ({ organisationId: idOf.get(r.externalKey)!, ...c }))), now);
+        await mergeContacts(
+          manager,
+          replaceIds,
+          replace.flatMap((r) => r.contacts!.map((c) => ({ organisationId: idOf.get(r.externalKey)!, ...c }))),
+          now,
+        );
         for (const r of replace) {
           const id = idOf.get(r.externalKey)!;
-          if (existing.has(r.externalKey)) changes.push({ organisationId: id, entityType: 'contact', entityId: id, action: 'import-replace', before: currentOf.get(id) ?? [], after: r.contacts! });
+          if (existing.has(r.externalKey))
+            changes.push({
+              organisationId: id,
+              entityType: 'contact',
+              entityId: id,
+              action: 'import-replace',
+              before: currentOf.get(id) ?? [],
+              after: r.contacts!,
+            });
         }
         // reminders planned for the old contacts are planned again for the new ones
         await cancelPlannedReminders(manager, replaceIds, 'recomputed');
@@ -362,25 +459,52 @@ export class ImportService {
 
     // a new organisation's facts are known without reading them back: no report, no footprint, the plan's milestones
     const cutoff = new Date(programme.updatesCutoff).getTime();
-    const planned = programme.milestonePlan.map((s) => ({ key: s.key, track: 'IT', targetAt: new Date(cutoff + s.itOffsetDays * 86_400_000), state: 'NOT_STARTED' as const, verifiedAt: null }));
+    const planned = programme.milestonePlan.map((s) => ({
+      key: s.key,
+      track: 'IT',
+      targetAt: new Date(cutoff + s.itOffsetDays * 86_400_000),
+      state: 'NOT_STARTED' as const,
+      verifiedAt: null,
+    }));
     // and differ only by criticality tier: one facts object per tier, so each is derived once
     const factsOfTier = new Map<number, Facts>();
     for (const r of toCreate) {
-      if (!factsOfTier.has(r.criticalityTier)) factsOfTier.set(r.criticalityTier, { lastReportedAt: null, criticalityTier: r.criticalityTier, footprint: [], milestones: planned });
+      if (!factsOfTier.has(r.criticalityTier))
+        factsOfTier.set(r.criticalityTier, { lastReportedAt: null, criticalityTier: r.criticalityTier, footprint: [], milestones: planned });
     }
     const derived = this.status.derive(programme, new Map(toCreate.map((r) => [idOf.get(r.externalKey)!, factsOfTier.get(r.criticalityTier)!])));
-    send(this.plan.instantiateMany(manager, programme, created.map((c) => c.id), 'IT', now, { created: true }));
+    send(
+      this.plan.instantiateMany(
+        manager,
+        programme,
+        created.map((c) => c.id),
+        'IT',
+        now,
+        { created: true },
+      ),
+    );
     // organisations of the file that exist but are not in this programme yet join it: its plan is made
-    const joining = await this.plan.notYetIn(manager, programme, accepted.filter((r) => existing.has(r.externalKey)).map((r) => idOf.get(r.externalKey)!));
+    const joining = await this.plan.notYetIn(
+      manager,
+      programme,
+      accepted.filter((r) => existing.has(r.externalKey)).map((r) => idOf.get(r.externalKey)!),
+    );
     if (joining.length) send(this.plan.instantiateMany(manager, programme, joining, 'IT', now));
     await drain();
     const touched = [...new Set([...toUpdate.map((r) => idOf.get(r.externalKey)!), ...joining])];
     // the change path over the batch: audit, the new organisations' statuses as derived above, the
     // updated ones' read and derived again (their own fields are not a report, and replan nothing)
-    await this.change.finish(manager, actor, {
-      changes, importId: report.importId, replan: false,
-      statuses: [{ programme, organisationIds: derived.ids, derived, created: true }, ...(touched.length ? [{ programme, organisationIds: touched }] : [])],
-    }, now);
+    await this.change.finish(
+      manager,
+      actor,
+      {
+        changes,
+        importId: report.importId,
+        replan: false,
+        statuses: [{ programme, organisationIds: derived.ids, derived, created: true }, ...(touched.length ? [{ programme, organisationIds: touched }] : [])],
+      },
+      now,
+    );
     report.created += created.length;
     report.updated += toUpdate.length;
     report.unchanged += accepted.length - created.length - toUpdate.length;
@@ -393,7 +517,13 @@ export class ImportService {
   }
 
   /** One batch of footprint rows, keyed by (organisation, deployment key). Returns the rows refused. */
-  private async flushFootprint(manager: EntityManager, actor: Actor, records: FootprintRecord[], report: ImportReport, programme: ProgrammeEntity): Promise<RowProblem[]> {
+  private async flushFootprint(
+    manager: EntityManager,
+    actor: Actor,
+    records: FootprintRecord[],
+    report: ImportReport,
+    programme: ProgrammeEntity,
+  ): Promise<RowProblem[]> {
     const now = this.clock.now();
     const rejected: RowProblem[] = [];
     const params: unknown[] = [[...new Set(records.map((r) => r.organisationExternalKey))]];
@@ -406,7 +536,11 @@ export class ImportService {
     const orgOf = new Map(orgs.map((o) => [o.external_key, o.id]));
     const accepted = records.filter((r) => {
       if (orgOf.has(r.organisationExternalKey)) return true;
-      rejected.push({ line: r.line, column: 'organisation_external_key', reason: `no organisation "${r.organisationExternalKey}" in your scope: import it first` });
+      rejected.push({
+        line: r.line,
+        column: 'organisation_external_key',
+        reason: `no organisation "${r.organisationExternalKey}" in your scope: import it first`,
+      });
       return false;
     });
     if (accepted.length === 0) return rejected;
@@ -418,15 +552,30 @@ export class ImportService {
     );
     const existing = new Map(existingRows.map((f) => [`${f.organisation_id}\u0000${f.import_key}`, f]));
     const fields = (r: FootprintRecord) => ({
-      productCode: r.productCode, productName: r.productName, vendor: r.vendor, whiteLabelConfidence: r.whiteLabelConfidence, environment: r.environment,
-      endpointCount: r.endpointCount, endpointsRemaining: r.endpointsRemaining, updateChannel: r.updateChannel, licenceEnd: r.licenceEnd,
-      replacementProduct: r.replacementProduct, replacementChosenByOrganisation: r.replacementChosenByOrganisation,
+      productCode: r.productCode,
+      productName: r.productName,
+      vendor: r.vendor,
+      whiteLabelConfidence: r.whiteLabelConfidence,
+      environment: r.environment,
+      endpointCount: r.endpointCount,
+      endpointsRemaining: r.endpointsRemaining,
+      updateChannel: r.updateChannel,
+      licenceEnd: r.licenceEnd,
+      replacementProduct: r.replacementProduct,
+      replacementChosenByOrganisation: r.replacementChosenByOrganisation,
     });
     const currentFields = (f: Record<string, any>) => ({
-      productCode: f.product_code, productName: f.product_name, vendor: f.vendor, whiteLabelConfidence: f.white_label_confidence, environment: f.environment,
-      endpointCount: f.endpoint_count, endpointsRemaining: f.endpoints_remaining, updateChannel: f.update_channel,
+      productCode: f.product_code,
+      productName: f.product_name,
+      vendor: f.vendor,
+      whiteLabelConfidence: f.white_label_confidence,
+      environment: f.environment,
+      endpointCount: f.endpoint_count,
+      endpointsRemaining: f.endpoints_remaining,
+      updateChannel: f.update_channel,
       licenceEnd: f.licence_end ? (f.licence_end instanceof Date ? f.licence_end.toISOString().slice(0, 10) : String(f.licence_end).slice(0, 10)) : null,
-      replacementProduct: f.replacement_product, replacementChosenByOrganisation: f.replacement_chosen_by_organisation,
+      replacementProduct: f.replacement_product,
+      replacementChosenByOrganisation: f.replacement_chosen_by_organisation,
     });
     const keyOf = (r: FootprintRecord) => `${orgOf.get(r.organisationExternalKey)}\u0000${r.deploymentKey}`;
     const toCreate = accepted.filter((r) => !existing.has(keyOf(r)));
@@ -441,9 +590,10 @@ export class ImportService {
     const { send, drain } = pipeline();
     // sent together: the rows, the OT track for organisations that now have OT, the facts their statuses
     // are derived from (read after both, on the same connection), and the organisations marked as reported
-    const upserting = send<Array<{ id: string; organisation_id: string; import_key: string }>>(all.length
-      ? manager.query(
-        `INSERT INTO footprint (organisation_id, programme_id, import_key, product_code, product_name, vendor, white_label_confidence, environment, endpoint_count,
+    const upserting = send<Array<{ id: string; organisation_id: string; import_key: string }>>(
+      all.length
+        ? manager.query(
+            `INSERT INTO footprint (organisation_id, programme_id, import_key, product_code, product_name, vendor, white_label_confidence, environment, endpoint_count,
            endpoints_remaining, update_channel, licence_end, replacement_product, replacement_chosen_by_organisation, created_at, updated_at)
          SELECT o, $1, k, pc, pn, v, wl, env, ec, er, uc, le, rp, rc, $15, $15
          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::date[], $13::text[], $14::boolean[])
@@ -454,21 +604,50 @@ export class ImportService {
            update_channel = EXCLUDED.update_channel, licence_end = EXCLUDED.licence_end, replacement_product = EXCLUDED.replacement_product,
            replacement_chosen_by_organisation = EXCLUDED.replacement_chosen_by_organisation, updated_at = EXCLUDED.updated_at, version = footprint.version + 1
          RETURNING id, organisation_id, import_key`,
-        [programme.id, c((r) => orgOf.get(r.organisationExternalKey)), c((r) => r.deploymentKey), c((r) => r.productCode), c((r) => r.productName), c((r) => r.vendor),
-          c((r) => r.whiteLabelConfidence), c((r) => r.environment), c((r) => r.endpointCount), c((r) => r.endpointsRemaining), c((r) => r.updateChannel),
-          c((r) => r.licenceEnd), c((r) => r.replacementProduct), c((r) => r.replacementChosenByOrganisation), now],
-      )
-      : Promise.resolve([]));
+            [
+              programme.id,
+              c((r) => orgOf.get(r.organisationExternalKey)),
+              c((r) => r.deploymentKey),
+              c((r) => r.productCode),
+              c((r) => r.productName),
+              c((r) => r.vendor),
+              c((r) => r.whiteLabelConfidence),
+              c((r) => r.environment),
+              c((r) => r.endpointCount),
+              c((r) => r.endpointsRemaining),
+              c((r) => r.updateChannel),
+              c((r) => r.licenceEnd),
+              c((r) => r.replacementProduct),
+              c((r) => r.replacementChosenByOrganisation),
+              now,
+            ],
+          )
+        : Promise.resolve([]),
+    );
     // an organisation reporting a footprint in a programme it is not in yet joins it (its IT plan), as addFootprint does
     const joining = await this.plan.notYetIn(manager, programme, touched);
     if (joining.length) send(this.plan.instantiateMany(manager, programme, joining, 'IT', now));
     send(this.plan.instantiateMany(manager, programme, withOt, 'OT', now));
-    const reading = send(touched.length ? this.status.loadFacts(manager, programme.id, touched, { milestoneDetails: false }) : Promise.resolve(new Map<string, Facts>()));
+    const reading = send(
+      touched.length ? this.status.loadFacts(manager, programme.id, touched, { milestoneDetails: false }) : Promise.resolve(new Map<string, Facts>()),
+    );
     const upserted = await upserting;
     const idOf = new Map(upserted.map((u) => [`${u.organisation_id}\u0000${u.import_key}`, u.id]));
     const changes: AuditChange[] = [
-      ...toCreate.map((r) => ({ organisationId: orgOf.get(r.organisationExternalKey)!, entityType: 'footprint', entityId: idOf.get(keyOf(r))!, action: 'import-create', after: fields(r) })),
-      ...toUpdate.map((r) => ({ organisationId: orgOf.get(r.organisationExternalKey)!, entityType: 'footprint', entityId: idOf.get(keyOf(r))!, action: 'import-update', ...changedFields(currentFields(existing.get(keyOf(r))!), fields(r)) })),
+      ...toCreate.map((r) => ({
+        organisationId: orgOf.get(r.organisationExternalKey)!,
+        entityType: 'footprint',
+        entityId: idOf.get(keyOf(r))!,
+        action: 'import-create',
+        after: fields(r),
+      })),
+      ...toUpdate.map((r) => ({
+        organisationId: orgOf.get(r.organisationExternalKey)!,
+        entityType: 'footprint',
+        entityId: idOf.get(keyOf(r))!,
+        action: 'import-update',
+        ...changedFields(currentFields(existing.get(keyOf(r))!), fields(r)),
+      })),
     ];
     let derived: DerivedStatuses | undefined;
     if (touched.length) {
@@ -479,10 +658,17 @@ export class ImportService {
     }
     await drain();
     // the change path over the batch: a footprint file entered by staff is an edit, not the organisations' report; audit; statuses; replan
-    await this.change.finish(manager, actor, {
-      changes, importId: report.importId, reported: isOrganisationsOwnReport(actor) ? touched : [],
-      statuses: derived ? [{ programme, organisationIds: touched, derived }] : [],
-    }, now);
+    await this.change.finish(
+      manager,
+      actor,
+      {
+        changes,
+        importId: report.importId,
+        reported: isOrganisationsOwnReport(actor) ? touched : [],
+        statuses: derived ? [{ programme, organisationIds: touched, derived }] : [],
+      },
+      now,
+    );
     report.created += toCreate.length;
     report.updated += toUpdate.length;
     report.unchanged += accepted.length - all.length;

@@ -41,7 +41,15 @@ export class JobsModule {
           useFactory: (...registered: Queue[]) => {
             // reconnection is logged by health and metrics, not as a crash
             for (const q of registered) q.on('error', () => undefined);
-            const producers = QUEUES.map((name) => new Queue(name, { connection: { ...connection, enableOfflineQueue: false }, prefix: runtime.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, telemetry }));
+            const producers = QUEUES.map(
+              (name) =>
+                new Queue(name, {
+                  connection: { ...connection, enableOfflineQueue: false },
+                  prefix: runtime.queuePrefix,
+                  defaultJobOptions: DEFAULT_JOB_OPTIONS,
+                  telemetry,
+                }),
+            );
             for (const q of producers) q.on('error', () => undefined);
             return new JobProducer(new Map(QUEUES.map((name, i) => [name, producers[i]])));
           },

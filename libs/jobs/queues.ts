@@ -30,7 +30,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.DeliverReminder]: QueueName.ReminderDelivery,
 };
 
-
 export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };
 
 /** Central BullMQ defaults: failures stay visible, successes are trimmed. */
@@ -48,7 +47,10 @@ export function redisConnectionOptions(url: string, sentinel?: { sentinels?: str
   const u = new URL(url);
   // Through Sentinel the client asks the sentinels where the master is, and follows a failover.
   const where = sentinel?.sentinels
-    ? { sentinels: sentinel.sentinels.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })), name: sentinel.name }
+    ? {
+        sentinels: sentinel.sentinels.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })),
+        name: sentinel.name,
+      }
     : { host: u.hostname, port: Number(u.port || 6379) };
   return {
     ...where,

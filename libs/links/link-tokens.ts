@@ -13,7 +13,8 @@ export interface LinkClaims {
 }
 
 /** A link that does not open: tampered (or not a link at all), or past its end (whose claims are still known, signature checked). */
-export type LinkReading = { claims: LinkClaims; problem?: undefined } | { claims: LinkClaims; problem: 'expired' } | { claims?: undefined; problem: 'tampered' };
+export type LinkReading =
+  { claims: LinkClaims; problem?: undefined } | { claims: LinkClaims; problem: 'expired' } | { claims?: undefined; problem: 'tampered' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A compact JWS, and no more than a link can carry: anything longer is not ours. */
@@ -56,11 +57,15 @@ export class LinkTokens {
     if (!TOKEN.test(token)) return { problem: 'tampered' };
     const keys = await this.keyring();
     try {
-      const { payload } = await jwtVerify(token, async (header) => {
-        const key = keys.get(Number(header.kid));
-        if (!key) throw new errors.JWKSNoMatchingKey();
-        return key;
-      }, { algorithms: ['HS256'], currentDate: now, clockTolerance: 0 });
+      const { payload } = await jwtVerify(
+        token,
+        async (header) => {
+          const key = keys.get(Number(header.kid));
+          if (!key) throw new errors.JWKSNoMatchingKey();
+          return key;
+        },
+        { algorithms: ['HS256'], currentDate: now, clockTolerance: 0 },
+      );
       const claims = claimsOf(payload);
       return claims ? { claims } : { problem: 'tampered' };
     } catch (error) {

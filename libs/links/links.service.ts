@@ -113,8 +113,11 @@ export class LinksService {
     if (!session) return null;
     if (needsCsrf && !(csrfToken && csrf.verify(session.csrfSecret, csrfToken, session.contactId))) return 'csrf';
     return {
-      id: `link:${session.contactId}`, role: 'reporter', label: `${session.contactName} (through a link)`,
-      organisationId: session.organisationId, link: { contactId: session.contactId, programmeId: session.programmeId },
+      id: `link:${session.contactId}`,
+      role: 'reporter',
+      label: `${session.contactName} (through a link)`,
+      organisationId: session.organisationId,
+      link: { contactId: session.contactId, programmeId: session.programmeId },
     };
   }
 
@@ -133,13 +136,21 @@ export class LinksService {
   async me(actor: Actor): Promise<MeView> {
     const programme = actor.link ? await this.programmes.get(actor.link.programmeId) : await this.programmes.resolve(null);
     const manager = this.dataSource.manager;
-    const contact = actor.link && actor.organisationId ? await LinksRepository.contact(manager, programme.id, actor.link.contactId, actor.organisationId) : null;
+    const contact =
+      actor.link && actor.organisationId ? await LinksRepository.contact(manager, programme.id, actor.link.contactId, actor.organisationId) : null;
     const organisation = contact
       ? { id: contact.organisationId, name: contact.organisationName, externalKey: contact.externalKey }
-      : actor.organisationId ? { id: actor.organisationId, ...(await LinksRepository.organisationName(manager, actor.organisationId))! } : null;
+      : actor.organisationId
+        ? { id: actor.organisationId, ...(await LinksRepository.organisationName(manager, actor.organisationId))! }
+        : null;
     return {
-      id: actor.id, kind: actor.link ? 'LINK' : 'CREDENTIAL', role: actor.role, label: actor.label, sectors: actor.sectors ?? [],
-      organisation, contact: contact ? { id: contact.contactId, name: contact.contactName, email: contact.email, role: contact.role } : null,
+      id: actor.id,
+      kind: actor.link ? 'LINK' : 'CREDENTIAL',
+      role: actor.role,
+      label: actor.label,
+      sectors: actor.sectors ?? [],
+      organisation,
+      contact: contact ? { id: contact.contactId, name: contact.contactName, email: contact.email, role: contact.role } : null,
       programme: { id: programme.id, key: programme.key, name: programme.name, updatesCutoff: new Date(programme.updatesCutoff) },
     };
   }
@@ -185,10 +196,16 @@ export class LinksService {
     return this.dataSource.transaction(async (manager) => {
       const generation = await LinksRepository.rotate(manager, contactId);
       if (generation === null) throw AppError.notFound('Contact', contactId);
-      await this.audit.record(manager, actor, [{
-        organisationId: contact.organisationId, entityType: 'contact', entityId: contactId, action: 'rotate_links',
-        before: { linkGeneration: contact.generation }, after: { linkGeneration: generation },
-      }]);
+      await this.audit.record(manager, actor, [
+        {
+          organisationId: contact.organisationId,
+          entityType: 'contact',
+          entityId: contactId,
+          action: 'rotate_links',
+          before: { linkGeneration: contact.generation },
+          after: { linkGeneration: generation },
+        },
+      ]);
       return { ...contact, generation };
     });
   }
@@ -199,8 +216,19 @@ export class LinksService {
     const expires = linkExpiresAt(now, new Date(programme.updatesCutoff), programme.reminderLadder).toISOString();
     const messages = contacts.map((contact) => {
       const payload: ReminderPayload = {
-        kind, programme: programmeOfPayload(programme), stage, level: 1, lagging: [], linkExpiresAt: expires,
-        organisation: { id: contact.organisationId, name: contact.organisationName, externalKey: contact.externalKey, sector: contact.sector, status: contact.status ?? 'NOT_REPORTING' },
+        kind,
+        programme: programmeOfPayload(programme),
+        stage,
+        level: 1,
+        lagging: [],
+        linkExpiresAt: expires,
+        organisation: {
+          id: contact.organisationId,
+          name: contact.organisationName,
+          externalKey: contact.externalKey,
+          sector: contact.sector,
+          status: contact.status ?? 'NOT_REPORTING',
+        },
       };
       return { contact, stage, payload };
     });

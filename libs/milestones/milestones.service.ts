@@ -27,7 +27,11 @@ const canDecide = (actor: Actor) => actor.role === 'admin' || actor.role === 'li
 /** A refusal of an extension changes nothing: the milestone's history refuses it as CONFLICT, the input as BAD_USER_INPUT, each with its field. */
 function refuse(problems: GrantProblem[]): void {
   const conflict = problems.find((p) => p.conflict);
-  if (conflict) throw new AppError(ErrorCode.CONFLICT, `${conflict.field}: ${conflict.message}`, { field: conflict.field, fields: [{ field: conflict.field, message: conflict.message }] });
+  if (conflict)
+    throw new AppError(ErrorCode.CONFLICT, `${conflict.field}: ${conflict.message}`, {
+      field: conflict.field,
+      fields: [{ field: conflict.field, message: conflict.message }],
+    });
   if (problems.length) throw AppError.badInputs(problems.map(({ field, message }) => ({ field, message })));
 }
 
@@ -48,12 +52,16 @@ export class MilestonesService {
   }
 
   async update(actor: Actor, input: UpdateMilestoneInput): Promise<MilestoneEntity> {
-    if (input.targetAt && !canDecide(actor)) throw new AppError(ErrorCode.FORBIDDEN, 'targetAt: only a liaison or an admin may move a target', { field: 'targetAt' });
+    if (input.targetAt && !canDecide(actor))
+      throw new AppError(ErrorCode.FORBIDDEN, 'targetAt: only a liaison or an admin may move a target', { field: 'targetAt' });
     const window = input.maintenanceWindowFootprintId;
     if (window !== undefined && !canDecide(actor)) {
-      throw new AppError(ErrorCode.FORBIDDEN, 'maintenanceWindowFootprintId: only a liaison or an admin may move a target', { field: 'maintenanceWindowFootprintId' });
+      throw new AppError(ErrorCode.FORBIDDEN, 'maintenanceWindowFootprintId: only a liaison or an admin may move a target', {
+        field: 'maintenanceWindowFootprintId',
+      });
     }
-    if (window && input.targetAt) throw AppError.badInput('targetAt', "give a target or a maintenance window to target, not both: a window's target is its end");
+    if (window && input.targetAt)
+      throw AppError.badInput('targetAt', "give a target or a maintenance window to target, not both: a window's target is its end");
     return this.change.run(actor, { owned: 'Milestone', id: input.id }, async (unit) => {
       const milestone = await this.milestone(unit, input.id, input.version);
       const before = { ...milestone };
@@ -63,10 +71,20 @@ export class MilestonesService {
       if (window === null) milestone.maintenanceWindowFootprintId = null;
       if (window) {
         const deployment = await this.windowOf(unit, milestone, window, 'maintenanceWindowFootprintId');
-        Object.assign(milestone, { targetAt: deployment.maintenanceWindowEndsAt!, maintenanceWindowFootprintId: deployment.id }, milestone.extensionId ? NO_EXTENSION : {});
+        Object.assign(
+          milestone,
+          { targetAt: deployment.maintenanceWindowEndsAt!, maintenanceWindowFootprintId: deployment.id },
+          milestone.extensionId ? NO_EXTENSION : {},
+        );
       }
       const saved = await unit.manager.save(MilestoneEntity, milestone);
-      unit.record({ organisationId: saved.organisationId, entityType: 'milestone', entityId: saved.id, action: 'update', ...changedFields(before, { ...saved, version: before.version }) });
+      unit.record({
+        organisationId: saved.organisationId,
+        entityType: 'milestone',
+        entityId: saved.id,
+        action: 'update',
+        ...changedFields(before, { ...saved, version: before.version }),
+      });
       if (isOrganisationsOwnReport(actor)) unit.reported();
       unit.touch(await this.programmes.get(saved.programmeId));
       return saved;
@@ -82,7 +100,14 @@ export class MilestonesService {
       const now = unit.now;
       Object.assign(milestone, { verifiedAt: now, verifiedBy: actor.id, updatedAt: now });
       const saved = await unit.manager.save(MilestoneEntity, milestone);
-      unit.record({ organisationId: saved.organisationId, entityType: 'milestone', entityId: saved.id, action: 'verify', before: { verifiedAt: null }, after: { verifiedAt: now, verifiedBy: actor.id } });
+      unit.record({
+        organisationId: saved.organisationId,
+        entityType: 'milestone',
+        entityId: saved.id,
+        action: 'verify',
+        before: { verifiedAt: null },
+        after: { verifiedAt: now, verifiedBy: actor.id },
+      });
       unit.touch(await this.programmes.get(saved.programmeId));
       return saved;
     });
@@ -94,24 +119,52 @@ export class MilestonesService {
       const milestone = await this.milestone(unit, input.milestoneId);
       if (milestone.state === 'DONE') throw AppError.badInput('milestoneId', 'the milestone is done; there is nothing to extend');
       const programme = await this.programmes.get(milestone.programmeId);
-      refuse(grantProblems(programme.rules.extensions, {
-        currentTarget: judgedTarget(milestone, unit.now.getTime()), target: input.requestedTargetAt, targetField: 'requestedTargetAt', now: unit.now,
-        grantsSoFar: await this.grantsOf(unit, milestone.id), countField: 'milestoneId',
-      }));
+      refuse(
+        grantProblems(programme.rules.extensions, {
+          currentTarget: judgedTarget(milestone, unit.now.getTime()),
+          target: input.requestedTargetAt,
+          targetField: 'requestedTargetAt',
+          now: unit.now,
+          grantsSoFar: await this.grantsOf(unit, milestone.id),
+          countField: 'milestoneId',
+        }),
+      );
       // the window it waits for (OT): the requested target must leave it room to close
-      const deployment = input.maintenanceWindowFootprintId ? await this.windowOf(unit, milestone, input.maintenanceWindowFootprintId, 'maintenanceWindowFootprintId') : null;
+      const deployment = input.maintenanceWindowFootprintId
+        ? await this.windowOf(unit, milestone, input.maintenanceWindowFootprintId, 'maintenanceWindowFootprintId')
+        : null;
       if (deployment && input.requestedTargetAt.getTime() < deployment.maintenanceWindowEndsAt!.getTime()) {
-        throw AppError.badInput('requestedTargetAt', `must not be before the end of the window it waits for, ${deployment.maintenanceWindowEndsAt!.toISOString()}`);
+        throw AppError.badInput(
+          'requestedTargetAt',
+          `must not be before the end of the window it waits for, ${deployment.maintenanceWindowEndsAt!.toISOString()}`,
+        );
       }
       const open = await manager.findOneBy(ExtensionEntity, { milestoneId: milestone.id, state: 'REQUESTED' });
-      if (open) throw new AppError(ErrorCode.CONFLICT, 'milestoneId: an extension request for this milestone is already open', { field: 'milestoneId', extensionId: open.id });
-      const extension = await manager.save(manager.create(ExtensionEntity, {
-        organisationId: milestone.organisationId, milestoneId: milestone.id, justification: input.justification.trim(),
-        requestedTargetAt: input.requestedTargetAt, state: 'REQUESTED', requestedBy: actor.id, requestedAt: unit.now,
-        decidedBy: null, decidedAt: null, decisionNote: null, grantedTargetAt: null, expiresAt: null,
-        maintenanceWindowFootprintId: deployment?.id ?? null, windowStartsAt: deployment?.maintenanceWindowStartsAt ?? null,
-        windowEndsAt: deployment?.maintenanceWindowEndsAt ?? null, windowName: deployment?.maintenanceWindowName ?? null,
-      }));
+      if (open)
+        throw new AppError(ErrorCode.CONFLICT, 'milestoneId: an extension request for this milestone is already open', {
+          field: 'milestoneId',
+          extensionId: open.id,
+        });
+      const extension = await manager.save(
+        manager.create(ExtensionEntity, {
+          organisationId: milestone.organisationId,
+          milestoneId: milestone.id,
+          justification: input.justification.trim(),
+          requestedTargetAt: input.requestedTargetAt,
+          state: 'REQUESTED',
+          requestedBy: actor.id,
+          requestedAt: unit.now,
+          decidedBy: null,
+          decidedAt: null,
+          decisionNote: null,
+          grantedTargetAt: null,
+          expiresAt: null,
+          maintenanceWindowFootprintId: deployment?.id ?? null,
+          windowStartsAt: deployment?.maintenanceWindowStartsAt ?? null,
+          windowEndsAt: deployment?.maintenanceWindowEndsAt ?? null,
+          windowName: deployment?.maintenanceWindowName ?? null,
+        }),
+      );
       unit.record({ organisationId: extension.organisationId, entityType: 'extension', entityId: extension.id, action: 'request', after: extension });
       return extension;
     });
@@ -122,33 +175,69 @@ export class MilestonesService {
     return this.change.run(actor, { owned: 'Extension', id: input.id }, async (unit) => {
       const extension = await this.openExtension(unit, input.id, input.version);
       const milestone = await this.milestone(unit, extension.milestoneId);
-      if (milestone.state === 'DONE') throw new AppError(ErrorCode.CONFLICT, 'id: the milestone was reported done since the request; there is nothing to extend', { field: 'id' });
+      if (milestone.state === 'DONE')
+        throw new AppError(ErrorCode.CONFLICT, 'id: the milestone was reported done since the request; there is nothing to extend', { field: 'id' });
       const programme = await this.programmes.get(milestone.programmeId);
       const now = unit.now;
       const granted = input.grantedTargetAt ?? extension.requestedTargetAt;
       const expires = input.expiresAt ?? granted;
       // a grant extends the target the milestone is judged against now (after a lapse, the one before the extensions)
       const previousTarget = judgedTarget(milestone, now.getTime());
-      refuse(grantProblems(programme.rules.extensions, {
-        currentTarget: previousTarget, target: granted, targetField: 'grantedTargetAt', expiresAt: expires, now,
-        grantsSoFar: await this.grantsOf(unit, milestone.id), countField: 'id',
-      }));
+      refuse(
+        grantProblems(programme.rules.extensions, {
+          currentTarget: previousTarget,
+          target: granted,
+          targetField: 'grantedTargetAt',
+          expiresAt: expires,
+          now,
+          grantsSoFar: await this.grantsOf(unit, milestone.id),
+          countField: 'id',
+        }),
+      );
       const before = { ...extension };
-      Object.assign(extension, { state: 'GRANTED', decidedBy: actor.id, decidedAt: now, decisionNote: input.note ?? null, grantedTargetAt: granted, expiresAt: expires, previousTargetAt: previousTarget });
+      Object.assign(extension, {
+        state: 'GRANTED',
+        decidedBy: actor.id,
+        decidedAt: now,
+        decisionNote: input.note ?? null,
+        grantedTargetAt: granted,
+        expiresAt: expires,
+        previousTargetAt: previousTarget,
+      });
       const saved = await unit.manager.save(ExtensionEntity, extension);
       // a chain of extensions lapses back to the target before the first of them
       const lapsesTo = milestone.extensionLapsesTo ?? milestone.targetAt;
-      Object.assign(milestone, { targetAt: granted, extensionId: saved.id, extensionExpiresAt: expires, extensionLapsesTo: lapsesTo, extensionReportedAt: now, updatedAt: now });
+      Object.assign(milestone, {
+        targetAt: granted,
+        extensionId: saved.id,
+        extensionExpiresAt: expires,
+        extensionLapsesTo: lapsesTo,
+        extensionReportedAt: now,
+        updatedAt: now,
+      });
       // granted for a window: the milestone waits for that window (the status says so while it is ahead)
-      if (extension.maintenanceWindowFootprintId && (await unit.manager.existsBy(FootprintEntity, { id: extension.maintenanceWindowFootprintId, organisationId: milestone.organisationId }))) {
+      if (
+        extension.maintenanceWindowFootprintId &&
+        (await unit.manager.existsBy(FootprintEntity, { id: extension.maintenanceWindowFootprintId, organisationId: milestone.organisationId }))
+      ) {
         milestone.maintenanceWindowFootprintId = extension.maintenanceWindowFootprintId;
       }
       await unit.manager.save(MilestoneEntity, milestone);
       unit.record(
-        { organisationId: saved.organisationId, entityType: 'extension', entityId: saved.id, action: 'grant', ...changedFields(before, { ...saved, version: before.version }) },
         {
-          organisationId: milestone.organisationId, entityType: 'milestone', entityId: milestone.id, action: 'extend',
-          before: { targetAt: previousTarget }, after: { targetAt: granted, extensionExpiresAt: expires, extensionLapsesTo: lapsesTo },
+          organisationId: saved.organisationId,
+          entityType: 'extension',
+          entityId: saved.id,
+          action: 'grant',
+          ...changedFields(before, { ...saved, version: before.version }),
+        },
+        {
+          organisationId: milestone.organisationId,
+          entityType: 'milestone',
+          entityId: milestone.id,
+          action: 'extend',
+          before: { targetAt: previousTarget },
+          after: { targetAt: granted, extensionExpiresAt: expires, extensionLapsesTo: lapsesTo },
         },
       );
       unit.touch(programme);
@@ -162,7 +251,14 @@ export class MilestonesService {
       const extension = await this.openExtension(unit, input.id, input.version);
       Object.assign(extension, { state: 'DENIED', decidedBy: actor.id, decidedAt: unit.now, decisionNote: input.note });
       const saved = await unit.manager.save(ExtensionEntity, extension);
-      unit.record({ organisationId: saved.organisationId, entityType: 'extension', entityId: saved.id, action: 'deny', before: { state: 'REQUESTED' }, after: { state: 'DENIED', decisionNote: input.note } });
+      unit.record({
+        organisationId: saved.organisationId,
+        entityType: 'extension',
+        entityId: saved.id,
+        action: 'deny',
+        before: { state: 'REQUESTED' },
+        after: { state: 'DENIED', decisionNote: input.note },
+      });
       return saved;
     });
   }
@@ -174,21 +270,32 @@ export class MilestonesService {
    */
   async reportExtensionStatus(actor: Actor, input: ExtensionStatusReportInput): Promise<ExtensionEntity> {
     return this.change.run(actor, { owned: 'Extension', id: input.id }, async (unit) => {
-      const extension = await unit.manager.findOne(ExtensionEntity, { where: { id: input.id, organisationId: unit.organisation.id }, lock: { mode: 'pessimistic_write' } });
+      const extension = await unit.manager.findOne(ExtensionEntity, {
+        where: { id: input.id, organisationId: unit.organisation.id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!extension) throw AppError.notFound('Extension', input.id);
       if (extension.version !== input.version) throw AppError.conflict('Extension', extension.id, input.version, extension.version);
       const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, `id: ${message}`, { field: 'id', fields: [{ field: 'id', message }] });
       if (extension.state !== 'GRANTED') throw conflict(`only a granted extension is reported on (this one is ${extension.state.toLowerCase()})`);
       const milestone = await this.milestone(unit, extension.milestoneId);
       const now = unit.now;
-      if (milestone.extensionId !== extension.id) throw conflict('a later extension of the milestone is in force, or its target was set again by hand: report on the one in force');
+      if (milestone.extensionId !== extension.id)
+        throw conflict('a later extension of the milestone is in force, or its target was set again by hand: report on the one in force');
       if (extensionStanding(milestone, now.getTime()) !== 'EXTENDED') throw conflict(`the extension lapsed at ${milestone.extensionExpiresAt!.toISOString()}`);
       const before = { statusReportedAt: extension.statusReportedAt, statusReport: extension.statusReport };
       Object.assign(extension, { statusReportedAt: now, statusReportedBy: actor.id, statusReport: input.report.trim() });
       const saved = await unit.manager.save(ExtensionEntity, extension);
       Object.assign(milestone, { extensionReportedAt: now, updatedAt: now });
       await unit.manager.save(MilestoneEntity, milestone);
-      unit.record({ organisationId: saved.organisationId, entityType: 'extension', entityId: saved.id, action: 'status-report', before, after: { statusReportedAt: now, statusReport: saved.statusReport } });
+      unit.record({
+        organisationId: saved.organisationId,
+        entityType: 'extension',
+        entityId: saved.id,
+        action: 'status-report',
+        before,
+        after: { statusReportedAt: now, statusReport: saved.statusReport },
+      });
       if (isOrganisationsOwnReport(actor)) unit.reported();
       unit.touch(await this.programmes.get(milestone.programmeId));
       return saved;
@@ -214,11 +321,17 @@ export class MilestonesService {
 
   /** An OT deployment of the milestone's organisation and programme with a maintenance window, for an OT milestone. */
   private async windowOf(unit: UnitOfWork, milestone: MilestoneEntity, footprintId: string, field: string): Promise<FootprintEntity> {
-    if (milestone.track !== 'OT') throw AppError.badInput(field, `only an OT milestone waits for a maintenance window (${milestone.key} is on the ${milestone.track} track)`);
-    const deployment = await unit.manager.findOneBy(FootprintEntity, { id: footprintId, organisationId: milestone.organisationId, programmeId: milestone.programmeId });
+    if (milestone.track !== 'OT')
+      throw AppError.badInput(field, `only an OT milestone waits for a maintenance window (${milestone.key} is on the ${milestone.track} track)`);
+    const deployment = await unit.manager.findOneBy(FootprintEntity, {
+      id: footprintId,
+      organisationId: milestone.organisationId,
+      programmeId: milestone.programmeId,
+    });
     if (!deployment) throw AppError.notFound('Footprint', footprintId);
     if (deployment.environment !== 'OT') throw AppError.badInput(field, 'is not an OT deployment');
-    if (!deployment.maintenanceWindowStartsAt || !deployment.maintenanceWindowEndsAt) throw AppError.badInput(field, 'the deployment has no maintenance window: record its next window first (updateFootprint)');
+    if (!deployment.maintenanceWindowStartsAt || !deployment.maintenanceWindowEndsAt)
+      throw AppError.badInput(field, 'the deployment has no maintenance window: record its next window first (updateFootprint)');
     return deployment;
   }
 

@@ -12,7 +12,14 @@ import { OrganisationEntity } from '@libs/data/entities/organisation.entity';
 import { OrganisationsService } from './organisations.service';
 
 @Module({
-  imports: [ChangesModule, TypeOrmModule.forFeature([OrganisationEntity, ContactEntity, MilestoneEntity]), AuditModule, ReferenceModule, ProgrammesModule, StatusModule],
+  imports: [
+    ChangesModule,
+    TypeOrmModule.forFeature([OrganisationEntity, ContactEntity, MilestoneEntity]),
+    AuditModule,
+    ReferenceModule,
+    ProgrammesModule,
+    StatusModule,
+  ],
   providers: [OrganisationsService, MilestonePlanService],
   exports: [OrganisationsService, MilestonePlanService],
 })

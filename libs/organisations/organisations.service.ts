@@ -34,7 +34,6 @@ export interface OrganisationPage {
   hasNextPage: boolean;
 }
 
-
 @Injectable()
 export class OrganisationsService {
   constructor(
@@ -69,7 +68,9 @@ export class OrganisationsService {
     }
     if (f.status) {
       params.push(programmeId, f.status);
-      where.push(`EXISTS (SELECT 1 FROM organisation_status s WHERE s.organisation_id = o.id AND s.programme_id = $${params.length - 1} AND s.status = $${params.length})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM organisation_status s WHERE s.organisation_id = o.id AND s.programme_id = $${params.length - 1} AND s.status = $${params.length})`,
+      );
     }
     // one footprint row of the programme meets every footprint condition at once (that product, there, still running)
     if (f.product || f.environment || f.whiteLabelVendor) {
@@ -96,7 +97,12 @@ export class OrganisationsService {
   }
 
   /** One page and its total: two statements whatever the page size. */
-  async list(actor: Actor, args: OrganisationsArgs, programmeId: string, options: { total?: boolean; nested?: ChildrenWanted | null } = {}): Promise<OrganisationPage> {
+  async list(
+    actor: Actor,
+    args: OrganisationsArgs,
+    programmeId: string,
+    options: { total?: boolean; nested?: ChildrenWanted | null } = {},
+  ): Promise<OrganisationPage> {
     const nested = options.nested;
     const first = args.first ?? 50;
     const { where, params } = this.filterSql(actor, args.filter ?? {}, programmeId);
@@ -150,27 +156,40 @@ export class OrganisationsService {
     this.assertSectorsInScope(actor, input.primarySector);
     return this.dataSource.transaction(async (manager) => {
       const existing = await manager.query(`SELECT 1 FROM organisation WHERE external_key = $1`, [input.externalKey]);
-      if (existing.length) throw new AppError(ErrorCode.CONFLICT, `externalKey: an organisation with key ${input.externalKey} already exists`, { field: 'externalKey' });
+      if (existing.length)
+        throw new AppError(ErrorCode.CONFLICT, `externalKey: an organisation with key ${input.externalKey} already exists`, { field: 'externalKey' });
       const now = this.clock.now();
       const organisation = await manager.save(
         manager.create(OrganisationEntity, {
-          externalKey: input.externalKey, name: input.name.trim(), primarySectorCode: input.primarySector,
-          secondarySectorCodes: this.normaliseSecondary(input.primarySector, input.secondarySectors), stateCode: input.state,
-          sizeBand: input.sizeBand, criticalityTier: input.criticalityTier, archivedAt: null, lastReportedAt: null,
-          createdAt: now, updatedAt: now,
+          externalKey: input.externalKey,
+          name: input.name.trim(),
+          primarySectorCode: input.primarySector,
+          secondarySectorCodes: this.normaliseSecondary(input.primarySector, input.secondarySectors),
+          stateCode: input.state,
+          sizeBand: input.sizeBand,
+          criticalityTier: input.criticalityTier,
+          archivedAt: null,
+          lastReportedAt: null,
+          createdAt: now,
+          updatedAt: now,
         }),
       );
       const contacts = await this.replaceContacts(manager, organisation.id, input.contacts ?? [], now);
       const milestones = [];
       for (const programme of programmes) milestones.push(...(await this.plan.instantiate(manager, programme, organisation.id, 'IT', now)));
-      await this.change.finish(manager, actor, {
-        changes: [
-          { organisationId: organisation.id, entityType: 'organisation', entityId: organisation.id, action: 'create', after: { ...organisation, contacts } },
-          ...milestones.map((m) => ({ organisationId: organisation.id, entityType: 'milestone', entityId: m.id, action: 'create', after: m })),
-        ],
-        statuses: programmes.map((programme) => ({ programme, organisationIds: [organisation.id] })),
-        replan: false,
-      }, now);
+      await this.change.finish(
+        manager,
+        actor,
+        {
+          changes: [
+            { organisationId: organisation.id, entityType: 'organisation', entityId: organisation.id, action: 'create', after: { ...organisation, contacts } },
+            ...milestones.map((m) => ({ organisationId: organisation.id, entityType: 'milestone', entityId: m.id, action: 'create', after: m })),
+          ],
+          statuses: programmes.map((programme) => ({ programme, organisationIds: [organisation.id] })),
+          replan: false,
+        },
+        now,
+      );
       return organisation;
     });
   }
@@ -191,10 +210,16 @@ export class OrganisationsService {
       if (current.version !== input.version) throw AppError.conflict('Organisation', current.id, input.version, current.version);
       // an organisation's sectors are its primary sector's liaison's to change: a liaison who sees it
       // through a secondary sector may not take it over or widen who sees it
-      const sectorsChange = (input.primarySector !== undefined && input.primarySector !== current.primarySectorCode)
-        || (input.secondarySectors !== undefined && this.normaliseSecondary(input.primarySector ?? current.primarySectorCode, input.secondarySectors).join() !== current.secondarySectorCodes.join());
+      const sectorsChange =
+        (input.primarySector !== undefined && input.primarySector !== current.primarySectorCode) ||
+        (input.secondarySectors !== undefined &&
+          this.normaliseSecondary(input.primarySector ?? current.primarySectorCode, input.secondarySectors).join() !== current.secondarySectorCodes.join());
       if (sectorsChange && actor.role === 'liaison' && !(actor.sectors ?? []).includes(current.primarySectorCode)) {
-        throw new AppError(ErrorCode.FORBIDDEN, `primarySector: only an admin or a liaison of ${current.primarySectorCode} may change this organisation's sectors`, { field: 'primarySector' });
+        throw new AppError(
+          ErrorCode.FORBIDDEN,
+          `primarySector: only an admin or a liaison of ${current.primarySectorCode} may change this organisation's sectors`,
+          { field: 'primarySector' },
+        );
       }
       const before = { ...current };
       const primary = input.primarySector ?? current.primarySectorCode;
@@ -214,7 +239,14 @@ export class OrganisationsService {
       if (input.contacts) {
         const old = await manager.find(ContactEntity, { where: { organisationId: saved.id }, order: { createdAt: 'ASC' } });
         const contacts = await this.replaceContacts(manager, saved.id, input.contacts, now);
-        unit.record({ organisationId: saved.id, entityType: 'contact', entityId: saved.id, action: 'replace', before: old.map(stripContact) as never, after: contacts as never });
+        unit.record({
+          organisationId: saved.id,
+          entityType: 'contact',
+          entityId: saved.id,
+          action: 'replace',
+          before: old.map(stripContact) as never,
+          after: contacts as never,
+        });
         // reminders planned for the old contacts are planned again for the new ones
         replan = true;
       }
@@ -233,7 +265,14 @@ export class OrganisationsService {
       if (current.archivedAt) throw AppError.badInput('id', 'the organisation is already archived');
       const now = unit.now;
       const saved = await unit.manager.save(OrganisationEntity, Object.assign(current, { archivedAt: now, updatedAt: now }));
-      unit.record({ organisationId: saved.id, entityType: 'organisation', entityId: saved.id, action: 'archive', before: { archivedAt: null }, after: { archivedAt: now } });
+      unit.record({
+        organisationId: saved.id,
+        entityType: 'organisation',
+        entityId: saved.id,
+        action: 'archive',
+        before: { archivedAt: null },
+        after: { archivedAt: now },
+      });
       return saved;
     });
   }
@@ -245,7 +284,13 @@ export class OrganisationsService {
 
   /** Contacts that stay (same role and e-mail) keep their ids and notification preferences. */
   private async replaceContacts(manager: EntityManager, organisationId: string, contacts: ContactInput[], now: Date) {
-    const rows = contacts.map((c) => ({ organisationId, role: c.role, name: c.name.trim(), email: c.email.trim().toLowerCase(), timeZone: c.timeZone ?? 'America/New_York' }));
+    const rows = contacts.map((c) => ({
+      organisationId,
+      role: c.role,
+      name: c.name.trim(),
+      email: c.email.trim().toLowerCase(),
+      timeZone: c.timeZone ?? 'America/New_York',
+    }));
     await mergeContacts(manager, [organisationId], rows, now);
     return rows.map(({ role, name, email, timeZone }) => ({ role, name, email, timeZone }));
   }

@@ -2,9 +2,26 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@libs/core/clock/clock';
 
-export interface Sector { code: string; name: string; srma: string; validFrom: Date; validTo: Date | null }
-export interface UsState { code: string; name: string; region: number; office: string }
-export interface Product { code: string; name: string; family: string; kind: 'CATALOGUE' | 'WHITE_LABEL' | 'OTHER'; programmeId: string | null }
+export interface Sector {
+  code: string;
+  name: string;
+  srma: string;
+  validFrom: Date;
+  validTo: Date | null;
+}
+export interface UsState {
+  code: string;
+  name: string;
+  region: number;
+  office: string;
+}
+export interface Product {
+  code: string;
+  name: string;
+  family: string;
+  kind: 'CATALOGUE' | 'WHITE_LABEL' | 'OTHER';
+  programmeId: string | null;
+}
 
 const REFRESH_MS = 60_000;
 
@@ -22,7 +39,10 @@ export class ReferenceService implements OnModuleInit {
   private products = new Map<string, Product>();
   private loading: Promise<void> | null = null;
 
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async onModuleInit() {
     await this.refresh();

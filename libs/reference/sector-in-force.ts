@@ -4,5 +4,4 @@
  * sector over from a date is a new row, and every query that names a sector's SRMA or name asks which
  * version held at its instant (the clock's, simulated or not), never `valid_to IS NULL`.
  */
-export const sectorInForce = (alias: string, at: string) =>
-  `${alias}.valid_from <= ${at} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${at})`;
+export const sectorInForce = (alias: string, at: string) => `${alias}.valid_from <= ${at} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${at})`;

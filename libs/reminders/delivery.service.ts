@@ -85,21 +85,40 @@ export class DeliveryService implements OnModuleDestroy {
     const link = await this.linkOf(row, payload);
     if (link === 'gone') {
       // an invitation or a fresh link for a contact removed since: nobody to send it to
-      await this.dataSource.query(`UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'contact removed' WHERE id = $1 AND state = 'SENDING'`, [row.id]);
+      await this.dataSource.query(`UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'contact removed' WHERE id = $1 AND state = 'SENDING'`, [
+        row.id,
+      ]);
       return 'SKIPPED';
     }
     const message = renderReminder(payload, row.time_zone, link);
     const outgoing = {
-      id: String(row.id), recipient: row.recipient, recipientName: row.recipient_name, message,
-      body: { deliveryId: String(row.id), stage: row.stage, level: row.level, recipientRole: row.recipient_role, subject: message.subject, text: message.text, actionUrl: link?.url ?? null, reminder: payload },
+      id: String(row.id),
+      recipient: row.recipient,
+      recipientName: row.recipient_name,
+      message,
+      body: {
+        deliveryId: String(row.id),
+        stage: row.stage,
+        level: row.level,
+        recipientRole: row.recipient_role,
+        subject: message.subject,
+        text: message.text,
+        actionUrl: link?.url ?? null,
+        reminder: payload,
+      },
     };
     try {
       if (row.channel === 'EMAIL') await this.email.send(outgoing);
       else await this.webhook.send(outgoing, row.webhook_secrets ?? []);
     } catch (error) {
       const reason = (error as Error).message.slice(0, 1000);
-      await this.dataSource.query(`UPDATE reminder_delivery SET state = $2, last_error = $3 WHERE id = $1 AND state = 'SENDING'`, [row.id, finalAttempt ? 'FAILED' : 'ENQUEUED', reason]);
-      if (finalAttempt) this.logger.warn(`delivery ${row.id} to ${row.channel === 'WEBHOOK' ? redactedWebhook(row.recipient) : row.recipient} failed for good: ${reason}`);
+      await this.dataSource.query(`UPDATE reminder_delivery SET state = $2, last_error = $3 WHERE id = $1 AND state = 'SENDING'`, [
+        row.id,
+        finalAttempt ? 'FAILED' : 'ENQUEUED',
+        reason,
+      ]);
+      if (finalAttempt)
+        this.logger.warn(`delivery ${row.id} to ${row.channel === 'WEBHOOK' ? redactedWebhook(row.recipient) : row.recipient} failed for good: ${reason}`);
       throw error;
     }
     await this.dataSource.query(`UPDATE reminder_delivery SET state = 'SENT', sent_at = $2, last_error = NULL WHERE id = $1`, [row.id, this.clock.now()]);
@@ -120,7 +139,13 @@ export class DeliveryService implements OnModuleDestroy {
     // a message sent later than planned still carries a link that opens for a day at least
     const floor = this.clock.now().getTime() + 86_400_000;
     const expiresAt = new Date(Math.max(payload.linkExpiresAt ? Date.parse(payload.linkExpiresAt) : 0, floor));
-    const url = await this.links.linkFor({ contactId: row.contact_id, organisationId: payload.organisation.id, programmeId: row.programme_id, generation: row.link_generation, expiresAt });
+    const url = await this.links.linkFor({
+      contactId: row.contact_id,
+      organisationId: payload.organisation.id,
+      programmeId: row.programme_id,
+      generation: row.link_generation,
+      expiresAt,
+    });
     return { url, expiresAt: expiresAt.toISOString() };
   }
 }

@@ -56,7 +56,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await this.enqueue(rows);
     } catch (error) {
-      await this.dataSource.query(`UPDATE reminder_delivery SET state = 'PENDING', enqueued_at = NULL WHERE id = ANY($1::bigint[]) AND state = 'ENQUEUED'`, [ids]);
+      await this.dataSource.query(`UPDATE reminder_delivery SET state = 'PENDING', enqueued_at = NULL WHERE id = ANY($1::bigint[]) AND state = 'ENQUEUED'`, [
+        ids,
+      ]);
       throw error;
     }
     return ids.length;
@@ -68,11 +70,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   private async enqueue(rows: Array<{ id: string; generation: string }>) {
     const queue = this.jobs.queue(QueueName.ReminderDelivery)!;
-    await queue.addBulk(rows.map(({ id, generation }) => ({
-      name: JobName.DeliverReminder,
-      data: { deliveryId: String(id), generation },
-      opts: { jobId: `delivery-${id}-${generation}`, attempts: this.runtime.config.DELIVERY_ATTEMPTS, backoff: { type: 'exponential', delay: this.runtime.config.DELIVERY_BACKOFF_MS } },
-    })));
+    await queue.addBulk(
+      rows.map(({ id, generation }) => ({
+        name: JobName.DeliverReminder,
+        data: { deliveryId: String(id), generation },
+        opts: {
+          jobId: `delivery-${id}-${generation}`,
+          attempts: this.runtime.config.DELIVERY_ATTEMPTS,
+          backoff: { type: 'exponential', delay: this.runtime.config.DELIVERY_BACKOFF_MS },
+        },
+      })),
+    );
   }
 
   /**

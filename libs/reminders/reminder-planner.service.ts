@@ -65,9 +65,16 @@ const PLANNER_LOCK = 727_2025;
 export class ReminderPlanner {
   private readonly logger = new Logger(ReminderPlanner.name);
 
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock, private readonly status: StatusService) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly status: StatusService,
+  ) {}
 
-  async run(programme: ProgrammeEntity, options: { at?: Date; organisationIds?: string[]; dryRun?: boolean; scopeSql?: (alias: string, params: unknown[]) => string } = {}): Promise<PlanResult> {
+  async run(
+    programme: ProgrammeEntity,
+    options: { at?: Date; organisationIds?: string[]; dryRun?: boolean; scopeSql?: (alias: string, params: unknown[]) => string } = {},
+  ): Promise<PlanResult> {
     const now = options.at ?? this.clock.now();
     const cutoff = new Date(programme.updatesCutoff);
     const ladder = programme.reminderLadder;
@@ -130,11 +137,11 @@ export class ReminderPlanner {
         const ids = organisations.map((o) => o.id);
         const facts = await this.status.loadFacts(manager, programme.id, ids);
         const contacts = await manager.query(
-            `SELECT c.id, c.organisation_id, c.role, c.name, c.email, c.time_zone, COALESCE(p.email_enabled, true) AS email_enabled, p.webhook_url,
+          `SELECT c.id, c.organisation_id, c.role, c.name, c.email, c.time_zone, COALESCE(p.email_enabled, true) AS email_enabled, p.webhook_url,
                     COALESCE(p.business_hours_start, 9) AS start, COALESCE(p.business_hours_end, 17) AS "end", COALESCE(p.weekdays_only, true) AS weekdays_only
              FROM contact c LEFT JOIN notification_preference p ON p.contact_id = c.id WHERE c.organisation_id = ANY($1::uuid[])`,
-            [ids],
-          );
+          [ids],
+        );
         const contactsOf = new Map<string, any[]>();
         for (const c of contacts) contactsOf.set(c.organisation_id, [...(contactsOf.get(c.organisation_id) ?? []), c]);
 
@@ -149,10 +156,20 @@ export class ReminderPlanner {
           // programme's overdue stages
           const deadline = extendedDeadline(statusInput);
           const orgStage = deadline && now.getTime() >= cutoff.getTime() ? null : stage;
-          dueNext.set(o.id, nextPlanAt({
-            now, cutoff, ladder, rules: programme.rules, staleReportDays: programme.staleReportDays, lastReportedAt: f.lastReportedAt,
-            milestones: f.milestones, pausedUntil: o.paused_until ? new Date(o.paused_until) : null, snoozedUntil: o.snoozed_until ? new Date(o.snoozed_until) : null,
-          }));
+          dueNext.set(
+            o.id,
+            nextPlanAt({
+              now,
+              cutoff,
+              ladder,
+              rules: programme.rules,
+              staleReportDays: programme.staleReportDays,
+              lastReportedAt: f.lastReportedAt,
+              milestones: f.milestones,
+              pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
+              snoozedUntil: o.snoozed_until ? new Date(o.snoozed_until) : null,
+            }),
+          );
           if (status.status === 'COMPLETE') {
             complete.push(o.id);
             continue;
@@ -170,7 +187,15 @@ export class ReminderPlanner {
           // a held organisation stays on its liaison's list (an acknowledgement holds the agencies off, not the liaison)
           const digestLevel = held ? Math.max(escalation.level, Math.min(escalation.unheldLevel, LIAISON_LEVEL)) : escalation.level;
           if (orgStage && digestLevel >= LIAISON_LEVEL) {
-            digest.push({ organisationId: o.id, name: o.name, sector: o.primary_sector_code, region: o.region, status: status.status, level: digestLevel, lagging });
+            digest.push({
+              organisationId: o.id,
+              name: o.name,
+              sector: o.primary_sector_code,
+              region: o.region,
+              status: status.status,
+              level: digestLevel,
+              lagging,
+            });
           }
           if (snoozedUntil) continue;
           const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
@@ -180,13 +205,32 @@ export class ReminderPlanner {
           const due = [...milestoneStages(now, milestoneFacts, ladder), ...extensionReportStages(now, milestoneFacts, ladder, programme.rules.extensions)];
           const message = messageStage(orgStage, due);
           if (!message) continue;
-          const milestones = due.map((ms) => ({ key: ms.milestone.key, name: ms.milestone.name, track: ms.milestone.track, targetAt: ms.milestone.targetAt.toISOString(), state: ms.milestone.state, dueKind: ms.kind }));
+          const milestones = due.map((ms) => ({
+            key: ms.milestone.key,
+            name: ms.milestone.name,
+            track: ms.milestone.track,
+            targetAt: ms.milestone.targetAt.toISOString(),
+            state: ms.milestone.state,
+            dueKind: ms.kind,
+          }));
           const payload: ReminderPayload = { kind: orgStage ? 'STAGE' : 'MILESTONE', stage: message.key, ...common, milestones };
           const roles = CONTACT_ROLES_AT_LEVEL[escalation.level];
           for (const c of contactsOf.get(o.id) ?? []) {
             if (!roles.includes(c.role)) continue;
             const hours: BusinessHours = { start: c.start, end: c.end, weekdaysOnly: c.weekdays_only };
-            const base = { subjectKey: o.id, organisationId: o.id, contactId: c.id, programmeId: programme.id, stage: message.key, level: escalation.level, recipientName: c.name, recipientRole: c.role, timeZone: c.time_zone, payload, dueAt: deliveryInstant(now, c.time_zone, message.urgent, hours) };
+            const base = {
+              subjectKey: o.id,
+              organisationId: o.id,
+              contactId: c.id,
+              programmeId: programme.id,
+              stage: message.key,
+              level: escalation.level,
+              recipientName: c.name,
+              recipientRole: c.role,
+              timeZone: c.time_zone,
+              payload,
+              dueAt: deliveryInstant(now, c.time_zone, message.urgent, hours),
+            };
             if (c.email_enabled) batch.push({ ...base, recipient: c.email, channel: 'EMAIL' });
             if (c.webhook_url) batch.push({ ...base, recipient: c.webhook_url, channel: 'WEBHOOK' });
           }
@@ -210,10 +254,12 @@ export class ReminderPlanner {
         else result.inserted += await write((m) => this.insert(m, batch));
       }
       if (!options.dryRun && complete.length) {
-        const [, cancelled] = await write((m) => m.query(
-          `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'complete' WHERE state IN ${PLANNED_STATES_SQL} AND organisation_id = ANY($1::uuid[]) AND programme_id = $2`,
-          [complete, programme.id],
-        ));
+        const [, cancelled] = await write((m) =>
+          m.query(
+            `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = 'complete' WHERE state IN ${PLANNED_STATES_SQL} AND organisation_id = ANY($1::uuid[]) AND programme_id = $2`,
+            [complete, programme.id],
+          ),
+        );
         result.cancelledComplete = cancelled ?? 0;
       }
       // last, after every delivery and digest: a run that dies before leaves its organisations due, and
@@ -238,7 +284,9 @@ export class ReminderPlanner {
       try {
         // waiting for another planner's whole run is the design: neither the statement nor the lock
         // timeout of the pool applies to this wait, and the connection has its own limits back after it
-        await runner.query(`SET statement_timeout = 0; SET lock_timeout = 0; SELECT pg_advisory_lock(${PLANNER_LOCK}); RESET statement_timeout; RESET lock_timeout`);
+        await runner.query(
+          `SET statement_timeout = 0; SET lock_timeout = 0; SELECT pg_advisory_lock(${PLANNER_LOCK}); RESET statement_timeout; RESET lock_timeout`,
+        );
         try {
           await work(runner.manager, async (fn) => {
             // A batch meets rows the relay is claiming or putting back at the same moment: PostgreSQL may
@@ -265,7 +313,8 @@ export class ReminderPlanner {
         await runner.release();
       }
     }
-    if (!options.dryRun) this.logger.log(`planned ${result.planned} deliveries for ${result.organisations} organisations at ${now.toISOString()} (${result.inserted} new)`);
+    if (!options.dryRun)
+      this.logger.log(`planned ${result.planned} deliveries for ${result.organisations} organisations at ${now.toISOString()} (${result.inserted} new)`);
     return result;
   }
 
@@ -291,29 +340,54 @@ export class ReminderPlanner {
   }
 
   /** One message per escalation contact per stage, listing every lagging organisation in its remit. */
-  private async digests(manager: EntityManager, programme: ProgrammeEntity, stage: Stage, candidates: DigestCandidate[], now: Date): Promise<PlannedDelivery[]> {
+  private async digests(
+    manager: EntityManager,
+    programme: ProgrammeEntity,
+    stage: Stage,
+    candidates: DigestCandidate[],
+    now: Date,
+  ): Promise<PlannedDelivery[]> {
     const contacts: Array<Record<string, any>> = await manager.query(`SELECT * FROM escalation_contact ORDER BY created_at, id`);
     // an SRMA contact that names its agency hears of a sector only while the sector is with that agency, at this instant
     const agencyOf = contacts.some((c) => c.agency)
-      ? new Map<string, string>((await manager.query(`SELECT code, srma FROM sector sc WHERE ${sectorInForce('sc', '$1::timestamptz')}`, [now])).map((r: { code: string; srma: string }) => [r.code, r.srma]))
+      ? new Map<string, string>(
+          (await manager.query(`SELECT code, srma FROM sector sc WHERE ${sectorInForce('sc', '$1::timestamptz')}`, [now])).map(
+            (r: { code: string; srma: string }) => [r.code, r.srma],
+          ),
+        )
       : null;
     const deliveries: PlannedDelivery[] = [];
     for (const contact of contacts) {
-      const mine = candidates.filter((c) =>
-        ESCALATION_KINDS_AT_LEVEL[c.level].includes(contact.kind) &&
-        (contact.kind === 'CISA_REGION' ? c.region === contact.region : c.sector === contact.sector_code) &&
-        (!contact.agency || agencyOf?.get(c.sector) === contact.agency));
+      const mine = candidates.filter(
+        (c) =>
+          ESCALATION_KINDS_AT_LEVEL[c.level].includes(contact.kind) &&
+          (contact.kind === 'CISA_REGION' ? c.region === contact.region : c.sector === contact.sector_code) &&
+          (!contact.agency || agencyOf?.get(c.sector) === contact.agency),
+      );
       if (mine.length === 0) continue;
       mine.sort((a, b) => b.level - a.level || a.name.localeCompare(b.name));
       const level = mine[0].level;
       const payload: ReminderPayload = {
-        kind: 'DIGEST', stage: stage.key, level, lagging: [], programme: programmeOfPayload(programme),
-        organisations: mine.slice(0, 500).map((c) => ({ id: c.organisationId, name: c.name, status: c.status, level: c.level, lagging: c.lagging.slice(0, 5) })),
+        kind: 'DIGEST',
+        stage: stage.key,
+        level,
+        lagging: [],
+        programme: programmeOfPayload(programme),
+        organisations: mine
+          .slice(0, 500)
+          .map((c) => ({ id: c.organisationId, name: c.name, status: c.status, level: c.level, lagging: c.lagging.slice(0, 5) })),
         organisationsTotal: mine.length,
       };
       const base = {
-        subjectKey: `digest:${contact.id}`, organisationId: null, programmeId: programme.id, stage: `DIGEST:${stage.key}`, level,
-        recipientName: contact.name, recipientRole: contact.kind, timeZone: contact.time_zone, payload,
+        subjectKey: `digest:${contact.id}`,
+        organisationId: null,
+        programmeId: programme.id,
+        stage: `DIGEST:${stage.key}`,
+        level,
+        recipientName: contact.name,
+        recipientRole: contact.kind,
+        timeZone: contact.time_zone,
+        payload,
         dueAt: deliveryInstant(now, contact.time_zone, stage.urgent, DEFAULT_BUSINESS_HOURS),
       };
       if (contact.email) deliveries.push({ ...base, recipient: contact.email, channel: 'EMAIL' });
@@ -336,10 +410,23 @@ export class ReminderPlanner {
     const now = this.clock.now();
     // The batch travels as one JSON document (tens of thousands of rows with their payloads): PostgreSQL
     // reads it with json_to_recordset, far cheaper than arrays of escaped JSON strings; only a count comes back.
-    const doc = JSON.stringify(rows.map((r) => ({
-      sk: r.subjectKey, oid: r.organisationId, pid: r.programmeId, st: r.stage, lv: r.level, rc: r.recipient, rn: r.recipientName,
-      rr: r.recipientRole, ch: r.channel, tz: r.timeZone, pl: r.payload, du: r.dueAt, ci: r.contactId ?? null,
-    })));
+    const doc = JSON.stringify(
+      rows.map((r) => ({
+        sk: r.subjectKey,
+        oid: r.organisationId,
+        pid: r.programmeId,
+        st: r.stage,
+        lv: r.level,
+        rc: r.recipient,
+        rn: r.recipientName,
+        rr: r.recipientRole,
+        ch: r.channel,
+        tz: r.timeZone,
+        pl: r.payload,
+        du: r.dueAt,
+        ci: r.contactId ?? null,
+      })),
+    );
     const [{ n }] = await manager.query(
       `WITH inserted AS (
          INSERT INTO reminder_delivery (subject_key, organisation_id, programme_id, stage, level, recipient, recipient_name, recipient_role, channel, time_zone, payload, due_at, created_at, contact_id)
@@ -357,17 +444,23 @@ export class ReminderPlanner {
   }
 }
 
-
 /** The escalation rule over the organisation's signals (the same the stored rollup counts). */
-function escalationOf(
-  programme: ProgrammeEntity, f: Facts, status: StatusResult, now: Date,
-  o: Record<string, any>, deadline: Date | null,
-) {
+function escalationOf(programme: ProgrammeEntity, f: Facts, status: StatusResult, now: Date, o: Record<string, any>, deadline: Date | null) {
   const s = signalsOf(f, status, now, programme.rules.removalVerifiedMilestoneKey);
-  return escalationLevel({
-    // an organisation whose remaining work is all under extension climbs against its extended target
-    now, cutoff: deadline ?? new Date(programme.updatesCutoff), overdueMilestones: s.overdue, endpointsTotal: s.endpointsTotal, endpointsRemaining: s.endpointsRemaining,
-    reportStale: s.reportStale, hasOt: s.hasOt, criticalityTier: o.criticality_tier,
-    acknowledgedLevel: o.acknowledged_level, pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
-  }, programme.rules);
+  return escalationLevel(
+    {
+      // an organisation whose remaining work is all under extension climbs against its extended target
+      now,
+      cutoff: deadline ?? new Date(programme.updatesCutoff),
+      overdueMilestones: s.overdue,
+      endpointsTotal: s.endpointsTotal,
+      endpointsRemaining: s.endpointsRemaining,
+      reportStale: s.reportStale,
+      hasOt: s.hasOt,
+      criticalityTier: o.criticality_tier,
+      acknowledgedLevel: o.acknowledged_level,
+      pausedUntil: o.paused_until ? new Date(o.paused_until) : null,
+    },
+    programme.rules,
+  );
 }

@@ -11,7 +11,13 @@ import { Clock } from '@libs/core/clock/clock';
 import { AppError, FieldProblem } from '@libs/core/errors/app-error';
 import { ProgrammesService } from '@libs/programmes/programmes.service';
 import { ReferenceService } from '@libs/reference/reference.service';
-import { EscalationContactInput, NotificationPreferenceInput, RotateEscalationWebhookSecretArgs, RotateWebhookSecretArgs, SnoozeRemindersInput } from './dto/reminders.input';
+import {
+  EscalationContactInput,
+  NotificationPreferenceInput,
+  RotateEscalationWebhookSecretArgs,
+  RotateWebhookSecretArgs,
+  SnoozeRemindersInput,
+} from './dto/reminders.input';
 import { OrganisationChange } from '@libs/changes/organisation-change.service';
 import { OrganisationRepository } from '@libs/data/organisation.repository';
 import { PlannedDelivery, ReminderPlanner } from './reminder-planner.service';
@@ -32,17 +38,50 @@ const secretDates = (dates: WebhookSecretDates | undefined, webhookUrl: string |
 });
 
 export interface DeliveryRow {
-  id: string; organisationId: string | null; stage: string; stageKind: ReminderStageKind; level: number; recipient: string; recipientRole: string; channel: `${ReminderChannel}`;
-  state: `${DeliveryState}`; dueAt: Date; sentAt: Date | null; attempts: number; lastError: string | null; cancelReason: string | null; subject: string;
+  id: string;
+  organisationId: string | null;
+  stage: string;
+  stageKind: ReminderStageKind;
+  level: number;
+  recipient: string;
+  recipientRole: string;
+  channel: `${ReminderChannel}`;
+  state: `${DeliveryState}`;
+  dueAt: Date;
+  sentAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+  cancelReason: string | null;
+  subject: string;
 }
 
 const escalationContactOf = (r: Record<string, any>) => ({
-  id: r.id, kind: r.kind, sector: r.sector_code, region: r.region, name: r.name, email: r.email, webhookUrl: r.webhook_url, timeZone: r.time_zone, agency: r.agency ?? null,
+  id: r.id,
+  kind: r.kind,
+  sector: r.sector_code,
+  region: r.region,
+  name: r.name,
+  email: r.email,
+  webhookUrl: r.webhook_url,
+  timeZone: r.time_zone,
+  agency: r.agency ?? null,
 });
 
 const toDelivery = (r: Record<string, any>): DeliveryRow => ({
-  id: String(r.id), organisationId: r.organisation_id, stage: r.stage, stageKind: reminderStageKind(r.stage), level: r.level, recipient: r.recipient, recipientRole: r.recipient_role,
-  channel: r.channel, state: r.state, dueAt: r.due_at, sentAt: r.sent_at, attempts: r.attempts, lastError: r.last_error, cancelReason: r.cancel_reason,
+  id: String(r.id),
+  organisationId: r.organisation_id,
+  stage: r.stage,
+  stageKind: reminderStageKind(r.stage),
+  level: r.level,
+  recipient: r.recipient,
+  recipientRole: r.recipient_role,
+  channel: r.channel,
+  state: r.state,
+  dueAt: r.due_at,
+  sentAt: r.sent_at,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  cancelReason: r.cancel_reason,
   subject: renderReminder(r.payload, r.time_zone).subject,
 });
 
@@ -86,10 +125,16 @@ export class RemindersService {
 
   async stateOf(actor: Actor, organisationId: string, programme: ProgrammeEntity) {
     await this.inScope(actor, organisationId);
-    const [control] = await this.dataSource.query(`SELECT * FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2`, [organisationId, programme.id]);
+    const [control] = await this.dataSource.query(`SELECT * FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2`, [
+      organisationId,
+      programme.id,
+    ]);
     return {
-      acknowledgedLevel: control?.acknowledged_level ?? null, acknowledgedAt: control?.acknowledged_at ?? null, acknowledgedBy: control?.acknowledged_by ?? null,
-      pausedUntil: control?.paused_until ?? null, snoozedUntil: control?.snoozed_until ?? null,
+      acknowledgedLevel: control?.acknowledged_level ?? null,
+      acknowledgedAt: control?.acknowledged_at ?? null,
+      acknowledgedBy: control?.acknowledged_by ?? null,
+      pausedUntil: control?.paused_until ?? null,
+      snoozedUntil: control?.snoozed_until ?? null,
       currentLevel: await this.planner.levelOf(programme, organisationId),
     };
   }
@@ -107,7 +152,10 @@ export class RemindersService {
     const level = escalation.unheldLevel;
     const pausedUntil = new Date(now.getTime() + programme.reminderLadder.acknowledgePauseDays * DAY);
     await this.change.run(actor, { organisationId }, async (unit) => {
-      const [control] = await unit.manager.query(`SELECT acknowledged_stage FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2 FOR UPDATE`, [organisationId, programme.id]);
+      const [control] = await unit.manager.query(
+        `SELECT acknowledged_stage FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2 FOR UPDATE`,
+        [organisationId, programme.id],
+      );
       if (control?.acknowledged_stage === stage) {
         throw AppError.badInput('organisationId', `already acknowledged in reminder stage ${stage}: an acknowledgement holds escalation once per stage`);
       }
@@ -133,11 +181,17 @@ export class RemindersService {
     if (input.until.getTime() > now.getTime() + max * DAY) throw AppError.badInput('until', `may be at most ${max} days ahead`);
     if (input.until.getTime() > cutoff.getTime()) throw AppError.badInput('until', `must not pass the cutoff ${cutoff.toISOString()}`);
     const lastWeek = programme.reminderLadder.noSnoozeWithinDays ?? 7;
-    if (input.until.getTime() > cutoff.getTime() - lastWeek * DAY) throw AppError.badInput('until', `no snooze reaches into the last ${lastWeek} days before the cutoff (${new Date(cutoff.getTime() - lastWeek * DAY).toISOString()} at the latest)`);
+    if (input.until.getTime() > cutoff.getTime() - lastWeek * DAY)
+      throw AppError.badInput(
+        'until',
+        `no snooze reaches into the last ${lastWeek} days before the cutoff (${new Date(cutoff.getTime() - lastWeek * DAY).toISOString()} at the latest)`,
+      );
     const totalMax = programme.reminderLadder.snoozeTotalMaxDays ?? max;
     await this.change.run(actor, { organisationId: input.organisationId }, async (unit) => {
       const [control] = await unit.manager.query(
-        `SELECT snoozed_until, snoozed_days_total FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2 FOR UPDATE`, [input.organisationId, programme.id]);
+        `SELECT snoozed_until, snoozed_days_total FROM reminder_control WHERE organisation_id = $1 AND programme_id = $2 FOR UPDATE`,
+        [input.organisationId, programme.id],
+      );
       // only the days a snooze adds count: re-snoozing within a snooze counts what it extends
       const from = Math.max(now.getTime(), control?.snoozed_until ? new Date(control.snoozed_until).getTime() : 0);
       const added = Math.max(0, (input.until.getTime() - from) / DAY);
@@ -151,7 +205,13 @@ export class RemindersService {
            version = reminder_control.version + 1`,
         [input.organisationId, programme.id, input.until, actor.id, added],
       );
-      unit.record({ organisationId: input.organisationId, entityType: 'reminders', entityId: input.organisationId, action: 'snooze', after: { until: input.until } });
+      unit.record({
+        organisationId: input.organisationId,
+        entityType: 'reminders',
+        entityId: input.organisationId,
+        action: 'snooze',
+        after: { until: input.until },
+      });
       unit.replan();
     });
     return this.stateOf(actor, input.organisationId, programme);
@@ -164,7 +224,9 @@ export class RemindersService {
    * answer only; the history records that one was issued, never the secret.
    */
   async updatePreference(actor: Actor, input: NotificationPreferenceInput) {
-    const [contact] = /^[0-9a-f-]{36}$/i.test(input.contactId) ? await this.dataSource.query(`SELECT organisation_id FROM contact WHERE id = $1`, [input.contactId]) : [];
+    const [contact] = /^[0-9a-f-]{36}$/i.test(input.contactId)
+      ? await this.dataSource.query(`SELECT organisation_id FROM contact WHERE id = $1`, [input.contactId])
+      : [];
     if (!contact) throw AppError.notFound('Contact', input.contactId);
     await this.inScope(actor, contact.organisation_id).catch(AppError.asNotFound('Contact', input.contactId));
     const [current] = await this.dataSource.query(`SELECT * FROM notification_preference WHERE contact_id = $1`, [input.contactId]);
@@ -191,21 +253,36 @@ export class RemindersService {
       if (secret) await WebhookSecretRepository.issue(unit.manager, owner, secret, now);
       else if (newUrl) await WebhookSecretRepository.drop(unit.manager, owner);
       unit.record({
-        organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: input.contactId, action: 'update',
+        organisationId: contact.organisation_id,
+        entityType: 'notification_preference',
+        entityId: input.contactId,
+        action: 'update',
         before: current ? { ...current, webhook_url: redactedWebhook(current.webhook_url) } : null,
         after: { ...next, webhookUrl: redactedWebhook(next.webhookUrl), ...(secret ? { webhookSecretIssuedAt: now } : {}) },
       });
       unit.replan();
     });
     const dates = secret ? undefined : (await WebhookSecretRepository.datesOfContacts(this.dataSource.manager, [input.contactId])).get(input.contactId);
-    return { contactId: input.contactId, ...next, ...secretDates(secret ? { issuedAt: now, previousValidUntil: null } : dates, next.webhookUrl), webhookSecret: secret };
+    return {
+      contactId: input.contactId,
+      ...next,
+      ...secretDates(secret ? { issuedAt: now, previousValidUntil: null } : dates, next.webhookUrl),
+      webhookSecret: secret,
+    };
   }
 
   async preferencesOf(contactIds: readonly string[]) {
     const rows = await this.dataSource.query(`SELECT * FROM notification_preference WHERE contact_id = ANY($1::uuid[])`, [contactIds]);
-    const dates = rows.some((r: any) => r.webhook_url) ? await WebhookSecretRepository.datesOfContacts(this.dataSource.manager, contactIds) : new Map<string, WebhookSecretDates>();
+    const dates = rows.some((r: any) => r.webhook_url)
+      ? await WebhookSecretRepository.datesOfContacts(this.dataSource.manager, contactIds)
+      : new Map<string, WebhookSecretDates>();
     return rows.map((r: any) => ({
-      contactId: r.contact_id, emailEnabled: r.email_enabled, webhookUrl: r.webhook_url, businessHoursStart: r.business_hours_start, businessHoursEnd: r.business_hours_end, weekdaysOnly: r.weekdays_only,
+      contactId: r.contact_id,
+      emailEnabled: r.email_enabled,
+      webhookUrl: r.webhook_url,
+      businessHoursStart: r.business_hours_start,
+      businessHoursEnd: r.business_hours_end,
+      weekdaysOnly: r.weekdays_only,
       ...secretDates(dates.get(r.contact_id), r.webhook_url),
     }));
   }
@@ -223,7 +300,10 @@ export class RemindersService {
       if (!preference?.webhook_url) throw AppError.badInput('contactId', 'this contact has no webhook: set its webhookUrl, which issues a secret');
       const rotated = await this.rotate(unit.manager, { contactId: args.contactId }, args.overlapHours, unit.now);
       unit.record({
-        organisationId: contact.organisation_id, entityType: 'notification_preference', entityId: args.contactId, action: 'rotate_webhook_secret',
+        organisationId: contact.organisation_id,
+        entityType: 'notification_preference',
+        entityId: args.contactId,
+        action: 'rotate_webhook_secret',
         after: { webhookSecretIssuedAt: rotated.issuedAt, previousSecretValidUntil: rotated.previousSecretValidUntil },
       });
       return rotated;
@@ -237,10 +317,15 @@ export class RemindersService {
       if (!contact) throw AppError.notFound('EscalationContact', args.escalationContactId);
       if (!contact.webhook_url) throw AppError.badInput('escalationContactId', 'this escalation contact has no webhook');
       const rotated = await this.rotate(manager, { escalationContactId: args.escalationContactId }, args.overlapHours, this.clock.now());
-      await this.audit.record(manager, actor, [{
-        organisationId: null, entityType: 'escalation_contact', entityId: args.escalationContactId, action: 'rotate_webhook_secret',
-        after: { webhookSecretIssuedAt: rotated.issuedAt, previousSecretValidUntil: rotated.previousSecretValidUntil },
-      }]);
+      await this.audit.record(manager, actor, [
+        {
+          organisationId: null,
+          entityType: 'escalation_contact',
+          entityId: args.escalationContactId,
+          action: 'rotate_webhook_secret',
+          after: { webhookSecretIssuedAt: rotated.issuedAt, previousSecretValidUntil: rotated.previousSecretValidUntil },
+        },
+      ]);
       return rotated;
     });
   }
@@ -259,16 +344,29 @@ export class RemindersService {
    */
   async preview(actor: Actor, at: Date, programme: ProgrammeEntity, page: { organisationId?: string; first: number; after?: string }) {
     if (page.organisationId) await this.inScope(actor, page.organisationId);
-    const organisationIds = page.organisationId ? [page.organisationId] : await OrganisationRepository.pageInScope(this.dataSource.manager, actor, programme.id, page.after, page.first);
+    const organisationIds = page.organisationId
+      ? [page.organisationId]
+      : await OrganisationRepository.pageInScope(this.dataSource.manager, actor, programme.id, page.after, page.first);
     if (organisationIds.length === 0) return [];
     const result = await this.planner.run(programme, {
-      at, dryRun: true, organisationIds,
+      at,
+      dryRun: true,
+      organisationIds,
       scopeSql: (alias, params) => organisationScopeSql(actor, alias, params),
     });
-    return result.deliveries.filter((d) => actor.role === 'admin' || d.organisationId !== null).map((d: PlannedDelivery) => ({
-      organisationId: d.organisationId, stage: d.stage, level: d.level, recipient: d.recipient, recipientRole: d.recipientRole, channel: d.channel,
-      dueAt: d.dueAt, subject: renderReminder(d.payload, d.timeZone).subject, payload: d.payload,
-    }));
+    return result.deliveries
+      .filter((d) => actor.role === 'admin' || d.organisationId !== null)
+      .map((d: PlannedDelivery) => ({
+        organisationId: d.organisationId,
+        stage: d.stage,
+        level: d.level,
+        recipient: d.recipient,
+        recipientRole: d.recipientRole,
+        channel: d.channel,
+        dueAt: d.dueAt,
+        subject: renderReminder(d.payload, d.timeZone).subject,
+        payload: d.payload,
+      }));
   }
 
   async runPlanner() {
@@ -296,7 +394,8 @@ export class RemindersService {
     if (input.kind !== 'CISA_REGION' && !input.sector) problems.push({ field: 'sector', message: `a ${input.kind} needs its sector` });
     if (input.kind === 'CISA_REGION' && input.sector) problems.push({ field: 'sector', message: 'a CISA regional lead has a region, not a sector' });
     if (input.kind !== 'CISA_REGION' && input.region) problems.push({ field: 'region', message: `a ${input.kind} has a sector, not a region` });
-    if (input.agency !== undefined && input.agency !== null && (input.kind !== 'SRMA' || !input.agency.trim())) problems.push({ field: 'agency', message: 'only an SRMA contact names the agency it speaks for' });
+    if (input.agency !== undefined && input.agency !== null && (input.kind !== 'SRMA' || !input.agency.trim()))
+      problems.push({ field: 'agency', message: 'only an SRMA contact names the agency it speaks for' });
     if (input.sector && !(await this.reference.sector(input.sector))) problems.push({ field: 'sector', message: `unknown sector ${input.sector}` });
     if (!input.email && !input.webhookUrl) problems.push({ field: 'email', message: 'give an e-mail address or a webhook URL' });
     const webhookProblem = input.webhookUrl ? this.webhooks.problemWith(input.webhookUrl) : null;
@@ -307,16 +406,35 @@ export class RemindersService {
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(
         `INSERT INTO escalation_contact (kind, sector_code, region, name, email, webhook_url, time_zone, created_at, agency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-        [input.kind, input.sector ?? null, input.region ?? null, input.name, input.email ?? null, input.webhookUrl ?? null, input.timeZone ?? 'America/New_York', now, input.agency?.trim() ?? null],
+        [
+          input.kind,
+          input.sector ?? null,
+          input.region ?? null,
+          input.name,
+          input.email ?? null,
+          input.webhookUrl ?? null,
+          input.timeZone ?? 'America/New_York',
+          now,
+          input.agency?.trim() ?? null,
+        ],
       );
       if (secret) await WebhookSecretRepository.issue(manager, { escalationContactId: row.id }, secret, now);
       // a new contact hears this stage's digest at the next pass, which must look at everyone again
       await StatusRepository.planAllAgain(manager, null);
-      await this.audit.record(manager, actor, [{
-        organisationId: null, entityType: 'escalation_contact', entityId: row.id, action: 'create',
-        after: { ...row, webhook_url: redactedWebhook(row.webhook_url), ...(secret ? { webhookSecretIssuedAt: now } : {}) },
-      }]);
-      return { ...escalationContactOf(row), ...secretDates(secret ? { issuedAt: now, previousValidUntil: null } : undefined, row.webhook_url), webhookSecret: secret };
+      await this.audit.record(manager, actor, [
+        {
+          organisationId: null,
+          entityType: 'escalation_contact',
+          entityId: row.id,
+          action: 'create',
+          after: { ...row, webhook_url: redactedWebhook(row.webhook_url), ...(secret ? { webhookSecretIssuedAt: now } : {}) },
+        },
+      ]);
+      return {
+        ...escalationContactOf(row),
+        ...secretDates(secret ? { issuedAt: now, previousValidUntil: null } : undefined, row.webhook_url),
+        webhookSecret: secret,
+      };
     });
   }
 
@@ -324,7 +442,15 @@ export class RemindersService {
     return this.dataSource.transaction(async (manager) => {
       const [rows] = /^[0-9a-f-]{36}$/i.test(id) ? await manager.query(`DELETE FROM escalation_contact WHERE id = $1 RETURNING *`, [id]) : [[]];
       if (!rows.length) throw AppError.notFound('EscalationContact', id);
-      await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'escalation_contact', entityId: id, action: 'delete', before: { ...rows[0], webhook_url: redactedWebhook(rows[0].webhook_url) } }]);
+      await this.audit.record(manager, actor, [
+        {
+          organisationId: null,
+          entityType: 'escalation_contact',
+          entityId: id,
+          action: 'delete',
+          before: { ...rows[0], webhook_url: redactedWebhook(rows[0].webhook_url) },
+        },
+      ]);
       return true;
     });
   }

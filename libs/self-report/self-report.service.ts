@@ -36,7 +36,8 @@ export class SelfReportService {
 
   async submit(actor: Actor, request: SelfReportInput): Promise<SelfReportResult> {
     const input = { organisationId: request.organisationId, footprint: request.footprint ?? [], milestones: request.milestones ?? [] };
-    if (input.footprint.length === 0 && input.milestones.length === 0) throw AppError.badInput('footprint', 'a report needs at least one footprint row or milestone');
+    if (input.footprint.length === 0 && input.milestones.length === 0)
+      throw AppError.badInput('footprint', 'a report needs at least one footprint row or milestone');
     const duplicated = (ids: string[]) => ids.find((id, i) => ids.indexOf(id) !== i);
     const dupF = duplicated(input.footprint.map((f) => f.id));
     const dupM = duplicated(input.milestones.map((m) => m.id));
@@ -88,11 +89,14 @@ export class SelfReportService {
       }
       const programmeIds = new Set([...updatedFootprint.map((f) => f.programmeId), ...updatedMilestones.map((m) => m.programmeId)]);
       for (const programmeId of programmeIds) {
-        unit.touch(await this.programmes.get(programmeId), factsFromRows(
-          organisation,
-          rows.footprint.filter((f) => f.programmeId === programmeId),
-          rows.milestones.filter((m) => m.programmeId === programmeId),
-        ));
+        unit.touch(
+          await this.programmes.get(programmeId),
+          factsFromRows(
+            organisation,
+            rows.footprint.filter((f) => f.programmeId === programmeId),
+            rows.milestones.filter((m) => m.programmeId === programmeId),
+          ),
+        );
       }
       return { organisation, footprint: updatedFootprint, milestones: updatedMilestones };
     });

@@ -20,31 +20,81 @@ const BATCH = 5000;
 /** An organisation's facts in one programme, from rows the caller already holds (a report). */
 export function factsFromRows(
   organisation: { lastReportedAt: Date | null; criticalityTier: number },
-  footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number; environment: string; productCode: string; vendor: string | null; verifiedRemaining: number | null; verifiedAt: Date | null } & OtDeploymentFacts>,
-  milestones: ReadonlyArray<{ key: string; track: string; targetAt: Date; state: MilestoneState; verifiedAt: Date | null; maintenanceWindowFootprintId?: string | null } & ExtendableMilestone>,
+  footprint: ReadonlyArray<
+    {
+      endpointCount: number;
+      endpointsRemaining: number;
+      environment: string;
+      productCode: string;
+      vendor: string | null;
+      verifiedRemaining: number | null;
+      verifiedAt: Date | null;
+    } & OtDeploymentFacts
+  >,
+  milestones: ReadonlyArray<
+    {
+      key: string;
+      track: string;
+      targetAt: Date;
+      state: MilestoneState;
+      verifiedAt: Date | null;
+      maintenanceWindowFootprintId?: string | null;
+    } & ExtendableMilestone
+  >,
 ): Facts {
   return {
-    lastReportedAt: organisation.lastReportedAt, criticalityTier: organisation.criticalityTier,
+    lastReportedAt: organisation.lastReportedAt,
+    criticalityTier: organisation.criticalityTier,
     footprint: footprint.map((f) => ({
-      endpointCount: f.endpointCount, endpointsRemaining: f.endpointsRemaining, environment: f.environment,
-      productCode: f.productCode, vendor: f.vendor, verifiedRemaining: f.verifiedRemaining, verifiedAt: f.verifiedAt,
-      ...(f.maintenanceWindowStartsAt ? {
-        id: f.id, maintenanceWindowStartsAt: f.maintenanceWindowStartsAt, maintenanceWindowEndsAt: f.maintenanceWindowEndsAt, maintenanceWindowName: f.maintenanceWindowName ?? null,
-        replacementVendorCertified: f.replacementVendorCertified ?? null, replacementCertificationRef: f.replacementCertificationRef ?? null,
-      } : {}),
+      endpointCount: f.endpointCount,
+      endpointsRemaining: f.endpointsRemaining,
+      environment: f.environment,
+      productCode: f.productCode,
+      vendor: f.vendor,
+      verifiedRemaining: f.verifiedRemaining,
+      verifiedAt: f.verifiedAt,
+      ...(f.maintenanceWindowStartsAt
+        ? {
+            id: f.id,
+            maintenanceWindowStartsAt: f.maintenanceWindowStartsAt,
+            maintenanceWindowEndsAt: f.maintenanceWindowEndsAt,
+            maintenanceWindowName: f.maintenanceWindowName ?? null,
+            replacementVendorCertified: f.replacementVendorCertified ?? null,
+            replacementCertificationRef: f.replacementCertificationRef ?? null,
+          }
+        : {}),
     })),
     milestones: milestones.map((m) => ({
-      key: m.key, track: m.track, targetAt: m.targetAt, state: m.state, verifiedAt: m.verifiedAt,
-      extensionExpiresAt: m.extensionExpiresAt ?? null, extensionLapsesTo: m.extensionLapsesTo ?? null, extensionReportedAt: m.extensionReportedAt ?? null,
+      key: m.key,
+      track: m.track,
+      targetAt: m.targetAt,
+      state: m.state,
+      verifiedAt: m.verifiedAt,
+      extensionExpiresAt: m.extensionExpiresAt ?? null,
+      extensionLapsesTo: m.extensionLapsesTo ?? null,
+      extensionReportedAt: m.extensionReportedAt ?? null,
       ...(m.maintenanceWindowFootprintId ? { maintenanceWindowFootprintId: m.maintenanceWindowFootprintId } : {}),
     })),
   };
 }
 
 interface Rollup {
-  status: string; reasons: unknown; endpointsTotal: number; endpointsRemaining: number; otTotal: number; otRemaining: number;
-  notStarted: number; inProgress: number; done: number; blocked: number; overdue: number; removalVerified: boolean; riskScore: number; riskReasons: unknown;
-  products: ReturnType<typeof productEntries>; reportStale: boolean;
+  status: string;
+  reasons: unknown;
+  endpointsTotal: number;
+  endpointsRemaining: number;
+  otTotal: number;
+  otRemaining: number;
+  notStarted: number;
+  inProgress: number;
+  done: number;
+  blocked: number;
+  overdue: number;
+  removalVerified: boolean;
+  riskScore: number;
+  riskReasons: unknown;
+  products: ReturnType<typeof productEntries>;
+  reportStale: boolean;
 }
 
 /** Statuses and rollups computed for a batch, ready to store: each distinct rollup once, by its JSON. */
@@ -61,22 +111,45 @@ export interface DerivedStatuses {
 function rollup(f: Facts, result: StatusResult, now: Date, programme: ProgrammeEntity): Rollup {
   const { reportStale, hasOt, ...signals } = signalsOf(f, result, now, programme.rules.removalVerifiedMilestoneKey);
   const risk = riskScore({
-    complete: result.status === 'COMPLETE', endpointsTotal: signals.endpointsTotal, endpointsRemaining: signals.endpointsRemaining,
-    overdueMilestones: signals.overdue, hasOt, reportStale, criticalityTier: f.criticalityTier ?? 4,
+    complete: result.status === 'COMPLETE',
+    endpointsTotal: signals.endpointsTotal,
+    endpointsRemaining: signals.endpointsRemaining,
+    overdueMilestones: signals.overdue,
+    hasOt,
+    reportStale,
+    criticalityTier: f.criticalityTier ?? 4,
     // past the cutoff and not covered by an extension in force (the status rule's own judgement)
     pastCutoff: result.reasons.some((r) => r.code === 'PAST_CUTOFF'),
   });
   return {
     // the stored reasons keep their codes only: the messages are derived again whenever status is read live
-    status: result.status, reasons: result.reasons.map((r) => (r.milestoneKey ? { code: r.code, milestoneKey: r.milestoneKey, track: r.track } : { code: r.code })),
-    endpointsTotal: signals.endpointsTotal, endpointsRemaining: signals.endpointsRemaining, otTotal: signals.otTotal, otRemaining: signals.otRemaining,
-    notStarted: signals.notStarted, inProgress: signals.inProgress, done: signals.done, blocked: signals.blocked, overdue: signals.overdue,
-    removalVerified: signals.removalVerified, riskScore: risk.score, riskReasons: risk.reasons,
+    status: result.status,
+    reasons: result.reasons.map((r) => (r.milestoneKey ? { code: r.code, milestoneKey: r.milestoneKey, track: r.track } : { code: r.code })),
+    endpointsTotal: signals.endpointsTotal,
+    endpointsRemaining: signals.endpointsRemaining,
+    otTotal: signals.otTotal,
+    otRemaining: signals.otRemaining,
+    notStarted: signals.notStarted,
+    inProgress: signals.inProgress,
+    done: signals.done,
+    blocked: signals.blocked,
+    overdue: signals.overdue,
+    removalVerified: signals.removalVerified,
+    riskScore: risk.score,
+    riskReasons: risk.reasons,
     // what the product figures count (migration 0040): by product and white-label vendor, reported and verified
-    products: productEntries(f.footprint.map((x) => ({
-      productCode: x.productCode ?? 'OTHER', vendor: x.vendor ?? null, endpointCount: x.endpointCount, endpointsRemaining: x.endpointsRemaining,
-      verifiedRemaining: x.verifiedRemaining ?? null, verifiedAt: x.verifiedAt ?? null,
-    })), now, programme.staleReportDays),
+    products: productEntries(
+      f.footprint.map((x) => ({
+        productCode: x.productCode ?? 'OTHER',
+        vendor: x.vendor ?? null,
+        endpointCount: x.endpointCount,
+        endpointsRemaining: x.endpointsRemaining,
+        verifiedRemaining: x.verifiedRemaining ?? null,
+        verifiedAt: x.verifiedAt ?? null,
+      })),
+      now,
+      programme.staleReportDays,
+    ),
     reportStale,
   };
 }
@@ -89,7 +162,10 @@ function rollup(f: Facts, result: StatusResult, now: Date, programme: ProgrammeE
 export class StatusService {
   private readonly logger = new Logger(StatusService.name);
 
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   now(): Date {
     return this.clock.now();
@@ -97,16 +173,32 @@ export class StatusService {
 
   evaluate(programme: ProgrammeEntity, facts: Facts, at: Date = this.clock.now()): StatusResult {
     return deriveStatus({
-      now: at, cutoff: programme.updatesCutoff, staleReportDays: programme.staleReportDays, rules: programme.rules, lastReportedAt: facts.lastReportedAt, footprint: facts.footprint, milestones: facts.milestones,
+      now: at,
+      cutoff: programme.updatesCutoff,
+      staleReportDays: programme.staleReportDays,
+      rules: programme.rules,
+      lastReportedAt: facts.lastReportedAt,
+      footprint: facts.footprint,
+      milestones: facts.milestones,
     });
   }
 
   /** Facts of many organisations in one statement (libs/data/status.repository.ts). */
-  loadFacts(manager: EntityManager, programmeId: string, organisationIds: readonly string[], options: { milestoneDetails?: boolean } = {}): Promise<Map<string, Facts>> {
+  loadFacts(
+    manager: EntityManager,
+    programmeId: string,
+    organisationIds: readonly string[],
+    options: { milestoneDetails?: boolean } = {},
+  ): Promise<Map<string, Facts>> {
     return StatusRepository.loadFacts(manager, programmeId, organisationIds, options);
   }
 
-  async refresh(manager: EntityManager, programme: ProgrammeEntity, ids: readonly string[], options: { replan?: boolean } = {}): Promise<Map<string, StatusResult>> {
+  async refresh(
+    manager: EntityManager,
+    programme: ProgrammeEntity,
+    ids: readonly string[],
+    options: { replan?: boolean } = {},
+  ): Promise<Map<string, StatusResult>> {
     return this.write(manager, programme, await this.loadFacts(manager, programme.id, ids, { milestoneDetails: false }), options);
   }
 
@@ -114,7 +206,12 @@ export class StatusService {
    * Derives and stores the status and rollup of organisations whose facts the caller already has (imports).
    * `created`: the organisations were created in the caller's transaction, so they have no stored status yet.
    */
-  async write(manager: EntityManager, programme: ProgrammeEntity, facts: Map<string, Facts>, options: { created?: boolean; replan?: boolean } = {}): Promise<Map<string, StatusResult>> {
+  async write(
+    manager: EntityManager,
+    programme: ProgrammeEntity,
+    facts: Map<string, Facts>,
+    options: { created?: boolean; replan?: boolean } = {},
+  ): Promise<Map<string, StatusResult>> {
     return this.store(manager, programme, this.derive(programme, facts), options);
   }
 
@@ -165,7 +262,12 @@ export class StatusService {
    * the reminder plan built from the old facts is stopped in the same statement (libs/data/outbox.repository
    * says which rows); the hourly refresh, where only time passed, does not replan.
    */
-  async store(manager: EntityManager, programme: ProgrammeEntity, derived: DerivedStatuses, options: { created?: boolean; replan?: boolean } = {}): Promise<Map<string, StatusResult>> {
+  async store(
+    manager: EntityManager,
+    programme: ProgrammeEntity,
+    derived: DerivedStatuses,
+    options: { created?: boolean; replan?: boolean } = {},
+  ): Promise<Map<string, StatusResult>> {
     const write = new CombinedWrite();
     this.addTo(write, programme, derived, options);
     await write.run(manager);
@@ -173,7 +275,12 @@ export class StatusService {
   }
 
   /** The same, as a part of a change's one write (the change path sends it with the audit). */
-  addTo(write: CombinedWrite, programme: ProgrammeEntity, derived: DerivedStatuses, options: { created?: boolean; replan?: boolean } = {}): Map<string, StatusResult> {
+  addTo(
+    write: CombinedWrite,
+    programme: ProgrammeEntity,
+    derived: DerivedStatuses,
+    options: { created?: boolean; replan?: boolean } = {},
+  ): Map<string, StatusResult> {
     if (derived.ids.length === 0) return derived.results;
     // Many organisations share the same rollup (a new one's is its plan's): each distinct rollup is sent
     // once, in one JSON document for the batch, and each organisation names the one it has.

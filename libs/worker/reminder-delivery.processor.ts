@@ -16,7 +16,10 @@ const LOCK_MS = Number(process.env.DELIVERY_LOCK_MS) || 30_000;
 export class ReminderDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ReminderDeliveryProcessor.name);
 
-  constructor(private readonly delivery: DeliveryService, @Inject(RUNTIME) private readonly runtime: Runtime) {
+  constructor(
+    private readonly delivery: DeliveryService,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {
     super();
   }
 
@@ -28,7 +31,11 @@ export class ReminderDeliveryProcessor extends WorkerHost implements OnApplicati
     switch (job.name) {
       case JobName.DeliverReminder: {
         const attempts = job.opts.attempts ?? this.runtime.config.DELIVERY_ATTEMPTS;
-        const outcome = await this.delivery.deliver(job.data.deliveryId, { final: job.attemptsMade + 1 >= attempts, max: this.runtime.config.DELIVERY_ATTEMPTS }, job.data.generation);
+        const outcome = await this.delivery.deliver(
+          job.data.deliveryId,
+          { final: job.attemptsMade + 1 >= attempts, max: this.runtime.config.DELIVERY_ATTEMPTS },
+          job.data.generation,
+        );
         if (typeof outcome === 'object') {
           // another run holds the row within its lock: wait for it without spending an attempt (BullMQ's DelayedError)
           await job.moveToDelayed(Date.now() + outcome.retryInMs, token);

@@ -12,7 +12,10 @@ type PlanJob = JobOf<JobName.PlanReminders>;
 export class RemindersProcessor extends WorkerHost {
   private readonly logger = new Logger(RemindersProcessor.name);
 
-  constructor(private readonly reminders: RemindersService, private readonly relay: OutboxRelay) {
+  constructor(
+    private readonly reminders: RemindersService,
+    private readonly relay: OutboxRelay,
+  ) {
     super();
   }
 

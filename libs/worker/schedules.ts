@@ -9,7 +9,10 @@ import { JobName, QueueName, SCHEDULER_TIME_ZONE } from '@libs/jobs/queues';
 export class Schedules implements OnApplicationBootstrap {
   private readonly logger = new Logger(Schedules.name);
 
-  constructor(private readonly jobs: JobProducer, @Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(
+    private readonly jobs: JobProducer,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
 
   async onApplicationBootstrap() {
     if (this.runtime.config.WORKER_SCHEDULES === 'off') {
@@ -26,11 +29,7 @@ export class Schedules implements OnApplicationBootstrap {
         { name: JobName.RefreshStatuses, data: {} },
       );
       // One plan per quarter hour: the outbox's unique key makes each run add only what is new.
-      await reminders.upsertJobScheduler(
-        'plan-reminders',
-        { pattern: '*/15 * * * *', tz: SCHEDULER_TIME_ZONE },
-        { name: JobName.PlanReminders, data: {} },
-      );
+      await reminders.upsertJobScheduler('plan-reminders', { pattern: '*/15 * * * *', tz: SCHEDULER_TIME_ZONE }, { name: JobName.PlanReminders, data: {} });
     } catch (error) {
       this.logger.warn(`could not register schedules yet (Redis away?): ${(error as Error).message}`);
     }

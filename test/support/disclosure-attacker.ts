@@ -128,15 +128,28 @@ export function attack(viewed: Viewed, hierarchy: Hierarchy, truth: TruthOrganis
   const states = listed('STATE');
   const environments = listed('ENVIRONMENT');
   const valueOf = (a: Pick<Atom, 'sector' | 'state' | 'environment'>, d: Dim) =>
-    d === 'SECTOR' ? a.sector : d === 'SRMA' ? hierarchy.srmaOf.get(a.sector)! : d === 'STATE' ? a.state : d === 'REGION' ? hierarchy.regionOf.get(a.state)! : a.environment;
+    d === 'SECTOR'
+      ? a.sector
+      : d === 'SRMA'
+        ? hierarchy.srmaOf.get(a.sector)!
+        : d === 'STATE'
+          ? a.state
+          : d === 'REGION'
+            ? hierarchy.regionOf.get(a.state)!
+            : a.environment;
 
   const countAtoms: Atom[] = [];
-  for (const sector of sectors) for (const state of states) for (const environment of environments) for (const status of statuses) for (const verified of [false, true]) countAtoms.push({ sector, state, environment, status, verified });
+  for (const sector of sectors)
+    for (const state of states)
+      for (const environment of environments)
+        for (const status of statuses) for (const verified of [false, true]) countAtoms.push({ sector, state, environment, status, verified });
   const endpointAtoms: Atom[] = [];
-  for (const sector of sectors) for (const state of states) for (const environment of environments) {
-    endpointAtoms.push({ sector, state, environment, status: '', verified: false, kind: 'total' });
-    if (environment === 'OT') endpointAtoms.push({ sector, state, environment, status: '', verified: false, kind: 'ot' });
-  }
+  for (const sector of sectors)
+    for (const state of states)
+      for (const environment of environments) {
+        endpointAtoms.push({ sector, state, environment, status: '', verified: false, kind: 'total' });
+        if (environment === 'OT') endpointAtoms.push({ sector, state, environment, status: '', verified: false, kind: 'ot' });
+      }
 
   const orgCount = (test: (a: Atom) => boolean) => truth.filter((o) => test({ ...o, kind: undefined })).length;
   const figures: Figure[] = [];
@@ -153,11 +166,25 @@ export function attack(viewed: Viewed, hierarchy: Hierarchy, truth: TruthOrganis
     const v = orgCount(verified);
     figures.push({ name: `${name} verified`, system: 'count', test: verified, published: shown.verified, truth: v, sensitive: isSmall(v) || isSmall(n - v) });
     // the organisations not verified are the count less verified: refused with it, and sensitive in their own right
-    figures.push({ name: `${name} not verified`, system: 'count', test: notVerified, published: shown.verified === null || shown.organisations === null ? null : shown.organisations - shown.verified, truth: n - v, sensitive: isSmall(n - v) });
+    figures.push({
+      name: `${name} not verified`,
+      system: 'count',
+      test: notVerified,
+      published: shown.verified === null || shown.organisations === null ? null : shown.organisations - shown.verified,
+      truth: n - v,
+      sensitive: isSmall(n - v),
+    });
     const ot = environmentRow && shown === viewed.breakdowns.ENVIRONMENT.find((r) => r.key === 'OT');
     const endpointTest = (a: Atom) => where(a) && (ot ? a.kind === 'ot' : a.kind === 'total');
     const endpoints = truth.filter((o) => where(o)).reduce((s, o) => s + (ot ? o.otTotal : o.endpointsTotal), 0);
-    figures.push({ name: `${name} endpoints`, system: 'endpoints', test: endpointTest, published: shown.endpointsTotal, truth: endpoints, sensitive: isSmall(n) && endpoints > 0 });
+    figures.push({
+      name: `${name} endpoints`,
+      system: 'endpoints',
+      test: endpointTest,
+      published: shown.endpointsTotal,
+      truth: endpoints,
+      sensitive: isSmall(n) && endpoints > 0,
+    });
   };
   addFigures('total', () => true, viewed.total, false);
   for (const d of DIMENSIONS) for (const row of viewed.breakdowns[d]) addFigures(`${d} ${row.key}`, (a) => valueOf(a, d) === row.key, row, d === 'ENVIRONMENT');
@@ -206,10 +233,29 @@ export function primaryOnly(truth: TruthOrganisation[], hierarchy: Hierarchy, st
     };
   };
   const keyOf = (o: TruthOrganisation, d: Dim) =>
-    d === 'SECTOR' ? o.sector : d === 'SRMA' ? hierarchy.srmaOf.get(o.sector)! : d === 'STATE' ? o.state : d === 'REGION' ? hierarchy.regionOf.get(o.state)! : o.environment;
-  const breakdowns = Object.fromEntries(DIMENSIONS.map((d) => {
-    const keys = [...new Set(truth.map((o) => keyOf(o, d)))].sort();
-    return [d, keys.map((key) => ({ key, ...figuresOf(truth.filter((o) => keyOf(o, d) === key), d === 'ENVIRONMENT' && key === 'OT') }))];
-  })) as Viewed['breakdowns'];
+    d === 'SECTOR'
+      ? o.sector
+      : d === 'SRMA'
+        ? hierarchy.srmaOf.get(o.sector)!
+        : d === 'STATE'
+          ? o.state
+          : d === 'REGION'
+            ? hierarchy.regionOf.get(o.state)!
+            : o.environment;
+  const breakdowns = Object.fromEntries(
+    DIMENSIONS.map((d) => {
+      const keys = [...new Set(truth.map((o) => keyOf(o, d)))].sort();
+      return [
+        d,
+        keys.map((key) => ({
+          key,
+          ...figuresOf(
+            truth.filter((o) => keyOf(o, d) === key),
+            d === 'ENVIRONMENT' && key === 'OT',
+          ),
+        })),
+      ];
+    }),
+  ) as Viewed['breakdowns'];
   return { total: figuresOf(truth), breakdowns };
 }

@@ -2,15 +2,26 @@ import { ok, TestServer } from './server';
 
 /** One summary line per fault, on stdout, so CI output shows what was done and what held. */
 export function report(fault: string, checked: string, counts: Record<string, number | string>) {
-  process.stdout.write(`\nFAULT ${fault} | checked: ${checked} | ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+  process.stdout.write(
+    `\nFAULT ${fault} | checked: ${checked} | ${Object.entries(counts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}\n`,
+  );
 }
 
 /** N organisations with a primary and an executive contact, through the real import endpoint. */
 export async function importOrganisations(server: TestServer, n: number, prefix: string, sector = 'WATER') {
-  const lines = ['external_key,name,primary_sector,state,size_band,criticality_tier,primary_contact_name,primary_contact_email,primary_contact_time_zone,executive_contact_name,executive_contact_email,executive_contact_time_zone'];
-  for (let i = 0; i < n; i++) lines.push(`${prefix}-${i},${prefix} Utility ${i},${sector},TX,SMALL,3,P ${i},p${i}@${prefix.toLowerCase()}.example,America/Chicago,E ${i},e${i}@${prefix.toLowerCase()}.example,America/Chicago`);
+  const lines = [
+    'external_key,name,primary_sector,state,size_band,criticality_tier,primary_contact_name,primary_contact_email,primary_contact_time_zone,executive_contact_name,executive_contact_email,executive_contact_time_zone',
+  ];
+  for (let i = 0; i < n; i++)
+    lines.push(
+      `${prefix}-${i},${prefix} Utility ${i},${sector},TX,SMALL,3,P ${i},p${i}@${prefix.toLowerCase()}.example,America/Chicago,E ${i},e${i}@${prefix.toLowerCase()}.example,America/Chicago`,
+    );
   const response = await fetch(`${server.url}/import/organisations`, {
-    method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'text/csv' }, body: lines.join('\n'),
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'text/csv' },
+    body: lines.join('\n'),
   });
   const body = await response.json();
   if (!body.applied) throw new Error(`import failed: ${JSON.stringify(body).slice(0, 500)}`);

@@ -35,11 +35,24 @@ async function main() {
   const audience = env.OIDC_TEST_AUDIENCE;
   const accounts = JSON.parse(env.OIDC_TEST_ACCOUNTS);
   const person = (id) => (Object.hasOwn(accounts, id) ? accounts[id] : undefined);
-  const cli = { redirect_uris: [env.OIDC_TEST_CLI_REDIRECT], token_endpoint_auth_method: 'none', application_type: 'native', grant_types: ['authorization_code'], response_types: ['code'] };
+  const cli = {
+    redirect_uris: [env.OIDC_TEST_CLI_REDIRECT],
+    token_endpoint_auth_method: 'none',
+    application_type: 'native',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+  };
 
   const provider = new Provider(issuer, {
     clients: [
-      { client_id: 'tracker-pages', client_secret: 'pages-secret', redirect_uris: [env.OIDC_TEST_PAGES_REDIRECT], token_endpoint_auth_method: 'client_secret_post', grant_types: ['authorization_code'], response_types: ['code'] },
+      {
+        client_id: 'tracker-pages',
+        client_secret: 'pages-secret',
+        redirect_uris: [env.OIDC_TEST_PAGES_REDIRECT],
+        token_endpoint_auth_method: 'client_secret_post',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
       { client_id: 'tracker-cli', ...cli },
       { client_id: 'tracker-cli-brief', ...cli },
     ],
@@ -64,7 +77,11 @@ async function main() {
         defaultResource: () => audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, _indicator, client) => ({
-          scope: 'api', audience, accessTokenFormat: 'jwt', accessTokenTTL: client.clientId === 'tracker-cli-brief' ? 2 : 600, jwt: { sign: { alg: 'RS256' } },
+          scope: 'api',
+          audience,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: client.clientId === 'tracker-cli-brief' ? 2 : 600,
+          jwt: { sign: { alg: 'RS256' } },
         }),
       },
     },

@@ -26,27 +26,33 @@ export interface ProviderOptions {
 export async function startProvider(options: ProviderOptions): Promise<TestProvider> {
   let child: ChildProcess | null = null;
   let output = '';
-  const start = (kids: string[]) => new Promise<void>((resolve, reject) => {
-    child = spawn(process.execPath, [join(__dirname, 'oidc-provider.js')], {
-      env: baseEnv({
-        OIDC_TEST_PORT: String(options.port), OIDC_TEST_KIDS: kids.join(','), OIDC_TEST_KEY_DIR: options.keyDir, OIDC_TEST_AUDIENCE: options.audience,
-        OIDC_TEST_PAGES_REDIRECT: options.pagesRedirect, OIDC_TEST_CLI_REDIRECT: options.cliRedirect, OIDC_TEST_ACCOUNTS: JSON.stringify(options.accounts),
-      }),
-    });
-    const timer = setTimeout(() => reject(new Error(`the OIDC provider did not start: ${output.slice(-1000)}`)), 20_000);
-    child.stdout!.on('data', (c) => {
-      output += c;
-      if (output.includes(`OIDC provider at http://127.0.0.1:${options.port}`)) {
+  const start = (kids: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      child = spawn(process.execPath, [join(__dirname, 'oidc-provider.js')], {
+        env: baseEnv({
+          OIDC_TEST_PORT: String(options.port),
+          OIDC_TEST_KIDS: kids.join(','),
+          OIDC_TEST_KEY_DIR: options.keyDir,
+          OIDC_TEST_AUDIENCE: options.audience,
+          OIDC_TEST_PAGES_REDIRECT: options.pagesRedirect,
+          OIDC_TEST_CLI_REDIRECT: options.cliRedirect,
+          OIDC_TEST_ACCOUNTS: JSON.stringify(options.accounts),
+        }),
+      });
+      const timer = setTimeout(() => reject(new Error(`the OIDC provider did not start: ${output.slice(-1000)}`)), 20_000);
+      child.stdout!.on('data', (c) => {
+        output += c;
+        if (output.includes(`OIDC provider at http://127.0.0.1:${options.port}`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.stderr!.on('data', (c) => (output += c));
+      child.once('exit', (code) => {
         clearTimeout(timer);
-        resolve();
-      }
+        reject(new Error(`the OIDC provider exited with ${code}: ${output.slice(-1000)}`));
+      });
     });
-    child.stderr!.on('data', (c) => (output += c));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the OIDC provider exited with ${code}: ${output.slice(-1000)}`));
-    });
-  });
   const stop = async () => {
     const running = child as ChildProcess | null;
     child = null;
@@ -76,7 +82,10 @@ export async function signInAtProvider(page: import('playwright-core').Page, log
   await page.fill('input[name="password"]', 'any password');
   await page.click('button[type="submit"]');
   const consent = page.locator('button:has-text("Continue")');
-  await consent.waitFor({ timeout: 10_000 }).then(() => consent.click(), () => undefined);
+  await consent.waitFor({ timeout: 10_000 }).then(
+    () => consent.click(),
+    () => undefined,
+  );
 }
 
 const base64url = (b: Buffer) => b.toString('base64url');
@@ -91,9 +100,15 @@ export async function apiClientTokens(browser: Browser, provider: TestProvider, 
   const state = base64url(randomBytes(16));
   const authorize = new URL(`${provider.issuer}/auth`);
   for (const [k, v] of Object.entries({
-    client_id: clientId, response_type: 'code', redirect_uri: options.redirect, scope: 'openid profile email groups api', state,
-    code_challenge: base64url(createHash('sha256').update(verifier).digest()), code_challenge_method: 'S256',
-  })) authorize.searchParams.set(k, v);
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: options.redirect,
+    scope: 'openid profile email groups api',
+    state,
+    code_challenge: base64url(createHash('sha256').update(verifier).digest()),
+    code_challenge_method: 'S256',
+  }))
+    authorize.searchParams.set(k, v);
   const context = await browser.newContext();
   try {
     const page = await context.newPage();

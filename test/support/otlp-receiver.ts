@@ -40,7 +40,10 @@ function fields(buffer: Buffer): Field[] {
   return out;
 }
 
-const all = (buffer: Buffer, no: number) => fields(buffer).filter((f) => f.no === no).map((f) => f.value as Buffer);
+const all = (buffer: Buffer, no: number) =>
+  fields(buffer)
+    .filter((f) => f.no === no)
+    .map((f) => f.value as Buffer);
 const one = (buffer: Buffer, no: number) => all(buffer, no)[0];
 
 /** opentelemetry.proto.common.v1.KeyValue list → plain object (strings, booleans, integers, doubles). */
@@ -92,7 +95,11 @@ function decodeJson(body: Buffer): ReceivedSpan[] {
       (ss.spans ?? []).map((s: any) => ({
         service: String(plain(rs.resource?.attributes)['service.name'] ?? ''),
         scope: ss.scope?.name ?? '',
-        traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name, attributes: plain(s.attributes),
+        traceId: s.traceId,
+        spanId: s.spanId,
+        parentSpanId: s.parentSpanId ?? '',
+        name: s.name,
+        attributes: plain(s.attributes),
       })),
     ),
   );

@@ -26,12 +26,20 @@ export async function startOwnPostgres() {
   const data = join(dir, 'data');
   const user = postgresUser();
   if ('uid' in user) chownSync(dir, user.uid, user.gid);
-  const init = spawnSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'], { ...user, cwd: dir, encoding: 'utf8' });
+  const init = spawnSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'], {
+    ...user,
+    cwd: dir,
+    encoding: 'utf8',
+  });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn(join(BIN, 'postgres'), ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=on'], { ...user, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      join(BIN, 'postgres'),
+      ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=on'],
+      { ...user, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await new Promise<void>((resolve, reject) => {
       let log = '';
       const timer = setTimeout(() => reject(new Error(`postgres did not start: ${log}`)), 20_000);

@@ -25,8 +25,26 @@ function server(dir: string, data: string, port: number, user: ReturnType<typeof
   let child: ChildProcess | null = null;
   let text = '';
   const start = async () => {
-    child = spawn(join(BIN, 'postgres'), ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-      '-c', 'log_statement=all', '-c', 'log_line_prefix=%m [%p] %d ', '-c', 'max_connections=100'], { ...user, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(
+      join(BIN, 'postgres'),
+      [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'log_statement=all',
+        '-c',
+        'log_line_prefix=%m [%p] %d ',
+        '-c',
+        'max_connections=100',
+      ],
+      { ...user, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     await new Promise<void>((resolve, reject) => {
       const started = text.length;
       const timer = setTimeout(() => reject(new Error(`postgres did not start: ${text.slice(started)}`)), 30_000);
@@ -80,12 +98,19 @@ export async function startPrimaryAndStandby() {
   const primaryData = join(dir, 'primary');
   const standbyData = join(dir, 'standby');
   // initdb's pg_hba.conf with --auth=trust lets 127.0.0.1 connect for replication too
-  const init = spawnSync(join(BIN, 'initdb'), ['-D', primaryData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'], { ...user, cwd: dir, encoding: 'utf8' });
+  const init = spawnSync(join(BIN, 'initdb'), ['-D', primaryData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'], {
+    ...user,
+    cwd: dir,
+    encoding: 'utf8',
+  });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const primary = server(dir, primaryData, await freePort(), user);
   await primary.start();
-  const backup = spawnSync(join(BIN, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', standbyData, '-R', '-X', 'stream', '-c', 'fast'],
-    { ...user, cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const backup = spawnSync(
+    join(BIN, 'pg_basebackup'),
+    ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', standbyData, '-R', '-X', 'stream', '-c', 'fast'],
+    { ...user, cwd: dir, encoding: 'utf8', timeout: 60_000 },
+  );
   if (backup.status !== 0) {
     await primary.stop();
     throw new Error(`pg_basebackup failed: ${backup.stderr}`);

@@ -31,12 +31,14 @@ class Inbox {
 
 /** RFC 2047 encoded words (=?UTF-8?Q?...?= and =?UTF-8?B?...?=), as mail clients show them. */
 function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset, encoding, text) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x: string, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset, encoding, text) =>
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x: string, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
+  );
 }
 
 /** A real SMTP server (smtp-server) on a free port: what the tracker's nodemailer talks to. */
@@ -54,7 +56,10 @@ export async function startSmtpReceiver() {
         const header = (name: string) => decodeWords(new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '');
         for (const to of session.envelope.rcptTo) {
           // the body as a reader sees it: quoted-printable soft breaks and escapes undone
-          const body = Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+          const body = Buffer.from(
+            raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8');
           inbox.take({ deliveryId: header('X-Tracker-Delivery'), to: to.address, subject: header('Subject'), body, receivedAt: Date.now() });
         }
         callback();
@@ -92,8 +97,9 @@ export async function startWebhookReceiver() {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://receiver').pathname;
-      const headers = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-tracker-delivery']
-        .map((name) => [name, String(req.headers[name] ?? '')]));
+      const headers = Object.fromEntries(
+        ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-tracker-delivery'].map((name) => [name, String(req.headers[name] ?? '')]),
+      );
       received.push({ path, headers, body });
       if (!(secrets.get(path) ?? []).some((secret) => verifies(secret, body, headers))) {
         rejected.push(body);
@@ -119,7 +125,7 @@ export async function startWebhookReceiver() {
     rejected,
     received,
     /** The receiver at `path` accepts what `secret` verifies (beside what it held), or only that with `only`. */
-    trust: (path: string, secret: string, options: { only?: boolean } = {}) => secrets.set(path, [...(options.only ? [] : secrets.get(path) ?? []), secret]),
+    trust: (path: string, secret: string, options: { only?: boolean } = {}) => secrets.set(path, [...(options.only ? [] : (secrets.get(path) ?? [])), secret]),
     failures: () => failures,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

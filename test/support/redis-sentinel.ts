@@ -13,13 +13,19 @@ async function startSentinel(dir: string, masterPort: number): Promise<{ port: n
   const port = await freePort();
   const conf = join(dir, `sentinel-${port}.conf`);
   // Sentinel rewrites its configuration file as it learns the group: each one needs a writable file of its own
-  writeFileSync(conf, [
-    `port ${port}`, 'bind 127.0.0.1', 'daemonize no', `dir ${dir}`,
-    `sentinel monitor ${SENTINEL_MASTER} 127.0.0.1 ${masterPort} 2`,
-    `sentinel down-after-milliseconds ${SENTINEL_MASTER} 1000`,
-    `sentinel failover-timeout ${SENTINEL_MASTER} 10000`,
-    `sentinel parallel-syncs ${SENTINEL_MASTER} 1`,
-  ].join('\n') + '\n');
+  writeFileSync(
+    conf,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      'daemonize no',
+      `dir ${dir}`,
+      `sentinel monitor ${SENTINEL_MASTER} 127.0.0.1 ${masterPort} 2`,
+      `sentinel down-after-milliseconds ${SENTINEL_MASTER} 1000`,
+      `sentinel failover-timeout ${SENTINEL_MASTER} 10000`,
+      `sentinel parallel-syncs ${SENTINEL_MASTER} 1`,
+    ].join('\n') + '\n',
+  );
   const child = spawn('redis-server', [conf, '--sentinel'], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((ready, fail) => {
     let output = '';

@@ -67,7 +67,9 @@ export function baseEnv(extra: Record<string, string | undefined>): NodeJS.Proce
  * Starts the real, built API (with the worker when asked) as a child process, on its own new
  * database and its own Redis key prefix, and mints an admin token through the real CLI.
  */
-export async function startServer(options: { now?: string; withWorker?: boolean; env?: Record<string, string>; databaseUrl?: string; redisUrl?: string } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { now?: string; withWorker?: boolean; env?: Record<string, string>; databaseUrl?: string; redisUrl?: string } = {},
+): Promise<TestServer> {
   const { postgres, redis } = testServerUrls();
   const name = `tracker_e2e_${unique()}`;
   const dbUrl = new URL(postgres);
@@ -77,11 +79,21 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
   const queuePrefix = `e2e-${unique()}`;
   const env = baseEnv({
     // migrations as the owner, the server as its own role (created at start-up, dropped with the database)
-    DATABASE_OWNER_URL: databaseUrl, DATABASE_URL: appDatabaseUrl, REDIS_URL: options.redisUrl ?? redis, QUEUE_PREFIX: queuePrefix, PORT: '0', HOST: '127.0.0.1',
-    TRACKER_NOW: options.now, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', QUERY_COST_PER_MINUTE: '0',
+    DATABASE_OWNER_URL: databaseUrl,
+    DATABASE_URL: appDatabaseUrl,
+    REDIS_URL: options.redisUrl ?? redis,
+    QUEUE_PREFIX: queuePrefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TRACKER_NOW: options.now,
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_PER_MINUTE: '0',
+    QUERY_COST_PER_MINUTE: '0',
     // Tests read their own writes' figures at once; the dashboard cache has a test of its own (dashboard.e2e-spec).
     // Statement counts include the credential's read; the credential cache has tests of its own (credentials-door.e2e-spec).
-    DASHBOARD_CACHE_MS: '0', CREDENTIAL_CACHE_MS: '0', ...options.env,
+    DASHBOARD_CACHE_MS: '0',
+    CREDENTIAL_CACHE_MS: '0',
+    ...options.env,
   });
   const child: ChildProcess = spawn(process.execPath, [API_MAIN, ...(options.withWorker ? ['--with-worker'] : [])], { env, cwd: ROOT });
   let output = '';
@@ -127,7 +139,13 @@ export async function startServer(options: { now?: string; withWorker?: boolean;
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data: any; errors?: GqlResponse['errors'] };
-      return { status: response.status, headers: response.headers, data: body.data, errors: body.errors, statements: Number(response.headers.get('x-sql-statements') ?? NaN) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        data: body.data,
+        errors: body.errors,
+        statements: Number(response.headers.get('x-sql-statements') ?? NaN),
+      };
     },
     async sql(text, params) {
       return (await pg.query(text, params)).rows;

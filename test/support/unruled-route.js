@@ -24,9 +24,15 @@ const { RUNTIME } = require(`${dist}/core/runtime/runtime`);
 const ADMIN_TOKEN = 'ktt_probeAdmin';
 
 class ProbeController {
-  ruled() { return { answer: 'ruled' }; }
-  open() { return { answer: 'public' }; }
-  unruled() { return { answer: 'leaked' }; }
+  ruled() {
+    return { answer: 'ruled' };
+  }
+  open() {
+    return { answer: 'public' };
+  }
+  unruled() {
+    return { answer: 'leaked' };
+  }
 }
 const decorate = (name, ...decorators) => {
   const descriptor = Object.getOwnPropertyDescriptor(ProbeController.prototype, name);
@@ -41,7 +47,10 @@ class ProbeModule {}
 Module({
   controllers: [ProbeController],
   providers: [
-    { provide: CredentialsService, useValue: { authenticate: async (token) => (token === ADMIN_TOKEN ? { id: 'credential:probe', role: 'admin', label: 'probe' } : null) } },
+    {
+      provide: CredentialsService,
+      useValue: { authenticate: async (token) => (token === ADMIN_TOKEN ? { id: 'credential:probe', role: 'admin', label: 'probe' } : null) },
+    },
     // the door's other sources of actors, without a provider and without any session: only the token above is known
     { provide: OidcService, useValue: { config: null } },
     { provide: StaffSessionsService, useValue: { cookie: { name: 'tracker-staff' }, actorOf: async () => null } },
@@ -59,7 +68,10 @@ Module({
   const { port } = app.getHttpServer().address();
   const answers = {};
   for (const route of ['ruled', 'open', 'unruled']) {
-    for (const [caller, headers] of [['admin', { authorization: `Bearer ${ADMIN_TOKEN}` }], ['none', {}]]) {
+    for (const [caller, headers] of [
+      ['admin', { authorization: `Bearer ${ADMIN_TOKEN}` }],
+      ['none', {}],
+    ]) {
       const response = await fetch(`http://127.0.0.1:${port}/probe/${route}`, { headers });
       answers[`${route} ${caller}`] = { status: response.status, body: await response.json() };
     }

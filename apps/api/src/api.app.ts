@@ -42,7 +42,11 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
     // connection closed: a client dripping an upload holds a socket and a temporary file, not longer.
     // Node checks pending requests every connectionsCheckingInterval; responses are not limited by it.
     requestTimeout,
-    http: { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))) },
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(60_000, requestTimeout),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))),
+    },
     connectionTimeout: IDLE_CONNECTION_MS,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers['x-request-id']),
     // Drain: on SIGTERM stop accepting, finish what is in flight, then close.
@@ -76,8 +80,12 @@ export async function createApiApp(runtime: Runtime, options: { withWorker: bool
   // session's cookie stays same-origin); none is allowed by default, and the API's own pages need none.
   if (runtime.config.corsOrigins.length > 0) {
     app.enableCors({
-      origin: runtime.config.corsOrigins, credentials: false, methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'x-request-id'], exposedHeaders: ['x-request-id', 'x-sql-statements'], maxAge: 600,
+      origin: runtime.config.corsOrigins,
+      credentials: false,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'x-sql-statements'],
+      maxAge: 600,
     });
   }
   installOpenApi(fastify, openApiDocument(app));

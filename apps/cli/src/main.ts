@@ -44,9 +44,15 @@ runMain(async () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      role: { type: 'string' }, label: { type: 'string' }, sector: { type: 'string', multiple: true },
-      organisation: { type: 'string' }, expires: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      'dry-run': { type: 'boolean' }, 'apply-good-rows': { type: 'boolean' }, programme: { type: 'string' },
+      role: { type: 'string' },
+      label: { type: 'string' },
+      sector: { type: 'string', multiple: true },
+      organisation: { type: 'string' },
+      expires: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      'dry-run': { type: 'boolean' },
+      'apply-good-rows': { type: 'boolean' },
+      programme: { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -67,18 +73,28 @@ runMain(async () => {
       process.stdout.write('migrations applied and reference data loaded\n');
     } else if (command === 'seed:demo') {
       const result = await seedDemo(app.get(DataSource), runtime.clock);
-      process.stdout.write(result.organisations ? `loaded ${result.organisations} demo organisations\n` : 'the database already has organisations; the demo set loads only into an empty one\n');
+      process.stdout.write(
+        result.organisations
+          ? `loaded ${result.organisations} demo organisations\n`
+          : 'the database already has organisations; the demo set loads only into an empty one\n',
+      );
     } else if (command === 'tokens' && sub === 'create') {
       if (!values.role || !values.label) throw new Error('tokens create needs --role and --label');
       const expiresAt = values.expires ? new Date(values.expires) : undefined;
       if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new Error('--expires must be an ISO-8601 instant');
       const { credential, token } = await app.get(CredentialsService).create(actor, {
-        role: values.role as never, label: values.label, sectors: values.sector, organisationId: values.organisation, expiresAt,
+        role: values.role as never,
+        label: values.label,
+        sectors: values.sector,
+        organisationId: values.organisation,
+        expiresAt,
       });
       process.stdout.write(`created ${credential.role} credential ${credential.id} (${credential.label}); the token is shown once:\n${token}\n`);
     } else if (command === 'tokens' && sub === 'list') {
       for (const c of await app.get(CredentialsService).list()) {
-        process.stdout.write(`${c.id}  ${c.role.padEnd(8)} ${c.tokenPrefix}…  ${c.revokedAt ? 'revoked' : c.expiresAt ? `expires ${c.expiresAt.toISOString()}` : 'active'}  ${c.label}\n`);
+        process.stdout.write(
+          `${c.id}  ${c.role.padEnd(8)} ${c.tokenPrefix}…  ${c.revokedAt ? 'revoked' : c.expiresAt ? `expires ${c.expiresAt.toISOString()}` : 'active'}  ${c.label}\n`,
+        );
       }
     } else if (command === 'tokens' && sub === 'revoke') {
       if (!arg) throw new Error('tokens revoke needs the credential id');
@@ -86,7 +102,11 @@ runMain(async () => {
       process.stdout.write(`revoked ${c.id} (${c.label})\n`);
     } else if (command === 'import') {
       const programme = await app.get(ProgrammesService).resolve(values.programme);
-      await runImport(app.get(ImportService), actor, sub, arg, { programmeId: programme.id, dryRun: !!values['dry-run'], applyGoodRows: !!values['apply-good-rows'] });
+      await runImport(app.get(ImportService), actor, sub, arg, {
+        programmeId: programme.id,
+        dryRun: !!values['dry-run'],
+        applyGoodRows: !!values['apply-good-rows'],
+      });
     } else if (command === 'programmes') {
       await runProgrammes(app.get(ProgrammesService), actor, sub, arg);
     } else if (command === 'status' && sub === 'refresh') {
@@ -100,7 +120,9 @@ runMain(async () => {
       for (const programme of await app.get(ProgrammesService).list()) {
         const started = Date.now();
         const r = await planner.run(programme);
-        process.stdout.write(`${programme.key}: ${r.organisations} organisations, ${r.planned} deliveries planned, ${r.inserted} new, ${r.cancelledComplete} cancelled (complete) in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+        process.stdout.write(
+          `${programme.key}: ${r.organisations} organisations, ${r.planned} deliveries planned, ${r.inserted} new, ${r.cancelledComplete} cancelled (complete) in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,
+        );
       }
     } else {
       throw new Error(`unknown command "${positionals.join(' ')}"; see --help`);

@@ -35,8 +35,7 @@ export async function runProgrammes(programmes: ProgrammesService, actor: Actor,
   }
   if (sub !== 'create' && sub !== 'update') throw new Error('programmes needs list, create FILE or update FILE');
   if (!file) throw new Error(`programmes ${sub} needs a JSON file (docs/programmes.md)`);
-  const p = sub === 'create'
-    ? await programmes.create(actor, read(CreateProgrammeInput, file))
-    : await programmes.update(actor, read(UpdateProgrammeInput, file));
+  const p =
+    sub === 'create' ? await programmes.create(actor, read(CreateProgrammeInput, file)) : await programmes.update(actor, read(UpdateProgrammeInput, file));
   process.stdout.write(`${sub === 'create' ? 'created' : 'updated'} programme ${p.key} (${p.id}) at version ${p.version}\n`);
 }

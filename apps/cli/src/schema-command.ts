@@ -35,7 +35,9 @@ export async function runSchema(sub: string | undefined): Promise<void> {
     writeFileSync(file, code);
     process.stdout.write(before === code ? `${SCHEMA_FILE} is up to date\n` : `wrote ${SCHEMA_FILE}\n`);
     if (breaking.length) {
-      process.stdout.write(`${breaking.length} breaking change(s) against the last committed ${SCHEMA_FILE}; commit it only if they are deliberate, and say so in the commit message:\n${listChanges(breaking)}\n`);
+      process.stdout.write(
+        `${breaking.length} breaking change(s) against the last committed ${SCHEMA_FILE}; commit it only if they are deliberate, and say so in the commit message:\n${listChanges(breaking)}\n`,
+      );
     }
     return;
   }
@@ -46,10 +48,14 @@ export async function runSchema(sub: string | undefined): Promise<void> {
     else if (written !== code) {
       const changes = await schemaChanges(written, code);
       const all = [...changes.breaking, ...changes.dangerous, ...changes.safe];
-      problems.push(`${SCHEMA_FILE} is not the schema the code declares${all.length ? ` (${all.length} change(s)):\n${listChanges(all)}` : ' (only its text differs)'}\nrun \`${WRITE}\` and commit ${SCHEMA_FILE}`);
+      problems.push(
+        `${SCHEMA_FILE} is not the schema the code declares${all.length ? ` (${all.length} change(s)):\n${listChanges(all)}` : ' (only its text differs)'}\nrun \`${WRITE}\` and commit ${SCHEMA_FILE}`,
+      );
     }
     if (breaking.length) {
-      problems.push(`the code breaks clients of the last committed ${SCHEMA_FILE} (${breaking.length} breaking change(s)):\n${listChanges(breaking)}\nif they are deliberate: \`${WRITE}\`, commit ${SCHEMA_FILE}, and say in the commit message what breaks for clients`);
+      problems.push(
+        `the code breaks clients of the last committed ${SCHEMA_FILE} (${breaking.length} breaking change(s)):\n${listChanges(breaking)}\nif they are deliberate: \`${WRITE}\`, commit ${SCHEMA_FILE}, and say in the commit message what breaks for clients`,
+      );
     }
     if (problems.length) {
       process.stderr.write(`${problems.join('\n\n')}\n`);

@@ -42,9 +42,11 @@ describe('AggregateCache', () => {
 
   it('does not keep a failure: the next caller computes again', async () => {
     const cache = new AggregateCache(5_000, clock);
-    await expect(cache.get('k', async () => {
-      throw new Error('database away');
-    })).rejects.toThrow('database away');
+    await expect(
+      cache.get('k', async () => {
+        throw new Error('database away');
+      }),
+    ).rejects.toThrow('database away');
     expect(await cache.get('k', async () => 'back')).toBe('back');
   });
 

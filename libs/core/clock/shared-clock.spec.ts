@@ -6,17 +6,18 @@ import { SharedClock } from './shared-clock';
 function table(startedFrom: Date, instant: Date) {
   let row = { started_from: startedFrom, instant };
   const pending: Array<() => void> = [];
-  const query = (sql: string, params?: unknown[]) => new Promise<any>((resolve) => {
-    if (sql.startsWith('SELECT')) {
-      const snapshot = { ...row }; // what the read sees is the row when it started
-      pending.push(() => resolve([snapshot]));
-    } else {
-      pending.push(() => {
-        row = { started_from: params![0] as Date, instant: params![1] as Date };
-        resolve([]);
-      });
-    }
-  });
+  const query = (sql: string, params?: unknown[]) =>
+    new Promise<any>((resolve) => {
+      if (sql.startsWith('SELECT')) {
+        const snapshot = { ...row }; // what the read sees is the row when it started
+        pending.push(() => resolve([snapshot]));
+      } else {
+        pending.push(() => {
+          row = { started_from: params![0] as Date, instant: params![1] as Date };
+          resolve([]);
+        });
+      }
+    });
   return { dataSource: { query } as unknown as DataSource, release: (i: number) => pending.splice(i, 1)[0](), pending };
 }
 

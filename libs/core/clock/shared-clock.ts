@@ -14,7 +14,10 @@ export class SharedClock {
   /** Bumped by every local set: a poll that began before it must not bring the old instant back. */
   private generation = 0;
 
-  constructor(protected readonly clock: Clock, protected readonly dataSource: Pick<DataSource, 'query'>) {}
+  constructor(
+    protected readonly clock: Clock,
+    protected readonly dataSource: Pick<DataSource, 'query'>,
+  ) {}
 
   get simulated(): boolean {
     return this.clock instanceof SimulatedClock;

@@ -13,18 +13,36 @@ describe('loadConfig', () => {
   });
 
   it('connects the application and the migrations as the roles given', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://app:pw@db:5432/t' })).toMatchObject({ databaseUrl: 'postgres://app:pw@db:5432/t', databaseOwnerUrl: 'postgres://app:pw@db:5432/t', databaseUrlGiven: true });
-    expect(loadConfig({ DATABASE_OWNER_URL: 'postgres://owner:secret@db:5432/t' })).toMatchObject({ databaseUrl: 'postgres://tracker_app@db:5432/t', databaseOwnerUrl: 'postgres://owner:secret@db:5432/t', databaseUrlGiven: true });
-    expect(loadConfig({ DATABASE_URL: 'postgres://app:pw@db/t', DATABASE_OWNER_URL: 'postgres://owner@db/t' })).toMatchObject({ databaseUrl: 'postgres://app:pw@db/t', databaseOwnerUrl: 'postgres://owner@db/t' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://app:pw@db:5432/t' })).toMatchObject({
+      databaseUrl: 'postgres://app:pw@db:5432/t',
+      databaseOwnerUrl: 'postgres://app:pw@db:5432/t',
+      databaseUrlGiven: true,
+    });
+    expect(loadConfig({ DATABASE_OWNER_URL: 'postgres://owner:secret@db:5432/t' })).toMatchObject({
+      databaseUrl: 'postgres://tracker_app@db:5432/t',
+      databaseOwnerUrl: 'postgres://owner:secret@db:5432/t',
+      databaseUrlGiven: true,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://app:pw@db/t', DATABASE_OWNER_URL: 'postgres://owner@db/t' })).toMatchObject({
+      databaseUrl: 'postgres://app:pw@db/t',
+      databaseOwnerUrl: 'postgres://owner@db/t',
+    });
     expect(() => loadConfig({ DATABASE_OWNER_URL: 'mysql://x' })).toThrow(/DATABASE_OWNER_URL must be a postgres:\/\/ URL/);
   });
 
   it('bounds the pool, HTTP requests, uploads and exports by default', () => {
     expect(loadConfig({})).toMatchObject({
-      DATABASE_STATEMENT_TIMEOUT_MS: 60_000, DATABASE_LOCK_TIMEOUT_MS: 10_000, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 60_000,
-      HTTP_REQUEST_TIMEOUT_MS: 120_000, IMPORT_MAX_BYTES: 104_857_600, EXPORT_STALL_MS: 30_000,
+      DATABASE_STATEMENT_TIMEOUT_MS: 60_000,
+      DATABASE_LOCK_TIMEOUT_MS: 10_000,
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 60_000,
+      HTTP_REQUEST_TIMEOUT_MS: 120_000,
+      IMPORT_MAX_BYTES: 104_857_600,
+      EXPORT_STALL_MS: 30_000,
     });
-    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0', IMPORT_MAX_BYTES: '2048' })).toMatchObject({ DATABASE_STATEMENT_TIMEOUT_MS: 0, IMPORT_MAX_BYTES: 2048 });
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0', IMPORT_MAX_BYTES: '2048' })).toMatchObject({
+      DATABASE_STATEMENT_TIMEOUT_MS: 0,
+      IMPORT_MAX_BYTES: 2048,
+    });
   });
 
   it.each([
@@ -47,12 +65,17 @@ describe('loadConfig', () => {
     expect(loadConfig({}).EMBEDDED_SERVICES).toBe('true');
     expect(loadConfig({ EMBEDDED_SERVICES: 'false' }).EMBEDDED_SERVICES).toBe('false');
     expect(loadConfig({ NODE_ENV: 'production' }).EMBEDDED_SERVICES).toBe('false');
-    expect(() => loadConfig({ NODE_ENV: 'production', EMBEDDED_SERVICES: 'true' })).toThrow(/EMBEDDED_SERVICES must be false with NODE_ENV=production \(got "true"\): embedded PostgreSQL and Redis are for a laptop/);
+    expect(() => loadConfig({ NODE_ENV: 'production', EMBEDDED_SERVICES: 'true' })).toThrow(
+      /EMBEDDED_SERVICES must be false with NODE_ENV=production \(got "true"\): embedded PostgreSQL and Redis are for a laptop/,
+    );
   });
 
   it('takes CORS origins as a list of origins', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
-    expect(loadConfig({ CORS_ORIGINS: 'https://dashboard.example.gov,http://localhost:5173' }).corsOrigins).toEqual(['https://dashboard.example.gov', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://dashboard.example.gov,http://localhost:5173' }).corsOrigins).toEqual([
+      'https://dashboard.example.gov',
+      'http://localhost:5173',
+    ]);
     for (const bad of ['*', 'dashboard.example.gov', 'https://dashboard.example.gov/path', 'https://a.example, https://b.example']) {
       expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS must be origins \(scheme:\/\/host\[:port\], no path\) separated by commas/);
     }
@@ -79,17 +102,39 @@ describe('loadConfig', () => {
   });
 
   describe('identity provider (OIDC)', () => {
-    const base = { OIDC_ISSUER: 'https://agency.okta.com/oauth2/default', OIDC_AUDIENCE: 'api://tracker', OIDC_ROLE_MAP: 'tracker-admins=admin, tracker-liaisons=liaison' };
+    const base = {
+      OIDC_ISSUER: 'https://agency.okta.com/oauth2/default',
+      OIDC_AUDIENCE: 'api://tracker',
+      OIDC_ROLE_MAP: 'tracker-admins=admin, tracker-liaisons=liaison',
+    };
 
     it('is off without an issuer, and parses a complete set into one mapping', () => {
       expect(loadConfig({}).oidc).toBeNull();
       const { oidc } = loadConfig({ ...base, OIDC_CLIENT_ID: 'tracker-pages', OIDC_ROLE_CLAIM: 'roles' });
-      expect(oidc).toMatchObject({ issuer: base.OIDC_ISSUER, audience: 'api://tracker', clientId: 'tracker-pages', clientSecret: null, algorithms: ['RS256', 'PS256', 'ES256'], sessionMinutes: 60, insecure: false });
-      expect(oidc!.mapping).toEqual({ roleClaim: 'roles', sectorsClaim: 'sectors', roles: new Map([['tracker-admins', 'admin'], ['tracker-liaisons', 'liaison']]) });
+      expect(oidc).toMatchObject({
+        issuer: base.OIDC_ISSUER,
+        audience: 'api://tracker',
+        clientId: 'tracker-pages',
+        clientSecret: null,
+        algorithms: ['RS256', 'PS256', 'ES256'],
+        sessionMinutes: 60,
+        insecure: false,
+      });
+      expect(oidc!.mapping).toEqual({
+        roleClaim: 'roles',
+        sectorsClaim: 'sectors',
+        roles: new Map([
+          ['tracker-admins', 'admin'],
+          ['tracker-liaisons', 'liaison'],
+        ]),
+      });
     });
 
     it.each([
-      [{ ...base, OIDC_ROLE_MAP: 'tracker-admins=superuser' }, /OIDC_ROLE_MAP "tracker-admins=superuser" maps to superuser; a role is one of admin, liaison, viewer/],
+      [
+        { ...base, OIDC_ROLE_MAP: 'tracker-admins=superuser' },
+        /OIDC_ROLE_MAP "tracker-admins=superuser" maps to superuser; a role is one of admin, liaison, viewer/,
+      ],
       [{ ...base, OIDC_ROLE_MAP: 'everyone=reporter' }, /reporters come through links or API tokens/],
       [{ ...base, OIDC_ROLE_MAP: 'admins' }, /OIDC_ROLE_MAP "admins" is not VALUE=ROLE/],
       [{ ...base, OIDC_ROLE_MAP: 'a=admin,a=viewer' }, /"a" is mapped twice/],

@@ -23,7 +23,11 @@ export async function grantApplicationRole(owner: DataSource, applicationUrl: st
   const password = url.password ? decodeURIComponent(url.password) : null;
   const [{ me, db }] = await owner.query('SELECT current_user AS me, current_database() AS db');
   if (me === role) {
-    return { role, created: false, risk: `the application connects as ${role}, the schema's owner, which can drop or disable the audit trail's trigger: give DATABASE_OWNER_URL the owner and DATABASE_URL a role of its own` };
+    return {
+      role,
+      created: false,
+      risk: `the application connects as ${role}, the schema's owner, which can drop or disable the audit trail's trigger: give DATABASE_OWNER_URL the owner and DATABASE_URL a role of its own`,
+    };
   }
   let created = false;
   if ((await owner.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length === 0) {

@@ -18,6 +18,8 @@ describe('the embedded PostgreSQL data directory', () => {
 
   it('says what to do with a directory another major version made (the embedded server was 17 before)', () => {
     writeFileSync(join(dir, 'PG_VERSION'), '17\n');
-    expect(dataDirProblem(dir)).toMatch(new RegExp(`holds a PostgreSQL 17 database, and the embedded PostgreSQL is 15: move it aside \\(mv ${dir} ${dir}-17\\)`));
+    expect(dataDirProblem(dir)).toMatch(
+      new RegExp(`holds a PostgreSQL 17 database, and the embedded PostgreSQL is 15: move it aside \\(mv ${dir} ${dir}-17\\)`),
+    );
   });
 });

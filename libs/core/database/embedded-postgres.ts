@@ -24,9 +24,11 @@ export function dataDirProblem(databaseDir: string): string | null {
   if (!existsSync(file)) return null;
   const major = readFileSync(file, 'utf8').trim();
   if (major === EMBEDDED_MAJOR) return null;
-  return `${databaseDir} holds a PostgreSQL ${major} database, and the embedded PostgreSQL is ${EMBEDDED_MAJOR}: move it aside `
-    + `(mv ${databaseDir} ${databaseDir}-${major}) and start again for a fresh one, or copy its data over with pg_dump/pg_restore, `
-    + 'or give DATABASE_URL for a server of your own';
+  return (
+    `${databaseDir} holds a PostgreSQL ${major} database, and the embedded PostgreSQL is ${EMBEDDED_MAJOR}: move it aside ` +
+    `(mv ${databaseDir} ${databaseDir}-${major}) and start again for a fresh one, or copy its data over with pg_dump/pg_restore, ` +
+    'or give DATABASE_URL for a server of your own'
+  );
 }
 
 /**

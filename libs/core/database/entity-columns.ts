@@ -13,8 +13,9 @@ export function entityColumns(dataSource: DataSource, entity: EntityTarget<Objec
   cache.set(entity as object, byAlias);
   let list = byAlias.get(alias);
   if (!list) {
-    list = dataSource.getMetadata(entity).columns
-      .map((c) => `${alias}.${c.databaseName}${c.type === 'date' ? '::text' : ''} AS "${c.propertyName}"`)
+    list = dataSource
+      .getMetadata(entity)
+      .columns.map((c) => `${alias}.${c.databaseName}${c.type === 'date' ? '::text' : ''} AS "${c.propertyName}"`)
       .join(', ');
     byAlias.set(alias, list);
   }

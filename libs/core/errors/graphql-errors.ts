@@ -27,7 +27,12 @@ const PG_INPUT_ERRORS: Record<string, string> = {
   '22008': 'is out of range',
   '22003': 'is out of range',
 };
-const LOST_CONNECTION_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError', 'ConnectionIsNotSetError', 'TransactionNotStartedError']);
+const LOST_CONNECTION_ERRORS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+  'ConnectionIsNotSetError',
+  'TransactionNotStartedError',
+]);
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
 function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
@@ -51,8 +56,13 @@ function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
   const message = String((error as Error)?.message);
   // TypeORM's own words for a connection that died under a transaction
   const lostConnection = LOST_CONNECTION_ERRORS.has((error as Error)?.name ?? '') || LOST_CONNECTION_ERRORS.has((error as Error)?.constructor?.name ?? '');
-  if (lostConnection || (pgCode && (PG_UNAVAILABLE.has(pgCode) || pgCode.startsWith('08') || pgCode.startsWith('57P'))) ||
-    /ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|Query runner already released|connection provided by a query runner was already released|terminating connection|database system is|not queryable|timeout exceeded when trying to connect|connection (error|timeout)/i.test(message)) {
+  if (
+    lostConnection ||
+    (pgCode && (PG_UNAVAILABLE.has(pgCode) || pgCode.startsWith('08') || pgCode.startsWith('57P'))) ||
+    /ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|Query runner already released|connection provided by a query runner was already released|terminating connection|database system is|not queryable|timeout exceeded when trying to connect|connection (error|timeout)/i.test(
+      message,
+    )
+  ) {
     return new GraphQLError('The database is unavailable; retry shortly', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
   }
   logger?.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -24,8 +24,23 @@ export async function startEmbeddedRedis(dataDir: string, port?: number, extraAr
   const chosenPort = port ?? (await freePort());
   const child = spawn(
     'redis-server',
-    ['--port', String(chosenPort), '--bind', '127.0.0.1', '--dir', dir, '--maxmemory-policy', 'noeviction',
-      '--appendonly', 'yes', '--save', '', '--daemonize', 'no', ...extraArgs],
+    [
+      '--port',
+      String(chosenPort),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--maxmemory-policy',
+      'noeviction',
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((ready, fail) => {

@@ -75,7 +75,10 @@ export async function prepareInfrastructure(config: AppConfig, logger: AppLogger
     databaseOwnerUrl = embedded.url('tracker');
     databaseUrl = asRole(databaseOwnerUrl, DEFAULT_APPLICATION_ROLE);
     stops.push(embedded.stop);
-    logger.info({ databaseUrl: databaseOwnerUrl, dataDir }, `PostgreSQL: nothing answered at ${config.databaseOwnerUrl}; started embedded PostgreSQL on 127.0.0.1:${embedded.port} with data in ${dataDir}`);
+    logger.info(
+      { databaseUrl: databaseOwnerUrl, dataDir },
+      `PostgreSQL: nothing answered at ${config.databaseOwnerUrl}; started embedded PostgreSQL on 127.0.0.1:${embedded.port} with data in ${dataDir}`,
+    );
   }
   await ensureDatabaseExists(databaseOwnerUrl);
 
@@ -86,10 +89,15 @@ export async function prepareInfrastructure(config: AppConfig, logger: AppLogger
       const embedded = await startEmbeddedRedis(dataDir);
       redisUrl = embedded.url;
       stops.push(embedded.stop);
-      logger.info({ redisUrl: embedded.url, dataDir }, `Redis: nothing answered at ${config.redisUrl}; started redis-server on 127.0.0.1:${embedded.port} with data in ${dataDir}`);
+      logger.info(
+        { redisUrl: embedded.url, dataDir },
+        `Redis: nothing answered at ${config.redisUrl}; started redis-server on 127.0.0.1:${embedded.port} with data in ${dataDir}`,
+      );
     } else {
       redisUrl = null;
-      logger.warn(`Redis: nothing answers at ${config.redisUrl} and no redis-server is on PATH; the API serves but reminders wait. Get Redis with "docker compose up -d redis", your OS package (apt-get install redis-server), or set REDIS_URL.`);
+      logger.warn(
+        `Redis: nothing answers at ${config.redisUrl} and no redis-server is on PATH; the API serves but reminders wait. Get Redis with "docker compose up -d redis", your OS package (apt-get install redis-server), or set REDIS_URL.`,
+      );
     }
   }
   return {

@@ -1,11 +1,23 @@
 import { actorFromClaims, ClaimMapping, isUnmapped, looksLikeJwt, parseRoleMap, verificationRefusal } from './oidc-claims';
 
-const mapping: ClaimMapping = { roleClaim: 'groups', sectorsClaim: 'sectors', roles: parseRoleMap('tracker-admins=admin,tracker-liaisons=liaison,everyone=viewer').roles! };
+const mapping: ClaimMapping = {
+  roleClaim: 'groups',
+  sectorsClaim: 'sectors',
+  roles: parseRoleMap('tracker-admins=admin,tracker-liaisons=liaison,everyone=viewer').roles!,
+};
 
 describe('OIDC claims to an actor', () => {
   it('maps a group to its role, naming the subject and the person', () => {
-    expect(actorFromClaims({ sub: 'u-1', name: 'Ada Admin', groups: ['staff', 'tracker-admins'] }, mapping)).toEqual({ id: 'oidc:u-1', role: 'admin', label: 'Ada Admin' });
-    expect(actorFromClaims({ sub: 'u-2', email: 'v@agency.gov', groups: 'everyone' }, mapping)).toEqual({ id: 'oidc:u-2', role: 'viewer', label: 'v@agency.gov' });
+    expect(actorFromClaims({ sub: 'u-1', name: 'Ada Admin', groups: ['staff', 'tracker-admins'] }, mapping)).toEqual({
+      id: 'oidc:u-1',
+      role: 'admin',
+      label: 'Ada Admin',
+    });
+    expect(actorFromClaims({ sub: 'u-2', email: 'v@agency.gov', groups: 'everyone' }, mapping)).toEqual({
+      id: 'oidc:u-2',
+      role: 'viewer',
+      label: 'v@agency.gov',
+    });
   });
 
   it('takes the widest of several mapped roles', () => {
@@ -14,8 +26,12 @@ describe('OIDC claims to an actor', () => {
   });
 
   it('gives a liaison the sectors of its claim, as a list or a string, and refuses one without', () => {
-    expect(actorFromClaims({ sub: 'l', groups: ['tracker-liaisons'], sectors: ['water', 'ENERGY', 'WATER', 42, 'no spaces!'] }, mapping)).toMatchObject({ sectors: ['WATER', 'ENERGY'] });
-    expect(actorFromClaims({ sub: 'l', groups: ['tracker-liaisons'], sectors: 'WATER ENERGY,DAMS' }, mapping)).toMatchObject({ sectors: ['WATER', 'ENERGY', 'DAMS'] });
+    expect(actorFromClaims({ sub: 'l', groups: ['tracker-liaisons'], sectors: ['water', 'ENERGY', 'WATER', 42, 'no spaces!'] }, mapping)).toMatchObject({
+      sectors: ['WATER', 'ENERGY'],
+    });
+    expect(actorFromClaims({ sub: 'l', groups: ['tracker-liaisons'], sectors: 'WATER ENERGY,DAMS' }, mapping)).toMatchObject({
+      sectors: ['WATER', 'ENERGY', 'DAMS'],
+    });
     expect(actorFromClaims({ sub: 'l', groups: ['tracker-liaisons'] }, mapping)).toEqual({ reason: 'no-sectors' });
   });
 
@@ -28,8 +44,16 @@ describe('OIDC claims to an actor', () => {
     expect(actorFromClaims({ sub: 'x', groups: 'tracker-admins-former' }, mapping)).toMatchObject({ reason: 'no-role' });
   });
 
-  it('tells a token\'s own fault from keys that could not be fetched', () => {
-    for (const code of ['ERR_JWT_EXPIRED', 'ERR_JWT_CLAIM_VALIDATION_FAILED', 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'ERR_JWKS_NO_MATCHING_KEY', 'ERR_JOSE_ALG_NOT_ALLOWED', 'ERR_JWS_INVALID', 'ERR_JWT_INVALID']) {
+  it("tells a token's own fault from keys that could not be fetched", () => {
+    for (const code of [
+      'ERR_JWT_EXPIRED',
+      'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+      'ERR_JWKS_NO_MATCHING_KEY',
+      'ERR_JOSE_ALG_NOT_ALLOWED',
+      'ERR_JWS_INVALID',
+      'ERR_JWT_INVALID',
+    ]) {
       expect(verificationRefusal(code)).toBe('unauthenticated');
     }
     for (const code of ['ERR_JWKS_TIMEOUT', 'ERR_JOSE_GENERIC', 'ERR_JWKS_INVALID', undefined]) expect(verificationRefusal(code)).toBe('unavailable');

@@ -25,12 +25,16 @@ export interface ClaimMapping {
 /** Parses OIDC_ROLE_MAP (`tracker-admins=admin,tracker-liaisons=liaison`): the map, or what is wrong with it. */
 export function parseRoleMap(text: string): { roles: Map<string, StaffRole>; problem?: undefined } | { roles?: undefined; problem: string } {
   const roles = new Map<string, StaffRole>();
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf('=');
     const value = at > 0 ? entry.slice(0, at).trim() : '';
     const role = at > 0 ? entry.slice(at + 1).trim() : '';
     if (!value || !role) return { problem: `"${entry}" is not VALUE=ROLE` };
-    if (!(STAFF_ROLES as readonly string[]).includes(role)) return { problem: `"${entry}" maps to ${role || 'nothing'}; a role is one of ${STAFF_ROLES.join(', ')} (reporters come through links or API tokens)` };
+    if (!(STAFF_ROLES as readonly string[]).includes(role))
+      return { problem: `"${entry}" maps to ${role || 'nothing'}; a role is one of ${STAFF_ROLES.join(', ')} (reporters come through links or API tokens)` };
     if (roles.has(value) && roles.get(value) !== role) return { problem: `"${value}" is mapped twice, to ${roles.get(value)} and ${role}` };
     roles.set(value, role as StaffRole);
   }
@@ -58,7 +62,13 @@ export function actorFromClaims(claims: Record<string, unknown>, mapping: ClaimM
   const label = [claims.name, claims.email, claims.preferred_username].find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? sub;
   const actor: Actor = { id: `oidc:${sub}`, role, label: label.trim().slice(0, 200) };
   if (role === 'liaison') {
-    const sectors = [...new Set(strings(claims[mapping.sectorsClaim]).map((s) => s.toUpperCase()).filter((s) => SECTOR.test(s)))];
+    const sectors = [
+      ...new Set(
+        strings(claims[mapping.sectorsClaim])
+          .map((s) => s.toUpperCase())
+          .filter((s) => SECTOR.test(s)),
+      ),
+    ];
     if (sectors.length === 0) return { reason: 'no-sectors' };
     actor.sectors = sectors;
   }

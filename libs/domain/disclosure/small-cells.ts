@@ -114,12 +114,18 @@ const splitIsSmall = (t: Tally, statuses: readonly string[]) =>
 /** Hidden counts known to be at least 1 each, whose sum is known: safe when two or more share more than their number. */
 const hiddenTogetherSafely = (values: number[]) => values.length === 0 || (values.length >= 2 && values.reduce((a, b) => a + b, 0) >= values.length + 1);
 
-function figures(t: Tally, statuses: readonly string[], shown: Shown, hiddenStatuses: ReadonlySet<string> = new Set(), verifiedHidden = false): PublishedFigures {
+function figures(
+  t: Tally,
+  statuses: readonly string[],
+  shown: Shown,
+  hiddenStatuses: ReadonlySet<string> = new Set(),
+  verifiedHidden = false,
+): PublishedFigures {
   const count = shown !== 'nothing';
   const split = shown === 'all';
   return {
     organisations: count ? t.n : null,
-    byStatus: statuses.map((status) => ({ status, organisations: split && !hiddenStatuses.has(status) ? t.byStatus.get(status) ?? 0 : null })),
+    byStatus: statuses.map((status) => ({ status, organisations: split && !hiddenStatuses.has(status) ? (t.byStatus.get(status) ?? 0) : null })),
     verified: split && !verifiedHidden ? t.verified : null,
     endpointsTotal: count ? t.total : null,
     endpointsRemaining: count ? t.remaining : null,
@@ -131,13 +137,18 @@ export function protect(cells: readonly OrganisationCell[], statuses: readonly s
   const all = tally(cells);
   if (all.n < SMALL_CELL && all.n > 0) {
     const hidden = (by: Dimension) => [...rowsBy(cells, by)].map(([key, t]) => ({ key, suppressed: true, ...figures(t, statuses, 'nothing') }));
-    return { total: figures(all, statuses, 'nothing'), breakdowns: Object.fromEntries(DIMENSIONS.map((by) => [by, hidden(by)])) as Record<Dimension, PublishedRow[]> };
+    return {
+      total: figures(all, statuses, 'nothing'),
+      breakdowns: Object.fromEntries(DIMENSIONS.map((by) => [by, hidden(by)])) as Record<Dimension, PublishedRow[]>,
+    };
   }
 
   // the total's split
   const hiddenStatuses = new Set(statuses.filter((s) => isSmall(all.byStatus.get(s) ?? 0)));
   if (hiddenStatuses.size > 0) {
-    const candidates = statuses.filter((s) => !hiddenStatuses.has(s) && (all.byStatus.get(s) ?? 0) > 0).sort((a, b) => all.byStatus.get(a)! - all.byStatus.get(b)!);
+    const candidates = statuses
+      .filter((s) => !hiddenStatuses.has(s) && (all.byStatus.get(s) ?? 0) > 0)
+      .sort((a, b) => all.byStatus.get(a)! - all.byStatus.get(b)!);
     while (!hiddenTogetherSafely([...hiddenStatuses].map((s) => all.byStatus.get(s)!)) && candidates.length) hiddenStatuses.add(candidates.shift()!);
   }
   const verifiedHidden = isSmall(all.verified) || isSmall(all.n - all.verified);
@@ -148,10 +159,16 @@ export function protect(cells: readonly OrganisationCell[], statuses: readonly s
     const groupOf = new Map(cells.map((c) => [c.keys[fine], coarse ? c.keys[coarse] : c.keys[fine]]));
     const coarseRows = coarse ? rowsBy(cells, coarse) : new Map<string, Tally>();
     const whole = new Set([...rows].filter(([, t]) => t.n < SMALL_CELL).map(([k]) => k));
-    const split = new Set([...rows].filter(([k, t]) => !whole.has(k) && (splitIsSmall(t, statuses) || [...hiddenStatuses].some((s) => (t.byStatus.get(s) ?? 0) > 0))).map(([k]) => k));
+    const split = new Set(
+      [...rows]
+        .filter(([k, t]) => !whole.has(k) && (splitIsSmall(t, statuses) || [...hiddenStatuses].some((s) => (t.byStatus.get(s) ?? 0) > 0)))
+        .map(([k]) => k),
+    );
     // the next row to hide: the smallest (then by key), optionally under another coarse row than `not`
     const smallest = (exclude: Set<string>, not?: string) =>
-      [...rows].filter(([k]) => !exclude.has(k) && (not === undefined || groupOf.get(k) !== not)).sort(([ka, a], [kb, b]) => a.n - b.n || ka.localeCompare(kb))[0]?.[0];
+      [...rows]
+        .filter(([k]) => !exclude.has(k) && (not === undefined || groupOf.get(k) !== not))
+        .sort(([ka, a], [kb, b]) => a.n - b.n || ka.localeCompare(kb))[0]?.[0];
 
     for (;;) {
       if (!hiddenTogetherSafely([...whole].map((k) => rows.get(k)!.n))) {
@@ -226,7 +243,10 @@ export interface OverlappingRowCells {
 }
 
 export function protectOverlappingRows(rows: readonly OverlappingRowCells[], statuses: readonly string[]): PublishedRow[] {
-  const tallies = rows.map((r) => ({ key: r.key, t: tally(r.cells.map((c) => ({ ...c, keys: {} as Record<Dimension, string>, environmentEndpointsTotal: 0, environmentEndpointsRemaining: 0 }))) }));
+  const tallies = rows.map((r) => ({
+    key: r.key,
+    t: tally(r.cells.map((c) => ({ ...c, keys: {} as Record<Dimension, string>, environmentEndpointsTotal: 0, environmentEndpointsRemaining: 0 }))),
+  }));
   const whole = new Set(tallies.filter(({ t }) => t.n < SMALL_CELL).map(({ key }) => key));
   while (!hiddenTogetherSafely(tallies.filter(({ key }) => whole.has(key)).map(({ t }) => t.n))) {
     const next = tallies.filter(({ key }) => !whole.has(key)).sort((a, b) => a.t.n - b.t.n || a.key.localeCompare(b.key))[0];

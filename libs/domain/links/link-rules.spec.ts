@@ -17,7 +17,7 @@ describe('link rules', () => {
     expect(nextStageAt(at(now), cutoff, DEFAULT_REMINDER_LADDER)).toEqual(at(next));
   });
 
-  it('a link opens until a week (the programme\'s days) after the next stage', () => {
+  it("a link opens until a week (the programme's days) after the next stage", () => {
     expect(linkExpiresAt(at(-14), cutoff, DEFAULT_REMINDER_LADDER)).toEqual(at(0));
     expect(linkExpiresAt(at(-14), cutoff, { ...DEFAULT_REMINDER_LADDER, linkValidDaysAfterNextStage: 2 })).toEqual(at(-5));
     const { linkValidDaysAfterNextStage: _, ...older } = DEFAULT_REMINDER_LADDER;

@@ -8,8 +8,17 @@ const levelWithSeededRules = (f: EscalationFacts) => escalationLevel(f, RULES);
 const CUTOFF = new Date('2024-09-29T04:00:00Z');
 const DAY = 86_400_000;
 const facts = (days: number, extra: Partial<EscalationFacts> = {}): EscalationFacts => ({
-  now: new Date(CUTOFF.getTime() - days * DAY), cutoff: CUTOFF, overdueMilestones: 0, endpointsTotal: 100, endpointsRemaining: 10,
-  reportStale: false, hasOt: false, criticalityTier: 3, acknowledgedLevel: null, pausedUntil: null, ...extra,
+  now: new Date(CUTOFF.getTime() - days * DAY),
+  cutoff: CUTOFF,
+  overdueMilestones: 0,
+  endpointsTotal: 100,
+  endpointsRemaining: 10,
+  reportStale: false,
+  hasOt: false,
+  criticalityTier: 3,
+  acknowledgedLevel: null,
+  pausedUntil: null,
+  ...extra,
 });
 
 describe('escalationLevel', () => {

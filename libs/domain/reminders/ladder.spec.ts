@@ -58,7 +58,8 @@ describe('messageStage: one message per recipient per stage', () => {
     expect(messageStage(currentStage(at(-7), CUTOFF, DEFAULT_REMINDER_LADDER), due)).toEqual({ key: 'T-7', urgent: false });
   });
   it('before the first stage, names the set of milestones: the same set is the same message, a new one is a new message', () => {
-    const early = (now: number, ms: ReturnType<typeof m>[]) => messageStage(currentStage(at(now), CUTOFF, DEFAULT_REMINDER_LADDER), milestoneStages(at(now), ms, DEFAULT_REMINDER_LADDER));
+    const early = (now: number, ms: ReturnType<typeof m>[]) =>
+      messageStage(currentStage(at(now), CUTOFF, DEFAULT_REMINDER_LADDER), milestoneStages(at(now), ms, DEFAULT_REMINDER_LADDER));
     expect(early(-130, [m('A', -100)])).toBeNull();
     const a = early(-105, [m('A', -100), m('B', -80)])!;
     expect(a).toEqual({ key: expect.stringMatching(/^MILESTONES:[0-9a-f]{8}$/), urgent: false });
@@ -72,19 +73,34 @@ describe('messageStage: one message per recipient per stage', () => {
 describe('extensions in the reminders', () => {
   const FCC = { maxGrantDays: 183, maxGrantsPerMilestone: 2, statusReportEveryDays: 90 };
   const removal = {
-    id: 'm1', key: 'KASPERSKY_REMOVED', track: 'OT', name: 'Kaspersky removed', state: 'IN_PROGRESS',
-    targetAt: at(180), extensionExpiresAt: at(180), extensionLapsesTo: at(0), extensionReportedAt: at(-20),
+    id: 'm1',
+    key: 'KASPERSKY_REMOVED',
+    track: 'OT',
+    name: 'Kaspersky removed',
+    state: 'IN_PROGRESS',
+    targetAt: at(180),
+    extensionExpiresAt: at(180),
+    extensionLapsesTo: at(0),
+    extensionReportedAt: at(-20),
   };
   it('reminds a milestone at its extended target while the extension holds, at the target before it once it lapses', () => {
-    expect(milestoneStages(at(175), [removal], DEFAULT_REMINDER_LADDER).map((s) => s.key)).toEqual([`MILESTONE-DUE:OT:KASPERSKY_REMOVED:${at(180).toISOString()}`]);
+    expect(milestoneStages(at(175), [removal], DEFAULT_REMINDER_LADDER).map((s) => s.key)).toEqual([
+      `MILESTONE-DUE:OT:KASPERSKY_REMOVED:${at(180).toISOString()}`,
+    ]);
     const lapsed = milestoneStages(at(181), [removal], DEFAULT_REMINDER_LADDER);
     expect(lapsed.map((s) => s.key)).toEqual([`MILESTONE-OVERDUE:OT:KASPERSKY_REMOVED:${at(0).toISOString()}`]);
     expect(lapsed[0].milestone.targetAt).toEqual(at(0));
   });
-  it('reminds the status report like a due date: due soon within the ladder\'s days, overdue after, a new one once filed', () => {
+  it("reminds the status report like a due date: due soon within the ladder's days, overdue after, a new one once filed", () => {
     expect(extensionReportStages(at(60), [removal], DEFAULT_REMINDER_LADDER, FCC)).toEqual([]);
     const soon = extensionReportStages(at(65), [removal], DEFAULT_REMINDER_LADDER, FCC);
-    expect(soon).toMatchObject([{ kind: 'DUE_SOON', key: `EXTENSION-REPORT-DUE:OT:KASPERSKY_REMOVED:${at(70).toISOString()}`, milestone: { name: 'Status report on the extension of Kaspersky removed', targetAt: at(70) } }]);
+    expect(soon).toMatchObject([
+      {
+        kind: 'DUE_SOON',
+        key: `EXTENSION-REPORT-DUE:OT:KASPERSKY_REMOVED:${at(70).toISOString()}`,
+        milestone: { name: 'Status report on the extension of Kaspersky removed', targetAt: at(70) },
+      },
+    ]);
     expect(extensionReportStages(at(71), [removal], DEFAULT_REMINDER_LADDER, FCC)).toMatchObject([{ kind: 'OVERDUE' }]);
     expect(extensionReportStages(at(71), [{ ...removal, extensionReportedAt: at(68) }], DEFAULT_REMINDER_LADDER, FCC)).toEqual([]);
     expect(extensionReportStages(at(71), [removal], DEFAULT_REMINDER_LADDER, { ...FCC, statusReportEveryDays: null })).toEqual([]);

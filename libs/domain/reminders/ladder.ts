@@ -76,14 +76,26 @@ export function milestoneStages(now: Date, milestones: readonly MilestoneFact[],
  * `milestoneDueSoonDays` of it and one "overdue" after it, listed in the same message as the milestones.
  * The key names the due instant, so a report filed (the next one due later) is a new reminder.
  */
-export function extensionReportStages(now: Date, milestones: readonly MilestoneFact[], ladder: ReminderLadder, rules: ExtensionRules | undefined): MilestoneStage[] {
+export function extensionReportStages(
+  now: Date,
+  milestones: readonly MilestoneFact[],
+  ladder: ReminderLadder,
+  rules: ExtensionRules | undefined,
+): MilestoneStage[] {
   const t = now.getTime();
   const stages: MilestoneStage[] = [];
   for (const m of milestones) {
     if (m.state === 'DONE') continue;
     const dueAt = statusReportDueAt(m, t, rules);
     if (!dueAt) continue;
-    const report: MilestoneFact = { id: m.id, key: m.key, track: m.track, name: `Status report on the extension of ${m.name}`, targetAt: dueAt, state: 'REPORT_DUE' };
+    const report: MilestoneFact = {
+      id: m.id,
+      key: m.key,
+      track: m.track,
+      name: `Status report on the extension of ${m.name}`,
+      targetAt: dueAt,
+      state: 'REPORT_DUE',
+    };
     const id = `${m.track}:${m.key}:${dueAt.toISOString()}`;
     if (t > dueAt.getTime()) stages.push({ key: `EXTENSION-REPORT-OVERDUE:${id}`, kind: 'OVERDUE', milestone: report });
     else if (dueAt.getTime() - t <= ladder.milestoneDueSoonDays * DAY) stages.push({ key: `EXTENSION-REPORT-DUE:${id}`, kind: 'DUE_SOON', milestone: report });
@@ -101,7 +113,15 @@ export function extensionReportStages(now: Date, milestones: readonly MilestoneF
 export function messageStage(stage: Stage | null, milestones: readonly MilestoneStage[]): { key: string; urgent: boolean } | null {
   if (stage) return { key: stage.key, urgent: stage.urgent };
   if (milestones.length === 0) return null;
-  return { key: `MILESTONES:${fingerprint(milestones.map((m) => m.key).sort().join('\n'))}`, urgent: milestones.some((m) => m.kind === 'OVERDUE') };
+  return {
+    key: `MILESTONES:${fingerprint(
+      milestones
+        .map((m) => m.key)
+        .sort()
+        .join('\n'),
+    )}`,
+    urgent: milestones.some((m) => m.kind === 'OVERDUE'),
+  };
 }
 
 /** FNV-1a, 32 bits, as 8 hex digits: a short stable name for a set of milestone keys. */

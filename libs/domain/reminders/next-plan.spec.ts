@@ -5,9 +5,16 @@ const CUTOFF = new Date('2024-09-29T04:00:00Z');
 const DAY = 86_400_000;
 const at = (days: number) => new Date(CUTOFF.getTime() + days * DAY);
 const base = (now: number, extra: Partial<NextPlanInput> = {}): NextPlanInput => ({
-  now: at(now), cutoff: CUTOFF, ladder: DEFAULT_REMINDER_LADDER,
+  now: at(now),
+  cutoff: CUTOFF,
+  ladder: DEFAULT_REMINDER_LADDER,
   rules: { dueSoonDays: 14, cutoffNearDays: 30, escalation: { executivesDays: 7, liaisonDays: 1, agencyDaysAfter: 14 } },
-  staleReportDays: 30, lastReportedAt: null, milestones: [], pausedUntil: null, snoozedUntil: null, ...extra,
+  staleReportDays: 30,
+  lastReportedAt: null,
+  milestones: [],
+  pausedUntil: null,
+  snoozedUntil: null,
+  ...extra,
 });
 
 describe('nextPlanAt: when an unchanged organisation must be planned again', () => {

@@ -41,7 +41,14 @@ export function nextPlanAt(input: NextPlanInput): Date {
   const every = input.ladder.overdueEveryDays * DAY;
   if (now >= cutoff && every > 0) consider(cutoff + (Math.floor((now - cutoff) / every) + 1) * every);
   const { executivesDays, liaisonDays, agencyDaysAfter } = input.rules.escalation;
-  for (const t of [cutoff, cutoff - executivesDays * DAY, cutoff - liaisonDays * DAY, cutoff + agencyDaysAfter * DAY, cutoff - input.rules.cutoffNearDays * DAY]) consider(t);
+  for (const t of [
+    cutoff,
+    cutoff - executivesDays * DAY,
+    cutoff - liaisonDays * DAY,
+    cutoff + agencyDaysAfter * DAY,
+    cutoff - input.rules.cutoffNearDays * DAY,
+  ])
+    consider(t);
   for (const m of input.milestones) {
     if (m.state === 'DONE') continue;
     const target = judgedTarget(m, now).getTime();
@@ -50,7 +57,8 @@ export function nextPlanAt(input: NextPlanInput): Date {
     consider(target - input.rules.dueSoonDays * DAY);
     if (extensionStanding(m, now) === 'EXTENDED') {
       consider(m.extensionExpiresAt!.getTime());
-      for (const t of [target - executivesDays * DAY, target - liaisonDays * DAY, target + agencyDaysAfter * DAY, target - input.rules.cutoffNearDays * DAY]) consider(t);
+      for (const t of [target - executivesDays * DAY, target - liaisonDays * DAY, target + agencyDaysAfter * DAY, target - input.rules.cutoffNearDays * DAY])
+        consider(t);
       const reportDue = statusReportDueAt(m, now, input.rules.extensions)?.getTime();
       if (reportDue !== undefined) {
         consider(reportDue);

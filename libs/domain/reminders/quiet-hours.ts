@@ -10,7 +10,14 @@ export interface BusinessHours {
 
 export const DEFAULT_BUSINESS_HOURS: BusinessHours = { start: 9, end: 17, weekdaysOnly: true };
 
-interface LocalParts { year: number; month: number; day: number; hour: number; minute: number; weekday: number }
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  weekday: number;
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 // A planner pass asks the same few instants in the same few zones for every recipient (hundreds of
@@ -29,7 +36,16 @@ function localParts(instant: Date, timeZone: string): LocalParts {
 function formatLocalParts(instant: Date, timeZone: string): LocalParts {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(timeZone, f);
   }
   const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));

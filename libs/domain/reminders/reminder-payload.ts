@@ -1,4 +1,11 @@
-export interface DueMilestone { key: string; name: string; track: string; targetAt: string; state: string; dueKind: 'DUE_SOON' | 'OVERDUE' }
+export interface DueMilestone {
+  key: string;
+  name: string;
+  track: string;
+  targetAt: string;
+  state: string;
+  dueKind: 'DUE_SOON' | 'OVERDUE';
+}
 
 /** What a reminder says, stored with the delivery and rendered at send time in the recipient's zone. */
 export interface ReminderPayload {
@@ -21,6 +28,15 @@ export interface ReminderPayload {
 }
 
 /** The programme as a message names it: its name, its cutoff instant and its wording. */
-export function programmeOfPayload(programme: { name: string; updatesCutoff: Date | string; wording: { product: string; consequence: string } }): ReminderPayload['programme'] {
-  return { name: programme.name, cutoff: new Date(programme.updatesCutoff).toISOString(), product: programme.wording.product, consequence: programme.wording.consequence };
+export function programmeOfPayload(programme: {
+  name: string;
+  updatesCutoff: Date | string;
+  wording: { product: string; consequence: string };
+}): ReminderPayload['programme'] {
+  return {
+    name: programme.name,
+    cutoff: new Date(programme.updatesCutoff).toISOString(),
+    product: programme.wording.product,
+    consequence: programme.wording.consequence,
+  };
 }

@@ -2,16 +2,28 @@ import { renderReminder } from './templates';
 import type { ReminderPayload } from './reminder-payload';
 
 const base: ReminderPayload = {
-  kind: 'STAGE', stage: 'T-7', level: 2,
+  kind: 'STAGE',
+  stage: 'T-7',
+  level: 2,
   programme: { name: 'Kaspersky', cutoff: '2024-09-29T04:00:00.000Z', product: 'Kaspersky software' },
   organisation: { id: 'o', name: 'Laggard Water', externalKey: 'LW-1', sector: 'WATER', status: 'AT_RISK' },
   lagging: ['Most endpoints remain'],
 };
-const milestone = (key: string, dueKind: 'DUE_SOON' | 'OVERDUE') => ({ key, name: key.replace('_', ' '), track: 'IT', targetAt: '2024-09-20T04:00:00.000Z', state: 'NOT_STARTED', dueKind });
+const milestone = (key: string, dueKind: 'DUE_SOON' | 'OVERDUE') => ({
+  key,
+  name: key.replace('_', ' '),
+  track: 'IT',
+  targetAt: '2024-09-20T04:00:00.000Z',
+  state: 'NOT_STARTED',
+  dueKind,
+});
 
 describe('reminder messages', () => {
   it('lists every milestone due or overdue inside the one stage message', () => {
-    const { subject, text, html } = renderReminder({ ...base, milestones: [milestone('PILOT_DEPLOYED', 'OVERDUE'), milestone('REMOVAL_DONE', 'DUE_SOON')] }, 'America/Chicago');
+    const { subject, text, html } = renderReminder(
+      { ...base, milestones: [milestone('PILOT_DEPLOYED', 'OVERDUE'), milestone('REMOVAL_DONE', 'DUE_SOON')] },
+      'America/Chicago',
+    );
     expect(subject).toBe('[Escalated to your executives] Laggard Water: 7 day(s) to the Kaspersky software cutoff');
     expect(text).toContain('Milestones due or overdue:\n  - PILOT DEPLOYED (IT) is overdue — target');
     expect(text).toContain('  - REMOVAL DONE (IT) is due — target');
@@ -19,8 +31,13 @@ describe('reminder messages', () => {
   });
 
   it('headlines a milestone message by its one milestone, or by how many', () => {
-    expect(renderReminder({ ...base, kind: 'MILESTONE', stage: 'MILESTONES:0', milestones: [milestone('PILOT_DEPLOYED', 'OVERDUE')] }, 'UTC').subject).toMatch(/: PILOT DEPLOYED \(IT\) is overdue — target/);
-    expect(renderReminder({ ...base, kind: 'MILESTONE', stage: 'MILESTONES:0', milestones: [milestone('A_B', 'OVERDUE'), milestone('C_D', 'DUE_SOON')] }, 'UTC').subject).toMatch(/: 2 milestones are due or overdue$/);
+    expect(renderReminder({ ...base, kind: 'MILESTONE', stage: 'MILESTONES:0', milestones: [milestone('PILOT_DEPLOYED', 'OVERDUE')] }, 'UTC').subject).toMatch(
+      /: PILOT DEPLOYED \(IT\) is overdue — target/,
+    );
+    expect(
+      renderReminder({ ...base, kind: 'MILESTONE', stage: 'MILESTONES:0', milestones: [milestone('A_B', 'OVERDUE'), milestone('C_D', 'DUE_SOON')] }, 'UTC')
+        .subject,
+    ).toMatch(/: 2 milestones are due or overdue$/);
   });
 
   it('still renders a payload planned when a message carried one milestone', () => {
@@ -33,12 +50,14 @@ describe('reminder messages', () => {
 describe('links in messages', () => {
   const base = {
     programme: { name: 'Kaspersky 2024', cutoff: '2024-09-29T04:00:00.000Z', product: 'Kaspersky', consequence: 'No more updates.' },
-    stage: 'T-14', level: 1, lagging: ['Endpoints remain'],
+    stage: 'T-14',
+    level: 1,
+    lagging: ['Endpoints remain'],
     organisation: { id: 'o1', name: 'Riverside <Water>', externalKey: 'RW-1', sector: 'WATER', status: 'AT_RISK' },
   };
   const link = { url: 'https://tracker.example.gov/link/abc.def.ghi', expiresAt: '2024-09-29T04:00:00.000Z' };
 
-  it('a reminder carries its recipient\'s link, in the text and as a button, with when it ends', () => {
+  it("a reminder carries its recipient's link, in the text and as a button, with when it ends", () => {
     const m = renderReminder({ ...base, kind: 'STAGE' }, 'America/New_York', link);
     expect(m.text).toContain(`Report and acknowledge here: ${link.url}`);
     expect(m.text).toContain('do not forward it');

@@ -24,7 +24,7 @@ const LEVEL_NAMES: Record<number, string> = {
 };
 
 const NEXT_STEPS = [
-  'Report where you stand: update the endpoints remaining and each milestone\'s state (one report on the page does both).',
+  "Report where you stand: update the endpoints remaining and each milestone's state (one report on the page does both).",
   'If a milestone is blocked, say why; if operational technology needs a maintenance window, request an extension with its justification.',
   'Record the replacement product and whether you chose it.',
   'Acknowledge this reminder on the page to hold escalation while you work; it climbs again if nothing moves.',
@@ -72,10 +72,16 @@ export function renderReminder(payload: ReminderPayload, timeZone: string, link?
   const org = payload.organisation!;
   // a payload planned before messages listed every milestone carries one
   const milestones = payload.milestones ?? (payload.milestone ? [payload.milestone] : []);
-  const milestoneLine = (m: DueMilestone) => `${m.name} (${m.track}) ${m.dueKind === 'OVERDUE' ? 'is overdue' : 'is due'} — target ${formatInstant(m.targetAt, timeZone)}`;
-  const headline = payload.kind === 'MILESTONE'
-    ? milestones.length === 1 ? milestoneLine(milestones[0]) : `${milestones.length} milestones are due or overdue`
-    : payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0' ? `${productOf(payload)} removal is overdue` : `${payload.stage.replace('T-', '')} day(s) to the ${productOf(payload)} cutoff`;
+  const milestoneLine = (m: DueMilestone) =>
+    `${m.name} (${m.track}) ${m.dueKind === 'OVERDUE' ? 'is overdue' : 'is due'} — target ${formatInstant(m.targetAt, timeZone)}`;
+  const headline =
+    payload.kind === 'MILESTONE'
+      ? milestones.length === 1
+        ? milestoneLine(milestones[0])
+        : `${milestones.length} milestones are due or overdue`
+      : payload.stage.startsWith('OVERDUE') || payload.stage === 'T-0'
+        ? `${productOf(payload)} removal is overdue`
+        : `${payload.stage.replace('T-', '')} day(s) to the ${productOf(payload)} cutoff`;
   const listed = payload.kind === 'MILESTONE' && milestones.length === 1 ? [] : milestones.map(milestoneLine);
   const subject = `[${LEVEL_NAMES[payload.level] ?? 'Reminder'}] ${org.name}: ${headline}`;
   const lagging = payload.lagging.length ? payload.lagging : ['Removal is not yet verified.'];
@@ -99,8 +105,12 @@ export function renderReminder(payload: ReminderPayload, timeZone: string, link?
 <h2>${escape(org.name)} <small style="color:#666">${escape(org.externalKey)}</small></h2>
 <p><strong>${escape(headline)}.</strong></p>
 <p>${escape(when(payload, timeZone))}</p>
-<h3>What is lagging</h3><ul>${lagging.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>${listed.length ? `
-<h3>Milestones due or overdue</h3><ul>${listed.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>` : ''}
+<h3>What is lagging</h3><ul>${lagging.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>${
+    listed.length
+      ? `
+<h3>Milestones due or overdue</h3><ul>${listed.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>`
+      : ''
+  }
 <h3>What to do</h3><ol>${NEXT_STEPS.map((s) => `<li>${escape(s)}</li>`).join('')}</ol>
 ${link ? linkHtml(link, timeZone) : ''}<p style="color:#666">Escalation level ${payload.level}: ${escape(LEVEL_NAMES[payload.level] ?? '')}.</p>
 </body></html>`;
@@ -115,7 +125,8 @@ function renderLinkMessage(payload: ReminderPayload, timeZone: string, link: Mes
   const intro = invitation
     ? `Your sector liaison invites you to report ${org.name}'s progress on the ${payload.programme.name} in the transition tracker.`
     : `Here is the new link you asked for, to report ${org.name}'s progress on the ${payload.programme.name}.`;
-  const steps = 'On the page you can update the endpoints remaining per deployment and each milestone\'s state, record the replacement product, request an extension and acknowledge reminders. No password is needed.';
+  const steps =
+    "On the page you can update the endpoints remaining per deployment and each milestone's state, record the replacement product, request an extension and acknowledge reminders. No password is needed.";
   const text = [intro, '', when(payload, timeZone), '', steps, '', ...(link ? [linkText(link, timeZone)] : [])].join('\n');
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;max-width:640px">
 <h2>${escape(org.name)}</h2><p>${escape(intro)}</p><p>${escape(when(payload, timeZone))}</p><p>${escape(steps)}</p>

@@ -48,14 +48,16 @@ export interface StatusInput {
   rules: Pick<ProgrammeRules, 'inventoryMilestoneKey' | 'removalVerifiedMilestoneKey' | 'dueSoonDays' | 'cutoffNearDays' | 'laggingShare' | 'extensions'>;
   lastReportedAt: Date | null;
   footprint: ReadonlyArray<{ endpointCount: number; endpointsRemaining: number } & OtDeploymentFacts>;
-  milestones: ReadonlyArray<ExtendableMilestone & {
-    key: string;
-    track: string;
-    state: MilestoneState;
-    verifiedAt: Date | null;
-    /** OT: the deployment whose maintenance window the milestone targets. */
-    maintenanceWindowFootprintId?: string | null;
-  }>;
+  milestones: ReadonlyArray<
+    ExtendableMilestone & {
+      key: string;
+      track: string;
+      state: MilestoneState;
+      verifiedAt: Date | null;
+      /** OT: the deployment whose maintenance window the milestone targets. */
+      maintenanceWindowFootprintId?: string | null;
+    }
+  >;
 }
 
 export interface StatusResult {
@@ -136,28 +138,44 @@ export function deriveStatus(input: StatusInput): StatusResult {
       waitingTracks.add(m.track);
       if (standing !== 'EXTENDED' && window!.endsAt.getTime() > cutoffMs) {
         risk.push({
-          code: 'WAITING_FOR_WINDOW', milestoneKey: m.key, track: m.track,
+          code: 'WAITING_FOR_WINDOW',
+          milestoneKey: m.key,
+          track: m.track,
           message: `${m.track} ${m.key} is waiting for the window of ${describeWindow(window!)}, with a replacement certified by the equipment vendor (${window!.certificationRef})`,
         });
       }
     } else if (windowAhead) {
       risk.push({
-        code: 'REPLACEMENT_NOT_CERTIFIED', milestoneKey: m.key, track: m.track,
+        code: 'REPLACEMENT_NOT_CERTIFIED',
+        milestoneKey: m.key,
+        track: m.track,
         message: `${m.track} ${m.key} targets the window of ${describeWindow(window!)}, but its replacement is not certified by the equipment vendor`,
       });
     }
     if (m.state !== 'DONE' && standing === 'LAPSED') {
       overdue.push({
-        code: 'EXTENSION_LAPSED', milestoneKey: m.key, track: m.track,
+        code: 'EXTENSION_LAPSED',
+        milestoneKey: m.key,
+        track: m.track,
         message: `${m.track} ${m.key}: its extension to ${iso(m.targetAt)} lapsed at ${iso(m.extensionExpiresAt!)}; it is judged against its target before the extension, ${iso(target)}`,
       });
     }
     if (m.state !== 'DONE' && standing === 'EXTENDED') {
       const waiting = windowAhead && window!.certified ? `, waiting for the window of ${describeWindow(window!)}` : '';
-      info.push({ code: 'UNDER_EXTENSION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is extended to ${iso(m.targetAt)} until ${iso(m.extensionExpiresAt!)}${waiting}` });
+      info.push({
+        code: 'UNDER_EXTENSION',
+        milestoneKey: m.key,
+        track: m.track,
+        message: `${m.track} ${m.key} is extended to ${iso(m.targetAt)} until ${iso(m.extensionExpiresAt!)}${waiting}`,
+      });
       const reportDue = statusReportDueAt(m, nowMs, input.rules.extensions);
       if (reportDue && nowMs > reportDue.getTime()) {
-        stale.push({ code: 'EXTENSION_REPORT_MISSING', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key}: the status report on its extension was due ${iso(reportDue)}` });
+        stale.push({
+          code: 'EXTENSION_REPORT_MISSING',
+          milestoneKey: m.key,
+          track: m.track,
+          message: `${m.track} ${m.key}: the status report on its extension was due ${iso(reportDue)}`,
+        });
       }
     }
     if (m.state === 'BLOCKED') {
@@ -166,7 +184,12 @@ export function deriveStatus(input: StatusInput): StatusResult {
       risk.push({ code: 'MILESTONE_DUE_SOON', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is due ${iso(m.targetAt)} and not started` });
     }
     if (m.state === 'DONE' && m.verifiedAt === null && m.key === removalVerifiedMilestoneKey) {
-      info.push({ code: 'AWAITING_VERIFICATION', milestoneKey: m.key, track: m.track, message: `${m.track} ${m.key} is reported done and awaits a liaison's verification` });
+      info.push({
+        code: 'AWAITING_VERIFICATION',
+        milestoneKey: m.key,
+        track: m.track,
+        message: `${m.track} ${m.key} is reported done and awaits a liaison's verification`,
+      });
     }
   }
   // past the cutoff every track not verified must be under an extension reaching past it, or waiting

@@ -31,8 +31,12 @@ export function windowsOf(footprint: ReadonlyArray<OtDeploymentFacts>): Map<stri
   for (const f of footprint) {
     if (!f.id || f.environment !== 'OT' || !f.maintenanceWindowStartsAt || !f.maintenanceWindowEndsAt) continue;
     windows.set(f.id, {
-      footprintId: f.id, startsAt: f.maintenanceWindowStartsAt, endsAt: f.maintenanceWindowEndsAt, name: f.maintenanceWindowName ?? null,
-      certified: f.replacementVendorCertified === true, certificationRef: f.replacementCertificationRef ?? null,
+      footprintId: f.id,
+      startsAt: f.maintenanceWindowStartsAt,
+      endsAt: f.maintenanceWindowEndsAt,
+      name: f.maintenanceWindowName ?? null,
+      certified: f.replacementVendorCertified === true,
+      certificationRef: f.replacementCertificationRef ?? null,
     });
   }
   return windows;
@@ -63,11 +67,20 @@ export function otDeploymentProblems(f: OtDeploymentFacts & { environment: strin
     if (any) problems.push({ field: field('environment'), message: 'maintenance windows and vendor certification are facts of an OT deployment only' });
     return problems;
   }
-  if ((start === null) !== (end === null)) problems.push({ field: field(start === null ? 'maintenanceWindowStartsAt' : 'maintenanceWindowEndsAt'), message: 'a maintenance window needs both its start and its end' });
-  else if (start !== null && end !== null && end.getTime() <= start.getTime()) problems.push({ field: field('maintenanceWindowEndsAt'), message: 'must be after maintenanceWindowStartsAt' });
-  if (f.maintenanceWindowName && start === null) problems.push({ field: field('maintenanceWindowName'), message: 'names a maintenance window: give its start and end' });
+  if ((start === null) !== (end === null))
+    problems.push({
+      field: field(start === null ? 'maintenanceWindowStartsAt' : 'maintenanceWindowEndsAt'),
+      message: 'a maintenance window needs both its start and its end',
+    });
+  else if (start !== null && end !== null && end.getTime() <= start.getTime())
+    problems.push({ field: field('maintenanceWindowEndsAt'), message: 'must be after maintenanceWindowStartsAt' });
+  if (f.maintenanceWindowName && start === null)
+    problems.push({ field: field('maintenanceWindowName'), message: 'names a maintenance window: give its start and end' });
   if (f.replacementVendorCertified === true && !f.replacementCertificationRef?.trim()) {
-    problems.push({ field: field('replacementCertificationRef'), message: "is required when the replacement is certified by the equipment vendor (the vendor's certificate or notice)" });
+    problems.push({
+      field: field('replacementCertificationRef'),
+      message: "is required when the replacement is certified by the equipment vendor (the vendor's certificate or notice)",
+    });
   }
   return problems;
 }

@@ -1,6 +1,15 @@
 import { riskScore, RiskFacts } from './risk-score';
 
-const base: RiskFacts = { complete: false, endpointsTotal: 100, endpointsRemaining: 0, overdueMilestones: 0, hasOt: false, reportStale: false, criticalityTier: 3, pastCutoff: false };
+const base: RiskFacts = {
+  complete: false,
+  endpointsTotal: 100,
+  endpointsRemaining: 0,
+  overdueMilestones: 0,
+  hasOt: false,
+  reportStale: false,
+  criticalityTier: 3,
+  pastCutoff: false,
+};
 
 describe('riskScore', () => {
   it.each([

@@ -40,8 +40,15 @@ export function riskScore(f: RiskFacts): { score: number; reasons: RiskReason[] 
   }
   if (f.hasOt) reasons.push({ code: 'OT_FOOTPRINT', points: 15, message: 'OT/ICS footprint' });
   if (f.reportStale) reasons.push({ code: 'STALE_REPORT', points: 15, message: 'No recent report' });
-  if (f.criticalityTier <= 2) reasons.push({ code: 'SECTOR_CRITICALITY', points: f.criticalityTier === 1 ? 10 : 5, message: `Criticality tier ${f.criticalityTier}` });
+  if (f.criticalityTier <= 2)
+    reasons.push({ code: 'SECTOR_CRITICALITY', points: f.criticalityTier === 1 ? 10 : 5, message: `Criticality tier ${f.criticalityTier}` });
   if (f.pastCutoff) reasons.push({ code: 'PAST_CUTOFF', points: 10, message: 'Past the cutoff and not complete' });
   reasons.sort((a, b) => b.points - a.points);
-  return { score: Math.min(100, reasons.reduce((s, r) => s + r.points, 0)), reasons };
+  return {
+    score: Math.min(
+      100,
+      reasons.reduce((s, r) => s + r.points, 0),
+    ),
+    reasons,
+  };
 }

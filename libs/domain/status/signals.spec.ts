@@ -5,7 +5,16 @@ const CUTOFF = new Date('2024-09-29T04:00:00Z');
 const at = (d: number) => new Date(CUTOFF.getTime() + d * DAY);
 
 describe('signalsOf with extensions', () => {
-  const removal = { key: 'KASPERSKY_REMOVED', track: 'OT', state: 'IN_PROGRESS' as const, verifiedAt: null, targetAt: at(180), extensionExpiresAt: at(180), extensionLapsesTo: at(0), extensionReportedAt: at(-20) };
+  const removal = {
+    key: 'KASPERSKY_REMOVED',
+    track: 'OT',
+    state: 'IN_PROGRESS' as const,
+    verifiedAt: null,
+    targetAt: at(180),
+    extensionExpiresAt: at(180),
+    extensionLapsesTo: at(0),
+    extensionReportedAt: at(-20),
+  };
   const facts = { lastReportedAt: at(0), footprint: [{ endpointCount: 6, endpointsRemaining: 6, environment: 'OT' }], milestones: [removal] };
   const ok = { status: 'ON_TRACK' as const, reasons: [] };
 

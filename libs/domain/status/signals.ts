@@ -8,8 +8,28 @@ export interface OrganisationFacts {
   lastReportedAt: Date | null;
   criticalityTier?: number;
   /** Product, vendor and verification: what the product figures read (libs/domain/report-rules.ts); the status rules need only the counts (and, for the OT track, the windows). */
-  footprint: Array<{ endpointCount: number; endpointsRemaining: number; environment?: string; productCode?: string; vendor?: string | null; verifiedRemaining?: number | null; verifiedAt?: Date | null } & OtDeploymentFacts>;
-  milestones: Array<ExtendableMilestone & { key: string; track: string; state: MilestoneState; verifiedAt: Date | null; id?: string; name?: string; maintenanceWindowFootprintId?: string | null }>;
+  footprint: Array<
+    {
+      endpointCount: number;
+      endpointsRemaining: number;
+      environment?: string;
+      productCode?: string;
+      vendor?: string | null;
+      verifiedRemaining?: number | null;
+      verifiedAt?: Date | null;
+    } & OtDeploymentFacts
+  >;
+  milestones: Array<
+    ExtendableMilestone & {
+      key: string;
+      track: string;
+      state: MilestoneState;
+      verifiedAt: Date | null;
+      id?: string;
+      name?: string;
+      maintenanceWindowFootprintId?: string | null;
+    }
+  >;
 }
 
 /**
@@ -38,8 +58,18 @@ export interface Signals {
 export function signalsOf(f: OrganisationFacts, status: StatusResult, now: Date, removalVerifiedMilestoneKey: string): Signals {
   const nowMs = now.getTime();
   const s: Signals = {
-    endpointsTotal: 0, endpointsRemaining: 0, otTotal: 0, otRemaining: 0, hasOt: false,
-    notStarted: 0, inProgress: 0, done: 0, blocked: 0, overdue: 0, removalVerified: false, reportStale: false,
+    endpointsTotal: 0,
+    endpointsRemaining: 0,
+    otTotal: 0,
+    otRemaining: 0,
+    hasOt: false,
+    notStarted: 0,
+    inProgress: 0,
+    done: 0,
+    blocked: 0,
+    overdue: 0,
+    removalVerified: false,
+    reportStale: false,
   };
   for (const x of f.footprint) {
     s.endpointsTotal += x.endpointCount;

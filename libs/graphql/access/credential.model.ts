@@ -6,8 +6,8 @@ export class CredentialModel {
   @Field(() => ID, { description: 'Unique id' }) id: string;
   @Field({ description: 'Whose or what it is, for people' }) label: string;
   @Field(() => CredentialRole, { description: 'What it may do' }) role: `${CredentialRole}`;
-  @Field(() => [String], { description: 'A liaison\'s sectors (codes); empty for other roles' }) sectors: string[];
-  @Field(() => ID, { nullable: true, description: 'A reporter\'s organisation' }) organisationId: string | null;
+  @Field(() => [String], { description: "A liaison's sectors (codes); empty for other roles" }) sectors: string[];
+  @Field(() => ID, { nullable: true, description: "A reporter's organisation" }) organisationId: string | null;
   @Field({ description: 'The first characters of the token, to recognise it' }) tokenPrefix: string;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it stops working; null: never' }) expiresAt: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was revoked; null while it works' }) revokedAt: Date | null;

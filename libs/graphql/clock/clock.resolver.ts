@@ -13,7 +13,10 @@ export class ServerTimeModel {
 /** Drills run the system at a simulated instant; an admin may move it. A real clock is never movable. */
 @Resolver()
 export class ClockResolver {
-  constructor(private readonly clock: Clock, private readonly sync: ClockSync) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly sync: ClockSync,
+  ) {}
 
   @Public()
   @Query(() => ServerTimeModel, { description: 'The instant the server takes as now (a simulated one in drills)' })
@@ -24,7 +27,8 @@ export class ClockResolver {
   @Allow('admin')
   @Mutation(() => ServerTimeModel, { description: 'Drills only: move the simulated clock (the server must run with TRACKER_NOW)' })
   async setSimulatedTime(@Args('at', { type: () => GraphQLISODateTime }) at: Date): Promise<ServerTimeModel> {
-    if (!(this.clock instanceof SimulatedClock)) throw new AppError(ErrorCode.FORBIDDEN, 'The server runs on the real clock; start it with TRACKER_NOW to drill');
+    if (!(this.clock instanceof SimulatedClock))
+      throw new AppError(ErrorCode.FORBIDDEN, 'The server runs on the real clock; start it with TRACKER_NOW to drill');
     if (Number.isNaN(at.getTime())) throw AppError.badInput('at', 'must be an ISO-8601 instant');
     await this.sync.set(at);
     return this.serverTime();

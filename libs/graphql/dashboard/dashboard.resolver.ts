@@ -11,9 +11,7 @@ import { CurrentActor, RequestLoaders } from '../context';
 import { toOrganisationModel } from '../organisations/organisation.mapper';
 import { ProgrammesService } from '@libs/programmes/programmes.service';
 import { DashboardService } from '@libs/dashboard/dashboard.service';
-import {
-  AtRiskConnectionModel, BreakdownDimension, BreakdownRowModel, BurndownModel, ProgrammeSummaryModel, ReminderFigureModel,
-} from './dashboard.model';
+import { AtRiskConnectionModel, BreakdownDimension, BreakdownRowModel, BurndownModel, ProgrammeSummaryModel, ReminderFigureModel } from './dashboard.model';
 
 @Resolver()
 export class DashboardResolver {
@@ -35,7 +33,10 @@ export class DashboardResolver {
   }
 
   @Allow('admin', 'liaison', 'viewer')
-  @Query(() => [BreakdownRowModel], { description: 'The summary broken down by sector, SRMA, state, CISA region, environment, product or white-label vendor (an organisation with two products is in both rows)' })
+  @Query(() => [BreakdownRowModel], {
+    description:
+      'The summary broken down by sector, SRMA, state, CISA region, environment, product or white-label vendor (an organisation with two products is in both rows)',
+  })
   async breakdown(
     @CurrentActor() actor: Actor,
     @Args('by', { type: () => BreakdownDimension }) by: BreakdownDimension,
@@ -64,7 +65,15 @@ export class DashboardResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
   ): Promise<AtRiskConnectionModel> {
-    const nesting = await wantedChildren(info, [['edges', 'AtRiskConnection'], ['node', 'AtRiskEdge'], ['organisation', 'AtRiskEntry']], loaders);
+    const nesting = await wantedChildren(
+      info,
+      [
+        ['edges', 'AtRiskConnection'],
+        ['node', 'AtRiskEdge'],
+        ['organisation', 'AtRiskEntry'],
+      ],
+      loaders,
+    );
     const total = selects(info, 'AtRiskConnection', 'totalCount');
     const page = await this.atRiskPages.page(actor, await this.programmeId(programmeId), { first, after, total, nested: nesting?.wanted });
     return {
@@ -73,10 +82,19 @@ export class DashboardResolver {
         const organisation = toOrganisationModel(e.organisation);
         return {
           cursor: e.cursor,
-          node: { riskScore: e.riskScore, reasons: e.reasons, status: e.status, organisation: nesting ? attachChildren(organisation, loaders, nesting, e.children) : organisation },
+          node: {
+            riskScore: e.riskScore,
+            reasons: e.reasons,
+            status: e.status,
+            organisation: nesting ? attachChildren(organisation, loaders, nesting, e.children) : organisation,
+          },
         };
       }),
-      pageInfo: forwardPageInfo(page.entries.map((e) => e.cursor), after, page.hasNextPage),
+      pageInfo: forwardPageInfo(
+        page.entries.map((e) => e.cursor),
+        after,
+        page.hasNextPage,
+      ),
     };
   }
 
@@ -87,7 +105,7 @@ export class DashboardResolver {
   }
 
   @Allow('admin')
-  @Mutation(() => Int, { description: 'Write today\'s daily snapshot now (the worker does it hourly)' })
+  @Mutation(() => Int, { description: "Write today's daily snapshot now (the worker does it hourly)" })
   async takeDashboardSnapshot(): Promise<number> {
     let n = 0;
     for (const programme of await this.programmes.list()) n += await this.dashboard.takeSnapshot(programme);
@@ -107,4 +125,3 @@ export class DashboardResolver {
     return n;
   }
 }
-

@@ -11,10 +11,13 @@ import { FootprintModel } from './footprint.model';
 
 @Resolver(() => FootprintModel)
 export class FootprintResolver {
-  constructor(private readonly footprint: FootprintService, private readonly programmes: ProgrammesService) {}
+  constructor(
+    private readonly footprint: FootprintService,
+    private readonly programmes: ProgrammesService,
+  ) {}
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => FootprintModel, { description: 'Add a deployment of the programme\'s product to an organisation' })
+  @Mutation(() => FootprintModel, { description: "Add a deployment of the programme's product to an organisation" })
   async addFootprint(@CurrentActor() actor: Actor, @Args('input') input: AddFootprintInput): Promise<FootprintModel> {
     return toFootprintModel(await this.footprint.add(actor, Object.assign(input, { programmeId: (await this.programmes.resolve(input.programmeId)).id })));
   }
@@ -32,7 +35,9 @@ export class FootprintResolver {
   }
 
   @Allow('admin', 'liaison')
-  @Mutation(() => FootprintModel, { description: "Records a liaison's verified remaining count on a row (who and when), beside the reported count; not a report" })
+  @Mutation(() => FootprintModel, {
+    description: "Records a liaison's verified remaining count on a row (who and when), beside the reported count; not a report",
+  })
   async verifyFootprint(@CurrentActor() actor: Actor, @Args('input') input: VerifyFootprintInput): Promise<FootprintModel> {
     return toFootprintModel(await this.footprint.verify(actor, input));
   }

@@ -10,7 +10,7 @@ import { CallerKind, ContactRole, CredentialRole } from '../enums';
 class MeOrganisationModel {
   @Field(() => ID, { description: 'Unique id' }) id: string;
   @Field({ description: 'Its name' }) name: string;
-  @Field({ description: 'The key it has in the sector\'s own records' }) externalKey: string;
+  @Field({ description: "The key it has in the sector's own records" }) externalKey: string;
 }
 
 @ObjectType('MeContact', { description: 'The contact a link was made for' })
@@ -31,25 +31,26 @@ class MeProgrammeModel {
 
 @ObjectType('Me', { description: 'Who is calling: a credential (bearer token) or a session opened by a link in a message' })
 class MeModel {
-  @Field(() => ID, { description: 'The id the audit records: a credential\'s id, or link:<contact id>' }) id: string;
-  @Field(() => CallerKind, { description: 'A credential (bearer token) or a link\'s session' }) kind: string;
+  @Field(() => ID, { description: "The id the audit records: a credential's id, or link:<contact id>" }) id: string;
+  @Field(() => CallerKind, { description: "A credential (bearer token) or a link's session" }) kind: string;
   @Field(() => CredentialRole, { description: 'What it may do (a link acts as a reporter of its organisation)' }) role: string;
-  @Field({ description: 'The credential\'s label, or the contact\'s name for a link' }) label: string;
-  @Field(() => [String], { description: 'A liaison\'s sectors' }) sectors: string[];
-  @Field(() => MeOrganisationModel, { nullable: true, description: 'A reporter\'s (or a link\'s) one organisation' }) organisation: MeOrganisationModel | null;
+  @Field({ description: "The credential's label, or the contact's name for a link" }) label: string;
+  @Field(() => [String], { description: "A liaison's sectors" }) sectors: string[];
+  @Field(() => MeOrganisationModel, { nullable: true, description: "A reporter's (or a link's) one organisation" }) organisation: MeOrganisationModel | null;
   @Field(() => MeContactModel, { nullable: true, description: 'The contact a link was made for; null for a credential' }) contact: MeContactModel | null;
-  @Field(() => MeProgrammeModel, { description: 'A link\'s programme; else the default programme' }) programme: MeProgrammeModel;
+  @Field(() => MeProgrammeModel, { description: "A link's programme; else the default programme" }) programme: MeProgrammeModel;
 }
 
 @ObjectType('ContactLinkSent', { description: 'A link message queued (or not) for one contact' })
 class ContactLinkSentModel {
   @Field(() => ID, { description: 'The contact' }) contactId: string;
-  @Field({ description: 'The contact\'s name' }) name: string;
-  @Field({ description: 'The contact\'s own address, where the link goes' }) sentTo: string;
-  @Field({ description: 'False when a link message went to this contact in the last few minutes, or the day\'s were used: nothing more is sent' }) queued: boolean;
+  @Field({ description: "The contact's name" }) name: string;
+  @Field({ description: "The contact's own address, where the link goes" }) sentTo: string;
+  @Field({ description: "False when a link message went to this contact in the last few minutes, or the day's were used: nothing more is sent" })
+  queued: boolean;
 }
 
-@ObjectType('ContactLinksRotated', { description: 'A contact\'s links after a rotation' })
+@ObjectType('ContactLinksRotated', { description: "A contact's links after a rotation" })
 class ContactLinksRotatedModel {
   @Field(() => ID, { description: 'The contact' }) contactId: string;
   @Field(() => Int, { description: 'Links made before this generation no longer open' }) linkGeneration: number;
@@ -68,20 +69,32 @@ export class LinksResolver {
   }
 
   @Allow('admin', 'liaison')
-  @Mutation(() => [ContactLinkSentModel], { description: 'E-mails each contact of an organisation in your scope its own link to the organisation\'s report page' })
-  inviteContacts(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string, @Args('programme', PROGRAMME_ARG) programme?: string) {
+  @Mutation(() => [ContactLinkSentModel], {
+    description: "E-mails each contact of an organisation in your scope its own link to the organisation's report page",
+  })
+  inviteContacts(
+    @CurrentActor() actor: Actor,
+    @Args('organisationId', { type: () => ID }) organisationId: string,
+    @Args('programme', PROGRAMME_ARG) programme?: string,
+  ) {
     return this.links.invite(actor, { organisationId: uuidOrNotFound('Organisation', organisationId) }, programme);
   }
 
   @Allow('admin', 'liaison')
   @Mutation(() => ContactLinkSentModel, { description: 'E-mails one contact a fresh link (resend)' })
-  async sendContactLink(@CurrentActor() actor: Actor, @Args('contactId', { type: () => ID }) contactId: string, @Args('programme', PROGRAMME_ARG) programme?: string) {
+  async sendContactLink(
+    @CurrentActor() actor: Actor,
+    @Args('contactId', { type: () => ID }) contactId: string,
+    @Args('programme', PROGRAMME_ARG) programme?: string,
+  ) {
     const [sent] = await this.links.invite(actor, { contactIds: [uuidOrNotFound('Contact', contactId)] }, programme);
     return sent;
   }
 
   @Allow('admin', 'liaison')
-  @Mutation(() => ContactLinksRotatedModel, { description: 'Stops every link and session of a contact at once (a leaked or forwarded link); links sent afterwards open' })
+  @Mutation(() => ContactLinksRotatedModel, {
+    description: 'Stops every link and session of a contact at once (a leaked or forwarded link); links sent afterwards open',
+  })
   async rotateContactLinks(@CurrentActor() actor: Actor, @Args('contactId', { type: () => ID }) contactId: string): Promise<ContactLinksRotatedModel> {
     const contact = await this.links.rotate(actor, uuidOrNotFound('Contact', contactId));
     return { contactId: contact.contactId, linkGeneration: contact.generation };

@@ -6,26 +6,41 @@ import { ProgrammesService } from '@libs/programmes/programmes.service';
 import type { Actor } from '@libs/domain/actor';
 import { CurrentActor } from '../context';
 import { VersionedIdInput } from '@libs/organisations/dto/organisation.input';
-import { DenyExtensionInput, ExtensionStatusReportInput, GrantExtensionInput, RequestExtensionInput, UpdateMilestoneInput } from '@libs/milestones/dto/milestone.input';
+import {
+  DenyExtensionInput,
+  ExtensionStatusReportInput,
+  GrantExtensionInput,
+  RequestExtensionInput,
+  UpdateMilestoneInput,
+} from '@libs/milestones/dto/milestone.input';
 import { toExtensionModel, toMilestoneModel } from './milestone.mapper';
 import { MilestonesService } from '@libs/milestones/milestones.service';
 import { ExtensionModel, ExtensionStandingEnum, MilestoneModel } from './milestone.model';
 
 @Resolver(() => MilestoneModel)
 export class MilestonesResolver {
-  constructor(private readonly milestones: MilestonesService, private readonly clock: Clock, private readonly programmes: ProgrammesService) {}
+  constructor(
+    private readonly milestones: MilestonesService,
+    private readonly clock: Clock,
+    private readonly programmes: ProgrammesService,
+  ) {}
 
   @ResolveField(() => ExtensionStandingEnum, { description: 'Whether a granted extension holds now, or lapsed' })
   extensionStanding(@Parent() m: MilestoneModel): ExtensionStandingEnum {
     return extensionStanding(m, this.clock.now().getTime()) as ExtensionStandingEnum;
   }
 
-  @ResolveField(() => GraphQLISODateTime, { description: 'The target the status judges it against now: the extended one while its extension holds, the one before it once it lapses' })
+  @ResolveField(() => GraphQLISODateTime, {
+    description: 'The target the status judges it against now: the extended one while its extension holds, the one before it once it lapses',
+  })
   judgedTargetAt(@Parent() m: MilestoneModel): Date {
     return judgedTarget(m, this.clock.now().getTime());
   }
 
-  @ResolveField(() => GraphQLISODateTime, { nullable: true, description: "When the next status report on its extension is due (the programme's statusReportEveryDays); null when none is" })
+  @ResolveField(() => GraphQLISODateTime, {
+    nullable: true,
+    description: "When the next status report on its extension is due (the programme's statusReportEveryDays); null when none is",
+  })
   async extensionReportDueAt(@Parent() m: MilestoneModel): Promise<Date | null> {
     if (!m.extensionReportedAt) return null;
     const programme = await this.programmes.get(m.programmeId);
@@ -33,7 +48,7 @@ export class MilestonesResolver {
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => MilestoneModel, { description: 'Report a milestone\'s state or evidence; liaisons may also move its target' })
+  @Mutation(() => MilestoneModel, { description: "Report a milestone's state or evidence; liaisons may also move its target" })
   async updateMilestone(@CurrentActor() actor: Actor, @Args('input') input: UpdateMilestoneInput): Promise<MilestoneModel> {
     return toMilestoneModel(await this.milestones.update(actor, input));
   }
@@ -51,7 +66,7 @@ export class MilestonesResolver {
   }
 
   @Allow('admin', 'liaison')
-  @Mutation(() => ExtensionModel, { description: 'Grants an extension and moves the milestone\'s target' })
+  @Mutation(() => ExtensionModel, { description: "Grants an extension and moves the milestone's target" })
   async grantExtension(@CurrentActor() actor: Actor, @Args('input') input: GrantExtensionInput): Promise<ExtensionModel> {
     return toExtensionModel(await this.milestones.grantExtension(actor, input));
   }

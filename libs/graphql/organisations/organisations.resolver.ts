@@ -41,7 +41,14 @@ export class OrganisationsResolver {
     @Info() info: GraphQLResolveInfo,
     @Args() args: OrganisationsArgs,
   ): Promise<OrganisationConnectionModel> {
-    const nesting = await wantedChildren(info, [['edges', 'OrganisationConnection'], ['node', 'OrganisationEdge']], loaders);
+    const nesting = await wantedChildren(
+      info,
+      [
+        ['edges', 'OrganisationConnection'],
+        ['node', 'OrganisationEdge'],
+      ],
+      loaders,
+    );
     const total = selects(info, 'OrganisationConnection', 'totalCount');
     const page = await this.service.list(actor, args, (await this.programmes.resolve(args.programmeId)).id, { total, nested: nesting?.wanted });
     return {
@@ -50,7 +57,11 @@ export class OrganisationsResolver {
         const node = toOrganisationModel(r.organisation);
         return { cursor: r.cursor, node: nesting ? attachChildren(node, loaders, nesting, r.children) : node };
       }),
-      pageInfo: forwardPageInfo(page.rows.map((r) => r.cursor), args.after, page.hasNextPage),
+      pageInfo: forwardPageInfo(
+        page.rows.map((r) => r.cursor),
+        args.after,
+        page.hasNextPage,
+      ),
     };
   }
 
@@ -71,7 +82,9 @@ export class OrganisationsResolver {
   @Allow('admin', 'liaison')
   @Mutation(() => OrganisationModel, { description: 'Onboard an organisation; its milestone plan is made in each programme' })
   async createOrganisation(@CurrentActor() actor: Actor, @Args('input') input: CreateOrganisationInput): Promise<OrganisationModel> {
-    const programmes = input.programmeIds?.length ? await Promise.all([...new Set(input.programmeIds)].map((id) => this.programmes.get(id))) : [await this.programmes.resolve()];
+    const programmes = input.programmeIds?.length
+      ? await Promise.all([...new Set(input.programmeIds)].map((id) => this.programmes.get(id)))
+      : [await this.programmes.resolve()];
     return toOrganisationModel(await this.service.create(actor, input, programmes));
   }
 
@@ -98,7 +111,7 @@ export class OrganisationsResolver {
     return (await loaders.contacts.load(o.id)).map(toContactModel);
   }
 
-  @ResolveField(() => [FootprintModel], { description: 'Its deployments of the programme\'s product' })
+  @ResolveField(() => [FootprintModel], { description: "Its deployments of the programme's product" })
   async footprint(
     @Parent() o: OrganisationModel,
     @RequestLoaders() loaders: Loaders,
@@ -133,16 +146,19 @@ export class OrganisationsResolver {
     @Args('at', { type: () => GraphQLISODateTime, nullable: true, description: 'Evaluate at another instant, e.g. the cutoff' }) at?: Date,
   ): Promise<OrganisationStatusModel> {
     const programme = await loaders.programme.load(programmeId ?? 'default');
-    const [footprint, milestones] = await Promise.all([
-      loaders.footprint.load(`${programme.id}|${o.id}`),
-      loaders.milestones.load(`${programme.id}|${o.id}`),
-    ]);
+    const [footprint, milestones] = await Promise.all([loaders.footprint.load(`${programme.id}|${o.id}`), loaders.milestones.load(`${programme.id}|${o.id}`)]);
     const asOf = at ?? undefined;
     const result = this.statusService.evaluate(programme, { lastReportedAt: o.lastReportedAt, footprint, milestones }, asOf);
-    return { status: result.status as OrganisationStatusEnum, reasons: result.reasons as OrganisationStatusModel['reasons'], asOf: asOf ?? this.statusService.now() };
+    return {
+      status: result.status as OrganisationStatusEnum,
+      reasons: result.reasons as OrganisationStatusModel['reasons'],
+      asOf: asOf ?? this.statusService.now(),
+    };
   }
 
-  @ResolveField(() => ReportedAndVerifiedModel, { description: 'Reported and verified remaining counts side by side, with the staleness of each (in the programme, the default one without it)' })
+  @ResolveField(() => ReportedAndVerifiedModel, {
+    description: 'Reported and verified remaining counts side by side, with the staleness of each (in the programme, the default one without it)',
+  })
   async reportedAndVerified(
     @Parent() o: OrganisationModel,
     @RequestLoaders() loaders: Loaders,
@@ -155,11 +171,18 @@ export class OrganisationsResolver {
     const report = freshness(o.lastReportedAt, now, programme.staleReportDays);
     const latest = rows.filter((r) => r.verifiedAt).sort((a, b) => b.verifiedAt!.getTime() - a.verifiedAt!.getTime())[0];
     return {
-      reportedAt: report.at, reportAgeDays: report.ageDays, reportStale: report.stale,
-      endpointsTotal: figures.endpointsTotal, endpointsRemainingReported: figures.endpointsRemaining,
-      endpointsVerified: figures.verifiedTotal, endpointsRemainingVerified: figures.verifiedRemaining, rowsUnverified: figures.rowsUnverified,
-      latestVerificationAt: latest?.verifiedAt ?? null, latestVerifiedBy: latest?.verifiedBy ?? null,
-      oldestVerificationAt: figures.oldestVerificationAt, verificationAgeDays: freshness(figures.oldestVerificationAt, now, programme.staleReportDays).ageDays,
+      reportedAt: report.at,
+      reportAgeDays: report.ageDays,
+      reportStale: report.stale,
+      endpointsTotal: figures.endpointsTotal,
+      endpointsRemainingReported: figures.endpointsRemaining,
+      endpointsVerified: figures.verifiedTotal,
+      endpointsRemainingVerified: figures.verifiedRemaining,
+      rowsUnverified: figures.rowsUnverified,
+      latestVerificationAt: latest?.verifiedAt ?? null,
+      latestVerifiedBy: latest?.verifiedBy ?? null,
+      oldestVerificationAt: figures.oldestVerificationAt,
+      verificationAgeDays: freshness(figures.oldestVerificationAt, now, programme.staleReportDays).ageDays,
       verificationStale: figures.verificationStale,
     };
   }

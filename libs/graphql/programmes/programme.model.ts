@@ -1,24 +1,27 @@
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 
-@ObjectType('MilestonePlanStep', { description: 'One step of the programme\'s milestone plan: its targets relative to the updates cutoff' })
+@ObjectType('MilestonePlanStep', { description: "One step of the programme's milestone plan: its targets relative to the updates cutoff" })
 export class MilestonePlanStepModel {
-  @Field({ description: 'A stable key (the programme\'s rules name milestones by it)' }) key: string;
+  @Field({ description: "A stable key (the programme's rules name milestones by it)" }) key: string;
   @Field({ description: 'Its name for people' }) name: string;
   @Field(() => Int, { description: 'IT-track target in days relative to the updates cutoff' }) itOffsetDays: number;
   @Field(() => Int, { description: 'OT-track target in days relative to the updates cutoff' }) otOffsetDays: number;
 }
 
-@ObjectType('ReminderLadder', { description: 'When reminders go out: countdown stages before the cutoff, then overdue ones, and how acknowledgement and snoozing hold them' })
+@ObjectType('ReminderLadder', {
+  description: 'When reminders go out: countdown stages before the cutoff, then overdue ones, and how acknowledgement and snoozing hold them',
+})
 export class ReminderLadderModel {
   @Field(() => [Int], { description: 'Countdown stages, in days before the cutoff (e.g. 90, 60, 30, 14, 7, 3, 1, 0)' }) stagesDaysBeforeCutoff: number[];
   @Field(() => Int, { description: 'After the cutoff, an overdue stage every so many days until removal is verified' }) overdueEveryDays: number;
-  @Field(() => Int, { description: 'Days before a milestone\'s target from which it is reminded as due' }) milestoneDueSoonDays: number;
+  @Field(() => Int, { description: "Days before a milestone's target from which it is reminded as due" }) milestoneDueSoonDays: number;
   @Field(() => Int, { description: 'An acknowledgement holds the level this long' }) acknowledgePauseDays: number;
   @Field(() => Int, { description: 'The longest snooze; a snooze never passes the cutoff' }) snoozeMaxDays: number;
   @Field(() => Int, { nullable: true, description: 'The most days an organisation may snooze in all (one snooze when null)' }) snoozeTotalMaxDays?: number;
   @Field(() => Int, { nullable: true, description: 'No snooze reaches into so many days before the cutoff (7 when null)' }) noSnoozeWithinDays?: number;
-  @Field(() => Int, { nullable: true, description: 'A link in a message opens until so many days after the next reminder stage (7 when null)' }) linkValidDaysAfterNextStage?: number;
+  @Field(() => Int, { nullable: true, description: 'A link in a message opens until so many days after the next reminder stage (7 when null)' })
+  linkValidDaysAfterNextStage?: number;
 }
 
 @ObjectType('EscalationThresholds', { description: 'Days to the cutoff at which escalation reaches each rung' })
@@ -58,12 +61,15 @@ export class ProgrammeModel {
   @Field({ description: 'A short unique key, used by the CLI and imports' }) key: string;
   @Field({ description: 'Its name' }) name: string;
   @Field({ description: 'The regulation behind it' }) regulation: string;
-  @Field(() => GraphQLLocalDate, { description: 'The day the determination was announced: a calendar date (YYYY-MM-DD), the same day in every time zone' }) announced: string;
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day it was published (the Federal Register): a calendar date (YYYY-MM-DD)' }) published: string | null;
+  @Field(() => GraphQLLocalDate, { description: 'The day the determination was announced: a calendar date (YYYY-MM-DD), the same day in every time zone' })
+  announced: string;
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day it was published (the Federal Register): a calendar date (YYYY-MM-DD)' }) published:
+    string | null;
   @Field(() => GraphQLISODateTime, { description: 'No new agreements with US persons from this instant' }) newBusinessCutoff: Date;
   @Field(() => GraphQLISODateTime, { description: 'No signature or code updates from this instant: the cutoff countdowns run against' }) updatesCutoff: Date;
-  @Field(() => Int, { description: 'Days after which an organisation\'s last report is stale' }) staleReportDays: number;
-  @Field(() => [MilestonePlanStepModel], { description: 'The milestones each organisation\'s plan is made of, in order' }) milestonePlan: MilestonePlanStepModel[];
+  @Field(() => Int, { description: "Days after which an organisation's last report is stale" }) staleReportDays: number;
+  @Field(() => [MilestonePlanStepModel], { description: "The milestones each organisation's plan is made of, in order" })
+  milestonePlan: MilestonePlanStepModel[];
   @Field(() => ReminderLadderModel, { description: 'When reminders go out' }) reminderLadder: ReminderLadderModel;
   @Field(() => ProgrammeRulesModel, { description: 'Its rules and thresholds' }) rules: ProgrammeRulesModel;
   @Field(() => ProgrammeWordingModel, { description: 'How reminders name the product and the consequence' }) wording: ProgrammeWordingModel;

@@ -8,9 +8,20 @@ import { ProgrammeModel } from './programme.model';
 import { ProgrammesService } from '@libs/programmes/programmes.service';
 
 const toModel = (e: ProgrammeEntity): ProgrammeModel => ({
-  id: e.id, key: e.key, name: e.name, regulation: e.regulation, announced: e.announced, published: e.published,
-  newBusinessCutoff: e.newBusinessCutoff, updatesCutoff: e.updatesCutoff, staleReportDays: e.staleReportDays,
-  milestonePlan: e.milestonePlan, reminderLadder: e.reminderLadder, rules: e.rules, wording: e.wording, version: e.version,
+  id: e.id,
+  key: e.key,
+  name: e.name,
+  regulation: e.regulation,
+  announced: e.announced,
+  published: e.published,
+  newBusinessCutoff: e.newBusinessCutoff,
+  updatesCutoff: e.updatesCutoff,
+  staleReportDays: e.staleReportDays,
+  milestonePlan: e.milestonePlan,
+  reminderLadder: e.reminderLadder,
+  rules: e.rules,
+  wording: e.wording,
+  version: e.version,
 });
 
 @Resolver(() => ProgrammeModel)
@@ -30,7 +41,9 @@ export class ProgrammesResolver {
   }
 
   @Allow('admin')
-  @Mutation(() => ProgrammeModel, { description: 'A new programme: its instants, milestone plan, reminder ladder, rules, wording and product catalogue (audited)' })
+  @Mutation(() => ProgrammeModel, {
+    description: 'A new programme: its instants, milestone plan, reminder ladder, rules, wording and product catalogue (audited)',
+  })
   async createProgramme(@CurrentActor() actor: Actor, @Args('input') input: CreateProgrammeInput): Promise<ProgrammeModel> {
     return toModel(await this.service.create(actor, input));
   }

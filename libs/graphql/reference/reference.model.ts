@@ -15,7 +15,7 @@ export class UsStateModel {
   @Field({ description: 'Two-letter code' }) code: string;
   @Field({ description: 'Its name' }) name: string;
   @Field(() => Int, { description: 'Its CISA region (1-10)' }) region: number;
-  @Field({ description: 'The region\'s office (Boston … Seattle)' }) regionOffice: string;
+  @Field({ description: "The region's office (Boston … Seattle)" }) regionOffice: string;
 }
 
 @ObjectType('Product', { description: "A product of a programme's catalogue" })
@@ -28,5 +28,8 @@ export class ProductModel {
 
 /** A state as the API shows it (the office of its CISA region named `regionOffice`). */
 export const toUsStateModel = (s: { code: string; name: string; region: number; office: string }): UsStateModel => ({
-  code: s.code, name: s.name, region: s.region, regionOffice: s.office,
+  code: s.code,
+  name: s.name,
+  region: s.region,
+  regionOffice: s.office,
 });

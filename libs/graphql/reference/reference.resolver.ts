@@ -9,16 +9,24 @@ import { ReferenceService } from '@libs/reference/reference.service';
 
 @Resolver()
 export class ReferenceResolver {
-  constructor(private readonly reference: ReferenceService, private readonly sectorsService: SectorsService) {}
+  constructor(
+    private readonly reference: ReferenceService,
+    private readonly sectorsService: SectorsService,
+  ) {}
 
   @Public()
-  @Query(() => [SectorModel], { description: "The sectors in force at `at` (the server's clock by default), each with the Sector Risk Management Agency it had then" })
+  @Query(() => [SectorModel], {
+    description: "The sectors in force at `at` (the server's clock by default), each with the Sector Risk Management Agency it had then",
+  })
   sectors(@Args('at', { type: () => GraphQLISODateTime, nullable: true }) at?: Date): Promise<SectorModel[]> {
     return this.reference.currentSectors(at ?? undefined);
   }
 
   @Allow('admin')
-  @Mutation(() => SectorModel, { description: 'Move a sector to another Sector Risk Management Agency from an instant on (a new version of the sector; the instants before it keep the old agency)' })
+  @Mutation(() => SectorModel, {
+    description:
+      'Move a sector to another Sector Risk Management Agency from an instant on (a new version of the sector; the instants before it keep the old agency)',
+  })
   changeSectorAgency(@CurrentActor() actor: Actor, @Args('input') input: ChangeSectorAgencyInput): Promise<SectorModel> {
     return this.sectorsService.changeAgency(actor, input);
   }

@@ -4,8 +4,23 @@ import type { Actor } from '@libs/domain/actor';
 import { CurrentActor, RequestLoaders } from '../context';
 import type { Loaders } from '../loaders';
 import { ContactModel, OrganisationModel } from '../organisations/organisation.model';
-import { EscalationContactInput, NotificationPreferenceInput, PreviewRemindersArgs, RotateEscalationWebhookSecretArgs, RotateWebhookSecretArgs, SnoozeRemindersInput } from '@libs/reminders/dto/reminders.input';
-import { EscalationContactModel, NotificationPreferenceModel, PlannedReminderModel, PlannerRunModel, ReminderDeliveryModel, ReminderStateModel, WebhookSecretModel } from './reminder.model';
+import {
+  EscalationContactInput,
+  NotificationPreferenceInput,
+  PreviewRemindersArgs,
+  RotateEscalationWebhookSecretArgs,
+  RotateWebhookSecretArgs,
+  SnoozeRemindersInput,
+} from '@libs/reminders/dto/reminders.input';
+import {
+  EscalationContactModel,
+  NotificationPreferenceModel,
+  PlannedReminderModel,
+  PlannerRunModel,
+  ReminderDeliveryModel,
+  ReminderStateModel,
+  WebhookSecretModel,
+} from './reminder.model';
 import { RemindersService } from '@libs/reminders/reminders.service';
 import { ProgrammesService } from '@libs/programmes/programmes.service';
 import { reminderStageKind } from '@libs/domain/vocabulary';
@@ -14,7 +29,10 @@ const PROGRAMME_ARG = { type: () => ID, nullable: true, description: 'The progra
 
 @Resolver()
 export class RemindersResolver {
-  constructor(private readonly service: RemindersService, private readonly programmes: ProgrammesService) {}
+  constructor(
+    private readonly service: RemindersService,
+    private readonly programmes: ProgrammesService,
+  ) {}
 
   /** The programme a call means: the one it names, else the default, chosen here at the edge. */
   private async programme(id?: string | null) {
@@ -23,18 +41,26 @@ export class RemindersResolver {
 
   @Allow('admin', 'liaison', 'reporter')
   @Query(() => ReminderStateModel, { description: 'Acknowledgement, snooze and the level the escalation rule gives now' })
-  async reminderState(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string, @Args('programmeId', PROGRAMME_ARG) programmeId?: string) {
+  async reminderState(
+    @CurrentActor() actor: Actor,
+    @Args('organisationId', { type: () => ID }) organisationId: string,
+    @Args('programmeId', PROGRAMME_ARG) programmeId?: string,
+  ) {
     return this.service.stateOf(actor, organisationId, await this.programme(programmeId));
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => ReminderStateModel, { description: 'Holds escalation at the current level for the programme\'s pause; it climbs again without progress' })
-  async acknowledgeReminders(@CurrentActor() actor: Actor, @Args('organisationId', { type: () => ID }) organisationId: string, @Args('programmeId', PROGRAMME_ARG) programmeId?: string) {
+  @Mutation(() => ReminderStateModel, { description: "Holds escalation at the current level for the programme's pause; it climbs again without progress" })
+  async acknowledgeReminders(
+    @CurrentActor() actor: Actor,
+    @Args('organisationId', { type: () => ID }) organisationId: string,
+    @Args('programmeId', PROGRAMME_ARG) programmeId?: string,
+  ) {
     return this.service.acknowledge(actor, organisationId, await this.programme(programmeId));
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => ReminderStateModel, { description: 'Silence an organisation\'s reminders for a while (the programme\'s limits apply)' })
+  @Mutation(() => ReminderStateModel, { description: "Silence an organisation's reminders for a while (the programme's limits apply)" })
   async snoozeReminders(@CurrentActor() actor: Actor, @Args('input') input: SnoozeRemindersInput) {
     return this.service.snooze(actor, input, await this.programme(input.programmeId));
   }
@@ -46,15 +72,24 @@ export class RemindersResolver {
   }
 
   @Allow('admin', 'liaison', 'reporter')
-  @Mutation(() => WebhookSecretModel, { description: 'A new signing secret for a contact\'s webhook, shown once; the current one keeps signing beside it for overlapHours' })
+  @Mutation(() => WebhookSecretModel, {
+    description: "A new signing secret for a contact's webhook, shown once; the current one keeps signing beside it for overlapHours",
+  })
   rotateWebhookSecret(@CurrentActor() actor: Actor, @Args() args: RotateWebhookSecretArgs) {
     return this.service.rotateWebhookSecret(actor, args);
   }
 
   @Allow('admin', 'liaison')
-  @Query(() => [PlannedReminderModel], { description: 'What the planner would send at an instant, in your scope, for one organisation or a page of organisations (digests list the page\'s organisations only); writes nothing' })
+  @Query(() => [PlannedReminderModel], {
+    description:
+      "What the planner would send at an instant, in your scope, for one organisation or a page of organisations (digests list the page's organisations only); writes nothing",
+  })
   async previewReminders(@CurrentActor() actor: Actor, @Args() args: PreviewRemindersArgs) {
-    const planned = await this.service.preview(actor, args.at, await this.programme(args.programmeId), { organisationId: args.organisationId, first: args.first, after: args.after });
+    const planned = await this.service.preview(actor, args.at, await this.programme(args.programmeId), {
+      organisationId: args.organisationId,
+      first: args.first,
+      after: args.after,
+    });
     return planned.map((d) => ({ ...d, stageKind: reminderStageKind(d.stage) }));
   }
 
@@ -77,7 +112,9 @@ export class RemindersResolver {
   }
 
   @Allow('admin')
-  @Mutation(() => WebhookSecretModel, { description: 'A new signing secret for an escalation contact\'s webhook, shown once; the current one keeps signing beside it for overlapHours' })
+  @Mutation(() => WebhookSecretModel, {
+    description: "A new signing secret for an escalation contact's webhook, shown once; the current one keeps signing beside it for overlapHours",
+  })
   rotateEscalationWebhookSecret(@CurrentActor() actor: Actor, @Args() args: RotateEscalationWebhookSecretArgs) {
     return this.service.rotateEscalationWebhookSecret(actor, args);
   }
@@ -105,9 +142,18 @@ export class OrganisationRemindersResolver {
 export class ContactPreferenceResolver {
   @ResolveField(() => NotificationPreferenceModel, { description: 'How and when this contact hears its reminders' })
   async notificationPreference(@Parent() c: ContactModel, @RequestLoaders() loaders: Loaders) {
-    return (await loaders.preferences.load(c.id)) ?? {
-      contactId: c.id, emailEnabled: true, webhookUrl: null, businessHoursStart: 9, businessHoursEnd: 17, weekdaysOnly: true,
-      webhookSecret: null, webhookSecretIssuedAt: null, webhookPreviousSecretValidUntil: null,
-    };
+    return (
+      (await loaders.preferences.load(c.id)) ?? {
+        contactId: c.id,
+        emailEnabled: true,
+        webhookUrl: null,
+        businessHoursStart: 9,
+        businessHoursEnd: 17,
+        weekdaysOnly: true,
+        webhookSecret: null,
+        webhookSecretIssuedAt: null,
+        webhookPreviousSecretValidUntil: null,
+      }
+    );
   }
 }

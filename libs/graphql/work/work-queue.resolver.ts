@@ -17,10 +17,16 @@ import { WorkQueueModel } from './work-queue.model';
 
 @Resolver()
 export class WorkQueueResolver {
-  constructor(private readonly work: WorkQueueService, private readonly programmes: ProgrammesService) {}
+  constructor(
+    private readonly work: WorkQueueService,
+    private readonly programmes: ProgrammesService,
+  ) {}
 
   @Allow('admin', 'liaison')
-  @Query(() => WorkQueueModel, { description: 'What needs you in your sectors, oldest first: milestones to verify, extension requests to decide, stale reports, organisations no reminder can reach, reminders that failed' })
+  @Query(() => WorkQueueModel, {
+    description:
+      'What needs you in your sectors, oldest first: milestones to verify, extension requests to decide, stale reports, organisations no reminder can reach, reminders that failed',
+  })
   async workQueue(
     @CurrentActor() actor: Actor,
     @RequestLoaders() loaders: Loaders,
@@ -31,7 +37,14 @@ export class WorkQueueResolver {
     @Args('programmeId', { type: () => ID, nullable: true }) programmeId?: string,
   ): Promise<WorkQueueModel> {
     const programme = await this.programmes.resolve(programmeId);
-    const nesting = await wantedChildren(info, [['items', 'WorkQueue'], ['organisation', 'WorkItem']], loaders);
+    const nesting = await wantedChildren(
+      info,
+      [
+        ['items', 'WorkQueue'],
+        ['organisation', 'WorkItem'],
+      ],
+      loaders,
+    );
     const counts = selects(info, 'WorkQueue', 'totalCount') || selects(info, 'WorkQueue', 'counts');
     const page = await this.work.page(actor, programme, { first, after, kinds, counts, nested: nesting?.wanted });
     return {
@@ -42,16 +55,28 @@ export class WorkQueueResolver {
       items: page.items.map((item) => {
         const organisation = toOrganisationModel(item.organisation);
         return {
-          kind: item.kind, since: item.since, cursor: item.cursor, status: item.status as OrganisationStatusEnum,
+          kind: item.kind,
+          since: item.since,
+          cursor: item.cursor,
+          status: item.status as OrganisationStatusEnum,
           organisation: nesting ? attachChildren(organisation, loaders, nesting, item.children) : organisation,
           milestone: item.milestone ? toMilestoneModel(item.milestone) : null,
           extension: item.extension ? toExtensionModel(item.extension) : null,
           contact: item.contact ? toContactModel(item.contact) : null,
-          delivery: item.delivery ? {
-            id: item.delivery.id, channel: item.delivery.channel, recipient: item.delivery.recipient, recipientName: item.delivery.recipientName,
-            stage: item.delivery.stage, level: item.delivery.level, attempts: item.delivery.attempts, lastError: item.delivery.lastError, dueAt: item.delivery.dueAt,
-            subject: renderReminder(item.delivery.payload as ReminderPayload, item.delivery.timeZone).subject,
-          } : null,
+          delivery: item.delivery
+            ? {
+                id: item.delivery.id,
+                channel: item.delivery.channel,
+                recipient: item.delivery.recipient,
+                recipientName: item.delivery.recipientName,
+                stage: item.delivery.stage,
+                level: item.delivery.level,
+                attempts: item.delivery.attempts,
+                lastError: item.delivery.lastError,
+                dueAt: item.delivery.dueAt,
+                subject: renderReminder(item.delivery.payload as ReminderPayload, item.delivery.timeZone).subject,
+              }
+            : null,
         };
       }),
     };

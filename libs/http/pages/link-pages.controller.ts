@@ -28,7 +28,8 @@ export class LinkPagesController {
     reply.header('cache-control', 'no-store');
     const cookie = this.cookieOf(request);
     const session = cookie ? await this.links.csrfTokenOf(cookie).catch(() => 'unavailable' as const) : null;
-    if (session === 'unavailable') return reply.code(503).send({ error: 'SERVICE_UNAVAILABLE', message: 'The tracker cannot check your session just now; try again in a minute' });
+    if (session === 'unavailable')
+      return reply.code(503).send({ error: 'SERVICE_UNAVAILABLE', message: 'The tracker cannot check your session just now; try again in a minute' });
     if (!session) return reply.code(401).send({ error: 'UNAUTHENTICATED', message: 'Your session has ended: open the link in your e-mail again' });
     return reply.send({ csrfToken: session.token, expiresAt: session.expiresAt.toISOString() });
   }
@@ -48,13 +49,22 @@ export class LinkPagesController {
     if (check === 'unavailable') return this.unavailable(reply);
     if (check.state !== 'open') return this.refused(reply, token, check);
     const { contact, programme } = check;
-    return this.send(reply, 200, `${contact.organisationName}: ${programme.name}`, html`
-<p>This link was sent to <strong>${contact.contactName}</strong> (${maskedEmail(contact.email)}) to report ${contact.organisationName}'s progress.</p>
-<form method="post" action="/link/${token}">
-  <button type="submit">Continue to the report page</button>
-</form>
-<p class="muted">Opening this page changed nothing. The report page opens for ${this.minutes()} minutes; the link in your e-mail opens it again until ${check.claims.expiresAt.toUTCString()}.</p>
-<p class="muted">Not ${contact.contactName}? Do not continue: tell your sector liaison, who can stop this link.</p>`);
+    return this.send(
+      reply,
+      200,
+      `${contact.organisationName}: ${programme.name}`,
+      html` <p>
+          This link was sent to <strong>${contact.contactName}</strong> (${maskedEmail(contact.email)}) to report ${contact.organisationName}'s progress.
+        </p>
+        <form method="post" action="/link/${token}">
+          <button type="submit">Continue to the report page</button>
+        </form>
+        <p class="muted">
+          Opening this page changed nothing. The report page opens for ${this.minutes()} minutes; the link in your e-mail opens it again until
+          ${check.claims.expiresAt.toUTCString()}.
+        </p>
+        <p class="muted">Not ${contact.contactName}? Do not continue: tell your sector liaison, who can stop this link.</p>`,
+    );
   }
 
   @Post(':token')
@@ -83,12 +93,29 @@ export class LinkPagesController {
       return this.unavailable(reply);
     }
     if (!renewed) {
-      return this.send(reply, 400, 'We cannot send a new link from this one', html`<p>This link does not name anyone we can send a new link to. Ask your sector liaison to send you a new invitation.</p>`);
+      return this.send(
+        reply,
+        400,
+        'We cannot send a new link from this one',
+        html`<p>This link does not name anyone we can send a new link to. Ask your sector liaison to send you a new invitation.</p>`,
+      );
     }
     if (!renewed.queued) {
-      return this.send(reply, 429, 'A new link is already on its way', html`<p>A new link was sent to ${renewed.maskedTo} a few minutes ago (or today's were used). Check that inbox, including its spam folder, before asking again.</p>`);
+      return this.send(
+        reply,
+        429,
+        'A new link is already on its way',
+        html`<p>
+          A new link was sent to ${renewed.maskedTo} a few minutes ago (or today's were used). Check that inbox, including its spam folder, before asking again.
+        </p>`,
+      );
     }
-    return this.send(reply, 202, 'A new link is on its way', html`<p>We are e-mailing a new link to ${renewed.maskedTo}. It should arrive within a few minutes.</p>`);
+    return this.send(
+      reply,
+      202,
+      'A new link is on its way',
+      html`<p>We are e-mailing a new link to ${renewed.maskedTo}. It should arrive within a few minutes.</p>`,
+    );
   }
 
   private async check(token: string): Promise<LinkCheck | 'unavailable'> {
@@ -102,31 +129,54 @@ export class LinkPagesController {
 
   /** Why a link does not open, and what to do. */
   private refused(reply: FastifyReply, token: string, check: LinkCheck) {
-    const renew = (who: string) => html`
-<form method="post" action="/link/${token}/renew">
-  <button type="submit">Send me a new link</button>
-</form>
-<p class="muted">The new link goes only to ${who}, the address this one was sent to.</p>`;
+    const renew = (who: string) =>
+      html` <form method="post" action="/link/${token}/renew">
+          <button type="submit">Send me a new link</button>
+        </form>
+        <p class="muted">The new link goes only to ${who}, the address this one was sent to.</p>`;
     switch (check.state) {
       case 'expired':
-        return this.send(reply, 410, 'This link has expired', html`
-<p>Links in reminders open for a limited time, so that an old e-mail cannot be used by someone else. This one ended on ${check.claims.expiresAt.toUTCString()}.</p>
-${check.contact ? renew(maskedEmail(check.contact.email)) : html`<p>Ask your sector liaison for a new invitation.</p>`}`);
+        return this.send(
+          reply,
+          410,
+          'This link has expired',
+          html` <p>
+              Links in reminders open for a limited time, so that an old e-mail cannot be used by someone else. This one ended on
+              ${check.claims.expiresAt.toUTCString()}.
+            </p>
+            ${check.contact ? renew(maskedEmail(check.contact.email)) : html`<p>Ask your sector liaison for a new invitation.</p>`}`,
+        );
       case 'revoked':
-        return this.send(reply, 410, 'This link no longer works', html`
-<p>It was replaced by a newer link, or withdrawn by your sector liaison (for example because it was forwarded), or the contact it was made for was removed.</p>
-${check.contact ? renew(maskedEmail(check.contact.email)) : html`<p>Ask your sector liaison to add you as a contact and send you an invitation.</p>`}`);
+        return this.send(
+          reply,
+          410,
+          'This link no longer works',
+          html` <p>
+              It was replaced by a newer link, or withdrawn by your sector liaison (for example because it was forwarded), or the contact it was made for was
+              removed.
+            </p>
+            ${check.contact ? renew(maskedEmail(check.contact.email)) : html`<p>Ask your sector liaison to add you as a contact and send you an invitation.</p>`}`,
+        );
       case 'tampered':
       default:
-        return this.send(reply, 400, 'This link is not complete', html`
-<p>The address may have been cut or changed when it was copied. Open the link straight from the e-mail, or copy all of it.</p>
-<p>If it still does not work, ask your sector liaison to send you a new invitation.</p>`);
+        return this.send(
+          reply,
+          400,
+          'This link is not complete',
+          html` <p>The address may have been cut or changed when it was copied. Open the link straight from the e-mail, or copy all of it.</p>
+            <p>If it still does not work, ask your sector liaison to send you a new invitation.</p>`,
+        );
     }
   }
 
   /** A form posted from another site (someone else's page making this browser open a link): refused, nothing changed. */
   private crossSite(reply: FastifyReply) {
-    return this.send(reply, 403, 'Open the link yourself', html`<p>This request came from another site, so nothing was done. Open the link from your e-mail.</p>`);
+    return this.send(
+      reply,
+      403,
+      'Open the link yourself',
+      html`<p>This request came from another site, so nothing was done. Open the link from your e-mail.</p>`,
+    );
   }
 
   private unavailable(reply: FastifyReply) {

@@ -15,7 +15,8 @@ export const PUBLIC_DIR = resolve(__dirname, '../../../../apps/api/public');
  * The dashboard's policy, for every page: scripts and styles from this origin only (inline styles are
  * allowed for the charts' and Preact's style attributes), no frames, forms post only here.
  */
-export const PAGE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+export const PAGE_CSP =
+  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 export const CONTENT_TYPES = {
   html: 'text/html; charset=utf-8',

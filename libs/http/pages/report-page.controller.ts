@@ -17,7 +17,11 @@ const DIR = join(PUBLIC_DIR, 'report');
 export class ReportPageController {
   @Get()
   page(@Res({ passthrough: true }) reply: FastifyReply): string {
-    reply.header('content-type', CONTENT_TYPES.html).header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').header('referrer-policy', 'same-origin');
+    reply
+      .header('content-type', CONTENT_TYPES.html)
+      .header('content-security-policy', PAGE_CSP)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'same-origin');
     return pageFile(join(DIR, 'index.html'));
   }
 

@@ -33,7 +33,10 @@ export class SignInController {
   private readonly logger = new Logger('SignIn');
   private readonly pendingCookie: string;
 
-  constructor(private readonly oidc: OidcService, private readonly sessions: StaffSessionsService) {
+  constructor(
+    private readonly oidc: OidcService,
+    private readonly sessions: StaffSessionsService,
+  ) {
     // __Host-: over https no other host (a sibling subdomain) can plant one, which would be a login CSRF
     this.pendingCookie = sessions.cookie.secure ? '__Host-tracker-sign-in' : 'tracker-sign-in';
   }
@@ -43,7 +46,11 @@ export class SignInController {
     if (!this.oidc.pagesSignIn) return this.notOffered(reply);
     const { url, pending } = await this.oidc.startSignIn(RETURN_PATHS.includes(returnTo ?? '') ? returnTo! : RETURN_PATHS[0]);
     reply.setCookie(this.pendingCookie, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
-      httpOnly: true, secure: this.sessions.cookie.secure, sameSite: 'lax', path: '/', maxAge: PENDING_SECONDS,
+      httpOnly: true,
+      secure: this.sessions.cookie.secure,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: PENDING_SECONDS,
     });
     return reply.code(303).header('location', url).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send();
   }
@@ -55,24 +62,49 @@ export class SignInController {
     reply.clearCookie(this.pendingCookie, { path: '/', secure: this.sessions.cookie.secure, sameSite: 'lax', httpOnly: true });
     const again = (returnTo = RETURN_PATHS[0]) => html`<p><a href="/auth/sign-in?return=${returnTo}" role="button">Sign in again</a></p>`;
     if (!pending) {
-      return this.send(reply, 400, 'This sign-in cannot be finished', html`<p>It was not started from this browser, or it took more than ${PENDING_SECONDS / 60} minutes. Nothing was changed.</p>${again()}`);
+      return this.send(
+        reply,
+        400,
+        'This sign-in cannot be finished',
+        html`<p>It was not started from this browser, or it took more than ${PENDING_SECONDS / 60} minutes. Nothing was changed.</p>
+          ${again()}`,
+      );
     }
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const params = new URLSearchParams(query);
     if (params.has('error')) {
-      return this.send(reply, 401, 'You were not signed in', html`<p>Your identity provider answered: ${params.get('error_description') ?? params.get('error')}.</p>${again(pending.returnTo)}`);
+      return this.send(
+        reply,
+        401,
+        'You were not signed in',
+        html`<p>Your identity provider answered: ${params.get('error_description') ?? params.get('error')}.</p>
+          ${again(pending.returnTo)}`,
+      );
     }
     const outcome = await this.oidc.finishSignIn(query, pending);
     if ('refusal' in outcome) {
       return outcome.refusal === 'unavailable'
         ? this.unavailable(reply, 'Your identity provider could not be reached to finish signing you in.')
-        : this.send(reply, 401, 'You were not signed in', html`<p>The answer from your identity provider could not be verified (it may have been used already, or come too late).</p>${again(pending.returnTo)}`);
+        : this.send(
+            reply,
+            401,
+            'You were not signed in',
+            html`<p>The answer from your identity provider could not be verified (it may have been used already, or come too late).</p>
+              ${again(pending.returnTo)}`,
+          );
     }
     if ('unmapped' in outcome) {
       this.logger.warn(`sign-in refused: ${outcome.label} has no mapped tracker role (${outcome.unmapped.reason})`);
-      return this.send(reply, 403, 'You have no role in the tracker', html`
-<p>Your identity provider knows you as <strong>${outcome.label}</strong>, but ${outcome.unmapped.reason === 'no-sectors' ? 'you are a sector liaison without a sector' : 'none of your groups or roles gives access to the tracker'}.</p>
-<p>Ask the administrator of your agency's accounts to add you to the tracker's groups. Nothing was opened here.</p>`);
+      return this.send(
+        reply,
+        403,
+        'You have no role in the tracker',
+        html` <p>
+            Your identity provider knows you as <strong>${outcome.label}</strong>, but
+            ${outcome.unmapped.reason === 'no-sectors' ? 'you are a sector liaison without a sector' : 'none of your groups or roles gives access to the tracker'}.
+          </p>
+          <p>Ask the administrator of your agency's accounts to add you to the tracker's groups. Nothing was opened here.</p>`,
+      );
     }
     let opened: { cookie: string; maxAgeSeconds: number };
     try {
@@ -82,7 +114,13 @@ export class SignInController {
       return this.unavailable(reply, 'The tracker could not open your session.');
     }
     this.logger.log(`${outcome.actor.id} signed in as ${outcome.actor.role}`);
-    reply.setCookie(this.sessions.cookie.name, opened.cookie, { httpOnly: true, secure: this.sessions.cookie.secure, sameSite: 'strict', path: '/', maxAge: opened.maxAgeSeconds });
+    reply.setCookie(this.sessions.cookie.name, opened.cookie, {
+      httpOnly: true,
+      secure: this.sessions.cookie.secure,
+      sameSite: 'strict',
+      path: '/',
+      maxAge: opened.maxAgeSeconds,
+    });
     return reply.code(303).header('location', pending.returnTo).header('cache-control', 'no-store').send();
   }
 
@@ -91,7 +129,8 @@ export class SignInController {
     reply.header('cache-control', 'no-store');
     const cookie = request.cookies?.[this.sessions.cookie.name];
     const session = cookie ? await this.sessions.describe(cookie).catch(() => 'unavailable' as const) : null;
-    if (session === 'unavailable') return reply.code(503).send({ error: 'SERVICE_UNAVAILABLE', message: 'The tracker cannot check your session just now; try again in a minute' });
+    if (session === 'unavailable')
+      return reply.code(503).send({ error: 'SERVICE_UNAVAILABLE', message: 'The tracker cannot check your session just now; try again in a minute' });
     return reply.send({ signIn: this.oidc.pagesSignIn, session: session && { ...session, expiresAt: session.expiresAt.toISOString() } });
   }
 
@@ -116,7 +155,12 @@ export class SignInController {
   }
 
   private notOffered(reply: FastifyReply) {
-    return this.send(reply, 404, 'Sign-in is not set up', html`<p>This tracker signs no one in through an identity provider (OIDC_ISSUER and OIDC_CLIENT_ID are not set). Use an API token.</p>`);
+    return this.send(
+      reply,
+      404,
+      'Sign-in is not set up',
+      html`<p>This tracker signs no one in through an identity provider (OIDC_ISSUER and OIDC_CLIENT_ID are not set). Use an API token.</p>`,
+    );
   }
 
   private unavailable(reply: FastifyReply, what: string) {

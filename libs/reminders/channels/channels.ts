@@ -20,9 +20,20 @@ class DeliveryError extends Error {}
 export class EmailChannel {
   private transport: Transporter | null;
 
-  constructor(private readonly smtpUrl: string | undefined, private readonly from: string) {
+  constructor(
+    private readonly smtpUrl: string | undefined,
+    private readonly from: string,
+  ) {
     // bounded waits: a send never outlives the sweep's notion of a stuck delivery (DELIVERY_STUCK_MS)
-    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never) : null;
+    this.transport = smtpUrl
+      ? nodemailer.createTransport(smtpUrl, {
+          pool: true,
+          maxConnections: 4,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 30_000,
+        } as never)
+      : null;
   }
 
   async send(d: OutgoingDelivery): Promise<void> {
@@ -56,7 +67,10 @@ const MAX_ANSWER_BYTES = 4096;
  * network behind the worker.
  */
 export class WebhookChannel {
-  constructor(private readonly policy: WebhookAddressPolicy, private readonly timeoutMs = 10_000) {}
+  constructor(
+    private readonly policy: WebhookAddressPolicy,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   /**
    * `secrets`: the receiver's own, current first (two during a rotation's overlap). `now` is the wall
@@ -71,26 +85,30 @@ export class WebhookChannel {
     const body = JSON.stringify(d.body);
     const url = new URL(d.recipient);
     const status = await new Promise<number>((resolve, reject) => {
-      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...standardWebhookHeaders(d.id, body, secrets, new Date(now())),
-          'x-tracker-delivery': d.id,
-          'user-agent': 'transition-tracker',
+      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            ...standardWebhookHeaders(d.id, body, secrets, new Date(now())),
+            'x-tracker-delivery': d.id,
+            'user-agent': 'transition-tracker',
+          },
+          lookup: this.policy.lookupFor(url.hostname) as never,
+          timeout: this.timeoutMs,
         },
-        lookup: this.policy.lookupFor(url.hostname) as never,
-        timeout: this.timeoutMs,
-      }, (response) => {
-        let read = 0;
-        response.on('data', (chunk: Buffer) => {
-          read += chunk.length;
-          if (read > MAX_ANSWER_BYTES) response.destroy();
-        });
-        response.on('close', () => resolve(response.statusCode ?? 0));
-        response.on('error', () => resolve(response.statusCode ?? 0));
-      });
+        (response) => {
+          let read = 0;
+          response.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read > MAX_ANSWER_BYTES) response.destroy();
+          });
+          response.on('close', () => resolve(response.statusCode ?? 0));
+          response.on('error', () => resolve(response.statusCode ?? 0));
+        },
+      );
       request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       // a whole send, answer included, within the timeout: a receiver dripping bytes does not hold a sender
       const deadline = setTimeout(() => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), this.timeoutMs);

@@ -15,7 +15,17 @@ export class WebhookAddressPolicy {
   private readonly localHosts: Set<string>;
 
   constructor(localHosts: string | undefined) {
-    this.localHosts = new Set((localHosts ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean));
+    this.localHosts = new Set(
+      (localHosts ?? '')
+        .split(',')
+        .map((h) =>
+          h
+            .trim()
+            .toLowerCase()
+            .replace(/^\[|\]$/g, ''),
+        )
+        .filter(Boolean),
+    );
   }
 
   private isLocal(hostname: string): boolean {

@@ -14,20 +14,22 @@ describe('Standard Webhooks signing', () => {
     expect(new Set(secrets).size).toBe(50);
   });
 
-  it('verifies with the library\'s own Webhook.verify and the receiver\'s secret, the delivery id as webhook-id', () => {
+  it("verifies with the library's own Webhook.verify and the receiver's secret, the delivery id as webhook-id", () => {
     const secret = newWebhookSecret();
     const headers = standardWebhookHeaders('42', body, [secret], now);
     expect(headers['webhook-id']).toBe('42');
     expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
   });
 
-  it('does not verify with another receiver\'s secret, nor with the id, the body or the time changed', () => {
+  it("does not verify with another receiver's secret, nor with the id, the body or the time changed", () => {
     const secret = newWebhookSecret();
     const headers = standardWebhookHeaders('42', body, [secret], now);
     expect(() => new Webhook(newWebhookSecret()).verify(body, headers)).toThrow(/No matching signature/);
     expect(() => new Webhook(secret).verify(body, { ...headers, 'webhook-id': '43' })).toThrow(/No matching signature/);
     expect(() => new Webhook(secret).verify(body.replace('42', '43'), headers)).toThrow(/No matching signature/);
-    expect(() => new Webhook(secret).verify(body, { ...headers, 'webhook-timestamp': String(Number(headers['webhook-timestamp']) + 1) })).toThrow(/No matching signature/);
+    expect(() => new Webhook(secret).verify(body, { ...headers, 'webhook-timestamp': String(Number(headers['webhook-timestamp']) + 1) })).toThrow(
+      /No matching signature/,
+    );
     const old = standardWebhookHeaders('42', body, [secret], new Date(now.getTime() - 10 * 60_000));
     expect(() => new Webhook(secret).verify(body, old)).toThrow(/too old/);
   });

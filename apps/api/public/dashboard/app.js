@@ -76,7 +76,8 @@
     const d = base.data;
     $('content').hidden = false;
     $('programme-name').textContent = d.programme.name;
-    $('programme-regulation').textContent = `${d.programme.regulation} · cutoff ${new Date(d.programme.updatesCutoff).toUTCString()}${d.serverTime.simulated ? ' · simulated time ' + d.serverTime.now : ''}`;
+    $('programme-regulation').textContent =
+      `${d.programme.regulation} · cutoff ${new Date(d.programme.updatesCutoff).toUTCString()}${d.serverTime.simulated ? ' · simulated time ' + d.serverTime.now : ''}`;
     countdown(d.programme.updatesCutoff, d.serverTime.now);
 
     const s = d.programmeSummary;
@@ -90,46 +91,98 @@
 
     chart('status-chart', {
       type: 'doughnut',
-      data: { labels: s.byStatus.map((b) => b.status.replace('_', ' ')), datasets: [{ data: s.byStatus.map((b) => b.organisations ?? 0), backgroundColor: s.byStatus.map((b) => STATUS_COLOURS[b.status]) }] },
+      data: {
+        labels: s.byStatus.map((b) => b.status.replace('_', ' ')),
+        datasets: [{ data: s.byStatus.map((b) => b.organisations ?? 0), backgroundColor: s.byStatus.map((b) => STATUS_COLOURS[b.status]) }],
+      },
       options: { maintainAspectRatio: false, plugins: { legend: { position: 'right' } }, animation: false },
     });
 
     const b = d.burndown;
-    $('projection').textContent = b.projectedFinish ? `at ${fmt(Math.round(b.pacePerDay))} endpoints/day, done by ${b.projectedFinish}` : 'no finish in sight at the current pace';
+    $('projection').textContent = b.projectedFinish
+      ? `at ${fmt(Math.round(b.pacePerDay))} endpoints/day, done by ${b.projectedFinish}`
+      : 'no finish in sight at the current pace';
     chart('burndown-chart', {
       type: 'line',
       data: {
         labels: b.points.map((p) => p.day),
         datasets: [
-          { label: 'Endpoints remaining', data: b.points.map((p) => p.endpointsRemaining), borderColor: '#ff6b6b', backgroundColor: 'rgba(255,107,107,.15)', fill: true, yAxisID: 'y', pointRadius: 0 },
+          {
+            label: 'Endpoints remaining',
+            data: b.points.map((p) => p.endpointsRemaining),
+            borderColor: '#ff6b6b',
+            backgroundColor: 'rgba(255,107,107,.15)',
+            fill: true,
+            yAxisID: 'y',
+            pointRadius: 0,
+          },
           { label: 'Organisations not done', data: b.points.map((p) => p.organisationsNotDone), borderColor: '#4fb3ff', yAxisID: 'y1', pointRadius: 0 },
         ],
       },
-      options: { maintainAspectRatio: false, animation: false, interaction: { mode: 'index', intersect: false }, scales: { y: { beginAtZero: true }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: 'index', intersect: false },
+        scales: { y: { beginAtZero: true }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } },
+      },
     });
 
     const max = Math.max(1, ...d.sectors.flatMap((r) => r.byStatus.map((x) => x.organisations ?? 0)));
-    $('heatmap').innerHTML = `<tr><th>Sector</th>${STATUSES.map((st) => `<th>${st.replace('_', ' ')}</th>`).join('')}<th>removed</th></tr>` +
-      d.sectors.map((r) => `<tr data-sector="${esc(r.key)}"><td>${esc(r.label)}</td>${STATUSES.map((st) => {
-        const n = r.byStatus.find((x) => x.status === st)?.organisations;
-        const alpha = n === null || n === undefined ? 0 : 0.15 + 0.85 * (n / max);
-        const colour = STATUS_COLOURS[st];
-        return `<td data-status="${st}" style="background:${n === null ? '#2a3440' : colour}${n === null ? '' : Math.round(alpha * 255).toString(16).padStart(2, '0')}">${n === null ? '&lt;5' : fmt(n)}</td>`;
-      }).join('')}<td>${pct(r.shareRemoved)}</td></tr>`).join('');
+    $('heatmap').innerHTML =
+      `<tr><th>Sector</th>${STATUSES.map((st) => `<th>${st.replace('_', ' ')}</th>`).join('')}<th>removed</th></tr>` +
+      d.sectors
+        .map(
+          (r) =>
+            `<tr data-sector="${esc(r.key)}"><td>${esc(r.label)}</td>${STATUSES.map((st) => {
+              const n = r.byStatus.find((x) => x.status === st)?.organisations;
+              const alpha = n === null || n === undefined ? 0 : 0.15 + 0.85 * (n / max);
+              const colour = STATUS_COLOURS[st];
+              return `<td data-status="${st}" style="background:${n === null ? '#2a3440' : colour}${
+                n === null
+                  ? ''
+                  : Math.round(alpha * 255)
+                      .toString(16)
+                      .padStart(2, '0')
+              }">${n === null ? '&lt;5' : fmt(n)}</td>`;
+            }).join('')}<td>${pct(r.shareRemoved)}</td></tr>`,
+        )
+        .join('');
 
     chart('region-chart', {
       type: 'bar',
-      data: { labels: d.regions.map((r) => `R${r.key}`), datasets: [{ label: 'Share removed', data: d.regions.map((r) => (r.shareRemoved ?? 0) * 100), backgroundColor: '#46c98b' }] },
-      options: { maintainAspectRatio: false, animation: false, indexAxis: 'y', scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } }, plugins: { legend: { display: false } } },
+      data: {
+        labels: d.regions.map((r) => `R${r.key}`),
+        datasets: [{ label: 'Share removed', data: d.regions.map((r) => (r.shareRemoved ?? 0) * 100), backgroundColor: '#46c98b' }],
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        indexAxis: 'y',
+        scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+        plugins: { legend: { display: false } },
+      },
     });
-    $('regions').innerHTML = '<tr><th>Region</th><th>Orgs</th><th>Remaining</th></tr>' +
-      d.regions.map((r) => `<tr data-region="${esc(r.key)}"><td>${esc(r.label)}</td><td>${fmt(r.organisations)}</td><td>${fmt(r.endpointsRemaining)}</td></tr>`).join('');
+    $('regions').innerHTML =
+      '<tr><th>Region</th><th>Orgs</th><th>Remaining</th></tr>' +
+      d.regions
+        .map((r) => `<tr data-region="${esc(r.key)}"><td>${esc(r.label)}</td><td>${fmt(r.organisations)}</td><td>${fmt(r.endpointsRemaining)}</td></tr>`)
+        .join('');
 
     // reported and verified side by side; a viewer sees no verified figures (n/a) and small rows as <5
-    $('products').innerHTML = '<tr><th>Product</th><th>Orgs</th><th>Endpoints</th><th>Remaining (reported)</th><th>Remaining (verified)</th><th>of endpoints verified</th><th>Stale reports</th><th>Stale verifications</th></tr>' +
-      d.products.map((r) => `<tr data-product="${esc(r.key)}"><td>${esc(r.label)}</td>${r.suppressed ? '<td colspan="7">&lt;5</td>' : `<td>${fmt(r.organisations)}</td><td>${fmt(r.endpointsTotal)}</td>
+    $('products').innerHTML =
+      '<tr><th>Product</th><th>Orgs</th><th>Endpoints</th><th>Remaining (reported)</th><th>Remaining (verified)</th><th>of endpoints verified</th><th>Stale reports</th><th>Stale verifications</th></tr>' +
+      d.products
+        .map(
+          (r) =>
+            `<tr data-product="${esc(r.key)}"><td>${esc(r.label)}</td>${
+              r.suppressed
+                ? '<td colspan="7">&lt;5</td>'
+                : `<td>${fmt(r.organisations)}</td><td>${fmt(r.endpointsTotal)}</td>
         <td data-testid="reported">${fmt(r.endpointsRemaining)}</td><td data-testid="verified">${fmt(r.endpointsRemainingVerified)}</td><td>${fmt(r.endpointsVerified)}</td>
-        <td>${fmt(r.reportsStale)}</td><td>${fmt(r.verificationsStale)}</td>`}</tr>`).join('');
+        <td>${fmt(r.reportsStale)}</td><td>${fmt(r.verificationsStale)}</td>`
+            }</tr>`,
+        )
+        .join('');
 
     await loadAtRisk();
   }
@@ -138,13 +191,24 @@
     const r = await gql('DashboardAtRisk');
     if (r.errors) {
       $('atrisk-total').textContent = '';
-      $('atrisk').innerHTML = `<tr><td class="hint">${esc(r.errors[0].message)} — the at-risk list names organisations and needs a liaison or admin token.</td></tr>`;
+      $('atrisk').innerHTML =
+        `<tr><td class="hint">${esc(r.errors[0].message)} — the at-risk list names organisations and needs a liaison or admin token.</td></tr>`;
       return;
     }
     $('atrisk-total').textContent = `${fmt(r.data.atRisk.totalCount)} organisations not complete, highest risk first`;
-    $('atrisk').innerHTML = '<tr><th>Organisation</th><th>Sector</th><th>State</th><th>Status</th><th>Risk</th><th>Why</th></tr>' +
-      r.data.atRisk.edges.map(({ node: e }) => `<tr data-org="${e.organisation.id}"><td>${esc(e.organisation.name)}</td><td>${esc(e.organisation.primarySector.name)}</td><td>${esc(e.organisation.state.code)}</td>
-        <td>${esc(e.status.replace('_', ' '))}</td><td class="score">${e.riskScore}</td><td>${e.reasons.slice(0, 2).map((x) => `<span class="pill">${esc(x.message)}</span>`).join('')}</td></tr>`).join('');
+    $('atrisk').innerHTML =
+      '<tr><th>Organisation</th><th>Sector</th><th>State</th><th>Status</th><th>Risk</th><th>Why</th></tr>' +
+      r.data.atRisk.edges
+        .map(
+          ({
+            node: e,
+          }) => `<tr data-org="${e.organisation.id}"><td>${esc(e.organisation.name)}</td><td>${esc(e.organisation.primarySector.name)}</td><td>${esc(e.organisation.state.code)}</td>
+        <td>${esc(e.status.replace('_', ' '))}</td><td class="score">${e.riskScore}</td><td>${e.reasons
+          .slice(0, 2)
+          .map((x) => `<span class="pill">${esc(x.message)}</span>`)
+          .join('')}</td></tr>`,
+        )
+        .join('');
     for (const row of document.querySelectorAll('#atrisk tr[data-org]')) row.addEventListener('click', () => drill(row.dataset.org));
   }
 
@@ -160,8 +224,12 @@
       <p><b>${esc(o.status.status.replace('_', ' '))}</b> · last report ${o.lastReportedAt ? new Date(o.lastReportedAt).toISOString().slice(0, 10) : 'never'}${o.reportedAndVerified.reportStale ? ' (stale)' : ''}</p>
       <p data-testid="drill-reported-verified">remaining: ${fmt(o.reportedAndVerified.endpointsRemainingReported)} reported · ${fmt(o.reportedAndVerified.endpointsRemainingVerified)} verified
         on ${fmt(o.reportedAndVerified.endpointsVerified)} endpoints${o.reportedAndVerified.latestVerificationAt ? `, last verified ${new Date(o.reportedAndVerified.latestVerificationAt).toISOString().slice(0, 10)}` : ', never verified'}${o.reportedAndVerified.verificationStale ? ' (verification stale)' : ''}</p>
-      <table data-testid="drill-milestones"><tr><th>Milestone</th><th>Target</th><th>State</th></tr>${o.milestones.map((m) => `<tr><td>${esc(m.track)} ${esc(m.name)}</td>
-        <td>${m.targetAt.slice(0, 10)}</td><td class="state-${m.state}">${esc(m.state.replace('_', ' '))}${m.verified ? ' ✓' : ''}</td></tr>`).join('')}</table>
+      <table data-testid="drill-milestones"><tr><th>Milestone</th><th>Target</th><th>State</th></tr>${o.milestones
+        .map(
+          (m) => `<tr><td>${esc(m.track)} ${esc(m.name)}</td>
+        <td>${m.targetAt.slice(0, 10)}</td><td class="state-${m.state}">${esc(m.state.replace('_', ' '))}${m.verified ? ' ✓' : ''}</td></tr>`,
+        )
+        .join('')}</table>
       <h4>History</h4><table>${o.history.map((h) => `<tr><td>${h.occurredAt.slice(0, 10)}</td><td>${esc(h.actorRole)}</td><td>${esc(h.action)} ${esc(h.entityType)}</td></tr>`).join('')}</table>`;
   }
 
@@ -219,16 +287,19 @@
   if (linked) history.replaceState(null, '', location.pathname);
   signedIn(sessionStorage.getItem(STORE) || '');
   if (token) void load();
-  else void (async () => {
-    // without a token typed in this tab: a staff session, if the tracker signs staff in through a provider
-    const { staffSession } = await import('/ui/sign-in.js');
-    const staff = await staffSession();
-    staffSignedIn(staff?.session ?? null, !!staff?.signIn);
-    if (csrf) return load();
-    show(linked
-      ? 'A token in a link is not used (it would stay in the browser history): paste it into the field above.'
-      : staff?.signIn
-        ? 'Sign in with your agency account, or enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).'
-        : 'Enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).');
-  })();
+  else
+    void (async () => {
+      // without a token typed in this tab: a staff session, if the tracker signs staff in through a provider
+      const { staffSession } = await import('/ui/sign-in.js');
+      const staff = await staffSession();
+      staffSignedIn(staff?.session ?? null, !!staff?.signIn);
+      if (csrf) return load();
+      show(
+        linked
+          ? 'A token in a link is not used (it would stay in the browser history): paste it into the field above.'
+          : staff?.signIn
+            ? 'Sign in with your agency account, or enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).'
+            : 'Enter an API token (a viewer token shows the figures; a liaison or admin token adds the at-risk list).',
+      );
+    })();
 })();

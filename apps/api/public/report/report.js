@@ -35,7 +35,16 @@ const deploymentName = (f) => `${f.productName || f.product?.name || 'Product'}$
 /** What the person typed, per row, starting from what the tracker holds. */
 function draftOf(org) {
   return {
-    footprint: Object.fromEntries(org.footprint.map((f) => [f.id, { endpointsRemaining: String(f.endpointsRemaining), replacementProduct: f.replacementProduct ?? '', replacementChosenByOrganisation: !!f.replacementChosenByOrganisation }])),
+    footprint: Object.fromEntries(
+      org.footprint.map((f) => [
+        f.id,
+        {
+          endpointsRemaining: String(f.endpointsRemaining),
+          replacementProduct: f.replacementProduct ?? '',
+          replacementChosenByOrganisation: !!f.replacementChosenByOrganisation,
+        },
+      ]),
+    ),
     milestones: Object.fromEntries(org.milestones.map((m) => [m.id, { state: m.state, evidence: m.evidence ?? '', blockedReason: m.blockedReason ?? '' }])),
   };
 }
@@ -45,11 +54,18 @@ function changesOf(org, draft) {
   const footprint = [];
   for (const f of org.footprint) {
     const d = draft.footprint[f.id];
-    const changed = d.endpointsRemaining !== String(f.endpointsRemaining) || d.replacementProduct !== (f.replacementProduct ?? '') || d.replacementChosenByOrganisation !== !!f.replacementChosenByOrganisation;
+    const changed =
+      d.endpointsRemaining !== String(f.endpointsRemaining) ||
+      d.replacementProduct !== (f.replacementProduct ?? '') ||
+      d.replacementChosenByOrganisation !== !!f.replacementChosenByOrganisation;
     if (!changed) continue;
     footprint.push({
-      id: f.id, version: f.version, endpointsRemaining: Number(d.endpointsRemaining),
-      ...(d.replacementProduct.trim() ? { replacementProduct: d.replacementProduct.trim(), replacementChosenByOrganisation: d.replacementChosenByOrganisation } : {}),
+      id: f.id,
+      version: f.version,
+      endpointsRemaining: Number(d.endpointsRemaining),
+      ...(d.replacementProduct.trim()
+        ? { replacementProduct: d.replacementProduct.trim(), replacementChosenByOrganisation: d.replacementChosenByOrganisation }
+        : {}),
     });
   }
   const milestones = [];
@@ -57,7 +73,9 @@ function changesOf(org, draft) {
     const d = draft.milestones[m.id];
     if (d.state === m.state && d.evidence === (m.evidence ?? '') && d.blockedReason === (m.blockedReason ?? '')) continue;
     milestones.push({
-      id: m.id, version: m.version, state: d.state,
+      id: m.id,
+      version: m.version,
+      state: d.state,
       ...(d.evidence.trim() ? { evidence: d.evidence.trim() } : {}),
       ...(d.state === 'BLOCKED' && d.blockedReason.trim() ? { blockedReason: d.blockedReason.trim() } : {}),
     });
@@ -81,7 +99,16 @@ function problemsOf(org, draft) {
 
 function Notice({ notice, focusRef }) {
   if (!notice) return html`<div role="status" aria-live="polite" class="visually-hidden"></div>`;
-  return html`<div ref=${focusRef} tabindex="-1" role=${notice.kind === 'error' ? 'alert' : 'status'} aria-live="polite" class=${`notice ${notice.kind}`} data-testid="notice">${notice.text}</div>`;
+  return html`<div
+    ref=${focusRef}
+    tabindex="-1"
+    role=${notice.kind === 'error' ? 'alert' : 'status'}
+    aria-live="polite"
+    class=${`notice ${notice.kind}`}
+    data-testid="notice"
+  >
+    ${notice.text}
+  </div>`;
 }
 
 function FootprintRow({ f, draft, set, problem, conflict }) {
@@ -91,15 +118,34 @@ function FootprintRow({ f, draft, set, problem, conflict }) {
     <legend>${deploymentName(f)}</legend>
     ${conflict && html`<p class="conflict" data-testid="conflict">Changed by someone else while you typed: the tracker now holds ${conflict}. Your entry is kept below; check it and send again.</p>`}
     <label for=${id}>Endpoints still running it (of ${f.endpointCount})</label>
-    <input id=${id} name=${id} type="number" inputmode="numeric" min="0" max=${f.endpointCount} value=${d.endpointsRemaining}
-      aria-invalid=${problem ? 'true' : undefined} aria-describedby=${problem ? `${id}-problem` : undefined}
-      onInput=${(e) => set('footprint', f.id, 'endpointsRemaining', e.currentTarget.value)} />
+    <input
+      id=${id}
+      name=${id}
+      type="number"
+      inputmode="numeric"
+      min="0"
+      max=${f.endpointCount}
+      value=${d.endpointsRemaining}
+      aria-invalid=${problem ? 'true' : undefined}
+      aria-describedby=${problem ? `${id}-problem` : undefined}
+      onInput=${(e) => set('footprint', f.id, 'endpointsRemaining', e.currentTarget.value)}
+    />
     ${problem && html`<small id=${`${id}-problem`} class="problem">${problem}</small>`}
     <label for=${`${id}-replacement`}>Replacement product</label>
-    <input id=${`${id}-replacement`} type="text" maxlength="200" value=${d.replacementProduct} autocomplete="off"
-      onInput=${(e) => set('footprint', f.id, 'replacementProduct', e.currentTarget.value)} />
+    <input
+      id=${`${id}-replacement`}
+      type="text"
+      maxlength="200"
+      value=${d.replacementProduct}
+      autocomplete="off"
+      onInput=${(e) => set('footprint', f.id, 'replacementProduct', e.currentTarget.value)}
+    />
     <label>
-      <input type="checkbox" checked=${d.replacementChosenByOrganisation} onChange=${(e) => set('footprint', f.id, 'replacementChosenByOrganisation', e.currentTarget.checked)} />
+      <input
+        type="checkbox"
+        checked=${d.replacementChosenByOrganisation}
+        onChange=${(e) => set('footprint', f.id, 'replacementChosenByOrganisation', e.currentTarget.checked)}
+      />
       We chose this replacement ourselves (it was not pushed to us by a vendor)
     </label>
   </fieldset>`;
@@ -115,13 +161,23 @@ function MilestoneRow({ m, draft, set, problem, conflict }) {
     <select id=${id} name=${id} value=${d.state} onChange=${(e) => set('milestones', m.id, 'state', e.currentTarget.value)}>
       ${STATES.map(([value, label]) => html`<option value=${value} selected=${d.state === value}>${label}</option>`)}
     </select>
-    ${d.state === 'BLOCKED' && html`
-      <label for=${`${id}-blocked`}>What blocks it</label>
-      <textarea id=${`${id}-blocked`} rows="2" maxlength="2000" aria-invalid=${problem ? 'true' : undefined} aria-describedby=${problem ? `${id}-problem` : undefined}
-        onInput=${(e) => set('milestones', m.id, 'blockedReason', e.currentTarget.value)}>${d.blockedReason}</textarea>
-      ${problem && html`<small id=${`${id}-problem`} class="problem">${problem}</small>`}`}
+    ${
+      d.state === 'BLOCKED' &&
+      html` <label for=${`${id}-blocked`}>What blocks it</label>
+        <textarea
+          id=${`${id}-blocked`}
+          rows="2"
+          maxlength="2000"
+          aria-invalid=${problem ? 'true' : undefined}
+          aria-describedby=${problem ? `${id}-problem` : undefined}
+          onInput=${(e) => set('milestones', m.id, 'blockedReason', e.currentTarget.value)}
+        >
+${d.blockedReason}</textarea>
+        ${problem && html`<small id=${`${id}-problem`} class="problem">${problem}</small>`}`
+    }
     <label for=${`${id}-evidence`}>Evidence (what shows it, e.g. a ticket or a report)</label>
-    <textarea id=${`${id}-evidence`} rows="2" maxlength="10000" onInput=${(e) => set('milestones', m.id, 'evidence', e.currentTarget.value)}>${d.evidence}</textarea>
+    <textarea id=${`${id}-evidence`} rows="2" maxlength="10000" onInput=${(e) => set('milestones', m.id, 'evidence', e.currentTarget.value)}>
+${d.evidence}</textarea>
   </fieldset>`;
 }
 
@@ -136,7 +192,8 @@ function ExtensionForm({ org, gql, programmeId, onDone, say }) {
   async function submit(event) {
     event.preventDefault();
     if (!date) return say('error', 'Choose the date you are asking for.');
-    if (justification.trim().length < 10) return say('error', 'Say why in at least 10 characters (the maintenance window you wait for, the vendor certification, …).');
+    if (justification.trim().length < 10)
+      return say('error', 'Say why in at least 10 characters (the maintenance window you wait for, the vendor certification, …).');
     setBusy(true);
     try {
       await gql(EXTENSION, { input: { milestoneId, requestedTargetAt: new Date(`${date}T23:59:59Z`).toISOString(), justification: justification.trim() } });
@@ -186,10 +243,14 @@ function ReportPage({ me, gql }) {
   }
 
   useEffect(() => {
-    load().then((o) => setDraft(draftOf(o))).catch((error) => say('error', `Your organisation could not be loaded: ${error.message}`));
+    load()
+      .then((o) => setDraft(draftOf(o)))
+      .catch((error) => say('error', `Your organisation could not be loaded: ${error.message}`));
   }, []);
 
-  if (!org || !draft) return html`<p aria-busy="true">Loading your organisation…</p><${Notice} notice=${notice} focusRef=${noticeRef} />`;
+  if (!org || !draft)
+    return html`<p aria-busy="true">Loading your organisation…</p>
+      <${Notice} notice=${notice} focusRef=${noticeRef} />`;
 
   const set = (part, id, field, value) => setDraft((d) => ({ ...d, [part]: { ...d[part], [id]: { ...d[part][id], [field]: value } } }));
 
@@ -206,7 +267,10 @@ function ReportPage({ me, gql }) {
       const fresh = await load();
       setDraft(draftOf(fresh));
       setConflicts({});
-      say('success', `Thank you: your report was saved (${changes.footprint.length} count(s), ${changes.milestones.length} milestone(s)). Your liaison will verify what you reported done.`);
+      say(
+        'success',
+        `Thank you: your report was saved (${changes.footprint.length} count(s), ${changes.milestones.length} milestone(s)). Your liaison will verify what you reported done.`,
+      );
     } catch (error) {
       if (error.code === 'CONFLICT') {
         // someone else changed a row meanwhile: read it again, keep what was typed, show what changed
@@ -214,14 +278,19 @@ function ReportPage({ me, gql }) {
         const changed = {};
         for (const f of fresh.footprint) {
           const before = org.footprint.find((x) => x.id === f.id);
-          if (before && before.version !== f.version) changed[f.id] = `${f.endpointsRemaining} remaining${f.replacementProduct ? `, replacement ${f.replacementProduct}` : ''}`;
+          if (before && before.version !== f.version)
+            changed[f.id] = `${f.endpointsRemaining} remaining${f.replacementProduct ? `, replacement ${f.replacementProduct}` : ''}`;
         }
         for (const m of fresh.milestones) {
           const before = org.milestones.find((x) => x.id === m.id);
-          if (before && before.version !== m.version) changed[m.id] = `${STATES.find(([v]) => v === m.state)?.[1] ?? m.state}${m.reportedBy ? ` (reported by ${m.reportedBy})` : ''}`;
+          if (before && before.version !== m.version)
+            changed[m.id] = `${STATES.find(([v]) => v === m.state)?.[1] ?? m.state}${m.reportedBy ? ` (reported by ${m.reportedBy})` : ''}`;
         }
         setConflicts(changed);
-        say('error', 'Someone else changed this report while you were typing. Your entries are kept; the rows marked below show what changed. Check them and send again.');
+        say(
+          'error',
+          'Someone else changed this report while you were typing. Your entries are kept; the rows marked below show what changed. Check them and send again.',
+        );
       } else {
         say('error', `Your report was not saved: ${error.message}`);
       }
@@ -241,8 +310,7 @@ function ReportPage({ me, gql }) {
   }
 
   const status = org.status;
-  return html`
-    <hgroup>
+  return html` <hgroup>
       <h1>${org.name}</h1>
       <p>${me.programme.name}: updates end ${day(me.programme.updatesCutoff)}</p>
     </hgroup>
@@ -253,8 +321,15 @@ function ReportPage({ me, gql }) {
     <${Notice} notice=${notice} focusRef=${noticeRef} />
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">Where you stand</h2>
-      <p data-testid="status"><strong>${STATUS_WORDS[status.status] ?? status.status}</strong>${org.lastReportedAt ? `; last report ${day(org.lastReportedAt)}` : '; no report yet'}.</p>
-      ${status.reasons.length > 0 && html`<ul>${status.reasons.map((r) => html`<li>${r.message}</li>`)}</ul>`}
+      <p data-testid="status">
+        <strong>${STATUS_WORDS[status.status] ?? status.status}</strong>${org.lastReportedAt ? `; last report ${day(org.lastReportedAt)}` : '; no report yet'}.
+      </p>
+      ${
+        status.reasons.length > 0 &&
+        html`<ul>
+          ${status.reasons.map((r) => html`<li>${r.message}</li>`)}
+        </ul>`
+      }
     </section>
     <form onSubmit=${submit} data-testid="report-form" novalidate>
       <h2>Endpoints still running it</h2>
@@ -266,7 +341,10 @@ function ReportPage({ me, gql }) {
     </form>
     <section aria-labelledby="ack-heading">
       <h2 id="ack-heading">Acknowledge the reminder</h2>
-      <p>Acknowledging holds escalation for a while as you work; it does not replace a report.${reminders?.pausedUntil ? ` Held until ${day(reminders.pausedUntil)}.` : ''}</p>
+      <p>
+        Acknowledging holds escalation for a while as you work; it does not replace a
+        report.${reminders?.pausedUntil ? ` Held until ${day(reminders.pausedUntil)}.` : ''}
+      </p>
       <button type="button" class="secondary" onClick=${acknowledge}>Acknowledge</button>
     </section>
     <section aria-labelledby="ext-heading">
