@@ -1,6 +1,6 @@
-import type { GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { GraphQLObjectType, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import { FieldsByTypeName, parseResolveInfo, ResolveTree } from 'graphql-parse-resolve-info';
-import type { ChildKind, ChildrenWanted, OrganisationChildren } from '@libs/data/organisation-rows';
+import type { ChildKind, ChildrenWanted, OrganisationChildren, ProjectedKey } from '@libs/data/organisation-rows';
 import { toFootprintModel } from './footprint/footprint.mapper';
 import type { FootprintModel } from './footprint/footprint.model';
 import type { Loaders } from './loaders';
@@ -26,6 +26,108 @@ const NEEDS: Record<string, { kinds: ChildKind[]; perProgramme: boolean }> = {
   contacts: { kinds: ['contacts'], perProgramme: false },
   extensions: { kinds: ['extensions'], perProgramme: false },
 };
+
+/**
+ * The fields of the nested row types that show a column as it is (or a fixed expression of the row), and
+ * so can be answered from a projection PostgreSQL builds with just those keys: no entity is made, no
+ * instant parsed and formatted again, for the hundreds of rows of a page. A field not listed here (a
+ * maintenance window, a resolver of its own such as a milestone's `extensionStanding` or a contact's
+ * preferences) makes its kind read as entities, as before.
+ */
+const same = (...names: string[]): Record<string, ProjectedKey> => Object.fromEntries(names.map((n) => [n, { key: n, property: n }]));
+const PROJECTABLE: Record<ChildKind, { typeName: string; fields: Record<string, ProjectedKey>; always: ProjectedKey[] }> = {
+  footprint: {
+    typeName: 'Footprint',
+    fields: {
+      ...same(
+        'id',
+        'organisationId',
+        'programmeId',
+        'productName',
+        'vendor',
+        'whiteLabelConfidence',
+        'environment',
+        'endpointCount',
+        'endpointsRemaining',
+        'updateChannel',
+        'licenceEnd',
+        'replacementProduct',
+        'replacementChosenByOrganisation',
+        'verifiedRemaining',
+        'verifiedBy',
+        'verifiedAt',
+        'replacementVendorCertified',
+        'replacementCertificationRef',
+        'createdAt',
+        'updatedAt',
+        'version',
+      ),
+      // the product is looked up from its code by the field's own plain resolver (reference-fields.ts)
+      product: { key: 'productCode', property: 'productCode' },
+    },
+    always: [],
+  },
+  milestones: {
+    typeName: 'Milestone',
+    fields: {
+      ...same(
+        'id',
+        'organisationId',
+        'programmeId',
+        'key',
+        'track',
+        'name',
+        'position',
+        'originalTargetAt',
+        'targetAt',
+        'state',
+        'blockedReason',
+        'evidence',
+        'reportedBy',
+        'reportedAt',
+        'verifiedBy',
+        'verifiedAt',
+        'extensionId',
+        'extensionExpiresAt',
+        'extensionLapsesTo',
+        'extensionReportedAt',
+        'maintenanceWindowFootprintId',
+        'version',
+      ),
+      verified: { key: 'verified', sql: (alias) => `${alias}.verified_at IS NOT NULL` },
+    },
+    // the `track` argument of Organisation.milestones filters on it
+    always: [{ key: 'track', property: 'track' }],
+  },
+  contacts: { typeName: 'Contact', fields: same('id', 'role', 'name', 'email', 'timeZone'), always: [] },
+  extensions: {
+    typeName: 'Extension',
+    fields: same(
+      'id',
+      'organisationId',
+      'milestoneId',
+      'justification',
+      'requestedTargetAt',
+      'state',
+      'requestedBy',
+      'requestedAt',
+      'decidedBy',
+      'decidedAt',
+      'decisionNote',
+      'grantedTargetAt',
+      'expiresAt',
+      'previousTargetAt',
+      'statusReportedAt',
+      'statusReportedBy',
+      'statusReport',
+      'version',
+    ),
+    always: [],
+  },
+};
+
+/** The Organisation fields that show one kind of row as a list of its own. */
+const LIST_FIELDS: Record<string, ChildKind> = { footprint: 'footprint', milestones: 'milestones', contacts: 'contacts', extensions: 'extensions' };
 
 function fieldsOf(tree: ResolveTree | FieldsByTypeName | null | undefined, typeName: string): ResolveTree[] {
   if (!tree) return [];
@@ -54,18 +156,38 @@ export interface Nesting {
 export async function wantedChildren(info: GraphQLResolveInfo, path: Array<[field: string, typeName: string]>, loaders: Loaders): Promise<Nesting | null> {
   const kinds = new Set<ChildKind>();
   const programmes = new Set<string | undefined>();
+  // per kind: the keys its list fields show, or null once something needs its rows as entities
+  const shown = new Map<ChildKind, Map<string, ProjectedKey> | null>();
   for (const organisation of organisationSelections(info, path)) {
     for (const field of fieldsOf(organisation, 'Organisation')) {
       const need = NEEDS[field.name];
       if (!need) continue;
       need.kinds.forEach((k) => kinds.add(k));
       if (need.perProgramme) programmes.add(field.args.programmeId as string | undefined);
+      const listKind = LIST_FIELDS[field.name];
+      if (!listKind) {
+        // the status and the reported/verified figures are worked out from whole rows
+        need.kinds.forEach((k) => shown.set(k, null));
+        continue;
+      }
+      if (shown.get(listKind) === null) continue;
+      const projectable = PROJECTABLE[listKind];
+      const keys = shown.get(listKind) ?? new Map<string, ProjectedKey>(projectable.always.map((p) => [p.key, p]));
+      let whole = false;
+      for (const sub of fieldsOf(field, projectable.typeName)) {
+        const key = projectable.fields[sub.name];
+        if (key) keys.set(key.key, key);
+        else if (sub.name !== '__typename') whole = true;
+      }
+      shown.set(listKind, whole ? null : keys);
     }
   }
   if (kinds.size === 0 || programmes.size > 1) return null;
   const programmeArgument = [...programmes][0];
   const programme = await loaders.programme.load(programmeArgument ?? 'default');
-  return { wanted: { kinds: [...kinds], programmeId: programme.id }, programmeArgument };
+  const projections: NonNullable<ChildrenWanted['projections']> = {};
+  for (const [kind, keys] of shown) if (keys && keys.size > 0) projections[kind] = [...keys.values()];
+  return { wanted: { kinds: [...kinds], programmeId: programme.id, projections }, programmeArgument };
 }
 
 /** Whether this field's selection asks, on its object type `typeName`, for the field named `field`. */
@@ -74,6 +196,9 @@ export function selects(info: GraphQLResolveInfo, typeName: string, field: strin
 }
 
 const NESTED = Symbol('nested rows');
+
+/** An instant as Date.prototype.toISOString writes it, which is how a projection's SQL writes one. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 interface NestedModels {
   programmeArgument: string | undefined;
@@ -91,6 +216,8 @@ interface NestedModels {
 export function attachChildren(model: OrganisationModel, loaders: Loaders, nesting: Nesting, children: OrganisationChildren): OrganisationModel {
   const perProgramme = `${nesting.wanted.programmeId}|${model.id}`;
   const nested: NestedModels = { programmeArgument: nesting.programmeArgument };
+  // projected rows are shown as PostgreSQL built them; they are not entities, so no loader is primed with them
+  for (const [kind, rows] of Object.entries(children.projected ?? {})) (nested as unknown as Record<string, unknown>)[kind] = rows;
   if (children.footprint) {
     loaders.footprint.prime(perProgramme, children.footprint);
     nested.footprint = children.footprint.map(toFootprintModel);
@@ -117,6 +244,11 @@ export function attachChildren(model: OrganisationModel, loaders: Loaders, nesti
  * other call (rows not brought, another programme) goes on to the field's own Nest resolver.
  */
 export function withNestedRowFields(schema: GraphQLSchema): GraphQLSchema {
+  // A projected row's instants are already the text toISOString writes (PostgreSQL formats them in UTC to the
+  // millisecond): DateTime shows that text as it is, and a Date as before.
+  const dateTime = schema.getType('DateTime') as GraphQLScalarType;
+  const serializeDate = dateTime.serialize.bind(dateTime);
+  dateTime.serialize = (value: unknown) => (typeof value === 'string' && ISO_INSTANT.test(value) ? value : serializeDate(value));
   const organisation = schema.getType('Organisation') as GraphQLObjectType;
   const fields = organisation.getFields();
   const nestedOf = (parent: unknown) => (parent as { [NESTED]?: NestedModels })[NESTED];
