@@ -109,9 +109,10 @@ const projectionCache = new WeakMap<object, Map<string, string>>();
  * re-formatted in Node). The same projection gives the same SQL, remembered per entity.
  */
 function projectionJson(dataSource: DataSource, entity: object, alias: string, projection: ProjectedKey[]): string {
-  const cacheKey = `${alias}|${projection.map((p) => ('property' in p ? `${p.key}=${p.property}` : p.key)).join(',')}`;
-  const byKey = projectionCache.get(entity) ?? new Map<string, string>();
-  projectionCache.set(entity, byKey);
+  // the readers keep their projections (one per query), so the array itself is the key
+  const byKey = projectionCache.get(projection) ?? new Map<string, string>();
+  projectionCache.set(projection, byKey);
+  const cacheKey = alias;
   let sql = byKey.get(cacheKey);
   if (!sql) {
     const columns = dataSource.getMetadata(entity as never).columns;

@@ -1,4 +1,5 @@
-import type { GraphQLObjectType, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema } from 'graphql';
+import { visit } from 'graphql';
+import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import { FieldsByTypeName, parseResolveInfo, ResolveTree } from 'graphql-parse-resolve-info';
 import type { ChildKind, ChildrenWanted, OrganisationChildren, ProjectedKey } from '@libs/data/organisation-rows';
 import { toFootprintModel } from './footprint/footprint.mapper';
@@ -137,7 +138,7 @@ function fieldsOf(tree: ResolveTree | FieldsByTypeName | null | undefined, typeN
 
 /** The selections of the Organisation objects reached from this field by the path of field names, each through the named types. */
 function organisationSelections(info: GraphQLResolveInfo, path: Array<[field: string, typeName: string]>): ResolveTree[] {
-  const root = parseResolveInfo(info) as ResolveTree | null;
+  const root = selectionTree(info);
   let level: ResolveTree[] = root ? [root] : [];
   for (const [field, typeName] of path) level = level.flatMap((t) => fieldsOf(t, typeName)).filter((t) => t.name === field);
   return level;
@@ -154,6 +155,28 @@ export interface Nesting {
  * itself). Null when nothing is wanted or the selection asks for more than one programme.
  */
 export async function wantedChildren(info: GraphQLResolveInfo, path: Array<[field: string, typeName: string]>, loaders: Loaders): Promise<Nesting | null> {
+  const tree = selectionTree(info);
+  const key = path.map(([f, t]) => `${f}:${t}`).join('/');
+  let byPath = analyses.get(tree ?? NO_TREE);
+  if (!byPath) analyses.set(tree ?? NO_TREE, (byPath = new Map()));
+  let analysis = byPath.get(key);
+  if (analysis === undefined) byPath.set(key, (analysis = analyse(info, path)));
+  if (!analysis) return null;
+  const programme = await loaders.programme.load(analysis.programmeArgument ?? 'default');
+  return { wanted: { kinds: analysis.kinds, programmeId: programme.id, projections: analysis.projections }, programmeArgument: analysis.programmeArgument };
+}
+
+interface Analysis {
+  kinds: ChildKind[];
+  programmeArgument: string | undefined;
+  projections: NonNullable<ChildrenWanted['projections']>;
+}
+
+/** Per selection tree (itself remembered per query and variables), what its reads nest, by path. */
+const analyses = new WeakMap<object, Map<string, Analysis | null>>();
+const NO_TREE = {};
+
+function analyse(info: GraphQLResolveInfo, path: Array<[field: string, typeName: string]>): Analysis | null {
   const kinds = new Set<ChildKind>();
   const programmes = new Set<string | undefined>();
   // per kind: the keys its list fields show, or null once something needs its rows as entities
@@ -183,16 +206,50 @@ export async function wantedChildren(info: GraphQLResolveInfo, path: Array<[fiel
     }
   }
   if (kinds.size === 0 || programmes.size > 1) return null;
-  const programmeArgument = [...programmes][0];
-  const programme = await loaders.programme.load(programmeArgument ?? 'default');
   const projections: NonNullable<ChildrenWanted['projections']> = {};
   for (const [kind, keys] of shown) if (keys && keys.size > 0) projections[kind] = [...keys.values()];
-  return { wanted: { kinds: [...kinds], programmeId: programme.id, projections }, programmeArgument };
+  return { kinds: [...kinds], programmeArgument: [...programmes][0], projections };
 }
 
 /** Whether this field's selection asks, on its object type `typeName`, for the field named `field`. */
 export function selects(info: GraphQLResolveInfo, typeName: string, field: string): boolean {
-  return fieldsOf(parseResolveInfo(info) as ResolveTree | null, typeName).some((f) => f.name === field);
+  return fieldsOf(selectionTree(info), typeName).some((f) => f.name === field);
+}
+
+/**
+ * What a field selects below it, remembered: the server keeps one parsed document per query text, so the
+ * same field node comes back with every request of the same query, and the tree below it depends only on
+ * the variables used inside its selection (arguments, @skip/@include), which are part of the key. The
+ * root's own arguments are not (they may change with every request): readers use the tree's field names
+ * and the nested fields' arguments only.
+ */
+function selectionTree(info: GraphQLResolveInfo): ResolveTree | null {
+  const node = info.fieldNodes[0];
+  if (info.fieldNodes.length !== 1 || !node) return parseResolveInfo(info) as ResolveTree | null;
+  let known = selectionCache.get(node);
+  if (!known) {
+    known = { names: variablesBelow(node, info), trees: new Map() };
+    selectionCache.set(node, known);
+  }
+  const key = `${info.parentType.name}|${JSON.stringify(known.names.map((n) => info.variableValues[n] ?? null))}`;
+  let tree = known.trees.get(key);
+  if (tree === undefined) {
+    tree = parseResolveInfo(info) as ResolveTree | null;
+    if (known.trees.size >= 32) known.trees.clear();
+    known.trees.set(key, tree);
+  }
+  return tree;
+}
+
+const selectionCache = new WeakMap<FieldNode, { names: string[]; trees: Map<string, ResolveTree | null> }>();
+
+/** The variables used inside a field's selection, and in every fragment of the operation (which it may spread). */
+function variablesBelow(node: FieldNode, info: GraphQLResolveInfo): string[] {
+  const names = new Set<string>();
+  const collect = { Variable: (v: { name: { value: string } }) => void names.add(v.name.value) };
+  if (node.selectionSet) visit(node.selectionSet, collect);
+  for (const fragment of Object.values(info.fragments)) visit(fragment, collect);
+  return [...names].sort();
 }
 
 const NESTED = Symbol('nested rows');

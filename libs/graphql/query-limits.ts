@@ -9,6 +9,7 @@ import {
   NoSchemaIntrospectionCustomRule,
   ValidationContext,
   ValidationRule,
+  visit,
 } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 
@@ -182,6 +183,42 @@ const LIST_ESTIMATE = 10;
  * maintained library, walks the operation (fragments, skip/include); this estimator is the rule.
  */
 export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string): number {
+  // The walk is remembered per document (the server keeps one parsed document per query text) and per
+  // value of the variables the cost can depend on: those given to a `first` argument or to @skip/@include.
+  let known = costs.get(document);
+  if (!known || known.schema !== schema) {
+    known = { schema, names: costVariables(document), byKey: new Map() };
+    costs.set(document, known);
+  }
+  const key = `${operationName ?? ''}|${JSON.stringify(known.names.map((n) => variables?.[n] ?? null))}`;
+  let cost = known.byKey.get(key);
+  if (cost === undefined) {
+    cost = walkCost(schema, document, variables, operationName);
+    if (known.byKey.size >= 64) known.byKey.clear();
+    known.byKey.set(key, cost);
+  }
+  return cost;
+}
+
+const costs = new WeakMap<DocumentNode, { schema: GraphQLSchema; names: string[]; byKey: Map<string, number> }>();
+
+/** The variables an operation's cost can depend on: those given to `first` arguments and to @skip/@include. */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (node.name.value !== 'first' && node.name.value !== 'if') return;
+      visit(node.value, {
+        Variable(v) {
+          names.add(v.name.value);
+        },
+      });
+    },
+  });
+  return [...names].sort();
+}
+
+function walkCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string): number {
   return getComplexity({
     schema,
     query: document,
