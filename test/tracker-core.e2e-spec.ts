@@ -484,6 +484,57 @@ describe('lists at scale', () => {
     expect(ok(counted).atRisk.totalCount).toBeGreaterThan(3);
   });
 
+  it('answers nested rows read as projections exactly as whole rows: every plain field, instants, nulls, aliases and the track filter', async () => {
+    const footprint = `id organisationId programmeId product { code name } productName vendor whiteLabelConfidence environment endpointCount endpointsRemaining
+      updateChannel licenceEnd replacementProduct replacementChosenByOrganisation verifiedRemaining verifiedBy verifiedAt replacementVendorCertified
+      replacementCertificationRef createdAt updatedAt version`;
+    const milestone = `id organisationId programmeId key track name position originalTargetAt targetAt state blockedReason evidence reportedBy reportedAt
+      verified verifiedBy verifiedAt extensionId extensionExpiresAt extensionLapsesTo maintenanceWindowFootprintId version`;
+    const extension = `id organisationId milestoneId justification requestedTargetAt state requestedBy requestedAt decidedBy decidedAt decisionNote
+      grantedTargetAt expiresAt previousTargetAt statusReportedAt statusReportedBy statusReport version`;
+    const query = (extra: {
+      footprint: string;
+      milestone: string;
+      contact: string;
+      extension: string;
+    }) => `query { organisations(first: 100) { edges { node { id
+      footprint { ${footprint} ${extra.footprint} } milestones { ${milestone} ${extra.milestone} } ot: milestones(track: OT) { k: key t: targetAt }
+      contacts { id role name email timeZone ${extra.contact} } extensions { ${extension} ${extra.extension} } } } } }`;
+    // a milestone reported and verified, so that reportedAt/verifiedAt hold instants with milliseconds
+    const first = ok(await server.gql(`query { organisations(first: 1) { edges { node { id } } } }`)).organisations.edges[0].node.id;
+    const [m] = await server.sql(`SELECT id FROM milestone WHERE organisation_id = $1 ORDER BY id LIMIT 1`, [first]);
+    await server.sql(
+      `UPDATE milestone SET reported_at = '2024-09-01T10:11:12.345678Z', verified_at = '2024-09-02T00:00:00.001Z', verified_by = 'liaison' WHERE id = $1`,
+      [m.id],
+    );
+    const projected = await server.gql(query({ footprint: '', milestone: '', contact: '', extension: '' }));
+    // a field with a resolver of its own makes the same rows come as whole entities, through the mappers
+    const whole = await server.gql(
+      query({
+        footprint: 'maintenanceWindow { name }',
+        milestone: 'extensionStanding',
+        contact: 'notificationPreference { emailEnabled }',
+        extension: 'maintenanceWindow { name }',
+      }),
+    );
+    const strip = (data: any) =>
+      data.organisations.edges.map(({ node }: any) => ({
+        ...node,
+        footprint: node.footprint.map(({ maintenanceWindow: _w, ...f }: any) => f),
+        milestones: node.milestones.map(({ extensionStanding: _s, ...x }: any) => x),
+        contacts: node.contacts.map(({ notificationPreference: _p, ...c }: any) => c),
+        extensions: node.extensions.map(({ maintenanceWindow: _w, ...e }: any) => e),
+      }));
+    expect(strip(ok(projected))).toEqual(strip(ok(whole)));
+    const rows = strip(ok(projected));
+    const reported = rows.flatMap((o: any) => o.milestones).find((x: any) => x.id === m.id);
+    expect(reported.reportedAt).toBe('2024-09-01T10:11:12.345Z');
+    expect(reported.verifiedAt).toBe('2024-09-02T00:00:00.001Z');
+    expect(reported.verified).toBe(true);
+    expect(rows.some((o: any) => o.ot.length > 0 && o.ot.length < o.milestones.length)).toBe(true);
+    expect(rows.some((o: any) => o.extensions.length > 0)).toBe(true);
+  });
+
   it('walks every page of a filtered, sorted list and meets the total', async () => {
     let after: string | null = null;
     const seen: string[] = [];
