@@ -11,7 +11,8 @@
  * Options: --scale N (organisations; the data set is generated once into tracker_bench_N and reused),
  * --only a,b (summary, list, organisation, self-report, planner, delivery, redis, scale-out),
  * --duration S (timed seconds per run, default 10), --warmup S (default 3), --connections N (reads, default 10),
- * --deliveries N (default 20000), --database NAME (default tracker_bench_N), --results DIR (default bench/results),
+ * --deliveries N (default 20000), --workers 1,2 (the delivery's worker counts; default 1, and 2 with scale-out),
+ * --worker-env K=V,K=V (settings for the delivery's workers, such as DELIVERY_CONCURRENCY=64), --database NAME (default tracker_bench_N), --results DIR (default bench/results),
  * --drop-data (drop the database after the run), --no-readme (do not touch bench/README.md).
  */
 const { createHash, randomBytes } = require('node:crypto');
@@ -44,6 +45,17 @@ const DURATION = Number(opt('duration', 10));
 const WARMUP = Number(opt('warmup', 3));
 const CONNECTIONS = Number(opt('connections', 10));
 const DELIVERIES = Math.min(Number(opt('deliveries', 20000)), SCALE * 4);
+const WORKERS = opt('workers', ONLY.has('scale-out') ? '1,2' : '1')
+  .split(',')
+  .map(Number);
+if (!WORKERS.every((n) => Number.isInteger(n) && n >= 1 && n <= 8)) throw new Error('--workers takes worker counts from 1 to 8, such as 1,2');
+const WORKER_ENV = Object.fromEntries(
+  (opt('worker-env', '') || '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+if (Object.keys(WORKER_ENV).some((k) => !/^[A-Z_][A-Z0-9_]*$/.test(k))) throw new Error('--worker-env takes NAME=value pairs, comma-separated');
 const POOL_MAX = 20; // our API's pool size (libs/core/database/data-source.ts); PostGraphile gets the same
 const PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const DB_NAME = opt('database', `tracker_bench_${SCALE}`);
@@ -456,7 +468,7 @@ async function deliveryRun(ctx, workers, hook) {
   const started = [];
   // Production workers run on the real clock (no TRACKER_NOW): the rows are due in the past either way.
   const { TRACKER_NOW: _simulated, ...realTime } = ctx.env;
-  for (let i = 0; i < workers; i++) started.push(await startWorker(realTime, { RELAY_IDLE_MS: '100' }));
+  for (let i = 0; i < workers; i++) started.push(await startWorker(realTime, { RELAY_IDLE_MS: '100', ...WORKER_ENV }));
   // The workers register the quarter-hourly planner and the hourly refresh: take them off for the run.
   const connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
   for (const [q, id] of [
@@ -736,7 +748,7 @@ async function main() {
     if (ctx.api) await ctx.api.stop();
     if (ONLY.has('planner')) await plannerScenario(ctx);
     if (ONLY.has('redis')) await redisScenario();
-    if (ONLY.has('delivery')) await deliveryScenario(ctx, ONLY.has('scale-out') ? [1, 2] : [1]);
+    if (ONLY.has('delivery')) await deliveryScenario(ctx, WORKERS);
   } finally {
     for (const s of stops) await s.stop().catch(() => undefined);
     await pool.query(`DELETE FROM api_credential WHERE created_by = 'bench'`).catch(() => undefined);

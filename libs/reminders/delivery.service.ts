@@ -10,12 +10,26 @@ import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-addres
 import type { ReminderPayload } from '@libs/domain/reminders/reminder-payload';
 import { MessageLink, renderReminder } from '@libs/domain/reminders/templates';
 import { LinksService } from '@libs/links/links.service';
+import { byNumericId, StatementBatcher } from './statement-batcher';
 
 /** SENT; SKIPPED (not this job's to send); or BUSY: another run of the same hand-over holds the row, try again in `retryInMs`. */
 export type DeliveryOutcome = 'SENT' | 'SKIPPED' | { busy: true; retryInMs: number };
 
 /** Which hand-over to the queue a row is in: its enqueue instant in microseconds, as text. */
 export const GENERATION_SQL = `(extract(epoch FROM enqueued_at) * 1000000)::bigint::text`;
+
+/** A row id as the relay writes it, which a bigint[] takes. */
+const BATCHABLE_ID = /^(0|[1-9][0-9]{0,17})$/;
+
+interface ClaimRequest {
+  id: string;
+  generation: string | null;
+}
+
+interface SentMark {
+  id: string;
+  sentAt: Date;
+}
 
 /**
  * Sends one outbox row. The row is claimed (SENDING) before the send and marked SENT after it; a row
@@ -25,7 +39,8 @@ export const GENERATION_SQL = `(extract(epoch FROM enqueued_at) * 1000000)::bigi
  * A SENDING row is taken again only once its delivery lock (DELIVERY_LOCK_MS) has passed since it was
  * taken: before that, the run that holds it may still be sending (BullMQ hands a job whose lock lapsed
  * under load to another worker while the first still runs), and the second run waits (BUSY) instead of
- * sending twice, burning neither the row's tries nor the job's.
+ * sending twice, burning neither the row's tries nor the job's. The claims of a worker's concurrent jobs
+ * go to PostgreSQL together, one statement per batch, and so do their SENT marks (./statement-batcher.ts).
  */
 @Injectable()
 export class DeliveryService implements OnModuleDestroy {
@@ -33,6 +48,15 @@ export class DeliveryService implements OnModuleDestroy {
   private readonly email: EmailChannel;
   private readonly webhook: WebhookChannel;
   private readonly lockMs: number;
+  /** The claims and the SENT marks of concurrent jobs, each batch one statement (./statement-batcher.ts). */
+  private readonly claims = new StatementBatcher<ClaimRequest, Record<string, any>>((requests) => this.claim(requests), {
+    key: (r) => r.id,
+    order: (a, b) => byNumericId(a.id, b.id),
+  });
+  private readonly sentMarks = new StatementBatcher<SentMark, void>((marks) => this.markSent(marks), {
+    key: (m) => m.id,
+    order: (a, b) => byNumericId(a.id, b.id),
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -57,18 +81,9 @@ export class DeliveryService implements OnModuleDestroy {
    */
   async deliver(deliveryId: string, attempt: { final: boolean; max: number }, generation?: string): Promise<DeliveryOutcome> {
     await this.clockSync.refresh();
-    const [claimed] = await this.dataSource.query(
-      // sending_since is PostgreSQL's time, like enqueued_at: locks and sweeps are measured in real time,
-      // whatever instant a drill has the application's clock at
-      `UPDATE reminder_delivery SET state = 'SENDING', sending_since = clock_timestamp(), attempts = attempts + 1
-       WHERE id = $1 AND ($2::text IS NULL OR ${GENERATION_SQL} = $2)
-         AND (state IN ('PENDING', 'ENQUEUED') OR (state = 'SENDING' AND sending_since <= clock_timestamp() - make_interval(secs => $4::float8 / 1000)))
-       RETURNING *, CASE WHEN channel = 'WEBHOOK' THEN ${signingSecretsSql('reminder_delivery', '$3::timestamptz')} END AS webhook_secrets,
-         (SELECT c.link_generation FROM contact c WHERE c.id = reminder_delivery.contact_id) AS link_generation`,
-      // the owner's secrets as they are at the send (a rotation since the plan counts), on the application's clock
-      [deliveryId, generation ?? null, this.clock.now(), this.lockMs],
-    );
-    const row = claimed?.[0];
+    const request = { id: deliveryId, generation: generation ?? null };
+    // an id the batch's bigint[] would refuse fails alone, as it always did, not the batch it would be in
+    const row = BATCHABLE_ID.test(deliveryId) ? await this.claims.run(request) : (await this.claim([request])).get(deliveryId);
     if (!row) {
       // held by another run of this hand-over, within its lock: come back when the lock has passed
       const [held] = await this.dataSource.query(
@@ -121,8 +136,40 @@ export class DeliveryService implements OnModuleDestroy {
         this.logger.warn(`delivery ${row.id} to ${row.channel === 'WEBHOOK' ? redactedWebhook(row.recipient) : row.recipient} failed for good: ${reason}`);
       throw error;
     }
-    await this.dataSource.query(`UPDATE reminder_delivery SET state = 'SENT', sent_at = $2, last_error = NULL WHERE id = $1`, [row.id, this.clock.now()]);
+    await this.sentMarks.run({ id: String(row.id), sentAt: this.clock.now() });
     return 'SENT';
+  }
+
+  /**
+   * Claims rows for their jobs, in one statement: SENDING, a try more, each only for its job's generation
+   * (null: any) and only if it is PENDING or ENQUEUED, or SENDING with its delivery lock passed. Answers
+   * the rows taken, by id, with the webhook's signing secrets and the contact's link generation.
+   */
+  private async claim(requests: readonly ClaimRequest[]): Promise<Map<string, Record<string, any>>> {
+    const [rows] = await this.dataSource.query(
+      // sending_since is PostgreSQL's time, like enqueued_at: locks and sweeps are measured in real time,
+      // whatever instant a drill has the application's clock at
+      `UPDATE reminder_delivery SET state = 'SENDING', sending_since = clock_timestamp(), attempts = attempts + 1
+       FROM unnest($1::bigint[], $2::text[]) AS w(id, generation)
+       WHERE reminder_delivery.id = w.id AND (w.generation IS NULL OR ${GENERATION_SQL} = w.generation)
+         AND (state IN ('PENDING', 'ENQUEUED') OR (state = 'SENDING' AND sending_since <= clock_timestamp() - make_interval(secs => $4::float8 / 1000)))
+       RETURNING reminder_delivery.*, CASE WHEN channel = 'WEBHOOK' THEN ${signingSecretsSql('reminder_delivery', '$3::timestamptz')} END AS webhook_secrets,
+         (SELECT c.link_generation FROM contact c WHERE c.id = reminder_delivery.contact_id) AS link_generation`,
+      // the owners' secrets as they are at the send (a rotation since the plan counts), on the application's
+      // clock as the batch goes out
+      [requests.map((r) => r.id), requests.map((r) => r.generation), this.clock.now(), this.lockMs],
+    );
+    return new Map((rows as Array<Record<string, any>>).map((row) => [String(row.id), row]));
+  }
+
+  /** Records sends, in one statement. */
+  private async markSent(marks: readonly SentMark[]): Promise<Map<string, void>> {
+    await this.dataSource.query(
+      `UPDATE reminder_delivery SET state = 'SENT', sent_at = w.sent_at, last_error = NULL
+       FROM unnest($1::bigint[], $2::timestamptz[]) AS w(id, sent_at) WHERE reminder_delivery.id = w.id`,
+      [marks.map((m) => m.id), marks.map((m) => m.sentAt)],
+    );
+    return new Map();
   }
 
   /**

@@ -6,14 +6,26 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<':
 // one per time zone, kept. IANA zones are a few hundred at most.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+// Formatting with one is still ~25 µs: the same few instants (a programme's cutoff, its milestones'
+// targets) recur in every message of a stage, so their texts are kept too, a bounded number.
+const formatted = new Map<string, string>();
+const MAX_FORMATTED = 10_000;
+
 /** The cutoff as the recipient reads it: in their time zone, with the zone named. */
 function formatInstant(iso: string, timeZone: string): string {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'full', timeStyle: 'long' });
-    formatters.set(timeZone, format);
+  const key = `${timeZone} ${iso}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    let format = formatters.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'full', timeStyle: 'long' });
+      formatters.set(timeZone, format);
+    }
+    text = format.format(new Date(iso));
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    formatted.set(key, text);
   }
-  return format.format(new Date(iso));
+  return text;
 }
 
 const LEVEL_NAMES: Record<number, string> = {

@@ -14,6 +14,17 @@ describe('Standard Webhooks signing', () => {
     expect(new Set(secrets).size).toBe(50);
   });
 
+  it("signs exactly as the library's own Webhook.sign, for any id, body and instant", () => {
+    for (const [id, text, at] of [
+      ['1', '', new Date(0)],
+      ['42', body, now],
+      ['9007199254740993', JSON.stringify({ text: 'Ünïcödé — “quotes” 🚨', n: [1, 2, 3] }), new Date('2024-09-29T03:59:59.999Z')],
+    ] as const) {
+      const secret = newWebhookSecret();
+      expect(standardWebhookHeaders(id, text, [secret], at)['webhook-signature']).toBe(new Webhook(secret).sign(id, at, text));
+    }
+  });
+
   it("verifies with the library's own Webhook.verify and the receiver's secret, the delivery id as webhook-id", () => {
     const secret = newWebhookSecret();
     const headers = standardWebhookHeaders('42', body, [secret], now);
