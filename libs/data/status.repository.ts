@@ -3,6 +3,7 @@ import type { CombinedWrite } from '@libs/core/database/combined-write';
 import type { OrganisationFacts } from '@libs/domain/status/signals';
 import type { MilestoneState } from '@libs/domain/vocabulary';
 import { PLANNED_STATES_SQL } from './outbox.repository';
+import { markForReplanSql } from './plan.repository';
 
 /**
  * The stored status of organisations in a programme (organisation_status) and the facts it is derived
@@ -138,48 +139,6 @@ export const StatusRepository = {
   },
 
   /**
-   * A page of a programme's organisations whose plan is due at `at` (migration 0027): marked by a change,
-   * their instant come, or planned at a later instant than `at` by more than a day (the clock of a drill
-   * moved back). With the plan version each was read at.
-   */
-  async duePage(
-    manager: EntityManager,
-    programmeId: string,
-    at: Date,
-    after: string,
-    limit: number,
-  ): Promise<{ rows: Array<{ id: string; version: number }>; last: string | null }> {
-    const rows: Array<{ id: string; version: number }> = await manager.query(
-      `SELECT organisation_id AS id, plan_version AS version FROM organisation_status
-       WHERE programme_id = $1 AND organisation_id > $2
-         AND (plan_due_at IS NULL OR plan_due_at <= $3::timestamptz OR plan_due_at > $3::timestamptz + interval '1 day')
-       ORDER BY organisation_id LIMIT $4`,
-      [programmeId, after, at, limit],
-    );
-    return { rows, last: rows.length < limit ? null : rows[rows.length - 1].id };
-  },
-
-  /** When each organisation's plan is due next; not for one changed since the pass read it (its version moved on). */
-  async planned(manager: EntityManager, programmeId: string, marks: { ids: string[]; versions: number[]; at: Date[] }): Promise<void> {
-    if (marks.ids.length === 0) return;
-    await manager.query(
-      // nothing a dashboard counts changes: the statement says so for its own transaction (the planner
-      // writes its marks in one of their own), and the cells' trigger passes it by (migration 0031)
-      `UPDATE organisation_status s SET plan_due_at = x.at
-       FROM unnest($2::uuid[], $3::int[], $4::timestamptz[]) AS x(id, version, at), (SELECT set_config('tracker.plan_marks_only', 'on', true)) AS marks_only
-       WHERE s.organisation_id = x.id AND s.programme_id = $1 AND s.plan_version = x.version`,
-      [programmeId, marks.ids, marks.versions, marks.at],
-    );
-  },
-
-  /** Every organisation of a programme (or of every programme) is planned again at the next pass: its ladder or rules, or who hears digests, changed. */
-  async planAllAgain(manager: EntityManager, programmeId: string | null): Promise<void> {
-    await manager.query(`UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE $1::uuid IS NULL OR programme_id = $1`, [
-      programmeId,
-    ]);
-  },
-
-  /**
    * Adds a batch's rollups to a change's one write: `document` holds each distinct rollup once (JSON, with a
    * number `n`), and each organisation of `ids` names its rollup by `shapeOf`. `created`: the
    * organisations were created in the caller's transaction (a plain insert). `replan`: what the reminder
@@ -211,12 +170,7 @@ export const StatusRepository = {
          endpoints_total = EXCLUDED.endpoints_total, endpoints_remaining = EXCLUDED.endpoints_remaining, ot_total = EXCLUDED.ot_total, ot_remaining = EXCLUDED.ot_remaining,
          milestones_not_started = EXCLUDED.milestones_not_started, milestones_in_progress = EXCLUDED.milestones_in_progress, milestones_done = EXCLUDED.milestones_done,
          milestones_blocked = EXCLUDED.milestones_blocked, milestones_overdue = EXCLUDED.milestones_overdue, removal_verified = EXCLUDED.removal_verified,
-         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons, products = EXCLUDED.products, report_stale = EXCLUDED.report_stale${
-           options.replan
-             ? `,
-         plan_due_at = NULL, plan_version = organisation_status.plan_version + 1`
-             : ''
-         }`
+         risk_score = EXCLUDED.risk_score, risk_reasons = EXCLUDED.risk_reasons, products = EXCLUDED.products, report_stale = EXCLUDED.report_stale`
        }`;
     const params = [programmeId, at, ids, shapeOf, document];
     if (!options.replan) return write.add(write.unique('status'), `${upsert} RETURNING 1`, params);
@@ -228,5 +182,9 @@ export const StatusRepository = {
       params,
       [[stored, `${upsert} RETURNING organisation_id, status`]],
     );
+    write.add(write.unique('marked'), `${markForReplanSql(`SELECT id AS organisation_id, $1::uuid AS programme_id FROM unnest($2::uuid[]) AS o(id)`)} RETURNING 1`, [
+      programmeId,
+      ids,
+    ]);
   },
 };
