@@ -58,4 +58,5 @@ export const MIGRATIONS = [
   SrmaContactsByAgency1795300000047,
   WorkQueueFailedDeliveries1795300000055,
   StaffSessions1795300000060,
-, PlannerMarksInATableOfTheirOwn1795300000061];
+  PlannerMarksInATableOfTheirOwn1795300000061,
+];
