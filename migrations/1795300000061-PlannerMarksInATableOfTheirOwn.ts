@@ -15,11 +15,12 @@ const STATUS_UPDATED_TRIGGERS = [
  * of `organisation_plan`, which no trigger watches, and the cells' triggers lose the exception 0031 gave
  * them.
  *
- * An organisation with a status and no row here is due at the next pass, at version 0 (the first mark of
- * it inserts version 1, so a pass that read it before still does not put it to sleep). A row names its
- * status row (deleted with it: the organisation's deletion, TRUNCATE organisation); only a row's first
- * insert checks that, never the updates of a pass. Pages are left half empty so that those updates stay
- * on their page (HOT), as migration 0022 did for organisations.
+ * Every status row has a row here: copied now, and made with each new status row by a statement trigger
+ * (due at the next pass, at version 0), so that a pass reads its due organisations from this narrow
+ * table alone, in key order, and never the wide status rows. A row names its status row and is deleted
+ * with it (the organisation's deletion, TRUNCATE organisation); only a row's insert checks that, never
+ * the updates of a pass. Pages are left half empty so that those updates stay on their page (HOT), as
+ * migration 0022 did for organisations.
  */
 export class PlannerMarksInATableOfTheirOwn1795300000061 implements MigrationInterface {
   name = 'PlannerMarksInATableOfTheirOwn1795300000061';
@@ -36,6 +37,13 @@ export class PlannerMarksInATableOfTheirOwn1795300000061 implements MigrationInt
       ) WITH (fillfactor = 50);
       INSERT INTO organisation_plan (organisation_id, programme_id, plan_due_at, plan_version)
         SELECT organisation_id, programme_id, plan_due_at, plan_version FROM organisation_status ORDER BY organisation_id, programme_id;
+      CREATE FUNCTION organisation_plan_for_new_status() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
+      BEGIN
+        INSERT INTO organisation_plan (organisation_id, programme_id) SELECT organisation_id, programme_id FROM new_rows ON CONFLICT DO NOTHING;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER organisation_plan_for_new_status AFTER INSERT ON organisation_status REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION organisation_plan_for_new_status();
       ${STATUS_UPDATED_TRIGGERS.map(
         ([name, fn]) => `DROP TRIGGER ${name} ON organisation_status;
       CREATE TRIGGER ${name} AFTER UPDATE ON organisation_status REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
@@ -60,6 +68,8 @@ export class PlannerMarksInATableOfTheirOwn1795300000061 implements MigrationInt
       UPDATE organisation_status s SET plan_due_at = p.plan_due_at, plan_version = p.plan_version
         FROM organisation_plan p WHERE p.organisation_id = s.organisation_id AND p.programme_id = s.programme_id;
       SELECT set_config('tracker.plan_marks_only', '', true);
+      DROP TRIGGER organisation_plan_for_new_status ON organisation_status;
+      DROP FUNCTION organisation_plan_for_new_status();
       DROP TABLE organisation_plan;
     `);
   }

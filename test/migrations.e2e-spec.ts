@@ -409,13 +409,16 @@ describe("migrations: 0061 keeps the planner's marks in a table of their own", (
       ]);
       expect(await columns()).toEqual([]);
       expect(await exceptions()).toEqual([]);
+      // a new status row comes with its plan row, due at the next pass
+      const added = await organisationWithRows(client, 'PLAN-3');
+      expect((await plans()).find((r) => r.id === added)).toEqual({ id: added, due: null, version: 0 });
       // the status triggers count every update again; a mark is no update of a status row
       await client.query(`UPDATE organisation_plan SET plan_due_at = now() WHERE organisation_id = $1`, [unmarked]);
       expect((await client.query(`SELECT * FROM dashboard_cell_differences()`)).rows).toEqual([]);
 
       // a row names a status row: gone with the organisation, refused without one
       await client.query(`DELETE FROM organisation WHERE id = $1`, [unmarked]);
-      expect((await plans()).map((r) => r.id)).toEqual([marked]);
+      expect((await plans()).map((r) => r.id)).toEqual([marked, added]);
       expect(await code(client.query(`INSERT INTO organisation_plan (organisation_id, programme_id) VALUES ($1, gen_random_uuid())`, [marked]))).toBe('23503');
 
       await withDataSource(url, MIGRATIONS.slice(0, at0061 + 1), (ds) => ds.undoLastMigration({ transaction: 'each' }));

@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 /**
  * A mark for re-planning, as an upsert of organisation_plan (migration 0061) over rows that `source`
  * selects as (organisation_id, programme_id): due at the next pass, at a version a pass that read the
- * organisation before does not have. An organisation without a row is due already, at version 0.
+ * organisation before does not have. (Every status row has a plan row from its insert on; the insert
+ * here is for a status row inserted by the same statement.)
  */
 export const markForReplanSql = (source: string) =>
   `INSERT INTO organisation_plan (organisation_id, programme_id, plan_due_at, plan_version)
@@ -18,9 +19,9 @@ export const markForReplanSql = (source: string) =>
  */
 export const PlanRepository = {
   /**
-   * A page of a programme's organisations whose plan is due at `at`: marked by a change (or never
-   * planned), their instant come, or planned at a later instant than `at` by more than a day (the clock
-   * of a drill moved back). With the plan version each was read at.
+   * A page of a programme's organisations whose plan is due at `at`: marked by a change (or new), their
+   * instant come, or planned at a later instant than `at` by more than a day (the clock of a drill moved
+   * back). With the plan version each was read at.
    */
   async duePage(
     manager: EntityManager,
@@ -30,29 +31,22 @@ export const PlanRepository = {
     limit: number,
   ): Promise<{ rows: Array<{ id: string; version: number }>; last: string | null }> {
     const rows: Array<{ id: string; version: number }> = await manager.query(
-      `SELECT s.organisation_id AS id, coalesce(p.plan_version, 0) AS version
-       FROM organisation_status s LEFT JOIN organisation_plan p ON p.organisation_id = s.organisation_id AND p.programme_id = s.programme_id
-       WHERE s.programme_id = $1 AND s.organisation_id > $2
-         AND (p.plan_due_at IS NULL OR p.plan_due_at <= $3::timestamptz OR p.plan_due_at > $3::timestamptz + interval '1 day')
-       ORDER BY s.organisation_id LIMIT $4`,
+      `SELECT organisation_id AS id, plan_version AS version FROM organisation_plan
+       WHERE programme_id = $1 AND organisation_id > $2
+         AND (plan_due_at IS NULL OR plan_due_at <= $3::timestamptz OR plan_due_at > $3::timestamptz + interval '1 day')
+       ORDER BY organisation_id LIMIT $4`,
       [programmeId, after, at, limit],
     );
     return { rows, last: rows.length < limit ? null : rows[rows.length - 1].id };
   },
 
-  /**
-   * When each organisation's plan is due next; not for one changed since the pass read it (its version
-   * moved on), nor for one deleted since (its status is gone: a deletion that commits while this runs
-   * fails it with 23503, and the caller writes it again).
-   */
+  /** When each organisation's plan is due next; not for one changed since the pass read it (its version moved on), nor one deleted since. */
   async planned(manager: EntityManager, programmeId: string, marks: { ids: string[]; versions: number[]; at: Date[] }): Promise<void> {
     if (marks.ids.length === 0) return;
     await manager.query(
-      `INSERT INTO organisation_plan (organisation_id, programme_id, plan_due_at, plan_version)
-       SELECT x.id, $1::uuid, x.at, x.version FROM unnest($2::uuid[], $3::int[], $4::timestamptz[]) AS x(id, version, at)
-       WHERE EXISTS (SELECT 1 FROM organisation_status s WHERE s.organisation_id = x.id AND s.programme_id = $1)
-       ON CONFLICT (organisation_id, programme_id) DO UPDATE SET plan_due_at = EXCLUDED.plan_due_at
-         WHERE organisation_plan.plan_version = EXCLUDED.plan_version`,
+      `UPDATE organisation_plan p SET plan_due_at = x.at
+       FROM unnest($2::uuid[], $3::int[], $4::timestamptz[]) AS x(id, version, at)
+       WHERE p.organisation_id = x.id AND p.programme_id = $1 AND p.plan_version = x.version`,
       [programmeId, marks.ids, marks.versions, marks.at],
     );
   },

@@ -86,9 +86,8 @@ export class ReminderPlanner {
     const complete: string[] = [];
     const marks = { ids: [] as string[], versions: [] as number[], at: [] as Date[] };
 
-    // `write` runs one batch's writes in a transaction of its own (a dry run writes nothing), again on a
-    // deadlock and on the error codes `retryOn` names.
-    const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>, retryOn?: string[]) => Promise<T>) => {
+    // `write` runs one batch's writes in a transaction of its own (a dry run writes nothing).
+    const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>) => {
       let after: string | null = '00000000-0000-0000-0000-000000000000';
       let pending: Promise<number> | null = null;
       while (after !== null) {
@@ -267,9 +266,7 @@ export class ReminderPlanner {
       // planning them again adds nothing (the outbox's unique key)
       for (let i = 0; i < marks.ids.length; i += 20_000) {
         const chunk = { ids: marks.ids.slice(i, i + 20_000), versions: marks.versions.slice(i, i + 20_000), at: marks.at.slice(i, i + 20_000) };
-        // an organisation deleted while this runs takes its status with it: the mark is refused (23503), and
-        // written again without it
-        await write((m) => PlanRepository.planned(m, programme.id, chunk), ['23503']);
+        await write((m) => PlanRepository.planned(m, programme.id, chunk));
       }
     };
     if (options.dryRun) {
@@ -291,7 +288,7 @@ export class ReminderPlanner {
           `SET statement_timeout = 0; SET lock_timeout = 0; SELECT pg_advisory_lock(${PLANNER_LOCK}); RESET statement_timeout; RESET lock_timeout`,
         );
         try {
-          await work(runner.manager, async (fn, retryOn = []) => {
+          await work(runner.manager, async (fn) => {
             // A batch meets rows the relay is claiming or putting back at the same moment: PostgreSQL may
             // break such a deadlock by aborting the batch. Writing it again is safe (the unique key).
             for (let attempt = 1; ; attempt++) {
@@ -303,7 +300,7 @@ export class ReminderPlanner {
               } catch (error) {
                 await writer.rollbackTransaction().catch(() => undefined);
                 const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
-                if (attempt >= 5 || (code !== '40P01' && code !== '40001' && !retryOn.includes(code ?? ''))) throw error;
+                if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
                 await new Promise((r) => setTimeout(r, 20 * attempt));
               }
             }
