@@ -81,6 +81,7 @@ export class ReminderPlanner {
     const stage = currentStage(now, cutoff, ladder);
     // the links in this pass's messages open until a while after the next stage
     const linkExpiresAt = linkExpiry(now, cutoff, ladder).toISOString();
+    const programmeNamed = programmeOfPayload(programme);
     const result: PlanResult = { organisations: 0, planned: 0, inserted: 0, cancelledComplete: 0, deliveries: [] };
     const digest: DigestCandidate[] = [];
     const complete: string[] = [];
@@ -199,7 +200,7 @@ export class ReminderPlanner {
           }
           if (snoozedUntil) continue;
           const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
-          const common = { programme: programmeOfPayload(programme), level: escalation.level, organisation, lagging, linkExpiresAt };
+          const common = { programme: programmeNamed, level: escalation.level, organisation, lagging, linkExpiresAt };
           // one message per recipient per stage (and level): the milestones due or overdue are listed inside it
           const milestoneFacts = f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! }));
           const due = [...milestoneStages(now, milestoneFacts, ladder), ...extensionReportStages(now, milestoneFacts, ladder, programme.rules.extensions)];
@@ -408,37 +409,49 @@ export class ReminderPlanner {
     const rows = [...new Map(planned.map((r) => [`${r.subjectKey}|${r.stage}|${r.level}|${r.recipient}|${r.channel}`, r])).values()];
     if (rows.length === 0) return 0;
     const now = this.clock.now();
-    // The batch travels as one JSON document (tens of thousands of rows with their payloads): PostgreSQL
-    // reads it with json_to_recordset, far cheaper than arrays of escaped JSON strings; only a count comes back.
+    // The batch travels as two JSON documents (tens of thousands of rows): PostgreSQL reads them with
+    // json_to_recordset, far cheaper than arrays of escaped JSON strings; only a count comes back. The
+    // recipients of one organisation share its payload: it is sent and parsed once, and each row names it
+    // by its position.
+    const positions = new Map<ReminderPayload, number>();
+    const payloads: ReminderPayload[] = [];
     const doc = JSON.stringify(
-      rows.map((r) => ({
-        sk: r.subjectKey,
-        oid: r.organisationId,
-        pid: r.programmeId,
-        st: r.stage,
-        lv: r.level,
-        rc: r.recipient,
-        rn: r.recipientName,
-        rr: r.recipientRole,
-        ch: r.channel,
-        tz: r.timeZone,
-        pl: r.payload,
-        du: r.dueAt,
-        ci: r.contactId ?? null,
-      })),
+      rows.map((r) => {
+        let pi = positions.get(r.payload);
+        if (pi === undefined) {
+          positions.set(r.payload, (pi = payloads.length));
+          payloads.push(r.payload);
+        }
+        return {
+          sk: r.subjectKey,
+          oid: r.organisationId,
+          pid: r.programmeId,
+          st: r.stage,
+          lv: r.level,
+          rc: r.recipient,
+          rn: r.recipientName,
+          rr: r.recipientRole,
+          ch: r.channel,
+          tz: r.timeZone,
+          pi,
+          du: r.dueAt,
+          ci: r.contactId ?? null,
+        };
+      }),
     );
     const [{ n }] = await manager.query(
       `WITH inserted AS (
          INSERT INTO reminder_delivery (subject_key, organisation_id, programme_id, stage, level, recipient, recipient_name, recipient_role, channel, time_zone, payload, due_at, created_at, contact_id)
-         SELECT sk, oid, pid, st, lv, rc, rn, rr, ch, tz, pl, du, $2, ci
+         SELECT sk, oid, pid, st, lv, rc, rn, rr, ch, tz, p.pl, du, $2, ci
          FROM json_to_recordset($1::json)
-           AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pl jsonb, du timestamptz, ci uuid)
+           AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pi int, du timestamptz, ci uuid)
+         JOIN (SELECT (e.n - 1)::int AS pi, e.pl FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(pl, n)) p USING (pi)
          ON CONFLICT ON CONSTRAINT reminder_delivery_once DO UPDATE
            SET state = 'PENDING', payload = EXCLUDED.payload, contact_id = EXCLUDED.contact_id, due_at = EXCLUDED.due_at, cancel_reason = NULL, enqueued_at = NULL, sending_since = NULL, attempts = 0, last_error = NULL
            WHERE reminder_delivery.state = 'CANCELLED' AND reminder_delivery.cancel_reason IN ('recomputed', 'complete')
          RETURNING 1)
        SELECT count(*)::int AS n FROM inserted`,
-      [doc, now],
+      [doc, now, JSON.stringify(payloads)],
     );
     return n;
   }
