@@ -24,7 +24,8 @@ export const StatusRepository = {
     // One statement, one JSON document: parsing it is native and a fraction of the cost of tens of
     // thousands of result rows (a refresh of 5,000 organisations), which PostgreSQL otherwise sat idle
     // waiting for. Instants are epoch milliseconds: numbers, not timestamps' text. LATERAL: an index
-    // probe per organisation, where `= ANY(…)` of thousands of ids is planned as a scan of the table.
+    // probe per organisation, where `= ANY(…)` of thousands of ids is planned as a scan of the table (the
+    // milestones' too: a parallel scan of all 1.6 million for each planner batch of 5,000, ~0.4 s of its ~0.9 s).
     const [{ doc }]: Array<{ doc: string }> = await manager.query(
       `SELECT json_build_object(
          'o', (SELECT coalesce(json_agg(json_build_array(o.id, (extract(epoch FROM o.last_reported_at) * 1000)::float8, o.criticality_tier)), '[]')
@@ -38,12 +39,13 @@ export const StatusRepository = {
                    (extract(epoch FROM f.maintenance_window_starts_at) * 1000)::float8, (extract(epoch FROM f.maintenance_window_ends_at) * 1000)::float8,
                    f.maintenance_window_name, f.replacement_vendor_certified, f.replacement_certification_ref) END), '[]')
                FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM footprint WHERE organisation_id = k.id AND programme_id = $1 OFFSET 0) f),
-         'm', (SELECT coalesce(json_object_agg(organisation_id, ms), '{}') FROM (
-                 SELECT organisation_id, json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
+         'm', (SELECT coalesce(json_object_agg(k.id, ms.list), '{}') FROM unnest($2::uuid[]) AS k(id)
+               CROSS JOIN LATERAL (SELECT json_agg(json_build_array(key, track, state, (extract(epoch FROM verified_at) * 1000)::float8,
                    (extract(epoch FROM target_at) * 1000)::float8, (extract(epoch FROM extension_expires_at) * 1000)::float8,
                    (extract(epoch FROM extension_lapses_to) * 1000)::float8, (extract(epoch FROM extension_reported_at) * 1000)::float8,
-                   maintenance_window_footprint_id${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS ms
-                 FROM milestone WHERE programme_id = $1 AND organisation_id = ANY($2::uuid[]) GROUP BY organisation_id) s)
+                   maintenance_window_footprint_id${milestoneDetails ? ', id, name' : ''}) ORDER BY track, position) AS list
+                 FROM milestone WHERE organisation_id = k.id AND programme_id = $1) ms
+               WHERE ms.list IS NOT NULL)
        )::text AS doc`,
       [programmeId, ids],
     );
