@@ -97,7 +97,7 @@ export class ReminderPlanner {
         let pageIds: string[];
         const versions = new Map<string, number>();
         if (options.organisationIds) {
-          pageIds = [...options.organisationIds];
+          pageIds = [...new Set(options.organisationIds)];
           after = null;
         } else if (options.dryRun) {
           const page: { ids: string[]; last: string | null } = await OrganisationRepository.participantsPage(manager, programme.id, after, BATCH);
@@ -121,12 +121,14 @@ export class ReminderPlanner {
           }
         };
         const params: unknown[] = [pageIds, programme.id];
-        let where = `o.id = ANY($1::uuid[]) AND o.archived_at IS NULL AND ${takesPartSql('o', '$2')}`;
+        let where = `o.archived_at IS NULL AND ${takesPartSql('o', '$2')}`;
         if (options.scopeSql) where += ` AND ${options.scopeSql('o', params)}`;
+        // LATERAL: an index probe per organisation, where `= ANY(…)` of 5,000 ids was planned as a parallel scan of them all
         const organisations: Array<Record<string, any>> = await manager.query(
           `SELECT o.id, o.name, o.external_key, o.primary_sector_code, o.criticality_tier, s.region,
                   c.acknowledged_level, c.paused_until, c.snoozed_until
-           FROM organisation o JOIN us_state s ON s.code = o.state_code
+           FROM unnest($1::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM organisation WHERE id = k.id LIMIT 1) o
+           JOIN us_state s ON s.code = o.state_code
            LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $2
            WHERE ${where} ORDER BY o.id`,
           params,
