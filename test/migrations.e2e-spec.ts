@@ -402,7 +402,8 @@ describe("migrations: 0061 keeps the planner's marks in a table of their own", (
 
       expect(await migrate(url, MIGRATIONS.slice(0, at0061 + 1))).toEqual(['PlannerMarksInATableOfTheirOwn1795300000061']);
       const plans = async () =>
-        (await client.query(`SELECT organisation_id AS id, plan_due_at AS due, plan_version AS version FROM organisation_plan ORDER BY plan_version DESC`)).rows;
+        (await client.query(`SELECT organisation_id AS id, plan_due_at AS due, plan_version AS version FROM organisation_plan ORDER BY plan_version DESC`))
+          .rows;
       expect(await plans()).toEqual([
         { id: marked, due: new Date('2024-09-01T00:00:00Z'), version: 3 },
         { id: unmarked, due: null, version: 0 },
@@ -424,9 +425,9 @@ describe("migrations: 0061 keeps the planner's marks in a table of their own", (
       await withDataSource(url, MIGRATIONS.slice(0, at0061 + 1), (ds) => ds.undoLastMigration({ transaction: 'each' }));
       expect(await columns()).toEqual(['plan_due_at', 'plan_version']);
       expect(await exceptions()).toEqual(updated);
-      expect((await client.query(`SELECT plan_due_at AS due, plan_version AS version FROM organisation_status WHERE organisation_id = $1`, [marked])).rows).toEqual([
-        { due: new Date('2024-09-01T00:00:00Z'), version: 3 },
-      ]);
+      expect(
+        (await client.query(`SELECT plan_due_at AS due, plan_version AS version FROM organisation_status WHERE organisation_id = $1`, [marked])).rows,
+      ).toEqual([{ due: new Date('2024-09-01T00:00:00Z'), version: 3 }]);
       expect((await client.query(`SELECT to_regclass('organisation_plan') AS t`)).rows[0].t).toBeNull();
       expect((await client.query(`SELECT * FROM dashboard_cell_differences()`)).rows).toEqual([]);
     });

@@ -53,6 +53,8 @@ export const PlanRepository = {
 
   /** Every organisation of a programme (or of every programme) is planned again at the next pass: its ladder or rules, or who hears digests, changed. */
   async planAllAgain(manager: EntityManager, programmeId: string | null): Promise<void> {
-    await manager.query(markForReplanSql(`SELECT organisation_id, programme_id FROM organisation_status WHERE $1::uuid IS NULL OR programme_id = $1`), [programmeId]);
+    await manager.query(markForReplanSql(`SELECT organisation_id, programme_id FROM organisation_status WHERE $1::uuid IS NULL OR programme_id = $1`), [
+      programmeId,
+    ]);
   },
 };

@@ -184,9 +184,10 @@ export const StatusRepository = {
       params,
       [[stored, `${upsert} RETURNING organisation_id, status`]],
     );
-    write.add(write.unique('marked'), `${markForReplanSql(`SELECT id AS organisation_id, $1::uuid AS programme_id FROM unnest($2::uuid[]) AS o(id)`)} RETURNING 1`, [
-      programmeId,
-      ids,
-    ]);
+    write.add(
+      write.unique('marked'),
+      `${markForReplanSql(`SELECT id AS organisation_id, $1::uuid AS programme_id FROM unnest($2::uuid[]) AS o(id)`)} RETURNING 1`,
+      [programmeId, ids],
+    );
   },
 };
