@@ -19,25 +19,19 @@ export const markForReplanSql = (source: string) =>
  */
 export const PlanRepository = {
   /**
-   * A page of a programme's organisations whose plan is due at `at`: marked by a change (or new), their
+   * A programme's organisations whose plan is due at `at`, in id order: marked by a change (or new), their
    * instant come, or planned at a later instant than `at` by more than a day (the clock of a drill moved
-   * back). With the plan version each was read at.
+   * back). With the plan version each was read at. One statement for a whole pass: pages of it would each
+   * scan the table, as its statistics rarely expect many due.
    */
-  async duePage(
-    manager: EntityManager,
-    programmeId: string,
-    at: Date,
-    after: string,
-    limit: number,
-  ): Promise<{ rows: Array<{ id: string; version: number }>; last: string | null }> {
-    const rows: Array<{ id: string; version: number }> = await manager.query(
-      `SELECT organisation_id AS id, plan_version AS version FROM organisation_plan
-       WHERE programme_id = $1 AND organisation_id > $2
-         AND (plan_due_at IS NULL OR plan_due_at <= $3::timestamptz OR plan_due_at > $3::timestamptz + interval '1 day')
-       ORDER BY organisation_id LIMIT $4`,
-      [programmeId, after, at, limit],
+  async due(manager: EntityManager, programmeId: string, at: Date): Promise<{ ids: string[]; versions: number[] }> {
+    const [row]: Array<{ ids: string[]; versions: number[] }> = await manager.query(
+      `SELECT coalesce(array_agg(organisation_id ORDER BY organisation_id), '{}') AS ids, coalesce(array_agg(plan_version ORDER BY organisation_id), '{}') AS versions
+       FROM organisation_plan
+       WHERE programme_id = $1 AND (plan_due_at IS NULL OR plan_due_at <= $2::timestamptz OR plan_due_at > $2::timestamptz + interval '1 day')`,
+      [programmeId, at],
     );
-    return { rows, last: rows.length < limit ? null : rows[rows.length - 1].id };
+    return row;
   },
 
   /** When each organisation's plan is due next; not for one changed since the pass read it (its version moved on), nor one deleted since. */

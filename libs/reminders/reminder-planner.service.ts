@@ -91,6 +91,9 @@ export class ReminderPlanner {
     const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>) => {
       let after: string | null = '00000000-0000-0000-0000-000000000000';
       let pending: Promise<number> | null = null;
+      // a real pass reads which organisations are due once, and works through them a batch at a time
+      let due: { ids: string[]; versions: number[] } | null = null;
+      let done = 0;
       while (after !== null) {
         // a page of the organisations taking part in the programme, or the ones asked for in one go; a real
         // pass takes only those whose plan is due (changed, or an instant of theirs come: next-plan.ts)
@@ -104,10 +107,11 @@ export class ReminderPlanner {
           after = page.last;
           pageIds = page.ids;
         } else {
-          const page = await PlanRepository.duePage(manager, programme.id, now, after, BATCH);
-          after = page.last;
-          pageIds = page.rows.map((r) => r.id);
-          for (const r of page.rows) versions.set(r.id, r.version);
+          due ??= await PlanRepository.due(manager, programme.id, now);
+          pageIds = due.ids.slice(done, done + BATCH);
+          pageIds.forEach((id, i) => versions.set(id, due!.versions[done + i]));
+          done += pageIds.length;
+          after = done < due.ids.length ? pageIds[pageIds.length - 1] : null;
         }
         if (pageIds.length === 0) continue;
         // when each is due next: an organisation not planned below (archived, not taking part) a day on
