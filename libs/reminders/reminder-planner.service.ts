@@ -94,32 +94,6 @@ export class ReminderPlanner {
       // a real pass reads which organisations are due once, and works through them a batch at a time
       let due: { ids: string[]; versions: number[] } | null = null;
       let done = 0;
-      // A batch's organisations taking part (not archived, in the caller's scope), their facts and contacts.
-      const read = (pageIds: string[]) => {
-        const params: unknown[] = [pageIds, programme.id];
-        let where = `o.archived_at IS NULL AND ${takesPartSql('o', '$2')}`;
-        if (options.scopeSql) where += ` AND ${options.scopeSql('o', params)}`;
-        return Promise.all([
-          // LATERAL: an index probe per organisation, where `= ANY(…)` of 5,000 ids was planned as a parallel scan of them all
-          manager.query(
-            `SELECT o.id, o.name, o.external_key, o.primary_sector_code, o.criticality_tier, s.region,
-                    c.acknowledged_level, c.paused_until, c.snoozed_until
-             FROM unnest($1::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM organisation WHERE id = k.id LIMIT 1) o
-             JOIN us_state s ON s.code = o.state_code
-             LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $2
-             WHERE ${where} ORDER BY o.id`,
-            params,
-          ) as Promise<Array<Record<string, any>>>,
-          this.status.loadFacts(manager, programme.id, pageIds),
-          manager.query(
-            `SELECT c.id, c.organisation_id, c.role, c.name, c.email, c.time_zone, COALESCE(p.email_enabled, true) AS email_enabled, p.webhook_url,
-                    COALESCE(p.business_hours_start, 9) AS start, COALESCE(p.business_hours_end, 17) AS "end", COALESCE(p.weekdays_only, true) AS weekdays_only
-             FROM contact c LEFT JOIN notification_preference p ON p.contact_id = c.id WHERE c.organisation_id = ANY($1::uuid[])`,
-            [pageIds],
-          ) as Promise<Array<Record<string, any>>>,
-        ]);
-      };
-      let prefetched: ReturnType<typeof read> | null = null;
       while (after !== null) {
         // a page of the organisations taking part in the programme, or the ones asked for in one go; a real
         // pass takes only those whose plan is due (changed, or an instant of theirs come: next-plan.ts)
@@ -150,18 +124,31 @@ export class ReminderPlanner {
             marks.at.push(at);
           }
         };
-        const loaded = prefetched ?? read(pageIds);
-        prefetched = null;
-        const [organisations, facts, contacts] = await loaded;
-        // a real pass knows its next batch: its reads go to PostgreSQL while the rules work on this one
-        if (due && done < due.ids.length) {
-          prefetched = read(due.ids.slice(done, done + BATCH));
-          prefetched.catch(() => undefined); // awaited at the next batch; a failure is thrown there
-        }
+        const params: unknown[] = [pageIds, programme.id];
+        let where = `o.archived_at IS NULL AND ${takesPartSql('o', '$2')}`;
+        if (options.scopeSql) where += ` AND ${options.scopeSql('o', params)}`;
+        // LATERAL: an index probe per organisation, where `= ANY(…)` of 5,000 ids was planned as a parallel scan of them all
+        const organisations: Array<Record<string, any>> = await manager.query(
+          `SELECT o.id, o.name, o.external_key, o.primary_sector_code, o.criticality_tier, s.region,
+                  c.acknowledged_level, c.paused_until, c.snoozed_until
+           FROM unnest($1::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM organisation WHERE id = k.id LIMIT 1) o
+           JOIN us_state s ON s.code = o.state_code
+           LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $2
+           WHERE ${where} ORDER BY o.id`,
+          params,
+        );
         if (organisations.length === 0) {
           notePage();
           continue;
         }
+        const ids = organisations.map((o) => o.id);
+        const facts = await this.status.loadFacts(manager, programme.id, ids);
+        const contacts = await manager.query(
+          `SELECT c.id, c.organisation_id, c.role, c.name, c.email, c.time_zone, COALESCE(p.email_enabled, true) AS email_enabled, p.webhook_url,
+                    COALESCE(p.business_hours_start, 9) AS start, COALESCE(p.business_hours_end, 17) AS "end", COALESCE(p.weekdays_only, true) AS weekdays_only
+             FROM contact c LEFT JOIN notification_preference p ON p.contact_id = c.id WHERE c.organisation_id = ANY($1::uuid[])`,
+          [ids],
+        );
         const contactsOf = new Map<string, any[]>();
         for (const c of contacts) contactsOf.set(c.organisation_id, [...(contactsOf.get(c.organisation_id) ?? []), c]);
 
