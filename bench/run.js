@@ -371,8 +371,9 @@ async function plannerScenario(ctx) {
   log('planner');
   await ctx.pool.query(`DELETE FROM reminder_delivery`);
   await ctx.pool.query(`DELETE FROM reminder_control`);
-  // every organisation due, as at a stage boundary (an earlier run on this data set stored when each is due next)
-  await ctx.pool.query(`UPDATE organisation_status SET plan_due_at = NULL`);
+  // every organisation due, as at a stage boundary (an earlier run on this data set stored when each is due next;
+  // the planner's marks are in organisation_plan, migration 0061)
+  await ctx.pool.query(`UPDATE organisation_plan SET plan_due_at = NULL`);
   await ctx.pool.query(`VACUUM reminder_delivery`);
   const first = planOnce(ctx);
   const again = planOnce(ctx);

@@ -26,6 +26,7 @@ import { OtMaintenanceWindows1795300000046 } from './1795300000046-OtMaintenance
 import { SrmaContactsByAgency1795300000047 } from './1795300000047-SrmaContactsByAgency';
 import { WorkQueueFailedDeliveries1795300000055 } from './1795300000055-WorkQueueFailedDeliveries';
 import { StaffSessions1795300000060 } from './1795300000060-StaffSessions';
+import { PlannerMarksInATableOfTheirOwn1795300000061 } from './1795300000061-PlannerMarksInATableOfTheirOwn';
 
 /** Every migration, in order. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   SrmaContactsByAgency1795300000047,
   WorkQueueFailedDeliveries1795300000055,
   StaffSessions1795300000060,
+  PlannerMarksInATableOfTheirOwn1795300000061,
 ];

@@ -377,3 +377,59 @@ describe('migrations: 0045 makes the programme dates calendar days', () => {
     });
   });
 });
+
+describe("migrations: 0061 keeps the planner's marks in a table of their own", () => {
+  it("copies each mark, drops the columns and the triggers' exception for them, cascades a deletion, and its down gives it all back", async () => {
+    await withDatabase(async (url, client) => {
+      const at0061 = MIGRATIONS.findIndex((m) => m.name === 'PlannerMarksInATableOfTheirOwn1795300000061');
+      await migrate(url, MIGRATIONS.slice(0, at0061));
+      const [marked, unmarked] = [await organisationWithRows(client, 'PLAN-1'), await organisationWithRows(client, 'PLAN-2')];
+      await client.query(`UPDATE organisation_status SET plan_due_at = '2024-09-01T00:00:00Z', plan_version = 3 WHERE organisation_id = $1`, [marked]);
+      const columns = async () =>
+        (
+          await client.query(
+            `SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'organisation_status' AND column_name LIKE 'plan\\_%' ORDER BY 1`,
+          )
+        ).rows.map((r) => r.c);
+      const exceptions = async () =>
+        (
+          await client.query(
+            `SELECT tgname FROM pg_trigger WHERE tgrelid = 'organisation_status'::regclass AND pg_get_triggerdef(oid) LIKE '%plan_marks_only%' ORDER BY 1`,
+          )
+        ).rows.map((r) => r.tgname);
+      const updated = ['dashboard_cells_status_updated', 'dashboard_product_cells_status_updated'];
+      expect(await exceptions()).toEqual(updated);
+
+      expect(await migrate(url, MIGRATIONS.slice(0, at0061 + 1))).toEqual(['PlannerMarksInATableOfTheirOwn1795300000061']);
+      const plans = async () =>
+        (await client.query(`SELECT organisation_id AS id, plan_due_at AS due, plan_version AS version FROM organisation_plan ORDER BY plan_version DESC`))
+          .rows;
+      expect(await plans()).toEqual([
+        { id: marked, due: new Date('2024-09-01T00:00:00Z'), version: 3 },
+        { id: unmarked, due: null, version: 0 },
+      ]);
+      expect(await columns()).toEqual([]);
+      expect(await exceptions()).toEqual([]);
+      // a new status row comes with its plan row, due at the next pass
+      const added = await organisationWithRows(client, 'PLAN-3');
+      expect((await plans()).find((r) => r.id === added)).toEqual({ id: added, due: null, version: 0 });
+      // the status triggers count every update again; a mark is no update of a status row
+      await client.query(`UPDATE organisation_plan SET plan_due_at = now() WHERE organisation_id = $1`, [unmarked]);
+      expect((await client.query(`SELECT * FROM dashboard_cell_differences()`)).rows).toEqual([]);
+
+      // a row names a status row: gone with the organisation, refused without one
+      await client.query(`DELETE FROM organisation WHERE id = $1`, [unmarked]);
+      expect((await plans()).map((r) => r.id)).toEqual([marked, added]);
+      expect(await code(client.query(`INSERT INTO organisation_plan (organisation_id, programme_id) VALUES ($1, gen_random_uuid())`, [marked]))).toBe('23503');
+
+      await withDataSource(url, MIGRATIONS.slice(0, at0061 + 1), (ds) => ds.undoLastMigration({ transaction: 'each' }));
+      expect(await columns()).toEqual(['plan_due_at', 'plan_version']);
+      expect(await exceptions()).toEqual(updated);
+      expect(
+        (await client.query(`SELECT plan_due_at AS due, plan_version AS version FROM organisation_status WHERE organisation_id = $1`, [marked])).rows,
+      ).toEqual([{ due: new Date('2024-09-01T00:00:00Z'), version: 3 }]);
+      expect((await client.query(`SELECT to_regclass('organisation_plan') AS t`)).rows[0].t).toBeNull();
+      expect((await client.query(`SELECT * FROM dashboard_cell_differences()`)).rows).toEqual([]);
+    });
+  });
+});

@@ -421,3 +421,67 @@ describe('the incremental planner misses nothing a full pass would plan', () => 
     expect(looked).toBeLessThan(passes * orgs.length);
   }, 300_000);
 });
+
+describe("the planner's marks are rows of their own", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ now: day(-10) });
+  });
+  afterAll(async () => server?.stop());
+
+  it('a pass writes organisation_plan and leaves every status row untouched; a change marks its organisation there; a deletion takes its row', async () => {
+    const orgs = [];
+    for (let i = 0; i < 3; i++) {
+      const org = await newOrganisation(server, { name: `Marked ${i}` });
+      await newFootprint(server, org.id, { endpointCount: 40 });
+      orgs.push(org);
+    }
+    // each status row's version as PostgreSQL wrote it (xmin: the transaction that wrote it last)
+    const statusRows = () => server.sql(`SELECT organisation_id, programme_id, xmin::text AS written_by FROM organisation_status ORDER BY 1, 2`);
+    const plans = async () =>
+      Object.fromEntries(
+        (await server.sql(`SELECT organisation_id, plan_due_at, plan_version FROM organisation_plan`)).map((r) => [
+          r.organisation_id,
+          { due: r.plan_due_at === null ? null : new Date(r.plan_due_at).toISOString(), version: r.plan_version },
+        ]),
+      );
+    const pass = async () => ok(await server.gql('mutation { runReminderPlanner { organisations inserted } }')).runReminderPlanner;
+
+    const before = await statusRows();
+    expect(before).toHaveLength(3);
+    const first = await pass();
+    expect(first.organisations).toBe(3);
+    expect(first.inserted).toBeGreaterThan(0);
+    expect(await statusRows()).toEqual(before);
+    const planned = await plans();
+    expect(Object.keys(planned).sort()).toEqual(orgs.map((o) => o.id).sort());
+    for (const id of Object.keys(planned)) expect(Date.parse(planned[id].due!)).toBeGreaterThan(Date.parse(day(-10)));
+
+    // nothing changed: the next pass looks at nobody and writes nothing
+    expect((await pass()).organisations).toBe(0);
+    expect(await statusRows()).toEqual(before);
+    expect(await plans()).toEqual(planned);
+
+    // a change through the change path marks its organisation (due now, its version moved on), in the same statement
+    const [row] = ok(await server.gql('query($id: ID!) { organisation(id: $id) { footprint { id version } } }', { id: orgs[0].id })).organisation.footprint;
+    ok(
+      await server.gql('mutation($input: SelfReportInput!) { submitSelfReport(input: $input) { organisation { id } } }', {
+        input: { organisationId: orgs[0].id, footprint: [{ id: row.id, version: row.version, endpointsRemaining: 10 }], milestones: [] },
+      }),
+    );
+    const marked = await plans();
+    expect(marked[orgs[0].id]).toEqual({ due: null, version: planned[orgs[0].id].version + 1 });
+    expect(marked[orgs[1].id]).toEqual(planned[orgs[1].id]);
+
+    const changed = await statusRows();
+    expect((await pass()).organisations).toBe(1);
+    expect(await statusRows()).toEqual(changed);
+    const again = await plans();
+    expect(again[orgs[0].id].version).toBe(marked[orgs[0].id].version);
+    expect(again[orgs[0].id].due).not.toBeNull();
+
+    // the organisation's deletion takes its status row, and its plan row with it
+    await server.sql(`DELETE FROM organisation WHERE id = $1`, [orgs[2].id]);
+    expect(Object.keys(await plans()).sort()).toEqual([orgs[0].id, orgs[1].id].sort());
+  }, 120_000);
+});

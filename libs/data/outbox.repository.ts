@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { CombinedWrite } from '@libs/core/database/combined-write';
+import { markForReplanSql } from './plan.repository';
 
 /**
  * What was planned from an organisation's old facts stops when they change (a report, a target date,
@@ -22,7 +23,7 @@ export async function cancelPlannedReminders(manager: EntityManager, organisatio
 /** The same, as a part of a change's one write. */
 export function cancelPlannedRemindersIn(write: CombinedWrite, organisationIds: readonly string[], reason: ReplanReason): void {
   if (organisationIds.length === 0) return;
-  // and the planner looks at them again at its next pass (organisation_status.plan_due_at, migration 0027)
+  // and the planner looks at them again at its next pass, in every programme they take part in (organisation_plan, migration 0061)
   write.add(
     write.unique('cancelled'),
     `UPDATE reminder_delivery SET state = 'CANCELLED', cancel_reason = $2
@@ -31,7 +32,7 @@ export function cancelPlannedRemindersIn(write: CombinedWrite, organisationIds: 
     [
       [
         write.unique('marked'),
-        `UPDATE organisation_status SET plan_due_at = NULL, plan_version = plan_version + 1 WHERE organisation_id = ANY($1::uuid[]) RETURNING 1`,
+        `${markForReplanSql(`SELECT organisation_id, programme_id FROM organisation_status WHERE organisation_id = ANY($1::uuid[])`)} RETURNING 1`,
       ],
     ],
   );

@@ -1,4 +1,4 @@
-import { StatusRepository } from '@libs/data/status.repository';
+import { PlanRepository } from '@libs/data/plan.repository';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, changedFields } from '@libs/audit/audit.service';
@@ -161,7 +161,7 @@ export class ProgrammesService {
       );
       await this.audit.record(manager, actor, [{ organisationId: null, entityType: 'programme', entityId: current.id, action: 'update', ...diff }]);
       // its plan, ladder, rules or wording may change every organisation's reminders
-      await StatusRepository.planAllAgain(manager, current.id);
+      await PlanRepository.planAllAgain(manager, current.id);
       return current.id;
     });
     this.changed();

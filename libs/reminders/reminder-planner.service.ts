@@ -13,7 +13,7 @@ import { CONTACT_ROLES_AT_LEVEL, escalationLevel, ESCALATION_KINDS_AT_LEVEL, LIA
 import { currentStage, extensionReportStages, messageStage, milestoneStages, Stage } from '@libs/domain/reminders/ladder';
 import { nextPlanAt } from '@libs/domain/reminders/next-plan';
 import { linkExpiresAt as linkExpiry } from '@libs/domain/links/link-rules';
-import { StatusRepository } from '@libs/data/status.repository';
+import { PlanRepository } from '@libs/data/plan.repository';
 import { BusinessHours, DEFAULT_BUSINESS_HOURS, deliveryInstant } from '@libs/domain/reminders/quiet-hours';
 
 export interface PlannedDelivery {
@@ -81,6 +81,7 @@ export class ReminderPlanner {
     const stage = currentStage(now, cutoff, ladder);
     // the links in this pass's messages open until a while after the next stage
     const linkExpiresAt = linkExpiry(now, cutoff, ladder).toISOString();
+    const programmeNamed = programmeOfPayload(programme);
     const result: PlanResult = { organisations: 0, planned: 0, inserted: 0, cancelledComplete: 0, deliveries: [] };
     const digest: DigestCandidate[] = [];
     const complete: string[] = [];
@@ -90,23 +91,27 @@ export class ReminderPlanner {
     const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>) => {
       let after: string | null = '00000000-0000-0000-0000-000000000000';
       let pending: Promise<number> | null = null;
+      // a real pass reads which organisations are due once, and works through them a batch at a time
+      let due: { ids: string[]; versions: number[] } | null = null;
+      let done = 0;
       while (after !== null) {
         // a page of the organisations taking part in the programme, or the ones asked for in one go; a real
         // pass takes only those whose plan is due (changed, or an instant of theirs come: next-plan.ts)
         let pageIds: string[];
         const versions = new Map<string, number>();
         if (options.organisationIds) {
-          pageIds = [...options.organisationIds];
+          pageIds = [...new Set(options.organisationIds)];
           after = null;
         } else if (options.dryRun) {
           const page: { ids: string[]; last: string | null } = await OrganisationRepository.participantsPage(manager, programme.id, after, BATCH);
           after = page.last;
           pageIds = page.ids;
         } else {
-          const page = await StatusRepository.duePage(manager, programme.id, now, after, BATCH);
-          after = page.last;
-          pageIds = page.rows.map((r) => r.id);
-          for (const r of page.rows) versions.set(r.id, r.version);
+          due ??= await PlanRepository.due(manager, programme.id, now);
+          pageIds = due.ids.slice(done, done + BATCH);
+          pageIds.forEach((id, i) => versions.set(id, due!.versions[done + i]));
+          done += pageIds.length;
+          after = done < due.ids.length ? pageIds[pageIds.length - 1] : null;
         }
         if (pageIds.length === 0) continue;
         // when each is due next: an organisation not planned below (archived, not taking part) a day on
@@ -120,12 +125,14 @@ export class ReminderPlanner {
           }
         };
         const params: unknown[] = [pageIds, programme.id];
-        let where = `o.id = ANY($1::uuid[]) AND o.archived_at IS NULL AND ${takesPartSql('o', '$2')}`;
+        let where = `o.archived_at IS NULL AND ${takesPartSql('o', '$2')}`;
         if (options.scopeSql) where += ` AND ${options.scopeSql('o', params)}`;
+        // LATERAL: an index probe per organisation, where `= ANY(…)` of 5,000 ids was planned as a parallel scan of them all
         const organisations: Array<Record<string, any>> = await manager.query(
           `SELECT o.id, o.name, o.external_key, o.primary_sector_code, o.criticality_tier, s.region,
                   c.acknowledged_level, c.paused_until, c.snoozed_until
-           FROM organisation o JOIN us_state s ON s.code = o.state_code
+           FROM unnest($1::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM organisation WHERE id = k.id LIMIT 1) o
+           JOIN us_state s ON s.code = o.state_code
            LEFT JOIN reminder_control c ON c.organisation_id = o.id AND c.programme_id = $2
            WHERE ${where} ORDER BY o.id`,
           params,
@@ -199,7 +206,7 @@ export class ReminderPlanner {
           }
           if (snoozedUntil) continue;
           const organisation = { id: o.id, name: o.name, externalKey: o.external_key, sector: o.primary_sector_code, status: status.status };
-          const common = { programme: programmeOfPayload(programme), level: escalation.level, organisation, lagging, linkExpiresAt };
+          const common = { programme: programmeNamed, level: escalation.level, organisation, lagging, linkExpiresAt };
           // one message per recipient per stage (and level): the milestones due or overdue are listed inside it
           const milestoneFacts = f.milestones.map((m) => ({ ...m, id: m.id!, name: m.name! }));
           const due = [...milestoneStages(now, milestoneFacts, ladder), ...extensionReportStages(now, milestoneFacts, ladder, programme.rules.extensions)];
@@ -266,7 +273,7 @@ export class ReminderPlanner {
       // planning them again adds nothing (the outbox's unique key)
       for (let i = 0; i < marks.ids.length; i += 20_000) {
         const chunk = { ids: marks.ids.slice(i, i + 20_000), versions: marks.versions.slice(i, i + 20_000), at: marks.at.slice(i, i + 20_000) };
-        await write((m) => StatusRepository.planned(m, programme.id, chunk));
+        await write((m) => PlanRepository.planned(m, programme.id, chunk));
       }
     };
     if (options.dryRun) {
@@ -408,37 +415,49 @@ export class ReminderPlanner {
     const rows = [...new Map(planned.map((r) => [`${r.subjectKey}|${r.stage}|${r.level}|${r.recipient}|${r.channel}`, r])).values()];
     if (rows.length === 0) return 0;
     const now = this.clock.now();
-    // The batch travels as one JSON document (tens of thousands of rows with their payloads): PostgreSQL
-    // reads it with json_to_recordset, far cheaper than arrays of escaped JSON strings; only a count comes back.
+    // The batch travels as two JSON documents (tens of thousands of rows): PostgreSQL reads them with
+    // json_to_recordset, far cheaper than arrays of escaped JSON strings; only a count comes back. The
+    // recipients of one organisation share its payload: it is sent and parsed once, and each row names it
+    // by its position.
+    const positions = new Map<ReminderPayload, number>();
+    const payloads: ReminderPayload[] = [];
     const doc = JSON.stringify(
-      rows.map((r) => ({
-        sk: r.subjectKey,
-        oid: r.organisationId,
-        pid: r.programmeId,
-        st: r.stage,
-        lv: r.level,
-        rc: r.recipient,
-        rn: r.recipientName,
-        rr: r.recipientRole,
-        ch: r.channel,
-        tz: r.timeZone,
-        pl: r.payload,
-        du: r.dueAt,
-        ci: r.contactId ?? null,
-      })),
+      rows.map((r) => {
+        let pi = positions.get(r.payload);
+        if (pi === undefined) {
+          positions.set(r.payload, (pi = payloads.length));
+          payloads.push(r.payload);
+        }
+        return {
+          sk: r.subjectKey,
+          oid: r.organisationId,
+          pid: r.programmeId,
+          st: r.stage,
+          lv: r.level,
+          rc: r.recipient,
+          rn: r.recipientName,
+          rr: r.recipientRole,
+          ch: r.channel,
+          tz: r.timeZone,
+          pi,
+          du: r.dueAt,
+          ci: r.contactId ?? null,
+        };
+      }),
     );
     const [{ n }] = await manager.query(
       `WITH inserted AS (
          INSERT INTO reminder_delivery (subject_key, organisation_id, programme_id, stage, level, recipient, recipient_name, recipient_role, channel, time_zone, payload, due_at, created_at, contact_id)
-         SELECT sk, oid, pid, st, lv, rc, rn, rr, ch, tz, pl, du, $2, ci
+         SELECT sk, oid, pid, st, lv, rc, rn, rr, ch, tz, p.pl, du, $2, ci
          FROM json_to_recordset($1::json)
-           AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pl jsonb, du timestamptz, ci uuid)
+           AS t(sk text, oid uuid, pid uuid, st text, lv smallint, rc text, rn text, rr text, ch text, tz text, pi int, du timestamptz, ci uuid)
+         JOIN (SELECT (e.n - 1)::int AS pi, e.pl FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(pl, n)) p USING (pi)
          ON CONFLICT ON CONSTRAINT reminder_delivery_once DO UPDATE
            SET state = 'PENDING', payload = EXCLUDED.payload, contact_id = EXCLUDED.contact_id, due_at = EXCLUDED.due_at, cancel_reason = NULL, enqueued_at = NULL, sending_since = NULL, attempts = 0, last_error = NULL
            WHERE reminder_delivery.state = 'CANCELLED' AND reminder_delivery.cancel_reason IN ('recomputed', 'complete')
          RETURNING 1)
        SELECT count(*)::int AS n FROM inserted`,
-      [doc, now],
+      [doc, now, JSON.stringify(payloads)],
     );
     return n;
   }

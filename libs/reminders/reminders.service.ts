@@ -23,7 +23,7 @@ import { OrganisationRepository } from '@libs/data/organisation.repository';
 import { PlannedDelivery, ReminderPlanner } from './reminder-planner.service';
 import type { ProgrammeEntity } from '@libs/data/entities/programme.entity';
 import { renderReminder } from '@libs/domain/reminders/templates';
-import { StatusRepository } from '@libs/data/status.repository';
+import { PlanRepository } from '@libs/data/plan.repository';
 import { WebhookOwner, WebhookSecretDates, WebhookSecretRepository } from '@libs/data/webhook-secrets.repository';
 import { newWebhookSecret } from './channels/webhook-signing';
 
@@ -420,7 +420,7 @@ export class RemindersService {
       );
       if (secret) await WebhookSecretRepository.issue(manager, { escalationContactId: row.id }, secret, now);
       // a new contact hears this stage's digest at the next pass, which must look at everyone again
-      await StatusRepository.planAllAgain(manager, null);
+      await PlanRepository.planAllAgain(manager, null);
       await this.audit.record(manager, actor, [
         {
           organisationId: null,
