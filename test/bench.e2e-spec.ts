@@ -29,8 +29,10 @@ describe('the benchmark, at a small scale', () => {
         '300',
         '--duration',
         '1',
+        // a second's warm-up opens the servers' pools before the timed second (32 self-reports at once
+        // on a cold pool on a loaded CI machine had none answered within a one-second window)
         '--warmup',
-        '0',
+        '1',
         '--connections',
         '4',
         '--deliveries',
@@ -57,8 +59,7 @@ describe('the benchmark, at a small scale', () => {
       const servers = report.rows.filter((r: any) => r.scenario === scenario);
       expect(servers.map((r: any) => r.server)).toEqual(expect.arrayContaining(['ours', 'PostGraphile 5', 'raw SQL (pg)']));
       for (const r of servers) {
-        expect(r.requests).toBeGreaterThan(0);
-        expect({ scenario, server: r.server, errors: r.errors }).toEqual({ scenario, server: r.server, errors: 0 });
+        expect({ scenario, server: r.server, answered: r.requests > 0, errors: r.errors }).toEqual({ scenario, server: r.server, answered: true, errors: 0 });
       }
     }
     expect(report.rows.find((r: any) => r.scenario === 'summary by sector' && r.server === 'ours').statements).toBeGreaterThan(0);
