@@ -27,6 +27,7 @@ import { SrmaContactsByAgency1795300000047 } from './1795300000047-SrmaContactsB
 import { WorkQueueFailedDeliveries1795300000055 } from './1795300000055-WorkQueueFailedDeliveries';
 import { StaffSessions1795300000060 } from './1795300000060-StaffSessions';
 import { PlannerMarksInATableOfTheirOwn1795300000061 } from './1795300000061-PlannerMarksInATableOfTheirOwn';
+import { DashboardCellsByState1795300000062 } from './1795300000062-DashboardCellsByState';
 
 /** Every migration, in order. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   WorkQueueFailedDeliveries1795300000055,
   StaffSessions1795300000060,
   PlannerMarksInATableOfTheirOwn1795300000061,
+  DashboardCellsByState1795300000062,
 ];

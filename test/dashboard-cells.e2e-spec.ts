@@ -103,8 +103,41 @@ describe('dashboard cells: kept by the database, equal to a fresh GROUP BY', () 
     expect(await fold()).toBeGreaterThan(0);
     expect(await server.sql(`SELECT count(*)::int AS n FROM dashboard_cell_change`)).toEqual([{ n: 0 }]);
     expect(await server.sql(`SELECT count(*)::int AS n FROM dashboard_cell WHERE organisations = 0`)).toEqual([{ n: 0 }]);
+    expect(await server.sql(`SELECT count(*)::int AS n FROM dashboard_state_cell WHERE organisations = 0`)).toEqual([{ n: 0 }]);
     expect(await differences()).toEqual([]);
   }, 120_000);
+
+  it('checks the state cells too: one set wrong is listed as a difference, and the breakdown by state and region answers as a live GROUP BY', async () => {
+    // the breakdowns by state and by region, for an admin, read the state cells (migration 0062)
+    const live = await server.sql(
+      `SELECT o.state_code AS key, count(*)::int AS n, sum(s.endpoints_remaining)::float8 AS remaining
+       FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id WHERE o.archived_at IS NULL GROUP BY 1 ORDER BY 1`,
+    );
+    const byState = ok(await server.gql('{ breakdown(by: STATE) { key organisations endpointsRemaining } }')).breakdown;
+    expect(
+      byState.map((r: any) => ({ key: r.key, n: r.organisations, remaining: r.endpointsRemaining })).sort((a: any, b: any) => a.key.localeCompare(b.key)),
+    ).toEqual(live.map((r: any) => ({ key: r.key, n: r.n, remaining: r.remaining })));
+    const byRegion = ok(await server.gql('{ breakdown(by: REGION) { organisations } }')).breakdown;
+    expect(byRegion.reduce((s: number, r: any) => s + r.organisations, 0)).toBe(live.reduce((s: number, r: any) => s + r.n, 0));
+
+    const [cell] = await server.sql(
+      `SELECT programme_id, state_code, environment, status, removal_verified FROM dashboard_state_cell ORDER BY state_code, status, environment, removal_verified LIMIT 1`,
+    );
+    const nudge = (by: number) =>
+      server.sql(
+        `UPDATE dashboard_state_cell SET endpoints_remaining = endpoints_remaining + $6
+         WHERE programme_id = $1 AND state_code = $2 AND environment = $3 AND status = $4 AND removal_verified = $5`,
+        [cell.programme_id, cell.state_code, cell.environment, cell.status, cell.removal_verified, by],
+      );
+    await nudge(7);
+    try {
+      const wrong = await differences();
+      expect(wrong.map((d: any) => [d.grain, d.state_code, d.primary_sector_code])).toEqual([['state cell', cell.state_code, null]]);
+    } finally {
+      await nudge(-7);
+    }
+    expect(await differences()).toEqual([]);
+  });
 
   it('answers the summary as a live GROUP BY would, for an admin and for a liaison whose organisations are secondary members', async () => {
     const live = async (sectors: string[] | null) => {

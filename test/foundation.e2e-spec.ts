@@ -81,6 +81,7 @@ describe('foundation: the main job on real PostgreSQL and Redis', () => {
       'WorkQueueFailedDeliveries1795300000055',
       'StaffSessions1795300000060',
       'PlannerMarksInATableOfTheirOwn1795300000061',
+      'DashboardCellsByState1795300000062',
     ]);
     expect((await server.sql('SELECT count(*)::int AS n FROM sector'))[0].n).toBe(16);
   });

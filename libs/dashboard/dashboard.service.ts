@@ -122,13 +122,15 @@ export class DashboardService {
 
   /**
    * The cells of programme $1 in the caller's scope, as a FROM item: by sector (no state: ~45 times fewer
-   * rows) for the questions that neither group nor scope by state, else the full cells. A cell carries
-   * the sector codes the scope reads, so a liaison's condition (primary or secondary sector) is the
+   * rows) for the questions that neither group nor scope by state; by state (no sectors, migration 0062)
+   * for those that group by state and are not scoped by sector; else the full cells. A cell carries the
+   * sector codes the scope reads, so a liaison's condition (primary or secondary sector) is the
    * organisations' own; a reporter's one organisation is read from its rollup.
    */
   private cells(actor: Actor, params: unknown[], grain: 'sector' | 'state'): string {
+    if (actor.role === 'viewer' || actor.role === 'admin' || actor.role === 'system')
+      return `(SELECT * FROM ${grain === 'sector' ? 'dashboard_sector_figures' : 'dashboard_state_figures'} WHERE programme_id = $1)`;
     const figures = grain === 'sector' ? 'dashboard_sector_figures' : 'dashboard_figures';
-    if (actor.role === 'viewer' || actor.role === 'admin' || actor.role === 'system') return `(SELECT * FROM ${figures} WHERE programme_id = $1)`;
     if (actor.role === 'liaison') return `(SELECT * FROM ${figures} c WHERE programme_id = $1 AND ${organisationScopeSql(actor, 'c', params)})`;
     return `(SELECT ${LIVE_CELL} FROM organisation_status s JOIN organisation o ON o.id = s.organisation_id
              WHERE s.programme_id = $1 AND o.archived_at IS NULL AND ${organisationScopeSql(actor, 'o', params)})`;
