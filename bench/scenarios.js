@@ -17,6 +17,23 @@ const SUMMARY = {
   },
 };
 
+/**
+ * 1b. Every other dashboard question, asked of our API alone with the cache off (issue 16: p95 under 50 ms
+ * each): the programme summary and the breakdown by every dimension, with the fields the sector one reads.
+ */
+const BREAKDOWN_FIELDS = 'key label organisations endpointsTotal endpointsRemaining shareRemoved verified byStatus { status organisations }';
+const DASHBOARD_QUESTIONS = [
+  {
+    name: 'programme summary',
+    query: `{ programmeSummary { organisations byStatus { status organisations } endpointsTotal endpointsRemaining shareRemoved shareVerified
+              milestonesByState { state milestones } milestonesOverdue extensionsOpen extensionsGranted endpointsVerified asOf } }`,
+  },
+  ...['SRMA', 'STATE', 'REGION', 'ENVIRONMENT', 'PRODUCT', 'WHITE_LABEL_VENDOR'].map((by) => ({
+    name: `breakdown by ${by}`,
+    query: `{ breakdown(by: ${by}) { ${BREAKDOWN_FIELDS} } }`,
+  })),
+];
+
 // 2. At-risk list: a page of 50 organisations with their footprint and milestones (three levels deep).
 //    No total count: the page itself is compared (our API would answer a total from its aggregate cache).
 const FOOTPRINT_FIELDS = 'id product { code } environment endpointCount endpointsRemaining updateChannel version';
@@ -82,4 +99,4 @@ const SELF_REPORT = {
   sql: `SELECT version FROM bench_self_report($1, $2, $3, $4)`,
 };
 
-module.exports = { SUMMARY, LIST, ORGANISATION, SELF_REPORT };
+module.exports = { DASHBOARD_QUESTIONS, SUMMARY, LIST, ORGANISATION, SELF_REPORT };

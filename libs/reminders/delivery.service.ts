@@ -10,7 +10,7 @@ import { redactedWebhook, WebhookAddressPolicy } from './channels/webhook-addres
 import type { ReminderPayload } from '@libs/domain/reminders/reminder-payload';
 import { MessageLink, renderReminder } from '@libs/domain/reminders/templates';
 import { LinksService } from '@libs/links/links.service';
-import { byNumericId, StatementBatcher } from './statement-batcher';
+import { BY_ROW_ID, StatementBatcher } from './statement-batcher';
 
 /** SENT; SKIPPED (not this job's to send); or BUSY: another run of the same hand-over holds the row, try again in `retryInMs`. */
 export type DeliveryOutcome = 'SENT' | 'SKIPPED' | { busy: true; retryInMs: number };
@@ -49,14 +49,8 @@ export class DeliveryService implements OnModuleDestroy {
   private readonly webhook: WebhookChannel;
   private readonly lockMs: number;
   /** The claims and the SENT marks of concurrent jobs, each batch one statement (./statement-batcher.ts). */
-  private readonly claims = new StatementBatcher<ClaimRequest, Record<string, any>>((requests) => this.claim(requests), {
-    key: (r) => r.id,
-    order: (a, b) => byNumericId(a.id, b.id),
-  });
-  private readonly sentMarks = new StatementBatcher<SentMark, void>((marks) => this.markSent(marks), {
-    key: (m) => m.id,
-    order: (a, b) => byNumericId(a.id, b.id),
-  });
+  private readonly claims = new StatementBatcher<ClaimRequest, Record<string, any>>((requests) => this.claim(requests), BY_ROW_ID);
+  private readonly sentMarks = new StatementBatcher<SentMark, void>((marks) => this.markSent(marks), BY_ROW_ID);
 
   constructor(
     private readonly dataSource: DataSource,

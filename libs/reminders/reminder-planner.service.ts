@@ -71,6 +71,37 @@ export class ReminderPlanner {
     private readonly status: StatusService,
   ) {}
 
+  /**
+   * The organisations a pass looks at, a batch at a time: the ones asked for in one go; for a dry run,
+   * every organisation taking part; for a real pass, those whose plan is due (changed, or an instant of
+   * theirs come: next-plan.ts), read once with the plan version each was read at.
+   */
+  private async *pages(
+    manager: EntityManager,
+    programmeId: string,
+    now: Date,
+    options: { organisationIds?: string[]; dryRun?: boolean },
+  ): AsyncGenerator<{ ids: string[]; versions: Map<string, number> }> {
+    if (options.organisationIds) {
+      const ids = [...new Set(options.organisationIds)];
+      if (ids.length > 0) yield { ids, versions: new Map() };
+      return;
+    }
+    if (options.dryRun) {
+      for (let after: string | null = '00000000-0000-0000-0000-000000000000'; after !== null;) {
+        const page: { ids: string[]; last: string | null } = await OrganisationRepository.participantsPage(manager, programmeId, after, BATCH);
+        after = page.last;
+        if (page.ids.length > 0) yield { ids: page.ids, versions: new Map() };
+      }
+      return;
+    }
+    const due = await PlanRepository.due(manager, programmeId, now);
+    for (let from = 0; from < due.ids.length; from += BATCH) {
+      const ids = due.ids.slice(from, from + BATCH);
+      yield { ids, versions: new Map(ids.map((id, i) => [id, due.versions[from + i]])) };
+    }
+  }
+
   async run(
     programme: ProgrammeEntity,
     options: { at?: Date; organisationIds?: string[]; dryRun?: boolean; scopeSql?: (alias: string, params: unknown[]) => string } = {},
@@ -89,31 +120,8 @@ export class ReminderPlanner {
 
     // `write` runs one batch's writes in a transaction of its own (a dry run writes nothing).
     const work = async (manager: EntityManager, write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>) => {
-      let after: string | null = '00000000-0000-0000-0000-000000000000';
       let pending: Promise<number> | null = null;
-      // a real pass reads which organisations are due once, and works through them a batch at a time
-      let due: { ids: string[]; versions: number[] } | null = null;
-      let done = 0;
-      while (after !== null) {
-        // a page of the organisations taking part in the programme, or the ones asked for in one go; a real
-        // pass takes only those whose plan is due (changed, or an instant of theirs come: next-plan.ts)
-        let pageIds: string[];
-        const versions = new Map<string, number>();
-        if (options.organisationIds) {
-          pageIds = [...new Set(options.organisationIds)];
-          after = null;
-        } else if (options.dryRun) {
-          const page: { ids: string[]; last: string | null } = await OrganisationRepository.participantsPage(manager, programme.id, after, BATCH);
-          after = page.last;
-          pageIds = page.ids;
-        } else {
-          due ??= await PlanRepository.due(manager, programme.id, now);
-          pageIds = due.ids.slice(done, done + BATCH);
-          pageIds.forEach((id, i) => versions.set(id, due!.versions[done + i]));
-          done += pageIds.length;
-          after = done < due.ids.length ? pageIds[pageIds.length - 1] : null;
-        }
-        if (pageIds.length === 0) continue;
+      for await (const { ids: pageIds, versions } of this.pages(manager, programme.id, now, options)) {
         // when each is due next: an organisation not planned below (archived, not taking part) a day on
         const dueNext = new Map<string, Date>(pageIds.map((id) => [id, new Date(now.getTime() + DAY)]));
         const notePage = () => {

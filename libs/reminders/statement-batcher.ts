@@ -120,3 +120,6 @@ export class StatementBatcher<I, R> {
 export function byNumericId(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
+
+/** Items about bigint rows by their id (text): keyed and locked in id order. */
+export const BY_ROW_ID: StatementBatcherOptions<{ id: string }> = { key: (item) => item.id, order: (a, b) => byNumericId(a.id, b.id) };
