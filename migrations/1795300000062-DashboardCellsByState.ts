@@ -17,7 +17,6 @@ const SUMS = [
   'milestones_blocked',
   'milestones_overdue',
 ];
-const COLUMNS = [...KEYS, ...SUMS, 'as_of'];
 const STATE_COLUMNS = [...STATE_KEYS, ...SUMS, 'as_of'];
 const list = (names: string[], prefix = '') => names.map((k) => `${prefix}${k}`).join(', ');
 const sums = () => SUMS.map((k) => `sum(${k})`).join(', ');
