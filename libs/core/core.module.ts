@@ -19,7 +19,6 @@ export class CoreModule {
           ...dataSourceOptions(runtime.databaseUrl, runtime.logger, {
             readUrls: runtime.config.DATABASE_READ_URLS?.split(',') ?? [],
             poolMax: runtime.config.DATABASE_POOL_MAX,
-            preparedStatements: runtime.config.DATABASE_PREPARED_STATEMENTS,
             statementTimeoutMs: runtime.config.DATABASE_STATEMENT_TIMEOUT_MS,
             lockTimeoutMs: runtime.config.DATABASE_LOCK_TIMEOUT_MS,
             idleInTransactionTimeoutMs: runtime.config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,

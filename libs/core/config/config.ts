@@ -50,16 +50,6 @@ class EnvironmentVariables {
   DATABASE_POOL_MAX = 20;
 
   /**
-   * Parameterised statements kept prepared per connection, the most recently used (0: none, for a
-   * pooler in transaction mode that does not track them). See libs/core/database/prepared-statements.ts.
-   */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
-  DATABASE_PREPARED_STATEMENTS = 100;
-
-  /**
    * How long a dashboard aggregate (summary, breakdowns, burn-down, reminder figures, the at-risk total)
    * is served from memory: dashboards poll, and the figures move with reports, not by the millisecond.
    * Concurrent requests for the same figures share one query. 0 turns it off.
@@ -455,7 +445,6 @@ const NUMERIC: Record<string, string> = {
   DELIVERY_STUCK_MS: '1000 and 86400000',
   RELAY_SWEEP_MS: '100 and 3600000',
   DATABASE_POOL_MAX: '1 and 500',
-  DATABASE_PREPARED_STATEMENTS: '0 and 10000',
   DASHBOARD_CACHE_MS: '0 and 600000',
   CREDENTIAL_CACHE_MS: '0 and 600000',
   SHUTDOWN_TIMEOUT_MS: '1000 and 600000',

@@ -1,6 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '@migrations/index';
-import { preparingClient } from './prepared-statements';
 import { QueryCountingLogger } from './query-counter.logger';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import type { AppLogger } from '../logging/logger';
@@ -9,8 +8,6 @@ export interface PoolSettings {
   /** Read replicas (TypeORM replication): only reads that ask for one go there. */
   readUrls?: string[];
   poolMax?: number;
-  /** Parameterised statements kept prepared per connection (prepared-statements.ts); 0 or unset: none. */
-  preparedStatements?: number;
   /**
    * Sent to PostgreSQL with each new connection (0 or unset: none). A statement that runs too long, a
    * wait for a lock and a transaction left idle are cut off by the server, which frees the connection
@@ -47,14 +44,7 @@ export function dataSourceOptions(url: string, logger?: AppLogger, pool: PoolSet
     logging: ['query', 'error', 'warn'],
     logger: new QueryCountingLogger(logger),
     maxQueryExecutionTime: 1000,
-    extra: {
-      max: pool.poolMax ?? 20,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: 30000,
-      application_name: 'tracker',
-      ...serverLimits(pool),
-      ...(pool.preparedStatements ? { Client: preparingClient(pool.preparedStatements) } : {}),
-    },
+    extra: { max: pool.poolMax ?? 20, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, application_name: 'tracker', ...serverLimits(pool) },
   };
 }
 
