@@ -168,8 +168,9 @@ export class DashboardService {
     const [{ folded }] = await this.dataSource.query(`SELECT dashboard_cells_compact() AS folded`);
     // A long log the fold emptied keeps its pages, dead rows every read scans (each dashboard question
     // adds up the log), until a vacuum: 18 MB and 3 ms a question after the fold of an import of 200,000.
-    // Cleared now rather than when autovacuum comes by (or never, on a server running without it); a role
-    // that does not own the tables is only warned, and a failure changes nothing the fold did.
+    // Cleared now where this process may vacuum (it connects as the tables' owner); connected as the
+    // application's own role (grantApplicationRole), which owns nothing, PostgreSQL only warns and skips
+    // them, and autovacuum clears them when it next comes by. A failure changes nothing the fold did.
     if (folded >= FOLD_AFTER) await this.dataSource.query(`VACUUM (ANALYZE) dashboard_cell_change, dashboard_product_cell_change`).catch(() => undefined);
     return folded;
   }
