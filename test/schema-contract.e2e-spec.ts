@@ -81,6 +81,28 @@ describe('schema contract', () => {
     expect(broken.breaking).toHaveLength(2);
   });
 
+  it("takes Nest's plain resolver off every field and keeps the others, so the compiled queries read fields inline (issue 16)", async () => {
+    const probe = await runNode(join(__dirname, 'support', 'schema-resolvers-probe.js'), [], baseEnv({}));
+    if (probe.code !== 0) throw new Error(`schema resolvers probe failed: ${probe.stderr}`);
+    const result = JSON.parse(probe.stdout) as { before: string[]; after: string[]; kept: Record<string, boolean>; sameSchema: boolean; targetAt: string };
+    // Nest still makes its plain resolver under the name looked for: a rename would leave every field wrapped
+    expect(result.before).toEqual(expect.arrayContaining(['Milestone.targetAt', 'Footprint.endpointsRemaining', 'Organisation.name', 'AtRiskEdge.cursor']));
+    expect(result.before.length).toBeGreaterThan(200);
+    // none left but the two the probe plants, which do more than read their own property
+    expect([...result.after].sort()).toEqual(['Organisation.externalKey', 'Organisation.name']);
+    expect(result.targetAt).toBe('undefined');
+    expect(result.kept).toEqual({
+      'Organisation.footprint': true,
+      'Organisation.milestones': true,
+      'Organisation.contacts': true,
+      'Query.organisation': true,
+      'Query.atRisk': true,
+      'Organisation.name (renamed)': true,
+      'Organisation.externalKey (defaulted)': true,
+    });
+    expect(result.sameSchema).toBe(true);
+  });
+
   it('describes every type and every field', () => {
     const schema = buildSchema(code);
     const missing: string[] = [];

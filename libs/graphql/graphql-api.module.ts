@@ -11,6 +11,7 @@ import { RUNTIME } from '@libs/core/runtime/runtime';
 import type { Runtime } from '@libs/core/runtime/runtime';
 import { withPlainReferenceFields } from './reference/reference-fields';
 import { withNestedRowFields } from './prefetch';
+import { withPlainPropertyFields } from './plain-property-fields';
 import { GraphQLContext } from './context';
 import { LoaderFactory } from './loaders';
 import { LoadersModule } from './loaders.module';
@@ -35,7 +36,7 @@ import { dashboardQueries } from '@libs/dashboard/persisted-queries';
         const persisted = dashboardQueries();
         return {
           autoSchemaFile: true,
-          transformSchema: (schema) => withNestedRowFields(withPlainReferenceFields(schema, reference)),
+          transformSchema: (schema) => withNestedRowFields(withPlainReferenceFields(withPlainPropertyFields(schema), reference)),
           sortSchema: true,
           path: '/graphql',
           // Compile a query to JavaScript after its first run: repeated dashboard queries skip interpretation.
