@@ -5,11 +5,8 @@
 // get a stand-in of another name here, as the explorer's have.
 const { join } = require('node:path');
 const DIST = join(__dirname, '../../dist/libs/graphql');
-require(join(DIST, 'enums.js'));
-const { NestFactory } = require('@nestjs/core');
-const { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } = require('@nestjs/graphql');
 const { GraphQLObjectType } = require('graphql');
-const { ResolversModule } = require(join(DIST, 'resolvers.module.js'));
+const { buildSchemaFromCode } = require(join(DIST, 'schema-sdl.js'));
 const { withPlainPropertyFields } = require(join(DIST, 'plain-property-fields.js'));
 
 const OWN = ['Organisation.footprint', 'Organisation.milestones', 'Organisation.contacts', 'Query.organisation', 'Query.atRisk'];
@@ -25,33 +22,28 @@ const plainFields = (schema) =>
     .map((f) => f.path);
 
 (async () => {
-  const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
-  try {
-    const schema = await app.get(GraphQLSchemaFactory).create(Reflect.getMetadata('providers', ResolversModule));
-    const before = plainFields(schema);
-    const own = new Map(
-      OWN.map((p) => {
-        const [type, field] = p.split('.');
-        const standIn = function resolvesMore() {};
-        schema.getType(type).getFields()[field].resolve = standIn;
-        return [p, standIn];
-      }),
-    );
-    // Nest's plain resolver for a field renamed with `name:` reads another property; for a `defaultValue`, answers it when missing: both stay
-    const renamed = { rootFieldResolver: (root) => root.legalName }.rootFieldResolver;
-    const defaulted = { rootFieldResolver: (root) => root.externalKey ?? 'none' }.rootFieldResolver;
-    schema.getType('Organisation').getFields().name.resolve = renamed;
-    schema.getType('Organisation').getFields().externalKey.resolve = defaulted;
-    const returned = withPlainPropertyFields(schema);
-    const kept = Object.fromEntries(OWN.map((p) => [p, typeof own.get(p) === 'function' && resolverOf(schema, p) === own.get(p)]));
-    kept['Organisation.name (renamed)'] = resolverOf(schema, 'Organisation.name') === renamed;
-    kept['Organisation.externalKey (defaulted)'] = resolverOf(schema, 'Organisation.externalKey') === defaulted;
-    process.stdout.write(
-      `${JSON.stringify({ before, after: plainFields(schema), kept, sameSchema: returned === schema, targetAt: typeof resolverOf(schema, 'Milestone.targetAt') })}\n`,
-    );
-  } finally {
-    await app.close();
-  }
+  const schema = await buildSchemaFromCode();
+  const before = plainFields(schema);
+  const own = new Map(
+    OWN.map((p) => {
+      const [type, field] = p.split('.');
+      const standIn = function resolvesMore() {};
+      schema.getType(type).getFields()[field].resolve = standIn;
+      return [p, standIn];
+    }),
+  );
+  // Nest's plain resolver for a field renamed with `name:` reads another property; for a `defaultValue`, answers it when missing: both stay
+  const renamed = { rootFieldResolver: (root) => root.legalName }.rootFieldResolver;
+  const defaulted = { rootFieldResolver: (root) => root.externalKey ?? 'none' }.rootFieldResolver;
+  schema.getType('Organisation').getFields().name.resolve = renamed;
+  schema.getType('Organisation').getFields().externalKey.resolve = defaulted;
+  const returned = withPlainPropertyFields(schema);
+  const kept = Object.fromEntries(OWN.map((p) => [p, resolverOf(schema, p) === own.get(p)]));
+  kept['Organisation.name (renamed)'] = resolverOf(schema, 'Organisation.name') === renamed;
+  kept['Organisation.externalKey (defaulted)'] = resolverOf(schema, 'Organisation.externalKey') === defaulted;
+  process.stdout.write(
+    `${JSON.stringify({ before, after: plainFields(schema), kept, sameSchema: returned === schema, targetAt: typeof resolverOf(schema, 'Milestone.targetAt') })}\n`,
+  );
 })().catch((error) => {
   process.stderr.write(`${error.stack}\n`);
   process.exit(1);
